@@ -1,0 +1,3 @@
+from kpdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,491 @@
+"""The draft: unit, period, signer, recipients and field values, and its versioned JSON form."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from kpdesk import vn
+from kpdesk.errors import DraftError, FormatError, KindError
+from kpdesk.kinds import Field, Kind, get_kind
+
+FORMAT = "kpdesk-draft"
+FORMAT_VERSION = 1
+MAX_DRAFT_BYTES = 5_000_000
+AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period: a month, a half-year (half 1 or 2) or a whole year."""
+
+    type: str
+    year: int
+    month: int | None = None
+    half: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in ("month", "half", "year"):
+            raise DraftError(f"Kỳ báo cáo «{self.type}» không hợp lệ; dùng month, half hoặc year.")
+        if not 1990 <= self.year <= 2200:
+            raise DraftError(f"Năm của kỳ báo cáo ({self.year}) phải từ 1990 đến 2200.")
+        if self.type == "month" and not (isinstance(self.month, int) and 1 <= self.month <= 12):
+            raise DraftError("Kỳ báo cáo tháng cần tháng từ 1 đến 12.")
+        if self.type == "half" and self.half not in (1, 2):
+            raise DraftError("Kỳ báo cáo 6 tháng cần ghi 6 tháng đầu năm (1) hoặc cuối năm (2).")
+
+    @property
+    def label(self) -> str:
+        """Return the period as prose: "tháng 4 năm 2026", "6 tháng đầu năm 2022", "năm 2026"."""
+        if self.type == "month":
+            return f"tháng {self.month} năm {self.year}"
+        if self.type == "half":
+            return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
+        return f"năm {self.year}"
+
+    @property
+    def code(self) -> str:
+        """Return a short code for file names: "T04-2026", "6T1-2022", "N2026"."""
+        if self.type == "month":
+            return f"T{self.month:02d}-{self.year}"
+        if self.type == "half":
+            return f"6T{self.half}-{self.year}"
+        return f"N{self.year}"
+
+    @property
+    def start(self) -> dt.date:
+        if self.type == "month":
+            return dt.date(self.year, self.month or 1, 1)
+        if self.type == "half" and self.half == 2:
+            return dt.date(self.year, 7, 1)
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.type == "month":
+            month = self.month or 1
+            return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        if self.type == "half" and self.half == 1:
+            return dt.date(self.year, 6, 30)
+        return dt.date(self.year, 12, 31)
+
+    def previous(self) -> Period:
+        """Return the period just before this one, of the same type."""
+        if self.type == "month":
+            month = self.month or 1
+            return Period("month", self.year - (month == 1), month=12 if month == 1 else month - 1)
+        if self.type == "half":
+            return Period("half", self.year - (self.half == 1), half=2 if self.half == 1 else 1)
+        return Period("year", self.year - 1)
+
+    def next(self) -> Period:
+        if self.type == "month":
+            month = self.month or 1
+            return Period("month", self.year + (month == 12), month=1 if month == 12 else month + 1)
+        if self.type == "half":
+            return Period("half", self.year + (self.half == 2), half=1 if self.half == 2 else 2)
+        return Period("year", self.year + 1)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "year": self.year}
+        if self.type == "month":
+            out["month"] = self.month
+        if self.type == "half":
+            out["half"] = self.half
+        return out
+
+    @classmethod
+    def from_json(cls, data: Any) -> Period:
+        if not isinstance(data, dict):
+            raise DraftError("«period» phải là một đối tượng như {\"type\": \"month\", \"year\": 2026, \"month\": 4}.")
+        for key in ("year", "month", "half"):
+            if key in data and data[key] is not None and (not isinstance(data[key], int) or isinstance(data[key], bool)):
+                raise DraftError(f"«period.{key}» phải là số nguyên.")
+        return cls(str(data.get("type")), data.get("year", 0), data.get("month"), data.get("half"))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The commune or ward that sends the report, as its profile describes it."""
+
+    name: str                          # "Thiệu Trung"
+    level: str = "xã"                  # "xã", "phường", "thị trấn", "huyện", …
+    province: str = ""                 # "Thanh Hóa"
+    province_level: str = "tỉnh"       # "tỉnh" or "thành phố"
+    superior: str = ""                 # superior agency line, usually empty for a commune
+    agency: tuple[str, ...] = ()       # letterhead lines; derived from level and name when empty
+    place: str = ""                    # place name of the date line; the unit's name when empty
+    office_symbol: str = ""            # drafting office, e.g. "VHXH"
+
+    @property
+    def full_name(self) -> str:
+        """Return "xã Thiệu Trung"."""
+        return f"{self.level} {self.name}".strip()
+
+    @property
+    def committee(self) -> str:
+        """Return "Ủy ban nhân dân xã Thiệu Trung"."""
+        return f"Ủy ban nhân dân {self.full_name}"
+
+    @property
+    def province_full(self) -> str:
+        """Return "tỉnh Thanh Hóa" (empty when no province is set)."""
+        return f"{self.province_level} {self.province}".strip() if self.province else ""
+
+    @property
+    def agency_lines(self) -> tuple[str, ...]:
+        if self.agency:
+            return tuple(line.upper() for line in self.agency)
+        return ("ỦY BAN NHÂN DÂN", self.full_name.upper())
+
+    @property
+    def place_name(self) -> str:
+        return self.place or self.name
+
+
+@dataclass(frozen=True)
+class Signer:
+    authority: tuple[str, ...] = ()    # ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
+    position: str = ""                 # "PHÓ CHỦ TỊCH"
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    kind: str
+    kind_version: int
+    period: Period
+    unit: Unit
+    form: str = "bao_cao"
+    number: str | None = None
+    date: dt.date | None = None
+    signer: Signer = field(default_factory=Signer)
+    to: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    money_unit: str = "trieu"          # the unit amounts are written in: "trieu" or "ty" (or "dong", "nghin")
+
+    def with_values(self, **changes: Any) -> Draft:
+        return replace(self, values={**self.values, **changes})
+
+    @property
+    def report_date(self) -> dt.date | None:
+        return self.date
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def _fail(where: str, what: str) -> DraftError:
+    return DraftError(f"Giá trị của «{where}» {what}.")
+
+
+def value_from_json(f: Field, raw: Any, where: str | None = None) -> Any:
+    """Turn the JSON form of a value into its Python form (int đồng, Decimal, date, DocRef…)."""
+    where = where or f.label
+    if raw is None:
+        return None
+    t = f.type
+    try:
+        if t in ("text", "longtext", "choice", "phone", "email"):
+            if not isinstance(raw, str):
+                raise _fail(where, "phải là chữ")
+            text = vn.clean_text(raw) if t == "longtext" else vn.clean_line(raw)
+            return text or None
+        if t == "list":
+            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                raise _fail(where, "phải là danh sách các ý (chuỗi)")
+            items = [vn.clean_text(x).strip() for x in raw]
+            return [x for x in items if x] or None
+        if t in ("amount", "int"):
+            if isinstance(raw, bool):
+                raise _fail(where, "phải là số")
+            if isinstance(raw, int):
+                return raw
+            if isinstance(raw, str):
+                return vn.parse_amount(raw, f.unit) if t == "amount" else vn.parse_int(raw)
+            raise _fail(where, "phải là số nguyên" if t == "int" else "phải là số tiền nguyên đồng")
+        if t in ("decimal", "percent"):
+            if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+                raise _fail(where, "phải là số viết dạng chuỗi, ví dụ \"2.5\"")
+            try:
+                value = Decimal(str(raw))
+            except InvalidOperation:
+                value = vn.parse_percent(raw) if t == "percent" else vn.parse_decimal(raw)
+            if not value.is_finite():
+                raise _fail(where, "không phải là số")
+            return value
+        if t == "date":
+            if not isinstance(raw, str):
+                raise _fail(where, "phải là ngày dạng \"2026-03-30\"")
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                return vn.parse_date(raw)
+        if t == "bool":
+            if not isinstance(raw, bool):
+                raise _fail(where, "phải là true hoặc false")
+            return raw
+        if t == "reference":
+            return reference_from_json(raw, where)
+        if t == "rows":
+            if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
+                raise _fail(where, "phải là danh sách các dòng")
+            rows = []
+            for i, row in enumerate(raw, 1):
+                unknown = set(row) - {c.id for c in f.columns}
+                if unknown:
+                    raise _fail(f"{where}, dòng {i}", f"có cột lạ: {', '.join(sorted(unknown))}")
+                rows.append({c.id: value_from_json(c, row.get(c.id), f"{where}, dòng {i}, cột «{c.label}»")
+                             for c in f.columns})
+            return rows or None
+    except FormatError as exc:
+        raise DraftError(f"Giá trị của «{where}» không đọc được: {exc.message}") from None
+    raise _fail(where, f"có kiểu «{t}» không được hỗ trợ")
+
+
+def reference_from_json(raw: Any, where: str) -> vn.DocRef:
+    if isinstance(raw, str):
+        return vn.parse_reference(raw)
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
+        raise _fail(where, "phải có dạng {\"code\": \"1133/SKHCN-KHTC\", \"date\": \"2026-03-30\", …}")
+    when = raw.get("date")
+    try:
+        date = dt.date.fromisoformat(when) if isinstance(when, str) else None
+    except ValueError:
+        raise _fail(where, f"có ngày «{when}» không hợp lệ (dạng 2026-03-30)") from None
+    kind, issuer = raw.get("kind"), raw.get("issuer")
+    return vn.DocRef(vn.clean_line(kind) if isinstance(kind, str) and kind.strip() else None,
+                     vn.clean_line(raw["code"]), date,
+                     vn.clean_line(issuer) if isinstance(issuer, str) and issuer.strip() else None)
+
+
+def value_to_json(f: Field, value: Any) -> Any:
+    if value is None:
+        return None
+    t = f.type
+    if t in ("decimal", "percent"):
+        return str(value)
+    if t == "date":
+        return value.isoformat()
+    if t == "reference":
+        return {"kind": value.kind, "code": value.code,
+                "date": value.date.isoformat() if value.date else None, "issuer": value.issuer}
+    if t == "rows":
+        return [{c.id: value_to_json(c, row.get(c.id)) for c in f.columns} for row in value]
+    if t == "list":
+        return list(value)
+    return value
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+def _str(data: dict, key: str, where: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise DraftError(f"«{where}{key}» phải là chữ.")
+    return vn.clean_line(value)
+
+
+def _strs(data: dict, key: str, where: str) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DraftError(f"«{where}{key}» phải là danh sách chuỗi.")
+    return tuple(x for x in (vn.clean_line(v) for v in value) if x)
+
+
+def from_json(data: Any, *, kinds_root=None) -> Draft:
+    """Build a draft from its JSON form, upgrading values written under an older kind version."""
+    if not isinstance(data, dict):
+        raise DraftError("Tệp bản nháp phải là một đối tượng JSON.")
+    if data.get("format") != FORMAT:
+        raise DraftError("Tệp này không phải bản nháp kpdesk (thiếu \"format\": \"kpdesk-draft\").")
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DraftError("Bản nháp thiếu «format_version».")
+    if version > FORMAT_VERSION:
+        raise DraftError(f"Bản nháp được tạo bởi phiên bản kpdesk mới hơn (định dạng {version}); "
+                         "hãy cập nhật kpdesk để mở nó.")
+    kind_id = data.get("kind")
+    if not isinstance(kind_id, str):
+        raise DraftError("Bản nháp thiếu «kind» (loại báo cáo).")
+    try:
+        kind = get_kind(kind_id, kinds_root)
+    except KindError as exc:
+        raise DraftError(exc.message) from None
+    kind_version = data.get("kind_version", kind.version)
+    if not isinstance(kind_version, int) or isinstance(kind_version, bool):
+        raise DraftError("«kind_version» phải là số nguyên.")
+    if kind_version > kind.version:
+        raise DraftError(f"Bản nháp dùng mẫu «{kind.name}» phiên bản {kind_version}, mới hơn bản đang cài "
+                         f"({kind.version}); hãy cập nhật kpdesk.")
+    raw_values = data.get("values") or {}
+    if not isinstance(raw_values, dict):
+        raise DraftError("«values» phải là một đối tượng.")
+    raw_values = upgrade_values(kind, kind_version, raw_values)
+    unknown = sorted(set(raw_values) - {f.id for f in kind.fields})
+    if unknown:
+        raise DraftError(f"Bản nháp có trường không thuộc mẫu «{kind.name}»: {', '.join(unknown)}.")
+    values = {fid: value_from_json(kind.field(fid), raw) for fid, raw in raw_values.items()}
+    values = {k: v for k, v in values.items() if not is_empty(v)}
+
+    unit_raw = data.get("unit")
+    if not isinstance(unit_raw, dict):
+        raise DraftError("Bản nháp thiếu «unit» (đơn vị gửi báo cáo).")
+    unit = Unit(
+        name=_str(unit_raw, "name", "unit."),
+        level=_str(unit_raw, "level", "unit.", "xã"),
+        province=_str(unit_raw, "province", "unit."),
+        province_level=_str(unit_raw, "province_level", "unit.", "tỉnh"),
+        superior=_str(unit_raw, "superior", "unit."),
+        agency=_strs(unit_raw, "agency", "unit."),
+        place=_str(unit_raw, "place", "unit."),
+        office_symbol=_str(unit_raw, "office_symbol", "unit.").upper(),
+    )
+    signer_raw = data.get("signer") or {}
+    if not isinstance(signer_raw, dict):
+        raise DraftError("«signer» phải là một đối tượng.")
+    signer = Signer(_strs(signer_raw, "authority", "signer."), _str(signer_raw, "position", "signer."),
+                    _str(signer_raw, "name", "signer."))
+    form = data.get("form", kind.forms[0])
+    if form not in kind.forms:
+        raise DraftError(f"Mẫu «{kind.name}» không có hình thức «{form}»; chọn: {', '.join(kind.forms)}.")
+    date_raw = data.get("date")
+    try:
+        date = dt.date.fromisoformat(date_raw) if isinstance(date_raw, str) and date_raw else None
+    except ValueError:
+        raise DraftError(f"Ngày ký «{date_raw}» không hợp lệ (dạng 2026-04-18).") from None
+    number = data.get("number")
+    if number is not None and not isinstance(number, (str, int)) or isinstance(number, bool):
+        raise DraftError("«number» (số văn bản) phải là chữ hoặc số.")
+    return Draft(
+        kind=kind.id,
+        kind_version=kind.version,
+        period=Period.from_json(data.get("period")),
+        unit=unit,
+        form=form,
+        number=str(number).strip() or None if number is not None else None,
+        date=date,
+        signer=signer,
+        to=_strs(data, "to", ""),
+        recipients=_strs(data, "recipients", ""),
+        values=values,
+        title=_str(data, "title", ""),
+        money_unit=_money_unit(data.get("money_unit", "trieu")),
+    )
+
+
+def _money_unit(value: Any) -> str:
+    if value not in vn.UNITS:
+        raise DraftError(f"«money_unit» phải là một trong: {', '.join(vn.UNITS)}.")
+    return value
+
+
+def upgrade_values(kind: Kind, version: int, values: dict[str, Any]) -> dict[str, Any]:
+    """Carry values written under kind `version` over to the kind's current version by its rules."""
+    values = dict(values)
+    for upgrade in sorted(kind.upgrades, key=lambda u: u.from_version):
+        if upgrade.from_version < version:
+            continue
+        for old, new in upgrade.rename.items():
+            if old in values:
+                values[new] = values.pop(old)
+        for gone in upgrade.remove:
+            values.pop(gone, None)
+    return values
+
+
+def to_json(draft: Draft, kind: Kind | None = None) -> dict[str, Any]:
+    kind = kind or get_kind(draft.kind)
+    values = {}
+    for f in kind.fields:
+        if f.id in draft.values and not is_empty(draft.values[f.id]):
+            values[f.id] = value_to_json(f, draft.values[f.id])
+    u = draft.unit
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "kind": draft.kind,
+        "kind_version": draft.kind_version,
+        "title": draft.title,
+        "form": draft.form,
+        "money_unit": draft.money_unit,
+        "period": draft.period.to_json(),
+        "number": draft.number,
+        "date": draft.date.isoformat() if draft.date else None,
+        "unit": {"name": u.name, "level": u.level, "province": u.province, "province_level": u.province_level,
+                 "superior": u.superior, "agency": list(u.agency), "place": u.place,
+                 "office_symbol": u.office_symbol},
+        "signer": {"authority": list(draft.signer.authority), "position": draft.signer.position,
+                   "name": draft.signer.name},
+        "to": list(draft.to),
+        "recipients": list(draft.recipients),
+        "values": values,
+    }
+
+
+def dumps(draft: Draft, kind: Kind | None = None) -> str:
+    return json.dumps(to_json(draft, kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def loads(text: str | bytes, *, kinds_root=None) -> Draft:
+    """Parse a draft from JSON text; every failure is a `DraftError` with a Vietnamese message."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_DRAFT_BYTES:
+            raise DraftError("Tệp bản nháp quá lớn (hơn 5 MB); đây không phải bản nháp kpdesk.")
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DraftError("Tệp bản nháp không phải văn bản UTF-8.") from None
+    if len(text) > MAX_DRAFT_BYTES:
+        raise DraftError("Tệp bản nháp quá lớn (hơn 5 MB); đây không phải bản nháp kpdesk.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DraftError(f"Tệp bản nháp không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
+    except RecursionError:
+        raise DraftError("Tệp bản nháp lồng nhau quá sâu; đây không phải bản nháp kpdesk.") from None
+    return from_json(data, kinds_root=kinds_root)
+
+
+def load(path) -> Draft:
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_DRAFT_BYTES:
+            raise DraftError(f"Tệp {p} quá lớn (hơn 5 MB); đây không phải bản nháp kpdesk.")
+        return loads(p.read_bytes())
+    except FileNotFoundError:
+        raise DraftError(f"Không tìm thấy tệp {p}.") from None
+    except IsADirectoryError:
+        raise DraftError(f"{p} là thư mục, không phải tệp bản nháp.") from None
+    except PermissionError:
+        raise DraftError(f"Không có quyền đọc tệp {p}.") from None
+
+
+def new_draft(kind: Kind, period: Period, unit: Unit, **kw: Any) -> Draft:
+    """Return an empty draft of `kind` for `period`, with the kind's default recipients."""
+    return Draft(kind=kind.id, kind_version=kind.version, period=period, unit=unit,
+                 form=kw.pop("form", kind.forms[0]),
+                 to=kw.pop("to", ()) or tuple(fill_unit(t, unit) for t in kind.default_to),
+                 recipients=kw.pop("recipients", ()) or tuple(fill_unit(t, unit) for t in kind.default_recipients),
+                 **kw)
+
+
+def fill_unit(text: str, unit: Unit) -> str:
+    """Replace {province_full}, {full_name}, {office_symbol} in a kind's default text."""
+    return (text.replace("{province_full}", unit.province_full).replace("{full_name}", unit.full_name)
+            .replace("{office_symbol}", unit.office_symbol).replace("{name}", unit.name))

@@ -1,0 +1,347 @@
+"""Validation: every problem of a draft as a value (section, field, severity, Vietnamese message)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kpdesk import vn
+from kpdesk.compute import compute
+from kpdesk.draft import AUTHORITY_PREFIXES, Draft, is_empty
+from kpdesk.errors import FormatError
+from kpdesk.kinds import Condition, Field, Kind, Rule
+
+#: The pseudo-section for problems of the document itself (unit, period, signer, recipients).
+DOCUMENT = "_document"
+DOCUMENT_TITLE = "Thông tin văn bản"
+PERCENT_TOLERANCE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Problem:
+    section: str
+    field: str
+    severity: str          # "error" blocks the final export; "warning" asks for confirmation
+    code: str
+    message: str
+    row: int | None = None  # 1-based row of a table field
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class Report:
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def for_field(self, field_id: str) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.field == field_id)
+
+    def for_section(self, section_id: str) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.section == section_id)
+
+
+def is_visible(kind: Kind, values: dict[str, Any], f: Field) -> bool:
+    """Return whether `f` applies, given the values its `visible_if` condition looks at."""
+    cond: Condition | None = f.visible_if
+    if cond is None:
+        return True
+    other = values.get(cond.field)
+    if cond.gt is not None:
+        return isinstance(other, (int, Decimal)) and not isinstance(other, bool) and other > cond.gt
+    if cond.equals is not None:
+        return other == cond.equals
+    return other in cond.one_of
+
+
+def show(f: Field | None, value: Any) -> str:
+    """Return `value` the way the officer typed or reads it, for messages."""
+    if value is None:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, int):
+        if f is not None and f.type == "amount":
+            return vn.format_amount(value, f.unit)
+        return vn.format_int(value)
+    if isinstance(value, Decimal):
+        return vn.format_percent(value) if f is not None and f.type == "percent" else vn.format_decimal(value)
+    if isinstance(value, dt.date):
+        return vn.format_date(value)
+    return str(value)
+
+
+class _Checker:
+    def __init__(self, kind: Kind, draft: Draft, derived: dict[str, Any], today: dt.date) -> None:
+        self.kind, self.draft, self.derived, self.today = kind, draft, derived, today
+        self.problems: list[Problem] = []
+        self.limit_date = draft.date or today
+
+    # -- helpers --------------------------------------------------------------------
+    def where(self, field_id: str) -> tuple[str, str]:
+        if field_id.startswith("_"):
+            return DOCUMENT, DOCUMENT_TITLE
+        base = field_id.split(".", 1)[0]
+        try:
+            sec = self.kind.section_of(base)
+        except KeyError:
+            return DOCUMENT, DOCUMENT_TITLE
+        return sec.id, sec.title
+
+    def add(self, field_id: str, severity: str, code: str, text: str, row: int | None = None) -> None:
+        section, title = self.where(field_id)
+        label = self.kind.label_of(field_id) if not field_id.startswith("_") else _DOC_LABELS.get(field_id, "")
+        place = f"Mục «{title}», «{label}»" + (f", dòng {row}" if row else "")
+        self.problems.append(Problem(section, field_id, severity, code, f"{place}: {text}", row))
+
+    def get(self, name: str) -> Any:
+        if name in self.derived:
+            return self.derived[name]
+        return self.draft.values.get(name)
+
+    def field_of(self, name: str) -> Field | None:
+        try:
+            return self.kind.field(name)
+        except KeyError:
+            return None
+
+    # -- the document -----------------------------------------------------------------
+    def document(self) -> None:
+        d, k = self.draft, self.kind
+        if not d.unit.name:
+            self.add("_unit", "error", "unit.missing", "chưa có tên xã/phường. Hãy nhập ở Thông tin đơn vị.")
+        if not d.unit.province:
+            self.add("_unit", "warning", "unit.province", "chưa có tên tỉnh/thành phố. Hãy nhập ở Thông tin đơn vị.")
+        if d.period.type not in k.periods:
+            names = {"month": "tháng", "half": "6 tháng", "year": "năm"}
+            self.add("_period", "error", "period.type",
+                     f"mẫu này chỉ dùng cho kỳ {', '.join(names[p] for p in k.periods)}. Hãy chọn lại kỳ báo cáo.")
+        if d.period.start > self.today:
+            self.add("_period", "error", "period.future",
+                     f"kỳ báo cáo {d.period.label} chưa bắt đầu. Hãy chọn kỳ đã qua hoặc kỳ hiện tại.")
+        if d.date is not None:
+            if d.date > self.today + dt.timedelta(days=31):
+                self.add("_date", "warning", "date.far",
+                         f"ngày ký {vn.format_date(d.date)} còn xa trong tương lai. Hãy kiểm tra lại ngày.")
+            if d.date < d.period.start:
+                self.add("_date", "error", "date.before_period",
+                         f"ngày ký {vn.format_date(d.date)} ở trước kỳ báo cáo ({d.period.label}). Hãy sửa ngày ký.")
+            if k.deadline_day and d.period.type == "month":
+                deadline = dt.date(d.period.year, d.period.month or 1, k.deadline_day)
+                if d.date >= deadline:
+                    self.add("_date", "warning", "date.deadline",
+                             f"báo cáo tháng phải gửi trước ngày {vn.format_date(deadline)}; ngày ký "
+                             f"{vn.format_date(d.date)} đã quá hạn. Nếu vẫn gửi, nên nêu lý do chậm.")
+        if d.number and not d.number.isdigit():
+            self.add("_number", "error", "number.format",
+                     f"số văn bản «{d.number}» chỉ gồm chữ số (ví dụ 05). Để trống nếu văn thư sẽ ghi số.")
+        s = d.signer
+        if not s.name:
+            self.add("_signer", "error", "signer.name", "chưa có họ tên người ký. Hãy chọn người ký.")
+        if not s.position:
+            self.add("_signer", "error", "signer.position", "chưa có chức vụ người ký (ví dụ PHÓ CHỦ TỊCH).")
+        for line in s.authority:
+            if not line.upper().startswith(AUTHORITY_PREFIXES):
+                self.add("_signer", "error", "signer.authority",
+                         f"dòng thẩm quyền «{line}» phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. "
+                         "(ví dụ «KT. CHỦ TỊCH»).")
+        titles = ("TS.", "ThS.", "PGS.", "GS.", "KS.", "CN.", "BS.")
+        if any(s.name.startswith(t) for t in titles):
+            self.add("_signer", "warning", "signer.title",
+                     f"họ tên «{s.name}» không ghi học hàm, học vị trước tên (Nghị định 30). Hãy bỏ phần đó.")
+        if d.form == "cong_van" and not d.to:
+            self.add("_to", "error", "to.missing", "công văn cần ít nhất một nơi «Kính gửi». Hãy thêm cơ quan nhận.")
+        if not d.recipients:
+            self.add("_recipients", "warning", "recipients.missing",
+                     "chưa có «Nơi nhận». Hãy thêm các nơi nhận; dòng «Lưu: VT» sẽ được thêm tự động.")
+
+    # -- fields -----------------------------------------------------------------------
+    def fields(self) -> None:
+        values = self.draft.values
+        for f in self.kind.fields:
+            value = values.get(f.id)
+            if not is_visible(self.kind, values, f):
+                if not is_empty(value):
+                    cond = f.visible_if
+                    assert cond is not None
+                    self.add(f.id, "warning", "field.hidden_value",
+                             f"chỉ ghi khi {cond.describe(self.kind)}, nhưng đang có giá trị «{show(f, value)}». "
+                             "Hãy xóa giá trị này hoặc sửa trường kia.")
+                continue
+            if is_empty(value):
+                if f.required:
+                    self.add(f.id, "error", "field.required", f"chưa nhập. {self.how(f)}")
+                continue
+            if f.type == "rows":
+                for i, row in enumerate(value, 1):
+                    for col in f.columns:
+                        cell = row.get(col.id)
+                        if is_empty(cell):
+                            if col.required:
+                                self.add(f.id, "error", "field.required",
+                                         f"cột «{col.label}» chưa nhập. {self.how(col)}", row=i)
+                            continue
+                        self.value(f.id, col, cell, row=i, label=f"cột «{col.label}» ")
+            else:
+                self.value(f.id, f, value)
+
+    def how(self, f: Field) -> str:
+        if f.example:
+            return f"Hãy nhập, ví dụ: {f.example}."
+        if f.type == "choice":
+            return "Hãy chọn " + " hoặc ".join(f"«{o.label}»" for o in f.options) + "."
+        if f.type == "bool":
+            return "Hãy chọn «Có» hoặc «Không»."
+        return "Hãy nhập giá trị."
+
+    def value(self, fid: str, f: Field, value: Any, row: int | None = None, label: str = "") -> None:
+        t = f.type
+        if t in ("amount", "int", "decimal", "percent"):
+            if value < 0:
+                self.add(fid, "error", "number.negative", f"{label}không được âm ({show(f, value)}). Hãy nhập số ≥ 0.", row)
+            elif f.min is not None and value < Decimal(str(f.min)):
+                self.add(fid, "error", "number.min",
+                         f"{label}phải từ {show(f, type(value)(f.min) if t != 'amount' else int(f.min))} trở lên.", row)
+            if f.max is not None and value > Decimal(str(f.max)):
+                self.add(fid, "error", "number.max", f"{label}không được lớn hơn {f.max:g}.", row)
+            if t == "percent" and value > 100:
+                self.add(fid, "error", "percent.range", f"{label}tỷ lệ {show(f, value)} vượt quá 100%.", row)
+        elif t == "date":
+            self.not_after_report(fid, value, row, label)
+        elif t == "reference":
+            if not vn.is_valid_doc_code(value.code):
+                self.add(fid, "error", "reference.code",
+                         f"{label}số, ký hiệu «{value.code}» không đúng dạng. Viết như «1133/SKHCN-KHTC».", row)
+            if value.date is not None:
+                self.not_after_report(fid, value.date, row, label)
+        elif t == "phone":
+            try:
+                vn.parse_phone(value)
+            except FormatError as exc:
+                self.add(fid, "error", "phone.format", f"{label}{exc.message}", row)
+        elif t == "email":
+            try:
+                vn.parse_email(value)
+            except FormatError as exc:
+                self.add(fid, "error", "email.format", f"{label}{exc.message}", row)
+        elif t == "choice" and value not in {o.value for o in f.options}:
+            self.add(fid, "error", "choice.unknown",
+                     f"{label}«{value}» không có trong danh sách. Hãy chọn: "
+                     + ", ".join(f"«{o.label}»" for o in f.options) + ".", row)
+
+    def not_after_report(self, fid: str, when: dt.date, row: int | None, label: str) -> None:
+        if when > self.limit_date:
+            against = f"ngày ký báo cáo ({vn.format_date(self.draft.date)})" if self.draft.date else \
+                f"hôm nay ({vn.format_date(self.today)})"
+            self.add(fid, "error", "date.after_report",
+                     f"{label}ngày {vn.format_date(when)} ở sau {against}. Hãy kiểm tra lại ngày.", row)
+
+    # -- rules ------------------------------------------------------------------------
+    def rules(self) -> None:
+        for rule in self.kind.rules:
+            getattr(self, f"rule_{rule.check}")(rule)
+
+    def names(self, rule: Rule, key: str) -> list[str]:
+        value = rule.args.get(key, [])
+        return value if isinstance(value, list) else [value]
+
+    def total(self, names: list[str]) -> tuple[Any, bool]:
+        """Return the sum of the named numbers and whether every one of them is present."""
+        present = [self.get(n) for n in names]
+        known = [v for v in present if isinstance(v, (int, Decimal)) and not isinstance(v, bool)]
+        return (sum(known) if known else None), len(known) == len(present)
+
+    def listing(self, names: list[str]) -> str:
+        return " + ".join(f"«{self.kind.label_of(n)}»" for n in names)
+
+    def report(self, rule: Rule, anchor: str, default: str) -> None:
+        text = default + (f" {rule.message}" if rule.message else "")
+        self.add(anchor, rule.severity, f"rule.{rule.id}", text)
+
+    def rule_equals(self, rule: Rule) -> None:
+        left, right = self.names(rule, "left") or self.names(rule, "total"), \
+            self.names(rule, "right") or self.names(rule, "parts")
+        a, a_all = self.total(left)
+        b, b_all = self.total(right)
+        if a is None or b is None or not (a_all and b_all) or a == b:
+            return
+        f = self.field_of(left[0])
+        self.report(rule, left[0],
+                    f"{self.listing(left)} là {show(f, a)} nhưng {self.listing(right)} là {show(f, b)}; "
+                    f"chênh {show(f, abs(a - b))}. Hãy sửa cho khớp.")
+
+    def rule_lte(self, rule: Rule) -> None:
+        left, right = self.names(rule, "left"), self.names(rule, "right")
+        a, a_all = self.total(left)
+        b, b_all = self.total(right)
+        if a is None or b is None or not b_all or a <= b:
+            return
+        f = self.field_of(left[0]) or self.field_of(right[0])
+        self.report(rule, left[0],
+                    f"{self.listing(left)} là {show(f, a)}, lớn hơn {self.listing(right)} ({show(f, b)}). "
+                    "Hãy kiểm tra lại số liệu.")
+
+    def rule_percent_close(self, rule: Rule) -> None:
+        fid = rule.args["field"]
+        typed = self.get(fid)
+        num, den = self.get(rule.args["num"]), self.get(rule.args["den"])
+        if typed is None or num is None or den is None:
+            return
+        exact = vn.percent_of(num, den, 4)
+        if exact is None:
+            return
+        if abs(typed - exact) > PERCENT_TOLERANCE:
+            shown = vn.percent_of(num, den, 2)
+            self.report(rule, fid,
+                        f"ghi {vn.format_percent(typed)} nhưng tính từ số liệu ({vn.format_int(num)}/"
+                        f"{vn.format_int(den)}) là {vn.format_percent(shown)}. "
+                        f"Hãy sửa thành {vn.format_percent(shown)} hoặc kiểm tra lại số liệu.")
+
+    def rule_year_range(self, rule: Rule) -> None:
+        fid = rule.args["field"]
+        year = self.get(fid)
+        if year is None:
+            return
+        low = int(rule.args.get("min", 1990))
+        high = rule.args.get("max", "report_year")
+        high_year = (self.draft.date or self.draft.period.end).year if high == "report_year" else int(high)
+        if not low <= year <= high_year:
+            self.report(rule, fid, f"năm {year} phải từ {low} đến {high_year}. Hãy sửa lại năm.")
+
+    def rule_nonnegative(self, rule: Rule) -> None:
+        for name in self.names(rule, "field"):
+            value = self.get(name)
+            if isinstance(value, (int, Decimal)) and value < 0:
+                self.report(rule, name, f"không được âm ({show(self.field_of(name), value)}).")
+
+
+_DOC_LABELS = {
+    "_unit": "Đơn vị", "_period": "Kỳ báo cáo", "_date": "Ngày ký", "_number": "Số văn bản",
+    "_signer": "Người ký", "_to": "Kính gửi", "_recipients": "Nơi nhận",
+}
+
+
+def validate(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
+             today: dt.date | None = None) -> Report:
+    """Return every problem of `draft`; never raises for the officer's mistakes and never shows anything."""
+    derived = compute(kind, draft) if derived is None else derived
+    checker = _Checker(kind, draft, derived, today or dt.date.today())
+    checker.document()
+    checker.fields()
+    checker.rules()
+    return Report(tuple(checker.problems))
