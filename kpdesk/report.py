@@ -1,0 +1,114 @@
+"""The one rendering path, used by the command line and the GUI: draft → checked → Decree 30 .docx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kpdesk import draft as drafts
+from kpdesk.compute import compute
+from kpdesk.draft import Draft
+from kpdesk.errors import DraftError, RenderError
+from kpdesk.kinds import Kind, get_kind
+from kpdesk.templating import fill_body, fill_text
+from kpdesk.validate import Report, validate
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    path: Path
+    sha256: str
+    report: Report
+
+    @property
+    def pages_hint(self) -> str:
+        errors, warnings = len(self.report.errors), len(self.report.warnings)
+        return f"{errors} lỗi, {warnings} cảnh báo"
+
+
+def symbol(kind: Kind, draft: Draft) -> str:
+    """Return the number's symbol: "BC-UBND" for a báo cáo, "UBND-VHXH" for a công văn."""
+    if draft.form == "cong_van":
+        return f"UBND-{draft.unit.office_symbol}" if draft.unit.office_symbol else "UBND"
+    return f"{kind.doc_symbol}-UBND"
+
+
+def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None):
+    """Return the Decree 30 frame of `draft`: letterhead, title, bases, body blocks, recipients, signer."""
+    from kpdesk.render.frame import Frame, Signer
+    from kpdesk.render.markup import parse_body
+
+    derived = compute(kind, draft) if derived is None else derived
+    body = parse_body(fill_body(kind, draft, derived), source=str(kind.template_path))
+    cong_van = draft.form == "cong_van"
+    bases = tuple(draft.values.get(kind.bases_field) or ()) if kind.bases_field else ()
+    number = draft.number
+    if number and number.isdigit() and len(number) == 1:
+        number = "0" + number  # Decree 30: numbers below 10 take a leading zero
+    return Frame(
+        form=draft.form,
+        superior=draft.unit.superior or None,
+        agency=draft.unit.agency_lines,
+        number=number,
+        symbol=symbol(kind, draft),
+        place=draft.unit.place_name,
+        date=draft.date,
+        year=(draft.date or draft.period.end).year,
+        doc_type=None if cong_van else kind.doc_type,
+        summary=fill_text(kind, draft, kind.subject if cong_van else kind.title,
+                          "subject" if cong_van else "title", derived),
+        to=draft.to if cong_van else (),
+        bases=bases,
+        body=body,
+        recipients=draft.recipients,
+        signer=Signer(tuple(line.upper() for line in draft.signer.authority), draft.signer.position.upper(),
+                      draft.signer.name),
+        payload=drafts.dumps(draft, kind),
+    )
+
+
+def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False,
+                   today: dt.date | None = None) -> RenderResult:
+    """Check `draft` and write its .docx to `path` atomically; errors block unless `allow_errors`."""
+    kind = get_kind(draft.kind)
+    derived = compute(kind, draft)
+    report = validate(kind, draft, derived, today=today)
+    if report.errors and not allow_errors:
+        first = report.errors[0].message
+        more = f" (và {len(report.errors) - 1} lỗi khác)" if len(report.errors) > 1 else ""
+        raise RenderError(f"Bản nháp còn {len(report.errors)} lỗi nên chưa xuất được. Lỗi đầu tiên: {first}{more}. "
+                          "Hãy sửa các lỗi rồi xuất lại.")
+    from kpdesk.render.frame import write_docx
+
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise RenderError(f"Tên tệp «{path.name}» phải có đuôi .docx.")
+    sha = write_docx(build_frame(kind, draft, derived), path)
+    return RenderResult(path, sha, report)
+
+
+def draft_from_docx(source: Path | bytes) -> Draft:
+    """Return the draft embedded in a .docx made by kpdesk, exactly as it was exported."""
+    from kpdesk.render.frame import read_payload
+
+    payload = read_payload(source)
+    if payload is None:
+        name = source.name if isinstance(source, Path) else "này"
+        raise DraftError(f"Tệp {name} không do kpdesk tạo (không có bản nháp kèm trong tệp), nên không nhập được. "
+                         "Hãy chọn tệp .docx đã xuất từ kpdesk hoặc tệp bản nháp .json.")
+    return drafts.loads(payload)
+
+
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def default_filename(kind: Kind, draft: Draft) -> str:
+    """Return a file name such as "BC-KHCN-T04-2026-Thieu-Trung.docx" (ASCII, safe on every system)."""
+    place = "-".join(_ascii(draft.unit.name).split())
+    safe = "".join(ch for ch in f"{kind.short}-{draft.period.code}-{place}" if ch.isalnum() or ch in "-_")
+    return f"{safe or 'bao-cao'}.docx"

@@ -1,0 +1,149 @@
+"""The draft JSON format: round trips, typed values, version upgrades and clear refusals."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kpdesk import draft as drafts
+from kpdesk import vn
+from kpdesk.draft import Period, Unit
+from kpdesk.errors import DraftError
+from kpdesk.kinds import get_kind
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+FIXTURE_KINDS = ROOT / "tests" / "fixtures" / "kinds"
+
+
+def base(**values):
+    return {
+        "format": "kpdesk-draft", "format_version": 1, "kind": "mau-thu", "kind_version": 2,
+        "period": {"type": "month", "year": 2026, "month": 4},
+        "unit": {"name": "Thiệu Trung", "province": "Thanh Hóa", "office_symbol": "vhxh"},
+        "signer": {"authority": ["KT. CHỦ TỊCH"], "position": "PHÓ CHỦ TỊCH", "name": "Trần Ngọc Tùng"},
+        "values": values,
+    }
+
+
+def load(data):
+    return drafts.from_json(data, kinds_root=FIXTURE_KINDS)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_round_trips_exactly(path):
+    original = json.loads(path.read_text(encoding="utf-8"))
+    d = drafts.load(path)
+    again = drafts.to_json(d)
+    assert drafts.to_json(drafts.loads(drafts.dumps(d))) == again
+    assert again["values"] == {k: v for k, v in original["values"].items() if v not in (None, "", [])}
+
+
+def test_values_arrive_as_exact_python_values():
+    d = load(base(total="2,382 tỷ", part_a=382_000_000, area="2.5", ok_pct="99.98", when="2026-03-30",
+                  ref="Công văn số 1133/SKHCN-KHTC ngày 30/3/2026 của Sở KH&CN", flag=True,
+                  lines=[{"group": "kh", "content": "Mô hình", "amount": "450 triệu"}]))
+    v = d.values
+    assert v["total"] == 2_382_000_000 and isinstance(v["total"], int)
+    assert v["area"] == Decimal("2.5") and v["ok_pct"] == Decimal("99.98")
+    assert v["when"] == dt.date(2026, 3, 30)
+    assert v["ref"] == vn.DocRef("Công văn", "1133/SKHCN-KHTC", dt.date(2026, 3, 30), "Sở KH&CN")
+    assert v["lines"] == [{"group": "kh", "content": "Mô hình", "amount": 450_000_000}]
+    assert d.unit.office_symbol == "VHXH"
+
+
+def test_text_is_nfc_and_free_of_characters_xml_cannot_hold():
+    d = load(base(name="Thie\u0302\u0323u Trung\x00\x07", notes="dòng 1\r\ndòng\u00a02"))
+    assert d.values["name"] == "Thiệu Trung"
+    assert d.values["notes"] == "dòng 1\ndòng 2"
+
+
+def test_a_draft_from_an_older_kind_version_is_carried_over():
+    data = base(old_total=5_000_000, obsolete="bỏ")
+    data["kind_version"] = 1
+    d = load(data)
+    assert d.values == {"total": 5_000_000}
+    assert d.kind_version == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(format="khac"), "không phải bản nháp kpdesk"),
+        (lambda d: d.update(format_version=99), "phiên bản kpdesk mới hơn"),
+        (lambda d: d.update(kind="khong-co"), "Không có loại báo cáo"),
+        (lambda d: d.update(kind_version=9), "mới hơn bản đang cài"),
+        (lambda d: d["values"].update(khong_co=1), "khong_co"),
+        (lambda d: d["values"].update(total="hai đồng"), "Tổng"),
+        (lambda d: d["values"].update(total=True), "Tổng"),
+        (lambda d: d["values"].update(when="30/02/2026"), "Ngày"),
+        (lambda d: d["values"].update(lines=[{"group": "kh", "la": 1}]), "cột lạ"),
+        (lambda d: d["values"].update(flag="có"), "true hoặc false"),
+        (lambda d: d.update(period={"type": "week", "year": 2026}), "week"),
+        (lambda d: d.update(period={"type": "month", "year": 2026, "month": 13}), "tháng"),
+        (lambda d: d.update(period="2026-04"), "period"),
+        (lambda d: d.update(unit=None), "unit"),
+        (lambda d: d.update(form="to_trinh"), "to_trinh"),
+        (lambda d: d.update(date="2026-02-30"), "Ngày ký"),
+        (lambda d: d.update(money_unit="usd"), "money_unit"),
+        (lambda d: d.update(values=[1, 2]), "values"),
+    ],
+)
+def test_a_bad_draft_is_refused_with_a_message_that_says_what_is_wrong(change, expected):
+    data = base(total=1)
+    change(data)
+    with pytest.raises(DraftError) as caught:
+        load(data)
+    assert expected in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "{", "[]", "null", "1" * 10, '{"format": "kpdesk-draft"}', "[" * 100_000 + "]" * 100_000,
+     b"\xff\xfe\x00garbage"],
+)
+def test_malformed_json_gives_a_draft_error_never_a_crash(text):
+    with pytest.raises(DraftError):
+        drafts.loads(text)
+
+
+def test_a_huge_file_is_refused_before_parsing():
+    with pytest.raises(DraftError, match="quá lớn"):
+        drafts.loads(" " * (drafts.MAX_DRAFT_BYTES + 1))
+
+
+def test_a_missing_file_says_so(tmp_path):
+    with pytest.raises(DraftError, match="Không tìm thấy"):
+        drafts.load(tmp_path / "khong-co.json")
+
+
+@pytest.mark.parametrize(
+    ("period", "label", "code", "previous", "start", "end"),
+    [
+        (Period("month", 2026, month=4), "tháng 4 năm 2026", "T04-2026", Period("month", 2026, month=3),
+         dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
+        (Period("month", 2026, month=1), "tháng 1 năm 2026", "T01-2026", Period("month", 2025, month=12),
+         dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+        (Period("half", 2022, half=1), "6 tháng đầu năm 2022", "6T1-2022", Period("half", 2021, half=2),
+         dt.date(2022, 1, 1), dt.date(2022, 6, 30)),
+        (Period("year", 2026), "năm 2026", "N2026", Period("year", 2025), dt.date(2026, 1, 1),
+         dt.date(2026, 12, 31)),
+    ],
+)
+def test_periods_read_as_officers_write_them(period, label, code, previous, start, end):
+    assert (period.label, period.code, period.previous(), period.start, period.end) == (label, code, previous,
+                                                                                       start, end)
+    assert period.previous().next() == period
+    assert Period.from_json(period.to_json()) == period
+
+
+def test_a_new_draft_takes_the_kinds_default_recipients_filled_from_the_unit():
+    kind = get_kind("mau-thu", FIXTURE_KINDS)
+    unit = Unit("Bỉm Sơn", "phường", "Thanh Hóa", office_symbol="VHXH")
+    d = drafts.new_draft(kind, Period("month", 2026, month=4), unit)
+    assert d.to == ("Sở Khoa học và Công nghệ tỉnh Thanh Hóa",)
+    assert d.recipients == ("Lưu: VT, VHXH",)
+    assert unit.agency_lines == ("ỦY BAN NHÂN DÂN", "PHƯỜNG BỈM SƠN")
+    assert unit.committee == "Ủy ban nhân dân phường Bỉm Sơn"

@@ -1,0 +1,99 @@
+"""Report kinds: every shipped kind loads, and broken definitions name the file and the field."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kpdesk.errors import KindError
+from kpdesk.kinds import all_kinds, get_kind, kind_folders, load_kind, templates_dir
+from kpdesk.templating import undeclared_names
+
+FIXTURE_KINDS = Path(__file__).resolve().parent.parent / "fixtures" / "kinds"
+SHIPPED = [p.name for p in kind_folders(templates_dir())]
+
+
+def test_it_ships_the_three_kinds_modelled_on_the_seeds():
+    assert {"co-che-tai-chinh-thang", "quan-ly-khcn-6-thang", "ke-hoach-khcn-nam"} <= set(SHIPPED)
+
+
+@pytest.mark.parametrize("kind_id", SHIPPED)
+def test_every_shipped_kind_loads_and_its_template_names_only_its_fields(kind_id):
+    kind = get_kind(kind_id)
+    assert kind.version >= 1 and kind.sections and kind.fields
+    assert undeclared_names(kind) == set()
+    for f in kind.fields:
+        assert f.label and f.label == f.label.strip()
+        assert kind.section_of(f.id).id == f.section
+
+
+@pytest.mark.parametrize("kind_id", SHIPPED)
+def test_no_kind_names_a_commune(kind_id):
+    """The commune's name, place and officers come from the draft, never from the kind."""
+    folder = templates_dir() / kind_id
+    text = (folder / "kind.toml").read_text(encoding="utf-8") + (folder / "body.j2").read_text(encoding="utf-8")
+    for name in ("Thiệu Trung", "Bỉm Sơn", "Triệu Sơn", "Kiến Thụy", "Trần Ngọc Tùng", "Lưu Văn Thụy"):
+        assert name not in text
+
+
+def test_a_kind_is_data_adding_a_folder_adds_a_kind(tmp_path):
+    shutil.copytree(FIXTURE_KINDS / "mau-thu", tmp_path / "mau-thu")
+    assert [k.id for k in all_kinds(tmp_path)] == ["mau-thu"]
+
+
+def test_an_unknown_kind_lists_the_known_ones():
+    with pytest.raises(KindError, match="co-che-tai-chinh-thang"):
+        get_kind("khong-co")
+
+
+def test_a_kind_id_cannot_climb_out_of_the_templates_folder():
+    with pytest.raises(KindError):
+        get_kind("../tests")
+
+
+def _broken(tmp_path, old: str, new: str) -> Path:
+    folder = tmp_path / "mau-thu"
+    shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
+    path = folder / "kind.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('type = "phone"', 'type = "telephone"', "telephone"),
+        ('id = "mau-thu"', 'id = "khac"', "trùng tên thư mục"),
+        ('label = "Tên"', 'label = 5', "label"),
+        ('  id = "email"', '  id = "name"', "bị trùng"),
+        ('field = "status", equals = "yes"', 'field = "khong_co", equals = "yes"', "khong_co"),
+        ('of = "lines.amount"\n\n[[computed]]\nid = "by_group"', 'of = "lines.khong"\n\n[[computed]]\nid = "by_group"',
+         "lines.khong"),
+        ('check = "lte"', 'check = "approx"', "approx"),
+        ('op = "add"', 'op = "multiply"', "multiply"),
+        ('severity = "warning"', 'severity = "info"', "info"),
+        ('version = 2', 'version = "2"', "version"),
+        ('periods = ["month", "year"]', 'periods = ["week"]', "week"),
+        ('[[sections]]\nid = "chung"', '[[sections]]\nid = "chung"\nfoo = [', "TOML"),
+        ('options = [ { value = "yes", label = "Đã thành lập" }, { value = "no", label = "Chưa thành lập" } ]',
+         "", "options"),
+        ('bases_field = "bases"', 'bases_field = "name"', "bases_field"),
+        ('  id = "name"', '  id = "tên có dấu"', "tên có dấu"),
+    ],
+)
+def test_a_broken_definition_names_the_file_and_the_place(tmp_path, old, new, expected):
+    folder = _broken(tmp_path, old, new)
+    with pytest.raises(KindError) as caught:
+        load_kind(folder)
+    assert str(folder / "kind.toml") in caught.value.message
+    assert expected in caught.value.message
+
+
+def test_a_missing_body_template_is_reported(tmp_path):
+    folder = tmp_path / "mau-thu"
+    shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
+    (folder / "body.j2").unlink()
+    with pytest.raises(KindError, match="body.j2"):
+        load_kind(folder)
