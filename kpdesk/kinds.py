@@ -35,7 +35,7 @@ PERIOD_TYPES = ("month", "half", "year")
 FORMS = ("bao_cao", "cong_van")
 SEVERITIES = ("error", "warning")
 COMPUTE_OPS = ("sum", "add", "sub", "group_sum", "percent", "count", "words")
-RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative")
+RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative", "date_order")
 
 
 @dataclass(frozen=True)
@@ -403,7 +403,7 @@ def _check_references(kind: Kind, path: Path) -> None:
             need(f.visible_if.field, f"trường «{f.id}» (visible_if)")
     if "month" in kind.periods and kind.deadline_day is not None and not 1 <= kind.deadline_day <= 28:
         raise KindError(f"Định nghĩa loại báo cáo {path}: deadline_day phải từ 1 đến 28.")
-    names_keys = ("of", "total", "parts", "left", "right", "field", "num", "den", "column", "by")
+    names_keys = ("of", "total", "parts", "left", "right", "field", "num", "den", "column", "by", "first", "then")
     for item, what in [(c, "computed") for c in kind.computed] + [(r, "rules") for r in kind.rules]:
         for key in names_keys:
             value = item.args.get(key)

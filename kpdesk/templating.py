@@ -143,6 +143,8 @@ def context(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> 
     derived = compute(kind, draft) if derived is None else derived
     values = {f.id: (draft.values.get(f.id) if is_visible(kind, draft.values, f) else None) for f in kind.fields}
     labels = {f.id: {o.value: o.label for o in f.options} for f in kind.fields if f.options}
+    labels.update({f"{f.id}.{c.id}": {o.value: o.label for o in c.options}
+                   for f in kind.fields for c in f.columns if c.options})
     return {
         "unit": draft.unit,
         "period": draft.period,

@@ -73,11 +73,15 @@ def show(f: Field | None, value: Any) -> str:
     """Return `value` the way the officer typed or reads it, for messages."""
     if value is None:
         return "(trống)"
+    if f is not None and f.type in ("choice", "bool"):
+        return f.option_label(value)
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, int):
         if f is not None and f.type == "amount":
             return vn.format_amount(value, f.unit)
+        if f is not None and f.id.endswith("year"):
+            return str(value)  # a year is written without a thousands dot
         return vn.format_int(value)
     if isinstance(value, Decimal):
         return vn.format_percent(value) if f is not None and f.type == "percent" else vn.format_decimal(value)
@@ -322,6 +326,19 @@ class _Checker:
         high_year = (self.draft.date or self.draft.period.end).year if high == "report_year" else int(high)
         if not low <= year <= high_year:
             self.report(rule, fid, f"năm {year} phải từ {low} đến {high_year}. Hãy sửa lại năm.")
+
+    def rule_date_order(self, rule: Rule) -> None:
+        """`first` (a date or a reference's date) must not come after `then`."""
+
+        def when(name: str) -> dt.date | None:
+            value = self.get(name)
+            return value.date if isinstance(value, vn.DocRef) else value if isinstance(value, dt.date) else None
+
+        first, then = when(rule.args["first"]), when(rule.args["then"])
+        if first is not None and then is not None and first > then:
+            self.report(rule, rule.args["first"],
+                        f"ngày {vn.format_date(first)} ở sau «{self.kind.label_of(rule.args['then'])}» "
+                        f"({vn.format_date(then)}). Hãy kiểm tra lại thứ tự hai ngày.")
 
     def rule_nonnegative(self, rule: Rule) -> None:
         for name in self.names(rule, "field"):

@@ -569,7 +569,7 @@ def _body(out: _Body, blocks: tuple[Block, ...]) -> None:
             after_table = True
             continue
         if isinstance(block, Heading):
-            fmt = replace(_BODY, before=before, keep_next=True)
+            fmt = replace(_BODY, align="left", before=before, keep_next=True)
             italic = block.level >= 3
             bold = block.level <= 3
             runs = [Run(r.text, r.bold or bold, r.italic or italic) for r in block.runs]
