@@ -88,6 +88,146 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- local drafts (kpdesk.store)
+
+
+def _data_dir(args: argparse.Namespace) -> Path | None:
+    return Path(args.data_dir) if getattr(args, "data_dir", None) else None
+
+
+def _open_store(args: argparse.Namespace):
+    from kpdesk.store import Store
+
+    store = Store.open(_data_dir(args))
+    for warning in store.warnings:
+        sys.stderr.write(f"Cảnh báo: {warning}\n")
+    return store
+
+
+def _draft_status(text: str) -> str:
+    from kpdesk.store import fold
+
+    key = fold(text).strip().replace(" ", "-")
+    for status, names in {"drafting": ("drafting", "dang-soan"), "exported": ("exported", "da-xuat")}.items():
+        if key in names:
+            return status
+    raise argparse.ArgumentTypeError(f"trạng thái «{text}» không hợp lệ; dùng dang-soan hoặc da-xuat")
+
+
+def _kind_short(kind_id: str) -> str:
+    from kpdesk.kinds import get_kind
+
+    try:
+        return get_kind(kind_id).short
+    except KpdeskError:
+        return kind_id
+
+
+def cmd_drafts(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        items = store.list_drafts(kind=args.kind, status=args.status, text=args.text, deleted=args.deleted)
+    if not items:
+        _out("Thùng rác trống." if args.deleted and not (args.kind or args.status or args.text)
+             else "Không có bản nháp nào phù hợp.")
+        return 0
+    shorts = {i.kind: _kind_short(i.kind) for i in items}
+    w = max(4, *(len(s) for s in shorts.values()))
+    _out(f"{'Số':>5}  {'Kỳ':<9}  {'Loại':<{w}}  {'Trạng thái':<10}  {'Cập nhật':<16}  Tiêu đề — đơn vị")
+    for i in items:
+        title = i.title or f"{shorts[i.kind]} {i.period.label}"
+        _out(f"{i.id:>5}  {i.period.code:<9}  {shorts[i.kind]:<{w}}  {i.status_label:<10}  "
+             f"{i.updated:%d/%m/%Y %H:%M}  {title} — {i.unit_name}")
+    where = " trong thùng rác" if args.deleted else ""
+    _out(f"\n{len(items)} bản nháp{where}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        draft_id = store.import_file(Path(args.file), unit_id=args.unit)
+        info = store.info(draft_id)
+    _out(f"Đã nhập {args.file} thành bản nháp số {draft_id}: {info.title or _kind_short(info.kind)} — "
+         f"{info.unit_name}, {info.period.label}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        store.export_json(args.id, Path(args.output))
+    _out(f"Đã ghi bản nháp số {args.id} vào {args.output}.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        path = store.backup("manual")
+    _out(f"Đã sao lưu cơ sở dữ liệu vào {path}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from kpdesk.errors import StoreError
+    from kpdesk.store import DamagedDatabase, Store, backup_reason, backup_time, default_data_dir, list_backups
+
+    data_dir = _data_dir(args) or default_data_dir()
+    found = list_backups(data_dir)
+    if args.backup is None:
+        if not found:
+            _out(f"Chưa có bản sao lưu nào trong {data_dir}.")
+            return 0
+        _out("Các bản sao lưu (mới nhất trước):")
+        for n, path in enumerate(found, 1):
+            when = backup_time(path)
+            _out(f"{n:>4}. {when:%d/%m/%Y %H:%M:%S}  {backup_reason(path)}" if when else f"{n:>4}.")
+            _out(f"      {path}")
+        _out("\nKhôi phục: kpdesk restore SỐ (số thứ tự ở trên) hoặc kpdesk restore ĐƯỜNG-DẪN-TỆP.")
+        return 0
+    backup = Path(args.backup)
+    if args.backup.isdigit() and not backup.exists():
+        n = int(args.backup)
+        if not 1 <= n <= len(found):
+            raise StoreError(f"Không có bản sao lưu số {n}; xem danh sách bằng lệnh: kpdesk restore")
+        backup = found[n - 1]
+    try:
+        with Store.open(data_dir) as store:
+            before = store.restore_backup(backup)
+        _out(f"Đã khôi phục dữ liệu từ {backup}.")
+        _out(f"Dữ liệu trước khi khôi phục được sao lưu vào {before}.")
+    except DamagedDatabase:
+        with Store.restore_damaged(backup, data_dir) as store:
+            aside = store.set_aside
+        _out(f"Đã khôi phục dữ liệu từ {backup}.")
+        if aside is not None:
+            _out(f"Tệp cơ sở dữ liệu hỏng được giữ lại ở {aside}.")
+    return 0
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    from kpdesk import vn
+
+    with _open_store(args) as store:
+        units = store.units()
+    if not units:
+        _out("Chưa có đơn vị nào. Đơn vị được tạo khi nhập bản nháp (kpdesk import) hoặc trong cửa sổ kpdesk.")
+        return 0
+    for u in units:
+        province = f", {u.province_level} {u.province}" if u.province else ""
+        _out(f"{u.id:>4}. {u.full_name}{province}")
+        if u.contact_name:
+            phone = ""
+            if u.contact_phone:
+                try:
+                    phone = ", " + vn.parse_phone(u.contact_phone).display()
+                except KpdeskError:
+                    phone = ", " + u.contact_phone
+            who = f"{u.contact_honorific} {u.contact_name}".strip()
+            _out(f"      Người liên hệ: {who}{phone}{', ' + u.contact_email if u.contact_email else ''}")
+        signer = u.default_signer
+        if signer is not None:
+            _out(f"      Người ký mặc định: {signer.name} ({' / '.join((*signer.authority, signer.position))})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kpdesk",
@@ -108,6 +248,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="tệp .docx sẽ ghi")
     p.add_argument("--force", action="store_true", help="vẫn xuất khi bản nháp còn lỗi (bản dùng để xem thử)")
     p.set_defaults(func=cmd_render)
+    p = sub.add_parser("drafts", help="liệt kê các bản nháp đã lưu trên máy")
+    p.add_argument("--kind", help="chỉ loại báo cáo này (mã, xem `kpdesk kinds`)")
+    p.add_argument("--status", type=_draft_status, help="trạng thái: dang-soan (đang soạn) hoặc da-xuat (đã xuất)")
+    p.add_argument("--text", help="tìm theo chữ trong tiêu đề, tên đơn vị và nội dung (không cần dấu)")
+    p.add_argument("--deleted", action="store_true", help="liệt kê thùng rác")
+    p.set_defaults(func=cmd_drafts)
+    p = sub.add_parser("import", help="nhập một bản nháp .json (hoặc .docx do kpdesk tạo) vào máy")
+    p.add_argument("file", help="tệp bản nháp .json hoặc báo cáo .docx")
+    p.add_argument("--unit", type=int, help="số của đơn vị (xem `kpdesk units`); mặc định: theo đơn vị trong tệp")
+    p.set_defaults(func=cmd_import)
+    p = sub.add_parser("export", help="ghi một bản nháp đã lưu ra tệp .json")
+    p.add_argument("id", type=int, help="số bản nháp (xem `kpdesk drafts`)")
+    p.add_argument("-o", "--output", required=True, help="tệp .json sẽ ghi")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu bản nháp ngay bây giờ")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (không ghi gì: liệt kê các bản sao lưu)")
+    p.add_argument("backup", nargs="?", help="số thứ tự trong danh sách hoặc đường dẫn tệp sao lưu")
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("units", help="liệt kê các đơn vị (xã, phường) đã lưu")
+    p.set_defaults(func=cmd_units)
     return parser
 
 

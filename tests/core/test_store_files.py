@@ -1,0 +1,370 @@
+"""The database file: where it lives, schema migrations, damaged, newer and read-only files, backups, commands."""
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from kpdesk import cli
+from kpdesk.draft import Period
+from kpdesk.migrations import KNOWN, SCHEMA_VERSION
+from kpdesk.store import (
+    DamagedDatabase,
+    NewerDatabase,
+    ReadOnlyData,
+    Store,
+    UnitProfile,
+    backup_reason,
+    default_data_dir,
+    list_backups,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = sorted((ROOT / "tests" / "fixtures").glob("db_v*/kpdesk.sqlite3"))
+EXAMPLE = ROOT / "examples" / "000-thieu-trung-bao-cao-thang.json"
+APRIL = Period("month", 2026, month=4)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def filled(folder: Path) -> Path:
+    """A closed database in `folder` with one imported draft; return the database path."""
+    with Store.open(folder) as store:
+        store.import_file(EXAMPLE)
+        return store.path
+
+
+# ---------------------------------------------------------------------------- location and settings
+
+
+def test_data_folder_comes_from_the_environment_or_the_platform(monkeypatch, tmp_path):
+    monkeypatch.setenv("KPDESK_DATA_DIR", str(tmp_path / "từ biến môi trường"))
+    assert default_data_dir() == tmp_path / "từ biến môi trường"
+    with Store.open() as store:
+        assert store.path == (tmp_path / "từ biến môi trường" / "kpdesk.sqlite3").resolve()
+    monkeypatch.delenv("KPDESK_DATA_DIR")
+    import platformdirs
+
+    assert default_data_dir() == platformdirs.user_data_path("kpdesk", appauthor=False, roaming=False)
+
+
+def test_the_connection_is_wal_with_foreign_keys_full_sync_and_a_busy_timeout(tmp_path):
+    with Store.open(tmp_path / "Nguyễn Văn A" / "kpdesk data") as store:
+        c = store._conn
+        assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert c.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert c.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert store.schema_version == SCHEMA_VERSION
+        applied = [r[0] for r in c.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+        assert applied == KNOWN
+
+
+def test_migrations_are_numbered_in_order():
+    assert [name[:4] for name in KNOWN] == [f"{n:04d}" for n in range(1, SCHEMA_VERSION + 1)]
+
+
+# ---------------------------------------------------------------------------- databases of earlier schemas
+
+
+def test_there_is_a_fixture_for_every_earlier_schema():
+    versions = {int(p.parent.name.removeprefix("db_v")) for p in FIXTURES}
+    assert versions >= set(range(1, SCHEMA_VERSION + 1)) - {SCHEMA_VERSION} | {1}
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.parent.name)
+def test_a_database_from_every_earlier_schema_opens_with_current_code(fixture, tmp_path):
+    expected = json.loads((fixture.parent / "expected.json").read_text(encoding="utf-8"))
+    shutil.copy(fixture, tmp_path / "kpdesk.sqlite3")
+    with Store.open(tmp_path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        if expected["schema_version"] < SCHEMA_VERSION:
+            assert any(backup_reason(p).endswith("nâng cấp cơ sở dữ liệu") for p in store.backups())
+        assert {str(u.id): u.name for u in store.units()} == expected["units"]
+        infos = store.list_drafts() + store.list_drafts(deleted=True)
+        assert {str(i.id) for i in infos} == set(expected["drafts"])
+        for info in infos:
+            want = expected["drafts"][str(info.id)]
+            stored = store.load(info.id)
+            assert (info.title, info.revision, info.status, info.deleted) == (
+                want["title"], want["revision"], want["status"], want["deleted"])
+            assert sorted(stored.draft.values) == want["values"]
+            assert len(store.revisions(info.id)) == want["revisions"]
+        for draft_id, count in expected["exports"].items():
+            assert len(store.exports(int(draft_id))) == count
+        # and it is fully usable
+        live = next(i for i in infos if not i.deleted)
+        assert store.set_value(live.id, "budget_note", "Sau nâng cấp") > live.revision
+        assert store.new_from_previous(live.id)
+        assert live.id in [i.id for i in store.list_drafts(text="sau nang cap")]
+    assert fixture.read_bytes() != b""  # the fixture itself is never opened in place
+
+
+# ---------------------------------------------------------------------------- newer, damaged, read-only
+
+
+def test_a_database_from_a_newer_kpdesk_is_refused_and_left_untouched(tmp_path):
+    path = filled(tmp_path)
+    with sqlite3.connect(path) as c:
+        c.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                  "VALUES ('kpdesk', '0099_future', '2030-01-01')")
+        c.execute("PRAGMA user_version = 99")
+    c.close()
+    before, backups = digest(path), list_backups(tmp_path)
+    with pytest.raises(NewerDatabase, match="phiên bản kpdesk mới hơn.*Hãy cập nhật kpdesk") as e:
+        Store.open(tmp_path)
+    assert e.value.version == 99
+    assert digest(path) == before and list_backups(tmp_path) == backups
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_never_overwritten(tmp_path):
+    path = tmp_path / "kpdesk.sqlite3"
+    path.write_bytes(b"Day la mot tep van ban, khong phai co so du lieu.\n" * 100)
+    before = digest(path)
+    with pytest.raises(DamagedDatabase, match="không phải là cơ sở dữ liệu SQLite") as e:
+        Store.open(tmp_path)
+    assert e.value.backup is None and "Không tìm thấy bản sao lưu" in e.value.message
+    assert digest(path) == before
+
+
+def test_a_sqlite_file_of_another_program_is_refused(tmp_path):
+    with sqlite3.connect(tmp_path / "kpdesk.sqlite3") as c:
+        c.execute("CREATE TABLE khac (x)")
+    c.close()
+    with pytest.raises(DamagedDatabase, match="không phải cơ sở dữ liệu của kpdesk"):
+        Store.open(tmp_path)
+
+
+def damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for start in range(page, len(data), page):
+        data[start:start + 64] = b"\xff" * 64  # break every page header after the first
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_database_names_the_newest_good_backup_and_can_be_replaced_by_it(tmp_path):
+    path = filled(tmp_path)
+    with Store.open(tmp_path) as store:
+        good = store.backup()
+        bad = store.backups_dir / "kpdesk-29991231-235959-manual.sqlite3"  # newest, but broken
+        bad.write_bytes(b"broken")
+    damage(path)
+    before = digest(path)
+    with pytest.raises(DamagedDatabase, match="bị hỏng nên kpdesk không mở nó") as e:
+        Store.open(tmp_path)
+    assert e.value.backup == good and e.value.path == path
+    assert "kpdesk restore" in e.value.message and "không bị ghi đè" in e.value.message
+    assert digest(path) == before
+
+    with Store.restore_damaged(e.value.backup, tmp_path) as store:
+        assert [i.title for i in store.list_drafts()] == [
+            "Báo cáo tháng 4/2026 về cơ chế tài chính cho KH, CN và ĐMST"]
+        assert digest(store.set_aside) == before  # the damaged file is kept, byte for byte
+        assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_empty_file_with_backups_is_damage_not_a_new_database(tmp_path):
+    path = filled(tmp_path)
+    with Store.open(tmp_path) as store:
+        store.backup()
+    path.write_bytes(b"")
+    for extra in ("-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+    with pytest.raises(DamagedDatabase, match="tệp rỗng"):
+        Store.open(tmp_path)
+    assert path.stat().st_size == 0
+
+
+def test_a_truncated_database_is_damaged(tmp_path):
+    path = filled(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DamagedDatabase):
+        Store.open(tmp_path)
+
+
+def test_a_read_only_data_folder_is_a_clear_error(tmp_path, monkeypatch):
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(ReadOnlyData, match="chỉ cho đọc.*--data-dir"):
+        Store.open(tmp_path)
+
+
+def test_a_folder_on_a_read_only_file_system_is_a_clear_error():
+    system = Path("/sys")
+    if not system.is_dir():
+        pytest.skip("no /sys here")
+    try:
+        os.close(tempfile.mkstemp(dir=system)[0])
+        pytest.skip("no read-only system folder here")
+    except OSError:
+        pass
+    with pytest.raises(ReadOnlyData, match="chỉ cho đọc"):
+        Store.open(system)
+
+
+def test_a_read_only_folder_refuses_for_a_real_user(tmp_path):
+    """Run as an ordinary user (root ignores permissions): `kpdesk drafts` says the folder is read-only."""
+    folder = Path(tempfile.mkdtemp(prefix="kpdesk-ro-"))
+    try:
+        os.chmod(folder, 0o755)
+        filled(folder / "dữ liệu")
+        for p in (folder / "dữ liệu").rglob("*"):
+            os.chmod(p, 0o555 if p.is_dir() else 0o444)
+        os.chmod(folder / "dữ liệu", 0o555)
+        demote = None
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            demote = lambda: (os.setgid(65534), os.setuid(65534))  # nobody
+        elif not hasattr(os, "geteuid"):
+            pytest.skip("POSIX permissions only")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        try:
+            result = subprocess.run([sys.executable, "-m", "kpdesk", "--data-dir", str(folder / "dữ liệu"),
+                                     "drafts"], capture_output=True, text=True, encoding="utf-8",
+                                    preexec_fn=demote, env=env, cwd=folder)
+        except PermissionError:
+            pytest.skip("an ordinary user cannot run this Python (it lives in root's home)")
+        if "ModuleNotFoundError" in result.stderr or "Permission denied: '/" in result.stderr:
+            pytest.skip("this user cannot run the project's Python")
+        assert result.returncode == 2
+        assert "chỉ cho đọc" in result.stderr, result.stderr
+    finally:
+        for p in [folder, *folder.rglob("*")]:
+            os.chmod(p, 0o755)
+        shutil.rmtree(folder)
+
+
+# ---------------------------------------------------------------------------- backups
+
+
+def test_first_open_of_the_day_makes_one_backup(tmp_path):
+    filled(tmp_path)
+    assert list_backups(tmp_path) == []  # a brand-new database has nothing to keep
+    Store.open(tmp_path).close()
+    Store.open(tmp_path).close()
+    (daily,) = list_backups(tmp_path)
+    assert "hằng ngày" not in backup_reason(daily) and "lần mở đầu tiên" in backup_reason(daily)
+    with sqlite3.connect(daily) as c:
+        assert c.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # self-contained file
+        assert c.execute("SELECT count(*) FROM drafts").fetchone()[0] == 1
+    c.close()
+
+
+def test_backups_made_within_one_second_get_distinct_names(tmp_path):
+    with Store.open(tmp_path) as store, Store.open(tmp_path) as other:
+        made = [store.backup(), other.backup(), store.backup("daily")]
+        assert len(set(made)) == 3 and all(p.exists() for p in made)
+        assert store.backups()[0] == made[-1]
+        assert not list(store.backups_dir.glob(".*.tmp"))
+
+
+def test_a_failed_daily_backup_does_not_stop_work_but_is_reported(tmp_path, monkeypatch, capsys):
+    filled(tmp_path)
+
+    def fail(src, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kpdesk.store._copy_database", fail)
+    with Store.open(tmp_path) as store:
+        assert len(store.list_drafts()) == 1
+        (warning,) = store.warnings
+        assert "Chưa sao lưu tự động được hôm nay" in warning and "dung lượng" in warning
+    code, _, err = run(capsys, "--data-dir", str(tmp_path), "drafts")
+    assert code == 0 and err.startswith("Cảnh báo: Chưa sao lưu tự động")
+
+
+def test_backups_keep_the_last_ten_and_one_per_month(tmp_path):
+    with Store.open(tmp_path) as store:
+        store.backups_dir.mkdir(exist_ok=True)
+        sample = store.backup()
+        names = [f"kpdesk-2025{m:02d}{d:02d}-120000-daily.sqlite3" for m in (1, 2, 3) for d in (1, 2, 3)]
+        names += [f"kpdesk-202604{d:02d}-120000-daily.sqlite3" for d in range(1, 13)]
+        for name in names:
+            shutil.copy(sample, store.backups_dir / name)
+        newest = store.backup()
+        kept = [p.name for p in store.backups()]
+    assert len(kept) == 10 + 3  # the last ten (this month and April 2026) + the newest of Jan, Feb, Mar 2025
+    assert kept[0] == newest.name
+    assert {"kpdesk-20250103-120000-daily.sqlite3", "kpdesk-20250203-120000-daily.sqlite3",
+            "kpdesk-20250303-120000-daily.sqlite3"} <= set(kept)
+
+
+def test_restoring_a_backup_backs_up_the_current_data_first(tmp_path):
+    with Store.open(tmp_path) as store:
+        unit = store.save_unit(UnitProfile(name="Thiệu Trung"))
+        first = store.create_draft("co-che-tai-chinh-thang", APRIL, unit, title="Trước")
+        saved = store.backup()
+        store.create_draft("co-che-tai-chinh-thang", APRIL, unit, title="Sau")
+        store.delete(first)
+        before = store.restore_backup(saved)
+        assert [i.title for i in store.list_drafts()] == ["Trước"]
+        assert store.set_value(first, "disbursed", 5) == 2
+        with sqlite3.connect(before) as c:
+            assert {r[0] for r in c.execute("SELECT title FROM drafts")} == {"Trước", "Sau"}
+        c.close()
+        with pytest.raises(Exception, match="bị hỏng hoặc không phải"):
+            bad = tmp_path / "bad.sqlite3"
+            bad.write_bytes(b"x" * 100)
+            store.restore_backup(bad)
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_commands_work_in_a_folder_with_vietnamese_letters_and_spaces(tmp_path, capsys):
+    data = str(tmp_path / "Nguyễn Văn A" / "kpdesk data")
+    code, out, _ = run(capsys, "--data-dir", data, "drafts")
+    assert (code, out.strip()) == (0, "Không có bản nháp nào phù hợp.")
+    code, out, _ = run(capsys, "--data-dir", data, "import", str(EXAMPLE))
+    assert code == 0 and out.startswith("Đã nhập") and "bản nháp số 1" in out
+    run(capsys, "--data-dir", data, "import", str(ROOT / "examples" / "001-bim-son-cong-van-thang.json"))
+    code, out, _ = run(capsys, "--data-dir", data, "drafts", "--text", "bim son")
+    assert code == 0 and "phường Bỉm Sơn" in out and "Thiệu Trung" not in out and "1 bản nháp." in out
+    code, out, _ = run(capsys, "--data-dir", data, "drafts", "--status", "đang soạn", "--kind",
+                       "co-che-tai-chinh-thang")
+    assert "2 bản nháp." in out and "đang soạn" in out
+    code, out, _ = run(capsys, "--data-dir", data, "units")
+    assert "xã Thiệu Trung, tỉnh Thanh Hóa" in out and "0982 741 345" in out
+    target = tmp_path / "Nguyễn Văn A" / "bản nháp 1.json"
+    code, out, _ = run(capsys, "--data-dir", data, "export", "1", "-o", str(target))
+    assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["unit"]["name"] == "Thiệu Trung"
+    code, out, _ = run(capsys, "--data-dir", data, "backup")
+    assert code == 0 and out.startswith("Đã sao lưu cơ sở dữ liệu vào")
+    code, out, _ = run(capsys, "--data-dir", data, "restore")
+    assert code == 0 and "Các bản sao lưu" in out and "sao lưu theo yêu cầu" in out
+    code, out, _ = run(capsys, "--data-dir", data, "restore", "1")
+    assert code == 0 and "Đã khôi phục" in out and "trước khi khôi phục" in out
+    code, out, err = run(capsys, "--data-dir", data, "export", "42", "-o", str(target))
+    assert code == 2 and "Không có bản nháp số 42" in err
+    code, out, _ = run(capsys, "--data-dir", data, "drafts", "--deleted")
+    assert out.strip() == "Thùng rác trống."
+
+
+def test_restore_from_the_command_line_repairs_a_damaged_database(tmp_path, capsys):
+    path = filled(tmp_path)
+    run(capsys, "--data-dir", str(tmp_path), "backup")
+    damage(path)
+    code, _, err = run(capsys, "--data-dir", str(tmp_path), "drafts")
+    assert code == 2 and "bị hỏng" in err and "kpdesk restore" in err
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "restore", "1")
+    assert code == 0 and "Tệp cơ sở dữ liệu hỏng được giữ lại" in out
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "drafts")
+    assert code == 0 and "1 bản nháp." in out
