@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from kpdesk.errors import KpdeskError
 
@@ -78,17 +78,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    """Render a draft file, or a stored draft given by its number (the export is then recorded)."""
     from kpdesk.report import render_to_file
 
-    draft = _load_draft(args.draft)
+    stored = None
+    if args.draft.isdigit() and not Path(args.draft).exists():
+        with _open_store(args) as store:
+            stored = store.load(int(args.draft))
+        draft = stored.draft
+    else:
+        draft = _load_draft(args.draft)
     result = render_to_file(draft, Path(args.output), allow_errors=args.force)
+    if stored is not None:
+        with _open_store(args) as store:
+            store.record_export(stored.info.id, result.path.resolve(), result.sha256, stored.info.revision)
     for p in result.report.problems:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
     _out(f"Đã ghi {result.path} ({result.pages_hint}).")
     return 0
-
-
-# ---------------------------------------------------------------------------- local drafts (kpdesk.store)
 
 
 def _data_dir(args: argparse.Namespace) -> Path | None:
@@ -244,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("draft", help="tệp bản nháp .json hoặc báo cáo .docx")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("render", help="xuất bản nháp thành tệp Word (.docx) theo Nghị định 30")
-    p.add_argument("draft", help="tệp bản nháp .json")
+    p.add_argument("draft", help="tệp bản nháp .json, hoặc số của bản nháp đã lưu (xem `kpdesk drafts`)")
     p.add_argument("-o", "--output", required=True, help="tệp .docx sẽ ghi")
     p.add_argument("--force", action="store_true", help="vẫn xuất khi bản nháp còn lỗi (bản dùng để xem thử)")
     p.set_defaults(func=cmd_render)

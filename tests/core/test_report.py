@@ -229,3 +229,19 @@ def test_examples_have_the_expected_shape():
     assert names == {"000", "001", "002", "004"}
     for path in EXAMPLES:
         assert json.loads(path.read_text(encoding="utf-8"))["format"] == "kpdesk-draft"
+
+
+def test_a_stored_draft_renders_by_its_number_and_the_export_is_recorded(tmp_path, capsys):
+    data = tmp_path / "Nguyễn Văn A" / "dữ liệu"
+    example = ROOT / "examples" / "000-thieu-trung-bao-cao-thang.json"
+    assert main(["--data-dir", str(data), "import", str(example)]) == 0
+    target = tmp_path / "Báo cáo tháng 4.docx"
+    assert main(["--data-dir", str(data), "render", "1", "-o", str(target)]) == 0
+    from kpdesk.store import Store
+
+    with Store.open(data) as store:
+        [info] = store.list_drafts()
+        assert info.status == "exported"
+        [record] = store.exports(info.id)
+    assert str(target.resolve()) in str(record)
+    assert drafts.to_json(draft_from_docx(target)) == drafts.to_json(drafts.load(example))
