@@ -1,0 +1,51 @@
+"""The open draft: every change is checked by the core and saved within a second; a failed save is retried."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kpdesk import draft as drafts
+from kpdesk.errors import StoreError
+from kpdesk.kinds import get_kind
+from ui.wizard.session import DraftSession
+
+
+def test_changes_are_saved_after_a_pause_and_a_failed_save_is_retried(qtbot, kit):
+    draft = drafts.load(kit.EXAMPLES[0])
+    kind = get_kind(draft.kind)
+    saved: list[drafts.Draft] = []
+    failures: list[str] = []
+    broken = {"on": True}
+
+    def saver(d):
+        if broken["on"]:
+            raise StoreError("Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.")
+        saved.append(d)
+
+    session = DraftSession(kind, draft, saver, today=dt.date(2026, 11, 20))
+    session.RETRY_MS = 200
+    session.save_failed.connect(failures.append)
+    session.set_value("closing", "Câu kết")
+    session.set_value("closing", "Câu kết mới")
+    assert session.dirty and not saved
+    qtbot.waitUntil(lambda: bool(failures), timeout=1000)
+    assert session.dirty, "a refused save keeps the change pending"
+    broken["on"] = False
+    qtbot.waitUntil(lambda: bool(saved), timeout=1000)
+    assert saved == [session.draft] and not session.dirty
+    assert saved[0].values["closing"] == "Câu kết mới"
+
+
+def test_problems_come_from_the_core_and_an_unreadable_input_replaces_required(qtbot, kit):
+    draft = drafts.load(kit.EXAMPLES[0])
+    kind = get_kind(draft.kind)
+    session = DraftSession(kind, draft, today=dt.date(2026, 11, 20))
+    assert session.problems == ()
+    session.set_value("contact_name", None)
+    [problem] = session.problems
+    assert problem.code == "field.required" and session.short_message(problem).startswith("Chưa nhập")
+    session.set_value("budget_total", None, "Không hiểu số tiền «abc».")
+    codes = {p.field: p.code for p in session.problems}
+    assert codes["budget_total"] == "input.unreadable"
+    where = "Mục «2. Tình hình triển khai các giải pháp đột phá», «Kinh phí phân bổ cho KH, CN, ĐMST và chuyển đổi số"
+    assert any(p.message == f"{where} trong năm»: Không hiểu số tiền «abc»." for p in session.problems)

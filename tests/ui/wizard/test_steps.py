@@ -1,0 +1,97 @@
+"""Forms generated from the kind: dependent fields, computed values, and the document step."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+
+from kpdesk import draft as drafts
+from kpdesk.kinds import get_kind
+from ui.wizard.wizard import WizardView
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def wizard_for(qtbot, settings, path, saved=None) -> WizardView:
+    draft = drafts.load(path)
+    view = WizardView(get_kind(draft.kind), draft, saver=(saved.append if saved is not None else None),
+                      settings=settings, today=TODAY)
+    qtbot.addWidget(view)
+    view.resize(1366, 740)
+    view.show()
+    return view
+
+
+def test_dependent_fields_appear_only_when_relevant(qtbot, settings, kit):
+    view = wizard_for(qtbot, settings, kit.EXAMPLES[0])
+    view.go_step(view.step_for("quy"))
+    step = view.steps[view.current()]
+    assert step.rows["fund_status"].editor.value() == "not_established"
+    assert not step.rows["fund_start_year"].isVisible()
+    step.rows["fund_status"].editor.choose("established")
+    assert step.rows["fund_start_year"].isVisible()
+    assert "chưa nhập" in step.rows["fund_start_year"].messages.messages()[0][1].lower()
+    kit.type_keys(step.rows["fund_start_year"].editor.edit, "2024")
+    assert view.session.draft.values["fund_start_year"] == 2024
+    # back to "not established": the value stays visible with a warning until it is removed
+    step.rows["fund_status"].editor.choose("not_established")
+    assert step.rows["fund_start_year"].isVisible()
+    [(severity, text)] = step.rows["fund_start_year"].messages.messages()
+    assert severity == "warning" and "Hãy xóa giá trị này" in text
+    kit.replace_text(step.rows["fund_start_year"].editor.edit, "")
+    assert not step.rows["fund_start_year"].isVisible()
+
+
+def test_a_number_condition(qtbot, settings, kit):
+    view = wizard_for(qtbot, settings, next(p for p in kit.EXAMPLES if "6-thang" in p.stem))
+    view.go_step(view.step_for("ung_dung"))
+    step = view.steps[view.current()]
+    assert step.rows["tasks_rating"].isVisible(), "the example keeps a value there: shown with its warning"
+    kit.replace_text(step.rows["tasks_accepted"].editor.edit, "2")
+    assert step.rows["tasks_rating"].isVisible() and not step.rows["tasks_rating"].messages.messages()
+
+
+def test_computed_values_follow_the_typing(qtbot, settings, kit):
+    view = wizard_for(qtbot, settings, kit.EXAMPLES[0])
+    view.go_step(view.step_for("tinh_hinh"))
+    step = view.steps[view.current()]
+    kit.replace_text(step.rows["budget_st"].editor.edit, "300")
+    kit.replace_text(step.rows["budget_dt"].editor.edit, "0,052 tỷ")
+    text = step.computed_label.text()
+    assert "Tổng kinh phí KH, CN và chuyển đổi số: <b>352 triệu đồng</b>" in text
+    assert "Ba trăm năm mươi hai triệu đồng chẵn" in text
+
+
+def test_the_document_step(qtbot, settings, kit):
+    saved: list[drafts.Draft] = []
+    view = wizard_for(qtbot, settings, kit.EXAMPLES[0], saved)
+    doc = view.steps[0]
+    assert not doc.rows["_to"].isVisible()
+    qtbot.mouseClick(doc.form_buttons["cong_van"], Qt.MouseButton.LeftButton)
+    assert view.session.draft.form == "cong_van" and doc.rows["_to"].isVisible()
+    kit.replace_text(doc.number, "5a")
+    assert any("chỉ gồm chữ số" in t for _, t in doc.rows["_number"].messages.messages())
+    kit.replace_text(doc.number, "05")
+    assert not doc.rows["_number"].messages.messages()
+    kit.replace_text(doc.date.edit, "40/4/2026")
+    assert view.session.draft.date is None
+    assert any(p.field == "_date" and p.is_error for p in view.session.problems), "an unreadable date blocks export"
+    kit.replace_text(doc.date.edit, "18/4/2026")
+    assert view.session.draft.date == dt.date(2026, 4, 18)
+    kit.replace_text(doc.signer_name, "")
+    assert any("họ tên người ký" in t for _, t in doc.rows["_signer"].messages.messages())
+    assert view.step_list.item(0).toolTip().endswith("có lỗi")
+    qtbot.waitUntil(lambda: bool(saved) and saved[-1] == view.session.draft, timeout=1500)
+
+
+def test_a_problem_goes_to_its_field_and_f8_to_the_next(qtbot, settings, kit):
+    view = wizard_for(qtbot, settings, next(p for p in kit.EXAMPLES if "ke-hoach" in p.stem))
+    assert view.session.errors
+    view.problems.list.itemActivated.emit(view.problems.list.item(0))
+    first = view.problems.list.item(0).data(Qt.ItemDataRole.UserRole)
+    step = view.steps[view.current()]
+    assert step.SECTION == first.section and step.rows[first.field].isAncestorOf(view.focusWidget())
+    view.next_problem()
+    second = view.problems.list.currentItem().data(Qt.ItemDataRole.UserRole)
+    assert view.steps[view.current()].rows[second.field].isAncestorOf(view.focusWidget())

@@ -1,0 +1,34 @@
+"""The Qt shell of kpdesk: load, show and save; every rule is called from the core (`kpdesk/`)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def _keep_singletons_alive() -> bool:
+    """Work around a binding that drops references to None, True and False; return whether it was needed.
+
+    PySide6 6.12's stable-ABI wheels assume these objects are immortal (as they are from Python 3.12 on) and
+    return them without a new reference. Under Python 3.11 every such call then takes one reference away, and
+    after a few thousand calls the interpreter aborts ("deallocating None"). When a probe shows the leak, the
+    objects are given a reference count no session can exhaust, which is what Python 3.12 does for them.
+    The real fix is to install a PySide6 without the fault (6.11) or Python 3.12+.
+    """
+    if sys.version_info >= (3, 12):
+        return False
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(64):
+        probe.setObjectName("")
+    if before - sys.getrefcount(None) < 32:
+        return False
+    import ctypes
+
+    for obj in (None, True, False, NotImplemented, Ellipsis):
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+    return True
+
+
+BINDING_LEAKS = _keep_singletons_alive()

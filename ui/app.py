@@ -1,0 +1,129 @@
+"""Start the window: `kpdesk` with no arguments calls `run(args)`.
+
+Opens the store (offering the newest good backup when the database is damaged), asks for the unit profile
+on first run, shows the main window, and writes any pending change when the application quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from kpdesk.errors import KpdeskError
+from kpdesk.store import DamagedDatabase, Store
+
+log = logging.getLogger(__name__)
+
+#: Qt's own words (text-field menus, standard buttons, file dialog) in Vietnamese; Qt ships no Vietnamese file.
+QT_WORDS: dict[str, str] = {
+    "&Undo": "&Hoàn tác", "&Redo": "&Làm lại", "Cu&t": "Cắ&t", "&Copy": "&Chép", "&Paste": "&Dán",
+    "Delete": "Xóa", "Select All": "Chọn tất cả", "&Select All": "&Chọn tất cả", "Copy &Link Location": "Chép địa chỉ",
+    "&Step up": "&Tăng", "Step &down": "&Giảm",
+    "OK": "Đồng ý", "Save": "Lưu", "Save All": "Lưu tất cả", "Open": "Mở", "&Yes": "&Có",
+    "Yes to &All": "Có với tất cả",
+    "&No": "&Không", "N&o to All": "Không với tất cả", "Abort": "Dừng", "Retry": "Thử lại", "Ignore": "Bỏ qua",
+    "Close": "Đóng", "Cancel": "Hủy", "Discard": "Bỏ", "Help": "Trợ giúp", "Apply": "Áp dụng", "Reset": "Đặt lại",
+    "Restore Defaults": "Khôi phục mặc định",
+    "Show Details...": "Xem chi tiết…", "Hide Details...": "Ẩn chi tiết…",
+    "Look in:": "Tìm trong:", "File &name:": "&Tên tệp:", "Files of type:": "Loại tệp:", "&Open": "&Mở",
+    "&Save": "&Lưu", "&Choose": "&Chọn", "Back": "Quay lại", "Forward": "Tiếp", "Parent Directory": "Thư mục cha",
+    "Create New Folder": "Tạo thư mục mới", "List View": "Dạng danh sách", "Detail View": "Dạng chi tiết",
+    "Name": "Tên", "Size": "Cỡ", "Type": "Loại", "Date Modified": "Ngày sửa", "Save As": "Lưu thành",
+    "Directory:": "Thư mục:", "New Folder": "Thư mục mới", "&Rename": "Đổi &tên", "&Delete": "&Xóa",
+    "Show &hidden files": "Hiện tệp ẩn", "My Computer": "Máy tính", "Computer": "Máy tính",
+    "%1 already exists.\nDo you want to replace it?": "%1 đã có.\nGhi đè lên tệp đó?",
+}
+
+
+class VietnameseQt(QTranslator):
+    """Translates the few texts Qt itself shows (menus of text boxes, standard buttons, file dialog)."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        # an empty (non-null) result would count as a translation and blank the text: give the source back
+        return QT_WORDS.get(source, source)
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt naming
+        return False
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """Return the QApplication (creating it with high-DPI, Vietnamese and font settings when needed)."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("kpdesk")
+    app.setApplicationName("kpdesk")
+    app.setApplicationDisplayName("kpdesk")
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    if not getattr(app, "_kpdesk_translator", None):
+        translator = VietnameseQt(app)
+        app.installTranslator(translator)
+        app._kpdesk_translator = translator  # type: ignore[attr-defined]
+    font = QFont(app.font())
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+        app.setFont(font)
+    return app
+
+
+def open_store(data_dir: Path | None) -> Store | None:
+    """Open the store, or explain why not; a damaged database may be replaced by its newest good backup."""
+    from ui import dialogs
+    from ui.operations import show_error
+
+    try:
+        return Store.open(data_dir)
+    except DamagedDatabase as exc:
+        if exc.backup is None:
+            show_error(None, exc)
+            return None
+        if not dialogs.confirm(None, exc.message, yes="Khôi phục từ bản sao lưu", no="Thoát",
+                               detail=f"Bản sao lưu: {exc.backup}. Tệp hỏng được giữ lại, không bị xóa."):
+            return None
+        try:
+            return Store.restore_damaged(exc.backup, data_dir)
+        except KpdeskError as again:
+            show_error(None, again)
+            return None
+    except KpdeskError as exc:
+        show_error(None, exc)
+        return None
+
+
+def _excepthook(kind, value, tb) -> None:  # pragma: no cover - last resort while the window is open
+    from ui.operations import show_error
+
+    log.error("uncaught", exc_info=(kind, value, tb))
+    try:
+        show_error(QApplication.activeWindow(), value)
+    except Exception:  # noqa: BLE001
+        sys.__excepthook__(kind, value, tb)
+
+
+def run(args: argparse.Namespace | None = None) -> int:
+    """Open the main window and run until it is closed; return the exit code."""
+    app = make_app()
+    data_dir = getattr(args, "data_dir", None)
+    store = open_store(Path(data_dir) if data_dir else None)
+    if store is None:
+        return 1
+    from ui.main_window import MainWindow
+
+    sys.excepthook = _excepthook
+    window = MainWindow(store)
+    app.aboutToQuit.connect(window.flush)
+    window.show()
+    window.ensure_profile()
+    try:
+        return app.exec()
+    finally:
+        window.flush()
+        store.close()

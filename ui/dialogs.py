@@ -1,0 +1,59 @@
+"""The few questions the interface asks, in one place (so tests can answer them): confirm, choose, file paths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+TITLE = "kpdesk"
+
+
+def confirm(parent: QWidget | None, text: str, *, yes: str = "Đồng ý", no: str = "Hủy", detail: str = "",
+            title: str = TITLE) -> bool:
+    """Ask a yes/no question; Enter answers `yes`, Esc answers `no`."""
+    return choose(parent, text, [yes, no], detail=detail, title=title, escape=1) == 0
+
+
+def choose(parent: QWidget | None, text: str, buttons: Sequence[str], *, detail: str = "", title: str = TITLE,
+           escape: int | None = None, icon: QMessageBox.Icon = QMessageBox.Icon.Question) -> int:
+    """Show `text` with one button per label; return the index of the one pressed (Esc gives `escape`)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    if detail:
+        box.setInformativeText(detail)
+    made = []
+    for i, label in enumerate(buttons):
+        role = QMessageBox.ButtonRole.RejectRole if i == escape else QMessageBox.ButtonRole.AcceptRole
+        made.append(box.addButton(label, role))
+    box.setDefaultButton(made[0])
+    if escape is not None:
+        box.setEscapeButton(made[escape])
+    box.exec()
+    clicked = box.clickedButton()
+    return made.index(clicked) if clicked in made else (escape if escape is not None else len(buttons) - 1)
+
+
+def tell(parent: QWidget | None, text: str, *, detail: str = "", title: str = TITLE) -> None:
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    if detail:
+        box.setInformativeText(detail)
+    box.exec()
+
+
+def save_path(parent: QWidget | None, caption: str, suggested: Path, filters: str) -> Path | None:
+    """Ask where to save; return the chosen path (None when cancelled)."""
+    name, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), filters)
+    return Path(name) if name else None
+
+
+def open_path(parent: QWidget | None, caption: str, folder: Path, filters: str) -> Path | None:
+    name, _ = QFileDialog.getOpenFileName(parent, caption, str(folder), filters)
+    return Path(name) if name else None
+
+
+def open_in_system(path: Path) -> bool:
+    """Open a file or folder with the program the computer uses for it."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -1,0 +1,255 @@
+"""Dialogs about drafts: "Báo cáo mới" (kind, period, form, from the previous period) and the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.draft import Period
+from kpdesk.errors import KpdeskError
+from kpdesk.kinds import Kind
+from kpdesk.report import build_frame
+from kpdesk.store import DraftInfo, Store, UnitProfile
+from ui import dialogs
+from ui.operations import show_error
+from ui.widgets.common import HINT, WrapDelegate, heading_label, hint_label
+from ui.widgets.period import PeriodPicker
+from ui.wizard.preview import frame_html
+
+FORM_LABELS = {"bao_cao": "&Báo cáo", "cong_van": "Công &văn"}
+
+
+def current_period(period_type: str, today: dt.date | None = None) -> Period:
+    """Return the period of `period_type` that contains `today`."""
+    today = today or dt.date.today()
+    if period_type == "month":
+        return Period("month", today.year, month=today.month)
+    if period_type == "half":
+        return Period("half", today.year, half=1 if today.month <= 6 else 2)
+    return Period("year", today.year)
+
+
+@dataclass(frozen=True)
+class NewReport:
+    kind: Kind
+    period: Period
+    form: str
+    title: str
+    previous: DraftInfo | None  # start from this draft of the previous period
+
+
+class NewReportDialog(QDialog):
+    """Choose the kind and the period (and the form); offers "từ kỳ trước" when a previous period exists."""
+
+    def __init__(self, store: Store, unit: UnitProfile, kinds: list[Kind], parent: QWidget | None = None, *,
+                 today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.unit, self.kinds, self.today = store, unit, kinds, today
+        self.setWindowTitle("Báo cáo mới — kpdesk")
+        self.resize(860, 560)
+        box = QVBoxLayout(self)
+        box.addWidget(heading_label("Báo cáo mới", self))
+        box.addWidget(hint_label(f"Đơn vị: {unit.full_name}. Chọn loại báo cáo và kỳ báo cáo.", self))
+        kinds_label = QLabel("&Loại báo cáo:", self)
+        box.addWidget(kinds_label)
+        self.kind_list = QListWidget(self)
+        WrapDelegate(self.kind_list)
+        self.kind_list.setSpacing(3)
+        kinds_label.setBuddy(self.kind_list)
+        for kind in kinds:
+            item = QListWidgetItem(f"{kind.name}\n{kind.description}" if kind.description else kind.name)
+            item.setData(Qt.ItemDataRole.UserRole, kind.id)
+            item.setToolTip(kind.description)
+            self.kind_list.addItem(item)
+        box.addWidget(self.kind_list, 1)
+
+        line = QHBoxLayout()
+        self.period_label = QLabel("&Kỳ báo cáo:", self)
+        line.addWidget(self.period_label)
+        self.period_box = QHBoxLayout()
+        line.addLayout(self.period_box, 1)
+        box.addLayout(line)
+        self.picker: PeriodPicker | None = None
+
+        self.form_row = QWidget(self)
+        form_line = QHBoxLayout(self.form_row)
+        form_line.setContentsMargins(0, 0, 0, 0)
+        form_line.addWidget(QLabel("Hình thức:", self.form_row))
+        self.form_group = QButtonGroup(self)
+        self.form_buttons: dict[str, QRadioButton] = {}
+        for form, label in FORM_LABELS.items():
+            button = QRadioButton(label, self.form_row)
+            self.form_group.addButton(button)
+            self.form_buttons[form] = button
+            form_line.addWidget(button)
+        form_line.addStretch(1)
+        box.addWidget(self.form_row)
+
+        self.previous_box = QCheckBox(self)
+        self.previous_box.setChecked(True)
+        box.addWidget(self.previous_box)
+        self.previous_note = QLabel(self)
+        self.previous_note.setWordWrap(True)
+        self.previous_note.setStyleSheet(f"color: {HINT};")
+        box.addWidget(self.previous_note)
+
+        title_line = QHBoxLayout()
+        title_label = QLabel("Tê&n bản nháp (không bắt buộc):", self)
+        self.title_edit = QLineEdit(self)
+        self.title_edit.setPlaceholderText("Ví dụ: Báo cáo tháng 4 gửi Sở KH&CN")
+        title_label.setBuddy(self.title_edit)
+        title_line.addWidget(title_label)
+        title_line.addWidget(self.title_edit, 1)
+        box.addLayout(title_line)
+
+        buttons = QDialogButtonBox(self)
+        self.ok = buttons.addButton("&Tạo báo cáo", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("&Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+        self.kind_list.currentRowChanged.connect(self._kind_changed)
+        self.kind_list.itemDoubleClicked.connect(lambda _: self.accept())
+        if kinds:
+            self.kind_list.setCurrentRow(0)
+        self.kind_list.setFocus()
+
+    def kind(self) -> Kind | None:
+        row = self.kind_list.currentRow()
+        return self.kinds[row] if 0 <= row < len(self.kinds) else None
+
+    previous: DraftInfo | None = None
+
+    def _kind_changed(self, row: int) -> None:
+        kind = self.kind()
+        if kind is None:
+            return
+        if self.picker is not None:
+            self.period_box.removeWidget(self.picker)
+            self.picker.deleteLater()
+        self.picker = PeriodPicker(kind.periods, self)
+        self.picker.set_period(current_period(kind.periods[0], self.today))
+        self.picker.changed.connect(lambda _: self._update_previous())
+        self.period_box.addWidget(self.picker)
+        self.period_label.setBuddy(self.picker.first_widget())
+        for form, button in self.form_buttons.items():
+            button.setVisible(form in kind.forms)
+        self.form_buttons[kind.forms[0]].setChecked(True)
+        self.form_row.setVisible(len(kind.forms) > 1)
+        self._update_previous()
+
+    def _update_previous(self) -> None:
+        kind, period = self.kind(), self.picker.period() if self.picker else None
+        previous = None
+        if kind is not None and period is not None and self.unit.id is not None:
+            try:
+                previous = self.store.latest_for(kind.id, self.unit.id, period)
+            except KpdeskError:
+                previous = None
+        self.previous = previous
+        self.previous_box.setVisible(previous is not None)
+        self.previous_note.setVisible(previous is not None)
+        if previous is not None:
+            self.previous_box.setText(f"Lấy nội &dung từ kỳ trước ({previous.period.label})")
+            self.previous_note.setText("Các phần thường giữ nguyên (văn bản yêu cầu, người liên hệ, giải pháp, "
+                                       "kiến nghị …), người ký và nơi nhận được chép sang; số liệu của kỳ để trống.")
+        self.ok.setEnabled(kind is not None and period is not None)
+
+    def result_value(self) -> NewReport | None:
+        kind = self.kind()
+        period = self.picker.period() if self.picker else None
+        if kind is None or period is None:
+            return None
+        form = next((f for f, b in self.form_buttons.items() if b.isChecked() and f in kind.forms), kind.forms[0])
+        previous = self.previous if self.previous_box.isChecked() else None
+        return NewReport(kind, period, form, self.title_edit.text(), previous)
+
+
+SOURCES = {"create": "tạo mới", "import": "nhập từ tệp", "save": "lưu", "edit": "sửa", "restore": "khôi phục",
+           "duplicate": "nhân bản", "previous": "tạo từ kỳ trước"}
+
+
+class HistoryDialog(QDialog):
+    """The saved versions of a draft; each one can be previewed and restored (as a new version)."""
+
+    def __init__(self, store: Store, info: DraftInfo, kind: Kind | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.info, self.kind = store, info, kind
+        self.restored: int | None = None
+        self.setWindowTitle("Lịch sử bản nháp — kpdesk")
+        self.resize(1100, 640)
+        box = QVBoxLayout(self)
+        box.addWidget(heading_label("Lịch sử các lần lưu", self))
+        box.addWidget(hint_label("Chọn một phiên bản để xem nội dung; «Khôi phục» đưa nội dung đó trở lại thành "
+                                 "phiên bản mới nhất (các phiên bản khác vẫn được giữ).", self))
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.list = QListWidget(splitter)
+        WrapDelegate(self.list)
+        self.list.setAccessibleName("Các phiên bản đã lưu")
+        self.preview = QTextBrowser(splitter)
+        self.preview.setStyleSheet("QTextBrowser { background: white; }")
+        splitter.setSizes([300, 780])
+        box.addWidget(splitter, 1)
+        buttons = QDialogButtonBox(self)
+        self.restore_button = buttons.addButton("&Khôi phục phiên bản này", QDialogButtonBox.ButtonRole.ActionRole)
+        close = buttons.addButton("Đó&ng", QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.reject)
+        self.restore_button.clicked.connect(self._restore)
+        box.addWidget(buttons)
+        for rev in store.revision_list(info.id):
+            item = QListWidgetItem(f"Phiên bản {rev.revision} — {rev.saved:%d/%m/%Y %H:%M}\n"
+                                   f"({SOURCES.get(rev.source, rev.source)})")
+            item.setData(Qt.ItemDataRole.UserRole, rev.revision)
+            self.list.addItem(item)
+        self.list.currentRowChanged.connect(self._show)
+        self.list.setCurrentRow(0)
+        self.list.setFocus()
+
+    def revision(self) -> int | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _show(self, _row: int) -> None:
+        revision = self.revision()
+        if revision is None:
+            return
+        self.restore_button.setEnabled(self.list.currentRow() > 0)
+        try:
+            draft = self.store.revision_draft(self.info.id, revision)
+            kind = self.kind
+            self.preview.setHtml(frame_html(build_frame(kind, draft)) if kind else "")
+        except KpdeskError as exc:
+            self.preview.setPlainText(f"Không xem được phiên bản này: {exc.message}")
+
+    def _restore(self) -> None:
+        revision = self.revision()
+        if revision is None:
+            return
+        if not dialogs.confirm(self, f"Khôi phục phiên bản {revision}? Nội dung hiện tại vẫn được giữ trong lịch sử.",
+                               yes="Khôi phục", no="Hủy"):
+            return
+        try:
+            self.restored = self.store.restore_revision(self.info.id, revision)
+        except KpdeskError as exc:
+            show_error(self, exc)
+            return
+        self.accept()

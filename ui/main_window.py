@@ -1,0 +1,624 @@
+"""The main window: the list of drafts (search, filters, bin) and, in its place, the wizard of the open draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.draft import Draft
+from kpdesk.errors import KpdeskError
+from kpdesk.kinds import Kind, get_kind, kind_folders
+from kpdesk.report import RenderResult
+from kpdesk.store import DraftId, DraftInfo, Store, UnitProfile, backup_reason, backup_time
+from ui import dialogs
+from ui.draft_dialogs import HistoryDialog, NewReportDialog
+from ui.operations import Op, show_error
+from ui.profile import ProfileDialog
+from ui.settings import Settings
+from ui.widgets.common import HINT, heading_label
+from ui.wizard.wizard import WizardView
+
+log = logging.getLogger(__name__)
+
+STATUS_FILTERS = (("Mọi trạng thái", None), ("Đang soạn", "drafting"), ("Đã xuất", "exported"))
+
+
+def load_kinds() -> tuple[list[Kind], list[str]]:
+    """Return the kinds that load, and a Vietnamese message for each that does not."""
+    kinds, broken = [], []
+    for folder in kind_folders():
+        try:
+            kinds.append(get_kind(folder.name))
+        except KpdeskError as exc:
+            broken.append(exc.message)
+    return kinds, broken
+
+
+class StoreSaver:
+    """Autosave into the store: a change of field values goes through `Store.set_value` (bursts of edits share one
+    revision), any other change (number, date, signer, recipients…) through `Store.save`."""
+
+    def __init__(self, store: Store, draft_id: DraftId, draft: Draft) -> None:
+        self.store, self.draft_id, self.last = store, draft_id, draft
+
+    def __call__(self, draft: Draft) -> None:
+        previous = self.last
+        if replace(previous, values=draft.values) == draft:
+            for field_id in set(previous.values) | set(draft.values):
+                if previous.values.get(field_id) != draft.values.get(field_id):
+                    self.store.set_value(self.draft_id, field_id, draft.values.get(field_id))
+        else:
+            self.store.save(self.draft_id, draft)
+        self.last = draft
+
+
+class DraftListPage(QWidget):
+    """The drafts with search and filters; Enter opens, Delete moves to the bin (undoable)."""
+
+    open_requested = Signal(int)
+
+    COLUMNS = ("Báo cáo", "Loại", "Kỳ báo cáo", "Trạng thái", "Lưu lần cuối")
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        box = QVBoxLayout(self)
+        box.setContentsMargins(16, 12, 16, 8)
+        head = QHBoxLayout()
+        self.heading = heading_label("Báo cáo của đơn vị", self)
+        head.addWidget(self.heading, 1)
+        self.new_button = QPushButton("Báo cáo &mới…", self)
+        self.new_button.setToolTip("Tạo báo cáo mới: chọn loại và kỳ báo cáo (Ctrl+N)")
+        self.new_button.setMinimumHeight(34)
+        font = self.new_button.font()
+        font.setBold(True)
+        self.new_button.setFont(font)
+        self.new_button.clicked.connect(window.new_report)
+        head.addWidget(self.new_button)
+        box.addLayout(head)
+
+        filters = QHBoxLayout()
+        search_label = QLabel("Tìm &kiếm:", self)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Gõ tên báo cáo, đơn vị hoặc nội dung (không cần dấu)…")
+        self.search.setClearButtonEnabled(True)
+        search_label.setBuddy(self.search)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.setAccessibleName("Lọc theo loại báo cáo")
+        self.kind_filter.addItem("Mọi loại báo cáo", None)
+        for kind in window.kinds:
+            self.kind_filter.addItem(f"{kind.short} — {kind.name}", kind.id)
+        self.kind_filter.setMaximumWidth(380)
+        self.status_filter = QComboBox(self)
+        self.status_filter.setAccessibleName("Lọc theo trạng thái")
+        for label, value in STATUS_FILTERS:
+            self.status_filter.addItem(label, value)
+        self.bin = QCheckBox("Thùng &rác", self)
+        self.bin.setToolTip("Xem các bản nháp đã xóa (có thể khôi phục)")
+        for w in (search_label, self.search):
+            filters.addWidget(w)
+        filters.setStretch(1, 1)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.bin)
+        box.addLayout(filters)
+
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleName("Danh sách báo cáo")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, len(self.COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _: self.open_current())
+        box.addWidget(self.table, 1)
+        self.empty = QLabel(self)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet(f"color: {HINT}; font-size: 12pt; padding: 20px;")
+        box.addWidget(self.empty)
+
+        actions = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, tip, slot in (
+            ("open", "Mở", "Mở bản nháp để soạn tiếp (Enter)", self.open_current),
+            ("duplicate", "&Nhân bản", "Tạo một bản sao của bản nháp này", window.duplicate_current),
+            ("history", "&Lịch sử…", "Xem và khôi phục các lần lưu trước", window.history_current),
+            ("export_json", "Xuất tệp &bản nháp…", "Ghi bản nháp ra tệp .json để gửi hoặc lưu trữ",
+             window.export_json_current),
+            ("delete", "&Xóa", "Chuyển vào thùng rác (Delete); có thể hoàn tác", window.delete_current),
+            ("undelete", "Khôi &phục", "Đưa bản nháp ra khỏi thùng rác", window.undelete_current),
+        ):
+            button = QPushButton(text, self)
+            button.setToolTip(tip)
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+            self.buttons[key] = button
+        actions.addStretch(1)
+        self.count = QLabel(self)
+        self.count.setStyleSheet(f"color: {HINT};")
+        actions.addWidget(self.count)
+        box.addLayout(actions)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(200)
+        self.timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _: self.timer.start())
+        self.kind_filter.currentIndexChanged.connect(lambda _: self.refresh())
+        self.status_filter.currentIndexChanged.connect(lambda _: self.refresh())
+        self.bin.toggled.connect(lambda _: self.refresh())
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(lambda _: self.open_current())  # Enter, Return
+        self.table.installEventFilter(self)  # Delete, Ctrl+Z
+        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.infos: list[DraftInfo] = []
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if obj is self.table and event.type() == QEvent.Type.KeyPress:
+            key, mods = event.key(), event.modifiers()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Delete and not self.bin.isChecked():
+                self.window_.delete_current()
+                return True
+            if key == Qt.Key.Key_Z and mods & Qt.KeyboardModifier.ControlModifier:
+                self.window_.undo_delete()
+                return True
+        return super().eventFilter(obj, event)
+
+    def refresh(self, select: int | None = None) -> None:
+        current = select if select is not None else self.current_id()
+        try:
+            self.infos = self.window_.store.list_drafts(kind=self.kind_filter.currentData(),
+                                                        status=self.status_filter.currentData(),
+                                                        text=self.search.text() or None, deleted=self.bin.isChecked())
+        except KpdeskError as exc:
+            show_error(self, exc)
+            self.infos = []
+        self.table.setRowCount(len(self.infos))
+        for row, info in enumerate(self.infos):
+            kind = self.window_.kind(info.kind)
+            title = info.title or (f"{kind.name}" if kind else info.kind)
+            cells = (title, kind.short if kind else info.kind, info.period.label, info.status_label.capitalize(),
+                     f"{info.updated:%d/%m/%Y %H:%M}")
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, info.id)
+                if col == 0:
+                    item.setToolTip(f"{title}\n{info.unit_name}, {info.period.label}")
+                self.table.setItem(row, col, item)
+            if info.id == current:
+                self.table.selectRow(row)
+        if self.infos and not self.table.selectedItems():
+            self.table.selectRow(0)
+        self.table.setVisible(bool(self.infos))
+        filtered = bool(self.search.text() or self.kind_filter.currentData() or self.status_filter.currentData())
+        if self.bin.isChecked():
+            empty = "Thùng rác trống."
+        elif filtered:
+            empty = "Không có báo cáo nào khớp. Hãy xóa ô «Tìm» hoặc chọn «Mọi loại báo cáo»."
+        else:
+            empty = "Chưa có báo cáo nào. Bấm «Báo cáo mới…» (Ctrl+N) để bắt đầu."
+        self.empty.setText(empty)
+        self.empty.setVisible(not self.infos)
+        where = " trong thùng rác" if self.bin.isChecked() else ""
+        self.count.setText(f"{len(self.infos)} bản nháp{where}")
+        self._selection_changed()
+
+    def current_info(self) -> DraftInfo | None:
+        row = self.table.currentRow()
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if rows:
+            row = rows[0].row()
+        return self.infos[row] if 0 <= row < len(self.infos) else None
+
+    def current_id(self) -> int | None:
+        info = self.current_info()
+        return info.id if info else None
+
+    def open_current(self) -> None:
+        info = self.current_info()
+        if info is not None:
+            self.open_requested.emit(info.id)
+
+    def select(self, draft_id: int) -> None:
+        for row, info in enumerate(self.infos):
+            if info.id == draft_id:
+                self.table.selectRow(row)
+                return
+
+    def _selection_changed(self) -> None:
+        has = self.current_info() is not None
+        in_bin = self.bin.isChecked()
+        for key, button in self.buttons.items():
+            button.setVisible((key == "undelete") == in_bin or key in ("history",))
+            button.setEnabled(has)
+
+
+class MainWindow(QMainWindow):
+    """The list of drafts, the wizard of the open one, menus, and the undo bar for deletions."""
+
+    def __init__(self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings or Settings()
+        self.today = today
+        self.kinds, self.broken_kinds = load_kinds()
+        self._kinds = {k.id: k for k in self.kinds}
+        self.wizard: WizardView | None = None
+        self.draft_id: DraftId | None = None
+        self.setWindowTitle("kpdesk — Soạn báo cáo KH, CN, ĐMST và chuyển đổi số")
+        self.setMinimumSize(960, 600)
+        self.stack = QStackedWidget(self)
+        self.list_page = DraftListPage(self)
+        self.list_page.open_requested.connect(self.open_draft)
+        self.stack.addWidget(self.list_page)
+        self.setCentralWidget(self.stack)
+        self._menus()
+        self.undo_label = QLabel(self)
+        self.undo_button = QPushButton("&Hoàn tác", self)
+        self.undo_button.setAutoDefault(False)
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.statusBar().addPermanentWidget(self.undo_label)
+        self.statusBar().addPermanentWidget(self.undo_button)
+        self._undo_hide()
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.setInterval(30_000)
+        self.undo_timer.timeout.connect(self._undo_hide)
+        self._deleted: DraftId | None = None
+        if not self.settings.restore_window("main", self):
+            self.resize(1280, 720)
+        self._show_unit()
+        self.list_page.refresh()
+        if self.broken_kinds:
+            self.statusBar().showMessage("Có mẫu báo cáo không đọc được: " + " ".join(self.broken_kinds), 20000)
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _menus(self) -> None:
+        def action(menu: Any, text: str, slot: Any, keys: str | None = None, tip: str = "") -> QAction:
+            act = QAction(text, self)
+            if keys:
+                act.setShortcut(QKeySequence(keys))
+            act.setStatusTip(tip)
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
+
+        bar = self.menuBar()
+        files = bar.addMenu("&Tệp")
+        self.new_action = action(files, "Báo cáo &mới…", self.new_report, "Ctrl+N", "Tạo báo cáo mới")
+        action(files, "&Nhập bản nháp hoặc báo cáo Word…", self.import_file, "Ctrl+O",
+               "Nhập tệp bản nháp .json hoặc tệp .docx do kpdesk xuất")
+        files.addSeparator()
+        action(files, "&Sao lưu dữ liệu", self.backup, None, "Sao lưu toàn bộ bản nháp và thông tin đơn vị")
+        action(files, "&Khôi phục từ bản sao lưu…", self.restore_backup, None, "Thay dữ liệu hiện tại bằng bản sao lưu")
+        files.addSeparator()
+        action(files, "T&hoát", self.close, "Ctrl+Q")
+        settings = bar.addMenu("&Cài đặt")
+        action(settings, "&Thông tin đơn vị…", self.edit_profile, None, "Tên đơn vị, người liên hệ, người ký, nơi nhận")
+        helpm = bar.addMenu("Trợ &giúp")
+        action(helpm, "&Phím tắt", self.show_keys, "F1")
+
+    def kind(self, kind_id: str) -> Kind | None:
+        return self._kinds.get(kind_id)
+
+    def unit(self) -> UnitProfile | None:
+        """Return the officer's own unit: the one chosen last, else the first entered (imports may add others)."""
+        units = self.store.units()
+        if not units:
+            return None
+        chosen = self.settings.q.value("unit/current")
+        for unit in units:
+            if str(unit.id) == str(chosen):
+                return unit
+        return min(units, key=lambda u: u.id or 0)
+
+    def _show_unit(self) -> None:
+        unit = self.unit()
+        self.list_page.heading.setText(f"Báo cáo của Ủy ban nhân dân {unit.full_name}" if unit
+                                       else "Báo cáo của đơn vị")
+
+    # -- profile ----------------------------------------------------------------------------
+    def ensure_profile(self) -> bool:
+        """On first run (no unit profile yet) ask for it; return whether a profile exists."""
+        if self.unit() is not None:
+            return True
+        return self.edit_profile(first_run=True)
+
+    def edit_profile(self, first_run: bool = False) -> bool:
+        dialog = ProfileDialog(self.store, self.unit(), self, first_run=first_run)
+        self.profile_dialog = dialog
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        if ok and dialog.saved_id is not None:
+            self.settings.q.setValue("unit/current", int(dialog.saved_id))
+        self._show_unit()
+        return ok
+
+    # -- drafts -----------------------------------------------------------------------------
+    def new_report(self) -> None:
+        if not self.ensure_profile():
+            return
+        unit = self.unit()
+        assert unit is not None
+        if not self.kinds:
+            dialogs.tell(self, "Chưa có mẫu báo cáo nào để soạn.", detail=" ".join(self.broken_kinds))
+            return
+        dialog = NewReportDialog(self.store, unit, self.kinds, self, today=self.today)
+        self.new_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        choice = dialog.result_value()
+        if choice is None:
+            return
+        try:
+            if choice.previous is not None:
+                draft_id = self.store.new_from_previous(choice.previous.id, choice.period)
+                stored = self.store.load(draft_id)
+                changes: dict[str, Any] = {}
+                if stored.draft.form != choice.form:
+                    changes["form"] = choice.form
+                if choice.title:
+                    changes["title"] = choice.title
+                if changes:
+                    self.store.save(draft_id, replace(stored.draft, **changes))
+            else:
+                draft_id = self.store.create_draft(choice.kind.id, choice.period, unit.id, form=choice.form,
+                                                   title=choice.title)
+        except KpdeskError as exc:
+            show_error(self, exc, what="Chưa tạo được báo cáo mới.")
+            return
+        self.open_draft(draft_id)
+
+    def open_draft(self, draft_id: int) -> None:
+        try:
+            stored = self.store.load(DraftId(draft_id))
+        except KpdeskError as exc:
+            show_error(self, exc, what="Không mở được bản nháp.")
+            return
+        if stored.info.deleted:
+            if not dialogs.confirm(self, "Bản nháp này đang ở thùng rác. Khôi phục để soạn tiếp?", yes="Khôi phục"):
+                return
+            self.store.undelete(stored.info.id)
+        kind = self.kind(stored.draft.kind)
+        if kind is None:
+            dialogs.tell(self, f"Không mở được bản nháp: chưa có mẫu báo cáo «{stored.draft.kind}».",
+                         detail=" ".join(self.broken_kinds))
+            return
+        self.close_wizard()
+        self._undo_hide()
+        try:
+            profile = self.store.unit(stored.info.unit_id)
+        except KpdeskError:
+            profile = None
+        draft_id = stored.info.id
+        saver = StoreSaver(self.store, draft_id, stored.draft)
+
+        def record(result: RenderResult, revision: int | None) -> None:
+            if revision is not None:
+                self.store.record_export(draft_id, result.path, result.sha256, revision)
+
+        def revision() -> int | None:
+            return self.store.info(draft_id).revision
+
+        wizard = WizardView(kind, stored.draft, saver=saver, record_export=record, current_revision=revision,
+                            signers=profile.signers if profile else (),
+                            profile_unit=(lambda: self.store.unit(stored.info.unit_id).to_unit()) if profile else None,
+                            settings=self.settings, today=self.today, parent=self.stack)
+        wizard.close_requested.connect(self.close_wizard)
+        self.wizard, self.draft_id = wizard, draft_id
+        self.stack.addWidget(wizard)
+        self.stack.setCurrentWidget(wizard)
+        wizard.go_step(0)
+
+    def close_wizard(self) -> bool:
+        """Save the open draft (at once) and go back to the list; False if it could not be saved."""
+        wizard = self.wizard
+        if wizard is None:
+            return True
+        if not wizard.flush():
+            if not dialogs.confirm(self, "Bản nháp chưa lưu được vào cơ sở dữ liệu. Vẫn đóng?",
+                                   yes="Vẫn đóng", no="Ở lại", detail=self.wizard.save_status.toolTip()):
+                return False
+        self.wizard = None
+        self.stack.setCurrentWidget(self.list_page)
+        self.stack.removeWidget(wizard)
+        wizard.deleteLater()
+        self.list_page.refresh(select=self.draft_id)
+        self.list_page.table.setFocus()
+        return True
+
+    def duplicate_current(self) -> None:
+        info = self.list_page.current_info()
+        if info is None:
+            return
+        try:
+            new_id = self.store.duplicate(info.id)
+        except KpdeskError as exc:
+            show_error(self, exc)
+            return
+        self.list_page.refresh(select=new_id)
+        self.statusBar().showMessage("Đã tạo bản sao.", 5000)
+
+    def delete_current(self) -> None:
+        info = self.list_page.current_info()
+        if info is None or info.deleted:
+            return
+        try:
+            self.store.delete(info.id)
+        except KpdeskError as exc:
+            show_error(self, exc)
+            return
+        self._deleted = info.id
+        name = info.title or (self.kind(info.kind).short if self.kind(info.kind) else info.kind)
+        self.undo_label.setText(f"Đã chuyển «{name} — {info.period.label}» vào thùng rác.")
+        self.undo_label.show()
+        self.undo_button.show()
+        self.undo_timer.start()
+        self.list_page.refresh()
+
+    def undo_delete(self) -> None:
+        if self._deleted is None:
+            return
+        try:
+            self.store.undelete(self._deleted)
+        except KpdeskError as exc:
+            show_error(self, exc)
+            return
+        self.list_page.refresh(select=self._deleted)
+        self._deleted = None
+        self._undo_hide()
+        self.statusBar().showMessage("Đã khôi phục bản nháp.", 5000)
+
+    def _undo_hide(self) -> None:
+        self.undo_label.hide()
+        self.undo_button.hide()
+
+    def undelete_current(self) -> None:
+        info = self.list_page.current_info()
+        if info is None:
+            return
+        try:
+            self.store.undelete(info.id)
+        except KpdeskError as exc:
+            show_error(self, exc)
+            return
+        self.list_page.bin.setChecked(False)
+        self.list_page.refresh(select=info.id)
+
+    def history_current(self) -> None:
+        info = self.list_page.current_info()
+        if info is None:
+            return
+        dialog = HistoryDialog(self.store, info, self.kind(info.kind), self)
+        self.history_dialog = dialog
+        dialog.exec()
+        self.list_page.refresh(select=info.id)
+
+    # -- files (off the UI thread) ------------------------------------------------------------
+    def import_file(self) -> None:
+        path = dialogs.open_path(self, "Nhập bản nháp hoặc báo cáo Word do kpdesk xuất",
+                                 self.settings.folder("import"), "Bản nháp hoặc báo cáo (*.json *.docx)")
+        if path is None:
+            return
+        self.settings.remember_folder("import", path)
+        unit = self.unit()
+        store = self.store
+        Op(self, lambda progress: store.import_file(path, unit.id if unit else None),
+           label=f"Đang nhập {path.name}…", error_what=f"Chưa nhập được tệp {path.name}.") \
+            .success(self._imported).run()
+
+    def _imported(self, draft_id: int) -> None:
+        self.list_page.bin.setChecked(False)
+        self.list_page.search.clear()
+        self.list_page.refresh(select=draft_id)
+        self._show_unit()
+        self.statusBar().showMessage("Đã nhập thành bản nháp mới.", 8000)
+
+    def export_json_current(self) -> None:
+        info = self.list_page.current_info()
+        if info is None:
+            return
+        kind = self.kind(info.kind)
+        name = f"{kind.short if kind else info.kind}-{info.period.code}-{info.id}.json"
+        path = dialogs.save_path(self, "Ghi bản nháp ra tệp", self.settings.folder("export") / name,
+                                 "Bản nháp kpdesk (*.json)")
+        if path is None:
+            return
+        if path.suffix.lower() != ".json":
+            path = path.with_name(path.name + ".json")
+        self.settings.remember_folder("export", path)
+        store = self.store
+        Op(self, lambda progress: store.export_json(info.id, path), label="Đang ghi tệp bản nháp…") \
+            .success(lambda _: self.statusBar().showMessage(f"Đã ghi {path}.", 8000)).run()
+
+    def backup(self) -> None:
+        if self.wizard is not None:
+            self.wizard.flush()
+        store = self.store
+        Op(self, lambda progress: store.backup("manual"), label="Đang sao lưu dữ liệu…",
+           error_what="Chưa sao lưu được.").success(
+            lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
+
+    def restore_backup(self) -> None:
+        backups = self.store.backups()
+        if not backups:
+            dialogs.tell(self, "Chưa có bản sao lưu nào.", detail="Dùng «Tệp → Sao lưu dữ liệu» để tạo một bản.")
+            return
+        labels = []
+        for path in backups[:8]:
+            when = backup_time(path)
+            labels.append(f"{when:%d/%m/%Y %H:%M} ({backup_reason(path)})" if when else path.name)
+        choice = dialogs.choose(self, "Chọn bản sao lưu để khôi phục. Dữ liệu hiện tại sẽ được sao lưu trước.",
+                                [*labels, "Hủy"], escape=len(labels))
+        if choice >= len(labels):
+            return
+        if not self.close_wizard():
+            return
+        path = backups[choice]
+        store = self.store
+        Op(self, lambda progress: store.restore_backup(path), label="Đang khôi phục dữ liệu…",
+           error_what="Chưa khôi phục được.").success(self._restored).run()
+
+    def _restored(self, before: Path) -> None:
+        self.list_page.refresh()
+        self._show_unit()
+        dialogs.tell(self, "Đã khôi phục dữ liệu từ bản sao lưu.",
+                     detail=f"Dữ liệu trước khi khôi phục được giữ ở: {before}")
+
+    def show_keys(self) -> None:
+        dialogs.tell(self, "Phím tắt", detail=(
+            "Ctrl+N: báo cáo mới · Enter: mở bản nháp · Delete: xóa (Ctrl+Z hoặc «Hoàn tác» để lấy lại)\n"
+            "Trong báo cáo: Ctrl+PgDown / Ctrl+PgUp: bước sau / bước trước · F8: đến lỗi tiếp theo · "
+            "Ctrl+S: lưu ngay · Ctrl+E: xuất Word · Ctrl+Z / Ctrl+Y: hoàn tác / làm lại khi gõ · "
+            "Alt+↓ trong ô ngày: mở lịch · Alt+↑/↓ trong danh sách ý: chuyển ý lên/xuống\n"
+            "Chữ gạch dưới trên nút: giữ Alt và bấm chữ đó."))
+
+    # -- closing ------------------------------------------------------------------------------
+    def flush(self) -> bool:
+        return self.wizard.flush() if self.wizard is not None else True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        if not self.flush() and not dialogs.confirm(
+                self, "Bản nháp chưa lưu được vào cơ sở dữ liệu. Vẫn thoát?", yes="Vẫn thoát", no="Ở lại"):
+            event.ignore()
+            return
+        self.settings.save_window("main", self)
+        event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        # leaving the window (another program, screen lock) writes a pending change at once
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            self.flush()
+        super().changeEvent(event)

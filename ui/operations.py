@@ -1,0 +1,181 @@
+"""Long work (export, backup, import) off the UI thread with progress shown, and the one place errors are shown.
+
+Usage, after Anki's `CollectionOp`::
+
+    Op(parent, lambda progress: render_to_file(draft, path), label="Đang xuất báo cáo…") \
+        .success(lambda result: ...) \
+        .run()
+
+`work` runs in a worker thread and receives a `Progress` it may call with a text and a fraction; `success`
+and `failure` run back on the UI thread. A `KpdeskError` is shown with its Vietnamese message; any other
+exception is shown as an unexpected error with its details, and never closes the window.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from kpdesk.errors import KpdeskError
+
+log = logging.getLogger(__name__)
+
+#: Operations still running; kept here so they are not garbage-collected, and so tests can wait on them.
+_RUNNING: set[Op] = set()
+
+
+def running() -> int:
+    """Return how many operations are still running."""
+    return len(_RUNNING)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, *, what: str = "") -> None:
+    """Show `exc` to the officer: its Vietnamese message for a `KpdeskError`, details for anything else."""
+    title = "kpdesk — chưa làm được"
+    if isinstance(exc, KpdeskError):
+        text = f"{what}\n\n{exc.message}" if what else exc.message
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    else:
+        log.error("unexpected error", exc_info=exc)
+        lead = what or "Đã xảy ra lỗi không mong muốn."
+        text = (f"{lead}\n\nDữ liệu đã nhập vẫn được giữ nguyên. Hãy thử lại; nếu lỗi còn xuất hiện, "
+                "hãy chép phần «Chi tiết» gửi cho người hỗ trợ.")
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+        box.setDetailedText("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+
+
+class Progress(QObject):
+    """Handed to the work function: `progress(text, fraction)` updates the dialog (fraction 0..1 or None)."""
+
+    changed = Signal(str, float)
+
+    def __call__(self, text: str = "", fraction: float | None = None) -> None:
+        self.changed.emit(text, -1.0 if fraction is None else float(fraction))
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], progress: Progress, signals: _Signals) -> None:
+        super().__init__()
+        self.work, self.progress, self.signals = work, progress, signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress)
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported on the UI thread
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+class Op:
+    """One piece of long work: `Op(parent, work, label=…).success(fn).failure(fn).run()`."""
+
+    #: The progress dialog appears only when the work takes longer than this (ms).
+    SHOW_AFTER_MS = 300
+
+    def __init__(self, parent: QWidget | None, work: Callable[[Progress], Any], *, label: str,
+                 error_what: str = "") -> None:
+        self.parent, self.work, self.label, self.error_what = parent, work, label, error_what
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[BaseException], None] | None = None
+        self._finally: Callable[[], None] | None = None
+        self.dialog: QProgressDialog | None = None
+
+    def success(self, fn: Callable[[Any], None]) -> Op:
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], None]) -> Op:
+        """Replace the default error dialog with `fn`."""
+        self._failure = fn
+        return self
+
+    def finally_(self, fn: Callable[[], None]) -> Op:
+        self._finally = fn
+        return self
+
+    def run(self) -> None:
+        self.signals = _Signals()
+        self.progress = Progress()
+        self.signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.progress.changed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        dialog = QProgressDialog(self.label, "", 0, 0, self.parent)
+        dialog.setWindowTitle("kpdesk — đang làm việc")
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumWidth(380)
+        dialog.setMinimumDuration(self.SHOW_AFTER_MS)  # Qt shows it only if the work lasts longer
+        dialog.setValue(0)
+        self.dialog = dialog
+        if self.parent is not None:
+            self.parent.setCursor(Qt.CursorShape.BusyCursor)
+        _RUNNING.add(self)
+        QThreadPool.globalInstance().start(_Job(self.work, self.progress, self.signals))
+
+    def _progress(self, text: str, fraction: float) -> None:
+        if self.dialog is None:
+            return
+        if text:
+            self.dialog.setLabelText(text)
+        if fraction >= 0:
+            self.dialog.setMaximum(1000)
+            self.dialog.setValue(int(fraction * 1000))
+
+    def _close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.hide()
+            self.dialog.deleteLater()
+            self.dialog = None
+        if self.parent is not None:
+            self.parent.unsetCursor()
+        _RUNNING.discard(self)
+
+    def _done(self, result: Any) -> None:
+        self._close()
+        try:
+            if self._success is not None:
+                self._success(result)
+        except Exception as exc:  # noqa: BLE001 - shown, never crashes the window
+            show_error(self.parent, exc)
+        finally:
+            if self._finally is not None:
+                self._finally()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close()
+        try:
+            if self._failure is not None:
+                self._failure(exc)
+            else:
+                show_error(self.parent, exc, what=self.error_what)
+        finally:
+            if self._finally is not None:
+                self._finally()
+
+
+def wait_all(timeout_ms: int = 30_000) -> bool:
+    """Process events until every operation has finished (for shutdown and tests); True when all did."""
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    deadline = QDeadlineTimer(timeout_ms)
+    app = QApplication.instance()
+    while _RUNNING and not deadline.hasExpired():
+        if app is not None:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    return not _RUNNING

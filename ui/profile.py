@@ -1,0 +1,243 @@
+"""The unit profile: entered on first run, editable later from "Cài đặt → Thông tin đơn vị".
+
+The dialog only loads, shows and saves: the store checks and cleans the profile (`Store.save_unit`), and the
+phone and e-mail are read by the core (`kpdesk.vn`) as they are typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk import vn
+from kpdesk.errors import KpdeskError
+from kpdesk.kinds import Field
+from kpdesk.store import SignerProfile, Store, UnitProfile
+from ui.widgets.common import ERROR, heading_label, hint_label
+from ui.widgets.fields import ChoiceEditor, LineEditor, ListEditor
+from ui.widgets.rows import RowsEditor
+
+LEVELS = ("xã", "phường", "thị trấn", "đặc khu", "huyện", "quận", "thị xã", "thành phố")
+PROVINCE_LEVELS = ("tỉnh", "thành phố")
+
+#: The signers table, described like a kind's table field so the same row editor is used.
+SIGNERS_FIELD = Field(
+    id="signers", type="rows", label="Người ký",
+    columns=(
+        Field(id="name", type="text", label="Họ và tên", required=True, example="Trần Ngọc Tùng"),
+        Field(id="position", type="text", label="Chức vụ", example="PHÓ CHỦ TỊCH"),
+        Field(id="authority", type="list", label="Thẩm quyền ký, mỗi dòng một cấp (ví dụ KT. CHỦ TỊCH)"),
+        Field(id="is_default", type="bool", label="Người ký mặc định"),
+    ),
+)
+
+
+def _line(parent: QWidget, placeholder: str = "", name: str = "") -> QLineEdit:
+    edit = QLineEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setAccessibleName(name or placeholder)
+    return edit
+
+
+def _combo(parent: QWidget, items: tuple[str, ...], name: str) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.addItems(list(items))
+    combo.setAccessibleName(name)
+    return combo
+
+
+def _page(tabs: QTabWidget, title: str, help_text: str) -> QFormLayout:
+    scroll = QScrollArea(tabs)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    body = QWidget(scroll)
+    box = QVBoxLayout(body)
+    box.setContentsMargins(14, 10, 14, 10)
+    box.addWidget(hint_label(help_text, body))
+    form = QFormLayout()
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    box.addLayout(form)
+    box.addStretch(1)
+    scroll.setWidget(body)
+    tabs.addTab(scroll, title)
+    form.body = body  # type: ignore[attr-defined]
+    return form
+
+
+class ProfileDialog(QDialog):
+    """Edit (or, on first run, create) the unit profile; "Lưu" is refused with the store's message on a mistake."""
+
+    def __init__(self, store: Store, profile: UnitProfile | None = None, parent: QWidget | None = None, *,
+                 first_run: bool = False) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.profile = profile or UnitProfile(name="")
+        self.saved_id: Any = None
+        self.setWindowTitle("Thông tin đơn vị — kpdesk")
+        self.setModal(True)
+        self.resize(900, 640)
+        box = QVBoxLayout(self)
+        if first_run:
+            box.addWidget(heading_label("Chào mừng đến với kpdesk", self))
+            box.addWidget(hint_label("Trước khi soạn báo cáo, hãy nhập thông tin của đơn vị một lần. Các thông tin này "
+                                     "được dùng cho mọi báo cáo (tên cơ quan, địa danh, người ký, nơi nhận) và có thể "
+                                     "sửa lại bất cứ lúc nào ở «Cài đặt → Thông tin đơn vị».", self))
+        else:
+            box.addWidget(heading_label("Thông tin đơn vị", self))
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {ERROR}; font-weight: bold;")
+        self.error.hide()
+        box.addWidget(self.error)
+        self.tabs = QTabWidget(self)
+        box.addWidget(self.tabs, 1)
+
+        form = _page(self.tabs, "&1. Đơn vị", "Tên đơn vị và các dòng in ở góc trên bên trái của văn bản.")
+        body = form.body  # type: ignore[attr-defined]
+        self.level = _combo(body, LEVELS, "Cấp đơn vị")
+        self.name = _line(body, "Ví dụ: Thiệu Trung", "Tên xã/phường")
+        self.province_level = _combo(body, PROVINCE_LEVELS, "Tỉnh hay thành phố")
+        self.province = _line(body, "Ví dụ: Thanh Hóa", "Tên tỉnh/thành phố")
+        self.superior = _line(body, "Thường để trống đối với UBND xã, phường", "Cơ quan chủ quản")
+        self.agency = ListEditor(Field(id="agency", type="list", label="Tên cơ quan ở tiêu đề"), body, min_lines=2,
+                                 item_word="dòng", buttons=False)
+        self.agency.edit.setPlaceholderText("Để trống để in: ỦY BAN NHÂN DÂN / XÃ … (theo cấp và tên đơn vị)")
+        self.place = _line(body, "Ví dụ: Thiệu Trung (để trống: dùng tên đơn vị)", "Địa danh")
+        self.office_symbol = _line(body, "Ví dụ: VHXH", "Ký hiệu phòng soạn thảo")
+        for label, widget in (("Cấp:", self.level), ("&Tên xã/phường: *", self.name),
+                              ("Tỉnh hay thành phố:", self.province_level), ("Tên tỉnh/thành phố:", self.province),
+                              ("Cơ quan chủ quản:", self.superior), ("Tên cơ quan ở tiêu đề:", self.agency),
+                              ("Địa danh ở dòng ngày tháng:", self.place),
+                              ("Ký hiệu phòng soạn thảo:", self.office_symbol)):
+            form.addRow(self._label(label, widget), widget)
+
+        form = _page(self.tabs, "&2. Người liên hệ", "Cán bộ tổng hợp báo cáo; được điền sẵn vào các báo cáo mới.")
+        body = form.body  # type: ignore[attr-defined]
+        self.honorific = ChoiceEditor(Field(id="contact_honorific", type="choice", label="Danh xưng",
+                                            options=_options(("ông", "Ông"), ("bà", "Bà"))), body)
+        self.contact_name = _line(body, "Ví dụ: Nghiêm Duy Cương", "Họ tên người liên hệ")
+        self.contact_position = _line(body, "Ví dụ: Chuyên viên phòng Văn hóa - Xã hội", "Chức vụ người liên hệ")
+        self.contact_phone = LineEditor(Field(id="contact_phone", type="phone", label="Số điện thoại",
+                                              example="0982 741 345"), body)
+        self.contact_email = LineEditor(Field(id="contact_email", type="email", label="Thư điện tử",
+                                              example="ten@xa.gov.vn"), body)
+        for label, widget in (("Danh xưng:", self.honorific), ("Họ và tên:", self.contact_name),
+                              ("Chức vụ:", self.contact_position), ("Số điện thoại:", self.contact_phone),
+                              ("Thư điện tử:", self.contact_email)):
+            form.addRow(self._label(label, widget), widget)
+
+        form = _page(self.tabs, "&3. Người ký", "Những người thường ký báo cáo. Khi soạn báo cáo chỉ cần chọn tên.")
+        body = form.body  # type: ignore[attr-defined]
+        self.signers = RowsEditor(SIGNERS_FIELD, body, row_word="Người ký")
+        form.addRow(self.signers)
+
+        form = _page(self.tabs, "&4. Nơi nhận",
+                     "Nơi nhận và «Kính gửi» điền sẵn cho các báo cáo mới; mỗi nơi một dòng.")
+        body = form.body  # type: ignore[attr-defined]
+        self.recipients = ListEditor(Field(id="default_recipients", type="list", label="Nơi nhận"), body,
+                                     item_word="nơi")
+        self.recipients.edit.setPlaceholderText("Ví dụ: Sở KH&CN tỉnh (để b/c)")
+        self.to = ListEditor(Field(id="default_to", type="list", label="Kính gửi"), body, min_lines=2,
+                             item_word="nơi")
+        self.to.edit.setPlaceholderText("Ví dụ: Sở Khoa học và Công nghệ tỉnh Thanh Hóa")
+        form.addRow(self._label("Nơi nhận:", self.recipients), self.recipients)
+        form.addRow(self._label("Kính gửi (công văn):", self.to), self.to)
+
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton("&Lưu thông tin đơn vị", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton("Để &sau" if first_run else "&Hủy",
+                                               QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+        self.load(self.profile)
+        self.name.setFocus()
+
+    @staticmethod
+    def _label(text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text.replace("*", f'<span style="color:{ERROR}">*</span>'))
+        label.setTextFormat(Qt.TextFormat.RichText)
+        focus = getattr(widget, "focus_target", None)
+        label.setBuddy(focus() if callable(focus) else widget)
+        return label
+
+    def load(self, p: UnitProfile) -> None:
+        self.level.setCurrentText(p.level or "xã")
+        self.name.setText(p.name)
+        self.province_level.setCurrentText(p.province_level or "tỉnh")
+        self.province.setText(p.province)
+        self.superior.setText(p.superior)
+        self.agency.set_value(list(p.agency) or None)
+        self.place.setText(p.place)
+        self.office_symbol.setText(p.office_symbol)
+        self.honorific.set_value(p.contact_honorific or None)
+        self.contact_name.setText(p.contact_name)
+        self.contact_position.setText(p.contact_position)
+        self.contact_phone.set_value(p.contact_phone or None)
+        self.contact_email.set_value(p.contact_email or None)
+        self.signers.set_value([{"name": s.name, "position": s.position, "authority": list(s.authority) or None,
+                                 "is_default": s.is_default} for s in p.signers] or None)
+        self.recipients.set_value(list(p.default_recipients) or None)
+        self.to.set_value(list(p.default_to) or None)
+
+    def collected(self) -> UnitProfile:
+        """Return the profile as typed (the store cleans and checks it when saving)."""
+        signers = tuple(SignerProfile(name=row.get("name") or "", position=row.get("position") or "",
+                                      authority=tuple(row.get("authority") or ()),
+                                      is_default=bool(row.get("is_default")))
+                        for row in self.signers.value() or [])
+        return replace(
+            self.profile, name=self.name.text(), level=self.level.currentText(), province=self.province.text(),
+            province_level=self.province_level.currentText(), superior=self.superior.text(),
+            agency=tuple(self.agency.value() or ()), place=self.place.text(), office_symbol=self.office_symbol.text(),
+            contact_honorific=self.honorific.value() or "", contact_name=self.contact_name.text(),
+            contact_position=self.contact_position.text(), contact_phone=self.contact_phone.text(),
+            contact_email=self.contact_email.text(), signers=signers,
+            default_recipients=tuple(self.recipients.value() or ()), default_to=tuple(self.to.value() or ()))
+
+    def accept(self) -> None:
+        try:
+            self.saved_id = self.store.save_unit(self.collected())
+        except KpdeskError as exc:
+            self.show_error(exc.message)
+            return
+        super().accept()
+
+    def show_error(self, message: str) -> None:
+        """Show the store's message above the tabs and go to the tab of the field it names."""
+        self.error.setText(f"✖ Chưa lưu được: {message}")
+        self.error.show()
+        text = vn.clean_line(message).lower()
+        if "điện thoại" in text or "thư điện tử" in text or "danh xưng" in text:
+            self.tabs.setCurrentIndex(1)
+            (self.contact_phone if "điện thoại" in text else self.contact_email).focus_target().setFocus()
+        elif "người ký" in text:
+            self.tabs.setCurrentIndex(2)
+            self.signers.focus_target().setFocus()
+        else:
+            self.tabs.setCurrentIndex(0)
+            self.name.setFocus()
+
+
+def _options(*pairs: tuple[str, str]):
+    from kpdesk.kinds import Option
+
+    return tuple(Option(value, label) for value, label in pairs)

@@ -1,0 +1,165 @@
+"""Shared look: colours, hint and message labels, status icons and the 'typed value' note."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListView,
+    QListWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+ERROR = "#b3261e"
+WARNING = "#8a5300"
+OK = "#1e7b34"
+HINT = "#505a64"
+COMPUTED_BG = "#eef3f8"
+
+#: Step and problem states, in the order of their gravity.
+EMPTY, DONE, WARN, FAIL = "empty", "done", "warning", "error"
+
+
+def buddy_html(text: str) -> str:
+    """Return `text` escaped for a rich-text label that has a buddy (where a lone "&" would become a mnemonic)."""
+    return html.escape(text, quote=False).replace("&amp;", "&amp;&amp;")
+
+
+def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
+    """Return a grey, word-wrapped label for help text."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {HINT};")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def heading_label(text: str, parent: QWidget | None = None, *, scale: float = 1.25) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    return label
+
+
+class MessageLabel(QLabel):
+    """Shows problems (severity, text) in red or amber under a field; hidden when there are none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+        self._messages: tuple[tuple[str, str], ...] = ()
+
+    def show_messages(self, messages: Iterable[tuple[str, str]]) -> None:
+        messages = tuple(messages)
+        if messages == self._messages:
+            return
+        self._messages = messages
+        if not messages:
+            self.clear()
+            self.hide()
+            return
+        lines = []
+        for severity, text in messages:
+            colour = ERROR if severity == "error" else WARNING
+            mark = "✖" if severity == "error" else "⚠"
+            lines.append(f'<span style="color:{colour}">{mark} {html.escape(text)}</span>')
+        self.setText("<br>".join(lines))
+        self.show()
+
+    def messages(self) -> tuple[tuple[str, str], ...]:
+        return self._messages
+
+
+class NoteLabel(QLabel):
+    """The line under a typed value: what was understood ("= 2.382 triệu đồng …") or why not."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def understood(self, text: str) -> None:
+        self.setStyleSheet(f"color: {OK};")
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def failed(self, text: str) -> None:
+        self.setStyleSheet(f"color: {ERROR};")
+        self.setText("✖ " + text)
+        self.show()
+
+    def reset(self) -> None:
+        self.clear()
+        self.hide()
+
+
+def status_icon(state: str, size: int = 18) -> QIcon:
+    """Return a round icon for a step state: ✓ done, ! warning, × error, ○ not started."""
+    ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0  # type: ignore[union-attr]
+    pixmap = QPixmap(QSize(round(size * ratio), round(size * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(1.5, 1.5, size - 3, size - 3)
+    colours = {DONE: OK, WARN: "#c98a00", FAIL: ERROR, EMPTY: "#8a949e"}
+    colour = QColor(colours.get(state, "#8a949e"))
+    if state == EMPTY:
+        p.setPen(QPen(colour, 1.6))
+        p.drawEllipse(rect)
+    else:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawEllipse(rect)
+        pen = QPen(QColor("white"), max(1.8, size / 9))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        p.setPen(pen)
+        s = size
+        if state == DONE:
+            p.drawPolyline([QPointF(s * 0.28, s * 0.52), QPointF(s * 0.44, s * 0.68), QPointF(s * 0.72, s * 0.34)])
+        elif state == WARN:
+            p.drawLine(QPointF(s / 2, s * 0.27), QPointF(s / 2, s * 0.58))
+            p.drawPoint(QPointF(s / 2, s * 0.74))
+        else:
+            p.drawLine(QPointF(s * 0.33, s * 0.33), QPointF(s * 0.67, s * 0.67))
+            p.drawLine(QPointF(s * 0.67, s * 0.33), QPointF(s * 0.33, s * 0.67))
+    p.end()
+    return QIcon(pixmap)
+
+
+class WrapDelegate(QStyledItemDelegate):
+    """List items whose text wraps over as many lines as it needs at the list's width (never "…")."""
+
+    def __init__(self, view: QListWidget) -> None:
+        super().__init__(view)
+        self.view = view
+        view.setWordWrap(True)
+        view.setResizeMode(QListView.ResizeMode.Adjust)
+        view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        view.setItemDelegate(self)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt naming
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        icon = opt.decorationSize.width() + 12 if not opt.icon.isNull() else 0
+        width = max(60, self.view.viewport().width() - icon - 14)
+        text = QFontMetrics(opt.font).boundingRect(QRect(0, 0, width, 100_000),
+                                                  int(Qt.TextFlag.TextWordWrap), opt.text)
+        return QSize(width + icon, max(text.height(), opt.decorationSize.height()) + 8)
+
+
+STATE_WORDS = {DONE: "đã xong", WARN: "có cảnh báo", FAIL: "có lỗi", EMPTY: "chưa nhập"}

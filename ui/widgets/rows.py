@@ -1,0 +1,257 @@
+"""The editor of a repeating table: one card per row with typed cells; add, remove (undoable) and reorder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kpdesk.kinds import Field
+from ui.widgets.common import COMPUTED_BG, ERROR, MessageLabel, buddy_html, hint_label
+from ui.widgets.fields import FieldEditor, ListEditor, make_editor
+
+_WIDE = ("longtext", "list", "reference")
+
+
+class RowCard(QFrame):
+    """One row of a table: a heading "Dòng n" with its buttons, then one editor per column."""
+
+    def __init__(self, table: RowsEditor, index: int) -> None:
+        super().__init__(table)
+        self.table = table
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("rowCard")
+        self.setStyleSheet("#rowCard { border: 1px solid #c5ccd3; border-radius: 4px; }")
+        self.title = QLabel(self)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        self.up = self._button("Lên", "Chuyển lên trên", lambda: table.move_row(self, -1))
+        self.down = self._button("Xuống", "Chuyển xuống dưới", lambda: table.move_row(self, 1))
+        word = table.row_word.lower()
+        self.remove = self._button(f"Xóa {word}", f"Xóa {word} này (có thể khôi phục ngay sau đó)",
+                                   lambda: table.remove_row(self))
+        for button in (self.up, self.down, self.remove):
+            head.addWidget(button)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        self.editors: dict[str, FieldEditor] = {}
+        row = col = 0
+        for column in table.field.columns:
+            editor = make_editor(column, self)
+            if isinstance(editor, ListEditor):
+                editor.item_word = "dòng"
+                editor.set_buttons_visible(False)
+            label = QLabel(self)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            star = f' <span style="color:{ERROR}">*</span>' if column.required else ""
+            label.setText(f"{buddy_html(column.label)}{star}")
+            label.setBuddy(editor.focus_target())
+            wide = column.type in _WIDE
+            if wide and col:
+                row, col = row + 2, 0
+            span = 2 if wide else 1
+            grid.addWidget(label, row, col, 1, span)
+            grid.addWidget(editor, row + 1, col, 1, span, Qt.AlignmentFlag.AlignTop)
+            col += span
+            if col >= 2:
+                row, col = row + 2, 0
+            editor.edited.connect(table._cell_edited)
+            self.editors[column.id] = editor
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        self.messages = MessageLabel(self)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 6, 10, 8)
+        box.addLayout(head)
+        box.addLayout(grid)
+        box.addWidget(self.messages)
+        self.set_index(index)
+
+    def _button(self, text: str, tip: str, slot) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setToolTip(tip)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        return button
+
+    def set_index(self, index: int) -> None:
+        self.index = index
+        word = self.table.row_word
+        self.title.setText(f"<b>{word} {index + 1}</b>")
+        self.up.setAccessibleName(f"Chuyển {word.lower()} {index + 1} lên trên")
+        self.down.setAccessibleName(f"Chuyển {word.lower()} {index + 1} xuống dưới")
+        self.remove.setAccessibleName(f"Xóa {word.lower()} {index + 1}")
+
+    def value(self) -> dict[str, Any]:
+        return {cid: editor.value() for cid, editor in self.editors.items()}
+
+    def set_value(self, row: dict[str, Any]) -> None:
+        for cid, editor in self.editors.items():
+            editor.set_value(row.get(cid))
+
+    def error(self) -> str | None:
+        for column in self.table.field.columns:
+            message = self.editors[column.id].error()
+            if message:
+                return f"cột «{column.label}»: {message}"
+        return None
+
+
+class RowsEditor(FieldEditor):
+    """A repeating table; computed totals of its columns are shown under it, read-only."""
+
+    def __init__(self, field: Field, parent: QWidget | None = None, *, row_word: str = "Dòng") -> None:
+        super().__init__(field, parent)
+        self.row_word = row_word
+        self.cards: list[RowCard] = []
+        self._removed: tuple[int, dict[str, Any]] | None = None
+        self.rows_box = QVBoxLayout()
+        self.rows_box.setSpacing(8)
+        word = row_word.lower()
+        self.empty = hint_label(f"Chưa có {word} nào. Bấm «Thêm {word}» để nhập {word} đầu tiên.", self)
+        self.add_button = QPushButton(f"Thêm {word}", self)
+        self.add_button.setToolTip(f"Thêm một {word} mới ở cuối")
+        self.add_button.setAutoDefault(False)
+        self.add_button.clicked.connect(self.add_row)
+        self.undo_button = QPushButton(f"Khôi phục {word} vừa xóa", self)
+        self.undo_button.setAutoDefault(False)
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.undo_remove)
+        self.totals = QLabel(self)
+        self.totals.setWordWrap(True)
+        self.totals.setTextFormat(Qt.TextFormat.RichText)
+        self.totals.setStyleSheet(f"background: {COMPUTED_BG}; padding: 6px; border-radius: 3px;")
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.totals.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.empty)
+        box.addLayout(self.rows_box)
+        box.addLayout(buttons)
+        box.addWidget(self.totals)
+
+    def focus_target(self) -> QWidget:
+        if self.cards:
+            first = next(iter(self.cards[0].editors.values()))
+            return first.focus_target()
+        return self.add_button
+
+    # -- value ------------------------------------------------------------------------
+    def value(self) -> Any:
+        rows = [card.value() for card in self.cards]
+        return rows or None
+
+    def error(self) -> str | None:
+        """Return the first unreadable cell ("cột «…»: why"); `error_row()` says on which row (from 1)."""
+        for card in self.cards:
+            message = card.error()
+            if message:
+                return message
+        return None
+
+    def error_row(self) -> int | None:
+        for card in self.cards:
+            if card.error():
+                return card.index + 1
+        return None
+
+    def _show(self, value: Any) -> None:
+        self._rebuild(list(value or []))
+
+    def _rebuild(self, rows: list[dict[str, Any]]) -> None:
+        while len(self.cards) > len(rows):
+            card = self.cards.pop()
+            self.rows_box.removeWidget(card)
+            card.deleteLater()
+        while len(self.cards) < len(rows):
+            card = RowCard(self, len(self.cards))
+            self.cards.append(card)
+            self.rows_box.addWidget(card)
+        loading, self._loading = self._loading, True
+        try:
+            for card, row in zip(self.cards, rows, strict=True):
+                card.set_value(row)
+        finally:
+            self._loading = loading
+        self._refresh()
+
+    def _refresh(self) -> None:
+        for i, card in enumerate(self.cards):
+            card.set_index(i)
+            card.up.setEnabled(i > 0)
+            card.down.setEnabled(i < len(self.cards) - 1)
+        self.empty.setVisible(not self.cards)
+
+    def _cell_edited(self) -> None:
+        if not self._loading:
+            self._changed(self.value(), self.error())
+
+    # -- structure --------------------------------------------------------------------
+    def add_row(self) -> None:
+        rows = [card.value() for card in self.cards]
+        rows.append({c.id: None for c in self.field.columns})
+        self._rebuild(rows)
+        self.cards[-1].editors[self.field.columns[0].id].focus_target().setFocus()
+        self._structure_changed()
+
+    def remove_row(self, card: RowCard) -> None:
+        rows = [c.value() for c in self.cards]
+        index = self.cards.index(card)
+        self._removed = (index, rows.pop(index))
+        self._rebuild(rows)
+        self.undo_button.setText(f"Khôi phục {self.row_word.lower()} {index + 1} vừa xóa")
+        self.undo_button.show()
+        self.undo_button.setFocus()
+        self._structure_changed(keep_undo=True)
+
+    def undo_remove(self) -> None:
+        if self._removed is None:
+            return
+        index, row = self._removed
+        rows = [c.value() for c in self.cards]
+        rows.insert(index, row)
+        self._rebuild(rows)
+        self.cards[index].editors[self.field.columns[0].id].focus_target().setFocus()
+        self._structure_changed()
+
+    def move_row(self, card: RowCard, step: int) -> None:
+        index = self.cards.index(card)
+        other = index + step
+        if not 0 <= other < len(self.cards):
+            return
+        rows = [c.value() for c in self.cards]
+        rows[index], rows[other] = rows[other], rows[index]
+        self._rebuild(rows)
+        target = self.cards[other].up if step < 0 and other > 0 else self.cards[other].down
+        (target if target.isEnabled() else self.cards[other].remove).setFocus()
+        self._structure_changed()
+
+    def _structure_changed(self, *, keep_undo: bool = False) -> None:
+        if not keep_undo:
+            self._removed = None
+            self.undo_button.hide()
+        self._changed(self.value(), self.error())
+
+    # -- shown by the section -----------------------------------------------------------
+    def set_row_messages(self, by_row: dict[int, list[tuple[str, str]]]) -> None:
+        for card in self.cards:
+            card.messages.show_messages(by_row.get(card.index + 1, []))
+
+    def set_totals(self, lines: list[tuple[str, str]]) -> None:
+        if not lines:
+            self.totals.hide()
+            return
+        self.totals.setText("<br>".join(f"{_escape(label)}: <b>{_escape(value)}</b>" for label, value in lines))
+        self.totals.show()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,105 @@
+"""The last step: the whole report as it will print, the problems left, and "Xuất Word"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from kpdesk.errors import KpdeskError
+from kpdesk.report import build_frame
+from ui.widgets.common import DONE, ERROR, FAIL, OK, WARN, WARNING, heading_label
+from ui.wizard.preview import frame_html
+from ui.wizard.session import DraftSession
+
+
+class ReviewStep(QWidget):
+    """Preview (made from the same frame as the .docx) and the export button, blocked while errors remain."""
+
+    SECTION = "_review"
+    TITLE = "Xem lại và xuất Word"
+
+    export_requested = Signal()
+
+    def __init__(self, session: DraftSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        box = QVBoxLayout(self)
+        box.setContentsMargins(20, 14, 24, 12)
+        box.addWidget(heading_label(self.TITLE, self))
+        line = QHBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        line.addWidget(self.summary, 1)
+        self.export_button = QPushButton("&Xuất Word…", self)
+        self.export_button.setToolTip("Ghi báo cáo ra tệp Word (.docx) đúng thể thức Nghị định 30 (Ctrl+E)")
+        self.export_button.setMinimumHeight(34)
+        self.export_button.setAutoDefault(True)
+        font = self.export_button.font()
+        font.setBold(True)
+        self.export_button.setFont(font)
+        self.export_button.clicked.connect(self.export_requested)
+        line.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        box.addLayout(line)
+        caption = QLabel("Bản xem trước (nội dung giống hệt tệp Word; trang giấy và khoảng cách có thể khác đôi chút):",
+                         self)
+        caption.setWordWrap(True)
+        caption.setStyleSheet("color: #505a64;")
+        box.addWidget(caption)
+        self.preview = QTextBrowser(self)
+        self.preview.setOpenLinks(False)
+        self.preview.setAccessibleName("Bản xem trước của báo cáo")
+        self.preview.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.preview.document().setDocumentMargin(28)
+        self.preview.setStyleSheet("QTextBrowser { background: white; }")
+        caption.setBuddy(self.preview)
+        box.addWidget(self.preview, 1)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(250)
+        self.timer.timeout.connect(self.update_preview)
+        self._shown_draft = None
+
+    def refresh(self) -> None:
+        errors, warnings = self.session.errors, self.session.warnings
+        if errors:
+            text = (f'<span style="color:{ERROR}"><b>Còn {len(errors)} lỗi phải sửa trước khi xuất.</b></span> '
+                    "Bấm vào từng dòng ở khung «Cần xem lại» bên phải để đến đúng chỗ cần sửa.")
+        elif warnings:
+            text = (f'<span style="color:{WARNING}"><b>Không còn lỗi; còn {len(warnings)} cảnh báo.</b></span> '
+                    "Hãy đọc lại các cảnh báo; vẫn có thể xuất nếu nội dung đã đúng.")
+        else:
+            text = f'<span style="color:{OK}"><b>Không còn lỗi hay cảnh báo nào.</b></span> Có thể xuất báo cáo.'
+        self.summary.setText(text)
+        self.export_button.setEnabled(not errors)
+        if self.isVisible():
+            self.timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self.update_preview()
+
+    def update_preview(self) -> None:
+        draft = self.session.draft
+        if draft is self._shown_draft:
+            return
+        self._shown_draft = draft
+        scroll = self.preview.verticalScrollBar().value()
+        try:
+            frame = build_frame(self.session.kind, draft, self.session.derived)
+            self.preview.setHtml(frame_html(frame))
+        except KpdeskError as exc:
+            self.preview.setHtml(f'<p style="color:{ERROR}">Chưa tạo được bản xem trước: {exc.message}</p>')
+        self.preview.verticalScrollBar().setValue(scroll)
+
+    def focus_field(self, field_id: str, row: int | None = None) -> bool:
+        return False
+
+    def first_focus(self) -> QWidget | None:
+        return self.export_button if self.export_button.isEnabled() else self.preview
+
+    def state(self) -> str:
+        if self.session.errors:
+            return FAIL
+        return WARN if self.session.warnings else DONE

@@ -1,0 +1,167 @@
+"""The open draft: its current value, its computed values and problems (from the core), and autosave.
+
+Every change the officer makes replaces `session.draft` (drafts are immutable), recomputes the derived
+values and the validation report through the core, and (re)starts a short timer; when it fires, the draft
+is written to the store. So a change reaches the database within `AUTOSAVE_MS` (well under a second) of
+the last keystroke, and `flush()` (called when the draft is closed, the window closes or the application
+quits) writes any pending change at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kpdesk.compute import compute
+from kpdesk.draft import Draft, is_empty
+from kpdesk.errors import KpdeskError
+from kpdesk.kinds import Kind
+from kpdesk.validate import DOCUMENT, DOCUMENT_TITLE, Problem, Report, validate
+
+#: Labels of the document's own "fields" (the core's pseudo-fields of the DOCUMENT section).
+DOC_LABELS = {
+    "_unit": "Đơn vị", "_period": "Kỳ báo cáo", "_date": "Ngày ký", "_number": "Số văn bản",
+    "_signer": "Người ký", "_to": "Kính gửi", "_recipients": "Nơi nhận", "_title": "Tên bản nháp",
+}
+
+
+class DraftSession(QObject):
+    """Holds one draft while it is edited; `changed` fires after each change, `saved` after each save."""
+
+    changed = Signal()
+    saved = Signal(object)          # datetime of the save
+    save_failed = Signal(str)       # Vietnamese message
+
+    AUTOSAVE_MS = 400
+    RETRY_MS = 5000
+
+    def __init__(self, kind: Kind, draft: Draft, saver: Callable[[Draft], Any] | None = None,
+                 parent: QObject | None = None, *, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.kind, self.draft, self.saver, self.today = kind, draft, saver, today
+        self.input_errors: dict[str, tuple[str, int | None]] = {}
+        self.dirty = False
+        self.last_saved: dt.datetime | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.AUTOSAVE_MS)
+        self.timer.timeout.connect(self.flush)
+        self.derived: dict[str, Any] = {}
+        self.report = Report(())
+        self.problems: tuple[Problem, ...] = ()
+        self._check()
+
+    # -- changes ------------------------------------------------------------------------
+    def set_value(self, field_id: str, value: Any, error: str | None = None, row: int | None = None) -> None:
+        """Set the value of a kind's field; `error` is why the typed text could not be read (value is None)."""
+        values = dict(self.draft.values)
+        if is_empty(value):
+            values.pop(field_id, None)
+        else:
+            values[field_id] = value
+        self._set_error(field_id, error, row)
+        self._apply(replace(self.draft, values=values))
+
+    def update(self, **changes: Any) -> None:
+        """Change the document's own parts (form, period, number, date, signer, to, recipients, …)."""
+        self._apply(replace(self.draft, **changes))
+
+    def set_input_error(self, key: str, error: str | None) -> None:
+        """Record (or clear) an unreadable input of the document step, e.g. a signing date."""
+        self._set_error(key, error, None)
+        self._check()
+        self.changed.emit()
+
+    def replace_draft(self, draft: Draft) -> None:
+        """Take a whole new draft (after restoring a revision); no save is scheduled."""
+        self.draft = draft
+        self.input_errors.clear()
+        self._check()
+        self.changed.emit()
+
+    def _set_error(self, key: str, error: str | None, row: int | None) -> None:
+        if error:
+            self.input_errors[key] = (error, row)
+        else:
+            self.input_errors.pop(key, None)
+
+    def _apply(self, draft: Draft) -> None:
+        if draft == self.draft:
+            self._check()
+            self.changed.emit()
+            return
+        self.draft = draft
+        self.dirty = True
+        self.timer.start()
+        self._check()
+        self.changed.emit()
+
+    # -- saving -------------------------------------------------------------------------
+    def flush(self) -> bool:
+        """Write a pending change now; return False (and keep it pending, retrying) if the store refused."""
+        self.timer.stop()
+        if not self.dirty or self.saver is None:
+            return True
+        try:
+            self.saver(self.draft)
+        except KpdeskError as exc:
+            self.timer.start(self.RETRY_MS)
+            self.save_failed.emit(exc.message)
+            return False
+        except Exception as exc:  # noqa: BLE001 - a failed save must not lose the change or the window
+            self.timer.start(self.RETRY_MS)
+            self.save_failed.emit(f"Chưa lưu được bản nháp ({exc}). Chương trình sẽ thử lại sau ít giây; "
+                                  "đừng tắt máy cho đến khi thấy «Đã lưu».")
+            return False
+        self.dirty = False
+        self.timer.setInterval(self.AUTOSAVE_MS)
+        self.last_saved = dt.datetime.now()
+        self.saved.emit(self.last_saved)
+        return True
+
+    # -- checking -----------------------------------------------------------------------
+    def _check(self) -> None:
+        self.derived = compute(self.kind, self.draft)
+        self.report = validate(self.kind, self.draft, self.derived, today=self.today)
+        typed: list[Problem] = []
+        for key, (message, row) in self.input_errors.items():
+            section, title, label = self.place(key)
+            where = f"Mục «{title}», «{label}»" + (f", dòng {row}" if row else "")
+            typed.append(Problem(section, key, "error", "input.unreadable", f"{where}: {message}", row))
+        unreadable = set(self.input_errors)
+        core = [p for p in self.report.problems if not (p.field in unreadable and p.code == "field.required")]
+        self.problems = tuple(typed + core)
+
+    def place(self, field_id: str) -> tuple[str, str, str]:
+        """Return (section id, section title, field label) of a field or document pseudo-field."""
+        if field_id.startswith("_"):
+            return DOCUMENT, DOCUMENT_TITLE, DOC_LABELS.get(field_id, field_id)
+        try:
+            section = self.kind.section_of(field_id)
+        except KeyError:
+            return DOCUMENT, DOCUMENT_TITLE, field_id
+        return section.id, section.title, self.kind.label_of(field_id)
+
+    def short_message(self, problem: Problem) -> str:
+        """Return the problem's message without the "Mục «…», «…»: " place, for showing beside the field."""
+        _, title, label = self.place(problem.field)
+        prefix = f"Mục «{title}», «{label}»" + (f", dòng {problem.row}" if problem.row else "") + ": "
+        if problem.message.startswith(prefix):
+            text = problem.message[len(prefix):]
+            return text[:1].upper() + text[1:]
+        return problem.message
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if not p.is_error)
+
+    def section_problems(self, section_id: str) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.section == section_id)

@@ -1,0 +1,339 @@
+"""The wizard for one draft: steps in a side list (with their state), the step's form, the problems panel.
+
+Steps: `DocumentStep` ("Thông tin văn bản"), one `SectionStep` per section of the kind, `ReviewStep`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpdesk.draft import Draft, Unit
+from kpdesk.kinds import Kind
+from kpdesk.report import RenderResult, default_filename, render_to_file
+from kpdesk.validate import Problem
+from ui import dialogs
+from ui.operations import Op
+from ui.settings import Settings
+from ui.widgets.common import ERROR, FAIL, HINT, OK, STATE_WORDS, WARN, WrapDelegate, status_icon
+from ui.wizard.review import ReviewStep
+from ui.wizard.session import DraftSession
+from ui.wizard.steps import DocumentStep, SectionStep
+
+
+class ProblemsPanel(QWidget):
+    """Every problem of the draft; activating one (click, Enter) goes to its field."""
+
+    activated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 8, 8, 8)
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        box.addWidget(self.title)
+        self.list = QListWidget(self)
+        WrapDelegate(self.list)
+        self.list.setAccessibleName("Danh sách lỗi và cảnh báo")
+        self.list.setSpacing(2)
+        self.list.setIconSize(QSize(16, 16))
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.title.setBuddy(self.list)
+        box.addWidget(self.list, 1)
+        self.hint = QLabel("Bấm vào một dòng (hoặc chọn rồi nhấn Enter) để đến chỗ cần sửa. F8: đến vấn đề tiếp theo.",
+                           self)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet(f"color: {HINT};")
+        box.addWidget(self.hint)
+        self.list.itemActivated.connect(self._activate)
+        self.list.itemClicked.connect(self._activate)
+        self._problems: tuple[Problem, ...] | None = None
+
+    def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        if problems == self._problems:
+            return
+        self._problems = problems
+        errors = sum(p.is_error for p in problems)
+        warnings = len(problems) - errors
+        if problems:
+            self.title.setText(f"<b>Cần xem &lại:</b> <span style='color:{ERROR}'>{errors} lỗi</span>, "
+                               f"{warnings} cảnh báo")
+        else:
+            self.title.setText(f"<b>Cần xem &lại:</b> <span style='color:{OK}'>không có lỗi hay cảnh báo nào</span>")
+        self.list.clear()
+        for p in sorted(problems, key=lambda p: not p.is_error):
+            item = QListWidgetItem(status_icon(FAIL if p.is_error else WARN, 16),
+                                   ("Lỗi: " if p.is_error else "Cảnh báo: ") + p.message)
+            item.setData(Qt.ItemDataRole.UserRole, p)
+            item.setToolTip(p.message)
+            self.list.addItem(item)
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        self.activated.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+class WizardView(QWidget):
+    """Edits one draft; `close_requested` asks the main window to go back to the list."""
+
+    close_requested = Signal()
+    exported = Signal(object)  # RenderResult
+
+    def __init__(self, kind: Kind, draft: Draft, *, saver: Callable[[Draft], Any] | None = None,
+                 record_export: Callable[[RenderResult, int | None], Any] | None = None,
+                 current_revision: Callable[[], int | None] | None = None, signers: Sequence[Any] = (),
+                 profile_unit: Callable[[], Unit | None] | None = None, settings: Settings | None = None,
+                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.settings = settings or Settings()
+        self.record_export = record_export
+        self.current_revision = current_revision
+        self.session = DraftSession(kind, draft, saver, self, today=today)
+
+        # top bar
+        self.back_button = QPushButton("← &Danh sách", self)
+        self.back_button.setToolTip("Về danh sách báo cáo (bản nháp đã được lưu tự động)")
+        self.back_button.setAutoDefault(False)
+        self.back_button.clicked.connect(self.close_requested)
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.save_status = QLabel(self)
+        self.save_status.setAccessibleName("Trạng thái lưu")
+        self.save_status.setMinimumWidth(150)
+        self.save_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top = QHBoxLayout()
+        top.setContentsMargins(8, 6, 12, 2)
+        top.addWidget(self.back_button)
+        top.addSpacing(8)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.save_status)
+
+        # steps; widgets are made in the order Tab visits them: back, step list, the form, navigation, problems
+        self.step_list = QListWidget(self)
+        self.step_list.setAccessibleName("Các bước của báo cáo")
+        WrapDelegate(self.step_list)
+        self.step_list.setIconSize(QSize(18, 18))
+        self.step_list.setSpacing(3)
+        self.steps: list[Any] = [DocumentStep(self.session, self, signers=signers, profile_unit=profile_unit)]
+        self.steps += [SectionStep(self.session, section, self) for section in kind.sections]
+        self.review = ReviewStep(self.session, self)
+        self.review.export_requested.connect(self.export)
+        self.steps.append(self.review)
+        self.stack = QStackedWidget(self)
+        for step in self.steps:
+            self.stack.addWidget(step)
+            self.step_list.addItem(QListWidgetItem(step.TITLE))
+        self.step_list.currentRowChanged.connect(self._show_step)
+
+        # navigation under the form
+        self.prev_button = QPushButton("← &Quay lại", self)
+        self.next_button = QPushButton("Tiếp th&eo →", self)
+        for b in (self.prev_button, self.next_button):
+            b.setAutoDefault(False)
+        self.prev_button.clicked.connect(lambda: self.go_step(self.current() - 1))
+        self.next_button.clicked.connect(lambda: self.go_step(self.current() + 1))
+        self.position = QLabel(self)
+        self.position.setStyleSheet(f"color: {HINT};")
+        nav = QHBoxLayout()
+        nav.setContentsMargins(20, 4, 24, 8)
+        nav.addWidget(self.prev_button)
+        nav.addStretch(1)
+        nav.addWidget(self.position)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        centre = QWidget(self)
+        centre_box = QVBoxLayout(centre)
+        centre_box.setContentsMargins(0, 0, 0, 0)
+        centre_box.setSpacing(0)
+        centre_box.addWidget(self.stack, 1)
+        centre_box.addLayout(nav)
+        self.problems = ProblemsPanel(self)
+        self.problems.activated.connect(self.go_to)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.step_list)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.problems)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([250, 760, 330])
+        saved = self.settings.splitter("wizard")
+        if saved is not None:
+            self.splitter.restoreState(saved)
+        self.splitter.splitterMoved.connect(lambda *_: self.settings.save_splitter("wizard",
+                                                                                   self.splitter.saveState()))
+        self.step_list.setMinimumWidth(180)
+        self.problems.setMinimumWidth(220)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addLayout(top)
+        box.addWidget(self.splitter, 1)
+
+        for keys, slot in (("Ctrl+PgDown", lambda: self.go_step(self.current() + 1)),
+                           ("Ctrl+PgUp", lambda: self.go_step(self.current() - 1)),
+                           ("Ctrl+S", self.save_now), ("Ctrl+E", self.export), ("F8", self.next_problem)):
+            QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.session.changed.connect(self._changed)
+        self.session.saved.connect(self._saved)
+        self.session.save_failed.connect(self._save_failed)
+        self._stale: set[int] = set()
+        self._show_title()
+        self._set_status("Đã lưu" if saver is not None else "Chưa lưu", HINT)
+        self._changed()
+        self.step_list.setCurrentRow(0)
+
+    # -- steps --------------------------------------------------------------------------
+    def current(self) -> int:
+        return self.stack.currentIndex()
+
+    def go_step(self, index: int) -> None:
+        if 0 <= index < len(self.steps):
+            self.step_list.setCurrentRow(index)
+            target = self.steps[index].first_focus()
+            if target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def step_for(self, section_id: str) -> int | None:
+        for i, step in enumerate(self.steps):
+            if step.SECTION == section_id:
+                return i
+        return None
+
+    def _show_step(self, index: int) -> None:
+        if index < 0:
+            return
+        self.stack.setCurrentIndex(index)
+        if index in self._stale:
+            self.steps[index].refresh()
+            self._stale.discard(index)
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(self.steps) - 1)
+        self.position.setText(f"Bước {index + 1}/{len(self.steps)}")
+
+    def go_to(self, problem: Problem) -> None:
+        """Show the step of `problem` and put the keyboard focus in its field."""
+        index = self.step_for(problem.section)
+        if index is None:
+            return
+        self.step_list.setCurrentRow(index)
+        self.steps[index].focus_field(problem.field, problem.row)
+
+    def next_problem(self) -> None:
+        problems = sorted(self.session.problems, key=lambda p: not p.is_error)
+        if not problems:
+            return
+        row = self.problems.list.currentRow()
+        row = (row + 1) % len(problems)
+        self.problems.list.setCurrentRow(row)
+        self.go_to(self.problems.list.item(row).data(Qt.ItemDataRole.UserRole))
+
+    # -- changes ------------------------------------------------------------------------
+    def _changed(self) -> None:
+        current = self.current()
+        for i, step in enumerate(self.steps):
+            if i == current or i == 0 and current < 0:
+                step.refresh()
+            else:
+                self._stale.add(i)
+            state = step.state()
+            item = self.step_list.item(i)
+            item.setIcon(status_icon(state))
+            item.setToolTip(f"{step.TITLE} — {STATE_WORDS[state]}")
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, STATE_WORDS[state])
+        self.problems.show_problems(self.session.problems)
+        if self.session.dirty:
+            self._set_status("Đang lưu…", HINT)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        d = self.session.draft
+        self.title.setText(f"<b>{_esc(self.kind.short)}</b> · {_esc(d.period.label)} · {_esc(d.unit.full_name)}"
+                           f"<br><span style='color:{HINT}'>{_esc(self.kind.name)}</span>")
+
+    def _saved(self, when: dt.datetime) -> None:
+        self._set_status(f"Đã lưu lúc {when:%H:%M}", OK)
+
+    def _save_failed(self, message: str) -> None:
+        self._set_status("✖ Chưa lưu được", ERROR)
+        self.save_status.setToolTip(message)
+
+    def _set_status(self, text: str, colour: str) -> None:
+        self.save_status.setText(text)
+        self.save_status.setStyleSheet(f"color: {colour};")
+        self.save_status.setToolTip("")
+
+    def save_now(self) -> bool:
+        return self.session.flush()
+
+    def flush(self) -> bool:
+        return self.session.flush()
+
+    # -- export -------------------------------------------------------------------------
+    def export(self) -> None:
+        """Export the draft to .docx: errors block it, warnings ask first; the work runs off the UI thread."""
+        self.flush()
+        session = self.session
+        if session.errors:
+            self.go_step(len(self.steps) - 1)
+            dialogs.tell(self, f"Bản nháp còn {len(session.errors)} lỗi nên chưa xuất được.",
+                         detail="Lỗi đầu tiên: " + session.errors[0].message + "\n\nHãy sửa các lỗi ở khung "
+                         "«Cần xem lại» rồi xuất lại.")
+            return
+        if session.warnings:
+            listing = "\n".join(f"• {p.message}" for p in session.warnings[:8])
+            more = f"\n… và {len(session.warnings) - 8} cảnh báo khác." if len(session.warnings) > 8 else ""
+            if not dialogs.confirm(self, f"Bản nháp còn {len(session.warnings)} cảnh báo. Vẫn xuất báo cáo?",
+                                   yes="Vẫn xuất", no="Xem lại", detail=listing + more):
+                return
+        suggested = self.settings.folder("export") / default_filename(self.kind, session.draft)
+        path = dialogs.save_path(self, "Xuất báo cáo ra tệp Word", suggested, "Tài liệu Word (*.docx)")
+        if path is None:
+            return
+        if path.suffix.lower() != ".docx":
+            path = path.with_name(path.name + ".docx")
+        self.settings.remember_folder("export", path)
+        draft = session.draft
+        self.flush()
+        revision = self.current_revision() if self.current_revision is not None and not session.dirty else None
+        Op(self, lambda progress: render_to_file(draft, path, today=session.today),
+           label=f"Đang xuất báo cáo ra tệp {path.name}…",
+           error_what="Chưa xuất được báo cáo.").success(lambda result: self._exported(result, revision)).run()
+
+    def _exported(self, result: RenderResult, revision: int | None = None) -> None:
+        if self.record_export is not None:
+            self.record_export(result, revision)
+        self.exported.emit(result)
+        choice = dialogs.choose(self, f"Đã xuất báo cáo ra tệp:\n{result.path}",
+                                ["Mở tài liệu", "Mở thư mục", "Đóng"], escape=2,
+                                icon=dialogs.QMessageBox.Icon.Information)
+        if choice == 0:
+            dialogs.open_in_system(result.path)
+        elif choice == 1:
+            dialogs.open_in_system(Path(result.path).parent)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
