@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractItemView
 
-from kpdesk import draft as drafts
 from kpdesk.kinds import Field, all_kinds, get_kind
 from ui.widgets.fields import (
     ChoiceEditor,
@@ -18,9 +16,7 @@ from ui.widgets.fields import (
     LineEditor,
     ListEditor,
     TextAreaEditor,
-    format_input,
     make_editor,
-    parse_input,
 )
 from ui.widgets.rows import RowsEditor
 
@@ -130,33 +126,12 @@ def test_choices_and_yes_no(qtbot):
     assert yes_no.value() is None
 
 
-def test_every_type_gets_an_editor_and_every_example_value_reads_back(qapp):
-    """`format_input` then `parse_input` gives back every value of every example (the form shows what it saves)."""
+def test_every_type_gets_an_editor(qapp):
     for kind in all_kinds():
         for f in kind.fields:
             editor = make_editor(f)
             assert isinstance(editor, RowsEditor) == (f.type == "rows")
             editor.deleteLater()
-    for path in kit_examples():
-        draft = drafts.load(path)
-        kind = get_kind(draft.kind)
-        for fid, value in draft.values.items():
-            f = kind.field(fid)
-            rows = value if f.type == "rows" else [{f.id: value}]
-            columns = f.columns if f.type == "rows" else (f,)
-            for row in rows:
-                for col in columns:
-                    if row.get(col.id) is not None and col.type not in ("choice", "bool"):  # chosen, not typed
-                        assert parse_input(col, format_input(col, row[col.id])) == row[col.id], (path.name, col.id)
-
-
-def test_decimal_and_percent_read_the_vietnamese_way():
-    area = Field(id="a", type="decimal", label="Diện tích (ha)")
-    rate = Field(id="p", type="percent", label="Tỷ lệ")
-    assert parse_input(area, "2,5") == Decimal("2.5")
-    assert parse_input(area, "1.000") == Decimal("1000")
-    assert parse_input(rate, "99,98") == Decimal("99.98")
-    assert format_input(rate, Decimal("99.98")) == "99,98"
 
 
 @pytest.mark.parametrize("example", ["", "01/01/2026"])

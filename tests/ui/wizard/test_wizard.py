@@ -22,7 +22,8 @@ from kpdesk.validate import is_visible, validate
 from ui import operations
 from ui.draft_dialogs import NewReportDialog
 from ui.main_window import MainWindow
-from ui.widgets.fields import ChoiceEditor, FieldEditor, LineEditor, TextAreaEditor, format_input
+from kpdesk.entry import format_input
+from ui.widgets.fields import ChoiceEditor, FieldEditor, LineEditor, TextAreaEditor
 from ui.widgets.rows import RowsEditor
 from ui.wizard.wizard import WizardView
 
