@@ -27,6 +27,7 @@ class Problem:
     code: str
     message: str
     row: int | None = None  # 1-based row of a table field
+    detail: str = ""        # the message without its "Mục «…», «…»: " place, for showing beside the field
 
     @property
     def is_error(self) -> bool:
@@ -109,9 +110,10 @@ class _Checker:
 
     def add(self, field_id: str, severity: str, code: str, text: str, row: int | None = None) -> None:
         section, title = self.where(field_id)
-        label = self.kind.label_of(field_id) if not field_id.startswith("_") else _DOC_LABELS.get(field_id, "")
+        label = self.kind.label_of(field_id) if not field_id.startswith("_") else DOC_LABELS.get(field_id, "")
         place = f"Mục «{title}», «{label}»" + (f", dòng {row}" if row else "")
-        self.problems.append(Problem(section, field_id, severity, code, f"{place}: {text}", row))
+        detail = text[:1].upper() + text[1:]
+        self.problems.append(Problem(section, field_id, severity, code, f"{place}: {text}", row, detail))
 
     def get(self, name: str) -> Any:
         if name in self.derived:
@@ -347,9 +349,10 @@ class _Checker:
                 self.report(rule, name, f"không được âm ({show(self.field_of(name), value)}).")
 
 
-_DOC_LABELS = {
+#: Labels of the document's own parts, the pseudo-fields of the `DOCUMENT` section.
+DOC_LABELS = {
     "_unit": "Đơn vị", "_period": "Kỳ báo cáo", "_date": "Ngày ký", "_number": "Số văn bản",
-    "_signer": "Người ký", "_to": "Kính gửi", "_recipients": "Nơi nhận",
+    "_signer": "Người ký", "_to": "Kính gửi", "_recipients": "Nơi nhận", "_title": "Tên bản nháp",
 }
 
 

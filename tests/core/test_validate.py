@@ -246,3 +246,9 @@ def test_each_example_checks_with_exactly_the_expected_problems(name):
     assert sorted((p.severity, p.code, p.field) for p in report.problems) == sorted(EXPECTED[name])
     for p in report.problems:
         assert p.message.startswith("Mục «") and "Hãy" in p.message
+
+
+def test_each_problem_carries_its_message_without_the_place_for_showing_beside_the_field():
+    [p] = problems({"name": None})
+    assert p.detail == "Chưa nhập. Hãy nhập, ví dụ: Nguyễn Văn A."
+    assert p.message.endswith(p.detail[1:])

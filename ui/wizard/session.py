@@ -20,13 +20,7 @@ from kpdesk.compute import compute
 from kpdesk.draft import Draft, is_empty
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
-from kpdesk.validate import DOCUMENT, DOCUMENT_TITLE, Problem, Report, validate
-
-#: Labels of the document's own "fields" (the core's pseudo-fields of the DOCUMENT section).
-DOC_LABELS = {
-    "_unit": "Đơn vị", "_period": "Kỳ báo cáo", "_date": "Ngày ký", "_number": "Số văn bản",
-    "_signer": "Người ký", "_to": "Kính gửi", "_recipients": "Nơi nhận", "_title": "Tên bản nháp",
-}
+from kpdesk.validate import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, Problem, Report, validate
 
 
 class DraftSession(QObject):
@@ -131,7 +125,8 @@ class DraftSession(QObject):
         for key, (message, row) in self.input_errors.items():
             section, title, label = self.place(key)
             where = f"Mục «{title}», «{label}»" + (f", dòng {row}" if row else "")
-            typed.append(Problem(section, key, "error", "input.unreadable", f"{where}: {message}", row))
+            typed.append(Problem(section, key, "error", "input.unreadable", f"{where}: {message}", row,
+                                 message[:1].upper() + message[1:]))
         unreadable = set(self.input_errors)
         core = [p for p in self.report.problems if not (p.field in unreadable and p.code == "field.required")]
         self.problems = tuple(typed + core)
@@ -148,12 +143,7 @@ class DraftSession(QObject):
 
     def short_message(self, problem: Problem) -> str:
         """Return the problem's message without the "Mục «…», «…»: " place, for showing beside the field."""
-        _, title, label = self.place(problem.field)
-        prefix = f"Mục «{title}», «{label}»" + (f", dòng {problem.row}" if problem.row else "") + ": "
-        if problem.message.startswith(prefix):
-            text = problem.message[len(prefix):]
-            return text[:1].upper() + text[1:]
-        return problem.message
+        return problem.detail or problem.message
 
     @property
     def errors(self) -> tuple[Problem, ...]:
