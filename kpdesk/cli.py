@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from collections.abc import Sequence
 
 from kpdesk.errors import KpdeskError
 
@@ -104,7 +104,9 @@ def _data_dir(args: argparse.Namespace) -> Path | None:
 
 def _open_store(args: argparse.Namespace):
     from kpdesk.store import Store
+    from kpdesk.upgrade import check_upgrade
 
+    check_upgrade(_data_dir(args))  # a new version backs the data up before it first uses them
     store = Store.open(_data_dir(args))
     for warning in store.warnings:
         sys.stderr.write(f"Cảnh báo: {warning}\n")
@@ -235,12 +237,26 @@ def cmd_units(args: argparse.Namespace) -> int:
     return 0
 
 
+def data_dir(args: argparse.Namespace) -> Path | None:
+    """Return the data folder chosen with --data-dir (None: the environment variable or the user's folder)."""
+    return _data_dir(args)
+
+
+def _version() -> str:
+    from kpdesk.upgrade import app_version
+
+    return app_version()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kpdesk",
         description="kpdesk — soạn báo cáo KH, CN, ĐMST và chuyển đổi số của UBND xã/phường theo Nghị định 30/2020.",
     )
     parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
+    parser.add_argument("--selftest", action="store_true",
+                        help="tự kiểm tra bản cài đặt (xuất thử các mẫu, mở cửa sổ ẩn) rồi thoát; mã 0 nếu đạt hết")
+    parser.add_argument("--version", action="version", version=f"kpdesk {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     p = sub.add_parser("kinds", help="liệt kê các loại báo cáo")
     p.set_defaults(func=cmd_kinds)
@@ -279,16 +295,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+Shell = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None) -> int:
+    """Run the command line; `shell` (given by the installed program, `ui.launch`) opens the window or self-test.
+
+    The core never imports the Qt shell: without one, `kpdesk` with no command or `--selftest` says how to get it.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        try:
-            from ui.app import run
-        except ImportError:
-            parser.print_help()
-            return 0
-        return run(args)
+    if args.selftest or args.command is None:
+        if shell is None:
+            sys.stderr.write("Cửa sổ và tự kiểm tra cần chương trình kpdesk đầy đủ: hãy chạy lệnh `kpdesk` đã cài "
+                             "(hoặc `python -m ui.launch`). Các lệnh dòng lệnh xem bằng `kpdesk --help`.\n")
+            return 2
+        return shell(args)
     try:
         return args.func(args)
     except KpdeskError as exc:

@@ -103,7 +103,8 @@ class Period:
         if not isinstance(data, dict):
             raise DraftError("«period» phải là một đối tượng như {\"type\": \"month\", \"year\": 2026, \"month\": 4}.")
         for key in ("year", "month", "half"):
-            if key in data and data[key] is not None and (not isinstance(data[key], int) or isinstance(data[key], bool)):
+            value = data.get(key)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise DraftError(f"«period.{key}» phải là số nguyên.")
         return cls(str(data.get("type")), data.get("year", 0), data.get("month"), data.get("half"))
 

@@ -385,7 +385,8 @@ def _check_references(kind: Kind, path: Path) -> None:
     def need(name: str, where: str) -> None:
         base = name.split(".", 1)[0]
         if not kind.has(base):
-            raise KindError(f"Định nghĩa loại báo cáo {path}: {where} nhắc tới «{name}» nhưng loại này không có trường đó.")
+            raise KindError(f"Định nghĩa loại báo cáo {path}: {where} nhắc tới «{name}» "
+                            "nhưng loại này không có trường đó.")
         if "." in name:
             col = name.split(".", 1)[1]
             f = kind._fields.get(base)
@@ -413,7 +414,8 @@ def _check_references(kind: Kind, path: Path) -> None:
                 continue
             for name in value if isinstance(value, list) else [value]:
                 if not isinstance(name, str):
-                    raise KindError(f"Định nghĩa loại báo cáo {path}: {what} «{item.id}» khóa «{key}» phải là tên trường.")
+                    raise KindError(f"Định nghĩa loại báo cáo {path}: {what} «{item.id}» "
+                                    f"khóa «{key}» phải là tên trường.")
                 need(name, f"{what} «{item.id}»")
 
 

@@ -64,6 +64,7 @@ BACKUP_REASONS = {
     "migration": "tự động, trước khi nâng cấp cơ sở dữ liệu",
     "restore": "tự động, trước khi khôi phục bản sao lưu",
     "manual": "sao lưu theo yêu cầu",
+    "upgrade": "tự động, trước lần chạy đầu tiên của phiên bản mới",
 }
 
 

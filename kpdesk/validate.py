@@ -219,7 +219,8 @@ class _Checker:
         t = f.type
         if t in ("amount", "int", "decimal", "percent"):
             if value < 0:
-                self.add(fid, "error", "number.negative", f"{label}không được âm ({show(f, value)}). Hãy nhập số ≥ 0.", row)
+                self.add(fid, "error", "number.negative",
+                         f"{label}không được âm ({show(f, value)}). Hãy nhập số ≥ 0.", row)
             elif f.min is not None and value < Decimal(str(f.min)):
                 self.add(fid, "error", "number.min",
                          f"{label}phải từ {show(f, type(value)(f.min) if t != 'amount' else int(f.min))} trở lên.", row)

@@ -34,3 +34,23 @@ def test_the_readme_says_how_to_install_and_run():
 def test_every_field_type_computation_and_rule_is_documented(name):
     doc = (ROOT / "docs" / "kind-format.md").read_text(encoding="utf-8")
     assert f"`{name}`" in doc
+
+
+def test_the_core_never_imports_qt_or_the_shell():
+    import re
+
+    pattern = re.compile(r"^\s*(from|import)\s+(PySide6|shiboken6|ui)\b", re.M)
+    offenders = [p.name for p in (ROOT / "kpdesk").rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_the_code_passes_lint():
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (it is in the [test] extra)")
+    result = subprocess.run([ruff, "check", "kpdesk", "ui", "tests", "build.spec", "packaging"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -20,7 +20,7 @@ def test_kpdesk_without_arguments_opens_the_main_window(qtbot, tmp_path, monkeyp
     shown: list[MainWindow] = []
     monkeypatch.setattr(MainWindow, "ensure_profile", lambda self: shown.append(self) or True)
     monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
-    from kpdesk.cli import main
+    from ui.launch import main
 
     assert main(["--data-dir", str(tmp_path / "data")]) == 0
     [window] = shown

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QDialog
 from kpdesk import draft as drafts
 from kpdesk import vn
 from kpdesk.cli import main as kpdesk_main
+from kpdesk.entry import format_input
 from kpdesk.kinds import Field, get_kind, kind_folders
 from kpdesk.validate import is_visible, validate
 from ui import operations
 from ui.draft_dialogs import NewReportDialog
 from ui.main_window import MainWindow
-from kpdesk.entry import format_input
 from ui.widgets.fields import ChoiceEditor, FieldEditor, LineEditor, TextAreaEditor
 from ui.widgets.rows import RowsEditor
 from ui.wizard.wizard import WizardView

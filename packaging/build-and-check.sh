@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Build the one-folder bundle with build.spec, check it, and print its size and start times.
+#
+#   bash packaging/build-and-check.sh            # builds into /tmp/kpdesk-dist (KPDESK_DIST to change)
+#
+# 1. pyinstaller build.spec (the same spec as on Windows);
+# 2. on Linux: no kept library misses a dependency (ldd), since the spec leaves unused Qt parts out;
+# 3. the frozen `kpdesk --selftest`, offscreen, from the build folder and from a copy in a folder whose path has
+#    Vietnamese letters and spaces (like C:\Users\Nguyễn Văn A\AppData\Local\Programs\kpdesk);
+# 4. size of the bundle, and the time of `--selftest` and of `kinds`, frozen against `python -m kpdesk`;
+# 5. makensis, when installed, compiles the Windows installer script against this bundle.
+# Exits non-zero when any step fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DIST="${KPDESK_DIST:-/tmp/kpdesk-dist}"
+WORK="${KPDESK_WORK:-/tmp/kpdesk-build}"
+PYTHON="${PYTHON:-python}"
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+
+step() { printf '\n== %s\n' "$*"; }
+now() { date +%s.%N; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+VERSION="$("$PYTHON" packaging/buildinfo.py version)"
+step "kpdesk $VERSION: pyinstaller build.spec → $DIST/kpdesk"
+rm -rf "$DIST/kpdesk" "$WORK"
+t0=$(now)
+"$PYTHON" -m PyInstaller build.spec --noconfirm --distpath "$DIST" --workpath "$WORK" --log-level WARN
+t1=$(now)
+echo "build: $(seconds "$t0" "$t1") s"
+BUNDLE="$DIST/kpdesk"
+EXE="$BUNDLE/kpdesk"
+[ -x "$EXE" ] || EXE="$BUNDLE/kpdesk.exe"
+[ -x "$EXE" ] || { echo "LỖI: không thấy chương trình trong $BUNDLE" >&2; exit 1; }
+
+if [ "$(uname -s)" = "Linux" ] && command -v ldd >/dev/null 2>&1; then
+  step "ldd: every bundled library finds what it links to"
+  # LD_LIBRARY_PATH as the bootloader sets it: the bundle's _internal folder.
+  missing="$(find "$BUNDLE" -type f \( -name '*.so' -o -name '*.so.*' \) -print0 \
+             | LD_LIBRARY_PATH="$BUNDLE/_internal" xargs -0 -r ldd 2>/dev/null | grep 'not found' | sort -u || true)"
+  if [ -n "$missing" ]; then
+    echo "LỖI: thư viện thiếu (missing libraries):"; echo "$missing"; exit 1
+  fi
+  echo "OK"
+fi
+
+step "frozen selftest: $EXE --selftest"
+"$EXE" --selftest
+
+step "frozen selftest from a folder with Vietnamese letters and spaces"
+VN_ROOT="$(mktemp -d)/Nguyễn Văn A"
+VN_HOME="$VN_ROOT"
+VN_INSTALL="$VN_ROOT/AppData/Local/Programs/kpdesk"
+mkdir -p "$(dirname "$VN_INSTALL")"
+cp -a "$BUNDLE" "$VN_INSTALL"
+(cd "$VN_ROOT" && HOME="$VN_HOME" XDG_DATA_HOME="$VN_HOME/AppData/Local" KPDESK_DATA_DIR= \
+   "$VN_INSTALL/$(basename "$EXE")" --selftest)
+rm -rf "$(dirname "$VN_ROOT")"
+
+step "size and start times"
+size_mb="$(du -sm "$BUNDLE" | cut -f1)"
+files="$(find "$BUNDLE" -type f | wc -l)"
+echo "bundle: ${size_mb} MB in ${files} files ($BUNDLE)"
+measure() {  # measure LABEL COMMAND…: the best of 3 runs, in seconds
+  local best="" t0 t1 took
+  for _ in 1 2 3; do
+    t0=$(now); "${@:2}" >/dev/null; t1=$(now)
+    took=$(seconds "$t0" "$t1")
+    if [ -z "$best" ] || awk -v a="$took" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$took; fi
+  done
+  printf '%-44s %6s s\n' "$1" "$best"
+}
+measure "frozen:  kpdesk --selftest" "$EXE" --selftest
+measure "source:  python -m ui.launch --selftest" "$PYTHON" -m ui.launch --selftest
+measure "frozen:  kpdesk kinds" "$EXE" kinds
+measure "source:  python -m kpdesk kinds" "$PYTHON" -m kpdesk kinds
+
+if command -v makensis >/dev/null 2>&1; then
+  step "makensis: Windows installer script, compiled against this bundle"
+  makensis -V2 -DVERSION="$VERSION" -DVIVERSION="$("$PYTHON" packaging/buildinfo.py version4)" \
+    -DDIST="$(cd "$BUNDLE" && pwd)" -DOUTFILE="$(cd "$DIST" && pwd)/kpdesk-$VERSION-setup.exe" packaging/kpdesk.nsi
+  echo "installer: $(du -m "$DIST/kpdesk-$VERSION-setup.exe" | cut -f1) MB ($DIST/kpdesk-$VERSION-setup.exe; Linux bundle inside)"
+else
+  echo "(makensis not installed: installer script not compiled)"
+fi
+
+step "OK: bundle built and checked"

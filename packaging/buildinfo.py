@@ -1,0 +1,223 @@
+"""What `build.spec` needs to know, kept out of the spec so that tests can import it.
+
+The project's name, version and description come from `pyproject.toml` only; the data folders to bundle, the
+Qt modules and plugins to leave out, and the Windows version resource are decided here.
+
+This file is loaded by path (`build.spec` puts this folder on `sys.path`; the tests use importlib), never as
+`packaging.buildinfo`: the folder name `packaging` must not shadow the PyPI package of that name, so it has no
+`__init__.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Folders copied into the bundle as they are, relative to the project root (found again at run time under
+#: `sys._MEIPASS`: `kpdesk.kinds.templates_dir()`, `ui.selftest.examples_dir()`).
+DATA_DIRS = ("templates", "resources", "examples")
+#: Files in those folders that are never bundled.
+SKIP_NAMES = re.compile(r"(^\.|~$|\.pyc$|^__pycache__$|\.tmp|^Thumbs\.db$|^desktop\.ini$)", re.IGNORECASE)
+
+#: Qt's Python modules that kpdesk does not use. A module that `ui/` or `kpdesk/` imports is never excluded,
+#: whatever this list says (see `qt_excludes`).
+QT_UNUSED = (
+    "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender",
+    "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner", "QtGraphs",
+    "QtGraphsWidgets", "QtHelp", "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets",
+    "QtNetwork", "QtNetworkAuth", "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets",
+    "QtPositioning", "QtQml", "QtQmlFeatures", "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest",
+    "QtQuickWidgets", "QtRemoteObjects", "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort",
+    "QtSpatialAudio", "QtSql", "QtStateMachine", "QtSvg", "QtSvgWidgets", "QtTest", "QtTextToSpeech",
+    "QtUiTools", "QtWebChannel", "QtWebEngineCore", "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets",
+    "QtWebView", "QtXml", "QtAxContainer", "QtLabsStyleKit",
+)
+#: Python packages that must never end up in the bundle (test and development tools, other GUI toolkits).
+PY_EXCLUDES = (
+    "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "pydoc_data", "lib2to3", "ensurepip", "venv",
+    "pytest", "_pytest", "pytestqt", "hypothesis", "ruff", "docxtpl", "IPython", "numpy", "PIL", "PyQt5",
+    "PyQt6", "PySide2", "shiboken2", "setuptools", "pkg_resources", "pip", "wheel",
+    # python-docx uses lxml.etree only.
+    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.cssselect", "lxml.sax",
+)
+
+#: Shared libraries left out although a collected Qt plugin or module names them: they serve only the plugins
+#: dropped below (software OpenGL and ANGLE on Windows, eglfs, the GTK theme) or Qt modules kpdesk does not
+#: import (a module that `ui/` imports keeps its library: see `keep_qt_file`). `packaging/build-and-check.sh`
+#: checks on Linux that no kept library misses one of them.
+DROP_OTHER_LIBRARIES = (
+    r"opengl32sw\.dll", r"d3dcompiler_\d+\.dll", r"libEGL\.dll", r"libGLESv2\.dll",
+    r"lib(gtk|gdk|atk|cairo|pango|harfbuzz-gobject|gdk_pixbuf|epoxy)[-\w.]*\.so[.\d]*",
+)
+#: Qt libraries (Qt6<name>) left out unless the code imports PySide6.Qt<name>.
+DROP_QT_LIBRARIES = ("Network", "Svg", "Pdf", "Qml", "Quick", "VirtualKeyboard", "EglFS", "EglFsKms", "OpenGL",
+                     "Wayland", "WlShell")
+
+
+def _drop_pattern(used: frozenset[str]) -> re.Pattern[str]:
+    qt = [name for name in DROP_QT_LIBRARIES if not any(module.startswith(f"Qt{name}") for module in used)]
+    qt_libs = rf"(lib)?Qt6({'|'.join(qt)})\w*(\.so\.6|\.dll)" if qt else None
+    return re.compile(r"(^|[/\\])(" + "|".join([*DROP_OTHER_LIBRARIES, *filter(None, [qt_libs])]) + r")$",
+                      re.IGNORECASE)
+
+
+#: Qt plugins kept in the bundle, by plugin folder; a folder not named here is dropped whole. `None` keeps every
+#: plugin of that folder. Windows: `qwindows` and the native style (`qmodernwindowsstyle`, `qwindowsvistastyle`);
+#: Linux (the CI bundle; users run Windows): xcb and offscreen, and the input methods (ibus, compose) so Vietnamese
+#: can be typed with the system's input method. Everywhere: `qoffscreen` for `--selftest` in CI.
+QT_PLUGINS_KEPT: dict[str, tuple[str, ...] | None] = {
+    "platforms": ("qwindows", "qoffscreen", "qminimal", "qxcb", "qcocoa"),
+    "styles": None,
+    "imageformats": ("qico", "qjpeg", "qgif"),
+    "platforminputcontexts": ("composeplatforminputcontextplugin", "ibusplatforminputcontextplugin"),
+    "platformthemes": ("qxdgdesktopportal",),
+    "xcbglintegrations": (),
+    "wayland-shell-integration": (),
+    "wayland-decoration-client": (),
+    "wayland-graphics-integration-client": (),
+    "generic": (),
+    "iconengines": (),
+    "egldeviceintegrations": (),
+    "networkinformation": (),
+    "tls": (),
+    "printsupport": (),
+    "sqldrivers": (),
+    "qmltooling": (),
+    "designer": (),
+    "virtualkeyboard": (),
+}
+
+
+def project_metadata(root: Path = ROOT) -> dict[str, str]:
+    """Return `name`, `version` and `description` from `root/pyproject.toml` (the only place they are written)."""
+    with open(root / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    return {"name": project["name"], "version": project["version"], "description": project.get("description", "")}
+
+
+def version_tuple(version: str) -> tuple[int, int, int, int]:
+    """Return the four numbers Windows wants: "0.1.0" → (0, 1, 0, 0); "1.2rc1" → (1, 2, 0, 0)."""
+    numbers = [int(m) for m in re.findall(r"\d+", re.match(r"[\d.]*", version).group(0))][:4]
+    return tuple(numbers + [0] * (4 - len(numbers)))  # type: ignore[return-value]
+
+
+def data_files(root: Path = ROOT, folders: tuple[str, ...] = DATA_DIRS) -> list[tuple[str, str]]:
+    """Return PyInstaller `datas` entries (source file, folder inside the bundle) for `folders` under `root`."""
+    entries: list[tuple[str, str]] = []
+    for folder in folders:
+        base = root / folder
+        if not base.is_dir():
+            raise SystemExit(f"build.spec: thư mục {base} không có (missing folder)")
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(root)
+            if path.is_file() and not any(SKIP_NAMES.search(part) for part in rel.parts):
+                entries.append((str(path), str(rel.parent)))
+    return entries
+
+
+_QT_IMPORT = re.compile(r"\b(?:from|import)\s+PySide6\.(Qt\w+)")
+
+
+def qt_modules_used(root: Path = ROOT, packages: tuple[str, ...] = ("ui", "kpdesk")) -> set[str]:
+    """Return the Qt modules (e.g. "QtWidgets") imported anywhere in `packages`."""
+    used: set[str] = set()
+    for package in packages:
+        for path in (root / package).rglob("*.py"):
+            used.update(_QT_IMPORT.findall(path.read_text(encoding="utf-8")))
+    return used
+
+
+def qt_excludes(root: Path = ROOT) -> list[str]:
+    """Return the `PySide6.Qt…` modules to exclude: the unused ones, never one the code imports."""
+    used = qt_modules_used(root)
+    return [f"PySide6.{m}" for m in QT_UNUSED if m not in used]
+
+
+def _plugin_name(dest: str) -> tuple[str, str] | None:
+    """Return (plugin folder, plugin base name) for a Qt plugin's path in the bundle, else None.
+
+    "PySide6/Qt/plugins/platforms/libqxcb.so" → ("platforms", "qxcb"); "PySide6/plugins/styles/x.dll" → ("styles", "x").
+    """
+    parts = dest.replace("\\", "/").split("/")
+    if "PySide6" not in parts or "plugins" not in parts:
+        return None
+    i = parts.index("plugins")
+    if len(parts) != i + 3:
+        return None
+    stem = parts[-1].split(".")[0]
+    return parts[i + 1], stem[3:] if stem.startswith("lib") else stem
+
+
+def keep_qt_file(dest: str, used: frozenset[str] = frozenset({"QtCore", "QtGui", "QtWidgets"})) -> bool:
+    """Whether a collected file (its path inside the bundle) stays: drops unused Qt plugins, libraries and
+    translations. `used`: the Qt modules the code imports (`qt_modules_used`), whose libraries always stay."""
+    norm = dest.replace("\\", "/")
+    if _drop_pattern(frozenset(used)).search(norm):
+        return False
+    if "PySide6/" in norm and "/translations/" in norm:
+        return False  # Qt ships no Vietnamese translation; the interface's texts are kpdesk's own
+    plugin = _plugin_name(norm)
+    if plugin is None:
+        return True
+    folder, stem = plugin
+    if folder not in QT_PLUGINS_KEPT:
+        return False
+    kept = QT_PLUGINS_KEPT[folder]
+    return kept is None or stem in kept
+
+
+def windows_version_text(meta: dict[str, str]) -> str:
+    """Return the Windows version resource (Explorer → Properties → Details) in PyInstaller's version-file format.
+
+    Written as text, not built with `PyInstaller.utils.win32.versioninfo`, because that module needs `pefile`,
+    which PyInstaller installs on Windows only; PyInstaller reads this text back when it builds on Windows.
+    """
+    numbers = version_tuple(meta["version"])
+    strings = {
+        "CompanyName": meta["name"],
+        "FileDescription": meta["description"] or meta["name"],
+        "FileVersion": meta["version"],
+        "InternalName": meta["name"],
+        "LegalCopyright": meta["name"],
+        "OriginalFilename": f"{meta['name']}.exe",
+        "ProductName": meta["name"],
+        "ProductVersion": meta["version"],
+    }
+    table = ",\n".join(f"          StringStruct({k!r}, {v!r})" for k, v in strings.items())
+    # 0x042A: Vietnamese; 1200 (0x04B0): Unicode.
+    return f"""# UTF-8
+VSVersionInfo(
+  ffi=FixedFileInfo(filevers={numbers}, prodvers={numbers}, mask=0x3F, flags=0x0, OS=0x40004, fileType=0x1,
+                    subtype=0x0, date=(0, 0)),
+  kids=[
+    StringFileInfo([
+      StringTable('042A04B0', [
+{table}
+      ])
+    ]),
+    VarFileInfo([VarStruct('Translation', [0x042A, 1200])])
+  ]
+)
+"""
+
+
+def write_windows_version_file(meta: dict[str, str], folder: Path) -> Path:
+    """Write `windows_version_text(meta)` into `folder` and return the file's path (for `EXE(version=...)`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "kpdesk-version-info.txt"
+    path.write_text(windows_version_text(meta), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # `python packaging/buildinfo.py version` prints the version (build scripts use it)
+    import sys
+
+    meta = project_metadata()
+    what = sys.argv[1] if len(sys.argv) > 1 else "version"
+    if what == "version4":
+        print(".".join(map(str, version_tuple(meta["version"]))))
+    else:
+        print(meta[what])
