@@ -123,7 +123,7 @@ def build_document(frame: Frame) -> DocumentObject:
         _title(out, frame)
     _kinh_gui(out, frame)
     _bases(out, frame)
-    _body(out, frame.body)
+    _body(out, frame)
     _closing(out, frame)
     _page_numbers(document)
     if frame.payload is not None:
@@ -509,17 +509,35 @@ def _title(out: _Body, frame: Frame) -> None:
         out.add(_para(_P(after=240, line=40, rule="exact", mark_size=1)))
 
 
+def to_lines(frame: Frame) -> list[str]:
+    """Return the Kính gửi recipients as printed: ["X."] for one, ["- X;", …, "- Z."] for several."""
+    items = [item for item in (_strip_item(t) for t in frame.to) if item]
+    if len(items) == 1:
+        return [f"{items[0]}."]
+    return [f"- {x}" for x in _numbered(items)]
+
+
+def basis_lines(frame: Frame) -> list[str]:
+    """Return the legal bases (căn cứ) as printed: each ends with ";", the last with "."."""
+    items = [clean_text(b).strip().rstrip(" ;,.") for b in frame.bases]
+    return _numbered([b for b in items if b])
+
+
+def body_blocks(frame: Frame) -> list[Block]:
+    """Return the body as printed: the frame's blocks with "./." closing the last one."""
+    return _with_end_mark(frame.body)
+
+
 def _kinh_gui(out: _Body, frame: Frame) -> None:
     """ "Kính gửi: X." on one line, or one "- X;" per line with the dashes under the colon."""
-    items = [item for item in (_strip_item(t) for t in frame.to) if item]
-    if not items:
+    lines = to_lines(frame)
+    if not lines:
         return
     before = 360 if frame.form == "cong_van" else 0
     label = "Kính gửi"
-    if len(items) == 1:
-        out.add(_text_para(_P(align="center", before=before, after=240), f"{label}: {items[0]}.", SIZE_BODY))
+    if len(lines) == 1:
+        out.add(_text_para(_P(align="center", before=before, after=240), f"{label}: {lines[0]}", SIZE_BODY))
         return
-    lines = [f"- {x}" for x in _numbered(items)]
     label_w = text_width_twips(label, SIZE_BODY)
     dash_w = text_width_twips("- ", SIZE_BODY)
     block = label_w + max(text_width_twips(x, SIZE_BODY) for x in lines)
@@ -535,9 +553,7 @@ _BODY = _P(align="both", first=BODY_FIRST_LINE, after=BODY_AFTER, line=BODY_LINE
 
 
 def _bases(out: _Body, frame: Frame) -> None:
-    items = [clean_text(b).strip().rstrip(" ;,.") for b in frame.bases]
-    items = [b for b in items if b]
-    for line in _numbered(items):
+    for line in basis_lines(frame):
         out.add(_text_para(_BODY, line, SIZE_BODY, italic=True))
 
 
@@ -557,8 +573,8 @@ def _with_end_mark(blocks: tuple[Block, ...]) -> list[Block]:
     return out
 
 
-def _body(out: _Body, blocks: tuple[Block, ...]) -> None:
-    items = _with_end_mark(blocks)
+def _body(out: _Body, frame: Frame) -> None:
+    items = body_blocks(frame)
     after_table = False
     for i, block in enumerate(items):
         last = i == len(items) - 1

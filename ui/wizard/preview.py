@@ -106,17 +106,16 @@ def frame_html(frame: nd30.Frame) -> str:
         if frame.summary.strip():
             parts.append(f'<p class="c b" style="font-size:14pt; margin-bottom:2px">{_e(frame.summary.strip())}</p>')
             parts.append('<p class="c" style="margin-top:0">――――――</p>')
-    to = [t for t in (nd30._strip_item(x) for x in frame.to) if t]
+    to = nd30.to_lines(frame)
     if len(to) == 1:
-        parts.append(f'<p class="c" style="margin-top:14px">Kính gửi: {_e(to[0])}.</p>')
+        parts.append(f'<p class="c" style="margin-top:14px">Kính gửi: {_e(to[0])}</p>')
     elif to:
-        lines = "<br>".join(f"- {_e(x)}" for x in nd30._numbered(to))
+        lines = "<br>".join(_e(x) for x in to)
         parts.append(f'<table align="center" style="margin-top:14px"><tr><td>Kính gửi:</td><td>{lines}</td></tr>'
                      '</table>')
-    bases = [b.strip().rstrip(" ;,.") for b in frame.bases if b.strip()]
-    for line in nd30._numbered(bases):
+    for line in nd30.basis_lines(frame):
         parts.append(f'<p class="i" style="text-indent:30px; text-align: justify;">{_e(line)}</p>')
-    for block in nd30._with_end_mark(frame.body):
+    for block in nd30.body_blocks(frame):
         parts.append(_block(block))
     recipients = "<br>".join(_e(line) for line in nd30.recipient_lines(frame))
     signer = frame.signer
