@@ -93,6 +93,14 @@ class ReadOnlyData(StoreError):
     """The data folder or the database file cannot be written."""
 
 
+class ProfileError(StoreError):
+    """A unit profile was refused; `field` names the `UnitProfile` attribute to correct."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NotFound(StoreError):
     """No draft, unit, revision or backup with that id or name."""
 
@@ -1207,31 +1215,31 @@ def _clean_profile(p: UnitProfile) -> UnitProfile:
     line = vn.clean_line
     name = line(p.name or "")
     if not name:
-        raise StoreError("Chưa nhập tên đơn vị (ô «Tên xã/phường»), ví dụ «Thiệu Trung».")
+        raise ProfileError("Chưa nhập tên đơn vị (ô «Tên xã/phường»), ví dụ «Thiệu Trung».", "name")
     honorific = line(p.contact_honorific or "").lower()
     if honorific not in ("", *HONORIFICS):
-        raise StoreError("Danh xưng người liên hệ phải là «ông» hoặc «bà».")
+        raise ProfileError("Danh xưng người liên hệ phải là «ông» hoặc «bà».", "contact_honorific")
     phone = line(p.contact_phone or "")
     if phone:
         try:
             phone = vn.parse_phone(phone).digits
         except FormatError as exc:
-            raise StoreError(f"Số điện thoại người liên hệ: {exc.message}") from None
+            raise ProfileError(f"Số điện thoại người liên hệ: {exc.message}", "contact_phone") from None
     email = line(p.contact_email or "")
     if email:
         try:
             email = vn.parse_email(email)
         except FormatError as exc:
-            raise StoreError(f"Thư điện tử người liên hệ: {exc.message}") from None
+            raise ProfileError(f"Thư điện tử người liên hệ: {exc.message}", "contact_email") from None
     signers = []
     for i, s in enumerate(p.signers, 1):
         if not line(s.name or ""):
-            raise StoreError(f"Người ký thứ {i} chưa có họ tên.")
+            raise ProfileError(f"Người ký thứ {i} chưa có họ tên.", "signers")
         signers.append(SignerProfile(line(s.name), line(s.position or ""),
                                      tuple(x for x in (line(a) for a in s.authority) if x), bool(s.is_default)))
     defaults = sum(s.is_default for s in signers)
     if defaults > 1:
-        raise StoreError("Chỉ được chọn một người ký mặc định.")
+        raise ProfileError("Chỉ được chọn một người ký mặc định.", "signers")
     if signers and not defaults:
         signers[0] = replace(signers[0], is_default=True)
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk import vn
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Field
 from kpdesk.store import SignerProfile, Store, UnitProfile
@@ -217,19 +216,18 @@ class ProfileDialog(QDialog):
         try:
             self.saved_id = self.store.save_unit(self.collected())
         except KpdeskError as exc:
-            self.show_error(exc.message)
+            self.show_error(exc.message, getattr(exc, "field", "name"))
             return
         super().accept()
 
-    def show_error(self, message: str) -> None:
-        """Show the store's message above the tabs and go to the tab of the field it names."""
+    def show_error(self, message: str, field: str = "name") -> None:
+        """Show the store's message above the tabs and go to the field it names (`ProfileError.field`)."""
         self.error.setText(f"✖ Chưa lưu được: {message}")
         self.error.show()
-        text = vn.clean_line(message).lower()
-        if "điện thoại" in text or "thư điện tử" in text or "danh xưng" in text:
+        if field.startswith("contact_"):
             self.tabs.setCurrentIndex(1)
-            (self.contact_phone if "điện thoại" in text else self.contact_email).focus_target().setFocus()
-        elif "người ký" in text:
+            (self.contact_email if field == "contact_email" else self.contact_phone).focus_target().setFocus()
+        elif field == "signers":
             self.tabs.setCurrentIndex(2)
             self.signers.focus_target().setFocus()
         else:

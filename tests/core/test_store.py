@@ -432,3 +432,17 @@ def test_export_to_a_missing_folder_is_a_clear_error(store, unit):
     draft_id = store.create_draft(MONTHLY, APRIL, unit)
     with pytest.raises(StoreError, match="Không có thư mục"):
         store.export_json(draft_id, Path("/khong/co/thu-muc/x.json"))
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"name": " "}, "name"), ({"contact_phone": "12345"}, "contact_phone"),
+    ({"contact_email": "khong-hop-le"}, "contact_email"), ({"contact_honorific": "cô"}, "contact_honorific"),
+])
+def test_a_refused_profile_names_the_field_to_correct(store, change, field):
+    from dataclasses import replace as _replace
+
+    from kpdesk.store import ProfileError
+
+    with pytest.raises(ProfileError) as caught:
+        store.save_unit(_replace(UnitProfile(name="Thiệu Trung"), **change))
+    assert caught.value.field == field and caught.value.message
