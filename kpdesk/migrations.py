@@ -20,13 +20,20 @@ Schema 1:
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import functools
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "kpdesk"
-MIGRATIONS = Migrations(MIGRATION_SET)
+#: sqlite-utils' bookkeeping table (Migrations.migrations_table), named here so that opening an up-to-date
+#: database needs no sqlite-utils import (it pulls in click, dateutil, pluggy and numpy when installed).
+MIGRATIONS_TABLE = "_sqlite_migrations"
 #: The names of the steps this code knows, in order; the schema version is their count.
 KNOWN: list[str] = []
+_STEPS: list[tuple[str, Any]] = []
 
 
 def _step(name: str):
@@ -34,7 +41,30 @@ def _step(name: str):
     if not name.startswith(f"{len(KNOWN) + 1:04d}_"):
         raise ValueError(f"migration {name!r} is out of order")
     KNOWN.append(name)
-    return MIGRATIONS(name=name)
+
+    def register(fn):
+        _STEPS.append((name, fn))
+        return fn
+
+    return register
+
+
+@functools.cache
+def migrations() -> Migrations:
+    """The sqlite-utils migration set, built (and sqlite-utils imported) only when a step must run."""
+    from sqlite_utils.migrations import Migrations
+
+    found = Migrations(MIGRATION_SET)
+    assert found.migrations_table == MIGRATIONS_TABLE
+    for name, fn in _STEPS:
+        found(name=name)(fn)
+    return found
+
+
+def __getattr__(name: str) -> Any:  # `MIGRATIONS` stays importable
+    if name == "MIGRATIONS":
+        return migrations()
+    raise AttributeError(name)
 
 
 def _run(db: Database, number: int, statements: list[str]) -> None:

@@ -33,14 +33,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NewType
 
-from sqlite_utils import Database
-
 from kpdesk import draft as drafts
 from kpdesk import vn
 from kpdesk.draft import Draft, Period
 from kpdesk.errors import DraftError, FormatError, KpdeskError, StoreError
 from kpdesk.kinds import Kind, get_kind
-from kpdesk.migrations import KNOWN, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
+from kpdesk.migrations import KNOWN, MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION, migrations
 
 DraftId = NewType("DraftId", int)
 UnitId = NewType("UnitId", int)
@@ -240,7 +238,7 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-_MIGRATIONS_TABLE = MIGRATIONS.migrations_table
+_MIGRATIONS_TABLE = MIGRATIONS_TABLE
 _MARKS = re.compile("[\u0300-\u036f]")
 _WORD = re.compile(r"\w+")
 
@@ -505,7 +503,7 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection, path: Path, data_dir: Path) -> None:
         self._conn = conn
-        self.db = Database(conn, execute_plugins=False)
+        self._db: Any = None
         self.path = path
         self.data_dir = data_dir
         self.backups_dir = data_dir / BACKUP_DIR
@@ -517,6 +515,15 @@ class Store:
         self.set_aside: Path | None = None
         #: Problems that did not stop the store from opening (a daily backup that failed), in Vietnamese.
         self.warnings: list[str] = []
+
+    @property
+    def db(self) -> Any:
+        """A sqlite-utils Database on the connection, made (and sqlite-utils imported) on first use."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self._conn, execute_plugins=False)
+        return self._db
 
     # ------------------------------------------------------------------ opening
 
@@ -596,15 +603,17 @@ class Store:
 
     def _migrate(self, *, backup_first: bool) -> None:
         try:
-            pending = MIGRATIONS.pending(self.db)
+            tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            applied = set() if _MIGRATIONS_TABLE not in tables else {r[0] for r in self._conn.execute(
+                f"SELECT name FROM {_MIGRATIONS_TABLE} WHERE migration_set = ?", (MIGRATION_SET,))}
         except sqlite3.Error as exc:
             raise _failure(exc, self.path) from None
-        if not pending:
+        if all(name in applied for name in KNOWN):  # up to date: sqlite-utils is not even imported
             return
         if backup_first:
             self.backup("migration")
         with self._tx():
-            MIGRATIONS.apply(self.db)  # inside BEGIN IMMEDIATE: another process cannot migrate at the same time
+            migrations().apply(self.db)  # inside BEGIN IMMEDIATE: another process cannot migrate at the same time
 
     def _backed_up_today(self) -> bool:
         today = dt.date.today()

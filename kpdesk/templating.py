@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import traceback
 from pathlib import Path
 from typing import Any
@@ -120,11 +121,24 @@ def _markup_filters() -> dict[str, Any]:
 
 
 def _environment(kind: Kind, *, markup: bool):
+    """The kind's Jinja environment, made once per template folder: it keeps the compiled templates (and
+    recompiles one whose file changed), so a render no longer parses and compiles body.j2 again."""
+    return _environment_for(str(kind.folder), markup)
+
+
+@functools.lru_cache(maxsize=64)
+def _text_template(folder: str, source: str):
+    """A one-line template (title, subject) compiled once per kind folder and text."""
+    return _environment_for(folder, False).from_string(source)
+
+
+@functools.lru_cache(maxsize=64)
+def _environment_for(folder: str, markup: bool):
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(kind.folder)),
+        loader=FileSystemLoader(folder),
         autoescape=markup,
         undefined=StrictUndefined,
         finalize=_finalize if markup else (lambda v: "" if v is None else v),
@@ -193,9 +207,8 @@ def fill_text(kind: Kind, draft: Draft, source: str, what: str, derived: dict[st
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
 
-    env = _environment(kind, markup=False)
     try:
-        return vn.clean_line(env.from_string(source).render(context(kind, draft, derived)))
+        return vn.clean_line(_text_template(str(kind.folder), source).render(context(kind, draft, derived)))
     except (TemplateError, SecurityError, TypeError, AttributeError, ValueError) as exc:
         raise KindError(f"Lỗi ở «{what}» của loại báo cáo «{kind.id}» (tệp {kind.folder / 'kind.toml'}): "
                         f"{getattr(exc, 'message', None) or exc}.") from None

@@ -31,4 +31,17 @@ def _keep_singletons_alive() -> bool:
     return True
 
 
-BINDING_LEAKS = _keep_singletons_alive()
+#: Whether the binding fault was found (and guarded); set by `guard_binding()`, which `ui.app.make_app` calls.
+BINDING_LEAKS = False
+
+
+def guard_binding() -> bool:
+    """Probe for the binding fault once, before the window does any Qt work; return whether it was found."""
+    global BINDING_LEAKS, _guarded
+    if not _guarded:
+        BINDING_LEAKS = _keep_singletons_alive()
+        _guarded = True
+    return BINDING_LEAKS
+
+
+_guarded = False

@@ -54,6 +54,9 @@ class VietnameseQt(QTranslator):
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """Return the QApplication (creating it with high-DPI, Vietnamese and font settings when needed)."""
+    import ui
+
+    ui.guard_binding()
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -33,13 +33,13 @@ from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_folders
 from kpdesk.report import RenderResult
 from kpdesk.store import DraftId, DraftInfo, Store, UnitProfile, backup_reason, backup_time
+
+if TYPE_CHECKING:
+    from ui.wizard.wizard import WizardView
 from ui import dialogs
-from ui.draft_dialogs import HistoryDialog, NewReportDialog
 from ui.operations import Op, show_error
-from ui.profile import ProfileDialog
 from ui.settings import Settings
 from ui.widgets.common import HINT, heading_label
-from ui.wizard.wizard import WizardView
 
 log = logging.getLogger(__name__)
 
@@ -358,6 +358,8 @@ class MainWindow(QMainWindow):
         return self.edit_profile(first_run=True)
 
     def edit_profile(self, first_run: bool = False) -> bool:
+        from ui.profile import ProfileDialog
+
         dialog = ProfileDialog(self.store, self.unit(), self, first_run=first_run)
         self.profile_dialog = dialog
         ok = dialog.exec() == QDialog.DialogCode.Accepted
@@ -375,6 +377,8 @@ class MainWindow(QMainWindow):
         if not self.kinds:
             dialogs.tell(self, "Chưa có mẫu báo cáo nào để soạn.", detail=" ".join(self.broken_kinds))
             return
+        from ui.draft_dialogs import NewReportDialog
+
         dialog = NewReportDialog(self.store, unit, self.kinds, self, today=self.today)
         self.new_dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -431,6 +435,8 @@ class MainWindow(QMainWindow):
 
         def revision() -> int | None:
             return self.store.info(draft_id).revision
+
+        from ui.wizard.wizard import WizardView
 
         wizard = WizardView(kind, stored.draft, saver=saver, record_export=record, current_revision=revision,
                             signers=profile.signers if profile else (),
@@ -521,6 +527,8 @@ class MainWindow(QMainWindow):
         info = self.list_page.current_info()
         if info is None:
             return
+        from ui.draft_dialogs import HistoryDialog
+
         dialog = HistoryDialog(self.store, info, self.kind(info.kind), self)
         self.history_dialog = dialog
         dialog.exec()

@@ -58,6 +58,7 @@ def test_qt_words_are_vietnamese(qapp):
 
 
 def test_the_binding_guard_keeps_none_and_bools_alive():
+    ui.guard_binding()
     obj = QObject()
     for _ in range(20_000):  # far more calls than a broken binding survives without the guard
         obj.setObjectName("x")

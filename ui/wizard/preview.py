@@ -8,9 +8,12 @@ place and date, Nơi nhận with "Như trên"/"Lưu", the closing "./."). Only t
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-from kpdesk.render import frame as nd30
 from kpdesk.render.markup import Block, Heading, ListItem, Paragraph, Run, Table
+
+if TYPE_CHECKING:  # the frame module imports python-docx (~50 ms): not needed until a preview is shown
+    from kpdesk.render import frame as nd30
 
 _CSS = """
 body { font-family: 'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif; font-size: 13pt; color: #000; }
@@ -81,6 +84,8 @@ def _block(block: Block) -> str:
 
 def frame_html(frame: nd30.Frame) -> str:
     """Return the whole document of `frame` as HTML: letterhead, title, Kính gửi, bases, body, closing."""
+    from kpdesk.render import frame as nd30
+
     parts = [f"<html><head><style>{_CSS}</style></head><body>"]
     agency = [a.strip().upper() for a in frame.agency if a.strip()]
     left = "".join(f'<p class="c b" style="margin:0">{_e(a)}</p>' for a in agency)
