@@ -1,0 +1,116 @@
+"""The frozen bundle (PyInstaller, one folder): its size, and its start against the unfrozen program's.
+
+Looked for at `/tmp/kpdesk-dist/kpdesk/kpdesk` (where packaging/build-and-check.sh builds it) and `dist/kpdesk/`.
+When neither exists: "chưa có bản đóng gói" and the rows are skipped.
+
+Start, both wall-clock from the parent (spawn to exit), interleaved:
+  - `kpdesk --version` when both the bundle and the source tree have it, else `kpdesk --help`: the bare start
+    (bootloader, interpreter, argument parsing); unfrozen: `python -m ui.launch …` (the installed program);
+  - `kpdesk --selftest` (loads every kind, renders every example, opens the store and the main window offscreen);
+    unfrozen: `python -m ui.launch --selftest`.
+No numeric goal; the ratio frozen/unfrozen is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import ROOT, Config, Result, child_env, log, skipped, timing
+
+AREA = "bundle"
+NOT_BUILT = "chưa có bản đóng gói"
+EXE = "kpdesk.exe" if os.name == "nt" else "kpdesk"
+TIMEOUT_S = 300
+
+
+def find_bundle() -> Path | None:
+    for folder in (Path(tempfile.gettempdir()) / "kpdesk-dist" / "kpdesk", ROOT / "dist" / "kpdesk"):
+        exe = folder / EXE
+        if exe.is_file() and os.access(exe, os.X_OK):
+            return exe
+    return None
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    total = count = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+                count += 1
+            except OSError:
+                pass
+    return total, count
+
+
+def _help(cmd: list[str], env: dict[str, str]) -> str:
+    proc = subprocess.run([*cmd, "--help"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+    return proc.stdout
+
+
+def _wall(cmd: list[str], env: dict[str, str], failures: list[str]) -> float:
+    """Seconds from spawn to exit. A self-test that ran to its summary but found a failing check still counts
+    (its LỖI lines go to `failures`: it may have skipped work, so the comparison is flagged); anything else that
+    exits non-zero is an error."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        if "KẾT QUẢ" not in proc.stdout:
+            raise RuntimeError(f"{' '.join(cmd)}: exit code {proc.returncode}: {(proc.stderr or proc.stdout)[-1500:]}")
+        for line in proc.stdout.splitlines():
+            if line.startswith("LỖI") and line not in failures:
+                failures.append(line)
+    return elapsed
+
+
+def run(config: Config) -> list[Result]:
+    names = ("frozen bundle size", "frozen start (bare command)", "frozen --selftest")
+    exe = find_bundle()
+    if exe is None:
+        log(f"  {NOT_BUILT}")
+        return [skipped(n, AREA, NOT_BUILT) for n in names]
+    size, files = folder_size(exe.parent)
+    results = [Result(name=names[0], area=AREA, unit="MiB", median=size / 2**20, samples=1,
+                      note=f"{exe.parent}: {files} files", extra={"bytes": size, "files": files, "path": str(exe)})]
+    with tempfile.TemporaryDirectory(prefix="kpdesk-bench-bundle-") as tmp:
+        env = child_env(KPDESK_DATA_DIR=str(Path(tmp) / "data"), XDG_CONFIG_HOME=str(Path(tmp) / "config"))
+        # the installed program is ui.launch (kpdesk's [project.scripts]); before it existed, kpdesk.cli
+        launcher = "ui.launch" if (ROOT / "ui" / "launch.py").is_file() else "kpdesk"
+        frozen, source = [str(exe)], [sys.executable, "-m", launcher]
+        frozen_help, source_help = _help(frozen, env), _help(source, env)
+        flag = "--version" if "--version" in frozen_help and "--version" in source_help else "--help"
+        selftest_source = [*source, "--selftest"]
+        pairs = [(names[1], [*frozen, flag], [*source, flag], f"`kpdesk {flag}`"),
+                 (names[2], [*frozen, "--selftest"], selftest_source, "`kpdesk --selftest`")]
+        if config.mode == "smoke":
+            pairs = pairs[:1]
+        for name, frozen_cmd, source_cmd, what in pairs:
+            samples: dict[str, list[float]] = {"frozen": [], "source": []}
+            failures: dict[str, list[str]] = {"frozen": [], "source": []}
+            # the self-test takes ~1 s a run: a quick run does half as many
+            repeat = config.spawn_repeat if config.mode == "full" or name == names[1] else \
+                max(1, config.spawn_repeat // 2)
+            try:
+                for i in range(config.spawn_warmup + repeat):
+                    for key in ("frozen", "source") if i % 2 == 0 else ("source", "frozen"):
+                        t = _wall(frozen_cmd if key == "frozen" else source_cmd, env, failures[key])
+                        if i >= config.spawn_warmup:
+                            samples[key].append(t)
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                log(f"  {name}: {exc}")
+                results.append(skipped(name, AREA, f"failed: {str(exc)[:200]}"))
+                continue
+            flagged = "".join(f"; {key} failed a check, so did less work: {' | '.join(lines)[:300]}"
+                              for key, lines in failures.items() if lines)
+            results.append(timing(name, AREA, samples["frozen"], f"unfrozen: {' '.join(source_cmd[1:])}",
+                                  samples["source"], p95=True,
+                                  note=f"{what}, wall clock from spawn to exit{flagged}",
+                                  extra={"frozen_cmd": frozen_cmd, "source_cmd": source_cmd, "bundle": str(exe),
+                                         "check_failures": failures}))
+    return results

@@ -1,0 +1,257 @@
+"""The window, in fresh subprocesses (Qt offscreen): start to the main window shown and idle, and peak memory.
+
+Each run is a new `python -c` process. Its first line reads `time.perf_counter()`; it then imports, builds and
+shows the window and runs the event loop until the loop is about to block (`QAbstractEventDispatcher.aboutToBlock`)
+with the main window visible and exposed: shown and idle. It prints, at that moment:
+  - seconds since its first line (Python already started: imports, window, first paint);
+  - seconds since the process was created: the parent reads `time.perf_counter()` (CLOCK_MONOTONIC, shared by
+    all processes on Linux) just before spawning it and passes it in, so this includes the interpreter's start;
+    the kernel's creation time (/proc/self/stat, 10 ms ticks) is printed beside it as a check;
+  - the peak RSS so far (`resource.getrusage(RUSAGE_SELF).ru_maxrss`).
+
+kpdesk: the installed program's entry point itself (`ui.launch.main([])`: command line, upgrade check,
+`ui.app.run`; plain `ui.app.run()` before ui/launch.py existed), as `kpdesk` with no arguments runs it; the
+program's own `make_app` is wrapped only to watch its event loop. On a temporary data folder
+(`KPDESK_DATA_DIR`) holding one unit profile and the four example drafts, with QSettings in a temporary
+XDG_CONFIG_HOME. After the first idle the same process opens the largest example draft in the wizard
+(`MainWindow.open_draft`), visits every step (the last one builds the print preview), waits until idle again and
+reports the peak RSS: the memory figure.
+Floor: a bare PySide6 `QApplication` + `QMainWindow` (1280×720, the size kpdesk opens at) doing the same.
+Goal: start at most 1.3× the floor. Memory has no numeric goal; the ratio is reported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import ROOT, Config, Result, child_env, largest_example, log, median, skipped, timing
+
+AREA = "gui"
+START_GOAL = 1.3
+TIMEOUT_S = 120
+
+_COMMON = r'''
+import json, os, resource, sys
+def _proc_age():
+    try:
+        with open("/proc/self/stat") as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - int(rest[19]) / os.sysconf("SC_CLK_TCK")
+    except Exception:
+        return None
+OUT = {}
+def mark(key):
+    now = time.perf_counter()
+    spawn = os.environ.get("BENCH_T_SPAWN")
+    OUT[key] = {"since_first_line": now - T0, "since_spawn": (now - float(spawn)) if spawn else None,
+                "since_process_created": _proc_age(),
+                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+def report():
+    sys.stdout.write("BENCH-RESULT " + json.dumps(OUT) + "\n")
+    sys.stdout.flush()
+'''
+
+BARE = "import time; T0 = time.perf_counter()\n" + _COMMON + r'''
+from PySide6.QtCore import QAbstractEventDispatcher
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1280, 720)
+window.show()
+def on_block():
+    handle = window.windowHandle()
+    if "idle" not in OUT and window.isVisible() and handle is not None and handle.isExposed():
+        mark("idle")
+        app.quit()
+QAbstractEventDispatcher.instance().aboutToBlock.connect(on_block)
+app.exec()
+report()
+'''
+
+KPDESK = "import time; T0 = time.perf_counter()\n" + _COMMON + r'''
+import ui.app
+from PySide6.QtCore import QAbstractEventDispatcher, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+OPEN = int(os.environ.get("BENCH_OPEN_DRAFT") or 0)
+STATE = {"phase": "start"}
+_make_app = ui.app.make_app
+
+def make_app(*args, **kwargs):  # the program's own make_app, then the idle watch on its event loop
+    app = _make_app(*args, **kwargs)
+    if "app" not in STATE:
+        STATE["app"] = app
+        QTimer.singleShot(int(os.environ.get("BENCH_WATCHDOG_MS", "90000")), watchdog)
+        QAbstractEventDispatcher.instance().aboutToBlock.connect(on_block)
+    return app
+
+ui.app.make_app = make_app
+
+def main_window():
+    for w in QApplication.topLevelWidgets():
+        handle = w.windowHandle()
+        if isinstance(w, QMainWindow) and w.isVisible() and handle is not None and handle.isExposed():
+            return w
+    return None
+
+def busy():
+    try:
+        from ui import operations
+        return operations.running() > 0
+    except Exception:
+        return False
+
+def open_wizard():
+    window = STATE["window"]
+    t = time.perf_counter()
+    window.open_draft(OPEN)
+    wizard = getattr(window, "wizard", None)
+    steps = len(getattr(wizard, "steps", ()) or ())
+    for i in range(steps):
+        wizard.go_step(i)
+        STATE["app"].processEvents()
+    OUT["wizard_open_s"] = time.perf_counter() - t
+    OUT["wizard_steps"] = steps
+    OUT["wizard_shown"] = bool(wizard is not None and wizard.isVisible())
+    QTimer.singleShot(400, lambda: STATE.update(phase="settled"))  # debounce timers (preview, autosave) fire
+
+def on_block():
+    phase = STATE["phase"]
+    if phase == "start":
+        window = main_window()
+        if window is None or busy():
+            return
+        mark("idle")
+        if OPEN:
+            STATE.update(phase="opening", window=window)
+            QTimer.singleShot(0, open_wizard)
+        else:
+            STATE["phase"] = "done"
+            STATE["app"].quit()
+    elif phase == "settled" and not busy():
+        mark("wizard")
+        STATE["phase"] = "done"
+        STATE["app"].quit()
+
+def watchdog():
+    OUT["error"] = "timed out waiting for an idle window (a dialog may be open)"
+    report()
+    os._exit(3)
+
+try:
+    from ui.launch import main as start  # the installed `kpdesk` program (upgrade check, then ui.app.run)
+    code = start([])
+except ImportError:
+    code = ui.app.run(None)
+OUT["exit_code"] = code
+report()
+'''
+
+
+def ui_importable() -> str | None:
+    """None when `ui.main_window` imports in a fresh process, else why not (its last error line)."""
+    env = child_env()
+    proc = subprocess.run([sys.executable, "-c", "import ui.app, ui.main_window"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=TIMEOUT_S)
+    if proc.returncode == 0:
+        return None
+    lines = (proc.stderr or proc.stdout).strip().splitlines()
+    return lines[-1] if lines else f"exit code {proc.returncode}"
+
+
+def prepare_data_dir(folder: Path) -> int:
+    """A data folder with the four example drafts (and the unit profiles made from them); return the id of the
+    largest example's draft."""
+    from bench import example_paths
+    from kpdesk import draft as drafts
+    from kpdesk.store import Store
+
+    largest = largest_example()
+    with Store.open(folder) as store:
+        ids = {p: store.add_draft(drafts.load(p)) for p in example_paths()}
+    return int(ids[largest])
+
+
+def spawn(script: str, env: dict[str, str]) -> dict[str, Any]:
+    env = {**env, "BENCH_T_SPAWN": repr(time.perf_counter())}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=TIMEOUT_S)
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            data = json.loads(line[len("BENCH-RESULT "):])
+            if "error" in data or "idle" not in data:
+                raise RuntimeError(f"{data.get('error', 'no idle window')}; stderr: {proc.stderr[-2000:]}")
+            return data
+    raise RuntimeError(f"exit code {proc.returncode}, no result; stderr: {proc.stderr[-2000:]}")
+
+
+def run(config: Config) -> list[Result]:
+    names = ("start to idle main window (from process creation)", "start to idle main window (from first line)",
+             "peak RSS, main window + wizard on largest draft")
+    why = ui_importable()
+    if why is not None:
+        log(f"  ui not importable: {why}")
+        return [skipped(n, AREA, f"ui not importable: {why}", goal=g)
+                for n, g in zip(names, ("<= 1.3x bare", None, None), strict=True)]
+    with tempfile.TemporaryDirectory(prefix="kpdesk-bench-gui-") as tmp_name:
+        tmp = Path(tmp_name)
+        data_dir = tmp / "data"
+        draft_id = prepare_data_dir(data_dir)
+        base_env = child_env(KPDESK_DATA_DIR=str(data_dir), XDG_CONFIG_HOME=str(tmp / "config"),
+                             XDG_DATA_HOME=str(tmp / "share"), BENCH_OPEN_DRAFT=str(draft_id))
+        runs: dict[str, list[dict[str, Any]]] = {"kpdesk": [], "bare": []}
+        scripts = {"kpdesk": KPDESK, "bare": BARE}
+        try:
+            for i in range(config.spawn_warmup + config.spawn_repeat):
+                order = ("bare", "kpdesk") if i % 2 == 0 else ("kpdesk", "bare")
+                for name in order:
+                    data = spawn(scripts[name], base_env)
+                    if i >= config.spawn_warmup:
+                        runs[name].append(data)
+        except (RuntimeError, subprocess.TimeoutExpired, ValueError) as exc:
+            log(f"  window run failed: {exc}")
+            why = f"window run failed: {str(exc).splitlines()[0][:200]}"
+            return [skipped(n, AREA, why, goal=g)
+                    for n, g in zip(names, ("<= 1.3x bare", None, None), strict=True)]
+    k, b = runs["kpdesk"], runs["bare"]
+
+    def series(rs: list[dict[str, Any]], key: str, phase: str = "idle") -> list[float]:
+        return [r[phase][key] for r in rs if r.get(phase) and r[phase].get(key) is not None]
+
+    kernel_k = series(k, "since_process_created")
+    kernel_b = series(b, "since_process_created")
+    extra = {
+        "kernel_clock_since_created_s": {"kpdesk": median(kernel_k) if kernel_k else None,
+                                         "bare": median(kernel_b) if kernel_b else None},
+        "runs": len(k),
+    }
+    results = [
+        timing(names[0], AREA, series(k, "since_spawn"), "bare QMainWindow, same harness", series(b, "since_spawn"),
+               goal="<= 1.3x bare", met=lambda med, p95, ratio: ratio <= START_GOAL, p95=True,
+               note="`kpdesk` (ui.launch.main) on a data folder with 4 drafts; offscreen; a fresh process each run",
+               extra=extra),
+        timing(names[1], AREA, series(k, "since_first_line"), "bare QMainWindow, same harness",
+               series(b, "since_first_line"), p95=True, note="without the interpreter's own start"),
+    ]
+    rss_k = series(k, "peak_rss_mib", "wizard")
+    rss_idle = series(k, "peak_rss_mib")
+    rss_b = series(b, "peak_rss_mib")
+    wizard_s = [r["wizard_open_s"] for r in k if "wizard_open_s" in r]
+    if not (rss_k and wizard_s and rss_b):
+        results.append(skipped(names[2], AREA, "the wizard did not open in the measured runs"))
+        return results
+    mem = Result(name=names[2], area=AREA, floor_name="bare QMainWindow process", unit="MiB",
+                 median=median(rss_k), floor_median=median(rss_b), ratio=median(rss_k) / median(rss_b),
+                 samples=len(rss_k),
+                 note=f"main window alone {median(rss_idle):.1f} MiB; wizard opened on {largest_example().name} and "
+                      f"all {k[0].get('wizard_steps')} steps visited in {median(wizard_s) * 1e3:.0f} ms (median)",
+                 extra={"main_window_only_mib": median(rss_idle), "wizard_open_s": median(wizard_s),
+                        "wizard_steps": k[0].get("wizard_steps"), "wizard_shown": k[0].get("wizard_shown")})
+    results.append(mem)
+    return results
