@@ -97,3 +97,12 @@ def test_a_missing_body_template_is_reported(tmp_path):
     (folder / "body.j2").unlink()
     with pytest.raises(KindError, match="body.j2"):
         load_kind(folder)
+
+
+def test_the_template_check_catches_a_field_the_kind_does_not_have(tmp_path):
+    folder = tmp_path / "mau-thu"
+    shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
+    body = folder / "body.j2"
+    body.write_text(body.read_text(encoding="utf-8").replace("{{ v.name }}", "{{ v.ten_sai }} {{ c['khong_co'] }}"),
+                    encoding="utf-8")
+    assert undeclared_names(load_kind(folder)) == {"v.ten_sai", "c.khong_co"}
