@@ -54,3 +54,13 @@ def test_the_code_passes_lint():
     result = subprocess.run([ruff, "check", "kpdesk", "ui", "tests", "build.spec", "packaging"], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_key_of_the_draft_format_is_documented():
+    from kpdesk import draft as drafts
+
+    doc = (ROOT / "docs" / "draft-format.md").read_text(encoding="utf-8")
+    data = drafts.to_json(drafts.load(ROOT / "examples" / "000-thieu-trung-bao-cao-thang.json"))
+    keys = set(data) | {f"unit.{k}" for k in data["unit"]} | {f"signer.{k}" for k in data["signer"]}
+    for key in sorted(keys):
+        assert f"`{key.split('.')[-1]}`" in doc, key
