@@ -16,6 +16,14 @@ Schema 1:
   (a burst of one-field edits may be coalesced into one revision; the current data is always in `draft_data`).
 - `exports`: every .docx written from a draft (path, time, SHA-256, revision).
 - `draft_search`: FTS5 index of a folded (lower case, no diacritics) text of title, unit and values.
+
+Schema 2 (`0002_search_stale`):
+
+- `drafts.search_stale`: 1 when the draft's `draft_search` row may be older than its `draft_data` (a one-field
+  edit coalesced into the open edit revision does not re-index, to keep autosave cheap); 0 when the row is the
+  search text of the current data. Whatever writes `draft_data` sets it, or re-indexes, in the same transaction;
+  stale rows are re-indexed before any text search, when the edit revision closes and when the store closes.
+  The partial index `drafts_search_stale` finds them without scanning the drafts.
 """
 
 from __future__ import annotations
@@ -153,4 +161,14 @@ def _m0001_initial(db: Database) -> None:
     ])
 
 
+@_step("0002_search_stale")
+def _m0002_search_stale(db: Database) -> None:
+    _run(db, 2, [
+        "ALTER TABLE drafts ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX drafts_search_stale ON drafts(id) WHERE search_stale = 1",
+    ])
+
+
+#: The schema this code writes (`PRAGMA user_version` after the last step); a file with a higher version, or a
+#: step this code does not know, was written by a newer kpdesk and is refused before anything is written to it.
 SCHEMA_VERSION = len(KNOWN)

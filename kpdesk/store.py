@@ -11,6 +11,13 @@ write. On open the file is checked (`PRAGMA quick_check`) on a read-only connect
 written to, and `DamagedDatabase` names the newest good backup. Backups (SQLite's backup API) are made on the
 first open of each day and before every migration, kept as the last 10 plus one per month.
 
+Search: `draft_search` holds a folded text of each draft. Every write indexes the draft at once, except a one-field
+edit coalesced into the open edit revision (`set_value` while typing), which only marks the draft
+`search_stale` in the same transaction. Stale drafts are re-indexed, in one transaction, before any text search
+(`list_drafts(text=…)`), when the edit revision closes (a save, a restore, an export, the first edit after the
+coalescing window) and on `close()`; a flag left by a crash stays in the file until the next of these. A search
+never sees a stale row.
+
 Every method takes and returns plain data; every failure a user can cause is a `StoreError` with a Vietnamese
 message saying what to do.
 """
@@ -269,6 +276,21 @@ def _search_text(data: dict[str, Any]) -> str:
 
     walk(data.get("values") or {})
     return fold("\n".join(parts))
+
+
+#: Is any draft's search text stale? (answered from the partial index `drafts_search_stale`)
+_ANY_STALE = "SELECT 1 FROM drafts WHERE search_stale = 1 LIMIT 1"
+
+
+def _index_search(c: sqlite3.Connection, draft_id: int, data: dict[str, Any], *, new: bool = False) -> None:
+    """Make the draft's `draft_search` row the search text of `data` (rewritten only when it differs)."""
+    search = _search_text(data)
+    if not new:
+        old = c.execute("SELECT text FROM draft_search WHERE rowid = ?", (draft_id,)).fetchone()
+        if old is not None and old[0] == search:
+            return
+        c.execute("DELETE FROM draft_search WHERE rowid = ?", (draft_id,))
+    c.execute("INSERT INTO draft_search (rowid, text) VALUES (?, ?)", (draft_id, search))
 
 
 def _fts_query(text: str) -> str | None:
@@ -620,8 +642,17 @@ class Store:
         return any((t := backup_time(p)) is not None and t.date() == today for p in list_backups(self.data_dir))
 
     def close(self) -> None:
+        """Re-index the drafts whose search text is stale, then close; the store cannot be used afterwards."""
         with self._lock:
-            if not self._closed:
+            if self._closed:
+                return
+            try:
+                if not self._depth and self._conn.execute(_ANY_STALE).fetchone() is not None:
+                    with self._tx() as c:
+                        self._refresh_search(c)
+            except (StoreError, sqlite3.Error):
+                pass  # the flags stay in the file: the next text search re-indexes those drafts
+            finally:
                 self._closed = True
                 self._conn.close()
 
@@ -683,6 +714,20 @@ class Store:
                 yield self._conn
             except sqlite3.Error as exc:
                 raise _failure(exc, self.path) from None
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads in one read transaction, so they see one state of the file (inside a write transaction
+        of this store: that transaction)."""
+        with self._read() as c:
+            if self._depth:
+                yield c
+                return
+            c.execute("BEGIN")
+            try:
+                yield c
+            finally:
+                self._rollback()  # ends the read transaction; nothing was written
 
     # ------------------------------------------------------------------ units
 
@@ -799,7 +844,7 @@ class Store:
             c.execute("INSERT INTO draft_data (draft_id, data) VALUES (?, ?)", (draft_id, text))
             c.execute("INSERT INTO revisions (draft_id, revision, source, created, saved, data) "
                       "VALUES (?, 1, ?, ?, ?, ?)", (draft_id, source, now, now, text))
-            c.execute("INSERT INTO draft_search (rowid, text) VALUES (?, ?)", (draft_id, _search_text(data)))
+            _index_search(c, draft_id, data, new=True)
         return draft_id
 
     # ------------------------------------------------------------------ drafts: read
@@ -858,8 +903,29 @@ class Store:
             sql += " LIMIT ?"
             args.append(int(limit))
         tz = _local_tz()
+        if text is not None and text.strip():
+            return [_info(row, tz) for row in self._search(sql, args)]
         with self._read() as c:
             return [_info(row, tz) for row in c.execute(sql, args)]
+
+    def _search(self, sql: str, args: list[Any]) -> list[tuple]:
+        """Run a query that reads `draft_search`, re-indexing the stale drafts first (in the same transaction)."""
+        with self._lock:
+            if not self._depth:
+                with self._snapshot() as c:
+                    if c.execute(_ANY_STALE).fetchone() is None:
+                        return c.execute(sql, args).fetchall()
+            rows: list[tuple] | None = None
+            try:
+                with self._tx() as c:
+                    self._refresh_search(c)
+                    rows = c.execute(sql, args).fetchall()
+            except StoreError:
+                if rows is None:
+                    raise
+                # Only keeping the new index failed (a full disk refuses the commit): the answer came from it
+                # all the same, and the flags stay set for the next search.
+            return rows
 
     def latest_for(self, kind_id: str, unit_id: UnitId, before: Period) -> DraftInfo | None:
         """The unit's draft of this kind for the latest period of the same type before `before` (not in the bin)."""
@@ -918,6 +984,8 @@ class Store:
             raise StoreError(f"Không đổi được loại báo cáo của bản nháp số {draft_id}; hãy tạo bản nháp mới.")
         text = _dump(data)
         if text == old_text and not force:
+            if not coalesce:
+                self._refresh_search(c, draft_id)
             return rev
         now = _now()
         new_rev = rev + 1
@@ -930,22 +998,33 @@ class Store:
                                      (draft_id, rev)).fetchone()
                 if 0 <= age < self.coalesce_seconds and not exported:
                     new_rev = rev
-        if new_rev == rev:
+        coalesced = new_rev == rev
+        if coalesced:
             c.execute("UPDATE revisions SET data = ?, saved = ? WHERE draft_id = ? AND revision = ?",
                       (text, now, draft_id, rev))
         else:
             c.execute("INSERT INTO revisions (draft_id, revision, source, created, saved, data) "
                       "VALUES (?, ?, ?, ?, ?, ?)", (draft_id, new_rev, source, now, now, text))
         c.execute("UPDATE draft_data SET data = ? WHERE draft_id = ?", (text, draft_id))
-        cols = {**_draft_columns(data), "status": "drafting", "updated": now, "revision": new_rev}
+        # An edit joining the open edit revision only marks the search text stale (re-indexing the whole draft on
+        # every keystroke was most of set_value's own work); anything else re-indexes now.
+        cols = {**_draft_columns(data), "status": "drafting", "updated": now, "revision": new_rev,
+                "search_stale": int(coalesced)}
         c.execute(f"UPDATE drafts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
                   (*cols.values(), draft_id))
-        search = _search_text(data)
-        old = c.execute("SELECT text FROM draft_search WHERE rowid = ?", (draft_id,)).fetchone()
-        if old is None or old[0] != search:
-            c.execute("DELETE FROM draft_search WHERE rowid = ?", (draft_id,))
-            c.execute("INSERT INTO draft_search (rowid, text) VALUES (?, ?)", (draft_id, search))
+        if not coalesced:
+            _index_search(c, draft_id, data)
         return new_rev
+
+    def _refresh_search(self, c: sqlite3.Connection, draft_id: int | None = None) -> int:
+        """Re-index the stale drafts (or only `draft_id`, if stale) inside the current write transaction."""
+        sql = ("SELECT d.id, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
+               "WHERE d.search_stale = 1")
+        rows = (c.execute(sql + " AND d.id = ?", (draft_id,)) if draft_id is not None else c.execute(sql)).fetchall()
+        for did, text in rows:
+            _index_search(c, did, json.loads(text))
+            c.execute("UPDATE drafts SET search_stale = 0 WHERE id = ?", (did,))
+        return len(rows)
 
     # ------------------------------------------------------------------ history
 
@@ -1076,6 +1155,7 @@ class Store:
             c.execute("INSERT INTO exports (draft_id, revision, path, exported, sha256) VALUES (?, ?, ?, ?, ?)",
                       (draft_id, revision, str(Path(path).absolute()), _now(), sha))
             c.execute("UPDATE drafts SET status = 'exported' WHERE id = ?", (draft_id,))
+            self._refresh_search(c, draft_id)  # the export closes the edit revision
 
     def exports(self, draft_id: DraftId) -> list[ExportRecord]:
         """Every .docx recorded for the draft, newest first."""

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import sqlite3
 import sys
 import threading
 from dataclasses import replace
@@ -15,7 +16,7 @@ from kpdesk import vn
 from kpdesk.draft import Period
 from kpdesk.errors import DraftError, StoreError
 from kpdesk.kinds import all_kinds, get_kind
-from kpdesk.store import NotFound, SignerProfile, Store, UnitProfile, fold
+from kpdesk.store import NotFound, SignerProfile, Store, UnitProfile, _search_text, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -377,6 +378,183 @@ def test_list_filters_by_kind_period_status_unit_and_text(store, unit):
     assert [i.id for i in store.list_drafts(text="xyzabc")] == [a]
     with pytest.raises(StoreError, match="Trạng thái"):
         store.list_drafts(status="đã gửi")
+
+
+# ---------------------------------------------------------------------------- the search index while typing
+
+
+def search_row(store, draft_id):
+    """(search_stale, the draft's draft_search text) as stored."""
+    c = store._conn
+    stale = c.execute("SELECT search_stale FROM drafts WHERE id = ?", (draft_id,)).fetchone()[0]
+    text = c.execute("SELECT text FROM draft_search WHERE rowid = ?", (draft_id,)).fetchone()
+    return stale, text[0] if text else None
+
+
+def unmarked_stale(conn):
+    """Drafts whose draft_search row is not the search text of their current data without being marked stale:
+    must always be empty."""
+    rows = conn.execute("SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
+                        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id")
+    return [i for i, stale, data, text in rows if not stale and text != _search_text(json.loads(data))]
+
+
+def ids(store, **filters):
+    return [i.id for i in store.list_drafts(**filters)]
+
+
+def test_a_search_right_after_a_burst_of_edits_finds_the_new_text_and_not_the_replaced(store, unit):
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    other = store.create_draft(MONTHLY, Period("month", 2026, 5), unit)
+    store.set_value(draft_id, "request_subject", "Khảo sát Alphaword")  # opens the edit revision: indexed at once
+    assert search_row(store, draft_id)[0] == 0 and ids(store, text="alphaword") == [draft_id]
+    for i in range(5):  # the burst: one revision, the index is only marked stale
+        assert store.set_value(draft_id, "request_subject", f"Khảo sát Bêtaword{i}") == 2
+    stale, text = search_row(store, draft_id)
+    assert stale == 1 and "alphaword" in text and "betaword" not in text
+    assert search_row(store, other)[0] == 0
+    assert ids(store) == [draft_id, other] and ids(store, kind=MONTHLY) == [draft_id, other]
+    assert search_row(store, draft_id)[0] == 1  # listing without text leaves the index alone
+
+    assert ids(store, text="BETAWORD4") == [draft_id]
+    assert ids(store, text="alphaword") == [] and ids(store, text="betaword3") == []
+    assert search_row(store, draft_id)[0] == 0 and "betaword4" in search_row(store, draft_id)[1]
+    assert unmarked_stale(store._conn) == []
+
+    store.set_value(draft_id, "request_subject", "Gammaword")  # still the same burst, and in the bin
+    store.delete(draft_id)
+    assert ids(store, text="gammaword") == [] and ids(store, text="gammaword", deleted=True) == [draft_id]
+    assert ids(store, text="betaword4", deleted=True) == []
+
+
+def expire_burst(store, draft_id):
+    store._conn.execute("UPDATE revisions SET created = '2000-01-01T00:00:00+00:00' WHERE draft_id = ?",
+                        (draft_id,))
+
+
+@pytest.mark.parametrize("close", ["save", "unchanged save", "restore", "export", "window ends"])
+def test_closing_the_edit_revision_reindexes_the_draft(store, unit, tmp_path, close):
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    store.set_value(draft_id, "request_subject", "Alphaword")
+    rev = store.set_value(draft_id, "request_subject", "Deltaword")
+    assert rev == 2 and search_row(store, draft_id)[0] == 1
+    if close == "save":
+        store.save(draft_id, replace(store.load(draft_id).draft, title="Tháng tư"))
+    elif close == "unchanged save":
+        assert store.save(draft_id, store.load(draft_id).draft) == rev
+    elif close == "restore":
+        store.restore_revision(draft_id, rev)
+    elif close == "export":
+        store.record_export(draft_id, tmp_path / "bc.docx", "ab" * 32, rev)
+    else:
+        expire_burst(store, draft_id)
+        assert store.set_value(draft_id, "disbursed", 5) == rev + 1
+    stale, text = search_row(store, draft_id)
+    assert stale == 0 and "deltaword" in text and "alphaword" not in text
+    assert unmarked_stale(store._conn) == []
+
+
+def test_without_coalescing_every_edit_is_indexed_at_once(store, unit):
+    store.coalesce_seconds = 0
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    for word in ("Alphaword", "Deltaword"):
+        store.set_value(draft_id, "request_subject", word)
+        stale, text = search_row(store, draft_id)
+        assert stale == 0 and word.lower() in text
+
+
+def test_paths_that_write_a_whole_draft_index_it_at_once(store, unit, tmp_path):
+    source = store.add_draft(example("000"), unit)
+    store.set_value(source, "request_subject", "Alphaword")
+    store.set_value(source, "request_subject", "Deltaword")  # source: stale
+    made = [store.duplicate(source), store.new_from_previous(source), store.import_file(EXAMPLES[1]),
+            store.create_draft(MONTHLY, Period("month", 2026, 9), unit)]
+    assert [search_row(store, i)[0] for i in made] == [0, 0, 0, 0]
+    assert "deltaword" in search_row(store, made[0])[1]  # the copy is indexed from the current data
+    assert search_row(store, source)[0] == 1
+    assert unmarked_stale(store._conn) == []
+
+
+def test_a_second_window_on_the_same_file_finds_what_the_first_is_typing(tmp_path):
+    with Store.open(tmp_path) as one, Store.open(tmp_path) as two:
+        unit_id = one.save_unit(profile())
+        draft_id = one.create_draft(MONTHLY, APRIL, unit_id)
+        for n in range(3):
+            one.set_value(draft_id, "request_subject", "Mở đầu")
+            one.set_value(draft_id, "request_subject", f"Lần {n} Epsilonword{n}")
+            assert search_row(one, draft_id)[0] == 1
+            assert ids(two, text=f"epsilonword{n}") == [draft_id]
+            assert ids(two, text="mo dau") == [] and ids(one, text=f"epsilonword{n - 1}") == []
+        assert one.info(draft_id).revision == 2
+
+
+def test_a_draft_edited_then_closed_has_a_fresh_index_after_reopening(tmp_path):
+    with Store.open(tmp_path) as store:
+        unit_id = store.save_unit(profile())
+        draft_id = store.create_draft(MONTHLY, APRIL, unit_id)
+        for word in ("Alphaword", "Kappaword", "Sigmaword"):
+            store.set_value(draft_id, "request_subject", word)
+        assert search_row(store, draft_id)[0] == 1
+    raw = sqlite3.connect(store.path)
+    try:
+        assert raw.execute("SELECT count(*) FROM drafts WHERE search_stale = 1").fetchone()[0] == 0
+        assert unmarked_stale(raw) == []
+        text = raw.execute("SELECT text FROM draft_search WHERE rowid = ?", (draft_id,)).fetchone()[0]
+        assert "sigmaword" in text and "kappaword" not in text
+    finally:
+        raw.close()
+    with Store.open(tmp_path) as store:
+        assert ids(store, text="sigmaword") == [draft_id] and ids(store, text="kappaword") == []
+
+
+def test_a_failed_refresh_on_close_keeps_the_flag_for_the_next_search(tmp_path, monkeypatch):
+    store = Store.open(tmp_path)
+    unit_id = store.save_unit(profile())
+    draft_id = store.create_draft(MONTHLY, APRIL, unit_id)
+    store.set_value(draft_id, "request_subject", "Alphaword")
+    store.set_value(draft_id, "request_subject", "Iotaword")
+
+    def busy(*args, **kwargs):
+        raise StoreError("bận")
+
+    monkeypatch.setattr(Store, "_refresh_search", busy)
+    store.close()  # closes all the same
+    with pytest.raises(StoreError, match="đã đóng"):
+        store.info(draft_id)
+    monkeypatch.undo()
+    with Store.open(tmp_path) as again:
+        assert search_row(again, draft_id)[0] == 1
+        assert ids(again, text="iotaword") == [draft_id] and search_row(again, draft_id)[0] == 0
+
+
+class RefusedCommit:
+    """The store's connection, except that COMMIT fails the way a full disk makes it fail."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.conn.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self.conn, name)
+
+
+def test_a_search_is_right_even_when_the_new_index_cannot_be_kept(store, unit):
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    store.set_value(draft_id, "request_subject", "Alphaword")
+    store.set_value(draft_id, "request_subject", "Omegaword")
+    conn, store._conn = store._conn, RefusedCommit(store._conn)
+    try:
+        assert ids(store, text="omegaword") == [draft_id] and ids(store, text="alphaword") == []
+        with pytest.raises(StoreError, match="đầy"):
+            store.set_value(draft_id, "request_subject", "Betaword")
+    finally:
+        store._conn = conn
+    assert search_row(store, draft_id)[0] == 1 and "alphaword" in search_row(store, draft_id)[1]
+    assert ids(store, text="omegaword") == [draft_id] and search_row(store, draft_id)[0] == 0
 
 
 def test_fold_matches_vietnamese_without_diacritics():

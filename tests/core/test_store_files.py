@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kpdesk import cli
+from kpdesk import store as store_module
 from kpdesk.draft import Period
 from kpdesk.migrations import KNOWN, SCHEMA_VERSION
 from kpdesk.store import (
@@ -21,6 +22,7 @@ from kpdesk.store import (
     ReadOnlyData,
     Store,
     UnitProfile,
+    _search_text,
     backup_reason,
     default_data_dir,
     list_backups,
@@ -101,12 +103,49 @@ def test_a_database_from_every_earlier_schema_opens_with_current_code(fixture, t
             assert len(store.revisions(info.id)) == want["revisions"]
         for draft_id, count in expected["exports"].items():
             assert len(store.exports(int(draft_id))) == count
+        columns = {r[1] for r in store._conn.execute("PRAGMA table_info(drafts)")}
+        assert "search_stale" in columns
+        assert unmarked_stale(store._conn) == []
         # and it is fully usable
         live = next(i for i in infos if not i.deleted)
-        assert store.set_value(live.id, "budget_note", "Sau nâng cấp") > live.revision
+        rev = store.set_value(live.id, "budget_note", "Trước nâng cấp")
+        assert rev > live.revision
+        assert store.set_value(live.id, "budget_note", "Sau nâng cấp") == rev  # coalesced: the index is stale
         assert store.new_from_previous(live.id)
         assert live.id in [i.id for i in store.list_drafts(text="sau nang cap")]
+        assert live.id not in [i.id for i in store.list_drafts(text="truoc nang cap")]
     assert fixture.read_bytes() != b""  # the fixture itself is never opened in place
+
+
+def unmarked_stale(conn):
+    """Drafts whose search row is not the search text of their data without being marked stale (none, ever)."""
+    rows = conn.execute("SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
+                        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id")
+    return [i for i, stale, data, text in rows if not stale and text != _search_text(json.loads(data))]
+
+
+def test_a_schema_1_database_is_backed_up_as_it_was_then_migrated(tmp_path):
+    shutil.copy(ROOT / "tests" / "fixtures" / "db_v1" / "kpdesk.sqlite3", tmp_path / "kpdesk.sqlite3")
+    with Store.open(tmp_path, daily_backup=False) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [r[0] for r in store._conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == KNOWN
+        assert store._conn.execute("SELECT count(*) FROM drafts WHERE search_stale = 0").fetchone()[0] == 3
+        (backup,) = store.backups()
+    assert backup_reason(backup).endswith("nâng cấp cơ sở dữ liệu")
+    with sqlite3.connect(backup) as c:
+        assert c.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert "search_stale" not in {r[1] for r in c.execute("PRAGMA table_info(drafts)")}
+    c.close()
+
+
+def test_a_database_of_the_current_schema_is_refused_by_the_schema_1_code(tmp_path, monkeypatch):
+    path = filled(tmp_path)
+    before = digest(path)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)  # what kpdesk 0.1 knows
+    monkeypatch.setattr(store_module, "KNOWN", ["0001_initial"])
+    with pytest.raises(NewerDatabase, match=f"lược đồ {SCHEMA_VERSION}, bản này chỉ đọc được tới 1") as e:
+        Store.open(tmp_path)
+    assert e.value.version == SCHEMA_VERSION and digest(path) == before
 
 
 # ---------------------------------------------------------------------------- newer, damaged, read-only

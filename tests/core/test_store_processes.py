@@ -1,4 +1,4 @@
-"""The store under real use: two processes at once, a process killed mid-save, ten thousand drafts.
+"""The store under real use: two processes at once, a process killed mid-save or mid-burst, ten thousand drafts.
 
 `KPDESK_KILL_RUNS` sets how many times the writer is killed (default 50; e.g. 2000 for a long run).
 """
@@ -223,6 +223,107 @@ def test_the_next_open_recovers_what_a_killed_lone_writer_committed(tmp_path, lo
     with Store.open(tmp_path) as store:
         assert counter(store.load(draft_id).draft.values["request_subject"]) >= acks.value[draft_id]
     acks.check(tmp_path / "kpdesk.sqlite3")
+
+
+# A typist: one-field edits coalesced into one revision (so the draft's search text is only marked stale), and
+# every sixth step a search for the word just typed, which must find the draft (exit 3 otherwise).
+TYPIST = r"""
+import sys
+from pathlib import Path
+from kpdesk.store import Store
+
+data_dir, draft_id = Path(sys.argv[1]), int(sys.argv[2])
+store = Store.open(data_dir)
+print("READY", flush=True)
+i = int(sys.stdin.readline())
+while True:
+    i += 1
+    if i % 6 == 0:
+        found = [d.id for d in store.list_drafts(text=f"tu{i - 1}z")]
+        if found != [draft_id]:
+            print(f"STALE {i - 1} {found}", flush=True)
+            sys.exit(3)
+        print(f"FOUND {draft_id} {i - 1} 0", flush=True)
+    else:
+        rev = store.set_value(draft_id, "request_subject", f"Từ khóa tu{i}z")
+        print(f"SET {draft_id} {i} {rev}", flush=True)
+"""
+
+
+def unmarked_stale(conn):
+    """Drafts whose search row is not the search text of their data without being marked stale (none, ever)."""
+    from kpdesk.store import _search_text
+
+    rows = conn.execute("SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
+                        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id")
+    return [i for i, stale, data, text in rows if not stale and text != _search_text(json.loads(data))]
+
+
+def typed(value: str) -> int:
+    return int(value.removeprefix("Từ khóa tu").removesuffix("z"))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_killing_a_typist_mid_burst_leaves_the_flag_and_the_next_search_is_right(tmp_path):
+    runs = max(3, int(os.environ.get("KPDESK_KILL_RUNS", "50")) // 4)
+    rng = random.Random(os.environ.get("KPDESK_KILL_SEED", "kpdesk") + "-typist")
+    _, (draft_id,) = setup_db(tmp_path)
+    path = tmp_path / "kpdesk.sqlite3"
+
+    def typist():
+        return subprocess.Popen([sys.executable, "-c", TYPIST, str(tmp_path), str(draft_id)], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
+
+    spares = [typist()]
+    left_stale = 0
+    try:
+        for run in range(runs):
+            proc = spares.pop(0)
+            wait_ready(proc)
+            if run + 1 < runs:
+                spares.append(typist())
+            proc.stdin.write(f"{(run + 1) * 1_000_000}\n".encode())
+            proc.stdin.flush()
+            acked: list[int] = []
+            wanted = rng.randint(2, 30)
+            while len(acked) < wanted:
+                line = proc.stdout.readline()
+                if not line.startswith((b"SET", b"FOUND")):
+                    raise AssertionError(f"typist: {line!r} {proc.stderr.read().decode(errors='replace')}")
+                if line.startswith(b"SET"):
+                    acked.append(int(line.split()[2]))
+            time.sleep(rng.random() * 0.002)
+            os.kill(proc.pid, signal.SIGKILL)
+            rest, _ = proc.communicate()
+            assert proc.returncode == -signal.SIGKILL and b"STALE" not in rest
+            acked += [int(x.split()[2]) for x in rest.splitlines(keepends=True)
+                      if x.startswith(b"SET") and x.endswith(b"\n")]  # a line cut by the kill is not an ack
+
+            raw = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)  # the file as the kill left it
+            try:
+                assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+                assert unmarked_stale(raw) == []
+                stale, data = raw.execute("SELECT d.search_stale, b.data FROM drafts d JOIN draft_data b "
+                                          "ON b.draft_id = d.id WHERE d.id = ?", (draft_id,)).fetchone()
+            finally:
+                raw.close()
+            left_stale += stale
+            current = typed(json.loads(data)["values"]["request_subject"])
+            assert current >= acked[-1]  # nothing acknowledged is lost (one more may have committed)
+            with Store.open(tmp_path) as store:  # the next window: its first search re-indexes the draft
+                assert [i.id for i in store.list_drafts(text=f"TU{current}Z")] == [draft_id]
+                for old in {acked[0], acked[-1]} - {current}:
+                    assert store.list_drafts(text=f"tu{old}z") == [], old
+                assert store._conn.execute("SELECT search_stale FROM drafts WHERE id = ?",
+                                           (draft_id,)).fetchone()[0] == 0
+                assert unmarked_stale(store._conn) == []
+    finally:
+        for p in spares:
+            p.kill()
+            p.communicate()
+    assert left_stale >= runs // 2, f"only {left_stale} of {runs} kills left a stale search text"
+    with Store.open(tmp_path) as store:
+        assert len(store.revisions(draft_id)) <= 1 + runs  # the edits were coalesced
 
 
 def test_listing_and_searching_ten_thousand_drafts_finds_the_right_ones(tmp_path):
