@@ -17,6 +17,10 @@ FORMAT = "kpdesk-draft"
 FORMAT_VERSION = 1
 MAX_DRAFT_BYTES = 5_000_000
 AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
+#: A decimal or percentage is refused when read if its integer part has more than 16 digits or it has more than 10
+#: decimals: "1e999999999" would otherwise be expanded digit by digit when checked or printed.
+MAX_DECIMAL_ADJUSTED = 15
+MIN_DECIMAL_EXPONENT = -10
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,10 @@ class Period:
             value = data.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise DraftError(f"«period.{key}» phải là số nguyên.")
-        return cls(str(data.get("type")), data.get("year", 0), data.get("month"), data.get("half"))
+        year = data.get("year")
+        if year is None:
+            raise DraftError("«period.year» (năm của kỳ báo cáo) chưa có; hãy ghi năm, ví dụ 2026.")
+        return cls(str(data.get("type")), year, data.get("month"), data.get("half"))
 
 
 @dataclass(frozen=True)
@@ -220,6 +227,12 @@ def value_from_json(f: Field, raw: Any, where: str | None = None) -> Any:
                 value = vn.parse_percent(raw) if t == "percent" else vn.parse_decimal(raw)
             if not value.is_finite():
                 raise _fail(where, "không phải là số")
+            if value.adjusted() > MAX_DECIMAL_ADJUSTED:
+                raise _fail(where, f"quá lớn ({raw if len(str(raw)) <= 30 else str(raw)[:30] + '…'}); "
+                            "hãy kiểm tra lại số đã nhập")
+            if value.as_tuple().exponent < MIN_DECIMAL_EXPONENT:  # type: ignore[operator]
+                raise _fail(where, f"có quá nhiều chữ số sau dấu phẩy (tối đa {-MIN_DECIMAL_EXPONENT}); "
+                            "hãy làm tròn bớt")
             return value
         if t == "date":
             if not isinstance(raw, str):
@@ -256,10 +269,12 @@ def reference_from_json(raw: Any, where: str) -> vn.DocRef:
     if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
         raise _fail(where, "phải có dạng {\"code\": \"1133/SKHCN-KHTC\", \"date\": \"2026-03-30\", …}")
     when = raw.get("date")
+    if when is not None and not isinstance(when, str):
+        raise _fail(where, f"có ngày {_shown(when)}, không phải chuỗi ngày dạng \"2026-03-30\" (hoặc null)")
     try:
         date = dt.date.fromisoformat(when) if isinstance(when, str) else None
     except ValueError:
-        raise _fail(where, f"có ngày «{when}» không hợp lệ (dạng 2026-03-30)") from None
+        raise _fail(where, f"có ngày «{when[:40]}» không hợp lệ (dạng 2026-03-30)") from None
     kind, issuer = raw.get("kind"), raw.get("issuer")
     return vn.DocRef(vn.clean_line(kind) if isinstance(kind, str) and kind.strip() else None,
                      vn.clean_line(raw["code"]), date,
@@ -314,8 +329,10 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     if data.get("format") != FORMAT:
         raise DraftError("Tệp này không phải bản nháp kpdesk (thiếu \"format\": \"kpdesk-draft\").")
     version = data.get("format_version")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if version is None:
         raise DraftError("Bản nháp thiếu «format_version».")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DraftError(f"«format_version» của bản nháp phải là số nguyên, đang là {_shown(version)}.")
     if version > FORMAT_VERSION:
         raise DraftError(f"Bản nháp được tạo bởi phiên bản kpdesk mới hơn (định dạng {version}); "
                          "hãy cập nhật kpdesk để mở nó.")
@@ -364,10 +381,13 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     if form not in kind.forms:
         raise DraftError(f"Mẫu «{kind.name}» không có hình thức «{form}»; chọn: {', '.join(kind.forms)}.")
     date_raw = data.get("date")
+    if date_raw is not None and not isinstance(date_raw, str):
+        raise DraftError(f"Ngày ký «date» phải là chuỗi ngày dạng \"2026-04-18\" (hoặc null), "
+                         f"đang là {_shown(date_raw)}.")
     try:
-        date = dt.date.fromisoformat(date_raw) if isinstance(date_raw, str) and date_raw else None
+        date = dt.date.fromisoformat(date_raw) if date_raw else None
     except ValueError:
-        raise DraftError(f"Ngày ký «{date_raw}» không hợp lệ (dạng 2026-04-18).") from None
+        raise DraftError(f"Ngày ký «{date_raw[:40]}» không hợp lệ (dạng 2026-04-18).") from None
     number = data.get("number")
     if number is not None and not isinstance(number, (str, int)) or isinstance(number, bool):
         raise DraftError("«number» (số văn bản) phải là chữ hoặc số.")
@@ -388,8 +408,17 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     )
 
 
+def _shown(value: Any) -> str:
+    """A JSON value as it appears in the file, cut short, for messages."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = "(một giá trị lồng nhau)" if isinstance(value, (list, dict)) else repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _money_unit(value: Any) -> str:
-    if value not in vn.UNITS:
+    if not isinstance(value, str) or value not in vn.UNITS:
         raise DraftError(f"«money_unit» phải là một trong: {', '.join(vn.UNITS)}.")
     return value
 
@@ -458,6 +487,9 @@ def loads(text: str | bytes, *, kinds_root=None) -> Draft:
         raise DraftError(f"Tệp bản nháp không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}).") from None
     except RecursionError:
         raise DraftError("Tệp bản nháp lồng nhau quá sâu; đây không phải bản nháp kpdesk.") from None
+    except ValueError:  # an integer of more than 4 300 digits (int's string-conversion limit)
+        raise DraftError("Tệp bản nháp có một con số quá dài (hàng nghìn chữ số); "
+                         "đây không phải bản nháp kpdesk hợp lệ.") from None
     return from_json(data, kinds_root=kinds_root)
 
 

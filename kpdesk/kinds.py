@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -36,6 +38,20 @@ FORMS = ("bao_cao", "cong_van")
 SEVERITIES = ("error", "warning")
 COMPUTE_OPS = ("sum", "add", "sub", "group_sum", "percent", "count", "words")
 RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative", "date_order")
+COMPUTED_FORMATS = ("amount", "int", "percent", "words", "decimal")
+#: The keys each computation and each rule check takes, besides id, op/check, label, format, severity and message.
+COMPUTED_KEYS: dict[str, tuple[str, ...]] = {
+    "sum": ("of",), "add": ("of",), "sub": ("of",), "group_sum": ("of", "by"), "percent": ("num", "den", "places"),
+    "count": ("of",), "words": ("of", "style"),
+}
+RULE_KEYS: dict[str, tuple[str, ...]] = {
+    "equals": ("left", "right", "total", "parts"), "lte": ("left", "right"), "percent_close": ("field", "num", "den"),
+    "year_range": ("field", "min", "max"), "date_order": ("first", "then"), "nonnegative": ("field",),
+}
+WORD_STYLES = ("north", "south")
+KIND_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+MAX_KIND_BYTES = 1_000_000  # a kind.toml is a few kilobytes; a bigger file is not a report kind
+MAX_LIMIT = 10**18  # a field's min/max: finite, and printable as a float in messages
 
 
 @dataclass(frozen=True)
@@ -197,6 +213,15 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
+def _short(value: Any, limit: int = 80) -> str:
+    """`repr(value)` cut to `limit` characters, for messages."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = "(giá trị lồng nhau quá sâu)"
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class _Reader:
     """Reads one table of the TOML file, naming the file and the place of every mistake."""
 
@@ -220,9 +245,16 @@ class _Reader:
         if not isinstance(value, kind):
             names = {str: "chuỗi", int: "số nguyên", bool: "true/false", list: "danh sách", dict: "bảng"}
             wanted = names.get(kind, "giá trị đúng kiểu") if isinstance(kind, type) else "số"
-            self.fail(f"khóa «{key}» phải là {wanted}, đang là {value!r}")
+            self.fail(f"khóa «{key}» phải là {wanted}, đang là {_short(value)}")
         if choices is not None and value not in choices:
-            self.fail(f"khóa «{key}» = {value!r} không hợp lệ; chọn một trong: {', '.join(map(str, choices))}")
+            self.fail(f"khóa «{key}» = {_short(value)} không hợp lệ; chọn một trong: {', '.join(map(str, choices))}")
+        return value
+
+    def number(self, key: str) -> float | None:
+        """An optional finite number (int or float) of moderate size."""
+        value = self.get(key, (int, float), None)
+        if value is not None and not (math.isfinite(value) and abs(value) <= MAX_LIMIT):
+            self.fail(f"khóa «{key}» phải là một số hữu hạn (không quá 10^18), đang là {_short(value)}")
         return value
 
     def strings(self, key: str) -> tuple[str, ...]:
@@ -241,7 +273,7 @@ def _read_condition(r: _Reader) -> Condition | None:
         return None
     c = r.sub("visible_if", raw)
     one_of = c.get("in", list, [])
-    cond = Condition(c.get("field", str), c.data.get("equals"), tuple(one_of), c.get("gt", (int, float), None))
+    cond = Condition(c.get("field", str), c.data.get("equals"), tuple(one_of), c.number("gt"))
     if cond.equals is None and not cond.one_of and cond.gt is None:
         c.fail("cần một trong các khóa «equals», «in» hoặc «gt»")
     return cond
@@ -279,26 +311,57 @@ def _read_field(r: _Reader, section: str, *, is_column: bool = False) -> Field:
         options=options,
         columns=columns,
         visible_if=_read_condition(r),
-        min=r.get("min", (int, float), None),
-        max=r.get("max", (int, float), None),
+        min=r.number("min"),
+        max=r.number("max"),
         prefill=r.get("prefill", str, None),
         example=r.get("example", str, ""),
         section=section,
     )
 
 
+def _read_toml(path: Path) -> Any:
+    """The parsed kind.toml at `path`; a KindError naming the file for anything that is not a readable TOML file."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_KIND_BYTES + 1)
+    except FileNotFoundError:
+        raise KindError(f"Không tìm thấy tệp định nghĩa {path}.") from None
+    except IsADirectoryError:
+        raise KindError(f"Định nghĩa loại báo cáo {path} là một thư mục, không phải tệp.") from None
+    except PermissionError:
+        raise KindError(f"Không có quyền đọc tệp định nghĩa loại báo cáo {path}.") from None
+    except OSError as exc:  # a symlink loop, a name too long, a device error
+        raise KindError(f"Không đọc được tệp định nghĩa loại báo cáo {path} ({exc.strerror or exc}).") from None
+    if len(data) > MAX_KIND_BYTES:
+        raise KindError(f"Định nghĩa loại báo cáo {path} quá lớn (hơn 1 MB); tệp kind.toml chỉ vài KB.")
+    try:
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KindError(f"Định nghĩa loại báo cáo {path} sai cú pháp TOML: {exc}.") from None
+    except RecursionError:
+        raise KindError(f"Định nghĩa loại báo cáo {path} có bảng hoặc danh sách lồng nhau quá sâu.") from None
+
+
 def load_kind(folder: Path) -> Kind:
     """Read and check the kind in `folder`; raise `KindError` naming the file and field on any mistake."""
     path = folder / "kind.toml"
+    raw = _read_toml(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KindError(f"Không tìm thấy tệp định nghĩa {path}.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise KindError(f"Định nghĩa loại báo cáo {path} sai cú pháp TOML: {exc}.") from None
+        kind = _build_kind(folder, path, raw)
+    except RecursionError:  # a value nested deep enough to pass tomllib but not our checks
+        raise KindError(f"Định nghĩa loại báo cáo {path} có bảng hoặc danh sách lồng nhau quá sâu.") from None
+    _check_references(kind, path)
+    _check_texts(kind, path)
+    return kind
+
+
+def _build_kind(folder: Path, path: Path, raw: Any) -> Kind:
     r = _Reader(path, "", raw)
     r.where = "mục gốc:"
     kid = r.get("id", str)
+    if not KIND_ID.fullmatch(kid):
+        r.fail(f"mã «{_short(kid, 70)}» chỉ được gồm chữ thường không dấu, chữ số, «-» và «_» (tối đa 64 ký tự)")
     if kid != folder.name:
         r.fail(f"mã «{kid}» phải trùng tên thư mục «{folder.name}»")
     sections = []
@@ -317,24 +380,35 @@ def load_kind(folder: Path) -> Kind:
     if not sections:
         r.fail("cần ít nhất một mục (sections)")
 
-    computed = []
-    for i, raw_c in enumerate(r.get("computed", list, [])):
+    schema = _Schema(fields)
+    raw_computed = r.get("computed", list, [])
+    declared = {x.get("id") for x in raw_computed if isinstance(x, dict) and isinstance(x.get("id"), str)}
+    computed: list[Computed] = []
+    for i, raw_c in enumerate(raw_computed):
         c = r.sub(f"computed[{i}]", raw_c)
         cid = c.get("id", str)
+        c = r.sub(f"computed[{i}] «{cid}»", raw_c)
         if cid in fields or any(x.id == cid for x in computed):
             c.fail(f"mã «{cid}» trùng với một trường khác")
         op = c.get("op", str, choices=COMPUTE_OPS)
         fmt = c.get("format", str, "words" if op == "words" else "percent" if op == "percent" else "amount",
-                    choices=("amount", "int", "percent", "words", "decimal"))
+                    choices=COMPUTED_FORMATS)
+        label = c.get("label", str)
+        schema.add_computed(cid, _check_computed(c, op, fmt, schema, declared), fmt)
         args = {k: v for k, v in c.data.items() if k not in ("id", "op", "label", "format")}
-        computed.append(Computed(cid, c.get("label", str), op, args, fmt))
+        computed.append(Computed(cid, label, op, args, fmt))
 
     rules = []
     for i, raw_rule in enumerate(r.get("rules", list, [])):
         ru = r.sub(f"rules[{i}]", raw_rule)
+        rid = ru.get("id", str)
+        ru = r.sub(f"rules[{i}] «{rid}»", raw_rule)
+        check = ru.get("check", str, choices=RULE_CHECKS)
+        severity = ru.get("severity", str, "error", choices=SEVERITIES)
+        message = ru.get("message", str, "")
+        _check_rule(ru, check, schema)
         args = {k: v for k, v in ru.data.items() if k not in ("id", "check", "severity", "message")}
-        rules.append(Rule(ru.get("id", str), ru.get("check", str, choices=RULE_CHECKS),
-                          ru.get("severity", str, "error", choices=SEVERITIES), args, ru.get("message", str, "")))
+        rules.append(Rule(rid, check, severity, args, message))
 
     upgrades = []
     for i, raw_u in enumerate(r.get("upgrades", list, [])):
@@ -375,53 +449,258 @@ def load_kind(folder: Path) -> Kind:
         bases_field=r.get("bases_field", str, None),
     )
     kind._fields.update(fields)
-    _check_references(kind, path)
     return kind
 
 
+# ---------------------------------------------------------------------------- computations and rules
+
+#: What a field of each type holds, as far as computations and rules are concerned.
+_FIELD_VALUES = {"amount": "int", "int": "int", "decimal": "number", "percent": "number", "date": "date",
+                 "reference": "date"}
+_NUMBERS = frozenset({"int", "number"})
+_INTEGERS = frozenset({"int"})
+_DATES = frozenset({"date"})
+#: Which values each `format` can show (compute.display): amount and int need whole numbers, group_sum's mapping
+#: shows only as amounts, words only the text of `words`.
+_FORMAT_FITS = {"amount": frozenset({"int", "groups"}), "int": _INTEGERS, "decimal": _NUMBERS, "percent": _NUMBERS,
+                "words": frozenset({"text"})}
+_WANTED = {_NUMBERS: "một số (trường kiểu amount, int, decimal, percent hoặc một giá trị tính ra số)",
+           _INTEGERS: "một số nguyên (trường kiểu amount hoặc int, hoặc một giá trị tính ra số nguyên)",
+           _DATES: "một ngày (trường kiểu date hoặc reference)"}
+
+
+class _Schema:
+    """What each name of a kind holds (a whole number, a number, a date…), to check computations and rules."""
+
+    def __init__(self, fields: dict[str, Field]) -> None:
+        self.fields = fields
+        self.computed: dict[str, tuple[str, str]] = {}  # id -> (what it holds, format)
+
+    def add_computed(self, cid: str, holds: str, fmt: str) -> None:
+        self.computed[cid] = (holds, fmt)
+
+    def holds(self, name: str) -> str | None:
+        if name in self.fields:
+            f = self.fields[name]
+            return _FIELD_VALUES.get(f.type, f.type)
+        if name in self.computed:
+            return self.computed[name][0]
+        return None
+
+    def is_amount(self, name: str) -> bool:
+        if name in self.fields:
+            return self.fields[name].type == "amount"
+        return self.computed.get(name) == ("int", "amount")
+
+
+def _names(r: _Reader, key: str) -> list[str]:
+    """The names under `key`: one name or a non-empty list of names."""
+    if key not in r.data:
+        r.fail(f"thiếu khóa «{key}»")
+    value = r.data[key]
+    names = value if isinstance(value, list) else [value]
+    if not names or not all(isinstance(n, str) and n for n in names):
+        r.fail(f"khóa «{key}» phải là tên trường hoặc danh sách tên trường (không rỗng), đang là {_short(value)}")
+    return names
+
+
+def _name(r: _Reader, key: str) -> str:
+    """The one name under `key`."""
+    if key not in r.data:
+        r.fail(f"thiếu khóa «{key}»")
+    value = r.data[key]
+    if not isinstance(value, str) or not value:
+        r.fail(f"khóa «{key}» phải là một tên trường, đang là {_short(value)}")
+    return value
+
+
+def _need(r: _Reader, key: str, name: str, schema: _Schema, wanted: frozenset[str],
+          later: set[str] | frozenset[str] = frozenset()) -> str:
+    """What the field or computed value `name` holds, which must be one of `wanted`."""
+    holds = schema.holds(name)
+    if holds is None:
+        if "." in name:
+            r.fail(f"khóa «{key}» nhắc tới «{name}»: ở đây chỉ dùng tên trường hoặc giá trị tính, không dùng "
+                   "cột của bảng")
+        if name in later:
+            r.fail(f"khóa «{key}» nhắc tới «{name}», một giá trị tính khai báo sau; chỉ dùng được giá trị tính "
+                   "khai báo trước")
+        r.fail(f"khóa «{key}» nhắc tới «{name}» nhưng loại này không có trường đó")
+    if holds not in wanted:
+        r.fail(f"khóa «{key}»: «{name}» phải là {_WANTED[wanted]}")
+    return holds  # type: ignore[return-value]
+
+
+def _column(r: _Reader, key: str, name: str, schema: _Schema) -> tuple[Field, Field]:
+    """The table and the column named "table.column"."""
+    table_id, _, column_id = name.partition(".")
+    table = schema.fields.get(table_id)
+    if table is None or table.type != "rows":
+        r.fail(f"khóa «{key}» nhắc tới «{name}» nhưng «{table_id}» không phải trường kiểu bảng (rows)")
+    column = next((c for c in table.columns if c.id == column_id), None)  # type: ignore[union-attr]
+    if column is None:
+        r.fail(f"khóa «{key}» nhắc tới cột «{name}» không có trong bảng")
+    return table, column  # type: ignore[return-value]
+
+
+def _unknown_keys(r: _Reader, known: tuple[str, ...], allowed: tuple[str, ...], what: str) -> None:
+    extra = sorted(set(r.data) - set(known) - set(allowed))
+    if extra:
+        r.fail(f"có khóa lạ «{extra[0]}»; {what} chỉ dùng các khóa: {', '.join(allowed)}")
+
+
+def _check_computed(c: _Reader, op: str, fmt: str, schema: _Schema, declared: set[str]) -> str:
+    """Check the keys of a computation; return what its value holds ("int", "number", "groups", "text")."""
+    _unknown_keys(c, ("id", "op", "label", "format"), COMPUTED_KEYS[op], f"phép «{op}»")
+    later = declared - set(schema.computed)
+    holds: str
+    if op == "sum" and isinstance(c.data.get("of"), str) and "." in c.data["of"]:
+        _, column = _column(c, "of", c.data["of"], schema)
+        holds = _FIELD_VALUES.get(column.type, column.type)
+        if holds not in _NUMBERS:
+            c.fail(f"khóa «of»: cột «{c.data['of']}» phải là cột số (amount, int, decimal hoặc percent)")
+    elif op in ("sum", "add", "sub"):
+        if op != "sum" and not isinstance(c.data.get("of"), list):
+            c.fail(f"khóa «of» của phép «{op}» phải là danh sách tên trường, ví dụ of = [\"a\", \"b\"]"
+                   if "of" in c.data else "thiếu khóa «of»")
+        kinds = [_need(c, "of", name, schema, _NUMBERS, later) for name in _names(c, "of")]
+        holds = "int" if all(k == "int" for k in kinds) else "number"
+    elif op == "group_sum":
+        of = _name(c, "of")
+        if "." not in of:
+            c.fail(f"khóa «of» = «{of}» phải có dạng «bảng.cột», ví dụ «estimate_lines.amount»")
+        table, column = _column(c, "of", of, schema)
+        if column.type not in ("amount", "int"):
+            c.fail(f"khóa «of»: cột «{of}» phải là cột số tiền (amount) hoặc số nguyên (int)")
+        by = _name(c, "by")
+        if all(col.id != by for col in table.columns):
+            c.fail(f"khóa «by» = «{by}» phải là một cột của bảng «{table.id}»")
+        holds = "groups"
+    elif op == "percent":
+        for key in ("num", "den"):
+            _need(c, key, _name(c, key), schema, _INTEGERS, later)
+        places = c.get("places", int, 2)
+        if not 0 <= places <= 10:
+            c.fail(f"khóa «places» phải từ 0 đến 10, đang là {places}")
+        holds = "number"
+    elif op == "count":
+        of = _name(c, "of")
+        table = schema.fields.get(of)
+        if table is None or table.type != "rows":
+            c.fail(f"khóa «of» = «{of}» phải là một trường kiểu bảng (rows)")
+        holds = "int"
+    else:  # words
+        of = _name(c, "of")
+        _need(c, "of", of, schema, _NUMBERS, later)
+        if not schema.is_amount(of):
+            c.fail(f"khóa «of»: «{of}» phải là một số tiền (trường kiểu amount hoặc giá trị tính có "
+                   "format = \"amount\")")
+        c.get("style", str, "north", choices=WORD_STYLES)
+        holds = "text"
+    if holds not in _FORMAT_FITS[fmt]:
+        if op == "words" or fmt == "words":
+            c.fail("format = \"words\" đi với phép «words» và chỉ với phép đó")
+        if op == "group_sum":
+            c.fail("phép «group_sum» chỉ dùng format = \"amount\"")
+        c.fail(f"format = \"{fmt}\" cần số nguyên nhưng giá trị của phép «{op}» có thể có phần lẻ; "
+               "dùng format = \"decimal\" hoặc \"percent\"")
+    return holds
+
+
+def _check_rule(ru: _Reader, check: str, schema: _Schema) -> None:
+    """Check that a rule has the keys its check reads, naming values of the right sort."""
+    _unknown_keys(ru, ("id", "check", "severity", "message"), RULE_KEYS[check], f"kiểm tra «{check}»")
+    if check in ("equals", "lte"):
+        sides = (("left", "total"), ("right", "parts")) if check == "equals" else (("left",), ("right",))
+        for keys in sides:
+            present = [k for k in keys if k in ru.data]
+            if not present:
+                ru.fail(f"thiếu khóa «{keys[0]}»" + (f" (hoặc «{keys[1]}»)" if len(keys) > 1 else ""))
+            if len(present) > 1:
+                ru.fail(f"chỉ dùng một trong hai khóa «{keys[0]}» và «{keys[1]}»")
+            for name in _names(ru, present[0]):
+                _need(ru, present[0], name, schema, _NUMBERS)
+    elif check == "percent_close":
+        _need(ru, "field", _name(ru, "field"), schema, _NUMBERS)
+        for key in ("num", "den"):
+            _need(ru, key, _name(ru, key), schema, _INTEGERS)
+    elif check == "year_range":
+        name = _name(ru, "field")
+        f = schema.fields.get(name)
+        if f is None or f.type != "int":
+            ru.fail(f"khóa «field» = «{name}» phải là một trường kiểu số nguyên (int)")
+        ru.get("min", int, 1990)
+        high = ru.data.get("max", "report_year")
+        if high != "report_year" and (not isinstance(high, int) or isinstance(high, bool)):
+            ru.fail(f"khóa «max» phải là một năm (số nguyên) hoặc \"report_year\", đang là {_short(high)}")
+    elif check == "date_order":
+        for key in ("first", "then"):
+            _need(ru, key, _name(ru, key), schema, _DATES)
+    else:  # nonnegative
+        for name in _names(ru, "field"):
+            _need(ru, "field", name, schema, _NUMBERS)
+
+
 def _check_references(kind: Kind, path: Path) -> None:
-    """Every name a condition, computation or rule uses must exist in the kind."""
+    """The legal bases, the body template and the conditions must name what the kind has."""
 
     def need(name: str, where: str) -> None:
-        base = name.split(".", 1)[0]
-        if not kind.has(base):
+        if not kind.has(name):
             raise KindError(f"Định nghĩa loại báo cáo {path}: {where} nhắc tới «{name}» "
                             "nhưng loại này không có trường đó.")
-        if "." in name:
-            col = name.split(".", 1)[1]
-            f = kind._fields.get(base)
-            if f is None or f.type != "rows" or all(c.id != col for c in f.columns):
-                raise KindError(f"Định nghĩa loại báo cáo {path}: {where} nhắc tới cột «{name}» không có trong bảng.")
 
     if kind.bases_field is not None:
-        need(kind.bases_field, "bases_field")
-        if kind._fields[kind.bases_field].type != "list":
-            raise KindError(f"Định nghĩa loại báo cáo {path}: bases_field phải là trường kiểu danh sách (list).")
-    if not (kind.folder / kind.template).is_file():
-        raise KindError(f"Loại báo cáo {path}: không tìm thấy tệp mẫu nội dung {kind.folder / kind.template}.")
+        bases = kind._fields.get(kind.bases_field)
+        if bases is None or bases.type != "list":
+            raise KindError(f"Định nghĩa loại báo cáo {path}: bases_field = «{kind.bases_field}» phải là một trường "
+                            "kiểu danh sách (list) của loại này.")
+    _check_template(kind, path)
     for f in kind.fields:
         if f.visible_if:
             need(f.visible_if.field, f"trường «{f.id}» (visible_if)")
     if "month" in kind.periods and kind.deadline_day is not None and not 1 <= kind.deadline_day <= 28:
         raise KindError(f"Định nghĩa loại báo cáo {path}: deadline_day phải từ 1 đến 28.")
-    names_keys = ("of", "total", "parts", "left", "right", "field", "num", "den", "column", "by", "first", "then")
-    for item, what in [(c, "computed") for c in kind.computed] + [(r, "rules") for r in kind.rules]:
-        for key in names_keys:
-            value = item.args.get(key)
-            if value is None:
-                continue
-            if key == "by":
-                continue
-            for name in value if isinstance(value, list) else [value]:
-                if not isinstance(name, str):
-                    raise KindError(f"Định nghĩa loại báo cáo {path}: {what} «{item.id}» "
-                                    f"khóa «{key}» phải là tên trường.")
-                need(name, f"{what} «{item.id}»")
+
+
+def _check_template(kind: Kind, path: Path) -> None:
+    """The body template must be a file right in the kind's folder, and stay there once symlinks are followed."""
+    name = kind.template
+    plain = bool(name) and name not in (".", "..") and not any(ch in name for ch in "/\\:\x00") \
+        and Path(name).name == name and not Path(name).is_absolute()
+    if not plain:
+        shown = name if name.isprintable() and len(name) <= 60 else _short(name, 60)
+        raise KindError(f"Định nghĩa loại báo cáo {path}: mục gốc: khóa «template» = «{shown}» phải là "
+                        "tên một tệp nằm ngay trong thư mục của loại báo cáo, ví dụ «body.j2».")
+    target = kind.folder / name
+    try:
+        inside = target.resolve().parent == kind.folder.resolve()
+        exists = target.is_file()
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = exists = False
+    if exists and not inside:
+        raise KindError(f"Định nghĩa loại báo cáo {path}: tệp mẫu nội dung {target} trỏ ra ngoài thư mục của loại "
+                        "báo cáo; hãy đặt chính tệp mẫu vào thư mục đó.")
+    if not exists:
+        raise KindError(f"Loại báo cáo {path}: không tìm thấy tệp mẫu nội dung {target}.")
+
+
+def _check_texts(kind: Kind, path: Path) -> None:
+    """The title and the subject must be Jinja that compiles (what they print is checked when filled)."""
+    from kpdesk.templating import check_text  # here: kpdesk.templating imports this module
+
+    for what, source in (("title", kind.title), ("subject", kind.subject)):
+        check_text(kind, source, what)
 
 
 def kind_folders(root: Path | None = None) -> list[Path]:
+    """The folders under `root` that hold a kind: a valid kind id as name and a kind.toml file."""
     root = root or templates_dir()
-    return sorted(p for p in root.iterdir() if (p / "kind.toml").is_file()) if root.is_dir() else []
+    try:
+        if not root.is_dir():
+            return []
+        return sorted(p for p in root.iterdir() if KIND_ID.fullmatch(p.name) and (p / "kind.toml").is_file())
+    except OSError:
+        return []
 
 
 @cache
@@ -432,12 +711,20 @@ def _load_cached(folder: str, mtime: float) -> Kind:
 def get_kind(kind_id: str, root: Path | None = None) -> Kind:
     """Return the kind named `kind_id`; raise `KindError` listing the known kinds when it does not exist."""
     root = root or templates_dir()
-    folder = root / kind_id
-    toml = folder / "kind.toml"
-    if not kind_id or "/" in kind_id or "\\" in kind_id or kind_id.startswith(".") or not toml.is_file():
+    toml = None
+    if isinstance(kind_id, str) and KIND_ID.fullmatch(kind_id):
+        toml = root / kind_id / "kind.toml"
+        try:
+            mtime = toml.stat().st_mtime if toml.is_file() else None
+        except OSError:
+            mtime = None
+    if toml is None or mtime is None:
         known = ", ".join(p.name for p in kind_folders(root)) or "(không có)"
-        raise KindError(f"Không có loại báo cáo «{kind_id}». Các loại hiện có: {known}.")
-    return _load_cached(str(folder), toml.stat().st_mtime)
+        shown = str(kind_id)
+        shown = shown[:64] + "…" if len(shown) > 64 else shown
+        shown = shown if shown.isprintable() else repr(shown)[1:-1]
+        raise KindError(f"Không có loại báo cáo «{shown}». Các loại hiện có: {known}.")
+    return _load_cached(str(toml.parent), mtime)
 
 
 def all_kinds(root: Path | None = None) -> list[Kind]:

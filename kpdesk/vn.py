@@ -45,15 +45,45 @@ UNIT_LABELS: dict[str, str] = {"dong": "đồng", "nghin": "nghìn đồng", "tr
 _UNIT_WORD = {"dong": "đồng", "nghin": "nghìn", "trieu": "triệu", "ty": "tỷ"}
 _MAX_DIGITS = 1000  # longer numbers are rejected instead of tripping int()'s str-conversion limit
 
+#: The longest text each parser reads (after cleaning). Longer input is refused at once with a message: a pasted
+#: paragraph is not a number, and no regular expression below has to walk megabytes (a run of 50 000 dots made
+#: the amount tokenizer quadratic).
+MAX_AMOUNT_CHARS = 200
+MAX_NUMBER_CHARS = 100
+MAX_DATE_CHARS = 100
+MAX_REFERENCE_CHARS = 500
+MAX_PHONE_CHARS = 100
+MAX_EMAIL_CHARS = 254  # the longest address SMTP carries
+
+
+def _refuse_long(s: str, limit: int, what: str, hint: str) -> None:
+    """Raise a FormatError quoting the start of `s` when it is longer than `limit` characters."""
+    if len(s) > limit:
+        raise FormatError(f"{what} «{s[:30].rstrip()}…» quá dài ({len(s)} ký tự, tối đa {limit}). {hint}.")
+
 # ---------------------------------------------------------------------------
 # Text cleaning
 # ---------------------------------------------------------------------------
 
 
+#: Controls Word puts in copied text, and what each stands for: Shift+Enter and page break are line breaks, the
+#: end of a table cell separates two cells, U+001E is Word's non-breaking hyphen, U+001F its optional hyphen.
+_WORD_CONTROLS: dict[int, str] = {0x0B: "\n", 0x0C: "\n", 0x07: " ", 0x1E: "-", 0x1F: ""}
+_WORD_CONTROL = re.compile("[\x07\x0b\x0c\x1e\x1f]")
+#: Any other C0 control (NUL, ESC, backspace…): text holding one is not text copied from Word (binary junk, a
+#: terminal's escape sequences, where U+0007 ends a sequence), so its controls mean nothing and are all dropped.
+_OTHER_CONTROL = re.compile("[\x00-\x06\x08\x0e-\x1d]")
+#: Bidi controls: embeddings, overrides and isolates, LRM/RLM and the Arabic letter mark. Vietnamese never needs them
+#: and a pasted U+202E shows the rest of a paragraph reversed, so a figure could read differently from what was typed.
+_BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
+
+
 def _clean_table() -> dict[int, int | None]:
     table: dict[int, int | None] = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
+    table.update({c: None for c in range(0x7F, 0xA0)})  # DEL and the C1 controls
     table.update({c: None for c in range(0xD800, 0xE000)})  # lone surrogates
     table.update({0xFFFE: None, 0xFFFF: None, 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x2060: None})
+    table.update({c: None for c in _BIDI_CONTROLS})
     for c in range(0x80, 0x3001):
         if unicodedata.category(chr(c)) == "Zs":  # U+00A0, U+1680, U+2000-U+200A, U+202F, U+205F, U+3000
             table[c] = 0x20
@@ -64,9 +94,13 @@ _CLEAN = _clean_table()
 
 
 def clean_text(text: str) -> str:
-    """NFC text without XML-illegal or zero-width characters, Unix newlines and plain spaces; not stripped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CLEAN)
-    return unicodedata.normalize("NFC", text)
+    """NFC text without XML-illegal, control, bidi or zero-width characters, Unix newlines and plain spaces;
+    not stripped. In text copied from Word, Shift+Enter and the page break become line breaks, the end of a table
+    cell a space, the non-breaking hyphen a hyphen (see _WORD_CONTROLS)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _WORD_CONTROL.search(text) and not _OTHER_CONTROL.search(text):
+        text = text.translate(_WORD_CONTROLS)
+    return unicodedata.normalize("NFC", text.translate(_CLEAN))
 
 
 def clean_line(text: str) -> str:
@@ -229,6 +263,7 @@ def parse_amount(text: str, unit: str = "dong") -> int:
     """Officer-typed amount -> exact integer đồng; `unit` applies when the text names no unit."""
     _check_unit(unit)
     s = clean_line(text)
+    _refuse_long(s, MAX_AMOUNT_CHARS, "Số tiền", f"Hãy nhập một số tiền, ví dụ «{_AMOUNT_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập số tiền. Ví dụ: «{_AMOUNT_EXAMPLE}».")
     tokens = [(m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup), m.end()) for m in _AMOUNT_TOKEN.finditer(s)]
@@ -466,6 +501,7 @@ def _valid_date(y: int, m: int, d: int) -> date | None:
 def parse_date(text: str) -> date:
     """'5/2/2026', '05-02-2026', '05.02.2026' (also 'ngày 05 tháng 02 năm 2026', '2026-02-05') -> date."""
     s = clean_line(text)
+    _refuse_long(s, MAX_DATE_CHARS, "Ngày", f"Viết theo dạng ngày/tháng/năm, ví dụ «{_DATE_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập ngày. Viết theo dạng ngày/tháng/năm, ví dụ «{_DATE_EXAMPLE}».")
     body = re.sub(r"^ngày\s+", "", s, flags=re.IGNORECASE)
@@ -571,6 +607,7 @@ def _normalise_kind(raw: str, s: str) -> str | None:
 def parse_reference(text: str) -> DocRef:
     """'Công văn số 1133/SKHCN-KHTC ngày 30/3/2026 của Sở …' -> DocRef; kind, date and issuer are optional."""
     s = clean_line(text).rstrip(".;, ")
+    _refuse_long(s, MAX_REFERENCE_CHARS, "Số hiệu văn bản", f"Ví dụ: «{_REF_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập số hiệu văn bản. Ví dụ: «{_REF_EXAMPLE}».")
     words = s.split(" ")
@@ -660,6 +697,7 @@ def _phone_kind(digits: str) -> str | None:
 def parse_phone(text: str) -> Phone:
     """Mobile or landline number in any common spelling (+84, 0084, spaces, dots) -> Phone."""
     s = clean_line(text)
+    _refuse_long(s, MAX_PHONE_CHARS, "Số điện thoại", f"Ví dụ: {_PHONE_EXAMPLE}")
     if not s:
         raise FormatError(f"Chưa nhập số điện thoại. Ví dụ: {_PHONE_EXAMPLE}.")
     d = re.sub(r"[\s.\-()]", "", s)
@@ -698,6 +736,7 @@ _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?")
 def parse_email(text: str) -> str:
     """'Ten@Xa.Gov.VN ' -> 'Ten@xa.gov.vn': one '@', a local part, a dotted domain (lower-cased), no spaces."""
     s = clean_line(text)
+    _refuse_long(s, MAX_EMAIL_CHARS, "Địa chỉ thư điện tử", f"Ví dụ: «{_EMAIL_EXAMPLE}»")
     if s.lower().startswith("mailto:"):
         s = s[7:].strip()
 
@@ -756,6 +795,7 @@ def _not_integer(s: str) -> FormatError:
 def parse_int(text: str) -> int:
     """'6.797', '6797', '01', ' 19 ', '-3' -> int; '6,797' and '1.5' are rejected with a hint."""
     s = clean_line(text)
+    _refuse_long(s, MAX_NUMBER_CHARS, "Số", f"Hãy nhập một số, ví dụ «{_INT_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập số. Ví dụ: «{_INT_EXAMPLE}».")
     negative, value, scale = _plain_number(s, "số", _INT_EXAMPLE, integer=True)
@@ -784,6 +824,7 @@ def _to_decimal(negative: bool, value: int, scale: int) -> Decimal:
 def parse_decimal(text: str) -> Decimal:
     """'2,5' -> Decimal('2.5'); '1.234,5' -> Decimal('1234.5'); '2.5' is rejected (write '2,5')."""
     s = clean_line(text)
+    _refuse_long(s, MAX_NUMBER_CHARS, "Số", "Hãy nhập một số, ví dụ «2,5»")
     if not s:
         raise FormatError("Chưa nhập số. Ví dụ: «2,5».")
     return _to_decimal(*_plain_number(s, "số", "2,5"))
@@ -800,6 +841,7 @@ def format_decimal(x: Decimal) -> str:
 def parse_percent(text: str) -> Decimal:
     """'99,98%', '99,98', '100 %' -> Decimal('99.98'); no negatives; '99.98' is rejected (write '99,98%')."""
     s = clean_line(text)
+    _refuse_long(s, MAX_NUMBER_CHARS, "Tỷ lệ", "Hãy nhập một tỷ lệ, ví dụ «99,98%»")
     body = s[:-1].rstrip() if s.endswith("%") else s
     if not body:
         raise FormatError("Chưa nhập tỷ lệ. Ví dụ: «99,98%».")

@@ -16,10 +16,15 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def clean_text(text: str) -> str:
-    """Return `text` in NFC with the characters XML 1.0 forbids removed."""
+    """Return `text` in NFC with the characters XML 1.0 forbids removed (and what `vn.clean_text` drops).
+
+    The C0 controls are removed here, not mapped: Word's Shift+Enter or cell end is read as a line break or a space
+    when the officer's text enters a draft (`vn.clean_text`); what reaches the renderer is already clean, and a
+    control character still in it is junk.
+    """
     fn = getattr(_vn, "clean_text", None)
     if fn is not None:
-        return str(fn(text))
+        return str(fn(_XML_ILLEGAL.sub("", text)))
     return _XML_ILLEGAL.sub("", unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", text)))
 
 

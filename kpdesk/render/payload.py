@@ -98,8 +98,16 @@ def read_payload(source: str | os.PathLike[str] | bytes | bytearray | memoryview
     if isinstance(source, (bytes, bytearray, memoryview)):
         name = "tệp"
         return _read_from(io.BytesIO(bytes(source)), name)
-    path = os.fspath(source)
-    name = f"«{path}»"
+    try:
+        path = os.fspath(source)
+    except TypeError:
+        raise RenderError("Không mở được tệp: đường dẫn không hợp lệ.") from None
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    name = f"«{path}»" if path.isprintable() else f"«{repr(path)[1:-1]}»"
+    if "\x00" in path:
+        raise RenderError(f"Không mở được tệp {name}: đường dẫn chứa ký tự không hợp lệ. "
+                          "Hãy chọn lại tệp .docx.")
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
@@ -110,8 +118,8 @@ def read_payload(source: str | os.PathLike[str] | bytes | bytearray | memoryview
         raise RenderError(
             f"Không mở được tệp {name}: không có quyền đọc. Hãy chép tệp sang thư mục khác rồi thử lại."
         ) from None
-    except OSError as exc:
-        raise RenderError(f"Không mở được tệp {name} ({exc.strerror or exc}).") from None
+    except (OSError, ValueError) as exc:  # ValueError: a path the system cannot take at all
+        raise RenderError(f"Không mở được tệp {name} ({getattr(exc, 'strerror', None) or exc}).") from None
     with fh:
         return _read_from(fh, name)
 

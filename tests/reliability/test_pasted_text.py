@@ -123,9 +123,6 @@ WORD_CONTROLS = [("dòng 1\x0bdòng 2", "dòng 1\ndòng 2"),  # Shift+Enter, as 
                  ("Nghị định 30/2020/NĐ\x1eCP", "Nghị định 30/2020/NĐ-CP")]  # Word's non-breaking hyphen
 
 
-@pytest.mark.xfail(strict=True, reason="vn.clean_text deletes the control characters Word puts in copied text "
-                   "instead of mapping them: U+000B (Shift+Enter) and U+000C (page break) glue two lines into one "
-                   "word, U+0007 (cell end) glues two cells, U+001E (non-breaking hyphen) turns «NĐ-CP» into «NĐCP»")
 def test_word_control_characters_keep_words_apart(tmp_path, figures):
     figures.crafted(__name__, len(WORD_CONTROLS))
     rendered = Rendered(tmp_path, {"budget_note": "\n".join(typed for typed, _ in WORD_CONTROLS)})
@@ -134,9 +131,6 @@ def test_word_control_characters_keep_words_apart(tmp_path, figures):
         assert all(line in rendered.paragraphs for line in shown.split("\n")), shown
 
 
-@pytest.mark.xfail(strict=True, reason="vn.clean_text keeps DEL and the C1 controls U+007F-U+009F (only U+0085 "
-                   "becomes a space): pasted from a mis-decoded Windows-1252 text they reach the .docx as invisible "
-                   "junk; drop them, or map them through cp1252 to “ ” – — …")
 def test_c1_control_characters_do_not_reach_the_document(tmp_path, figures):
     figures.crafted(__name__, len(C1))
     rendered = Rendered(tmp_path, {"request_subject": f"A{C1}B", "overview": [f"\x93trích\x94 {C1}"]})
@@ -144,9 +138,6 @@ def test_c1_control_characters_do_not_reach_the_document(tmp_path, figures):
     assert not any(ch in rendered.text for ch in C1)
 
 
-@pytest.mark.xfail(strict=True, reason="vn.clean_text keeps the bidi controls (U+202A-U+202E, U+2066-U+2069, "
-                   "U+200E/U+200F, U+061C): a pasted U+202E shows the rest of the paragraph reversed in Word, so an "
-                   "officer's figure can read differently from what was typed; Vietnamese never needs them")
 def test_bidi_override_characters_do_not_reach_the_document(tmp_path, figures):
     figures.crafted(__name__, len(BIDI))
     rendered = Rendered(tmp_path, {"request_subject": "Kinh phí \u202e352 triệu\u202c đồng",
