@@ -313,6 +313,9 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None) -> in
         return shell(args)
     try:
         return args.func(args)
+    except BrokenPipeError:  # the output was cut short (`kpdesk drafts | head`): nothing to report
+        sys.stdout = None  # type: ignore[assignment]
+        return 0
     except KpdeskError as exc:
         sys.stderr.write(f"Lỗi: {exc.message}\n")
         return 2

@@ -207,10 +207,23 @@ def templates_dir() -> Path:
     env = os.environ.get("KPDESK_TEMPLATES")
     if env:
         return Path(env)
+    return data_dir("templates")
+
+
+def data_dir(name: str) -> Path:
+    """Return a data folder of kpdesk ("templates", "examples"): in the bundle, the source tree, or installed."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
-        return Path(bundle) / "templates"
-    return Path(__file__).resolve().parent.parent / "templates"
+        return Path(bundle) / name
+    source = Path(__file__).resolve().parent.parent / name
+    if source.is_dir():
+        return source
+    from importlib.util import find_spec
+
+    spec = find_spec(f"kpdesk_{name}")  # a regular (non-editable) install carries it as a package
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return source
 
 
 def _short(value: Any, limit: int = 80) -> str:

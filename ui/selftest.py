@@ -30,10 +30,9 @@ def examples_dir() -> Path:
     env = os.environ.get("KPDESK_EXAMPLES")
     if env:
         return Path(env)
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "examples"
-    return Path(__file__).resolve().parent.parent / "examples"
+    from kpdesk.kinds import data_dir
+
+    return data_dir("examples")
 
 
 class _Checks:

@@ -20,7 +20,7 @@ import pytest
 
 from kpdesk import draft as drafts
 from kpdesk import upgrade
-from kpdesk.kinds import all_kinds, get_kind, templates_dir
+from kpdesk.kinds import all_kinds, get_kind, kind_folders, templates_dir
 from kpdesk.report import draft_from_docx, render_to_file
 from ui import selftest
 
@@ -423,3 +423,20 @@ def test_the_frozen_bundle_builds_and_passes_its_selftest(tmp_path):
                             text=True, encoding="utf-8", timeout=1800)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     assert "OK: bundle built and checked" in result.stdout
+
+
+def test_a_regular_install_carries_the_report_kinds_and_the_examples(tmp_path):
+    """`pip install .` (not editable) must ship templates/ and examples/, which sit outside the Python packages."""
+    import zipfile
+
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
+                             "-q", "-w", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    [wheel] = tmp_path.glob("kpdesk-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for kind in kind_folders(ROOT / "templates"):
+        assert f"kpdesk_templates/{kind.name}/kind.toml" in names
+        assert f"kpdesk_templates/{kind.name}/body.j2" in names
+    for example in (ROOT / "examples").glob("*.json"):
+        assert f"kpdesk_examples/{example.name}" in names
+    assert "ui/launch.py" in names and "kpdesk/render/frame.py" in names
