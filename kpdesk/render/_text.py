@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 
-try:  # the shared module, when it exists; the fallbacks below follow the same contract
-    from kpdesk import vn as _vn
-except ImportError:  # pragma: no cover - depends on the state of the sibling module
-    _vn = None
+from kpdesk import vn
+from kpdesk.vn import format_date_nd30  # noqa: F401 - the renderer's date line, re-exported
 
 # Characters XML 1.0 forbids: C0 controls except tab/LF/CR, lone surrogates, U+FFFE and U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -22,24 +18,12 @@ def clean_text(text: str) -> str:
     when the officer's text enters a draft (`vn.clean_text`); what reaches the renderer is already clean, and a
     control character still in it is junk.
     """
-    fn = getattr(_vn, "clean_text", None)
-    if fn is not None:
-        return str(fn(_XML_ILLEGAL.sub("", text)))
-    return _XML_ILLEGAL.sub("", unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", text)))
+    return vn.clean_text(_XML_ILLEGAL.sub("", text))
 
 
 def has_xml_illegal(text: str) -> bool:
     """Return True when `text` holds a character that cannot appear in XML 1.0."""
     return _XML_ILLEGAL.search(text) is not None
-
-
-def format_date_nd30(day: dt.date) -> str:
-    """Return `day` as ND30 writes it: "ngày 05 tháng 02 năm 2026" (months 1 and 2 padded)."""
-    fn = getattr(_vn, "format_date_nd30", None)
-    if fn is not None:
-        return str(fn(day))
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 # Advance widths (1/1000 em) of Liberation Serif, metric-compatible with Times New Roman, for
