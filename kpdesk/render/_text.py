@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from kpdesk import vn
 from kpdesk.vn import format_date_nd30  # noqa: F401 - the renderer's date line, re-exported

@@ -182,10 +182,9 @@ def test_entities_and_doctype_are_refused() -> None:
         parse_body(xml, source="evil")
 
 
-def test_the_private_cleaning_fallback_matches_the_contract(monkeypatch) -> None:
+def test_the_renderers_cleaning_removes_what_xml_cannot_hold_and_keeps_the_rest() -> None:
     from kpdesk.render import _text
 
-    monkeypatch.setattr(_text, "_vn", None)
     assert _text.clean_text("Thie\u0302\u0323u\x00\x0b\ufffe\t\n😀") == "Thiệu\t\n😀"
     assert _text.format_date_nd30(__import__("datetime").date(2026, 2, 5)) == "ngày 05 tháng 02 năm 2026"
     assert _text.format_date_nd30(__import__("datetime").date(2026, 12, 9)) == "ngày 09 tháng 12 năm 2026"
