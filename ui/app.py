@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kpdesk.errors import KpdeskError
-from kpdesk.store import DamagedDatabase, Store
+from kpdesk.store import ENV_DATA_DIR, DamagedDatabase, ReadOnlyData, Store
+from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,17 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+DATA_DIR_KEY = "data/folder"
+
+
+def _remembered_data_dir() -> str | None:
+    """The folder the officer chose when the usual one could not be written (the environment variable wins)."""
+    if os.environ.get(ENV_DATA_DIR):
+        return None
+    value = Settings().q.value(DATA_DIR_KEY, "")
+    return str(value) if value and Path(str(value)).is_dir() else None
+
+
 def open_store(data_dir: Path | None) -> Store | None:
     """Open the store, or explain why not; a damaged database may be replaced by its newest good backup."""
     from ui import dialogs
@@ -96,6 +109,18 @@ def open_store(data_dir: Path | None) -> Store | None:
         except KpdeskError as again:
             show_error(None, again)
             return None
+    except ReadOnlyData as exc:
+        # the way out: another folder, remembered for the next start
+        if not dialogs.confirm(None, exc.message, yes="Chọn thư mục khác…", no="Thoát",
+                               detail="Bản nháp sẽ được lưu ở thư mục bạn chọn; kpdesk nhớ thư mục này cho lần sau."):
+            return None
+        folder = dialogs.choose_folder(None, "Chọn thư mục lưu dữ liệu kpdesk", Path.home())
+        if folder is None:
+            return None
+        store = open_store(folder)
+        if store is not None:
+            Settings().q.setValue(DATA_DIR_KEY, str(folder))
+        return store
     except KpdeskError as exc:
         show_error(None, exc)
         return None
@@ -114,7 +139,7 @@ def _excepthook(kind, value, tb) -> None:  # pragma: no cover - last resort whil
 def run(args: argparse.Namespace | None = None) -> int:
     """Open the main window and run until it is closed; return the exit code."""
     app = make_app()
-    data_dir = getattr(args, "data_dir", None)
+    data_dir = getattr(args, "data_dir", None) or _remembered_data_dir()
     store = open_store(Path(data_dir) if data_dir else None)
     if store is None:
         return 1

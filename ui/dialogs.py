@@ -49,6 +49,12 @@ def save_path(parent: QWidget | None, caption: str, suggested: Path, filters: st
     return Path(name) if name else None
 
 
+def choose_folder(parent: QWidget | None, caption: str, start: Path) -> Path | None:
+    """Ask for a folder; None when the officer cancels."""
+    name = QFileDialog.getExistingDirectory(parent, caption, str(start))
+    return Path(name) if name else None
+
+
 def open_path(parent: QWidget | None, caption: str, folder: Path, filters: str) -> Path | None:
     name, _ = QFileDialog.getOpenFileName(parent, caption, str(folder), filters)
     return Path(name) if name else None

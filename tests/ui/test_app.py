@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication
@@ -75,3 +76,32 @@ def test_dialog_helpers_exist_for_every_question():
 def test_run_returns_1_when_the_store_cannot_open(qtbot, tmp_path, monkeypatch, answers):
     monkeypatch.setattr(app_module, "open_store", lambda data_dir: None)
     assert app_module.run(argparse.Namespace(data_dir=str(tmp_path))) == 1
+
+
+def test_a_read_only_data_folder_offers_another_folder_and_remembers_it(qtbot, tmp_path, monkeypatch, answers,
+                                                                        settings):
+    import tempfile
+
+    locked = tmp_path / "khóa"
+    locked.mkdir()
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kw):  # noqa: A002 - the name tempfile uses
+        if dir is not None and Path(dir) == locked:
+            raise PermissionError(13, "Permission denied")  # root can write anywhere; the refusal is simulated
+        return real(*args, dir=dir, **kw)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    other = tmp_path / "Thư mục khác"
+    other.mkdir()
+    monkeypatch.setattr(dialogs, "choose_folder", lambda *a: other)
+    monkeypatch.setattr(app_module, "Settings", lambda: settings)
+    monkeypatch.delenv("KPDESK_DATA_DIR", raising=False)
+    store = app_module.open_store(locked)
+    assert store is not None and store.data_dir == other
+    store.close()
+    assert any("chỉ cho đọc" in a for a in answers.asked)
+    assert app_module._remembered_data_dir() == str(other)
+    answers.confirm = False  # "Thoát": nothing is opened, nothing written
+    assert app_module.open_store(locked) is None
+    assert list(locked.iterdir()) == []
