@@ -149,7 +149,8 @@ class FieldEditor(QWidget):
             self._loading = False
 
     def _show(self, value: Any) -> None:
-        raise NotImplementedError
+        """Put `value` into the widgets; every editor class defines it (Qt's metaclass rules out `abc`)."""
+        raise NotImplementedError(f"{type(self).__name__} must define _show")
 
     def focus_target(self) -> QWidget:
         return self
