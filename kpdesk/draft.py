@@ -21,6 +21,12 @@ AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
 #: decimals: "1e999999999" would otherwise be expanded digit by digit when checked or printed.
 MAX_DECIMAL_ADJUSTED = 15
 MIN_DECIMAL_EXPONENT = -10
+#: Text typed in a field that could not be read yet ("2,5 tỷ rưỡi") is kept with the draft, up to this length per
+#: field and this many fields, so that it is still there to correct after a restart.
+MAX_INPUT_CHARS = 20_000
+MAX_INPUTS = 1_000
+#: The document's own parts that take typed text (the signing date).
+DOCUMENT_INPUTS = ("_date",)
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,9 @@ class Draft:
     values: dict[str, Any] = field(default_factory=dict)
     title: str = ""
     money_unit: str = "trieu"          # the unit amounts are written in: "trieu" or "ty" (or "dong", "nghin")
+    #: Text typed but not readable yet, by `input_key` ("budget_total", "tasks.2.amount", "_date"); the value of
+    #: such a field is empty until the text is corrected, and validation reports it as an error.
+    inputs: dict[str, str] = field(default_factory=dict)
 
     def with_values(self, **changes: Any) -> Draft:
         return replace(self, values={**self.values, **changes})
@@ -184,6 +193,67 @@ class Draft:
     @property
     def report_date(self) -> dt.date | None:
         return self.date
+
+
+# ---------------------------------------------------------------------------- typed text not read yet
+
+
+def input_key(field_id: str, row: int | None = None, column: str | None = None) -> str:
+    """Return the key of `Draft.inputs` for a field ("budget_total"), a table cell ("tasks.2.amount", row from 1)
+    or a document part ("_date")."""
+    return field_id if row is None else f"{field_id}.{row}.{column}"
+
+
+def split_input_key(key: str) -> tuple[str, int | None, str | None]:
+    """Return (field id, row from 1 or None, column id or None) of an `input_key`."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[1].isdigit() and parts[1] == str(int(parts[1])) and int(parts[1]) >= 1:
+        return parts[0], int(parts[1]), parts[2]
+    return key, None, None
+
+
+def input_field(kind: Kind, key: str) -> Field | None:
+    """Return the field (or table column) an input key names, a date field for the document's date, or None."""
+    fid, row, column = split_input_key(key)
+    if key in DOCUMENT_INPUTS:
+        return Field(id=key, label="Ngày ký", type="date")
+    try:
+        f = kind.field(fid)
+    except KeyError:
+        return None
+    if row is None:
+        return f if f.type != "rows" else None
+    return next((c for c in f.columns if c.id == column), None)
+
+
+def clean_input(text: str) -> str:
+    """Typed text as it is kept: clean Unicode (NFC, no control characters), cut at `MAX_INPUT_CHARS`."""
+    return vn.clean_text(text)[:MAX_INPUT_CHARS]
+
+
+def _inputs_from_json(kind: Kind, version: int, raw: Any) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise DraftError("«inputs» (chữ đã gõ nhưng chưa đọc được) phải là một đối tượng {\"trường\": \"chữ\"}.")
+    renames: dict[str, str] = {}
+    removed: set[str] = set()
+    for upgrade in sorted(kind.upgrades, key=lambda u: u.from_version):
+        if upgrade.from_version >= version:
+            renames.update(upgrade.rename)
+            removed.update(upgrade.remove)
+    out: dict[str, str] = {}
+    for key, text in list(raw.items())[:MAX_INPUTS]:
+        fid, row, column = split_input_key(key)
+        if fid in removed:
+            continue
+        key = input_key(renames.get(fid, fid), row, column)
+        if input_field(kind, key) is None:
+            raise DraftError(f"«inputs» có khóa «{key[:60]}» không ứng với trường nào của mẫu «{kind.name}».")
+        text = clean_input(text)
+        if text.strip():
+            out[key] = text
+    return out
 
 
 # ---------------------------------------------------------------------------- values
@@ -405,6 +475,7 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
         values=values,
         title=_str(data, "title", ""),
         money_unit=_money_unit(data.get("money_unit", "trieu")),
+        inputs=_inputs_from_json(kind, kind_version, data.get("inputs")),
     )
 
 
@@ -444,7 +515,7 @@ def to_json(draft: Draft, kind: Kind | None = None) -> dict[str, Any]:
         if f.id in draft.values and not is_empty(draft.values[f.id]):
             values[f.id] = value_to_json(f, draft.values[f.id])
     u = draft.unit
-    return {
+    data = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "kind": draft.kind,
@@ -464,6 +535,11 @@ def to_json(draft: Draft, kind: Kind | None = None) -> dict[str, Any]:
         "recipients": list(draft.recipients),
         "values": values,
     }
+    inputs = {k: clean_input(v) for k, v in list(draft.inputs.items())[:MAX_INPUTS] if input_field(kind, k)}
+    inputs = {k: v for k, v in inputs.items() if v.strip()}
+    if inputs:
+        data["inputs"] = inputs
+    return data
 
 
 def dumps(draft: Draft, kind: Kind | None = None) -> str:

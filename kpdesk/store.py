@@ -968,6 +968,11 @@ class Store:
             else:
                 values[field_id] = raw
             data["values"] = {x.id: values[x.id] for x in kind.fields if x.id in values}
+            inputs = {k: v for k, v in (data.get("inputs") or {}).items()
+                      if drafts.split_input_key(k)[0] != field_id}  # the new value replaces unread text
+            data.pop("inputs", None)
+            if inputs:
+                data["inputs"] = inputs
             return self._write(draft_id, data, "edit", coalesce=True)
 
     def _write(self, draft_id: int, data: dict[str, Any], source: str, *, coalesce: bool = False,
@@ -1092,10 +1097,12 @@ class Store:
         kind = get_kind(src.kind)
         period = period or src.period.next()
         _check_period(kind, period)
-        values = {f.id: src.values[f.id] for f in kind.fields if f.carry and f.id in src.values}
+        carried = {f.id for f in kind.fields if f.carry}
+        values = {fid: value for fid, value in src.values.items() if fid in carried}
+        inputs = {key: text for key, text in src.inputs.items() if drafts.split_input_key(key)[0] in carried}
         new = Draft(kind=src.kind, kind_version=kind.version, period=period, unit=src.unit, form=src.form,
                     signer=src.signer, to=src.to, recipients=src.recipients, values=values,
-                    money_unit=src.money_unit)
+                    money_unit=src.money_unit, inputs=inputs)
         with self._tx():
             return self._insert(new, stored.info.unit_id, "previous", kind)
 

@@ -9,8 +9,9 @@ from typing import Any
 
 from kpdesk import vn
 from kpdesk.compute import compute
-from kpdesk.draft import AUTHORITY_PREFIXES, Draft, is_empty
-from kpdesk.errors import FormatError
+from kpdesk.draft import AUTHORITY_PREFIXES, Draft, input_field, is_empty, split_input_key
+from kpdesk.entry import parse_input
+from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Condition, Field, Kind, Rule
 
 #: The pseudo-section for problems of the document itself (unit, period, signer, recipients).
@@ -96,6 +97,7 @@ class _Checker:
         self.kind, self.draft, self.derived, self.today = kind, draft, derived, today
         self.problems: list[Problem] = []
         self.limit_date = draft.date or today
+        self.pending: set[tuple[str, int | None, str | None]] = set()  # (field, row, column) with unread text
 
     # -- helpers --------------------------------------------------------------------
     def where(self, field_id: str) -> tuple[str, str]:
@@ -176,6 +178,28 @@ class _Checker:
             self.add("_recipients", "warning", "recipients.missing",
                      "chưa có «Nơi nhận». Hãy thêm các nơi nhận; dòng «Lưu: VT» sẽ được thêm tự động.")
 
+    # -- typed text that could not be read -----------------------------------------------
+    def inputs(self) -> None:
+        """Text the officer typed that does not read as a value yet is an error at its field (or cell)."""
+        order = {f.id: i for i, f in enumerate(self.kind.fields, 1)}
+
+        def place(key: str) -> tuple[int, int]:
+            fid, row, _ = split_input_key(key)
+            return order.get(fid, 0), row or 0
+
+        for key in sorted(self.draft.inputs, key=place):
+            text = self.draft.inputs[key]
+            f = input_field(self.kind, key)
+            if f is None:
+                continue
+            try:
+                parse_input(f, text)
+            except KpdeskError as exc:
+                fid, row, column = split_input_key(key)
+                self.pending.add((fid, row, column))
+                label = f"cột «{f.label}»: " if row is not None else ""
+                self.add(fid, "error", "input.unreadable", f"{label}{exc.message}", row)
+
     # -- fields -----------------------------------------------------------------------
     def fields(self) -> None:
         values = self.draft.values
@@ -190,7 +214,7 @@ class _Checker:
                              "Hãy xóa giá trị này hoặc sửa trường kia.")
                 continue
             if is_empty(value):
-                if f.required:
+                if f.required and (f.id, None, None) not in self.pending:
                     self.add(f.id, "error", "field.required", f"chưa nhập. {self.how(f)}")
                 continue
             if f.type == "rows":
@@ -198,7 +222,7 @@ class _Checker:
                     for col in f.columns:
                         cell = row.get(col.id)
                         if is_empty(cell):
-                            if col.required:
+                            if col.required and (f.id, i, col.id) not in self.pending:
                                 self.add(f.id, "error", "field.required",
                                          f"cột «{col.label}» chưa nhập. {self.how(col)}", row=i)
                             continue
@@ -363,6 +387,7 @@ def validate(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
     derived = compute(kind, draft) if derived is None else derived
     checker = _Checker(kind, draft, derived, today or dt.date.today())
     checker.document()
+    checker.inputs()
     checker.fields()
     checker.rules()
     return Report(tuple(checker.problems))

@@ -147,3 +147,60 @@ def test_a_new_draft_takes_the_kinds_default_recipients_filled_from_the_unit():
     assert d.recipients == ("Lưu: VT, VHXH",)
     assert unit.agency_lines == ("ỦY BAN NHÂN DÂN", "PHƯỜNG BỈM SƠN")
     assert unit.committee == "Ủy ban nhân dân phường Bỉm Sơn"
+
+
+# ---------------------------------------------------------------------------- typed text not read yet
+
+
+def test_text_that_could_not_be_read_is_kept_with_the_draft_and_round_trips():
+    data = base(total=1_000_000)
+    data["inputs"] = {"part_a": "2,5 tỷ rưỡi", "lines.2.amount": "ba trăm", "_date": "31/2/2026"}
+    d = load(data)
+    assert d.inputs == {"part_a": "2,5 tỷ rưỡi", "lines.2.amount": "ba trăm", "_date": "31/2/2026"}
+    again = drafts.to_json(d, get_kind("mau-thu", FIXTURE_KINDS))
+    assert again["inputs"] == data["inputs"]
+    assert load(again) == d
+
+
+def test_a_draft_without_unread_text_has_no_inputs_key():
+    d = load(base(total=1))
+    assert "inputs" not in drafts.to_json(d, get_kind("mau-thu", FIXTURE_KINDS))
+
+
+def test_unread_text_is_cleaned_blank_text_dropped_and_long_text_cut():
+    data = base()
+    data["inputs"] = {"part_a": "Cafe\u0301\u202e 2 tỷ", "part_b": "   ", "notes": "x" * (drafts.MAX_INPUT_CHARS + 50)}
+    d = load(data)
+    assert d.inputs["part_a"] == "Café 2 tỷ"
+    assert "part_b" not in d.inputs
+    assert len(d.inputs["notes"]) == drafts.MAX_INPUT_CHARS
+
+
+@pytest.mark.parametrize("key", ["nope", "lines", "lines.0.amount", "lines.1.nope", "total.1.amount", "_number"])
+def test_unread_text_for_no_field_is_refused_naming_the_key(key):
+    data = base()
+    data["inputs"] = {key: "abc"}
+    with pytest.raises(DraftError, match="inputs"):
+        load(data)
+
+
+@pytest.mark.parametrize("bad", [[], "abc", {"part_a": 5}, {"part_a": None}])
+def test_inputs_of_the_wrong_shape_are_refused(bad):
+    data = base()
+    data["inputs"] = bad
+    with pytest.raises(DraftError, match="inputs"):
+        load(data)
+
+
+def test_unread_text_follows_a_renamed_field_and_goes_with_a_removed_one():
+    data = base()
+    data["kind_version"] = 1
+    data["inputs"] = {"old_total": "2 tỷ rưỡi", "obsolete": "abc"}
+    assert load(data).inputs == {"total": "2 tỷ rưỡi"}
+
+
+def test_input_keys_split_back_into_field_row_and_column():
+    assert drafts.input_key("lines", 3, "amount") == "lines.3.amount"
+    assert drafts.split_input_key("lines.3.amount") == ("lines", 3, "amount")
+    assert drafts.split_input_key("total") == ("total", None, None)
+    assert drafts.split_input_key("lines.03.amount") == ("lines.03.amount", None, None)

@@ -135,6 +135,18 @@ def test_set_value_stores_python_values_and_none_clears(store, unit):
     assert v["overview"] == ["Ý 1", "Ý 2"] and "contact_phone" not in v
 
 
+def test_unread_text_is_kept_by_save_and_load_and_a_new_value_replaces_it(store, unit):
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    d = store.load(draft_id).draft
+    store.save(draft_id, replace(d, inputs={"budget_total": "2,5 tỷ rưỡi", "measures.1.title": "x", "_date": "31/2"}))
+    assert store.load(draft_id).draft.inputs == {"budget_total": "2,5 tỷ rưỡi", "measures.1.title": "x",
+                                                 "_date": "31/2"}
+    store.set_value(draft_id, "budget_total", 2_500_000_000)
+    assert store.load(draft_id).draft.inputs == {"measures.1.title": "x", "_date": "31/2"}
+    store.set_value(draft_id, "measures", None)
+    assert store.load(draft_id).draft.inputs == {"_date": "31/2"}
+
+
 def test_set_value_refuses_unknown_fields_and_wrong_types(store, unit):
     draft_id = store.create_draft(MONTHLY, APRIL, unit)
     with pytest.raises(StoreError, match="không có trường «khong_co»"):
@@ -327,11 +339,13 @@ def test_new_from_previous_carries_what_carries_and_clears_the_rest(store, unit,
                             to=("Sở KH&CN",), recipients=("Như trên", "Lưu: VT"), values=values, money_unit="ty")
     full = drafts.from_json(drafts.to_json(full))
     assert set(full.values) == {f.id for f in kind.fields}, "every field got a sample value"
+    full = replace(full, inputs={f.id: "chữ chưa đọc được" for f in kind.fields if f.type != "rows"})
     source = store.add_draft(full, unit)
 
     new = store.load(store.new_from_previous(source)).draft
     assert new.period == period.next()
     assert new.values == {f.id: full.values[f.id] for f in kind.fields if f.carry}
+    assert new.inputs == {f.id: "chữ chưa đọc được" for f in kind.fields if f.carry and f.type != "rows"}
     assert (new.form, new.unit, new.signer, new.to, new.recipients, new.money_unit) == (
         full.form, full.unit, full.signer, full.to, full.recipients, full.money_unit)
     assert (new.number, new.date, new.title) == (None, None, "")

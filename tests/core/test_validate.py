@@ -252,3 +252,40 @@ def test_each_problem_carries_its_message_without_the_place_for_showing_beside_t
     [p] = problems({"name": None})
     assert p.detail == "Chưa nhập. Hãy nhập, ví dụ: Nguyễn Văn A."
     assert p.message.endswith(p.detail[1:])
+
+
+# ---------------------------------------------------------------------------- typed text not read yet
+
+
+def test_text_that_could_not_be_read_is_an_error_at_its_field_saying_how_to_write_it():
+    found = [p for p in problems({"spent": 5}, inputs={"total": "2,5 tỷ rưỡi"}) if p.code == "input.unreadable"]
+    assert len(found) == 1
+    p = found[0]
+    assert (p.severity, p.field, p.section, p.row) == ("error", "total", "so_lieu", None)
+    assert p.message.startswith("Mục «2. Số liệu», «Tổng»: ")
+    assert "2,5 tỷ rưỡi" in p.message and "ví dụ" in p.message
+
+
+def test_an_unreadable_cell_is_an_error_on_its_row_and_column_instead_of_missing():
+    rows = [{"group": "kh", "content": "Một", "amount": 1000}, {"group": "kh", "content": "Hai", "amount": None}]
+    found = problems({"lines": rows}, inputs={"lines.2.amount": "ba trăm"})
+    unread = [p for p in found if p.code == "input.unreadable"]
+    assert [(p.field, p.row) for p in unread] == [("lines", 2)]
+    assert "cột «Kinh phí»" in unread[0].message and "ba trăm" in unread[0].message
+    assert not [p for p in found if p.code == "field.required" and p.field == "lines"]
+
+
+def test_a_required_field_with_unread_text_is_reported_once_as_unreadable():
+    assert [p.code for p in problems({"status": "yes"}) if p.field == "start_year"] == ["field.required"]
+    found = problems({"status": "yes"}, inputs={"start_year": "hai nghìn"})
+    assert [p.code for p in found if p.field == "start_year"] == ["input.unreadable"]
+
+
+def test_an_unreadable_signing_date_is_an_error_of_the_document():
+    found = [p for p in problems(inputs={"_date": "31/2/2026"}) if p.code == "input.unreadable"]
+    assert [(p.section, p.field) for p in found] == [(DOCUMENT, "_date")]
+    assert found[0].message.startswith("Mục «Thông tin văn bản», «Ngày ký»: ")
+
+
+def test_kept_text_that_now_reads_is_not_an_error():
+    assert [p for p in problems(inputs={"total": "2 tỷ"}) if p.code == "input.unreadable"] == []

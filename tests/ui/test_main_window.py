@@ -104,6 +104,50 @@ def test_a_draft_survives_closing_and_reopening_the_window(qtbot, store, setting
     assert step.rows["closing"].editor.edit.toPlainText() == "Câu kết mới, gõ ngay trước khi đóng cửa sổ"
 
 
+def test_text_that_cannot_be_read_yet_survives_closing_and_reopening(qtbot, store, settings, answers, kit):
+    """"2,5 tỷ rưỡi" half-typed in an amount, a table cell and the signing date: after a restart the same text is
+    back in the same boxes, still flagged, still blocking the export."""
+    ids = add_examples(store, kit)
+    draft_id = ids[kit.EXAMPLES[2].stem]          # 002: a table of models with areas
+    window = make_window(qtbot, store, settings, kit)
+    window.open_draft(draft_id)
+    wizard = window.wizard
+    models_step = wizard.steps[wizard.step_for(wizard.kind.section_of("models").id)]
+    wizard.go_step(wizard.steps.index(models_step))
+    models = models_step.rows["models"].editor
+    kit.replace_text(models.cards[1].editors["area"].edit, "2,5 ha rưỡi")
+    # moving the row carries the text with it (it used to come back empty)
+    qtbot.mouseClick(models.cards[1].up, Qt.MouseButton.LeftButton)
+    assert models.cards[0].editors["area"].edit.text() == "2,5 ha rưỡi"
+    doc = wizard.steps[wizard.step_for("_document")]
+    wizard.go_step(wizard.steps.index(doc))
+    kit.replace_text(doc.date.edit, "31/6/2022")
+    window.close()  # at once, before the autosave timer fires
+
+    saved = store.load(draft_id).draft
+    assert saved.inputs == {"models.1.area": "2,5 ha rưỡi", "_date": "31/6/2022"}
+
+    again = make_window(qtbot, store, settings, kit)
+    again.open_draft(draft_id)
+    wizard = again.wizard
+    step = wizard.steps[wizard.step_for(wizard.kind.section_of("models").id)]
+    cell = step.rows["models"].editor.cards[0].editors["area"]
+    assert cell.edit.text() == "2,5 ha rưỡi" and cell.note.text().startswith("✖")
+    doc = wizard.steps[wizard.step_for("_document")]
+    assert doc.date.edit.text() == "31/6/2022" and doc.date.note.text().startswith("✖")
+    unread = [p for p in wizard.session.problems if p.code == "input.unreadable"]
+    assert [(p.field, p.row) for p in unread] == [("_date", None), ("models", 1)]
+    assert not wizard.session.dirty, "opening shows the draft without saving anything"
+    wizard.export()
+    assert answers.asked and "chưa xuất được" in answers.asked[-1]
+
+    # correcting the text clears it from the draft
+    kit.replace_text(cell.edit, "2,5")
+    kit.replace_text(doc.date.edit, "30/6/2022")
+    again.close()
+    assert store.load(draft_id).draft.inputs == {}
+
+
 def test_autosave_reaches_the_disk_within_a_second_without_closing(qtbot, store, settings, answers, kit, tmp_path):
     ids = add_examples(store, kit)
     draft_id = ids[kit.EXAMPLES[0].stem]

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk import vn
 from kpdesk.entry import format_input, parse_input, understood
-from kpdesk.errors import FormatError
+from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
 from kpdesk.legacy import ENCODING_NAMES, convert_legacy, detect_legacy
 from ui import dialogs
@@ -140,10 +140,22 @@ class FieldEditor(QWidget):
         """Return why the typed text could not be read (Vietnamese, says how to write it), or None."""
         return self._error
 
-    def set_value(self, value: Any) -> None:
+    def raw_inputs(self) -> dict[str, str]:
+        """Return the typed text that could not be read, by key relative to this field: "" for the field itself,
+        "2.amount" for a table's cell (row from 1). Kept with the draft so that it is there after a restart."""
+        return {"": self.text()} if self._error else {}
+
+    def text(self) -> str:
+        return ""
+
+    def set_value(self, value: Any, inputs: dict[str, str] | None = None) -> None:
+        """Show `value`, or the typed text `inputs[""]` that could not be read (with why, as when it was typed)."""
         self._loading = True
         try:
             self._value, self._error = value, None
+            raw = (inputs or {}).get("")
+            if raw is not None and self._show_raw(raw):
+                return
             self._show(value)
         finally:
             self._loading = False
@@ -151,6 +163,10 @@ class FieldEditor(QWidget):
     def _show(self, value: Any) -> None:
         """Put `value` into the widgets; every editor class defines it (Qt's metaclass rules out `abc`)."""
         raise NotImplementedError(f"{type(self).__name__} must define _show")
+
+    def _show_raw(self, text: str) -> bool:
+        """Put typed text into the widgets and read it as if typed; return False if this editor takes no text."""
+        return False
 
     def focus_target(self) -> QWidget:
         return self
@@ -208,13 +224,22 @@ class LineEditor(FieldEditor):
         self.edit.setText(format_input(self.field, value))
         self._note(value, None)
 
+    def _show_raw(self, text: str) -> bool:
+        self.edit.setText(text)
+        self._value, self._error = self._read(text)
+        self._note(self._value, self._error)
+        return True
+
+    def _read(self, text: str) -> tuple[Any, str | None]:
+        try:
+            return parse_input(self.field, text), None
+        except FormatError as exc:
+            return None, exc.message
+
     def _typed(self, text: str) -> None:
         if self._loading:
             return
-        try:
-            value, error = parse_input(self.field, text), None
-        except FormatError as exc:
-            value, error = None, exc.message
+        value, error = self._read(text)
         self._note(value, error)
         self._changed(value, error)
 
@@ -351,14 +376,21 @@ class TextAreaEditor(FieldEditor):
     def _show(self, value: Any) -> None:
         self.edit.setPlainText(format_input(self.field, value))
 
+    def _show_raw(self, text: str) -> bool:
+        self.edit.setPlainText(text)
+        self._value, self._error = self._read(text)
+        return True
+
+    def _read(self, text: str) -> tuple[Any, str | None]:
+        try:
+            return parse_input(self.field, text), None
+        except KpdeskError as exc:  # a DraftError or FormatError from the core's cleaning
+            return None, exc.message
+
     def _typed(self) -> None:
         if self._loading:
             return
-        try:
-            value, error = parse_input(self.field, self.edit.toPlainText()), None
-        except Exception as exc:  # noqa: BLE001 - a DraftError or FormatError from the core's cleaning
-            value, error = None, getattr(exc, "message", str(exc))
-        self._changed(value, error)
+        self._changed(*self._read(self.edit.toPlainText()))
 
 
 class _NumberedTextEdit(_GrowingTextEdit):

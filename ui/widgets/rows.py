@@ -89,9 +89,14 @@ class RowCard(QFrame):
     def value(self) -> dict[str, Any]:
         return {cid: editor.value() for cid, editor in self.editors.items()}
 
-    def set_value(self, row: dict[str, Any]) -> None:
+    def raw(self) -> dict[str, str]:
+        """The typed text of this row's cells that could not be read, by column id."""
+        return {cid: text for cid, editor in self.editors.items() for text in editor.raw_inputs().values()}
+
+    def set_value(self, row: dict[str, Any], raw: dict[str, str] | None = None) -> None:
         for cid, editor in self.editors.items():
-            editor.set_value(row.get(cid))
+            text = (raw or {}).get(cid)
+            editor.set_value(row.get(cid), {"": text} if text is not None else None)
 
     def error(self) -> str | None:
         for column in self.table.field.columns:
@@ -108,7 +113,7 @@ class RowsEditor(FieldEditor):
         super().__init__(field, parent)
         self.row_word = row_word
         self.cards: list[RowCard] = []
-        self._removed: tuple[int, dict[str, Any]] | None = None
+        self._removed: tuple[int, dict[str, Any], dict[str, str]] | None = None
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(8)
         word = row_word.lower()
@@ -150,23 +155,40 @@ class RowsEditor(FieldEditor):
         return rows or None
 
     def error(self) -> str | None:
-        """Return the first unreadable cell ("cột «…»: why"); `error_row()` says on which row (from 1)."""
+        """Return the first unreadable cell ("cột «…»: why")."""
         for card in self.cards:
             message = card.error()
             if message:
                 return message
         return None
 
-    def error_row(self) -> int | None:
-        for card in self.cards:
-            if card.error():
-                return card.index + 1
-        return None
+    def raw_inputs(self) -> dict[str, str]:
+        return {f"{card.index + 1}.{cid}": text for card in self.cards for cid, text in card.raw().items()}
+
+    def set_value(self, value: Any, inputs: dict[str, str] | None = None) -> None:
+        """Show the rows, with the typed text `inputs` ("2.amount" → text) in the cells it belongs to."""
+        rows = list(value or [])
+        raws: list[dict[str, str]] = [{} for _ in rows]
+        for key, text in (inputs or {}).items():
+            number, _, cid = key.partition(".")
+            if number.isdigit() and 1 <= int(number) <= len(rows):
+                raws[int(number) - 1][cid] = text
+        self._loading = True
+        try:
+            self._value, self._error = value, None
+            self._rebuild(rows, raws)
+            self._value, self._error = self.value(), self.error()
+        finally:
+            self._loading = False
 
     def _show(self, value: Any) -> None:
         self._rebuild(list(value or []))
 
-    def _rebuild(self, rows: list[dict[str, Any]]) -> None:
+    def _rows(self) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+        """The rows as values and, beside them, the unread text of their cells."""
+        return [card.value() for card in self.cards], [card.raw() for card in self.cards]
+
+    def _rebuild(self, rows: list[dict[str, Any]], raws: list[dict[str, str]] | None = None) -> None:
         while len(self.cards) > len(rows):
             card = self.cards.pop()
             self.rows_box.removeWidget(card)
@@ -177,8 +199,8 @@ class RowsEditor(FieldEditor):
             self.rows_box.addWidget(card)
         loading, self._loading = self._loading, True
         try:
-            for card, row in zip(self.cards, rows, strict=True):
-                card.set_value(row)
+            for card, row, raw in zip(self.cards, rows, raws or [{} for _ in rows], strict=True):
+                card.set_value(row, raw)
         finally:
             self._loading = loading
         self._refresh()
@@ -196,17 +218,18 @@ class RowsEditor(FieldEditor):
 
     # -- structure --------------------------------------------------------------------
     def add_row(self) -> None:
-        rows = [card.value() for card in self.cards]
+        rows, raws = self._rows()
         rows.append({c.id: None for c in self.field.columns})
-        self._rebuild(rows)
+        raws.append({})
+        self._rebuild(rows, raws)
         self.cards[-1].editors[self.field.columns[0].id].focus_target().setFocus()
         self._structure_changed()
 
     def remove_row(self, card: RowCard) -> None:
-        rows = [c.value() for c in self.cards]
+        rows, raws = self._rows()
         index = self.cards.index(card)
-        self._removed = (index, rows.pop(index))
-        self._rebuild(rows)
+        self._removed = (index, rows.pop(index), raws.pop(index))
+        self._rebuild(rows, raws)
         self.undo_button.setText(f"Khôi phục {self.row_word.lower()} {index + 1} vừa xóa")
         self.undo_button.show()
         self.undo_button.setFocus()
@@ -215,10 +238,11 @@ class RowsEditor(FieldEditor):
     def undo_remove(self) -> None:
         if self._removed is None:
             return
-        index, row = self._removed
-        rows = [c.value() for c in self.cards]
+        index, row, raw = self._removed
+        rows, raws = self._rows()
         rows.insert(index, row)
-        self._rebuild(rows)
+        raws.insert(index, raw)
+        self._rebuild(rows, raws)
         self.cards[index].editors[self.field.columns[0].id].focus_target().setFocus()
         self._structure_changed()
 
@@ -227,9 +251,10 @@ class RowsEditor(FieldEditor):
         other = index + step
         if not 0 <= other < len(self.cards):
             return
-        rows = [c.value() for c in self.cards]
+        rows, raws = self._rows()
         rows[index], rows[other] = rows[other], rows[index]
-        self._rebuild(rows)
+        raws[index], raws[other] = raws[other], raws[index]
+        self._rebuild(rows, raws)
         target = self.cards[other].up if step < 0 and other > 0 else self.cards[other].down
         (target if target.isEnabled() else self.cards[other].remove).setFocus()
         self._structure_changed()

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kpdesk.compute import compute
-from kpdesk.draft import Draft, is_empty
+from kpdesk.draft import Draft, input_key, is_empty, split_input_key
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
 from kpdesk.validate import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, Problem, Report, validate
@@ -37,7 +37,7 @@ class DraftSession(QObject):
                  parent: QObject | None = None, *, today: dt.date | None = None) -> None:
         super().__init__(parent)
         self.kind, self.draft, self.saver, self.today = kind, draft, saver, today
-        self.input_errors: dict[str, tuple[str, int | None]] = {}
+        self.choice_errors: dict[str, str] = {}  # a choice the core refused (the period), not typed text
         self.dirty = False
         self.last_saved: dt.datetime | None = None
         self.timer = QTimer(self)
@@ -50,38 +50,59 @@ class DraftSession(QObject):
         self._check()
 
     # -- changes ------------------------------------------------------------------------
-    def set_value(self, field_id: str, value: Any, error: str | None = None, row: int | None = None) -> None:
-        """Set the value of a kind's field; `error` is why the typed text could not be read (value is None)."""
+    def set_value(self, field_id: str, value: Any, inputs: dict[str, str] | None = None) -> None:
+        """Set the value of a kind's field; `inputs` is the typed text of it that could not be read, by key
+        relative to the field ("" for the field, "2.amount" for a table's cell); it is saved with the draft."""
         values = dict(self.draft.values)
         if is_empty(value):
             values.pop(field_id, None)
         else:
             values[field_id] = value
-        self._set_error(field_id, error, row)
-        self._apply(replace(self.draft, values=values))
+        self._apply(replace(self.draft, values=values, inputs=self._with_inputs(field_id, inputs)))
 
-    def update(self, **changes: Any) -> None:
-        """Change the document's own parts (form, period, number, date, signer, to, recipients, …)."""
+    def update(self, inputs: dict[str, str] | None = None, **changes: Any) -> None:
+        """Change the document's own parts (form, period, number, date, signer, to, recipients, …); `inputs`
+        gives the typed text of a part that could not be read, e.g. {"_date": "31/2/2026"} ({"_date": ""}
+        clears it)."""
+        if inputs:
+            kept = {k: v for k, v in self.draft.inputs.items() if k not in inputs}
+            changes["inputs"] = {**kept, **{k: v for k, v in inputs.items() if v}}
         self._apply(replace(self.draft, **changes))
 
-    def set_input_error(self, key: str, error: str | None) -> None:
-        """Record (or clear) an unreadable input of the document step, e.g. a signing date."""
-        self._set_error(key, error, None)
+    def inputs_of(self, field_id: str) -> dict[str, str]:
+        """The unread typed text of a field, by key relative to it (what the field's editor takes)."""
+        out = {}
+        for key, text in self.draft.inputs.items():
+            base, row, column = split_input_key(key)
+            if base == field_id:
+                out["" if row is None else f"{row}.{column}"] = text
+        return out
+
+    def _with_inputs(self, field_id: str, inputs: dict[str, str] | None) -> dict[str, str]:
+        kept = {k: v for k, v in self.draft.inputs.items() if split_input_key(k)[0] != field_id}
+        for rel, text in (inputs or {}).items():
+            if rel:
+                row, _, column = rel.partition(".")
+                kept[input_key(field_id, int(row), column)] = text
+            else:
+                kept[field_id] = text
+        return kept
+
+    def set_choice_error(self, key: str, error: str | None) -> None:
+        """Record (or clear) a choice of the document step the core refused (the period)."""
+        if error:
+            self.choice_errors[key] = error
+        else:
+            self.choice_errors.pop(key, None)
         self._check()
         self.changed.emit()
 
     def replace_draft(self, draft: Draft) -> None:
         """Take a whole new draft (after restoring a revision); no save is scheduled."""
         self.draft = draft
-        self.input_errors.clear()
+        self.choice_errors.clear()
         self._check()
         self.changed.emit()
-
-    def _set_error(self, key: str, error: str | None, row: int | None) -> None:
-        if error:
-            self.input_errors[key] = (error, row)
-        else:
-            self.input_errors.pop(key, None)
 
     def _apply(self, draft: Draft) -> None:
         if draft == self.draft:
@@ -121,15 +142,12 @@ class DraftSession(QObject):
     def _check(self) -> None:
         self.derived = compute(self.kind, self.draft)
         self.report = validate(self.kind, self.draft, self.derived, today=self.today)
-        typed: list[Problem] = []
-        for key, (message, row) in self.input_errors.items():
+        chosen: list[Problem] = []
+        for key, message in self.choice_errors.items():
             section, title, label = self.place(key)
-            where = f"Mục «{title}», «{label}»" + (f", dòng {row}" if row else "")
-            typed.append(Problem(section, key, "error", "input.unreadable", f"{where}: {message}", row,
-                                 message[:1].upper() + message[1:]))
-        unreadable = set(self.input_errors)
-        core = [p for p in self.report.problems if not (p.field in unreadable and p.code == "field.required")]
-        self.problems = tuple(typed + core)
+            chosen.append(Problem(section, key, "error", "input.unreadable", f"Mục «{title}», «{label}»: {message}",
+                                  None, message[:1].upper() + message[1:]))
+        self.problems = tuple(chosen) + self.report.problems
 
     def place(self, field_id: str) -> tuple[str, str, str]:
         """Return (section id, section title, field label) of a field or document pseudo-field."""

@@ -141,7 +141,7 @@ class SectionStep(Step):
             row.editor.edited.connect(lambda f=f, row=row: self._edited(f, row))
             self.layout_.addWidget(row)
             self.rows[f.id] = row
-            row.editor.set_value(session.draft.values.get(f.id))
+            row.editor.set_value(session.draft.values.get(f.id), session.inputs_of(f.id))
         # computed values: under their table when made from one table's cells, else in a box at the end
         self.table_totals: dict[str, list[Computed]] = {}
         self.box_computed: list[Computed] = []
@@ -165,8 +165,7 @@ class SectionStep(Step):
 
     def _edited(self, f: Field, row: FieldRow) -> None:
         editor = row.editor
-        line = editor.error_row() if isinstance(editor, RowsEditor) else None
-        self.session.set_value(f.id, editor.value(), editor.error(), row=line)
+        self.session.set_value(f.id, editor.value(), editor.raw_inputs())
 
     def first_focus(self) -> QWidget | None:
         for row in self.rows.values():
@@ -185,7 +184,7 @@ class SectionStep(Step):
         for f in self.section.fields:
             row = self.rows[f.id]
             row.setVisible(is_visible(kind, values, f) or not is_empty(values.get(f.id))
-                           or f.id in session.input_errors)
+                           or bool(session.inputs_of(f.id)))
             mine = [p for p in problems if p.field == f.id]
             if isinstance(row.editor, RowsEditor):
                 by_row: dict[int, list[tuple[str, str]]] = {}
@@ -412,7 +411,7 @@ class DocumentStep(Step):
             for w in widgets:
                 w.blockSignals(False)
         self.period.set_period(d.period)
-        self.date.set_value(d.date)
+        self.date.set_value(d.date, self.session.inputs_of("_date"))
         self.authority.set_value(list(d.signer.authority) or None)
         self.to.set_value(list(d.to) or None)
         self.recipients.set_value(list(d.recipients) or None)
@@ -443,14 +442,13 @@ class DocumentStep(Step):
 
     def _set_period(self, period: Any) -> None:
         if period is None:
-            self.session.set_input_error("_period", "kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm.")
+            self.session.set_choice_error("_period", "kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm.")
             return
-        self.session.set_input_error("_period", None)
+        self.session.set_choice_error("_period", None)
         self.session.update(period=period)
 
     def _set_date(self) -> None:
-        self.session.set_input_error("_date", self.date.error())
-        self.session.update(date=self.date.value())
+        self.session.update(date=self.date.value(), inputs={"_date": self.date.raw_inputs().get("", "")})
 
     def _pick_signer(self, index: int) -> None:
         data = self.signer_combo.itemData(index)

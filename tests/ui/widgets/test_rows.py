@@ -69,5 +69,7 @@ def test_a_required_cell_left_empty_is_shown_on_its_row(qtbot, kit):
     assert messages and "«Tên mô hình» chưa nhập" in messages[0][1]
     assert not editor.cards[0].messages.messages()
     kit.type_keys(editor.cards[1].editors["area"].edit, "x")
-    assert "«Các mô hình ứng dụng KH&CN», dòng 2: cột «Diện tích (ha)»: Không hiểu số" in session.problems[0].message
-    assert session.problems[0].row == 2 and editor.cards[1].editors["area"].note.text().startswith("✖")
+    [unread] = [p for p in session.problems if p.code == "input.unreadable"]
+    assert "«Các mô hình ứng dụng KH&CN», dòng 2: cột «Diện tích (ha)»: Không hiểu số" in unread.message
+    assert unread.row == 2 and editor.cards[1].editors["area"].note.text().startswith("✖")
+    assert session.draft.inputs == {"models.2.area": "2x"}
