@@ -135,6 +135,7 @@ def test_text_that_cannot_be_read_yet_survives_closing_and_reopening(qtbot, stor
     assert cell.edit.text() == "2,5 ha rưỡi" and cell.note.text().startswith("✖")
     doc = wizard.steps[wizard.step_for("_document")]
     assert doc.date.edit.text() == "31/6/2022" and doc.date.note.text().startswith("✖")
+    assert doc.rows["_date"].messages.messages() == (), "the why is said once, under the box"
     unread = [p for p in wizard.session.problems if p.code == "input.unreadable"]
     assert [(p.field, p.row) for p in unread] == [("_date", None), ("models", 1)]
     assert not wizard.session.dirty, "opening shows the draft without saving anything"

@@ -125,6 +125,8 @@ class FieldEditor(QWidget):
     """An editor for one field; `edited` fires on each change the officer makes (not on `set_value`)."""
 
     edited = Signal()
+    #: Does the editor show why its typed text cannot be read (so the field's row need not say it again)?
+    NOTES_OWN_ERROR = False
 
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -180,6 +182,8 @@ class FieldEditor(QWidget):
 
 class LineEditor(FieldEditor):
     """One line: text, phone, e-mail, numbers, amounts, dates and references, with a note of what was read."""
+
+    NOTES_OWN_ERROR = True
 
     def __init__(self, field: Field, parent: QWidget | None = None, *, suffix: str = "") -> None:
         super().__init__(field, parent)

@@ -196,6 +196,8 @@ class SectionStep(Step):
                 unit = session.draft.money_unit
                 row.editor.set_totals([(c.label, display(kind, c, session.derived.get(c.id), unit))
                                        for c in self.table_totals.get(f.id, [])])
+            if row.editor.NOTES_OWN_ERROR:  # the editor's own note already says why the text cannot be read
+                mine = [p for p in mine if p.code != "input.unreadable"]
             row.messages.show_messages((p.severity, session.short_message(p)) for p in mine)
         if self.box_computed:
             unit = session.draft.money_unit
@@ -478,7 +480,10 @@ class DocumentStep(Step):
         self.rows["_to"].setVisible(session.draft.form == "cong_van")  # a báo cáo prints no Kính gửi
         problems = session.section_problems(DOCUMENT)
         for key, row in self.rows.items():
-            row.messages.show_messages((p.severity, session.short_message(p)) for p in problems if p.field == key)
+            mine = [p for p in problems if p.field == key]
+            if key == "_date":  # the date box's own note already says why the typed date cannot be read
+                mine = [p for p in mine if p.code != "input.unreadable"]
+            row.messages.show_messages((p.severity, session.short_message(p)) for p in mine)
 
     def focus_field(self, field_id: str, row: int | None = None) -> bool:
         doc_row = self.rows.get(field_id)
