@@ -143,7 +143,8 @@ window.open_draft(ids["000-thieu-trung-bao-cao-thang"])
 wiz = window.wizard
 wiz.go_step(len(wiz.steps) - 1)
 shot(window, "40-review-000")
-wiz.review.preview.verticalScrollBar().setValue(wiz.review.preview.verticalScrollBar().maximum())
+sheets = wiz.review.preview.sheets
+wiz.review.preview.verticalScrollBar().setValue(int(sheets.page_top(wiz.review.preview.page_count() - 1)))
 shot(window, "41-review-000-end")
 window.close_wizard()
 window.open_draft(ids["001-bim-son-cong-van-thang"])

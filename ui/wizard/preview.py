@@ -1,8 +1,10 @@
-"""The report as it will print, as HTML for a QTextBrowser, made from the same frame the .docx is made from.
+"""The report as it will print, made from the same frame the .docx is made from: as HTML (`frame_html`), and
+laid out on A4 pages with the .docx's margins, type sizes and spacing (`PagedPreview`).
 
 Every text comes from the core: `report.build_frame` gives the letterhead texts, title, Kính gửi, bases,
 body blocks, recipients and signer; `kpdesk.render.frame` gives the exact printed lines (number line,
-place and date, Nơi nhận with "Như trên"/"Lưu", the closing "./."). Only the layout is approximated.
+place and date, Nơi nhận with "Như trên"/"Lưu", the closing "./."). Only the layout is approximated: Qt breaks
+lines and pages itself, so a page break may fall a line or two away from Word's.
 """
 
 from __future__ import annotations
@@ -10,19 +12,40 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QTextDocument, QTextFormat
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
+
 from kpdesk.render.markup import Block, Heading, ListItem, Paragraph, Run, Table
 
 if TYPE_CHECKING:  # the frame module imports python-docx (~50 ms): not needed until a preview is shown
     from kpdesk.render import frame as nd30
 
-_CSS = """
-body { font-family: 'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif; font-size: 13pt; color: #000; }
-p { margin-top: 0; margin-bottom: 6px; }
-td { vertical-align: top; }
-.c { text-align: center; }
-.b { font-weight: bold; }
-.i { font-style: italic; }
-.small { font-size: 11pt; }
+#: The page of the .docx (`kpdesk.render.frame`: A4, top and bottom 20 mm, left 30 mm, right 15 mm) in the
+#: 96-per-inch pixels QTextDocument lays text out in: a twip is 1/1440 inch.
+_TWIP = 96 / 1440
+PAGE_SIZE = QSizeF(11906 * _TWIP, 16838 * _TWIP)
+PAGE_MARGINS = (1701 * _TWIP, 1134 * _TWIP, 850 * _TWIP, 1134 * _TWIP)  # left, top, right, bottom
+_GAP = 16
+
+
+def _css() -> str:
+    """The page's type, from the sizes and spacing the .docx is written with (`kpdesk.render.frame`); Qt reads
+    lengths of margins and indents in pixels only."""
+    from kpdesk.render import frame as nd30
+
+    return f"""
+body {{ font-family: 'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif; font-size: {nd30.SIZE_BODY}pt;
+       color: #000; }}
+p {{ margin-top: 0; margin-bottom: {nd30.BODY_AFTER * _TWIP:.0f}px; line-height: {nd30.BODY_LINE / 240 * 100:.0f}%; }}
+p.x {{ text-indent: {nd30.BODY_FIRST_LINE * _TWIP:.0f}px; text-align: justify; }}
+td {{ vertical-align: top; }}
+td p {{ line-height: 100%; }}
+.c {{ text-align: center; }}
+.b {{ font-weight: bold; }}
+.i {{ font-style: italic; }}
+.small {{ font-size: {nd30.SIZE_NOI_NHAN}pt; }}
+.hd {{ font-size: {nd30.SIZE_AGENCY}pt; }}
 """
 
 
@@ -54,12 +77,13 @@ def _block(block: Block) -> str:
             inner = f"<b>{inner}</b>"
         if block.level >= 3:
             inner = f"<i>{inner}</i>"
-        return f'<p style="text-indent: 30px; text-align: justify;">{inner}</p>'
+        return f'<p class="x">{inner}</p>'
     if isinstance(block, ListItem):
-        return f'<p style="text-indent: 30px; text-align: justify;">{_e(block.mark)} {_runs(block.runs)}</p>'
+        return f'<p class="x">{_e(block.mark)} {_runs(block.runs)}</p>'
     if isinstance(block, Paragraph):
-        indent = "text-indent: 30px; " if block.indent else ""
-        return f'<p style="{indent}text-align: {_ALIGN.get(block.align, "justify")};">{_runs(block.runs)}</p>'
+        if block.indent:
+            return f'<p class="x">{_runs(block.runs)}</p>'
+        return f'<p style="text-align: {_ALIGN.get(block.align, "justify")};">{_runs(block.runs)}</p>'
     if isinstance(block, Table):
         total = sum(block.widths) or 1
         rows = []
@@ -77,7 +101,7 @@ def _block(block: Block) -> str:
                 col += cell.colspan
             rows.append("<tr>" + "".join(tds) + "</tr>")
         return ('<table width="100%" border="1" cellspacing="0" cellpadding="3" '
-                'style="border-collapse: collapse; border-color: #000; margin-bottom: 8px; font-size: 12pt;">'
+                'style="border-collapse: collapse; border-color: #000; margin-bottom: 8px; font-size: 13pt;">'
                 + "".join(rows) + "</table>")
     return ""
 
@@ -86,22 +110,22 @@ def frame_html(frame: nd30.Frame) -> str:
     """Return the whole document of `frame` as HTML: letterhead, title, Kính gửi, bases, body, closing."""
     from kpdesk.render import frame as nd30
 
-    parts = [f"<html><head><style>{_CSS}</style></head><body>"]
+    parts = [f"<html><head><style>{_css()}</style></head><body>"]
     agency = [a.strip().upper() for a in frame.agency if a.strip()]
-    left = "".join(f'<p class="c b" style="margin:0">{_e(a)}</p>' for a in agency)
+    left = "".join(f'<p class="c b hd" style="margin:0">{_e(a)}</p>' for a in agency)
     if frame.superior:
-        left = f'<p class="c" style="margin:0">{_e(frame.superior.upper())}</p>' + left
+        left = f'<p class="c hd" style="margin:0">{_e(frame.superior.upper())}</p>' + left
     left += '<p class="c" style="margin:0">―――</p>'
     right = (f'<p class="c b" style="margin:0; white-space: nowrap; font-size: 12pt">{_e(nd30.QUOC_HIEU)}</p>'
-             f'<p class="c b" style="margin:0">{_e(nd30.TIEU_NGU)}</p>'
+             f'<p class="c b hd" style="margin:0">{_e(nd30.TIEU_NGU)}</p>'
              '<p class="c" style="margin:0">――――――――</p>')
-    number = f'<p class="c" style="margin:0; white-space: nowrap">{_e(nd30.number_line(frame))}</p>'
+    number = f'<p class="c hd" style="margin:0; white-space: nowrap">{_e(nd30.number_line(frame))}</p>'
     if frame.form == "cong_van":
         summary = frame.summary.strip()
         if summary[:4].casefold() == "v/v ":
             summary = summary[4:].lstrip()
         number += f'<p class="c small" style="margin-top:4px">V/v {_e(summary)}</p>'
-    place = f'<p class="c i" style="margin:0; white-space: nowrap">{_e(nd30.place_date_line(frame))}</p>'
+    place = f'<p class="c i hd" style="margin:0; white-space: nowrap">{_e(nd30.place_date_line(frame))}</p>'
     parts.append('<table width="100%" cellspacing="0" cellpadding="2">'
                  f'<tr><td width="39%">{left}</td><td width="61%">{right}</td></tr>'
                  f'<tr><td>{number}</td><td>{place}</td></tr></table>')
@@ -119,7 +143,7 @@ def frame_html(frame: nd30.Frame) -> str:
         parts.append(f'<table align="center" style="margin-top:14px"><tr><td>Kính gửi:</td><td>{lines}</td></tr>'
                      '</table>')
     for line in nd30.basis_lines(frame):
-        parts.append(f'<p class="i" style="text-indent:30px; text-align: justify;">{_e(line)}</p>')
+        parts.append(f'<p class="i x">{_e(line)}</p>')
     for block in nd30.body_blocks(frame):
         parts.append(_block(block))
     recipients = "<br>".join(_e(line) for line in nd30.recipient_lines(frame))
@@ -129,7 +153,124 @@ def frame_html(frame: nd30.Frame) -> str:
     sign += '<p style="margin:0">&nbsp;</p>' * 4 + f'<p class="c b" style="margin:0">{_e(signer.name.strip())}</p>'
     parts.append('<table width="100%" cellspacing="0" cellpadding="2" style="margin-top:12px">'
                  f'<tr><td width="40%"><p class="b i small" style="margin:0">Nơi nhận:</p>'
-                 f'<p class="small" style="margin:0; font-size:10pt">{recipients}</p></td>'
+                 f'<p style="margin:0; font-size:{nd30.SIZE_RECIPIENTS}pt">{recipients}</p></td>'
                  f'<td width="60%">{sign}</td></tr></table>')
     parts.append("</body></html>")
     return "".join(parts)
+
+
+# ----------------------------------------------------------------------------- pages, as they will print
+
+
+
+def paged_document(html_text: str) -> QTextDocument:
+    """The preview's HTML laid out on A4 pages with the report's margins (page breaks as Qt places them)."""
+    doc = QTextDocument()
+    font = QFont("Times New Roman")
+    font.setStyleHint(QFont.StyleHint.Serif)
+    font.setPointSizeF(13)
+    doc.setDefaultFont(font)
+    doc.setHtml(html_text)
+    root = doc.rootFrame().frameFormat()
+    left, top, right, bottom = PAGE_MARGINS
+    root.setLeftMargin(left)
+    root.setTopMargin(top)
+    root.setRightMargin(right)
+    root.setBottomMargin(bottom)
+    doc.rootFrame().setFrameFormat(root)
+    doc.setPageSize(PAGE_SIZE)
+    _keep_signature_together(doc)
+    return doc
+
+
+def _keep_signature_together(doc: QTextDocument) -> None:
+    """Start the Nơi nhận / signature table on a new page when it would be split, as the .docx keeps it whole."""
+    frames = doc.rootFrame().childFrames()
+    if not frames:
+        return
+    last = frames[-1]
+    box = doc.documentLayout().frameBoundingRect(last)
+    height = PAGE_SIZE.height()
+    if box.height() < height / 2 and int(box.top() // height) != int((box.bottom() - 1) // height):
+        fmt = last.frameFormat()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        last.setFrameFormat(fmt)
+
+
+class _Sheets(QWidget):
+    """Paints the pages of a paged QTextDocument one under the other, scaled to the width available."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = paged_document("")
+        self.scale = 1.0
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def fit(self, width: int) -> None:
+        self.scale = max(0.3, min(1.25, (width - 2 * _GAP) / PAGE_SIZE.width()))
+        pages = max(1, self.doc.pageCount())
+        height = int(_GAP + pages * (PAGE_SIZE.height() * self.scale + _GAP))
+        self.setFixedHeight(height)
+        self.update()
+
+    def page_top(self, index: int) -> float:
+        return _GAP + index * (PAGE_SIZE.height() * self.scale + _GAP)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(int(PAGE_SIZE.width() * self.scale + 2 * _GAP), self.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        p.fillRect(event.rect(), QColor("#8a949e"))
+        w, h = PAGE_SIZE.width() * self.scale, PAGE_SIZE.height() * self.scale
+        x = max(_GAP, (self.width() - w) / 2)
+        pages = max(1, self.doc.pageCount())
+        for index in range(pages):
+            y = self.page_top(index)
+            sheet = QRectF(x, y, w, h)
+            if not sheet.intersects(QRectF(event.rect())):
+                continue
+            p.fillRect(sheet.translated(3, 3), QColor(0, 0, 0, 60))
+            p.fillRect(sheet, Qt.GlobalColor.white)
+            p.save()
+            p.translate(QPointF(x, y))
+            p.scale(self.scale, self.scale)
+            if index:  # the page number, centred in the top margin from page 2 on, as in the .docx
+                number_font = QFont(self.doc.defaultFont())
+                p.setFont(number_font)
+                p.setPen(Qt.GlobalColor.black)
+                p.drawText(QRectF(0, 0, PAGE_SIZE.width(), PAGE_MARGINS[1]), Qt.AlignmentFlag.AlignCenter,
+                           str(index + 1))
+            p.translate(0, -index * PAGE_SIZE.height())
+            self.doc.drawContents(p, QRectF(0, index * PAGE_SIZE.height(), PAGE_SIZE.width(), PAGE_SIZE.height()))
+            p.restore()
+        p.end()
+
+
+class PagedPreview(QScrollArea):
+    """The report on A4 sheets, page after page, made from the same frame as the .docx."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sheets = _Sheets(self)
+        self.setWidget(self.sheets)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet("QScrollArea { background: #8a949e; }")
+
+    def setHtml(self, html_text: str) -> None:  # noqa: N802 - the QTextBrowser name, so callers need not care
+        self.sheets.doc = paged_document(html_text)
+        self.sheets.fit(self.viewport().width())
+
+    def toPlainText(self) -> str:  # noqa: N802
+        return self.sheets.doc.toPlainText()
+
+    def page_count(self) -> int:
+        return self.sheets.doc.pageCount()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self.sheets.fit(self.viewport().width())

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpdesk.errors import KpdeskError
 from kpdesk.report import build_frame
 from ui.widgets.common import DONE, ERROR, FAIL, OK, WARN, WARNING, heading_label
-from ui.wizard.preview import frame_html
+from ui.wizard.preview import PagedPreview, frame_html
 from ui.wizard.session import DraftSession
 
 
@@ -42,18 +41,13 @@ class ReviewStep(QWidget):
         self.export_button.clicked.connect(self.export_requested)
         line.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         box.addLayout(line)
-        caption = QLabel("Bản xem trước (nội dung giống hệt tệp Word; trang giấy và khoảng cách có thể khác đôi chút):",
-                         self)
-        caption.setWordWrap(True)
-        caption.setStyleSheet("color: #505a64;")
-        box.addWidget(caption)
-        self.preview = QTextBrowser(self)
-        self.preview.setOpenLinks(False)
-        self.preview.setAccessibleName("Bản xem trước của báo cáo")
-        self.preview.setWordWrapMode(QTextOption.WrapMode.WordWrap)
-        self.preview.document().setDocumentMargin(28)
-        self.preview.setStyleSheet("QTextBrowser { background: white; }")
-        caption.setBuddy(self.preview)
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: #505a64;")
+        box.addWidget(self.caption)
+        self.preview = PagedPreview(self)
+        self.preview.setAccessibleName("Bản xem trước của báo cáo, từng trang A4")
+        self.caption.setBuddy(self.preview)
         box.addWidget(self.preview, 1)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -91,6 +85,9 @@ class ReviewStep(QWidget):
             self.preview.setHtml(frame_html(frame))
         except KpdeskError as exc:
             self.preview.setHtml(f'<p style="color:{ERROR}">Chưa tạo được bản xem trước: {exc.message}</p>')
+        pages = self.preview.page_count()
+        self.caption.setText(f"&Bản xem trước: khoảng {pages} trang A4 (nội dung giống hệt tệp Word; chỗ ngắt trang "
+                             "có thể lệch đôi chút). Cuộn để xem hết; số trang in ở đầu trang từ trang 2.")
         self.preview.verticalScrollBar().setValue(scroll)
 
     def focus_field(self, field_id: str, row: int | None = None) -> bool:

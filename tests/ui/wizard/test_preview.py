@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -14,6 +17,22 @@ from kpdesk.report import build_frame, render_to_file
 from ui.wizard.preview import frame_html
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.json"))
+
+
+@pytest.fixture
+def soffice_pages():
+    """How many pages LibreOffice (metrics of Word's Times New Roman) lays a .docx out on."""
+    if shutil.which("soffice") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("needs LibreOffice (soffice) and poppler-utils (pdfinfo) on PATH")
+
+    def pages(path: Path) -> int:
+        subprocess.run(["soffice", "-env:UserInstallation=file:///tmp/lo_test", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(path.parent), str(path)], check=True, capture_output=True, timeout=240)
+        info = subprocess.run(["pdfinfo", str(path.with_suffix(".pdf"))], check=True, capture_output=True,
+                              text=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+    return pages
 
 
 def _norm(text: str) -> str:
@@ -33,3 +52,30 @@ def test_every_text_of_the_docx_is_in_the_preview(qtbot, tmp_path, path):
     texts += [p.text for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
     missing = [t for t in map(_norm, texts) if t and t not in shown]
     assert not missing, missing[:5]
+
+
+def test_the_page_matches_the_docx_page():
+    from kpdesk.render import frame as nd30
+    from ui.wizard.preview import _TWIP, PAGE_MARGINS, PAGE_SIZE
+
+    assert (PAGE_SIZE.width(), PAGE_SIZE.height()) == (nd30.PAGE_W * _TWIP, nd30.PAGE_H * _TWIP)
+    assert PAGE_MARGINS == tuple(m * _TWIP for m in (nd30.MARGIN_LEFT, nd30.MARGIN_TOP, nd30.MARGIN_RIGHT,
+                                                     nd30.MARGIN_BOTTOM))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.office
+def test_the_preview_is_laid_out_on_as_many_a4_pages_as_the_docx_has(qtbot, tmp_path, path, soffice_pages):
+    from ui.wizard.preview import PagedPreview
+
+    draft = drafts.load(path)
+    preview = PagedPreview()
+    qtbot.addWidget(preview)
+    preview.resize(700, 600)
+    preview.setHtml(frame_html(build_frame(get_kind(draft.kind), draft)))
+    out = render_to_file(draft, tmp_path / "x.docx", allow_errors=True).path
+    word_pages = soffice_pages(out)
+    # the same page, margins, type sizes and spacing: the four examples break into as many pages as in Word
+    # (LibreOffice); one page of slack for other fonts' metrics on other machines
+    assert abs(preview.page_count() - word_pages) <= 1, (preview.page_count(), word_pages)
+    assert preview.sheets.height() > preview.page_count() * 600 * 0.5
