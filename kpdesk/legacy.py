@@ -26,6 +26,9 @@ ending only with the sắc or nặng tone, sane capitalisation). An encoding is 
    80 % of the non-ASCII letters of the text are used by those words ("café", "Müller" or "España" fail);
 3. at least half of all words, plain ASCII ones included, read as Vietnamese syllables (English fails);
 4. there are more such words than words already written in Unicode Vietnamese (ă, đ, ơ, ư, ạ…, or NFD marks).
+
+When both encodings pass (VNI "keá leâ löu" is also TCVN3 "keỏ leõ lửu"), the one with more clean words wins,
+a word whose tone mark lands where neither the old nor the new spelling puts it ("keỏ") counting against it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["ENCODINGS", "ENCODING_NAMES", "LegacyGuess", "analyse_legacy", "convert_legacy", "detect_legacy",
-           "encode_legacy", "is_vietnamese_syllable"]
+           "encode_legacy", "is_vietnamese_syllable", "tone_well_placed"]
 
 ENCODINGS = ("tcvn3", "vni")
 #: What to call each encoding when offering the conversion to the officer.
@@ -180,6 +183,46 @@ def is_vietnamese_syllable(word: str) -> bool:
                 continue  # a syllable ending in a stop takes the sắc or nặng tone
             return True
     return False
+
+
+_MARKED_VOWELS = frozenset("ăâêôơư")
+
+
+@lru_cache(maxsize=8192)
+def tone_well_placed(word: str) -> bool:
+    """Whether the tone mark of a Vietnamese syllable sits where either the old or the new spelling puts it: on
+    the vowel with a hat, breve or horn (the ơ of ươ); else on the last vowel before a final consonant; else on
+    the only vowel, the middle one of three, the first of two (either of oa, oe, uy). "kẻo", "hoà", "hoà" and
+    "thuỷ", "thủy" are; "keỏ" is not. A word that is not a syllable, or has no tone, counts as well placed."""
+    letters: list[str] = []
+    tone_at = None
+    for ch in unicodedata.normalize("NFC", word.lower()):
+        parts = unicodedata.normalize("NFD", ch)
+        if any(c in _TONE_MARKS for c in parts):
+            tone_at = len(letters)
+            ch = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONE_MARKS))
+        letters.append(ch)
+    if tone_at is None:
+        return True
+    bare = "".join(letters)
+    onset = next((o for o in _ONSETS if bare.startswith(o) and bare[len(o):] in _RHYMES), None)
+    if onset is None:
+        return True
+    vowels = [i for i in range(len(onset), len(bare)) if bare[i] in _VOWELS]
+    if not vowels:
+        return True
+    marked = [i for i in vowels if bare[i] in _MARKED_VOWELS]
+    if marked:
+        allowed = {marked[-1]}
+    elif bare[-1] not in _VOWELS or len(vowels) == 1:
+        allowed = {vowels[-1]}
+    elif len(vowels) == 3:
+        allowed = {vowels[1]}
+    elif bare[len(onset):] in ("oa", "oe", "uy"):
+        allowed = set(vowels)
+    else:
+        allowed = {vowels[0]}
+    return tone_at in allowed
 
 
 # ----------------------------------------------------------------------------- decoding words
@@ -342,6 +385,7 @@ class LegacyGuess:
     share: float  # non-ASCII letters used by good words / all non-ASCII letters
     vietnamese_share: float  # words reading as Vietnamese syllables / all words
     unicode_words: int  # words already in Unicode Vietnamese
+    misplaced: int = 0  # of the good words, those whose tone mark lands where no spelling puts it ("keỏ")
 
     @property
     def matches(self) -> bool:
@@ -350,7 +394,7 @@ class LegacyGuess:
 
 
 def _guess(text: str, encoding: str) -> LegacyGuess:
-    bad = strong = words = vietnamese = unicode_words = 0
+    bad = strong = words = vietnamese = unicode_words = misplaced = 0
     used_chars = all_chars = 0
     good: set[str] = set()
     for start, end, word in _runs(text, encoding):
@@ -365,13 +409,15 @@ def _guess(text: str, encoding: str) -> LegacyGuess:
         ok = not word.leftover and is_vietnamese_syllable(_letters_of(word.text))
         vietnamese += ok
         if word.used and ok:
+            if word.text.lower() not in good:
+                misplaced += not tone_well_placed(_letters_of(word.text))
             good.add(word.text.lower())
             strong += not is_vietnamese_syllable(run)
             used_chars += non_ascii
         elif word.used or word.leftover:
             bad += 1
     return LegacyGuess(encoding, len(good), bad, strong, round(used_chars / all_chars, 3) if all_chars else 0.0,
-                       round(vietnamese / words, 3) if words else 0.0, unicode_words)
+                       round(vietnamese / words, 3) if words else 0.0, unicode_words, misplaced)
 
 
 def analyse_legacy(text: str) -> tuple[LegacyGuess, ...]:
@@ -389,5 +435,7 @@ def detect_legacy(text: str) -> str | None:
     matching = [g for g in analyse_legacy(text) if g.matches]
     if not matching:
         return None
-    best = max(matching, key=lambda g: (g.good_words - g.bad_words, g.strong))
+    # both may read as syllables ("keá leâ löu": TCVN3 "keỏ leõ lửu", VNI "kế lê lưu"): a tone where no spelling
+    # puts it counts against the encoding
+    best = max(matching, key=lambda g: (g.good_words - g.bad_words - g.misplaced, g.strong))
     return best.encoding

@@ -235,6 +235,25 @@ def test_the_syllable_check_reads_real_vietnamese(figures):
     assert len(WORDS) >= 0.97 * len(everything)
 
 
+def test_the_tone_placement_check_accepts_every_word_of_the_examples(figures):
+    """Real reports (old and new spelling alike) never put a tone where `tone_well_placed` refuses it."""
+    figures.tried(__name__, len(WORDS))
+    assert [w for w in WORDS if not legacy.tone_well_placed(w)] == []
+    assert all(legacy.tone_well_placed(w) for w in ("hoà", "hòa", "thuỷ", "thủy", "khoẻ", "khỏe", "khuỷu"))
+    assert not any(legacy.tone_well_placed(w) for w in ("keỏ", "leõ", "ngừơi", "hoaì", "tiêńg"))
+
+
+@pytest.mark.parametrize(("typed", "unicode"), [
+    ("keá leâ löu", "kế lê lưu"),            # VNI that also reads as TCVN3 "keỏ leõ lửu"
+    ("Keá hoaïch phaùt trieån", "Kế hoạch phát triển"),
+])
+def test_when_both_encodings_read_as_syllables_the_tones_decide(typed, unicode, figures):
+    figures.tried(__name__)
+    assert [g.matches for g in legacy.analyse_legacy(typed)] in ([True, True], [False, True])
+    assert detect_legacy(typed) == "vni"
+    assert convert_legacy(typed, "vni") == unicode
+
+
 @st.composite
 def vietnamese_text(draw, encoding: str) -> str:
     lines = []

@@ -97,13 +97,6 @@ class DraftSession(QObject):
         self._check()
         self.changed.emit()
 
-    def replace_draft(self, draft: Draft) -> None:
-        """Take a whole new draft (after restoring a revision); no save is scheduled."""
-        self.draft = draft
-        self.choice_errors.clear()
-        self._check()
-        self.changed.emit()
-
     def _apply(self, draft: Draft) -> None:
         if draft == self.draft:
             self._check()
