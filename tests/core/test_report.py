@@ -166,6 +166,20 @@ def test_the_cli_checks_and_renders(tmp_path, capsys):
     assert main(["fields", "khong-co"]) == 2
 
 
+def test_the_cli_reports_text_that_cannot_be_read_and_a_forced_docx_keeps_it(tmp_path, capsys):
+    data = json.loads((ROOT / "examples" / "000-thieu-trung-bao-cao-thang.json").read_text(encoding="utf-8"))
+    data["values"].pop("budget_total", None)
+    data["inputs"] = {"budget_total": "2,5 tỷ rưỡi", "_date": "31/4/2026"}
+    source = tmp_path / "dang-go.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["check", str(source)]) == 1
+    out = capsys.readouterr().out
+    assert "«Ngày ký»: Ngày 31/04/2026 không tồn tại" in out and "«2,5 tỷ rưỡi»" in out and "2 lỗi" in out
+    assert main(["render", str(source), "-o", str(tmp_path / "x.docx")]) == 2
+    assert main(["render", str(source), "-o", str(tmp_path / "x.docx"), "--force"]) == 0
+    assert draft_from_docx(tmp_path / "x.docx").inputs == data["inputs"]
+
+
 # -- in a real word processor --------------------------------------------------------------------
 
 needs_office = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
