@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.draft import Draft
+from kpdesk.draft import Draft, split_input_key
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_folders
 from kpdesk.report import RenderResult
@@ -66,10 +66,13 @@ class StoreSaver:
 
     def __call__(self, draft: Draft) -> None:
         previous = self.last
-        if replace(previous, values=draft.values) == draft:
-            for field_id in set(previous.values) | set(draft.values):
-                if previous.values.get(field_id) != draft.values.get(field_id):
-                    self.store.set_value(self.draft_id, field_id, draft.values.get(field_id))
+        changed = {f for f in set(previous.values) | set(draft.values) if previous.values.get(f) != draft.values.get(f)}
+        # `Store.set_value` clears a field's unread text: a field that keeps some (a table with a cell still being
+        # corrected while another is typed in) is saved with the whole draft
+        unread = {split_input_key(key)[0] for key in draft.inputs}
+        if replace(previous, values=draft.values) == draft and not changed & unread:
+            for field_id in sorted(changed):
+                self.store.set_value(self.draft_id, field_id, draft.values.get(field_id))
         else:
             self.store.save(self.draft_id, draft)
         self.last = draft

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -147,6 +148,25 @@ def test_text_that_cannot_be_read_yet_survives_closing_and_reopening(qtbot, stor
     kit.replace_text(doc.date.edit, "30/6/2022")
     again.close()
     assert store.load(draft_id).draft.inputs == {}
+
+
+def test_typing_in_one_cell_keeps_the_unread_text_of_another(qtbot, store, settings, answers, kit):
+    """A table with one cell still unreadable: typing in another cell saves the table and keeps that text."""
+    ids = add_examples(store, kit)
+    draft_id = ids[kit.EXAMPLES[2].stem]
+    window = make_window(qtbot, store, settings, kit)
+    window.open_draft(draft_id)
+    wizard = window.wizard
+    step = wizard.steps[wizard.step_for(wizard.kind.section_of("models").id)]
+    models = step.rows["models"].editor
+    kit.replace_text(models.cards[0].editors["area"].edit, "ba ha")
+    assert wizard.save_now()
+    kit.replace_text(models.cards[1].editors["area"].edit, "7,5")
+    assert wizard.save_now()
+    saved = store.load(draft_id).draft
+    assert saved.inputs == {"models.1.area": "ba ha"}
+    assert saved.values["models"][1]["area"] == Decimal("7.5")
+    window.close()
 
 
 def test_autosave_reaches_the_disk_within_a_second_without_closing(qtbot, store, settings, answers, kit, tmp_path):
