@@ -231,7 +231,7 @@ def clean_input(text: str) -> str:
     return vn.clean_text(text)[:MAX_INPUT_CHARS]
 
 
-def _inputs_from_json(kind: Kind, version: int, raw: Any) -> dict[str, str]:
+def _inputs_from_json(kind: Kind, version: int, raw: Any, values: dict[str, Any]) -> dict[str, str]:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
@@ -250,6 +250,8 @@ def _inputs_from_json(kind: Kind, version: int, raw: Any) -> dict[str, str]:
         key = input_key(renames.get(fid, fid), row, column)
         if input_field(kind, key) is None:
             raise DraftError(f"«inputs» có khóa «{key[:60]}» không ứng với trường nào của mẫu «{kind.name}».")
+        if row is not None and row > len(values.get(renames.get(fid, fid)) or ()):
+            continue  # text typed in a row that is no longer there
         text = clean_input(text)
         if text.strip():
             out[key] = text
@@ -475,7 +477,7 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
         values=values,
         title=_str(data, "title", ""),
         money_unit=_money_unit(data.get("money_unit", "trieu")),
-        inputs=_inputs_from_json(kind, kind_version, data.get("inputs")),
+        inputs=_inputs_from_json(kind, kind_version, data.get("inputs"), values),
     )
 
 

@@ -190,12 +190,13 @@ class _Checker:
         for key in sorted(self.draft.inputs, key=place):
             text = self.draft.inputs[key]
             f = input_field(self.kind, key)
-            if f is None:
-                continue
+            fid, row, column = split_input_key(key)
+            if f is None or row is not None and row > len(self.draft.values.get(fid) or ()):
+                continue  # text of a row that is no longer there
+
             try:
                 parse_input(f, text)
             except KpdeskError as exc:
-                fid, row, column = split_input_key(key)
                 self.pending.add((fid, row, column))
                 label = f"cột «{f.label}»: " if row is not None else ""
                 self.add(fid, "error", "input.unreadable", f"{label}{exc.message}", row)

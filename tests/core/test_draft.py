@@ -153,13 +153,20 @@ def test_a_new_draft_takes_the_kinds_default_recipients_filled_from_the_unit():
 
 
 def test_text_that_could_not_be_read_is_kept_with_the_draft_and_round_trips():
-    data = base(total=1_000_000)
+    data = base(total=1_000_000, lines=[{"group": "kh", "content": "Một", "amount": 1000},
+                                        {"group": "kh", "content": "Hai", "amount": None}])
     data["inputs"] = {"part_a": "2,5 tỷ rưỡi", "lines.2.amount": "ba trăm", "_date": "31/2/2026"}
     d = load(data)
     assert d.inputs == {"part_a": "2,5 tỷ rưỡi", "lines.2.amount": "ba trăm", "_date": "31/2/2026"}
     again = drafts.to_json(d, get_kind("mau-thu", FIXTURE_KINDS))
     assert again["inputs"] == data["inputs"]
     assert load(again) == d
+
+
+def test_unread_text_of_a_row_that_is_not_there_is_dropped():
+    data = base(lines=[{"group": "kh", "content": "Một", "amount": 1000}])
+    data["inputs"] = {"lines.1.amount": "một nghìn", "lines.2.amount": "hai nghìn"}
+    assert load(data).inputs == {"lines.1.amount": "một nghìn"}
 
 
 def test_a_draft_without_unread_text_has_no_inputs_key():

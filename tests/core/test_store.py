@@ -138,6 +138,7 @@ def test_set_value_stores_python_values_and_none_clears(store, unit):
 def test_unread_text_is_kept_by_save_and_load_and_a_new_value_replaces_it(store, unit):
     draft_id = store.create_draft(MONTHLY, APRIL, unit)
     d = store.load(draft_id).draft
+    d = d.with_values(measures=[{"title": None, "content": "Nội dung"}])
     store.save(draft_id, replace(d, inputs={"budget_total": "2,5 tỷ rưỡi", "measures.1.title": "x", "_date": "31/2"}))
     assert store.load(draft_id).draft.inputs == {"budget_total": "2,5 tỷ rưỡi", "measures.1.title": "x",
                                                  "_date": "31/2"}
