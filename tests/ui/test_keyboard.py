@@ -54,6 +54,8 @@ def test_an_officer_can_do_everything_with_the_keyboard(qtbot, store, settings, 
     press(qtbot, Qt.Key.Key_F, CTRL)
     assert focused() is window.list_page.search
     kit.type_keys(window.list_page.search, "Bỉm")
+    qtbot.waitUntil(lambda: not window.list_page.timer.isActive(), timeout=2000)  # the list is filtered
+    assert window.list_page.table.rowCount() == 1
     window.list_page.table.setFocus()
     press(qtbot, Qt.Key.Key_Home)
     press(qtbot, Qt.Key.Key_Return)
