@@ -143,19 +143,19 @@ class FieldEditor(QWidget):
         return self._error
 
     def raw_inputs(self) -> dict[str, str]:
-        """Return the typed text that could not be read, by key relative to this field: "" for the field itself,
-        "2.amount" for a table's cell (row from 1). Kept with the draft so that it is there after a restart."""
-        return {"": self.text()} if self._error else {}
+        """Return the typed text that could not be read, by `Draft.inputs` key ("budget_total", "models.2.area");
+        kept with the draft so that it is there after a restart."""
+        return {self.field.id: self.text()} if self._error else {}
 
     def text(self) -> str:
         return ""
 
     def set_value(self, value: Any, inputs: dict[str, str] | None = None) -> None:
-        """Show `value`, or the typed text `inputs[""]` that could not be read (with why, as when it was typed)."""
+        """Show `value`, or this field's typed text in `inputs` that could not be read (with why, as typed)."""
         self._loading = True
         try:
             self._value, self._error = value, None
-            raw = (inputs or {}).get("")
+            raw = (inputs or {}).get(self.field.id)
             if raw is not None and self._show_raw(raw):
                 return
             self._show(value)

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kpdesk.draft import input_key, split_input_key
 from kpdesk.kinds import Field
 from ui.widgets.common import COMPUTED_BG, ERROR, MessageLabel, buddy_html, hint_label
 from ui.widgets.fields import FieldEditor, ListEditor, make_editor
@@ -91,12 +92,11 @@ class RowCard(QFrame):
 
     def raw(self) -> dict[str, str]:
         """The typed text of this row's cells that could not be read, by column id."""
-        return {cid: text for cid, editor in self.editors.items() for text in editor.raw_inputs().values()}
+        return {cid: text for editor in self.editors.values() for cid, text in editor.raw_inputs().items()}
 
     def set_value(self, row: dict[str, Any], raw: dict[str, str] | None = None) -> None:
         for cid, editor in self.editors.items():
-            text = (raw or {}).get(cid)
-            editor.set_value(row.get(cid), {"": text} if text is not None else None)
+            editor.set_value(row.get(cid), raw)
 
     def error(self) -> str | None:
         for column in self.table.field.columns:
@@ -163,16 +163,17 @@ class RowsEditor(FieldEditor):
         return None
 
     def raw_inputs(self) -> dict[str, str]:
-        return {f"{card.index + 1}.{cid}": text for card in self.cards for cid, text in card.raw().items()}
+        return {input_key(self.field.id, card.index + 1, cid): text for card in self.cards
+                for cid, text in card.raw().items()}
 
     def set_value(self, value: Any, inputs: dict[str, str] | None = None) -> None:
-        """Show the rows, with the typed text `inputs` ("2.amount" → text) in the cells it belongs to."""
+        """Show the rows, with the typed text `inputs` ("models.2.area" → text) in the cells it belongs to."""
         rows = list(value or [])
         raws: list[dict[str, str]] = [{} for _ in rows]
         for key, text in (inputs or {}).items():
-            number, _, cid = key.partition(".")
-            if number.isdigit() and 1 <= int(number) <= len(rows):
-                raws[int(number) - 1][cid] = text
+            fid, row, cid = split_input_key(key)
+            if fid == self.field.id and row is not None and cid is not None and row <= len(rows):
+                raws[row - 1][cid] = text
         self._loading = True
         try:
             self._value, self._error = value, None

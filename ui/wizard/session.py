@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kpdesk.compute import compute
-from kpdesk.draft import Draft, input_key, is_empty, split_input_key
+from kpdesk.draft import Draft, is_empty, split_input_key
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
 from kpdesk.validate import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, Problem, Report, validate
@@ -51,8 +51,8 @@ class DraftSession(QObject):
 
     # -- changes ------------------------------------------------------------------------
     def set_value(self, field_id: str, value: Any, inputs: dict[str, str] | None = None) -> None:
-        """Set the value of a kind's field; `inputs` is the typed text of it that could not be read, by key
-        relative to the field ("" for the field, "2.amount" for a table's cell); it is saved with the draft."""
+        """Set the value of a kind's field; `inputs` is the typed text of it that could not be read, by
+        `Draft.inputs` key ("budget_total", "models.2.area"); it is saved with the draft."""
         values = dict(self.draft.values)
         if is_empty(value):
             values.pop(field_id, None)
@@ -60,33 +60,21 @@ class DraftSession(QObject):
             values[field_id] = value
         self._apply(replace(self.draft, values=values, inputs=self._with_inputs(field_id, inputs)))
 
-    def update(self, inputs: dict[str, str] | None = None, **changes: Any) -> None:
-        """Change the document's own parts (form, period, number, date, signer, to, recipients, …); `inputs`
-        gives the typed text of a part that could not be read, e.g. {"_date": "31/2/2026"} ({"_date": ""}
-        clears it)."""
-        if inputs:
-            kept = {k: v for k, v in self.draft.inputs.items() if k not in inputs}
-            changes["inputs"] = {**kept, **{k: v for k, v in inputs.items() if v}}
+    def update(self, **changes: Any) -> None:
+        """Change the document's own parts (form, period, number, date, signer, to, recipients, …)."""
         self._apply(replace(self.draft, **changes))
 
+    def update_typed(self, key: str, inputs: dict[str, str], **changes: Any) -> None:
+        """`update` a typed part of the document ("_date"), with its typed text that could not be read."""
+        self._apply(replace(self.draft, inputs=self._with_inputs(key, inputs), **changes))
+
     def inputs_of(self, field_id: str) -> dict[str, str]:
-        """The unread typed text of a field, by key relative to it (what the field's editor takes)."""
-        out = {}
-        for key, text in self.draft.inputs.items():
-            base, row, column = split_input_key(key)
-            if base == field_id:
-                out["" if row is None else f"{row}.{column}"] = text
-        return out
+        """The unread typed text of a field (of its cells, for a table), what the field's editor takes."""
+        return {k: v for k, v in self.draft.inputs.items() if split_input_key(k)[0] == field_id}
 
     def _with_inputs(self, field_id: str, inputs: dict[str, str] | None) -> dict[str, str]:
         kept = {k: v for k, v in self.draft.inputs.items() if split_input_key(k)[0] != field_id}
-        for rel, text in (inputs or {}).items():
-            if rel:
-                row, _, column = rel.partition(".")
-                kept[input_key(field_id, int(row), column)] = text
-            else:
-                kept[field_id] = text
-        return kept
+        return {**kept, **(inputs or {})}
 
     def set_choice_error(self, key: str, error: str | None) -> None:
         """Record (or clear) a choice of the document step the core refused (the period)."""

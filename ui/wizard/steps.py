@@ -450,7 +450,7 @@ class DocumentStep(Step):
         self.session.update(period=period)
 
     def _set_date(self) -> None:
-        self.session.update(date=self.date.value(), inputs={"_date": self.date.raw_inputs().get("", "")})
+        self.session.update_typed("_date", self.date.raw_inputs(), date=self.date.value())
 
     def _pick_signer(self, index: int) -> None:
         data = self.signer_combo.itemData(index)

@@ -44,7 +44,7 @@ def test_problems_come_from_the_core_and_an_unreadable_input_replaces_required(q
     session.set_value("contact_name", None)
     [problem] = session.problems
     assert problem.code == "field.required" and session.short_message(problem).startswith("Chưa nhập")
-    session.set_value("budget_total", None, {"": "2,5 tỷ rưỡi"})
+    session.set_value("budget_total", None, {"budget_total": "2,5 tỷ rưỡi"})
     assert session.draft.inputs == {"budget_total": "2,5 tỷ rưỡi"} and session.dirty
     codes = {p.field: p.code for p in session.problems}
     assert codes["budget_total"] == "input.unreadable"
@@ -59,9 +59,10 @@ def test_unread_text_of_a_table_and_of_the_signing_date_is_kept_by_key(qtbot, ki
     draft = drafts.load(kit.EXAMPLES[1])
     session = DraftSession(get_kind(draft.kind), draft, today=dt.date(2026, 11, 20))
     rows = draft.values["measures"]
-    session.set_value("measures", rows, {"1.title": "   x"})
-    session.update(date=None, inputs={"_date": "31/2/2026"})
+    session.set_value("measures", rows, {"measures.1.title": "   x"})
+    session.update_typed("_date", {"_date": "31/2/2026"}, date=None)
     assert session.draft.inputs == {"measures.1.title": "   x", "_date": "31/2/2026"}
-    assert session.inputs_of("measures") == {"1.title": "   x"} and session.inputs_of("_date") == {"": "31/2/2026"}
-    session.update(date=dt.date(2026, 4, 18), inputs={"_date": ""})
+    assert session.inputs_of("measures") == {"measures.1.title": "   x"}
+    assert session.inputs_of("_date") == {"_date": "31/2/2026"}
+    session.update_typed("_date", {}, date=dt.date(2026, 4, 18))
     assert session.draft.inputs == {"measures.1.title": "   x"}
