@@ -944,8 +944,10 @@ class Store:
         with self._tx():
             return self._write(draft_id, data, "save")
 
-    def set_value(self, draft_id: DraftId, field_id: str, value: Any) -> int:
-        """Store one field's new value (Python form: int đồng, Decimal, date, DocRef, list, rows; None clears).
+    def set_value(self, draft_id: DraftId, field_id: str, value: Any, inputs: dict[str, str] | None = None) -> int:
+        """Store one field's new value (Python form: int đồng, Decimal, date, DocRef, list, rows; None clears),
+        and the field's typed text that could not be read (`Draft.inputs` keys of this field; none by default:
+        the new value replaces any).
 
         One short transaction; edits within `coalesce_seconds` of the start of an edit revision go into that
         revision. Returns the revision number that holds the value."""
@@ -968,11 +970,15 @@ class Store:
             else:
                 values[field_id] = raw
             data["values"] = {x.id: values[x.id] for x in kind.fields if x.id in values}
-            inputs = {k: v for k, v in (data.get("inputs") or {}).items()
-                      if drafts.split_input_key(k)[0] != field_id}  # the new value replaces unread text
+            kept = {k: v for k, v in (data.get("inputs") or {}).items() if drafts.split_input_key(k)[0] != field_id}
+            for key, text in (inputs or {}).items():
+                if drafts.split_input_key(key)[0] != field_id or drafts.input_field(kind, key) is None:
+                    raise StoreError(f"«{key[:60]}» không phải chữ gõ của trường «{field_id}».")
+                if (text := drafts.clean_input(text)).strip():
+                    kept[key] = text
             data.pop("inputs", None)
-            if inputs:
-                data["inputs"] = inputs
+            if kept:
+                data["inputs"] = kept
             return self._write(draft_id, data, "edit", coalesce=True)
 
     def _write(self, draft_id: int, data: dict[str, Any], source: str, *, coalesce: bool = False,

@@ -66,16 +66,22 @@ class StoreSaver:
 
     def __call__(self, draft: Draft) -> None:
         previous = self.last
-        changed = {f for f in set(previous.values) | set(draft.values) if previous.values.get(f) != draft.values.get(f)}
-        # `Store.set_value` clears a field's unread text: a field that keeps some (a table with a cell still being
-        # corrected while another is typed in) is saved with the whole draft
-        unread = {split_input_key(key)[0] for key in draft.inputs}
-        if replace(previous, values=draft.values) == draft and not changed & unread:
-            for field_id in sorted(changed):
-                self.store.set_value(self.draft_id, field_id, draft.values.get(field_id))
+        names = {split_input_key(k)[0] for k in (*previous.values, *draft.values, *previous.inputs, *draft.inputs)}
+        changed = sorted(f for f in names if self._field(previous, f) != self._field(draft, f))
+        # only fields changed (a document part such as the signing date is not one): one short edit per field
+        if replace(previous, values=draft.values, inputs=draft.inputs) == draft and \
+                not any(f.startswith("_") for f in changed):
+            for field_id in changed:
+                self.store.set_value(self.draft_id, field_id, *self._field(draft, field_id))
         else:
             self.store.save(self.draft_id, draft)
         self.last = draft
+
+    @staticmethod
+    def _field(draft: Draft, field_id: str) -> tuple[Any, dict[str, str]]:
+        """A field's value and its typed text that could not be read."""
+        return draft.values.get(field_id), {k: v for k, v in draft.inputs.items()
+                                            if split_input_key(k)[0] == field_id}
 
 
 class DraftListPage(QWidget):

@@ -146,6 +146,10 @@ def test_unread_text_is_kept_by_save_and_load_and_a_new_value_replaces_it(store,
     assert store.load(draft_id).draft.inputs == {"measures.1.title": "x", "_date": "31/2"}
     store.set_value(draft_id, "measures", None)
     assert store.load(draft_id).draft.inputs == {"_date": "31/2"}
+    store.set_value(draft_id, "budget_total", None, {"budget_total": "ba tỷ rưỡi"})
+    assert store.load(draft_id).draft.inputs == {"_date": "31/2", "budget_total": "ba tỷ rưỡi"}
+    with pytest.raises(StoreError, match="không phải chữ gõ của trường «budget_total»"):
+        store.set_value(draft_id, "budget_total", None, {"_date": "1/1"})
 
 
 def test_set_value_refuses_unknown_fields_and_wrong_types(store, unit):
