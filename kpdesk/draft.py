@@ -236,21 +236,18 @@ def _inputs_from_json(kind: Kind, version: int, raw: Any, values: dict[str, Any]
         return {}
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
         raise DraftError("«inputs» (chữ đã gõ nhưng chưa đọc được) phải là một đối tượng {\"trường\": \"chữ\"}.")
-    renames: dict[str, str] = {}
-    removed: set[str] = set()
-    for upgrade in sorted(kind.upgrades, key=lambda u: u.from_version):
-        if upgrade.from_version >= version:
-            renames.update(upgrade.rename)
-            removed.update(upgrade.remove)
+    # the kind's upgrades rename and remove fields as they do values: {old id: old id} becomes {new id: old id}
+    fields = {split_input_key(key)[0]: split_input_key(key)[0] for key in raw}
+    current = {old: new for new, old in upgrade_values(kind, version, fields).items()}
     out: dict[str, str] = {}
     for key, text in list(raw.items())[:MAX_INPUTS]:
         fid, row, column = split_input_key(key)
-        if fid in removed:
-            continue
-        key = input_key(renames.get(fid, fid), row, column)
+        if fid not in current:
+            continue  # a field the kind has removed
+        key = input_key(current[fid], row, column)
         if input_field(kind, key) is None:
             raise DraftError(f"«inputs» có khóa «{key[:60]}» không ứng với trường nào của mẫu «{kind.name}».")
-        if row is not None and row > len(values.get(renames.get(fid, fid)) or ()):
+        if row is not None and row > len(values.get(current[fid]) or ()):
             continue  # text typed in a row that is no longer there
         text = clean_input(text)
         if text.strip():

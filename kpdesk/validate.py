@@ -181,6 +181,8 @@ class _Checker:
     # -- typed text that could not be read -----------------------------------------------
     def inputs(self) -> None:
         """Text the officer typed that does not read as a value yet is an error at its field (or cell)."""
+        if not self.draft.inputs:
+            return
         order = {f.id: i for i, f in enumerate(self.kind.fields, 1)}
 
         def place(key: str) -> tuple[int, int]:
