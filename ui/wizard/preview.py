@@ -10,6 +10,7 @@ lines and pages itself, so a page break may fall a line or two away from Word's.
 from __future__ import annotations
 
 import html
+from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
@@ -21,12 +22,19 @@ from kpdesk.render.markup import Block, Heading, ListItem, Paragraph, Run, Table
 if TYPE_CHECKING:  # the frame module imports python-docx (~50 ms): not needed until a preview is shown
     from kpdesk.render import frame as nd30
 
-#: The page of the .docx (`kpdesk.render.frame`: A4, top and bottom 20 mm, left 30 mm, right 15 mm) in the
-#: 96-per-inch pixels QTextDocument lays text out in: a twip is 1/1440 inch.
+#: The 96-per-inch pixels QTextDocument lays text out in, per twip (1/1440 inch) of the .docx.
 _TWIP = 96 / 1440
-PAGE_SIZE = QSizeF(11906 * _TWIP, 16838 * _TWIP)
-PAGE_MARGINS = (1701 * _TWIP, 1134 * _TWIP, 850 * _TWIP, 1134 * _TWIP)  # left, top, right, bottom
 _GAP = 16
+
+
+@cache
+def page_geometry() -> tuple[QSizeF, tuple[float, float, float, float]]:
+    """The page of the .docx (`kpdesk.render.frame`: A4, top and bottom 20 mm, left 30 mm, right 15 mm) in
+    pixels: its size and its margins (left, top, right, bottom)."""
+    from kpdesk.render import frame as nd30
+
+    margins = (nd30.MARGIN_LEFT, nd30.MARGIN_TOP, nd30.MARGIN_RIGHT, nd30.MARGIN_BOTTOM)
+    return QSizeF(nd30.PAGE_W * _TWIP, nd30.PAGE_H * _TWIP), tuple(m * _TWIP for m in margins)  # type: ignore[return-value]
 
 
 def _css() -> str:
@@ -172,13 +180,13 @@ def paged_document(html_text: str) -> QTextDocument:
     doc.setDefaultFont(font)
     doc.setHtml(html_text)
     root = doc.rootFrame().frameFormat()
-    left, top, right, bottom = PAGE_MARGINS
+    size, (left, top, right, bottom) = page_geometry()
     root.setLeftMargin(left)
     root.setTopMargin(top)
     root.setRightMargin(right)
     root.setBottomMargin(bottom)
     doc.rootFrame().setFrameFormat(root)
-    doc.setPageSize(PAGE_SIZE)
+    doc.setPageSize(size)
     _keep_signature_together(doc)
     return doc
 
@@ -190,7 +198,7 @@ def _keep_signature_together(doc: QTextDocument) -> None:
         return
     last = frames[-1]
     box = doc.documentLayout().frameBoundingRect(last)
-    height = PAGE_SIZE.height()
+    height = page_geometry()[0].height()
     if box.height() < height / 2 and int(box.top() // height) != int((box.bottom() - 1) // height):
         fmt = last.frameFormat()
         fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
@@ -203,28 +211,29 @@ class _Sheets(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = paged_document("")
+        self.page, self.margins = page_geometry()
         self.scale = 1.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def fit(self, width: int) -> None:
-        self.scale = max(0.3, min(1.25, (width - 2 * _GAP) / PAGE_SIZE.width()))
+        self.scale = max(0.3, min(1.25, (width - 2 * _GAP) / self.page.width()))
         pages = max(1, self.doc.pageCount())
-        height = int(_GAP + pages * (PAGE_SIZE.height() * self.scale + _GAP))
+        height = int(_GAP + pages * (self.page.height() * self.scale + _GAP))
         self.setFixedHeight(height)
         self.update()
 
     def page_top(self, index: int) -> float:
-        return _GAP + index * (PAGE_SIZE.height() * self.scale + _GAP)
+        return _GAP + index * (self.page.height() * self.scale + _GAP)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
-        return QSize(int(PAGE_SIZE.width() * self.scale + 2 * _GAP), self.height())
+        return QSize(int(self.page.width() * self.scale + 2 * _GAP), self.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         p.fillRect(event.rect(), QColor("#8a949e"))
-        w, h = PAGE_SIZE.width() * self.scale, PAGE_SIZE.height() * self.scale
+        w, h = self.page.width() * self.scale, self.page.height() * self.scale
         x = max(_GAP, (self.width() - w) / 2)
         pages = max(1, self.doc.pageCount())
         for index in range(pages):
@@ -241,10 +250,10 @@ class _Sheets(QWidget):
                 number_font = QFont(self.doc.defaultFont())
                 p.setFont(number_font)
                 p.setPen(Qt.GlobalColor.black)
-                p.drawText(QRectF(0, 0, PAGE_SIZE.width(), PAGE_MARGINS[1]), Qt.AlignmentFlag.AlignCenter,
+                p.drawText(QRectF(0, 0, self.page.width(), self.margins[1]), Qt.AlignmentFlag.AlignCenter,
                            str(index + 1))
-            p.translate(0, -index * PAGE_SIZE.height())
-            self.doc.drawContents(p, QRectF(0, index * PAGE_SIZE.height(), PAGE_SIZE.width(), PAGE_SIZE.height()))
+            p.translate(0, -index * self.page.height())
+            self.doc.drawContents(p, QRectF(0, index * self.page.height(), self.page.width(), self.page.height()))
             p.restore()
         p.end()
 

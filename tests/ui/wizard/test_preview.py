@@ -56,7 +56,9 @@ def test_every_text_of_the_docx_is_in_the_preview(qtbot, tmp_path, path):
 
 def test_the_page_matches_the_docx_page():
     from kpdesk.render import frame as nd30
-    from ui.wizard.preview import _TWIP, PAGE_MARGINS, PAGE_SIZE
+    from ui.wizard.preview import _TWIP, page_geometry
+
+    PAGE_SIZE, PAGE_MARGINS = page_geometry()  # noqa: N806 - named as the values they stand for
 
     assert (PAGE_SIZE.width(), PAGE_SIZE.height()) == (nd30.PAGE_W * _TWIP, nd30.PAGE_H * _TWIP)
     assert PAGE_MARGINS == tuple(m * _TWIP for m in (nd30.MARGIN_LEFT, nd30.MARGIN_TOP, nd30.MARGIN_RIGHT,
