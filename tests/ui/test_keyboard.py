@@ -38,16 +38,22 @@ def tab_through(qtbot, container: QWidget, limit: int = 400) -> list[QWidget]:
     return seen
 
 
-def test_an_officer_can_do_everything_with_the_keyboard(qtbot, store, settings, answers, kit, tmp_path):
-    example = drafts.load(kit.EXAMPLES[1])  # 001: fund status and charter left unticked
-    unit_id = store.save_unit(kit.profile_for(example))
-    draft_id = store.add_draft(example, unit_id)
+def active_window(qtbot, store, settings, kit) -> MainWindow:
+    """The main window at 1366×768, shown and active, so that it has the keyboard."""
     window = MainWindow(store, settings, today=kit.TODAY)
     qtbot.addWidget(window)
     window.resize(1366, 740)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    return window
+
+
+def test_an_officer_can_do_everything_with_the_keyboard(qtbot, store, settings, answers, kit, tmp_path):
+    example = drafts.load(kit.EXAMPLES[1])  # 001: fund status and charter left unticked
+    unit_id = store.save_unit(kit.profile_for(example))
+    draft_id = store.add_draft(example, unit_id)
+    window = active_window(qtbot, store, settings, kit)
 
     # the list: Ctrl+F goes to the search box, typing filters, Tab reaches the table, Enter opens the draft
     window.list_page.table.setFocus()
@@ -115,12 +121,7 @@ def test_an_officer_can_do_everything_with_the_keyboard(qtbot, store, settings, 
 def test_a_new_report_is_made_with_the_keyboard(qtbot, store, settings, answers, kit, monkeypatch):
     example = drafts.load(kit.EXAMPLES[0])
     store.save_unit(kit.profile_for(example))
-    window = MainWindow(store, settings, today=kit.TODAY)
-    qtbot.addWidget(window)
-    window.resize(1366, 740)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    window = active_window(qtbot, store, settings, kit)
     seen: dict[str, object] = {}
 
     def drive(dialog: NewReportDialog) -> int:

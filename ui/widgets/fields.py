@@ -162,9 +162,14 @@ class FieldEditor(QWidget):
         finally:
             self._loading = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every editor defines `_show`: checked when its class is made (Qt's metaclass rules out `abc`)."""
+        super().__init_subclass__(**kwargs)
+        if cls._show is FieldEditor._show:
+            raise TypeError(f"{cls.__name__} must define _show(value), which puts a value into its widgets")
+
     def _show(self, value: Any) -> None:
-        """Put `value` into the widgets; every editor class defines it (Qt's metaclass rules out `abc`)."""
-        raise NotImplementedError(f"{type(self).__name__} must define _show")
+        """Put `value` into the widgets (each editor class has its own: see `__init_subclass__`)."""
 
     def _show_raw(self, text: str) -> bool:
         """Put typed text into the widgets and read it as if typed; return False if this editor takes no text."""

@@ -13,6 +13,7 @@ from kpdesk.kinds import Field, all_kinds, get_kind
 from ui.widgets.fields import (
     ChoiceEditor,
     DateEditor,
+    FieldEditor,
     LineEditor,
     ListEditor,
     TextAreaEditor,
@@ -132,6 +133,11 @@ def test_every_type_gets_an_editor(qapp):
             editor = make_editor(f)
             assert isinstance(editor, RowsEditor) == (f.type == "rows")
             editor.deleteLater()
+
+
+def test_an_editor_class_without_show_is_refused_when_it_is_made():
+    with pytest.raises(TypeError, match="must define _show"):
+        type("NoShow", (FieldEditor,), {})
 
 
 @pytest.mark.parametrize("example", ["", "01/01/2026"])
