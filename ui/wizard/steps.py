@@ -30,7 +30,7 @@ from kpdesk import vn
 from kpdesk.compute import display
 from kpdesk.draft import Signer, Unit, is_empty
 from kpdesk.kinds import Computed, Field, Kind, Section
-from kpdesk.validate import DOCUMENT, DOCUMENT_TITLE, is_visible
+from kpdesk.validate import DOCUMENT, DOCUMENT_TITLE, Problem, is_visible
 from ui.widgets.common import (
     COMPUTED_BG,
     DONE,
@@ -196,9 +196,7 @@ class SectionStep(Step):
                 unit = session.draft.money_unit
                 row.editor.set_totals([(c.label, display(kind, c, session.derived.get(c.id), unit))
                                        for c in self.table_totals.get(f.id, [])])
-            if row.editor.NOTES_OWN_ERROR:  # the editor's own note already says why the text cannot be read
-                mine = [p for p in mine if p.code != "input.unreadable"]
-            row.messages.show_messages((p.severity, session.short_message(p)) for p in mine)
+            show_problems(row, mine, session)
         if self.box_computed:
             unit = session.draft.money_unit
             lines = [f"{_esc(c.label)}: <b>{_esc(display(kind, c, session.derived.get(c.id), unit))}</b>"
@@ -249,6 +247,13 @@ class _DocRow(QWidget):
         box.addWidget(self.messages)
         self.editor = editor
         self.focus = buddy or editor
+
+
+def show_problems(row: FieldRow | _DocRow, problems: list[Problem], session: DraftSession) -> None:
+    """Show a field's problems under it; why its typed text cannot be read is left to the editor's own note."""
+    if getattr(row.editor, "NOTES_OWN_ERROR", False):
+        problems = [p for p in problems if p.code != "input.unreadable"]
+    row.messages.show_messages((p.severity, session.short_message(p)) for p in problems)
 
 
 def _synthetic(field_id: str, ftype: str, label: str, **kw: Any) -> Field:
@@ -481,9 +486,7 @@ class DocumentStep(Step):
         problems = session.section_problems(DOCUMENT)
         for key, row in self.rows.items():
             mine = [p for p in problems if p.field == key]
-            if key == "_date":  # the date box's own note already says why the typed date cannot be read
-                mine = [p for p in mine if p.code != "input.unreadable"]
-            row.messages.show_messages((p.severity, session.short_message(p)) for p in mine)
+            show_problems(row, mine, session)
 
     def focus_field(self, field_id: str, row: int | None = None) -> bool:
         doc_row = self.rows.get(field_id)
