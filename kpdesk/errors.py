@@ -32,3 +32,10 @@ class RenderError(KpdeskError):
 
 class StoreError(KpdeskError):
     """The local database cannot be used as it is (damaged, read-only, from a newer version)."""
+
+
+class WriteError(RenderError, StoreError):
+    """A file could not be written (folder missing, file open in Word, read-only, disk full); nothing was changed.
+
+    It is a `RenderError` for whoever renders and a `StoreError` for whoever exports from the store, so a caller that
+    catches either sees it."""
