@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -115,7 +115,7 @@ def _set_field(kind: Kind, draft: Draft, edit: SetField) -> tuple[Draft, Changes
     value = None if is_empty(edit.value) else edit.value
     if value is not None:
         _check_value(f, value, f.label)
-    typed = _typed(edit.inputs, fid, f"trường «{fid}»",
+    typed = _typed(edit.inputs, f"trường «{fid}»",
                    lambda key: split_input_key(key)[0] == fid and input_field(kind, key) is not None)
     old, others = _split_inputs(draft.inputs, fid)
     if draft.values.get(fid) == value and old == typed:
@@ -131,7 +131,7 @@ def _set_part(kind: Kind, draft: Draft, edit: SetPart) -> tuple[Draft, Changes]:
     attr = PART_ATTRIBUTES[part]
     label = DOC_LABELS[part]
     value = _part_value(kind, part, label, edit.value)
-    typed = _typed(edit.inputs, part, f"«{label}»", lambda key: key == part and part in TYPED_PARTS)
+    typed = _typed(edit.inputs, f"«{label}»", lambda key: key == part and part in TYPED_PARTS)
     old, others = _split_inputs(draft.inputs, part)
     if getattr(draft, attr) == value and old == typed:
         return draft, NO_CHANGES
@@ -141,12 +141,12 @@ def _set_part(kind: Kind, draft: Draft, edit: SetPart) -> tuple[Draft, Changes]:
     return replace(draft, **changes), Changes(parts=frozenset({part}))
 
 
-def _typed(inputs: Mapping[str, str], name: str, what: str, belongs: Any) -> dict[str, str]:
+def _typed(inputs: Mapping[str, str], what: str, belongs: Callable[[str], bool]) -> dict[str, str]:
     """The unread text an edit brings, checked to be of what it edits; blank text is no text."""
-    for key in inputs:
-        if not isinstance(key, str) or not belongs(key):
+    for key, text in inputs.items():
+        if not isinstance(key, str) or not isinstance(text, str) or not belongs(key):
             raise EditError(f"«{str(key)[:60]}» không phải chữ gõ của {what}.")
-    return {key: text for key, text in inputs.items() if isinstance(text, str) and text.strip()}
+    return {key: text for key, text in inputs.items() if text.strip()}
 
 
 # ---------------------------------------------------------------------------- values of the right type
