@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpdesk import vn
-from kpdesk.draft import Draft, Period, Signer, Unit, input_field, is_empty, split_input_key
+from kpdesk.draft import DOCUMENT_INPUTS, Draft, Period, Signer, Unit, input_field, is_empty, split_input_key
 from kpdesk.errors import EditError
 from kpdesk.kinds import Field, Kind
 from kpdesk.vocab import DOC_LABELS, DocPart
@@ -23,7 +23,7 @@ PART_ATTRIBUTES: dict[DocPart, str] = {
 #: The document part each of those attributes is.
 PART_OF_ATTRIBUTE: dict[str, DocPart] = {attr: part for part, attr in PART_ATTRIBUTES.items()}
 #: The parts that keep typed text that could not be read (under their own key in `Draft.inputs`).
-TYPED_PARTS = frozenset({DocPart.DATE})
+TYPED_PARTS = frozenset(DocPart(key) for key in DOCUMENT_INPUTS)
 
 
 @dataclass(frozen=True)
