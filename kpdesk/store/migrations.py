@@ -4,6 +4,7 @@ Each step is a named, transactional sqlite-utils migration ("0001_initial", "000
 `PRAGMA user_version` to its number, so a database written by a newer kpdesk is recognised before anything
 is written to it. Never edit a released step: add the next one, and keep a database file made by the
 previous schema in `tests/fixtures/db_v<N>/kpdesk.sqlite3` (the tests open every one with the current code).
+Whatever else keeps tables in the same file (the department side) adds its steps here too, to the one numbered list.
 
 Schema 1:
 
