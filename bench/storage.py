@@ -147,7 +147,8 @@ def _cache_key(n: int) -> str:
     from bench import ROOT
 
     h = hashlib.sha256(f"{n}".encode())
-    files = [ROOT / "kpdesk" / name for name in ("store.py", "migrations.py", "draft.py", "kinds.py", "vn.py")]
+    files = [ROOT / "kpdesk" / name for name in ("store.py", "migrations.py", "draft.py", "period.py", "vn.py")]
+    files += sorted((ROOT / "kpdesk" / "kinds").glob("*.py"))
     files += example_paths() + sorted((ROOT / "templates").glob("*/kind.toml"))
     for f in files:
         h.update(f.name.encode())

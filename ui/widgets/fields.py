@@ -40,7 +40,7 @@ from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
 from kpdesk.legacy import ENCODING_NAMES, convert_legacy, detect_legacy
 from ui import dialogs
-from ui.widgets.common import ERROR, MessageLabel, NoteLabel, buddy_html, hint_label
+from ui.widgets.common import NoteLabel
 
 # ----------------------------------------------------------------------------- pasting text in the old fonts
 
@@ -118,7 +118,6 @@ class PasteLineEdit(QLineEdit):
 
 
 # ----------------------------------------------------------------------------- text <-> value: the core decides
-
 
 
 class FieldEditor(QWidget):
@@ -585,13 +584,11 @@ class ChoiceEditor(FieldEditor):
 _SUFFIX = {"percent": "%"}
 
 
-def make_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
-    """Return the editor for `field`'s type."""
+def value_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
+    """Return the editor for `field`'s type, any type but a table (`ui.widgets.form.make_editor` takes every type)."""
     t = field.type
     if t == "rows":
-        from ui.widgets.rows import RowsEditor
-
-        return RowsEditor(field, parent)
+        raise ValueError(f"«{field.id}» is a table: its editor is ui.widgets.rows.RowsEditor")
     if t == "longtext":
         return TextAreaEditor(field, parent)
     if t == "list":
@@ -603,30 +600,3 @@ def make_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
     if t == "amount":
         return LineEditor(field, parent, suffix=vn.UNIT_LABELS.get(field.unit, "đồng"))
     return LineEditor(field, parent, suffix=_SUFFIX.get(t, ""))
-
-
-class FieldRow(QWidget):
-    """A field with its label (and * when required), help text, editor and the problems found in it."""
-
-    def __init__(self, field: Field, parent: QWidget | None = None, *, label: str | None = None) -> None:
-        super().__init__(parent)
-        self.field = field
-        self.editor = make_editor(field, self)
-        text = label or field.label
-        self.label = QLabel(self)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setWordWrap(True)
-        star = f' <span style="color:{ERROR}">*</span>' if field.required else ""
-        self.label.setText(f"<b>{buddy_html(text)}</b>{star}")
-        self.label.setBuddy(self.editor.focus_target())
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 4, 0, 8)
-        box.setSpacing(3)
-        box.addWidget(self.label)
-        if field.help:
-            self.help = hint_label(field.help, self)
-            box.addWidget(self.help)
-        box.addWidget(self.editor)
-        self.messages = MessageLabel(self)
-        box.addWidget(self.messages)
-
