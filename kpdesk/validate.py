@@ -15,6 +15,8 @@ from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field, Kind, Rule
 from kpdesk.vocab import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, PERIOD_NAMES, DocPart, is_doc_part
 
+#: DOC_LABELS, DOCUMENT and DOCUMENT_TITLE live in kpdesk.vocab; they are named here too until ui/wizard/session.py
+#: imports them from there.
 __all__ = ["DOC_LABELS", "DOCUMENT", "DOCUMENT_TITLE", "Problem", "Report", "ValidationReport", "show", "validate"]
 
 PERCENT_TOLERANCE = Decimal("0.01")
@@ -38,7 +40,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Every problem of one draft, in the order of the form: the document, then the kind's fields, then its rules."""
+    """Every problem of one draft: the document's, typed text not read, the kind's fields in order, its rules."""
 
     problems: tuple[Problem, ...]
 
