@@ -163,8 +163,8 @@ def _cache_key(n: int) -> str:
     from bench import ROOT
 
     h = hashlib.sha256(f"{n}".encode())
-    files = sorted((ROOT / "kpdesk" / "store").glob("*.py"))
-    files += [ROOT / "kpdesk" / name for name in ("draft.py", "kinds.py", "vn.py")]
+    files = sorted((ROOT / "kpdesk" / "store").glob("*.py")) + sorted((ROOT / "kpdesk" / "kinds").glob("*.py"))
+    files += [ROOT / "kpdesk" / name for name in ("draft.py", "period.py", "vn.py")]
     files += example_paths() + sorted((ROOT / "templates").glob("*/kind.toml"))
     for f in files:
         h.update(f.name.encode())

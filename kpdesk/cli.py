@@ -16,9 +16,10 @@ def _out(text: str = "") -> None:
 
 def cmd_kinds(args: argparse.Namespace) -> int:
     from kpdesk.kinds import all_kinds
+    from kpdesk.vocab import PERIOD_NAMES
 
     for kind in all_kinds():
-        periods = ", ".join({"month": "tháng", "half": "6 tháng", "year": "năm"}[p] for p in kind.periods)
+        periods = ", ".join(PERIOD_NAMES[p] for p in kind.periods)
         _out(f"{kind.id}  (phiên bản {kind.version}; kỳ: {periods})")
         _out(f"    {kind.name}")
     return 0

@@ -22,7 +22,7 @@ from kpdesk.edits import NO_CHANGES, Changes, Edit, SetField, SetPart
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
 from kpdesk.store import DraftWriter
-from kpdesk.validate import Problem, Report, validate
+from kpdesk.validate import Problem, ValidationReport, validate
 from kpdesk.vocab import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, DocPart
 
 #: Where the session writes the draft: a `DraftWriter` (the store, told what changed so that a burst of typing
@@ -53,7 +53,7 @@ class DraftSession(QObject):
         self.timer.setInterval(self.AUTOSAVE_MS)
         self.timer.timeout.connect(self.flush)
         self.derived: dict[str, Any] = {}
-        self.report = Report(())
+        self.report = ValidationReport(())
         self._check()
 
     @property
@@ -131,7 +131,7 @@ class DraftSession(QObject):
     def _check(self) -> None:
         self.derived = compute(self.kind, self.draft)
         found = validate(self.kind, self.draft, self.derived, today=self.today)
-        self.report = Report(tuple(_choice_problems(self.choice_errors.items())) + found.problems)
+        self.report = ValidationReport(tuple(_choice_problems(self.choice_errors.items())) + found.problems)
 
     @property
     def problems(self) -> tuple[Problem, ...]:
