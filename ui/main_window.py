@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from kpdesk.draft import Draft, split_input_key
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_folders
-from kpdesk.report import RenderResult
+from kpdesk.render import RenderResult
 from kpdesk.store import DraftId, DraftInfo, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpdesk.errors import KpdeskError
-from kpdesk.report import build_frame
+from kpdesk.render import build_frame
 from ui.widgets.common import DONE, ERROR, FAIL, OK, WARN, WARNING, heading_label
 from ui.wizard.preview import PagedPreview, frame_html
 from ui.wizard.session import DraftSession

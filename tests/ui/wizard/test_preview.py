@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTextBrowser
 
 from kpdesk import draft as drafts
 from kpdesk.kinds import get_kind
-from kpdesk.report import build_frame, render_to_file
+from kpdesk.render import build_frame, render_to_file
 from ui.wizard.preview import frame_html
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.json"))
