@@ -1,10 +1,11 @@
-"""The preview is made from the same frame as the .docx: every printed text of the document is in it."""
+"""The preview is written from the same layout as the .docx: every printed text of the document is in it."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -81,3 +82,9 @@ def test_the_preview_is_laid_out_on_as_many_a4_pages_as_the_docx_has(qtbot, tmp_
     # (LibreOffice); one page of slack for other fonts' metrics on other machines
     assert abs(preview.page_count() - word_pages) <= 1, (preview.page_count(), word_pages)
     assert preview.sheets.height() > preview.page_count() * 600 * 0.5
+
+
+def test_opening_the_main_window_loads_neither_python_docx_nor_lxml():
+    code = ("import sys, ui.app, ui.main_window; "
+            "assert not [m for m in sys.modules if m.startswith(('docx', 'lxml'))]")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
