@@ -492,7 +492,7 @@ def test_invalid_frames_are_refused(make000) -> None:
 
 def test_the_renderer_does_not_import_qt() -> None:
     code = (
-        "import sys, kpdesk.render.docx_file, kpdesk.render.markup, kpdesk.render.payload; "
+        "import sys, kpdesk.render.docx_file, kpdesk.render.html, kpdesk.render.plain; "
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])

@@ -14,8 +14,11 @@ from PySide6.QtWidgets import QTextBrowser
 
 from kpdesk import draft as drafts
 from kpdesk.kinds import get_kind
-from kpdesk.render import build_frame, render_to_file
-from ui.wizard.preview import frame_html
+from kpdesk.render import build_frame, build_layout, render_to_file
+from kpdesk.render.frame import SIGNATURE_GAP_LINES
+from kpdesk.render.html import layout_html
+from kpdesk.render.plain import text_lines
+from ui.wizard.preview import frame_html, paged_document
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.json"))
 
@@ -82,6 +85,23 @@ def test_the_preview_is_laid_out_on_as_many_a4_pages_as_the_docx_has(qtbot, tmp_
     # (LibreOffice); one page of slack for other fonts' metrics on other machines
     assert abs(preview.page_count() - word_pages) <= 1, (preview.page_count(), word_pages)
     assert preview.sheets.height() > preview.page_count() * 600 * 0.5
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_qt_reads_the_layouts_paragraphs_in_order_with_the_signature_gap(qtbot, path):
+    draft = drafts.load(path)
+    layout = build_layout(get_kind(draft.kind), draft)
+    doc = paged_document(layout_html(layout), layout.page)
+    blocks = []
+    block = doc.begin()
+    while block.isValid():
+        blocks.append(block.text())
+        block = block.next()
+    lines = [line.replace("\n", "\u2028") for line in text_lines(layout)]
+    # Qt adds an empty block before and after each table; every other paragraph is the layout's, as printed
+    assert [b for b in blocks if b] == [line for line in lines if line]
+    name = blocks.index(draft.signer.name)
+    assert blocks[name - SIGNATURE_GAP_LINES - 1: name] == [draft.signer.position.upper()] + [""] * SIGNATURE_GAP_LINES
 
 
 def test_opening_the_main_window_loads_neither_python_docx_nor_lxml():
