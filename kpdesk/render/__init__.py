@@ -19,7 +19,8 @@ from kpdesk.validate import Report, validate
 if TYPE_CHECKING:  # python-docx and lxml load with the first layout or file, not when the program starts
     from kpdesk.render.frame import Frame, Layout
 
-__all__ = ["RenderResult", "build_layout", "default_filename", "draft_from_docx", "render_to_file", "symbol"]
+__all__ = ["RenderResult", "build_frame", "build_layout", "default_filename", "draft_from_docx", "render_to_file",
+           "symbol"]
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,8 @@ class Para:
 
 @dataclass(frozen=True)
 class GridCell:
+    """A table cell `width` twips wide (its margins included) spanning `span` grid columns."""
+
     width: int
     paras: tuple[Para, ...]
     span: int = 1
@@ -164,6 +166,8 @@ class GridCell:
 
 @dataclass(frozen=True)
 class GridRow:
+    """A table row; `cant_split` keeps it on one page."""
+
     cells: tuple[GridCell, ...]
     cant_split: bool = False
     header: bool = False  # repeated at the top of each page
@@ -171,7 +175,8 @@ class GridRow:
 
 @dataclass(frozen=True)
 class Grid:
-    """A table with fixed column widths; cells keep `cell_margin` left and right."""
+    """A table with fixed column widths (twips, summing to the table's width); cells keep `cell_margin` left and
+    right."""
 
     role: Role
     widths: tuple[int, ...]
