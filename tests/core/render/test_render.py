@@ -18,7 +18,7 @@ from kpdesk.kinds import get_kind
 from kpdesk.render import default_filename, draft_from_docx, render_to_file
 from kpdesk.validate import is_visible
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
 
