@@ -51,7 +51,7 @@ def _load_draft(source: str):
 
     path = Path(source)
     if path.suffix.lower() == ".docx":
-        from kpdesk.report import draft_from_docx
+        from kpdesk.render import draft_from_docx
 
         return draft_from_docx(path)
     return drafts.load(path)
@@ -80,7 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Render a draft file, or a stored draft given by its number (the export is then recorded)."""
-    from kpdesk.report import render_to_file
+    from kpdesk.render import render_to_file
 
     stored = None
     if args.draft.isdigit() and not Path(args.draft).exists():
@@ -95,7 +95,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             store.record_export(stored.info.id, result.path.resolve(), result.sha256, stored.info.revision)
     for p in result.report.problems:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
-    _out(f"Đã ghi {result.path} ({result.pages_hint}).")
+    _out(f"Đã ghi {result.path} ({result.problem_count}).")
     return 0
 
 

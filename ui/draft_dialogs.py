@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from kpdesk.draft import Period
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
-from kpdesk.report import build_frame
+from kpdesk.render import build_frame
 from kpdesk.store import DraftInfo, Store, UnitProfile
 from ui import dialogs
 from ui.operations import show_error

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_folders
-from kpdesk.report import RenderResult
+from kpdesk.render import RenderResult
 from kpdesk.store import DraftId, DraftInfo, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:

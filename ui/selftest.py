@@ -101,7 +101,7 @@ def _check_example(checks: _Checks, path: Path, out_dir: Path) -> None:
     from kpdesk import draft as drafts
     from kpdesk.compute import compute
     from kpdesk.kinds import get_kind
-    from kpdesk.report import draft_from_docx, render_to_file
+    from kpdesk.render import draft_from_docx, render_to_file
     from kpdesk.validate import validate
 
     step = "đọc bản nháp"

@@ -426,7 +426,7 @@ class Store(Database):
         suffix = path.suffix.lower()
         if suffix == ".docx":
             try:
-                from kpdesk.report import draft_from_docx
+                from kpdesk.render import draft_from_docx
             except ImportError:
                 raise StoreError("Phiên bản kpdesk này chưa đọc được tệp Word (.docx); hãy nhập tệp bản nháp .json.") \
                     from None

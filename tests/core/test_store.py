@@ -714,13 +714,13 @@ def test_import_refuses_other_files_in_vietnamese(store, tmp_path):
 
 
 def test_docx_import_without_the_report_module_says_so(store, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kpdesk.report", None)
+    monkeypatch.setitem(sys.modules, "kpdesk.render", None)
     with pytest.raises(StoreError, match="chưa đọc được tệp Word"):
         store.import_file(tmp_path / "bc.docx")
 
 
 def test_docx_made_by_kpdesk_imports_back(store, tmp_path):
-    report = pytest.importorskip("kpdesk.report")
+    report = pytest.importorskip("kpdesk.render")
     d = example("000")
     result = report.render_to_file(d, tmp_path / "bc.docx", allow_errors=True)
     draft_id = store.import_file(result.path)

@@ -26,7 +26,7 @@ from lxml import etree
 
 from kpdesk import draft as drafts
 from kpdesk import legacy
-from kpdesk.report import draft_from_docx, render_to_file
+from kpdesk.render import draft_from_docx, render_to_file
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = json.loads((ROOT / "examples" / "000-thieu-trung-bao-cao-thang.json").read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ from docx import Document
 from kpdesk import draft as drafts
 from kpdesk.errors import KindError, RenderError
 from kpdesk.kinds import templates_dir
-from kpdesk.report import render_to_file
+from kpdesk.render import render_to_file
 
 ROOT = Path(__file__).resolve().parents[2]
 KIND = "co-che-tai-chinh-thang"
@@ -230,7 +230,7 @@ import sys
 from pathlib import Path
 from kpdesk import draft as drafts
 from kpdesk.errors import KindError, RenderError
-from kpdesk.report import render_to_file
+from kpdesk.render import render_to_file
 target = Path(sys.argv[1])
 try:
     render_to_file(drafts.load(sys.argv[2]), target, allow_errors=True)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk.draft import Draft, Unit
 from kpdesk.kinds import Kind
-from kpdesk.report import RenderResult, default_filename, render_to_file
+from kpdesk.render import RenderResult, default_filename, render_to_file
 from kpdesk.validate import Problem
 from ui import dialogs
 from ui.operations import Op

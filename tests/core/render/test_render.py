@@ -15,9 +15,9 @@ from kpdesk.cli import main
 from kpdesk.compute import compute
 from kpdesk.errors import DraftError, RenderError
 from kpdesk.kinds import get_kind
-from kpdesk.report import default_filename, draft_from_docx, render_to_file
+from kpdesk.render import default_filename, draft_from_docx, render_to_file
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
 
