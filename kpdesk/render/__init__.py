@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpdesk import draft as drafts
+from kpdesk import vn
 from kpdesk.compute import compute
 from kpdesk.draft import Draft
 from kpdesk.errors import DraftError, RenderError
@@ -55,6 +56,9 @@ def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None)
     body = parse_body(fill_body(kind, draft, derived), source=str(kind.template_path))
     cong_van = draft.form == "cong_van"
     bases = tuple(draft.values.get(kind.bases_field) or ()) if kind.bases_field else ()
+    summary = vn.bind_unit_name(  # a line of the V/v or the title never ends on "phường", away from its name
+        fill_text(kind, draft, kind.subject if cong_van else kind.title, "subject" if cong_van else "title", derived),
+        draft.unit.level, draft.unit.name)
     return Frame(
         form=draft.form,
         superior=draft.unit.superior or None,
@@ -65,8 +69,7 @@ def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None)
         date=draft.date,
         year=(draft.date or draft.period.end).year,
         doc_type=None if cong_van else kind.doc_type,
-        summary=fill_text(kind, draft, kind.subject if cong_van else kind.title,
-                          "subject" if cong_van else "title", derived),
+        summary=summary,
         to=draft.to if cong_van else (),
         bases=bases,
         body=body,

@@ -236,9 +236,7 @@ EXPECTED = {
         ("error", "field.required", "fund_charter"),
         ("error", "field.required", "fund_status"),
     ],
-    "002-trieu-son-6-thang-2022.json": [
-        ("warning", "field.hidden_value", "tasks_rating"),
-    ],
+    "002-trieu-son-6-thang-2022.json": [],  # the rating is no longer hidden when no task was accepted (#17)
     "004-kien-thuy-ke-hoach-2027.json": [
         ("error", "rule.procedures_resolved_le_received", "proc_on_time"),
         ("error", "rule.procedures_received_split", "proc_received_total"),
