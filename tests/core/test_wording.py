@@ -12,8 +12,8 @@ from docx import Document
 from kpdesk import draft as drafts
 from kpdesk import vn
 from kpdesk.kinds import get_kind
+from kpdesk.render import draft_from_docx, render_to_file
 from kpdesk.render.markup import Heading, ListItem, Paragraph, Table, parse_body
-from kpdesk.report import draft_from_docx, render_to_file
 from kpdesk.templating import fill_body
 
 ROOT = Path(__file__).resolve().parents[2]
