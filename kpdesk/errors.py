@@ -83,3 +83,7 @@ class ProfileError(StoreError):
 
 class NotFound(StoreError):
     """No draft, unit, revision or backup with that id or name."""
+
+
+class DepartmentError(KpdeskError):
+    """The department's side cannot do what was asked (a unit list that does not read, an unknown unit or period)."""
