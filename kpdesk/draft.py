@@ -42,6 +42,12 @@ class Unit:
     agency: tuple[str, ...] = ()       # letterhead lines; derived from level and name when empty
     place: str = ""                    # place name of the date line; the unit's name when empty
     office_symbol: str = ""            # drafting office, e.g. "VHXH"
+    agency_symbol: str = ""            # the issuing agency in document numbers; "" is a People's Committee, "UBND"
+
+    @property
+    def issuer_symbol(self) -> str:
+        """Return the issuing agency's part of a document number: "UBND" for a commune, "SKHCN" for a department."""
+        return self.agency_symbol or "UBND"
 
     @property
     def full_name(self) -> str:
@@ -344,6 +350,7 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
         agency=_strs(unit_raw, "agency", "unit."),
         place=_str(unit_raw, "place", "unit."),
         office_symbol=_str(unit_raw, "office_symbol", "unit.").upper(),
+        agency_symbol=_str(unit_raw, "agency_symbol", "unit.").upper(),
     )
     signer_raw = data.get("signer") or {}
     if not isinstance(signer_raw, dict):
@@ -431,7 +438,7 @@ def to_json(draft: Draft, kind: Kind | None = None) -> dict[str, Any]:
         "date": draft.date.isoformat() if draft.date else None,
         "unit": {"name": u.name, "level": u.level, "province": u.province, "province_level": u.province_level,
                  "superior": u.superior, "agency": list(u.agency), "place": u.place,
-                 "office_symbol": u.office_symbol},
+                 "office_symbol": u.office_symbol, **({"agency_symbol": u.agency_symbol} if u.agency_symbol else {})},
         "signer": {"authority": list(draft.signer.authority), "position": draft.signer.position,
                    "name": draft.signer.name},
         "to": list(draft.to),

@@ -40,10 +40,12 @@ class RenderResult:
 
 
 def symbol(kind: Kind, draft: Draft) -> str:
-    """Return the number's symbol: "BC-UBND" for a báo cáo, "UBND-VHXH" for a công văn."""
+    """Return the number's symbol: "BC-UBND" for a báo cáo, "UBND-VHXH" for a công văn (Decree 30, Phụ lục III);
+    a department writes its own agency's symbol instead of "UBND" ("TB-SKHCN", "SKHCN-QLKH")."""
+    issuer = draft.unit.issuer_symbol
     if draft.form == "cong_van":
-        return f"UBND-{draft.unit.office_symbol}" if draft.unit.office_symbol else "UBND"
-    return f"{kind.doc_symbol}-UBND"
+        return f"{issuer}-{draft.unit.office_symbol}" if draft.unit.office_symbol else issuer
+    return f"{kind.doc_symbol}-{issuer}"
 
 
 def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> Frame:

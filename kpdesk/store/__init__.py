@@ -39,12 +39,12 @@ from kpdesk.store.drafts import (
     Store,
     StoredDraft,
 )
-from kpdesk.store.profiles import HONORIFICS, SignerProfile, UnitId, UnitProfile
+from kpdesk.store.profiles import COMMUNE, DEPARTMENT, HONORIFICS, SignerProfile, UnitId, UnitProfile
 from kpdesk.store.search import fold
 
 __all__ = [
-    "APP_NAME", "BACKUP_DIR", "BACKUP_REASONS", "BUSY_TIMEOUT_MS", "DB_NAME", "EDIT_COALESCE_SECONDS",
-    "ENV_DATA_DIR", "HONORIFICS", "KEEP_LAST_BACKUPS", "STATUS_LABELS", "SYNCHRONOUS",
+    "APP_NAME", "BACKUP_DIR", "BACKUP_REASONS", "BUSY_TIMEOUT_MS", "COMMUNE", "DB_NAME", "DEPARTMENT",
+    "EDIT_COALESCE_SECONDS", "ENV_DATA_DIR", "HONORIFICS", "KEEP_LAST_BACKUPS", "STATUS_LABELS", "SYNCHRONOUS",
     "DamagedDatabase", "Database", "DraftId", "DraftInfo", "DraftWriter", "ExportRecord", "NewerDatabase",
     "NotFound", "ProfileError", "ReadOnlyData", "Revision", "SignerProfile", "Store", "StoreError", "StoredDraft",
     "UnitId", "UnitProfile", "backup_reason", "backup_time", "check_backup", "default_data_dir", "fold",

@@ -323,6 +323,20 @@ class Database:
 
     # ------------------------------------------------------------------ backups
 
+    # ------------------------------------------------------------------ settings of this data folder
+
+    def setting(self, key: str, default: str = "") -> str:
+        """Return the setting `key` of this data folder (schema 3 and later), or `default` when it was never set."""
+        with self.read() as c:
+            row = c.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Set the setting `key` of this data folder."""
+        with self.tx() as c:
+            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                      (key, value, value))
+
     def backup(self, reason: str = "manual") -> Path:
         """Copy the database into `backups/` with SQLite's backup API; keep the last 10 and one per month."""
         with self._lock:

@@ -139,7 +139,13 @@ class Store(Database):
     # ------------------------------------------------------------------ units (kpdesk.store.profiles)
 
     def units(self) -> list[UnitProfile]:
+        """The profiles of the communes this PC writes reports for."""
         return profiles.load_units(self)
+
+    def department(self) -> UnitProfile | None:
+        """The profile of the department this PC works for (department mode), or None when there is none yet."""
+        found = profiles.load_units(self, profiles.DEPARTMENT)
+        return found[0] if found else None
 
     def unit(self, unit_id: UnitId) -> UnitProfile:
         return profiles.load_unit(self, unit_id)

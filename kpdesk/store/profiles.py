@@ -18,6 +18,9 @@ from kpdesk.store.search import fold
 UnitId = NewType("UnitId", int)
 
 HONORIFICS = ("ông", "bà")
+#: Whose profile it is: a commune or ward that makes reports, or the department that receives them.
+COMMUNE, DEPARTMENT = "commune", "department"
+ROLES = (COMMUNE, DEPARTMENT)
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,14 @@ class UnitProfile:
     signers: tuple[SignerProfile, ...] = ()
     default_recipients: tuple[str, ...] = ()
     default_to: tuple[str, ...] = ()
+    agency_symbol: str = ""                  # the issuing agency in document numbers ("" = "UBND"; "SKHCN")
+    report_kinds: tuple[str, ...] = ()       # the kinds the unit makes, ticked once: its home lists what is due
+    role: str = COMMUNE                      # COMMUNE: a commune or ward that reports; DEPARTMENT: the department
 
     def to_unit(self) -> drafts.Unit:
         return drafts.Unit(name=self.name, level=self.level, province=self.province,
                            province_level=self.province_level, superior=self.superior, agency=tuple(self.agency),
-                           place=self.place, office_symbol=self.office_symbol)
+                           place=self.place, office_symbol=self.office_symbol, agency_symbol=self.agency_symbol)
 
     @property
     def full_name(self) -> str:
@@ -83,7 +89,7 @@ class UnitProfile:
         return value if isinstance(value, str) else ""
 
 
-_PROFILE_TEXT = {"name", "level", "province", "province_level", "superior", "place", "office_symbol",
+_PROFILE_TEXT = {"name", "level", "province", "province_level", "superior", "place", "office_symbol", "agency_symbol",
                  "contact_honorific", "contact_name", "contact_position", "contact_phone", "contact_email"}
 
 
@@ -143,13 +149,20 @@ def clean_profile(p: UnitProfile) -> UnitProfile:
     def lines(items: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(x for x in (line(i) for i in items) if x)
 
-    return replace(p, name=name, level=line(p.level or "") or "xã", province=line(p.province or ""),
+    if p.role not in ROLES:
+        raise ProfileError(f"Vai trò đơn vị «{p.role}» không hợp lệ; dùng: {', '.join(ROLES)}.", "role")
+    symbol = line(p.agency_symbol or "").upper()
+    if symbol and not vn.is_valid_doc_code(f"1/{symbol}"):
+        raise ProfileError(f"Ký hiệu cơ quan «{symbol}» chỉ gồm chữ in hoa và chữ số, ví dụ «SKHCN».", "agency_symbol")
+    kinds = tuple(dict.fromkeys(k for k in (line(k) for k in p.report_kinds) if k))
+    level = line(p.level or "") or ("" if p.role == DEPARTMENT else "xã")  # a department has no level: "Sở …"
+    return replace(p, name=name, level=level, province=line(p.province or ""),
                    province_level=line(p.province_level or "") or "tỉnh", superior=line(p.superior or ""),
                    agency=lines(p.agency), place=line(p.place or ""), office_symbol=line(p.office_symbol or "").upper(),
                    contact_honorific=honorific, contact_name=line(p.contact_name or ""),
                    contact_position=line(p.contact_position or ""), contact_phone=phone, contact_email=email,
                    signers=tuple(signers), default_recipients=lines(p.default_recipients),
-                   default_to=lines(p.default_to))
+                   default_to=lines(p.default_to), agency_symbol=symbol, report_kinds=kinds)
 
 
 def profile_from_draft(d: Draft) -> UnitProfile:
@@ -178,6 +191,7 @@ def profile_from_draft(d: Draft) -> UnitProfile:
     signers = (SignerProfile.from_signer(d.signer, is_default=True),) if d.signer.name else ()
     return UnitProfile(name=u.name, level=u.level, province=u.province, province_level=u.province_level,
                        superior=u.superior, agency=u.agency, place=u.place, office_symbol=u.office_symbol,
+                       agency_symbol=u.agency_symbol, report_kinds=(d.kind,),
                        contact_honorific=contact.get("contact_honorific", ""),
                        contact_name=contact.get("contact_name", ""),
                        contact_position=contact.get("contact_position", ""),
@@ -195,7 +209,8 @@ def _dump(data: Any) -> str:
 def _read_unit(c: sqlite3.Connection, unit_id: int) -> UnitProfile:
     row = c.execute("SELECT id, name, level, province, province_level, superior, agency, place, office_symbol, "
                     "contact_honorific, contact_name, contact_position, contact_phone, contact_email, "
-                    "default_recipients, default_to FROM units WHERE id = ?", (unit_id,)).fetchone()
+                    "default_recipients, default_to, agency_symbol, report_kinds, role FROM units WHERE id = ?",
+                    (unit_id,)).fetchone()
     if row is None:
         raise NotFound(f"Không có đơn vị số {unit_id}. Xem danh sách đơn vị bằng lệnh: kpdesk units")
     signers = tuple(SignerProfile(name, position, tuple(json.loads(authority)), bool(is_default))
@@ -206,12 +221,15 @@ def _read_unit(c: sqlite3.Connection, unit_id: int) -> UnitProfile:
         id=UnitId(row[0]), name=row[1], level=row[2], province=row[3], province_level=row[4], superior=row[5],
         agency=tuple(json.loads(row[6])), place=row[7], office_symbol=row[8], contact_honorific=row[9],
         contact_name=row[10], contact_position=row[11], contact_phone=row[12], contact_email=row[13],
-        signers=signers, default_recipients=tuple(json.loads(row[14])), default_to=tuple(json.loads(row[15])))
+        signers=signers, default_recipients=tuple(json.loads(row[14])), default_to=tuple(json.loads(row[15])),
+        agency_symbol=row[16], report_kinds=tuple(json.loads(row[17])), role=row[18])
 
 
-def load_units(db: Database) -> list[UnitProfile]:
+def load_units(db: Database, role: str = COMMUNE) -> list[UnitProfile]:
+    """The profiles of one role (the communes this PC writes for, by default), by name."""
     with db.snapshot() as c:
-        ids = [r[0] for r in c.execute("SELECT id FROM units ORDER BY name COLLATE NOCASE, id")]
+        ids = [r[0] for r in c.execute("SELECT id FROM units WHERE role = ? ORDER BY name COLLATE NOCASE, id",
+                                       (role,))]
         return [_read_unit(c, i) for i in ids]
 
 
@@ -231,6 +249,7 @@ def save_unit(db: Database, profile: UnitProfile) -> UnitId:
         "contact_name": p.contact_name, "contact_position": p.contact_position,
         "contact_phone": p.contact_phone, "contact_email": p.contact_email,
         "default_recipients": _dump(list(p.default_recipients)), "default_to": _dump(list(p.default_to)),
+        "agency_symbol": p.agency_symbol, "report_kinds": _dump(list(p.report_kinds)), "role": p.role,
         "updated": now,
     }
     with db.tx() as c:
@@ -261,7 +280,8 @@ def unit_for_draft(db: Database, d: Draft) -> UnitId:
         raise StoreError("Bản nháp chưa ghi tên đơn vị (unit.name); hãy chọn đơn vị khi nhập bản nháp.")
     key = (fold(d.unit.name), fold(d.unit.level), fold(d.unit.province))
     with db.read() as c:
-        for uid, name, level, province in c.execute("SELECT id, name, level, province FROM units ORDER BY id"):
+        for uid, name, level, province in c.execute("SELECT id, name, level, province FROM units WHERE role = ? "
+                                                    "ORDER BY id", (COMMUNE,)):
             if (fold(name), fold(level), fold(province)) == key:
                 return UnitId(uid)
     return save_unit(db, profile_from_draft(d))
