@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import os
 import re
 import shutil
@@ -276,11 +275,14 @@ def word_installed() -> bool:
 
 
 def _com() -> tuple[Any, Any]:
-    """Return (pythoncom, win32com.client), imported now; `Unavailable` without pywin32."""
+    """Return (pythoncom, win32com.client), imported now (plain imports, so PyInstaller bundles pywin32);
+    `Unavailable` without pywin32."""
     try:
-        return importlib.import_module("pythoncom"), importlib.import_module("win32com.client")
+        import pythoncom  # type: ignore[import-untyped, import-not-found, unused-ignore]
+        from win32com import client  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError:
         raise Unavailable("thiếu gói pywin32") from None
+    return pythoncom, client
 
 
 @contextmanager
@@ -344,7 +346,7 @@ def _with_timeout(work: Callable[[], Any], timeout: float, what: str) -> Any:
     thread.start()
     thread.join(timeout)
     if thread.is_alive():
-        raise ConversionFailed(f"{what} không trả lời sau {timeout:.0f} giây")
+        raise ConversionFailed(f"{what} không trả lời sau {timeout:g} giây")
     if "error" in box:
         raise box["error"]
     return box.get("value")
@@ -471,7 +473,7 @@ def _run(command: list[str], timeout: float, log: Path) -> int:
             return process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_tree(process)
-            raise ConversionFailed(f"quá {timeout:.0f} giây chưa xong nên đã bị dừng") from None
+            raise ConversionFailed(f"quá {timeout:g} giây chưa xong nên đã bị dừng") from None
         except BaseException:
             _kill_tree(process)
             raise
