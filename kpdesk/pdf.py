@@ -124,7 +124,7 @@ def docx_to_pdf(docx: Path, target: Path, *, fallback: Converter | None = None, 
     failures: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="kpdesk-pdf-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
-        source = work / "bao-cao.docx"  # an ASCII name in a private folder: no lock files beside the officer's
+        source = work / docx.name  # a private copy: no lock files beside the officer's, and the same name
         try:
             shutil.copyfile(docx, source)
         except OSError as exc:
