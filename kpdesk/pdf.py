@@ -166,7 +166,8 @@ def render_pdf(draft: Draft, target: Path, *, fallback: Converter | None = None,
     target = Path(target)
     _check_target(target)
     with tempfile.TemporaryDirectory(prefix="kpdesk-docx-", ignore_cleanup_errors=True) as tmp:
-        rendered = render_to_file(draft, Path(tmp) / "bao-cao.docx", allow_errors=allow_errors, today=today)
+        docx = Path(tmp) / target.with_suffix(".docx").name  # messages about it name the officer's file
+        rendered = render_to_file(draft, docx, allow_errors=allow_errors, today=today)
         result = docx_to_pdf(rendered.path, target, fallback=fallback, timeout=timeout, progress=progress)
     return replace(result, report=rendered.report)
 

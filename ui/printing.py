@@ -31,7 +31,7 @@ from kpdesk.compute import compute
 from kpdesk.draft import Draft
 from kpdesk.errors import RenderError
 from kpdesk.kinds import Kind, get_kind
-from kpdesk.report import build_frame, draft_from_docx, render_to_file
+from kpdesk.report import build_frame, default_filename, draft_from_docx, render_to_file
 from ui.app import QT_WORDS, VietnameseQt
 from ui.operations import Op
 from ui.wizard.preview import frame_html, page_geometry, paged_document
@@ -266,7 +266,8 @@ def print_report(parent: QWidget | None, kind: Kind, draft: Draft, derived: dict
         folder = Path(tempfile.mkdtemp(prefix="kpdesk-in-"))
 
         def work(progress: Callable[..., Any]) -> bool:
-            docx = render_to_file(draft, folder / "bao-cao.docx", allow_errors=True, today=today).path
+            # named as the export would be: Word shows the name in its window and in the printer's queue
+            docx = render_to_file(draft, folder / default_filename(kind, draft), allow_errors=True, today=today).path
             progress("Word đang mở hộp thoại In; hãy chọn máy in trong cửa sổ Word.")
             return pdf.word_print(docx)
 

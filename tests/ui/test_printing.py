@@ -264,7 +264,7 @@ def test_with_word_the_docx_goes_to_words_print_dialog_off_the_ui_thread(qtbot, 
     op = printing.print_report(None, get_kind(draft.kind), draft)
     assert isinstance(op, operations.Op) and operations.wait_all(60_000)
     [(docx, on_main, unit)] = handed
-    assert (docx.name, on_main, unit) == ("bao-cao.docx", False, "Thiệu Trung")
+    assert (docx.name, on_main, unit) == ("BC-KHCN-T04-2026-Thieu-Trung.docx", False, "Thiệu Trung")
     assert not docx.parent.exists()  # the temporary .docx is removed once Word has printed
     assert answers.asked == []
 
