@@ -176,7 +176,7 @@ def pdf_bytes(document: QTextDocument, info: pdf.DocInfo) -> bytes:
         writer.setAuthor(info.author)
     writer.setDocumentXmpMetadata(QByteArray(_xmp(info)))
     paint_pages(writer, document)
-    del writer  # the PDF is finished when the writer goes
+    del writer  # the file was finished by QPainter.end() in paint_pages
     data = bytes(buffer.data().data())
     buffer.close()
     # Qt writes no Subject: a new information dictionary with all three is appended as an incremental update
