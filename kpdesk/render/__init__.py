@@ -78,6 +78,7 @@ def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None)
         recipients=draft.recipients,
         signer=draft.signer,
         payload=drafts.dumps(draft, kind),
+        kind_name=kind.name,
     )
 
 

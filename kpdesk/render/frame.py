@@ -85,6 +85,7 @@ class Frame:
     recipients: tuple[str, ...]
     signer: Signer
     payload: str | None = field(default=None, repr=False)
+    kind_name: str = ""  # the report kind's name: the file's subject (a PDF made from it shows it)
 
 
 # ----------------------------------------------------------------------------- the output: the layout
@@ -335,11 +336,13 @@ def body_blocks(frame: Frame) -> list[Block]:
 
 
 def doc_info(frame: Frame) -> DocInfo:
-    """Return the file's properties: title "BÁO CÁO: …" (or "Công văn: …"), subject "05/BC-UBND", author."""
+    """Return the file's properties: title "BÁO CÁO: …" (or "Công văn: …"), subject the report kind's name (or the
+    number "05/BC-UBND" when there is none), author the agency."""
     number = document_number(frame.number)
+    summary = frame.summary.replace("\u00a0", " ")  # a no-break space keeps a name on one printed line only
     return DocInfo(
-        title=clean_text(f"{frame.doc_type or 'Công văn'}: {frame.summary}".strip())[:250],
-        subject=clean_text(f"{number or ''}/{frame.symbol}".lstrip("/"))[:250],
+        title=clean_text(f"{frame.doc_type or 'Công văn'}: {summary}".strip())[:250],
+        subject=clean_text(frame.kind_name or f"{number or ''}/{frame.symbol}".lstrip("/"))[:250],
         author=clean_text(" ".join(a.strip() for a in frame.agency))[:250],
     )
 
