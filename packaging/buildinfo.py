@@ -10,11 +10,23 @@ This file is loaded by path (`build.spec` puts this folder on `sys.path`; the te
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: The bundle's folder beside the programs (PyInstaller's `contents_directory`), pinned so that a new PyInstaller
+#: cannot move it: `kpdesk.exe`, `kpdesk-cli.exe` and `_internal/` make the installed program.
+CONTENTS_DIRECTORY = "_internal"
+#: The programs in the bundle: the window (windowed on Windows) and its console companion, which shares every file
+#: of `_internal/` and runs the same commands (`kpdesk-cli restore`, `kpdesk-cli --selftest`) in a console window.
+PROGRAMS = {"kpdesk": "kpdesk", "cli": "kpdesk-cli"}
+#: Who the department is: shown as CompanyName (Explorer → Properties → Details) and Publisher (Settings → Apps).
+#: Set at build time with this environment variable (build-windows.ps1 -Publisher); else pyproject's first author.
+PUBLISHER_ENV = "KPDESK_PUBLISHER"
 
 #: Folders copied into the bundle as they are, relative to the project root (found again at run time under
 #: `sys._MEIPASS`: `kpdesk.kinds.templates_dir()`, `ui.selftest.examples_dir()`).
@@ -98,10 +110,36 @@ def project_metadata(root: Path = ROOT) -> dict[str, str]:
     return {"name": project["name"], "version": project["version"], "description": project.get("description", "")}
 
 
+def publisher(root: Path = ROOT) -> str:
+    """Return the publisher: `KPDESK_PUBLISHER` when set, else the first author in `root/pyproject.toml`."""
+    chosen = unicodedata.normalize("NFC", os.environ.get(PUBLISHER_ENV, "").strip())
+    if chosen:
+        if any(ord(c) < 32 or c in '$"`' for c in chosen) or len(chosen) > 200:
+            raise SystemExit(f"{PUBLISHER_ENV}: tên đơn vị phát hành phải là một dòng, tối đa 200 ký tự, không có "
+                             f'$ " hay ` (đang là {chosen[:60]!r}); hãy đặt lại biến này')
+        return chosen
+    with open(root / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    authors = [a.get("name", "") for a in project.get("authors", []) if a.get("name")]
+    return authors[0] if authors else project["name"]
+
+
 def version_tuple(version: str) -> tuple[int, int, int, int]:
-    """Return the four numbers Windows wants: "0.1.0" → (0, 1, 0, 0); "1.2rc1" → (1, 2, 0, 0)."""
+    """Return the four numbers Windows wants: "0.1.0" → (0, 1, 0, 0); "1.2rc1" → (1, 2, 0, 0).
+
+    The one place they are computed: the programs' version resource (build.spec) and the installer's
+    (make_installer.py) both use it. Each number must fit in 16 bits, as Windows stores them.
+    """
     numbers = [int(m) for m in re.findall(r"\d+", re.match(r"[\d.]*", version).group(0))][:4]
+    if not numbers or any(n > 65535 for n in numbers):
+        raise SystemExit(f"pyproject.toml: phiên bản {version!r} không đổi được sang dạng Windows (bốn số 0–65535, "
+                         "ví dụ 0.2.0); hãy sửa version")
     return tuple(numbers + [0] * (4 - len(numbers)))  # type: ignore[return-value]
+
+
+def version4(version: str) -> str:
+    """Return `version_tuple(version)` as Windows writes it: "0.2.0rc1" → "0.2.0.0"."""
+    return ".".join(map(str, version_tuple(version)))
 
 
 def data_files(root: Path = ROOT, folders: tuple[str, ...] = DATA_DIRS) -> list[tuple[str, str]]:
@@ -169,22 +207,26 @@ def keep_qt_file(dest: str, used: frozenset[str] = frozenset({"QtCore", "QtGui",
     return kept is None or stem in kept
 
 
-def windows_version_text(meta: dict[str, str]) -> str:
-    """Return the Windows version resource (Explorer → Properties → Details) in PyInstaller's version-file format.
+def windows_version_text(meta: dict[str, str], program: str = "kpdesk", company: str | None = None) -> str:
+    """Return a program's Windows version resource (Explorer → Properties → Details) in PyInstaller's format.
 
-    Written as text, not built with `PyInstaller.utils.win32.versioninfo`, because that module needs `pefile`,
-    which PyInstaller installs on Windows only; PyInstaller reads this text back when it builds on Windows.
+    FileDescription is the short product name, which Task Manager shows for the running program; CompanyName is
+    the publisher (`publisher()`). Written as text, not built with `PyInstaller.utils.win32.versioninfo`, because
+    that module needs `pefile`, which PyInstaller installs on Windows only; PyInstaller reads this text back when
+    it builds on Windows.
     """
     numbers = version_tuple(meta["version"])
+    company = company if company is not None else publisher()
     strings = {
-        "CompanyName": meta["name"],
-        "FileDescription": meta["description"] or meta["name"],
+        "CompanyName": company,
+        "FileDescription": program if program == meta["name"] else f"{meta['name']} (dòng lệnh)",
         "FileVersion": meta["version"],
-        "InternalName": meta["name"],
-        "LegalCopyright": meta["name"],
-        "OriginalFilename": f"{meta['name']}.exe",
+        "InternalName": program,
+        "LegalCopyright": company,
+        "OriginalFilename": f"{program}.exe",
         "ProductName": meta["name"],
         "ProductVersion": meta["version"],
+        "Comments": meta["description"],
     }
     table = ",\n".join(f"          StringStruct({k!r}, {v!r})" for k, v in strings.items())
     # 0x042A: Vietnamese; 1200 (0x04B0): Unicode.
@@ -204,11 +246,11 @@ VSVersionInfo(
 """
 
 
-def write_windows_version_file(meta: dict[str, str], folder: Path) -> Path:
-    """Write `windows_version_text(meta)` into `folder` and return the file's path (for `EXE(version=...)`)."""
+def write_windows_version_file(meta: dict[str, str], folder: Path, program: str = "kpdesk") -> Path:
+    """Write `windows_version_text(meta, program)` into `folder` and return the file's path (`EXE(version=...)`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "kpdesk-version-info.txt"
-    path.write_text(windows_version_text(meta), encoding="utf-8")
+    path = folder / f"{program}-version-info.txt"
+    path.write_text(windows_version_text(meta, program), encoding="utf-8")
     return path
 
 
@@ -218,6 +260,8 @@ if __name__ == "__main__":  # `python packaging/buildinfo.py version` prints the
     meta = project_metadata()
     what = sys.argv[1] if len(sys.argv) > 1 else "version"
     if what == "version4":
-        print(".".join(map(str, version_tuple(meta["version"]))))
+        print(version4(meta["version"]))
+    elif what == "publisher":
+        print(publisher())
     else:
         print(meta[what])

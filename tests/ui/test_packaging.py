@@ -56,13 +56,16 @@ def vietnamese_home(tmp_path: Path) -> Path:
 
 
 class _Recorder:
-    """Stands for PyInstaller's Analysis, PYZ, EXE and COLLECT: remembers how the spec called it."""
+    """Stands for PyInstaller's Analysis, PYZ, EXE and COLLECT: remembers how the spec called it (`calls`: the
+    first call of each kind; `every`: all of them, e.g. both programs' EXE)."""
 
     calls: dict[str, "_Recorder"]
+    every: dict[str, list["_Recorder"]]
 
     def __init__(self, kind: str, *args, **kwargs):
         self.kind, self.args, self.kwargs = kind, args, kwargs
-        _Recorder.calls[kind] = self
+        _Recorder.calls.setdefault(kind, self)
+        _Recorder.every.setdefault(kind, []).append(self)
         if kind == "Analysis":
             self.scripts, self.pure = ["script"], ["pure"]
             self.binaries = [
@@ -92,7 +95,7 @@ def run_spec(tmp_path: Path, monkeypatch, platform: str, argv: tuple[str, ...] =
     monkeypatch.setattr(sys, "platform", platform)
     monkeypatch.setattr(sys, "argv", ["pyinstaller", *argv])
     monkeypatch.setattr(sys, "path", list(sys.path))
-    _Recorder.calls = {}
+    _Recorder.calls, _Recorder.every = {}, {}
     namespace = {"SPECPATH": str(ROOT), "workpath": str(tmp_path / "work"), "__file__": str(ROOT / "build.spec")}
     for kind in ("Analysis", "PYZ", "EXE", "COLLECT"):
         namespace[kind] = lambda *a, _kind=kind, **kw: _Recorder(_kind, *a, **kw)
@@ -132,8 +135,55 @@ def test_windows_build_is_one_folder_windowed_with_icon_version_resource_and_utf
     eval(text, names)  # noqa: S307 - our own generated file, as PyInstaller reads it
     project = pyproject()
     assert strings["ProductVersion"] == strings["FileVersion"] == project["version"]
-    assert strings["FileDescription"] == project["description"] and strings["OriginalFilename"] == "kpdesk.exe"
+    assert strings["FileDescription"] == "kpdesk" and strings["OriginalFilename"] == "kpdesk.exe"
+    assert strings["CompanyName"] == strings["LegalCopyright"] == buildinfo.publisher()
+    assert strings["Comments"] == project["description"]
     assert f"filevers={buildinfo.version_tuple(project['version'])}" in text
+
+
+def test_the_console_companion_shares_the_bundle_and_the_contents_folder_is_pinned(tmp_path, monkeypatch):
+    calls = run_spec(tmp_path, monkeypatch, "win32")
+    gui, cli = _Recorder.every["EXE"]
+    assert (gui.kwargs["name"], gui.kwargs["console"]) == ("kpdesk", False)
+    assert (cli.kwargs["name"], cli.kwargs["console"]) == ("kpdesk-cli", True)
+    assert gui.args[:2] == cli.args[:2] == (calls["PYZ"], calls["Analysis"].scripts)  # the same program
+    assert gui.kwargs["contents_directory"] == cli.kwargs["contents_directory"] == "_internal"
+    assert calls["COLLECT"].args[:2] == (gui, cli), "both programs in one folder, over one _internal/"
+    text = Path(cli.kwargs["version"]).read_text(encoding="utf-8")
+    assert "StringStruct('OriginalFilename', 'kpdesk-cli.exe')" in text
+    assert "StringStruct('FileDescription', 'kpdesk (dòng lệnh)')" in text
+
+
+def test_the_publisher_is_set_at_build_time(monkeypatch):
+    monkeypatch.delenv("KPDESK_PUBLISHER", raising=False)
+    assert buildinfo.publisher() == pyproject()["authors"][0]["name"]
+    monkeypatch.setenv("KPDESK_PUBLISHER", "  Sở Khoa học và Công nghệ tỉnh Bắc Ninh ")
+    assert buildinfo.publisher() == "Sở Khoa học và Công nghệ tỉnh Bắc Ninh"
+    assert "CompanyName', 'Sở Khoa học và Công nghệ tỉnh Bắc Ninh'" in buildinfo.windows_version_text(
+        buildinfo.project_metadata())
+    for bad in ('Sở "KH&CN"', "Sở $X", "hai\ndòng"):
+        monkeypatch.setenv("KPDESK_PUBLISHER", bad)
+        with pytest.raises(SystemExit, match="KPDESK_PUBLISHER"):
+            buildinfo.publisher()
+
+
+@pytest.mark.parametrize(("version", "four"), [("1.0", "1.0.0.0"), ("0.2.0rc1", "0.2.0.0"), ("2026.4", "2026.4.0.0")])
+def test_the_four_part_version_is_computed_in_one_place(version, four):
+    assert buildinfo.version4(version) == four
+
+
+def test_no_script_makes_its_own_four_part_version():
+    for script in (PACKAGING / "kpdesk.nsi", PACKAGING / "build-windows.ps1", PACKAGING / "build-and-check.sh"):
+        text = script.read_text(encoding="utf-8-sig")
+        assert not re.search(r"(VERSION\}|\$Version)\.0", text, re.I) and "version4" not in text, \
+            f"{script.name} must leave the four numbers to make_installer.py (buildinfo.version4)"
+    assert "buildinfo.version4(version)" in (PACKAGING / "make_installer.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("version", ["abc", "70000.1"])
+def test_a_version_windows_cannot_store_is_refused(version):
+    with pytest.raises(SystemExit, match="bốn số"):
+        buildinfo.version_tuple(version)
 
 
 def test_linux_build_keeps_a_console_and_a_onefile_switch_exists(tmp_path, monkeypatch):
@@ -267,27 +317,60 @@ def test_the_installer_is_per_user_without_administrator_rights():
     assert '!define UNINST_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\kpdesk"' in text
 
 
+def functions(text: str, prefix: str = "") -> dict[str, str]:
+    """The script's functions by name (the HELPERS macro's once, with `prefix` for ${UN})."""
+    found = re.findall(r"^Function (\S+)\n(.*?)^FunctionEnd", text, re.S | re.M)
+    return {name.replace("${UN}", prefix): body for name, body in found}
+
+
 def test_the_uninstaller_removes_only_what_was_installed_and_never_the_data_folder():
-    section = uninstall_section(nsis())
-    for needle in ("$LOCALAPPDATA", "$APPDATA", "$PROFILE", "$DOCUMENTS", "kpdesk.sqlite3", "backups",
-                   "last-run-version", 'RMDir /r "$INSTDIR"\n', "Software\\kpdesk"):
-        assert needle not in section
-    for line in section.splitlines():
-        line = line.strip()
-        if line.startswith(("Delete ", "RMDir ")):
-            target = line.split('"')[1]
-            assert target.startswith(("$INSTDIR\\", "$SMPROGRAMS\\", "$DESKTOP\\")) or target == "$INSTDIR", line
-        if line.startswith("DeleteReg"):
-            assert line == 'DeleteRegKey HKCU "${UNINST_KEY}"'  # QSettings keep kpdesk's window state elsewhere
-    assert 'RMDir /r "$INSTDIR\\_internal"' in section and 'RMDir "$INSTDIR"' in section
+    text = nsis()
+    section = uninstall_section(text)
+    used = {name: body for name, body in functions(text, "un.").items() if name.startswith("un.")}
+    for body in (section, *used.values()):
+        for needle in ("$LOCALAPPDATA", "$APPDATA", "$PROFILE", "$DOCUMENTS", "kpdesk.sqlite3", "backups",
+                       "last-run-version", 'RMDir /r', "Software\\kpdesk"):
+            assert needle not in body
+        for line in body.splitlines():
+            line = line.strip()
+            if line.startswith(("Delete ", "RMDir ")):
+                target = line.split(" ", 1)[1].strip('"')
+                # the record's lines (checked by IsInsidePath), its own files, and shortcuts whose target was read
+                assert target.startswith(("$INSTDIR\\", "$SMPROGRAMS\\", "$DESKTOP\\")) or target in (
+                    "$INSTDIR", "$R0"), line
+            if line.startswith("DeleteReg"):
+                assert line == 'DeleteRegKey HKCU "${UNINST_KEY}"'  # QSettings keep kpdesk's window state elsewhere
+    assert "Call un.RemoveRecorded" in section and 'RMDir "$INSTDIR"' in section
+    assert re.search(r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*DeleteRegKey", section), \
+        "the Apps entry is removed only when it names this folder"
+    assert re.search(r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*Delete \$R0",
+                     used["un.DeleteOurShortcut"]), "a shortcut is removed only when it starts this folder's kpdesk"
+    assert "Delete $R0" not in section
+
+
+def test_nothing_is_ever_removed_with_its_whole_folder():
+    assert "RMDir /r" not in nsis() and "RMDir /R" not in nsis()
+    remove = functions(nsis())["RemoveRecorded"]
+    assert "Call ${UN}IsInsidePath" in remove and 'RMDir "$INSTDIR\\$R1"' in remove
 
 
 def test_an_upgrade_replaces_program_files_only():
     text = nsis()
     install = re.search(r'^Section "\$\{APP\}" SecMain\n(.*?)^SectionEnd', text, re.S | re.M).group(1)
-    recursive = re.findall(r'RMDir /r "([^"]+)"', install)
-    assert recursive == ["$INSTDIR\\_internal"]
-    assert "$LOCALAPPDATA\\${APP}" in text.split("Function .onVerifyInstDir", 1)[1].split("FunctionEnd", 1)[0]
+    assert re.findall(r'RMDir /r "([^"]+)"', install) == []
+    assert install.index("Call RemoveRecorded") < install.index("!insertmacro INSTALL_BUNDLE_FILES")
+    # the data folder is refused in the dialog and, for silent installs, again when the files are about to go in
+    assert "$LOCALAPPDATA\\${APP}" in functions(text)["CheckInstallFolder"]
+    assert "Call CheckInstallFolder" in functions(text)[".onVerifyInstDir"]
+    assert install.index("Call CheckInstallFolder") < install.index("Call RemoveRecorded")
+
+
+def test_32_bit_windows_is_refused_in_vietnamese_and_the_installer_is_x86():
+    text = nsis()
+    assert re.search(r"^Target x86-unicode$", text, re.M) and "amd64" not in text
+    on_init = functions(text)[".onInit"]
+    assert "${IfNot} ${RunningX64}" in on_init and "Windows 64-bit" in on_init and "/SD IDOK" in on_init
+    assert '!include "x64.nsh"' in text
 
 
 @pytest.mark.skipif(shutil.which("makensis") is None, reason="makensis (Debian package nsis) is not installed")
@@ -297,9 +380,8 @@ def test_the_installer_script_compiles_with_vietnamese_paths(tmp_path):
     (dist / "kpdesk.exe").write_bytes(b"MZ stand-in")
     (dist / "_internal" / "thư viện.txt").write_text("x", encoding="utf-8")
     out = tmp_path / USER / "bộ cài" / "kpdesk-setup.exe"
-    out.parent.mkdir(parents=True)
-    result = subprocess.run(["makensis", "-V2", "-DVERSION=1.2.3", f"-DDIST={dist}", f"-DOUTFILE={out}", str(NSI)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, str(PACKAGING / "make_installer.py"), str(dist), "--out", str(out),
+                             "--version", "1.2.3"], capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.stat().st_size > 50_000
 
