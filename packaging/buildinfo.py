@@ -47,14 +47,39 @@ QT_UNUSED = (
     "QtUiTools", "QtWebChannel", "QtWebEngineCore", "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets",
     "QtWebView", "QtXml", "QtAxContainer", "QtLabsStyleKit",
 )
-#: Python packages that must never end up in the bundle (test and development tools, other GUI toolkits).
+#: Python packages that must never end up in the bundle (test and development tools, other GUI toolkits), and
+#: standard modules that kpdesk never reaches: PyInstaller's analysis finds them only through imports that kpdesk's
+#: code paths never run (jinja2's async rendering, lxml's doctest helpers, pdb, urllib's network openers).
 PY_EXCLUDES = (
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "pydoc_data", "lib2to3", "ensurepip", "venv",
     "pytest", "_pytest", "pytestqt", "hypothesis", "ruff", "docxtpl", "IPython", "numpy", "PIL", "PyQt5",
     "PyQt6", "PySide2", "shiboken2", "setuptools", "pkg_resources", "pip", "wheel",
     # python-docx uses lxml.etree only.
-    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.cssselect", "lxml.sax",
+    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.cssselect", "lxml.sax", "lxml.doctestcompare",
+    "lxml.ElementInclude",
+    # no network, no processes or event loops of its own: without these go OpenSSL (libssl, libcrypto; hashlib
+    # falls back to Python's own hashes) and PyInstaller's multiprocessing start-up hook
+    "asyncio", "concurrent", "multiprocessing", "ssl", "_ssl", "_hashlib", "http.client", "http.server",
+    "http.cookiejar", "urllib.request", "xmlrpc", "socketserver", "ftplib", "webbrowser",
+    # debugging and documentation tools, archives and compressions kpdesk does not read (.docx is plain zip)
+    "unittest", "doctest", "pdb", "bdb", "pydoc", "cmd", "code", "readline", "curses", "_curses", "tarfile",
+    "dateutil.zoneinfo", "lzma", "_lzma", "bz2", "_bz2",
+    # East Asian legacy encodings (Vietnamese legacy text is VNI/TCVN3, which kpdesk converts itself)
+    "_multibytecodec", "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw",
 )
+#: PyInstaller's run-time hooks that `packaging/hooks/rthook_kpdesk.py` replaces: the PySide6 one imports
+#: PySide6.QtCore (and so all of Qt) at every start, even for `kpdesk-cli --version`; kpdesk's own hook only
+#: points Qt at its plug-ins, and Qt loads when the program first uses it.
+RUNTIME_HOOKS_REPLACED = ("pyi_rth_pyside6",)
+
+#: python-docx's unpacked copy of its default document (a source for building default.docx, never read).
+DOCX_UNUSED = "default-docx-template"
+
+
+def keep_docx_file(entry: tuple[str, str]) -> bool:
+    """Whether a `collect_data_files("docx")` entry is one python-docx reads (default.docx, default-*.xml)."""
+    return DOCX_UNUSED not in Path(entry[0].replace("\\", "/")).parts
+
 
 #: Shared libraries left out although a collected Qt plugin or module names them: they serve only the plugins
 #: dropped below (software OpenGL and ANGLE on Windows, eglfs, the GTK theme) or Qt modules kpdesk does not
@@ -81,9 +106,10 @@ def _drop_pattern(used: frozenset[str]) -> re.Pattern[str]:
 #: Linux (the CI bundle; users run Windows): xcb and offscreen, and the input methods (ibus, compose) so Vietnamese
 #: can be typed with the system's input method. Everywhere: `qoffscreen` for `--selftest` in CI.
 QT_PLUGINS_KEPT: dict[str, tuple[str, ...] | None] = {
-    "platforms": ("qwindows", "qoffscreen", "qminimal", "qxcb", "qcocoa"),
+    "platforms": ("qwindows", "qoffscreen", "qxcb", "qcocoa"),
     "styles": None,
-    "imageformats": ("qico", "qjpeg", "qgif"),
+    # kpdesk draws its icons with QPainter and shows no pictures; PNG, which Qt reads itself, is all it needs
+    "imageformats": (),
     "platforminputcontexts": ("composeplatforminputcontextplugin", "ibusplatforminputcontextplugin"),
     "platformthemes": ("qxdgdesktopportal",),
     "xcbglintegrations": (),
@@ -205,6 +231,46 @@ def keep_qt_file(dest: str, used: frozenset[str] = frozenset({"QtCore", "QtGui",
         return False
     kept = QT_PLUGINS_KEPT[folder]
     return kept is None or stem in kept
+
+
+def _loaded_by_itself(dest: str, kind: str) -> bool:
+    """Whether a collected file is loaded without another library naming it: a Python extension (by Python), a
+    Qt plug-in (by Qt), the Python library (by the bootloader); anything but a plain shared library."""
+    name = Path(dest.replace("\\", "/")).name
+    return (kind != "BINARY" or _plugin_name(dest.replace("\\", "/")) is not None
+            or re.match(r"(lib)?python3[\d.]*(\.dll|\.so)", name, re.IGNORECASE) is not None)
+
+
+def without_unused_libraries(binaries: list[tuple], imports_of) -> list[tuple]:
+    """`binaries` less the shared libraries that no kept file links to, until none is left over.
+
+    Dropping Qt plug-ins and modules leaves behind the libraries only they needed (GTK's, Kerberos', libjpeg…).
+    `imports_of(source path)` gives the names a library or extension links to (PyInstaller's bindepend).
+    """
+    kept = list(binaries)
+    imports: dict[str, set[str]] = {}
+    while True:
+        needed: set[str] = set()
+        for _dest, source, _kind in kept:
+            if source not in imports:
+                imports[source] = {Path(name.replace("\\", "/")).name.lower() for name in imports_of(source)}
+            needed |= imports[source]
+        unused = [entry for entry in kept if not _loaded_by_itself(entry[0], entry[2])
+                  and Path(entry[0].replace("\\", "/")).name.lower() not in needed]
+        if not unused:
+            return kept
+        kept = [entry for entry in kept if entry not in unused]
+
+
+def without_dangling_links(datas: list[tuple], binaries: list[tuple]) -> list[tuple]:
+    """`datas` less the symbolic links (Linux) whose target is no longer in the bundle."""
+    present = {entry[0].replace("\\", "/") for entry in [*binaries, *datas] if entry[-1] != "SYMLINK"}
+    return [entry for entry in datas if entry[-1] != "SYMLINK" or entry[1].replace("\\", "/") in present]
+
+
+def without_replaced_hooks(scripts: list[tuple]) -> list[tuple]:
+    """PyInstaller's `a.scripts` less the run-time hooks in RUNTIME_HOOKS_REPLACED."""
+    return [entry for entry in scripts if entry[0] not in RUNTIME_HOOKS_REPLACED]
 
 
 def windows_version_text(meta: dict[str, str], program: str = "kpdesk", company: str | None = None) -> str:

@@ -67,7 +67,9 @@ class _Recorder:
         _Recorder.calls.setdefault(kind, self)
         _Recorder.every.setdefault(kind, []).append(self)
         if kind == "Analysis":
-            self.scripts, self.pure = ["script"], ["pure"]
+            self.scripts = [("pyiboot01_bootstrap", "/x", "PYSOURCE"), ("pyi_rth_pyside6", "/x", "PYSOURCE"),
+                            ("rthook_kpdesk", "/x", "PYSOURCE"), ("kpdesk_entry", "/x", "PYSOURCE")]
+            self.pure = ["pure"]
             self.binaries = [
                 ("PySide6/Qt/lib/libQt6Core.so.6", "/x", "BINARY"),
                 ("PySide6/Qt/lib/libQt6Network.so.6", "/x", "BINARY"),
@@ -79,7 +81,8 @@ class _Recorder:
                 ("PySide6/plugins/tls/qopensslbackend.dll", "/x", "BINARY"),
                 ("lxml/etree.pyd", "/x", "EXTENSION"),
             ]
-            self.datas = [*kwargs["datas"], ("PySide6/translations/qtbase_de.qm", "/x", "DATA")]
+            self.datas = [*kwargs["datas"], ("PySide6/translations/qtbase_de.qm", "/x", "DATA"),
+                          ("docx/templates/default-docx-template/word/styles.xml", "/x", "DATA")]
 
 
 def run_spec(tmp_path: Path, monkeypatch, platform: str, argv: tuple[str, ...] = ()) -> dict[str, _Recorder]:
@@ -87,9 +90,15 @@ def run_spec(tmp_path: Path, monkeypatch, platform: str, argv: tuple[str, ...] =
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_data_files = lambda package: [("site-packages/docx/templates/default.docx", "docx/templates")]
     hooks.collect_submodules = lambda package: [package]
+    bindepend = types.ModuleType("PyInstaller.depend.bindepend")
+    # every stand-in links to QtCore only, so QtCore is the one plain library that stays
+    bindepend.get_imports = lambda path: {("libQt6Core.so.6", None)}
+    depend = types.ModuleType("PyInstaller.depend")
+    depend.bindepend = bindepend
     for name, module in {"PyInstaller": types.ModuleType("PyInstaller"),
                          "PyInstaller.utils": types.ModuleType("PyInstaller.utils"),
-                         "PyInstaller.utils.hooks": hooks}.items():
+                         "PyInstaller.utils.hooks": hooks, "PyInstaller.depend": depend,
+                         "PyInstaller.depend.bindepend": bindepend}.items():
         monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.delitem(sys.modules, "buildinfo", raising=False)
     monkeypatch.setattr(sys, "platform", platform)
@@ -208,6 +217,7 @@ def test_the_bundle_carries_templates_resources_examples_docx_template_and_versi
     assert (str(version_file), ".") in {(s, d) for s, d, *_ in calls["Analysis"].kwargs["datas"]}
     assert version_file.read_text(encoding="utf-8").strip() == pyproject()["version"]
     assert calls["Analysis"].kwargs["module_collection_mode"] == {"docx.parts": "pyz+py"}
+    assert not [dest for dest, *_ in calls["Analysis"].datas if "default-docx-template" in dest]
 
 
 def test_unused_qt_parts_are_left_out_and_used_ones_never(tmp_path, monkeypatch):
@@ -224,6 +234,93 @@ def test_unused_qt_parts_are_left_out_and_used_ones_never(tmp_path, monkeypatch)
     assert kept == {"PySide6/Qt/lib/libQt6Core.so.6", "PySide6/plugins/platforms/qwindows.dll",
                     "PySide6/plugins/styles/qmodernwindowsstyle.dll", "lxml/etree.pyd"}
     assert not [d for d, *_ in analysis.datas if "translations" in d]
+
+
+def test_libraries_only_dropped_parts_needed_are_left_out_too():
+    imports = {"/s/QtWidgets.so": {"libQt6Widgets.so.6"}, "/s/libQt6Widgets.so.6": {"libQt6Gui.so.6"},
+               "/s/libQt6Gui.so.6": {"libfreetype.so.6", "libicuuc.so.73"}, "/s/libfreetype.so.6": set(),
+               "/s/libicuuc.so.73": set(), "/s/qxcb.so": {"LIBX11.SO.6"}, "/s/libX11.so.6": set(),
+               "/s/libgtk-3.so.0": {"libpango.so.1"}, "/s/libpango.so.1": set(), "/s/libpython3.11.so.1.0": set(),
+               "/s/libkrb5.so.3": {"libfreetype.so.6"}}
+    binaries = [("PySide6/QtWidgets.abi3.so", "/s/QtWidgets.so", "EXTENSION"),
+                ("PySide6/Qt/plugins/platforms/libqxcb.so", "/s/qxcb.so", "BINARY"),
+                ("libpython3.11.so.1.0", "/s/libpython3.11.so.1.0", "BINARY")] + [
+        (Path(src).name, src, "BINARY") for src in ("/s/libQt6Widgets.so.6", "/s/libQt6Gui.so.6", "/s/libfreetype.so.6",
+                                                    "/s/libicuuc.so.73", "/s/libX11.so.6", "/s/libgtk-3.so.0",
+                                                    "/s/libpango.so.1", "/s/libkrb5.so.3")]
+    kept = buildinfo.without_unused_libraries(binaries, lambda source: imports[source])
+    assert {Path(dest).name for dest, *_ in kept} == {
+        "QtWidgets.abi3.so", "libqxcb.so", "libpython3.11.so.1.0", "libQt6Widgets.so.6", "libQt6Gui.so.6",
+        "libfreetype.so.6", "libicuuc.so.73", "libX11.so.6"}, "the GTK and Kerberos chains go, links in any case"
+    datas = [("libpango.so.1", "libpango.so.1", "SYMLINK"), ("libQt6Gui.so.6", "libQt6Gui.so.6", "SYMLINK"),
+             ("docx/templates/default.docx", "/s/default.docx", "DATA")]
+    assert buildinfo.without_dangling_links(datas, kept) == datas[1:]
+
+
+def test_pyinstallers_pyside6_hook_is_replaced_by_kpdesks_own(tmp_path, monkeypatch):
+    calls = run_spec(tmp_path, monkeypatch, "win32")
+    names = [name for name, *_ in calls["Analysis"].scripts]
+    assert "pyi_rth_pyside6" not in names and names == ["pyiboot01_bootstrap", "rthook_kpdesk", "kpdesk_entry"]
+
+
+def test_the_runtime_hook_points_qt_at_its_plugins_without_loading_qt(tmp_path):
+    hook = PACKAGING / "hooks" / "rthook_kpdesk.py"
+    bundle = tmp_path / USER / "_internal"
+    code = (f"import sys; sys._MEIPASS = {str(bundle)!r}; exec(open({str(hook)!r}, encoding='utf-8').read()); "
+            "import os; print(os.environ['QT_PLUGIN_PATH']); print('PySide6.QtCore' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                            timeout=60)
+    plugins, qt_loaded = result.stdout.splitlines()
+    qt = bundle / "PySide6" if sys.platform == "win32" else bundle / "PySide6" / "Qt"
+    assert (plugins, qt_loaded) == (str(qt / "plugins"), "False")
+
+
+def test_python_docx_gets_its_default_parts_but_not_their_unpacked_source():
+    assert buildinfo.keep_docx_file(("/sp/docx/templates/default.docx", "docx/templates"))
+    assert buildinfo.keep_docx_file(("/sp/docx/templates/default-styles.xml", "docx/templates"))
+    assert not buildinfo.keep_docx_file(("/sp/docx/templates/default-docx-template/word/styles.xml",
+                                         "docx/templates/default-docx-template/word"))
+    import docx
+
+    used = Path(docx.__file__).parent / "templates"
+    for name in ("default.docx", "default-header.xml", "default-footer.xml", "default-settings.xml",
+                 "default-styles.xml"):
+        assert (used / name).is_file() and buildinfo.keep_docx_file((str(used / name), "docx/templates"))
+
+
+def test_kpdesk_runs_without_the_modules_the_bundle_leaves_out(tmp_path):
+    """As in the bundle: each left-out module fails to import. Every module of kpdesk and ui still imports, and the
+    self-test (kinds, examples rendered and read back, the store, the main window) passes."""
+    blocked = [m for m in buildinfo.PY_EXCLUDES if m not in ("pytest", "_pytest", "pytestqt", "hypothesis")]
+    code = f"""
+import importlib, importlib.abc, pkgutil, sys
+BLOCKED = {blocked!r}
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if any(name == b or name.startswith(b + ".") for b in BLOCKED):
+            raise ModuleNotFoundError(f"No module named {{name!r}} (left out of the bundle)", name=name)
+sys.meta_path.insert(0, Absent())
+for name in [m for m in sys.modules if any(m == b or m.startswith(b + ".") for b in BLOCKED)]:
+    del sys.modules[name]
+try:
+    import ssl  # the control: left out, so this must fail
+    raise SystemExit("ssl was importable: the stand-in for the bundle does not work")
+except ModuleNotFoundError:
+    pass
+import kpdesk, ui
+for package in (kpdesk, ui):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not info.name.endswith(".__main__"):
+            importlib.import_module(info.name)
+from ui.selftest import run_selftest
+raise SystemExit(run_selftest())
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KPDESK_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            encoding="utf-8", timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "KẾT QUẢ: cả" in result.stdout
 
 
 def test_a_qt_module_the_code_imports_keeps_its_library():
