@@ -137,15 +137,20 @@ def include_text(dist: Path, files: list[PurePosixPath], folders: list[PurePosix
 
 
 def nsis_data_dir(makensis: str) -> Path:
-    """makensis's data folder (Stubs, Plugins, Include): `NSISDIR` when set, else what `makensis -HDRINFO` says."""
+    """makensis's data folder (Stubs, Plugins, Include): `NSISDIR` when set, else what `makensis -HDRINFO` says,
+    else the folder of makensis itself or its parent (the layout of NSIS for Windows)."""
     if os.environ.get("NSISDIR"):
         return Path(os.environ["NSISDIR"])
     info = subprocess.run([makensis, "-HDRINFO"], capture_output=True, text=True, timeout=60).stdout
     match = re.search(r"\bNSISDIR=([^,\r\n]+)", info)
-    if not match:
-        raise InstallerError(f"{makensis} -HDRINFO không cho biết NSISDIR; hãy đặt biến NSISDIR là thư mục dữ liệu "
-                             "của NSIS (thư mục có Stubs, Plugins, Include)")
-    return Path(match.group(1))
+    if match:
+        return Path(match.group(1))
+    found = Path(shutil.which(makensis) or makensis).resolve().parent  # Windows: NSIS\makensis.exe, NSIS\Bin\…
+    for folder in (found, found.parent):
+        if (folder / "Stubs").is_dir() and (folder / "Include").is_dir():
+            return folder
+    raise InstallerError(f"{makensis} -HDRINFO không cho biết NSISDIR; hãy đặt biến NSISDIR là thư mục dữ liệu "
+                         "của NSIS (thư mục có Stubs, Plugins, Include)")
 
 
 def windows_nsis_dir(makensis: str, into: Path) -> Path:
