@@ -256,7 +256,9 @@ if (Test-Path -Path $UninstKey) {
     $where = (Get-ItemProperty -Path $UninstKey).InstallLocation
     Fail "tài khoản này đã cài kpdesk ($where); -TestInstaller sẽ thay và gỡ bản đó. Hãy chạy trên máy (hoặc tài khoản) chưa cài kpdesk."
 }
-$TestRoot = Join-Path $env:TEMP "kpdesk cài thử"
+# Under %LOCALAPPDATA%, not %TEMP%: on GitHub's runners %TEMP% is an 8.3 short path (C:\Users\RUNNER~1\…), which
+# shortcuts and the registry would then give back in its long form.
+$TestRoot = Join-Path $env:LOCALAPPDATA "kpdesk cài thử"
 $Target = Join-Path $TestRoot "Nguyễn Văn A\Chương trình\kpdesk"
 if (Test-Path -LiteralPath $TestRoot) { Remove-Item -Recurse -Force -LiteralPath $TestRoot }
 
@@ -292,8 +294,9 @@ function Install-Silently([string]$Installer, [string]$Expected) {
     }
     foreach ($lnk in $Links) {
         if (-not (Test-Path -LiteralPath $lnk)) { Fail "không thấy lối tắt $lnk" }
-        $target = $Shell.CreateShortcut($lnk).TargetPath
-        if ($target -ne (Join-Path $Target "kpdesk.exe")) { Fail "lối tắt $lnk trỏ tới $target" }
+        # (not "$target": PowerShell's names ignore case, and that would be $Target)
+        $linkTarget = $Shell.CreateShortcut($lnk).TargetPath
+        if ($linkTarget -ne (Join-Path $Target "kpdesk.exe")) { Fail "lối tắt $lnk trỏ tới $linkTarget" }
     }
     if ((Get-FileHash -LiteralPath $Keep).Hash -ne $KeepHash) { Fail "bộ cài đã đụng vào $Keep" }
 }
