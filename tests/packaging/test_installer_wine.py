@@ -7,6 +7,7 @@ Skipped, with the reason, where Wine is not installed or cannot run 32-bit progr
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
@@ -156,10 +157,11 @@ class WinePrefix:
         self.prefix = root / "wine prefix"
         home = root / "home"
         home.mkdir(parents=True)
+        (root / "tmp").mkdir()
         self.env = {key: value for key, value in os.environ.items()
                     if not key.startswith(("WINE", "DISPLAY", "WAYLAND", "XDG_", "LC_", "LANG"))}
         self.env.update(WINEPREFIX=str(self.prefix), WINEARCH=arch, WINEDEBUG="-all", USER=USER, LOGNAME=USER,
-                        HOME=str(home), LANG="C.UTF-8", LC_ALL="C.UTF-8",
+                        HOME=str(home), TMPDIR=str(root / "tmp"), LANG="C.UTF-8", LC_ALL="C.UTF-8",
                         # no Mono/Gecko download prompts, no Linux menu entries for the shortcuts
                         WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d")
         self.profile = self.prefix / "drive_c" / "users" / USER
@@ -221,7 +223,15 @@ class WinePrefix:
         raise AssertionError(f"the uninstaller still runs after {WINE_TIMEOUT_S} s")
 
     def close(self) -> None:
+        """Stop Wine and remove the prefix, and the socket folder Wine's server made for it in /tmp."""
         self.run("wineserver", "-k")
+        if self.prefix.exists():
+            info = self.prefix.stat()
+            mark = f"server-{info.st_dev:x}-{info.st_ino:x}"
+            for server in [*Path("/tmp").glob(f"wine-*/{mark}"), *Path("/tmp").glob(f".wine-*/{mark}")]:
+                shutil.rmtree(server, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    server.parent.rmdir()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def unix(self, windows: str) -> Path:
