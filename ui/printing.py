@@ -9,9 +9,9 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from html import escape  # not xml.sax.saxutils: it imports urllib.request, left out of the bundle
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt, qVersion
 from PySide6.QtGui import (
@@ -145,7 +145,7 @@ def _a4(device: QPagedPaintDevice) -> None:
 def _xmp(info: pdf.DocInfo) -> bytes:
     """The XMP packet: the same title, author and subject as the document information dictionary."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    title, author, subject = (escape(v) for v in (info.title, info.author, info.subject))
+    title, author, subject = (escape(v, quote=False) for v in (info.title, info.author, info.subject))
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
