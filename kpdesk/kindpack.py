@@ -322,7 +322,8 @@ def extract_kinds(package: Package, folder: Path) -> list[Kind]:
         try:
             kind = load_kind(target, entry.id)
         except KindError as exc:
-            raise package.fail(f"{where} không dùng được: {exc.message}") from None
+            message = exc.message.replace(str(target), entry.id)
+            raise package.fail(f"{where} không dùng được: {message} Hãy báo Sở để sửa mẫu và gửi lại gói.") from None
         if kind.version != entry.version:
             raise package.fail(f"{where}: kind.toml ghi version = {kind.version}, khác danh mục; gói đã bị sửa.")
         start = _period_key(kind.applies_from)
@@ -385,7 +386,8 @@ def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str],
 
     def refuse(node: Any, what: str) -> KindError:
         return fail(f"{where}, dòng {getattr(node, 'lineno', '?')}: {what}. Mẫu chạy trong vùng cách ly (sandbox) "
-                    "và chỉ được dùng các giá trị của báo cáo và các tệp .j2 cùng thư mục; gói bị từ chối.")
+                    "và chỉ được dùng các giá trị của báo cáo và các tệp .j2 cùng thư mục; gói bị từ chối. Hãy báo Sở "
+                    "để sửa mẫu và gửi lại gói.")
 
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
@@ -462,8 +464,9 @@ def try_render(kind: Kind, fail: Any, drafts: Sequence[tuple[str, Any]] = ()) ->
     for name, draft in drafts:
         try:
             build_layout(kind, draft)
-        except KpdeskError as exc:
-            raise fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name}: {exc.message}") from None
+        except KpdeskError as exc:  # named by its file in the package, not the staging folder it was checked in
+            message = exc.message.replace(str(kind.folder), kind.id)
+            raise fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name}: {message}") from None
         except Exception as exc:  # noqa: BLE001 - a kind from outside may fail in any way: it is refused
             raise fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name} "
                        f"({type(exc).__name__}: {str(exc)[:200]}).") from None
