@@ -368,6 +368,8 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None) -> in
 
     The core never imports the Qt shell: without one, `kpdesk` with no command or `--selftest` says how to get it.
     """
+    from kpdesk.kinds import kinds_of_data_dir
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.selftest or args.command is None:
@@ -375,9 +377,8 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None) -> in
             sys.stderr.write("Cửa sổ và tự kiểm tra cần chương trình kpdesk đầy đủ: hãy chạy lệnh `kpdesk` đã cài "
                              "(hoặc `python -m ui.launch`). Các lệnh dòng lệnh xem bằng `kpdesk --help`.\n")
             return 2
-        return shell(args)
-    from kpdesk.kinds import kinds_of_data_dir
-
+        with kinds_of_data_dir(_data_dir(args)):
+            return shell(args)
     try:
         with kinds_of_data_dir(_data_dir(args)):  # the kinds installed in the data folder the command uses
             return args.func(args)
