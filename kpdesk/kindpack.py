@@ -50,6 +50,8 @@ MAX_KINDS = 50
 MEMBER = re.compile(r"([a-z0-9][a-z0-9_-]{0,63})/([A-Za-z0-9][A-Za-z0-9_.-]{0,99})")
 TEMPLATE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.j2")
 SHA256 = re.compile(r"[0-9a-f]{64}")
+#: Names Windows keeps for devices, whatever their extension ("con.j2" would not be a file there).
+WINDOWS_DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.I)
 STAGING_PREFIX = ".tmp-"
 #: Attributes a template may not reach: Python's internals and frames, and methods that change a value in place
 #: (Jinja's sandbox refuses them when the template runs; a package is refused for them when it is installed).
@@ -284,9 +286,13 @@ def _check_listing(package: Package) -> None:
             if match is None or match.group(1) != k.id:
                 raise package.fail(f"danh mục liệt kê tệp «{_shown_name(member)}» không nằm trong thư mục «{k.id}/» "
                                    "của mẫu; mỗi tệp phải nằm ngay trong thư mục của mẫu mình.")
-            if match.group(2) != "kind.toml" and not TEMPLATE_NAME.fullmatch(match.group(2)):
+            if match.group(2) != "kind.toml" and not TEMPLATE_NAME.fullmatch(match.group(2)) \
+                    or WINDOWS_DEVICES.fullmatch(match.group(2)):
                 raise package.fail(f"tệp «{_shown_name(member)}» không phải kind.toml hay tệp mẫu .j2; gói mẫu chỉ "
                                    "chứa hai loại tệp đó.")
+            if member.lower() in {m.lower() for m in listed}:
+                raise package.fail(f"có hai tệp «{_shown_name(member)}» chỉ khác nhau chữ hoa, chữ thường; gói bị "
+                                   "từ chối vì trên Windows chúng là một tệp.")
             listed[member] = digest
         if f"{k.id}/kind.toml" not in k.files:
             raise package.fail(f"mẫu «{k.id}» thiếu tệp {k.id}/kind.toml.")
@@ -361,8 +367,13 @@ def check_templates(kind: Kind, names: set[str], fail: Any) -> None:
     from kpdesk.template_env import environment
 
     body = environment(str(kind.folder), True)
-    sources = [(name, (kind.folder / name).read_text(encoding="utf-8"), body) for name in sorted(names)
-               if name != "kind.toml"]
+    sources = []
+    for name in sorted(names - {"kind.toml"}):
+        try:
+            sources.append((name, (kind.folder / name).read_text(encoding="utf-8"), body))
+        except UnicodeDecodeError:
+            raise fail(f"mẫu «{kind.id}», tệp {name} không phải văn bản UTF-8; hãy lưu lại tệp mẫu ở dạng UTF-8.") \
+                from None
     text = environment(str(kind.folder), False)
     sources += [("kind.toml (title)", kind.title, text), ("kind.toml (subject)", kind.subject, text)]
     for name, source, env in sources:
@@ -567,7 +578,11 @@ def plan_install(path: Path | str, root: Path | None = None) -> InstallPlan:
                         "ghi của thư mục dữ liệu hoặc chọn thư mục dữ liệu khác.") from None
     plan = InstallPlan(package, root, staging)
     try:
-        kinds = extract_kinds(package, staging)
+        try:
+            kinds = extract_kinds(package, staging)
+        except OSError as exc:
+            raise KindError(f"Không giải nén được gói mẫu báo cáo vào {staging} ({exc.strerror or exc}); hãy kiểm "
+                            "tra chỗ trống và quyền ghi của thư mục dữ liệu.") from None
         reg = _registry_for(root)
         for kind in kinds:
             plan.items.append(_plan_kind(package, reg, kind))

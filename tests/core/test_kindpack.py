@@ -306,6 +306,7 @@ def test_a_tampered_member_is_refused(tmp_path, data):
     (lambda m: m.update({"C:/Windows/x.j2": b"x"}), "đường dẫn không an toàn"),
     (lambda m: m.update({f"{KIND}\\x.j2": b"x"}), "đường dẫn không an toàn"),
     (lambda m: m.update({f"{KIND}/khac.j2": b"x"}), "không có trong danh mục manifest.json"),
+    (lambda m: m.update({f"{KIND}/Body.j2": b"x"}), "không có trong danh mục manifest.json"),
     (lambda m: m.update({f"{KIND}/big.j2": b" " * (kindpack.MAX_MEMBER_BYTES + 1)}), "quá lớn khi giải nén"),
     (lambda m: m.update({f"{KIND}/p{i}.j2": b"x" for i in range(kindpack.MAX_MEMBERS)}), "quá nhiều"),
     (lambda m: m.pop(f"{KIND}/kind.toml"), f"thiếu tệp «{KIND}/kind.toml»"),
@@ -315,6 +316,19 @@ def test_an_unsafe_or_broken_package_is_refused_at_install(tmp_path, data, chang
     members = members_of(package(tmp_path, make_kind(tmp_path)))
     change(members)
     refused(write_zip(tmp_path / "hong.kpkind", members), data, expected)
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    (f"{KIND}/Body.j2", b"<p>x</p>", "chỉ khác nhau chữ hoa, chữ thường"),
+    (f"{KIND}/con.j2", b"<p>x</p>", "không phải kind.toml hay tệp mẫu .j2"),
+    (f"{KIND}/notes.txt", b"x", "không phải kind.toml hay tệp mẫu .j2"),
+    (f"{KIND}/parts/x.j2", b"x", "không nằm trong thư mục «co-che-tai-chinh-thang/»"),
+    (f"{KIND}/extra.j2", b"\xff\xfe<p>", "không phải văn bản UTF-8"),
+])
+def test_a_listed_member_that_is_no_template_of_the_kind_is_refused(tmp_path, data, name, content, expected):
+    members = members_of(package(tmp_path, make_kind(tmp_path)))
+    members[name] = content
+    refused(write_zip(tmp_path / "la.kpkind", signed(members)), data, expected)
 
 
 def test_a_link_inside_a_package_is_refused(tmp_path, data):
