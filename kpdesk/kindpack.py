@@ -612,8 +612,11 @@ def _sweep(root: Path) -> None:
     """Remove staging folders an interrupted install left more than an hour ago."""
     limit = time.time() - 3600
     for entry in root.iterdir():
-        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and entry.stat().st_mtime < limit:
-            shutil.rmtree(entry, ignore_errors=True)
+        try:
+            if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and entry.stat().st_mtime < limit:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:  # one that cannot be looked at is left alone; it stops no install
+            continue
 
 
 def install(plan: InstallPlan) -> list[KindVersion]:
