@@ -190,7 +190,7 @@ def _read_members(zf: zipfile.ZipFile, fail: Any) -> dict[str, bytes]:
         raise fail(f"có {len(infos)} tệp bên trong, quá nhiều (tối đa {MAX_MEMBERS}); gói này không phải do kpdesk "
                    "tạo hoặc đã bị sửa. Hãy xin Sở gửi lại gói.")
     members: dict[str, bytes] = {}
-    declared = 0
+    declared = read = 0
     for info in infos:
         entry = info.filename
         shown = _shown_name(entry)
@@ -220,7 +220,8 @@ def _read_members(zf: zipfile.ZipFile, fail: Any) -> dict[str, bytes]:
                 content = fh.read(MAX_MEMBER_BYTES + 1)
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, RuntimeError, ValueError):
             raise fail(f"tệp «{shown}» bên trong bị hỏng, không giải nén được. Hãy xin Sở gửi lại gói.") from None
-        if len(content) > MAX_MEMBER_BYTES:
+        read += len(content)
+        if len(content) > MAX_MEMBER_BYTES or read > MAX_TOTAL_BYTES:  # sizes a member's header understated
             raise _oversized(fail, shown)
         members[entry] = content
     return members
