@@ -30,7 +30,7 @@ from kpdesk import pdf
 from kpdesk.compute import compute
 from kpdesk.draft import Draft
 from kpdesk.errors import RenderError
-from kpdesk.kinds import Kind, get_kind
+from kpdesk.kinds import Kind, kind_of
 from kpdesk.render import build_layout, default_filename, draft_from_docx, render_to_file
 from ui.app import QT_WORDS, VietnameseQt
 from ui.operations import Op
@@ -103,7 +103,7 @@ def layout(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> Q
 def layout_from_docx(docx: Path) -> QTextDocument:
     """The preview's pages for a .docx made by kpdesk, from the draft it carries."""
     draft = draft_from_docx(Path(docx))
-    return layout(get_kind(draft.kind), draft)
+    return layout(kind_of(draft), draft)
 
 
 def paint_pages(device: QPagedPaintDevice, document: QTextDocument, pages: Iterable[int] | None = None) -> int:
