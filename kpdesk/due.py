@@ -129,7 +129,7 @@ class DueItem:
 
 @dataclass(frozen=True)
 class UnitDue:
-    """What one unit has still to send on `today`, most pressing first."""
+    """What one unit has still to send on `today`, most pressing first (overdue, due, without a deadline)."""
 
     unit: UnitProfile
     today: dt.date
@@ -181,8 +181,15 @@ def due_for_unit(store: Store, unit: UnitProfile, today: dt.date, *, kinds: Kind
         for period_type in _period_types(kind, mine, dates):
             items += _due_of(store, unit, kind, period_type, [i for i in mine if i.period.type == period_type],
                              dates, today, cutoff)
-    items.sort(key=lambda i: (i.deadline.last_day if i.deadline else i.period.end, i.kind.name, i.period.start))
+    items.sort(key=_pressing)
     return UnitDue(unit, today, tuple(items), tuple(made), tuple(problems))
+
+
+def _pressing(item: DueItem) -> tuple:
+    """Overdue first, then due by deadline, then those without a deadline; the earliest first in each."""
+    if item.deadline is None:
+        return (2, item.period.end, item.kind.name, item.period.start)
+    return (0 if item.overdue else 1, item.deadline.last_day, item.kind.name, item.period.start)
 
 
 def _period_types(kind: Kind, infos: list[DraftInfo], dates: Mapping[str, dt.date]) -> list[str]:

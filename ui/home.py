@@ -94,6 +94,7 @@ class HomePage(QWidget):
     drafts_requested = Signal()
     new_requested = Signal()
     kinds_requested = Signal()         # the profile, on its page of report kinds
+    profile_requested = Signal()       # the profile, entered for the first time
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -116,6 +117,7 @@ class HomePage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.body = QWidget(self.scroll)
+        self.body.setMaximumWidth(1040)  # the buttons stay near their lines on a wide screen
         self.groups = QVBoxLayout(self.body)
         self.groups.setContentsMargins(0, 4, 0, 4)
         self.scroll.setWidget(self.body)
@@ -134,13 +136,15 @@ class HomePage(QWidget):
         empty_box.addWidget(self.empty_hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        self.profile_button = QPushButton("Nhập thông tin đơn vị…", self.empty)
+        self.profile_button.clicked.connect(self.profile_requested)
         self.drafts_button = QPushButton(f"Xem danh sách báo cáo ({DRAFTS_KEYS})", self.empty)
         self.drafts_button.clicked.connect(self.drafts_requested)
         self.kinds_button = QPushButton("Chọn các loại báo cáo định kỳ…", self.empty)
         self.kinds_button.clicked.connect(self.kinds_requested)
         self.new_button = QPushButton("Báo cáo mới… (Ctrl+N)", self.empty)
         self.new_button.clicked.connect(self.new_requested)
-        for button in (self.drafts_button, self.kinds_button, self.new_button):
+        for button in (self.profile_button, self.drafts_button, self.kinds_button, self.new_button):
             button.setAutoDefault(True)
             button.setMinimumHeight(32)
             buttons.addWidget(button)
@@ -204,13 +208,14 @@ class HomePage(QWidget):
 
     def _show_empty(self, has_unit: bool, due: UnitDue | None, *, failed: bool) -> None:
         self.empty.setVisible(not self.rows)
+        self.profile_button.setVisible(not has_unit)
         self.kinds_button.setVisible(has_unit and not (due and due.kinds))
         self.new_button.setVisible(has_unit)
         if self.rows:
             return
         if not has_unit:
             text = "Chưa có thông tin đơn vị."
-            hint = "Hãy nhập thông tin đơn vị ở «Cài đặt › Thông tin đơn vị» để biết báo cáo nào đến hạn."
+            hint = "Hãy nhập thông tin đơn vị (tên, người ký, các loại báo cáo định kỳ) để biết báo cáo nào đến hạn."
         elif failed:
             text, hint = "Chưa tính được hạn báo cáo.", "Danh sách báo cáo vẫn mở được."
         elif due is None or not due.kinds:
@@ -235,7 +240,7 @@ class HomePage(QWidget):
         if self.rows:
             self.rows[0].button.setFocus()
         else:
-            self.drafts_button.setFocus()
+            (self.profile_button if self.profile_button.isVisibleTo(self) else self.drafts_button).setFocus()
 
 
 class MainViews(QTabWidget):

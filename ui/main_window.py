@@ -269,6 +269,7 @@ class MainWindow(QMainWindow):
         self.home.drafts_requested.connect(self.show_drafts)
         self.home.new_requested.connect(self.new_report)
         self.home.kinds_requested.connect(lambda: self.edit_profile(kinds=True))
+        self.home.profile_requested.connect(self.ensure_profile)
         self.views = MainViews(self.home, self.list_page, self.settings, self.stack)
         self.stack.addWidget(self.views)
         self.setCentralWidget(self.stack)

@@ -342,12 +342,12 @@ def test_kpdesk_due_json_for_scripts(tmp_path, capsys):
     assert [(i["kind"], i["period"], i["state"], i["deadline"], i["days_left"], i["draft"]) for i in items] == [
         (MONTHLY, "2026-05", "overdue", "2026-05-19", -43, may),
         (MONTHLY, "2026-06", "overdue", "2026-06-19", -12, None),
-        (HALF, "2026-H1", "due", None, None, None),
         (MONTHLY, "2026-07", "due", "2026-07-19", 18, None),
+        (HALF, "2026-H1", "due", None, None, None),
     ]
     assert {i["unit"] for i in items} == {unit.id}
     code, out, _ = run(capsys, "--data-dir", data, "due", "--on", "2026-05-01", "--json", "--unit", str(unit.id))
-    assert [i["period"] for i in json.loads(out)] == ["2025-H2", "2026-05"]
+    assert [i["period"] for i in json.loads(out)] == ["2026-05", "2025-H2"]
 
 
 def test_kpdesk_due_says_so_when_there_is_nothing_and_refuses_bad_input(tmp_path, capsys):

@@ -184,25 +184,22 @@ def test_the_profile_keeps_a_ticked_kind_this_computer_cannot_read(qtbot, store,
     assert store.unit(unit_id).report_kinds == ("mau-cua-so", "quan-ly-khcn-6-thang")
 
 
-def test_without_a_profile_the_home_says_what_to_do(qtbot, store, settings, answers):
+def test_without_a_profile_the_home_says_what_to_do(qtbot, store, settings, answers, kit, monkeypatch):
     window = make_window(qtbot, store, settings, dt.date(2026, 5, 15))
-    assert window.home.rows == [] and window.home.empty_text.text() == "Chưa có thông tin đơn vị."
+    home = window.home
+    assert home.rows == [] and home.empty_text.text() == "Chưa có thông tin đơn vị."
     assert window.statusBar().currentMessage() == ""
-    window.close()
-
-
-def test_a_profile_entered_on_first_run_fills_the_home(qtbot, store, settings, answers, kit, monkeypatch):
-    example = drafts.load(kit.EXAMPLES[0])
-    window = make_window(qtbot, store, settings, dt.date(2026, 5, 15))
+    assert home.profile_button.isVisible() and not home.new_button.isVisible()
 
     def enter(dialog: ProfileDialog) -> int:
-        dialog.load(replace(kit.profile_for(example), report_kinds=(MONTHLY,)))
+        assert dialog.windowTitle().startswith("Thông tin đơn vị")
+        dialog.load(kit.profile_for(drafts.load(kit.EXAMPLES[0])))
         dialog.kind_boxes[MONTHLY].setChecked(True)
         dialog.accept()
         return dialog.result()
 
     monkeypatch.setattr(ProfileDialog, "exec", enter)
-    assert window.ensure_profile()
-    assert [r.item.period for r in window.home.rows] == [MAY]
-    assert "Thiệu Trung" in window.home.heading.text()
+    qtbot.mouseClick(home.profile_button, Qt.MouseButton.LeftButton)
+    assert [r.item.period for r in home.rows] == [MAY] and not home.profile_button.isVisible()
     window.close()
+
