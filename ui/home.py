@@ -300,7 +300,8 @@ class MainViews(QTabWidget):
 def view_menu(window: MainWindow) -> tuple[QAction, QAction]:
     """Add the «Xem» menu (after «Tệp») with the two views and their keys; return its two actions."""
     bar = window.menuBar()
-    menu = QMenu("&Xem", bar)
+    # no Alt letter: X is «Xóa» on the list and «Xuất Word…» in the wizard, E is «Tiếp theo», M is «Báo cáo mới…»
+    menu = QMenu("Xem", bar)
     actions = bar.actions()
     if len(actions) > 1:  # second, after «Tệp»
         bar.insertMenu(actions[1], menu)
