@@ -271,6 +271,11 @@ class MainViews(QTabWidget):
             self.drafts.refresh()
         self.show_count()
 
+    def refresh_home(self) -> None:
+        """Work out again what is due (after a draft was closed, the profile saved, a file imported)."""
+        self.home.refresh()
+        self.show_count()
+
     def show_count(self) -> None:
         """Show on the home's tab how many reports are due ("Việc cần làm (3)")."""
         due = self.home.due

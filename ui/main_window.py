@@ -341,8 +341,7 @@ class MainWindow(QMainWindow):
         unit = self.unit()
         self.list_page.heading.setText(f"Báo cáo của Ủy ban nhân dân {unit.full_name}" if unit
                                        else "Báo cáo của đơn vị")
-        self.home.refresh()
-        self.views.show_count()
+        self.views.refresh_home()
 
     # -- the two views ----------------------------------------------------------------------
     def show_home(self) -> None:
@@ -473,8 +472,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(wizard)
         wizard.deleteLater()
         self.list_page.refresh(select=self.draft_id)
-        self.home.refresh()
-        self.views.show_count()
+        self.views.refresh_home()
         self.views.focus_current()
         return True
 
