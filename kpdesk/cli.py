@@ -310,6 +310,59 @@ def cmd_units(args: argparse.Namespace) -> int:
     return 0
 
 
+def _on_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày «{text}» không đúng; viết năm-tháng-ngày, ví dụ 2026-05-15") from None
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    """The reports each unit has still to send (`kpdesk.due`): per unit, or as JSON for scripts."""
+    import datetime as dt
+    import json
+
+    from kpdesk import vn
+    from kpdesk.due import due_for_unit
+
+    today = args.on or dt.date.today()
+    with _open_store(args) as store:
+        units = [store.unit(args.unit)] if args.unit is not None else store.units()
+        found = [due_for_unit(store, unit, today) for unit in units]
+    for due in found:
+        for problem in due.problems:
+            sys.stderr.write(f"Cảnh báo: {due.unit.full_name}: {problem}\n")
+    if args.json:
+        _out(json.dumps([item.to_json() for due in found for item in due.items], ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        _out("Chưa có đơn vị nào. Hãy nhập thông tin đơn vị trong cửa sổ kpdesk hoặc nhập một bản nháp "
+             "(kpdesk import).")
+        return 0
+    _out(f"Các báo cáo đến hạn và quá hạn ngày {vn.format_date(today)}:")
+    for due in found:
+        _out(f"\n{due.unit.full_name} (đơn vị số {due.unit.id})")
+        if not due.kinds:
+            _out("  Chưa biết đơn vị làm loại báo cáo nào: hãy đánh dấu các loại báo cáo định kỳ trong cửa sổ "
+                 "kpdesk (Cài đặt › Thông tin đơn vị › Báo cáo định kỳ).")
+            continue
+        if not due.items:
+            shorts = ", ".join(k.short for k in due.kinds)
+            _out(f"  Không có báo cáo nào đến hạn hay quá hạn ({shorts}).")
+            continue
+        for kind, items in due.by_kind():
+            _out(f"  {kind.short} — {kind.name}")
+            for item in items:
+                draft = f"bản nháp số {item.draft_id}" if item.draft_id is not None else "chưa soạn"
+                _out(f"    {'!' if item.overdue else '-'} {item.line} · {draft}")
+    overdue = sum(len(d.overdue) for d in found)
+    due_count = sum(len(d.items) for d in found) - overdue
+    _out(f"\n{overdue} báo cáo quá hạn, {due_count} báo cáo đến hạn.")
+    return 0
+
+
 def data_dir(args: argparse.Namespace) -> Path | None:
     """Return the data folder chosen with --data-dir (None: the environment variable or the user's folder)."""
     return _data_dir(args)
@@ -377,6 +430,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_restore)
     p = sub.add_parser("units", help="liệt kê các đơn vị (xã, phường) đã lưu")
     p.set_defaults(func=cmd_units)
+    p = sub.add_parser("due", help="các báo cáo đến hạn và quá hạn của từng đơn vị (chưa xuất tệp Word)")
+    p.add_argument("--on", type=_on_date, metavar="NĂM-THÁNG-NGÀY",
+                   help="tính như vào ngày này (mặc định: hôm nay), ví dụ 2026-05-15")
+    p.add_argument("--json", action="store_true", help="in dạng JSON cho các chương trình khác đọc")
+    p.add_argument("--unit", type=int, help="chỉ đơn vị này (số đơn vị, xem `kpdesk units`)")
+    p.set_defaults(func=cmd_due)
     return parser
 
 

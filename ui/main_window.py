@@ -1,4 +1,4 @@
-"""The main window: the list of drafts (search, filters, bin) and, in its place, the wizard of the open draft."""
+"""The main window: what is due and the list of drafts (search, filters, bin); in their place, the wizard."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpdesk.draft import upgrade_draft, upgrade_offer
+from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_changes, kind_ids, kind_of
 from kpdesk.render import RenderResult
@@ -36,6 +37,7 @@ from kpdesk.store import DraftId, DraftInfo, DraftWriter, Store, UnitProfile, ba
 if TYPE_CHECKING:
     from ui.wizard.wizard import WizardView
 from ui import dialogs
+from ui.home import HomePage, MainViews, status_text, view_menu
 from ui.operations import Op, show_error
 from ui.settings import Settings
 from ui.widgets.common import HINT, heading_label
@@ -162,8 +164,6 @@ class DraftListPage(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.activated.connect(lambda _: self.open_current())  # Enter, Return
         self.table.installEventFilter(self)  # Delete, Ctrl+Z
-        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.infos: list[DraftInfo] = []
 
     def fill_kind_filter(self) -> None:
@@ -258,7 +258,7 @@ class DraftListPage(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """The list of drafts, the wizard of the open one, menus, and the undo bar for deletions."""
+    """What is due and the list of drafts (two tabs), the wizard of the open draft, menus, the undo bar."""
 
     def __init__(self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None) -> None:
         super().__init__()
@@ -274,9 +274,18 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.list_page = DraftListPage(self)
         self.list_page.open_requested.connect(self.open_draft)
-        self.stack.addWidget(self.list_page)
+        self.home = HomePage(self)
+        self.home.open_requested.connect(self.open_draft)
+        self.home.start_requested.connect(self.start_due)
+        self.home.drafts_requested.connect(self.show_drafts)
+        self.home.new_requested.connect(self.new_report)
+        self.home.kinds_requested.connect(lambda: self.edit_profile(kinds=True))
+        self.home.profile_requested.connect(self.ensure_profile)
+        self.views = MainViews(self.home, self.list_page, self.settings, self.stack)
+        self.stack.addWidget(self.views)
         self.setCentralWidget(self.stack)
         self._menus()
+        self.home_action, self.drafts_action = view_menu(self)
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton("&Hoàn tác", self)
         self.undo_button.setAutoDefault(False)
@@ -295,6 +304,9 @@ class MainWindow(QMainWindow):
         self.list_page.refresh()
         if self.broken_kinds:
             self.statusBar().showMessage("Có mẫu báo cáo không đọc được: " + " ".join(self.broken_kinds), 20000)
+        elif self.home.due is not None and (said := status_text(self.home.due)):
+            self.statusBar().showMessage(said)  # once, at start; the next message replaces it
+        self.views.focus_current()
 
     # -- set-up ---------------------------------------------------------------------------
     def _menus(self) -> None:
@@ -342,6 +354,29 @@ class MainWindow(QMainWindow):
         unit = self.unit()
         self.list_page.heading.setText(f"Báo cáo của Ủy ban nhân dân {unit.full_name}" if unit
                                        else "Báo cáo của đơn vị")
+        self.views.refresh_home()
+
+    # -- the two views ----------------------------------------------------------------------
+    def show_home(self) -> None:
+        """Show «Việc cần làm» (the open draft is saved and closed first)."""
+        if self.close_wizard():
+            self.views.show_home()
+
+    def show_drafts(self) -> None:
+        """Show the list of drafts (the open draft is saved and closed first)."""
+        if self.close_wizard():
+            self.views.show_drafts()
+
+    def start_due(self, item: DueItem) -> None:
+        """«Soạn» on the home: make the draft of the item's period from the previous one, and open it."""
+        if not self.ensure_profile():
+            return
+        try:
+            draft_id = start_draft(self.store, item)
+        except KpdeskError as exc:
+            show_error(self, exc, what=f"Chưa tạo được {item.title}.")
+            return
+        self.open_draft(draft_id)
 
     # -- profile ----------------------------------------------------------------------------
     def ensure_profile(self) -> bool:
@@ -350,10 +385,13 @@ class MainWindow(QMainWindow):
             return True
         return self.edit_profile(first_run=True)
 
-    def edit_profile(self, first_run: bool = False) -> bool:
+    def edit_profile(self, first_run: bool = False, *, kinds: bool = False) -> bool:
+        """Edit the unit profile (on the page of report kinds with `kinds`); return whether it was saved."""
         from ui.profile import ProfileDialog
 
         dialog = ProfileDialog(self.store, self.unit(), self, first_run=first_run)
+        if kinds:
+            dialog.show_kinds()
         self.profile_dialog = dialog
         ok = dialog.exec() == QDialog.DialogCode.Accepted
         if ok and dialog.saved_id is not None:
@@ -468,11 +506,12 @@ class MainWindow(QMainWindow):
                                    yes="Vẫn đóng", no="Ở lại", detail=self.wizard.save_status.toolTip()):
                 return False
         self.wizard = None
-        self.stack.setCurrentWidget(self.list_page)
+        self.stack.setCurrentWidget(self.views)
         self.stack.removeWidget(wizard)
         wizard.deleteLater()
         self.list_page.refresh(select=self.draft_id)
-        self.list_page.table.setFocus()
+        self.views.refresh_home()
+        self.views.focus_current()
         return True
 
     def duplicate_current(self) -> None:
@@ -663,7 +702,8 @@ class MainWindow(QMainWindow):
 
     def show_keys(self) -> None:
         dialogs.tell(self, "Phím tắt", detail=(
-            "Ctrl+N: báo cáo mới · Enter: mở bản nháp · Delete: xóa (Ctrl+Z hoặc «Hoàn tác» để lấy lại)\n"
+            "Ctrl+1: việc cần làm · Ctrl+2: danh sách báo cáo · Ctrl+F: tìm báo cáo · Ctrl+N: báo cáo mới\n"
+            "Enter: mở bản nháp, hoặc bấm nút đang chọn (Soạn, Mở) · Delete: xóa (Ctrl+Z hoặc «Hoàn tác» để lấy lại)\n"
             "Trong báo cáo: Ctrl+PgDown / Ctrl+PgUp: bước sau / bước trước · F8: đến lỗi tiếp theo · "
             "Ctrl+S: lưu ngay · Ctrl+E: xuất Word · Ctrl+Z / Ctrl+Y: hoàn tác / làm lại khi gõ · "
             "Alt+↓ trong ô ngày: mở lịch · Alt+↑/↓ trong danh sách ý: chuyển ý lên/xuống\n"

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from kpdesk.errors import KpdeskError, ProfileError
-from kpdesk.kinds import Field
+from kpdesk.kinds import Field, Kind, get_kind, kind_folders
 from kpdesk.store import SignerProfile, Store, UnitProfile
+from kpdesk.vocab import PERIOD_NAMES
 from ui.widgets.common import ERROR, heading_label, hint_label
 from ui.widgets.fields import ChoiceEditor, LineEditor, ListEditor
 from ui.widgets.rows import RowsEditor
@@ -59,6 +61,29 @@ def _combo(parent: QWidget, items: tuple[str, ...], name: str) -> QComboBox:
     combo.addItems(list(items))
     combo.setAccessibleName(name)
     return combo
+
+
+def commune_kinds() -> list[Kind]:
+    """The report kinds a commune writes (those that load; a kind the department writes itself is left out)."""
+    found = []
+    for folder in kind_folders():
+        try:
+            kind = get_kind(folder.name)
+        except KpdeskError:
+            continue
+        if getattr(kind, "audience", "commune") == "commune":
+            found.append(kind)
+    return found
+
+
+def kind_terms(kind: Kind) -> str:
+    """The periods and the deadline of a kind in words: "Kỳ: tháng; hạn trước ngày 20 hằng tháng"."""
+    periods = ", ".join(PERIOD_NAMES[p] for p in kind.periods)
+    if kind.deadline_day and "month" in kind.periods:
+        rule = f"hạn trước ngày {kind.deadline_day} hằng tháng"
+    else:
+        rule = "hạn theo ngày Sở đặt"
+    return f"Kỳ: {periods}; {rule}."
 
 
 def _page(tabs: QTabWidget, title: str, help_text: str) -> QFormLayout:
@@ -159,6 +184,23 @@ class ProfileDialog(QDialog):
         form.addRow(self._label("Nơi nhận:", self.recipients), self.recipients)
         form.addRow(self._label("Kính gửi (công văn):", self.to), self.to)
 
+        form = _page(self.tabs, "&5. Báo cáo định kỳ",
+                     "Đánh dấu các loại báo cáo đơn vị phải gửi định kỳ. Trang «Việc cần làm» nhắc các kỳ đến hạn và "
+                     "quá hạn của những loại này (và của các loại đơn vị đã có bản nháp).")
+        self.kinds_page = self.tabs.widget(self.tabs.count() - 1)
+        body = form.body  # type: ignore[attr-defined]
+        self.kind_boxes: dict[str, QCheckBox] = {}
+        for kind in commune_kinds():
+            check = QCheckBox(f"{kind.short} — {kind.name}", body)
+            check.setToolTip(kind.description)
+            self.kind_boxes[kind.id] = check
+            form.addRow(check)
+            terms = hint_label(kind_terms(kind), body)
+            terms.setContentsMargins(24, 0, 0, 6)
+            form.addRow(terms)
+        if not self.kind_boxes:
+            form.addRow(hint_label("Chưa có mẫu báo cáo nào đọc được.", body))
+
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton("&Lưu thông tin đơn vị", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = buttons.addButton("Để &sau" if first_run else "&Hủy",
@@ -196,6 +238,8 @@ class ProfileDialog(QDialog):
                                  "is_default": s.is_default} for s in p.signers] or None)
         self.recipients.set_value(list(p.default_recipients) or None)
         self.to.set_value(list(p.default_to) or None)
+        for kind_id, check in self.kind_boxes.items():
+            check.setChecked(kind_id in p.report_kinds)
 
     def collected(self) -> UnitProfile:
         """Return the profile as typed (the store cleans and checks it when saving)."""
@@ -210,7 +254,20 @@ class ProfileDialog(QDialog):
             contact_honorific=self.honorific.value() or "", contact_name=self.contact_name.text(),
             contact_position=self.contact_position.text(), contact_phone=self.contact_phone.text(),
             contact_email=self.contact_email.text(), signers=signers,
-            default_recipients=tuple(self.recipients.value() or ()), default_to=tuple(self.to.value() or ()))
+            default_recipients=tuple(self.recipients.value() or ()), default_to=tuple(self.to.value() or ()),
+            report_kinds=self.report_kinds())
+
+    def report_kinds(self) -> tuple[str, ...]:
+        """The kinds ticked, and those of the profile this computer cannot read (kept as they were)."""
+        ticked = [kind_id for kind_id, check in self.kind_boxes.items() if check.isChecked()]
+        kept = [kind_id for kind_id in self.profile.report_kinds if kind_id not in self.kind_boxes]
+        return tuple(kept + ticked)
+
+    def show_kinds(self) -> None:
+        """Open on the page of report kinds, the first box with the keyboard."""
+        self.tabs.setCurrentWidget(self.kinds_page)
+        if self.kind_boxes:
+            next(iter(self.kind_boxes.values())).setFocus()
 
     def accept(self) -> None:
         try:

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,9 @@ dlg.tabs.setCurrentIndex(2)
 shot(dlg, "04-settings-signers")
 dlg.tabs.setCurrentIndex(0)
 shot(dlg, "04b-settings-unit")
+dlg.show_kinds()
+dlg.kind_boxes["co-che-tai-chinh-thang"].setChecked(True)
+shot(dlg, "04c-settings-kinds")
 dlg.close()
 
 # drafts: the examples, in the store
@@ -82,7 +86,7 @@ for path in sorted((ROOT / "examples").glob("*.json")):
     d = drafts.load(path)
     ids[path.stem] = store.add_draft(d, uid if d.unit.name == "Thiệu Trung" else None)
 window._show_unit()
-window.list_page.refresh()
+window.show_drafts()  # the window opens on «Việc cần làm»; the list is the second tab
 shot(window, "05-main-list")
 
 # new report dialog
@@ -168,6 +172,34 @@ window.list_page.select(ids["002-trieu-son-6-thang-2022"])
 window.delete_current()
 shot(window, "51-main-after-delete")
 print("done")
+
+# the home («Việc cần làm»): nothing due, one due, three overdue (each in a store of its own)
+from kpdesk.draft import Period  # noqa: E402
+
+
+def home_window(name, today, months_sent, drafts_made=(), kinds=("co-che-tai-chinh-thang",)):
+    folder = Path(tempfile.mkdtemp())
+    home_store = Store.open(folder / "data")
+    unit_id = home_store.save_unit(replace(conftest.profile_for(ex0), report_kinds=kinds))
+    for year, month in months_sent:
+        sent = home_store.create_draft("co-che-tai-chinh-thang", Period("month", year, month=month), unit_id)
+        home_store.record_export(sent, Path(f"BC-T{month:02d}.docx"), "a" * 64, 1)
+    for year, month in drafts_made:
+        home_store.create_draft("co-che-tai-chinh-thang", Period("month", year, month=month), unit_id)
+    home = MainWindow(home_store, Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)),
+                      today=today)
+    home.resize(1366, 740)
+    home.show()
+    shot(home, name)
+    print("   ", home.statusBar().currentMessage() or "(no status message)")
+    home.close()
+    home_store.close()
+
+
+home_window("07-home-nothing-due", dt.date(2026, 5, 15), [(2026, 4), (2026, 5)])
+home_window("08-home-one-due", dt.date(2026, 5, 15), [(2026, 4)])
+home_window("09-home-three-overdue", dt.date(2026, 3, 25), [(2025, 12)], drafts_made=[(2026, 2)],
+            kinds=("co-che-tai-chinh-thang", "quan-ly-khcn-6-thang"))
 
 # the README picture: the wizard on the budget part of the monthly report
 window.list_page.bin.setChecked(False)
