@@ -39,3 +39,7 @@ class WriteError(RenderError, StoreError):
 
     It is a `RenderError` for whoever renders and a `StoreError` for whoever exports from the store, so a caller that
     catches either sees it."""
+
+
+class DepartmentError(KpdeskError):
+    """The department's side cannot do what was asked (a unit list that does not read, an unknown unit or period)."""
