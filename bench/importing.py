@@ -1,4 +1,4 @@
-"""Importing 200 rendered .docx reports: the draft inside each (`kpdesk.report.draft_from_docx`). Goal: under 5 s
+"""Importing 200 rendered .docx reports: the draft inside each (`kpdesk.render.draft_from_docx`). Goal: under 5 s
 for all 200.
 
 The 200 files are the examples rendered by kpdesk and copied under 200 names (the files are read from the
@@ -24,7 +24,7 @@ PAYLOAD_ENTRY = "customXml/kpdesk-draft.xml"
 def make_files(folder: Path, count: int) -> list[Path]:
     """`count` .docx files: each example rendered once by kpdesk, then copied under new names."""
     from kpdesk import draft as drafts
-    from kpdesk.report import render_to_file
+    from kpdesk.render import render_to_file
 
     today = dt.date.today()
     rendered = []
@@ -41,7 +41,7 @@ def make_files(folder: Path, count: int) -> list[Path]:
 
 
 def run(config: Config) -> list[Result]:
-    from kpdesk.report import draft_from_docx
+    from kpdesk.render import draft_from_docx
 
     with tempfile.TemporaryDirectory(prefix="kpdesk-bench-import-") as tmp:
         files = make_files(Path(tmp), config.docx_files)

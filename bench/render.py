@@ -1,4 +1,4 @@
-"""Rendering each example report to .docx in-process (`kpdesk.report.render_to_file`, the one rendering path).
+"""Rendering each example report to .docx in-process (`kpdesk.render.render_to_file`, the one rendering path).
 
 Floors, built from the same content (the paragraphs and tables of the Decree 30 frame kpdesk builds for the
 example, extracted once before timing):
@@ -161,12 +161,13 @@ def render_docxtpl(template: Path, context: dict[str, Any], out: Path) -> None:
 def _stages(draft: Any, out: Path, repeat: int, today: dt.date) -> dict[str, float]:
     """Median seconds of each stage of kpdesk's render path (same calls render_to_file makes)."""
     from kpdesk.compute import compute
+    from kpdesk.files import write_atomic
     from kpdesk.kinds import get_kind
-    from kpdesk.render.frame import build_document, write_atomic
-    from kpdesk.report import build_frame
+    from kpdesk.render import build_layout
+    from kpdesk.render.docx_file import build_document
     from kpdesk.validate import validate
 
-    times: dict[str, list[float]] = {k: [] for k in ("compute_validate", "build_frame", "build_document",
+    times: dict[str, list[float]] = {k: [] for k in ("compute_validate", "build_layout", "build_document",
                                                      "save_to_bytes", "write_atomic")}
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -174,9 +175,9 @@ def _stages(draft: Any, out: Path, repeat: int, today: dt.date) -> dict[str, flo
         derived = compute(kind, draft)
         validate(kind, draft, derived, today=today)
         t1 = time.perf_counter()
-        frame = build_frame(kind, draft, derived)
+        layout = build_layout(kind, draft, derived)
         t2 = time.perf_counter()
-        document = build_document(frame)
+        document = build_document(layout)
         t3 = time.perf_counter()
         buffer = io.BytesIO()
         document.save(buffer)
@@ -192,7 +193,7 @@ def run(config: Config) -> list[Result]:
     from kpdesk import draft as drafts
     from kpdesk.compute import compute
     from kpdesk.kinds import get_kind
-    from kpdesk.report import build_frame, render_to_file
+    from kpdesk.render import build_frame, render_to_file
 
     try:
         import docxtpl  # noqa: F401

@@ -6,8 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpdesk.errors import KpdeskError
+
+if TYPE_CHECKING:
+    from kpdesk.pdf import Converter
 
 
 def _out(text: str = "") -> None:
@@ -16,9 +20,10 @@ def _out(text: str = "") -> None:
 
 def cmd_kinds(args: argparse.Namespace) -> int:
     from kpdesk.kinds import all_kinds
+    from kpdesk.vocab import PERIOD_NAMES
 
     for kind in all_kinds():
-        periods = ", ".join({"month": "tháng", "half": "6 tháng", "year": "năm"}[p] for p in kind.periods)
+        periods = ", ".join(PERIOD_NAMES[p] for p in kind.periods)
         _out(f"{kind.id}  (phiên bản {kind.version}; kỳ: {periods})")
         _out(f"    {kind.name}")
     return 0
@@ -50,7 +55,7 @@ def _load_draft(source: str):
 
     path = Path(source)
     if path.suffix.lower() == ".docx":
-        from kpdesk.report import draft_from_docx
+        from kpdesk.render import draft_from_docx
 
         return draft_from_docx(path)
     return drafts.load(path)
@@ -78,9 +83,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Render a draft file, or a stored draft given by its number (the export is then recorded)."""
-    from kpdesk.report import render_to_file
+    """Render a draft file, or a stored draft given by its number (the export is then recorded). The output's
+    suffix decides: .docx, or .pdf made from the .docx by Word, LibreOffice or the shell's fallback."""
+    from kpdesk.errors import RenderError
+    from kpdesk.render import render_to_file
 
+    output = Path(args.output)
+    as_pdf = output.suffix.lower() == ".pdf"
+    if not as_pdf and output.suffix.lower() != ".docx":
+        raise RenderError(f"Tên tệp «{output.name}» phải có đuôi .docx (tệp Word) hoặc .pdf.")
     stored = None
     if args.draft.isdigit() and not Path(args.draft).exists():
         with _open_store(args) as store:
@@ -88,13 +99,22 @@ def cmd_render(args: argparse.Namespace) -> int:
         draft = stored.draft
     else:
         draft = _load_draft(args.draft)
-    result = render_to_file(draft, Path(args.output), allow_errors=args.force)
+    if as_pdf:
+        from kpdesk.pdf import render_pdf
+
+        fallback = args.pdf_fallback() if getattr(args, "pdf_fallback", None) else None
+        result = render_pdf(draft, output, fallback=fallback, allow_errors=args.force,
+                            progress=lambda text: sys.stderr.write(text + "\n"))
+    else:
+        result = render_to_file(draft, output, allow_errors=args.force)
     if stored is not None:
         with _open_store(args) as store:
             store.record_export(stored.info.id, result.path.resolve(), result.sha256, stored.info.revision)
     for p in result.report.problems:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
-    _out(f"Đã ghi {result.path} ({result.pages_hint}).")
+    _out(f"Đã ghi {result.path} ({result.problem_count}).")
+    if as_pdf:
+        _out(result.message)
     return 0
 
 
@@ -266,9 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="kiểm tra một bản nháp (JSON hoặc .docx do kpdesk tạo)")
     p.add_argument("draft", help="tệp bản nháp .json hoặc báo cáo .docx")
     p.set_defaults(func=cmd_check)
-    p = sub.add_parser("render", help="xuất bản nháp thành tệp Word (.docx) theo Nghị định 30")
+    p = sub.add_parser("render", help="xuất bản nháp thành tệp Word (.docx) hoặc PDF theo Nghị định 30")
     p.add_argument("draft", help="tệp bản nháp .json, hoặc số của bản nháp đã lưu (xem `kpdesk drafts`)")
-    p.add_argument("-o", "--output", required=True, help="tệp .docx sẽ ghi")
+    p.add_argument("-o", "--output", required=True,
+                   help="tệp sẽ ghi: .docx, hoặc .pdf (tạo bằng Word, LibreOffice hoặc trình tạo PDF của kpdesk)")
     p.add_argument("--force", action="store_true", help="vẫn xuất khi bản nháp còn lỗi (bản dùng để xem thử)")
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("drafts", help="liệt kê các bản nháp đã lưu trên máy")
@@ -298,13 +319,16 @@ def build_parser() -> argparse.ArgumentParser:
 Shell = Callable[[argparse.Namespace], int]
 
 
-def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None) -> int:
-    """Run the command line; `shell` (given by the installed program, `ui.launch`) opens the window or self-test.
+def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
+         pdf_fallback: Callable[[], Converter | None] | None = None) -> int:
+    """Run the command line; `shell` (given by the installed program, `ui.launch`) opens the window or self-test,
+    and `pdf_fallback` gives the PDF writer tried after Word and LibreOffice (called only when a PDF is made).
 
     The core never imports the Qt shell: without one, `kpdesk` with no command or `--selftest` says how to get it.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.pdf_fallback = pdf_fallback
     if args.selftest or args.command is None:
         if shell is None:
             sys.stderr.write("Cửa sổ và tự kiểm tra cần chương trình kpdesk đầy đủ: hãy chạy lệnh `kpdesk` đã cài "

@@ -10,7 +10,7 @@ from kpdesk.draft import Draft
 from kpdesk.kinds import Computed, Kind
 
 
-def lookup(kind: Kind, draft: Draft, derived: dict[str, Any], name: str) -> Any:
+def lookup(draft: Draft, derived: dict[str, Any], name: str) -> Any:
     """Return the value of a field or an already-computed value by name (None when empty)."""
     if name in derived:
         return derived[name]
@@ -33,7 +33,7 @@ def _add(values: list[Any]) -> Any:
 
 def _one(kind: Kind, draft: Draft, derived: dict[str, Any], comp: Computed) -> Any:
     a = comp.args
-    get = lambda name: lookup(kind, draft, derived, name)  # noqa: E731
+    get = lambda name: lookup(draft, derived, name)  # noqa: E731
     if comp.op == "sum":
         of = a["of"]
         if isinstance(of, str) and "." in of:

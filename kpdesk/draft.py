@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
@@ -12,6 +11,8 @@ from typing import Any
 from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError, KindError
 from kpdesk.kinds import Field, Kind, get_kind
+from kpdesk.period import Period
+from kpdesk.vocab import DOC_LABELS, DocPart
 
 FORMAT = "kpdesk-draft"
 FORMAT_VERSION = 1
@@ -26,100 +27,7 @@ MIN_DECIMAL_EXPONENT = -10
 MAX_INPUT_CHARS = 20_000
 MAX_INPUTS = 1_000
 #: The document's own parts that take typed text (the signing date).
-DOCUMENT_INPUTS = ("_date",)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A reporting period: a month, a half-year (half 1 or 2) or a whole year."""
-
-    type: str
-    year: int
-    month: int | None = None
-    half: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.type not in ("month", "half", "year"):
-            raise DraftError(f"Kỳ báo cáo «{self.type}» không hợp lệ; dùng month, half hoặc year.")
-        if not 1990 <= self.year <= 2200:
-            raise DraftError(f"Năm của kỳ báo cáo ({self.year}) phải từ 1990 đến 2200.")
-        if self.type == "month" and not (isinstance(self.month, int) and 1 <= self.month <= 12):
-            raise DraftError("Kỳ báo cáo tháng cần tháng từ 1 đến 12.")
-        if self.type == "half" and self.half not in (1, 2):
-            raise DraftError("Kỳ báo cáo 6 tháng cần ghi 6 tháng đầu năm (1) hoặc cuối năm (2).")
-
-    @property
-    def label(self) -> str:
-        """Return the period as prose: "tháng 4 năm 2026", "6 tháng đầu năm 2022", "năm 2026"."""
-        if self.type == "month":
-            return f"tháng {self.month} năm {self.year}"
-        if self.type == "half":
-            return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
-        return f"năm {self.year}"
-
-    @property
-    def code(self) -> str:
-        """Return a short code for file names: "T04-2026", "6T1-2022", "N2026"."""
-        if self.type == "month":
-            return f"T{self.month:02d}-{self.year}"
-        if self.type == "half":
-            return f"6T{self.half}-{self.year}"
-        return f"N{self.year}"
-
-    @property
-    def start(self) -> dt.date:
-        if self.type == "month":
-            return dt.date(self.year, self.month or 1, 1)
-        if self.type == "half" and self.half == 2:
-            return dt.date(self.year, 7, 1)
-        return dt.date(self.year, 1, 1)
-
-    @property
-    def end(self) -> dt.date:
-        if self.type == "month":
-            month = self.month or 1
-            return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
-        if self.type == "half" and self.half == 1:
-            return dt.date(self.year, 6, 30)
-        return dt.date(self.year, 12, 31)
-
-    def previous(self) -> Period:
-        """Return the period just before this one, of the same type."""
-        if self.type == "month":
-            month = self.month or 1
-            return Period("month", self.year - (month == 1), month=12 if month == 1 else month - 1)
-        if self.type == "half":
-            return Period("half", self.year - (self.half == 1), half=2 if self.half == 1 else 1)
-        return Period("year", self.year - 1)
-
-    def next(self) -> Period:
-        if self.type == "month":
-            month = self.month or 1
-            return Period("month", self.year + (month == 12), month=1 if month == 12 else month + 1)
-        if self.type == "half":
-            return Period("half", self.year + (self.half == 2), half=1 if self.half == 2 else 2)
-        return Period("year", self.year + 1)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": self.type, "year": self.year}
-        if self.type == "month":
-            out["month"] = self.month
-        if self.type == "half":
-            out["half"] = self.half
-        return out
-
-    @classmethod
-    def from_json(cls, data: Any) -> Period:
-        if not isinstance(data, dict):
-            raise DraftError("«period» phải là một đối tượng như {\"type\": \"month\", \"year\": 2026, \"month\": 4}.")
-        for key in ("year", "month", "half"):
-            value = data.get(key)
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                raise DraftError(f"«period.{key}» phải là số nguyên.")
-        year = data.get("year")
-        if year is None:
-            raise DraftError("«period.year» (năm của kỳ báo cáo) chưa có; hãy ghi năm, ví dụ 2026.")
-        return cls(str(data.get("type")), year, data.get("month"), data.get("half"))
+DOCUMENT_INPUTS: tuple[str, ...] = (DocPart.DATE,)
 
 
 @dataclass(frozen=True)
@@ -134,6 +42,12 @@ class Unit:
     agency: tuple[str, ...] = ()       # letterhead lines; derived from level and name when empty
     place: str = ""                    # place name of the date line; the unit's name when empty
     office_symbol: str = ""            # drafting office, e.g. "VHXH"
+    agency_symbol: str = ""            # the issuing agency in document numbers; "" is a People's Committee, "UBND"
+
+    @property
+    def issuer_symbol(self) -> str:
+        """Return the issuing agency's part of a document number: "UBND" for a commune, "SKHCN" for a department."""
+        return self.agency_symbol or "UBND"
 
     @property
     def full_name(self) -> str:
@@ -190,10 +104,6 @@ class Draft:
     def with_values(self, **changes: Any) -> Draft:
         return replace(self, values={**self.values, **changes})
 
-    @property
-    def report_date(self) -> dt.date | None:
-        return self.date
-
 
 # ---------------------------------------------------------------------------- typed text not read yet
 
@@ -216,7 +126,7 @@ def input_field(kind: Kind, key: str) -> Field | None:
     """Return the field (or table column) an input key names, a date field for the document's date, or None."""
     fid, row, column = split_input_key(key)
     if key in DOCUMENT_INPUTS:
-        return Field(id=key, label="Ngày ký", type="date")
+        return Field(id=key, label=DOC_LABELS[key], type="date")
     try:
         f = kind.field(fid)
     except KeyError:
@@ -293,7 +203,7 @@ def value_from_json(f: Field, raw: Any, where: str | None = None) -> Any:
             try:
                 value = Decimal(str(raw))
             except InvalidOperation:
-                value = vn.parse_percent(raw) if t == "percent" else vn.parse_decimal(raw)
+                value = vn.parse_percent(str(raw)) if t == "percent" else vn.parse_decimal(str(raw))
             if not value.is_finite():
                 raise _fail(where, "không phải là số")
             if value.adjusted() > MAX_DECIMAL_ADJUSTED:
@@ -343,7 +253,7 @@ def reference_from_json(raw: Any, where: str) -> vn.DocRef:
     try:
         date = dt.date.fromisoformat(when) if isinstance(when, str) else None
     except ValueError:
-        raise _fail(where, f"có ngày «{when[:40]}» không hợp lệ (dạng 2026-03-30)") from None
+        raise _fail(where, f"có ngày «{str(when)[:40]}» không hợp lệ (dạng 2026-03-30)") from None
     kind, issuer = raw.get("kind"), raw.get("issuer")
     return vn.DocRef(vn.clean_line(kind) if isinstance(kind, str) and kind.strip() else None,
                      vn.clean_line(raw["code"]), date,
@@ -440,6 +350,7 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
         agency=_strs(unit_raw, "agency", "unit."),
         place=_str(unit_raw, "place", "unit."),
         office_symbol=_str(unit_raw, "office_symbol", "unit.").upper(),
+        agency_symbol=_str(unit_raw, "agency_symbol", "unit.").upper(),
     )
     signer_raw = data.get("signer") or {}
     if not isinstance(signer_raw, dict):
@@ -456,7 +367,7 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     try:
         date = dt.date.fromisoformat(date_raw) if date_raw else None
     except ValueError:
-        raise DraftError(f"Ngày ký «{date_raw[:40]}» không hợp lệ (dạng 2026-04-18).") from None
+        raise DraftError(f"Ngày ký «{str(date_raw)[:40]}» không hợp lệ (dạng 2026-04-18).") from None
     number = data.get("number")
     if number is not None and not isinstance(number, (str, int)) or isinstance(number, bool):
         raise DraftError("«number» (số văn bản) phải là chữ hoặc số.")
@@ -527,7 +438,7 @@ def to_json(draft: Draft, kind: Kind | None = None) -> dict[str, Any]:
         "date": draft.date.isoformat() if draft.date else None,
         "unit": {"name": u.name, "level": u.level, "province": u.province, "province_level": u.province_level,
                  "superior": u.superior, "agency": list(u.agency), "place": u.place,
-                 "office_symbol": u.office_symbol},
+                 "office_symbol": u.office_symbol, **({"agency_symbol": u.agency_symbol} if u.agency_symbol else {})},
         "signer": {"authority": list(draft.signer.authority), "position": draft.signer.position,
                    "name": draft.signer.name},
         "to": list(draft.to),

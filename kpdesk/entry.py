@@ -81,5 +81,3 @@ def understood(field: Field, value: Any) -> str:
             return ""
     return ""
 
-
-# ----------------------------------------------------------------------------- editors

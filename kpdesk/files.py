@@ -11,6 +11,9 @@ from kpdesk.errors import WriteError
 
 __all__ = ["write_atomic"]
 
+#: The program a file of this type is usually open in, named when the file cannot be replaced.
+_OPENED_IN = {".docx": "Word", ".xlsx": "Excel", ".pdf": "trình đọc PDF"}
+
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temp file in the same folder, fsync and os.replace.
@@ -40,14 +43,15 @@ def write_atomic(target: Path, data: bytes) -> None:
     except WriteError:
         raise
     except IsADirectoryError:
-        raise WriteError(f"«{target}» là một thư mục, không phải tệp. Hãy chọn tên tệp .docx để lưu.") from None
+        raise WriteError(f"«{target}» là một thư mục, không phải tệp. Hãy chọn một tên tệp để lưu.") from None
     except PermissionError:
+        app = _OPENED_IN.get(target.suffix.lower(), "một chương trình khác")
         raise WriteError(
-            f"Không ghi được tệp «{target}»: tệp đang mở trong Word hoặc thư mục không cho phép ghi. "
-            "Hãy đóng tệp trong Word rồi thử lại, hoặc chọn thư mục khác."
+            f"Không ghi được tệp «{target}»: tệp đang mở trong {app} hoặc thư mục không cho phép ghi. "
+            f"Hãy đóng tệp trong {app} rồi thử lại, hoặc chọn thư mục khác."
         ) from None
     except FileNotFoundError:
-        raise WriteError(f"Không tìm thấy thư mục «{folder}» để lưu «{target.name}». Hãy chọn thư mục khác.") from None
+        raise WriteError(f"Không có thư mục «{folder}» để lưu «{target.name}». Hãy chọn thư mục khác.") from None
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
             raise WriteError(
@@ -60,6 +64,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     finally:
         if tmp is not None:
             _unlink_quietly(tmp)
+
 
 def _copy_mode(target: Path, tmp: str) -> None:
     """Give the temp file the target's permissions (or the umask default for a new file)."""

@@ -9,13 +9,13 @@ worked, so a failed backup is tried again at the next start.
 
 from __future__ import annotations
 
-import os
 import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpdesk.errors import KpdeskError
+from kpdesk.files import write_atomic
 
 MARKER = "last-run-version"
 #: The file the frozen build carries its version in (written by build.spec at the bundle's root).
@@ -69,10 +69,7 @@ def last_run_version(data_dir: Path) -> str | None:
 
 def _record(data_dir: Path, current: str) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    marker = data_dir / MARKER
-    tmp = marker.with_name(f".{MARKER}.tmp")
-    tmp.write_text(current + "\n", encoding="utf-8")
-    os.replace(tmp, marker)
+    write_atomic(data_dir / MARKER, (current + "\n").encode("utf-8"))
 
 
 def check_upgrade(data_dir: Path | str | None = None, current: str | None = None) -> UpgradeCheck:

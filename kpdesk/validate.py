@@ -12,11 +12,13 @@ from kpdesk.compute import compute
 from kpdesk.draft import AUTHORITY_PREFIXES, Draft, input_field, is_empty, split_input_key
 from kpdesk.entry import parse_input
 from kpdesk.errors import FormatError, KpdeskError
-from kpdesk.kinds import Condition, Field, Kind, Rule
+from kpdesk.kinds import Field, Kind, Rule
+from kpdesk.vocab import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, PERIOD_NAMES, DocPart, is_doc_part
 
-#: The pseudo-section for problems of the document itself (unit, period, signer, recipients).
-DOCUMENT = "_document"
-DOCUMENT_TITLE = "Thông tin văn bản"
+#: DOC_LABELS, DOCUMENT and DOCUMENT_TITLE live in kpdesk.vocab; they are named here too until ui/wizard/session.py
+#: imports them from there.
+__all__ = ["DOC_LABELS", "DOCUMENT", "DOCUMENT_TITLE", "Problem", "Report", "ValidationReport", "show", "validate"]
+
 PERCENT_TOLERANCE = Decimal("0.01")
 
 
@@ -29,6 +31,7 @@ class Problem:
     message: str
     row: int | None = None  # 1-based row of a table field
     detail: str = ""        # the message without its "Mục «…», «…»: " place, for showing beside the field
+    column: str | None = None  # the column id of a table cell's problem (with `row`)
 
     @property
     def is_error(self) -> bool:
@@ -36,7 +39,9 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class Report:
+class ValidationReport:
+    """Every problem of one draft: the document's, typed text not read, the kind's fields in order, its rules."""
+
     problems: tuple[Problem, ...]
 
     @property
@@ -58,17 +63,8 @@ class Report:
         return tuple(p for p in self.problems if p.section == section_id)
 
 
-def is_visible(kind: Kind, values: dict[str, Any], f: Field) -> bool:
-    """Return whether `f` applies, given the values its `visible_if` condition looks at."""
-    cond: Condition | None = f.visible_if
-    if cond is None:
-        return True
-    other = values.get(cond.field)
-    if cond.gt is not None:
-        return isinstance(other, (int, Decimal)) and not isinstance(other, bool) and other > cond.gt
-    if cond.equals is not None:
-        return other == cond.equals
-    return other in cond.one_of
+#: The old name, kept until the branches that still import it are merged.
+Report = ValidationReport
 
 
 def show(f: Field | None, value: Any) -> str:
@@ -101,7 +97,7 @@ class _Checker:
 
     # -- helpers --------------------------------------------------------------------
     def where(self, field_id: str) -> tuple[str, str]:
-        if field_id.startswith("_"):
+        if is_doc_part(field_id):
             return DOCUMENT, DOCUMENT_TITLE
         base = field_id.split(".", 1)[0]
         try:
@@ -110,12 +106,14 @@ class _Checker:
             return DOCUMENT, DOCUMENT_TITLE
         return sec.id, sec.title
 
-    def add(self, field_id: str, severity: str, code: str, text: str, row: int | None = None) -> None:
+    def add(self, field_id: str, severity: str, code: str, text: str, row: int | None = None,
+            column: str | None = None) -> None:
         section, title = self.where(field_id)
-        label = self.kind.label_of(field_id) if not field_id.startswith("_") else DOC_LABELS.get(field_id, "")
+        label = DOC_LABELS.get(field_id, "") if is_doc_part(field_id) else self.kind.label_of(field_id)
         place = f"Mục «{title}», «{label}»" + (f", dòng {row}" if row else "")
         detail = text[:1].upper() + text[1:]
-        self.problems.append(Problem(section, field_id, severity, code, f"{place}: {text}", row, detail))
+        self.problems.append(Problem(section, field_id, severity, code, f"{place}: {text}", row, detail,
+                                     column if row is not None else None))
 
     def get(self, name: str) -> Any:
         if name in self.derived:
@@ -132,50 +130,52 @@ class _Checker:
     def document(self) -> None:
         d, k = self.draft, self.kind
         if not d.unit.name:
-            self.add("_unit", "error", "unit.missing", "chưa có tên xã/phường. Hãy nhập ở Thông tin đơn vị.")
+            self.add(DocPart.UNIT, "error", "unit.missing", "chưa có tên xã/phường. Hãy nhập ở Thông tin đơn vị.")
         if not d.unit.province:
-            self.add("_unit", "warning", "unit.province", "chưa có tên tỉnh/thành phố. Hãy nhập ở Thông tin đơn vị.")
+            self.add(DocPart.UNIT, "warning", "unit.province",
+                     "chưa có tên tỉnh/thành phố. Hãy nhập ở Thông tin đơn vị.")
         if d.period.type not in k.periods:
-            names = {"month": "tháng", "half": "6 tháng", "year": "năm"}
-            self.add("_period", "error", "period.type",
-                     f"mẫu này chỉ dùng cho kỳ {', '.join(names[p] for p in k.periods)}. Hãy chọn lại kỳ báo cáo.")
+            self.add(DocPart.PERIOD, "error", "period.type",
+                     f"mẫu này chỉ dùng cho kỳ {', '.join(PERIOD_NAMES[p] for p in k.periods)}. "
+                     "Hãy chọn lại kỳ báo cáo.")
         if d.period.start > self.today:
-            self.add("_period", "error", "period.future",
+            self.add(DocPart.PERIOD, "error", "period.future",
                      f"kỳ báo cáo {d.period.label} chưa bắt đầu. Hãy chọn kỳ đã qua hoặc kỳ hiện tại.")
         if d.date is not None:
             if d.date > self.today + dt.timedelta(days=31):
-                self.add("_date", "warning", "date.far",
+                self.add(DocPart.DATE, "warning", "date.far",
                          f"ngày ký {vn.format_date(d.date)} còn xa trong tương lai. Hãy kiểm tra lại ngày.")
             if d.date < d.period.start:
-                self.add("_date", "error", "date.before_period",
+                self.add(DocPart.DATE, "error", "date.before_period",
                          f"ngày ký {vn.format_date(d.date)} ở trước kỳ báo cáo ({d.period.label}). Hãy sửa ngày ký.")
             if k.deadline_day and d.period.type == "month":
                 deadline = dt.date(d.period.year, d.period.month or 1, k.deadline_day)
                 if d.date >= deadline:
-                    self.add("_date", "warning", "date.deadline",
+                    self.add(DocPart.DATE, "warning", "date.deadline",
                              f"báo cáo tháng phải gửi trước ngày {vn.format_date(deadline)}; ngày ký "
                              f"{vn.format_date(d.date)} đã quá hạn. Nếu vẫn gửi, nên nêu lý do chậm.")
         if d.number and not d.number.isdigit():
-            self.add("_number", "error", "number.format",
+            self.add(DocPart.NUMBER, "error", "number.format",
                      f"số văn bản «{d.number}» chỉ gồm chữ số (ví dụ 05). Để trống nếu văn thư sẽ ghi số.")
         s = d.signer
         if not s.name:
-            self.add("_signer", "error", "signer.name", "chưa có họ tên người ký. Hãy chọn người ký.")
+            self.add(DocPart.SIGNER, "error", "signer.name", "chưa có họ tên người ký. Hãy chọn người ký.")
         if not s.position:
-            self.add("_signer", "error", "signer.position", "chưa có chức vụ người ký (ví dụ PHÓ CHỦ TỊCH).")
+            self.add(DocPart.SIGNER, "error", "signer.position", "chưa có chức vụ người ký (ví dụ PHÓ CHỦ TỊCH).")
         for line in s.authority:
             if not line.upper().startswith(AUTHORITY_PREFIXES):
-                self.add("_signer", "error", "signer.authority",
+                self.add(DocPart.SIGNER, "error", "signer.authority",
                          f"dòng thẩm quyền «{line}» phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. "
                          "(ví dụ «KT. CHỦ TỊCH»).")
         titles = ("TS.", "ThS.", "PGS.", "GS.", "KS.", "CN.", "BS.")
         if any(s.name.startswith(t) for t in titles):
-            self.add("_signer", "warning", "signer.title",
+            self.add(DocPart.SIGNER, "warning", "signer.title",
                      f"họ tên «{s.name}» không ghi học hàm, học vị trước tên (Nghị định 30). Hãy bỏ phần đó.")
         if d.form == "cong_van" and not d.to:
-            self.add("_to", "error", "to.missing", "công văn cần ít nhất một nơi «Kính gửi». Hãy thêm cơ quan nhận.")
+            self.add(DocPart.TO, "error", "to.missing",
+                     "công văn cần ít nhất một nơi «Kính gửi». Hãy thêm cơ quan nhận.")
         if not d.recipients:
-            self.add("_recipients", "warning", "recipients.missing",
+            self.add(DocPart.RECIPIENTS, "warning", "recipients.missing",
                      "chưa có «Nơi nhận». Hãy thêm các nơi nhận; dòng «Lưu: VT» sẽ được thêm tự động.")
 
     # -- typed text that could not be read -----------------------------------------------
@@ -201,14 +201,14 @@ class _Checker:
             except KpdeskError as exc:
                 self.pending.add((fid, row, column))
                 label = f"cột «{f.label}»: " if row is not None else ""
-                self.add(fid, "error", "input.unreadable", f"{label}{exc.message}", row)
+                self.add(fid, "error", "input.unreadable", f"{label}{exc.message}", row, column)
 
     # -- fields -----------------------------------------------------------------------
     def fields(self) -> None:
         values = self.draft.values
         for f in self.kind.fields:
             value = values.get(f.id)
-            if not is_visible(self.kind, values, f):
+            if not f.applies(values):
                 if not is_empty(value):
                     cond = f.visible_if
                     assert cond is not None
@@ -221,13 +221,13 @@ class _Checker:
                     self.add(f.id, "error", "field.required", f"chưa nhập. {self.how(f)}")
                 continue
             if f.type == "rows":
-                for i, row in enumerate(value, 1):
+                for i, row in enumerate(value or (), 1):
                     for col in f.columns:
                         cell = row.get(col.id)
                         if is_empty(cell):
                             if col.required and (f.id, i, col.id) not in self.pending:
                                 self.add(f.id, "error", "field.required",
-                                         f"cột «{col.label}» chưa nhập. {self.how(col)}", row=i)
+                                         f"cột «{col.label}» chưa nhập. {self.how(col)}", i, col.id)
                             continue
                         self.value(f.id, col, cell, row=i, label=f"cột «{col.label}» ")
             else:
@@ -247,43 +247,43 @@ class _Checker:
         if t in ("amount", "int", "decimal", "percent"):
             if value < 0:
                 self.add(fid, "error", "number.negative",
-                         f"{label}không được âm ({show(f, value)}). Hãy nhập số ≥ 0.", row)
+                         f"{label}không được âm ({show(f, value)}). Hãy nhập số ≥ 0.", row, f.id)
             elif f.min is not None and value < Decimal(str(f.min)):
-                self.add(fid, "error", "number.min",
-                         f"{label}phải từ {show(f, type(value)(f.min) if t != 'amount' else int(f.min))} trở lên.", row)
+                lowest = type(value)(f.min) if t != "amount" else int(f.min)
+                self.add(fid, "error", "number.min", f"{label}phải từ {show(f, lowest)} trở lên.", row, f.id)
             if f.max is not None and value > Decimal(str(f.max)):
-                self.add(fid, "error", "number.max", f"{label}không được lớn hơn {f.max:g}.", row)
+                self.add(fid, "error", "number.max", f"{label}không được lớn hơn {f.max:g}.", row, f.id)
             if t == "percent" and value > 100:
-                self.add(fid, "error", "percent.range", f"{label}tỷ lệ {show(f, value)} vượt quá 100%.", row)
+                self.add(fid, "error", "percent.range", f"{label}tỷ lệ {show(f, value)} vượt quá 100%.", row, f.id)
         elif t == "date":
-            self.not_after_report(fid, value, row, label)
+            self.not_after_report(fid, value, row, label, f.id)
         elif t == "reference":
             if not vn.is_valid_doc_code(value.code):
                 self.add(fid, "error", "reference.code",
-                         f"{label}số, ký hiệu «{value.code}» không đúng dạng. Viết như «1133/SKHCN-KHTC».", row)
+                         f"{label}số, ký hiệu «{value.code}» không đúng dạng. Viết như «1133/SKHCN-KHTC».", row, f.id)
             if value.date is not None:
-                self.not_after_report(fid, value.date, row, label)
+                self.not_after_report(fid, value.date, row, label, f.id)
         elif t == "phone":
             try:
                 vn.parse_phone(value)
             except FormatError as exc:
-                self.add(fid, "error", "phone.format", f"{label}{exc.message}", row)
+                self.add(fid, "error", "phone.format", f"{label}{exc.message}", row, f.id)
         elif t == "email":
             try:
                 vn.parse_email(value)
             except FormatError as exc:
-                self.add(fid, "error", "email.format", f"{label}{exc.message}", row)
+                self.add(fid, "error", "email.format", f"{label}{exc.message}", row, f.id)
         elif t == "choice" and value not in {o.value for o in f.options}:
             self.add(fid, "error", "choice.unknown",
                      f"{label}«{value}» không có trong danh sách. Hãy chọn: "
-                     + ", ".join(f"«{o.label}»" for o in f.options) + ".", row)
+                     + ", ".join(f"«{o.label}»" for o in f.options) + ".", row, f.id)
 
-    def not_after_report(self, fid: str, when: dt.date, row: int | None, label: str) -> None:
+    def not_after_report(self, fid: str, when: dt.date, row: int | None, label: str, column: str) -> None:
         if when > self.limit_date:
             against = f"ngày ký báo cáo ({vn.format_date(self.draft.date)})" if self.draft.date else \
                 f"hôm nay ({vn.format_date(self.today)})"
             self.add(fid, "error", "date.after_report",
-                     f"{label}ngày {vn.format_date(when)} ở sau {against}. Hãy kiểm tra lại ngày.", row)
+                     f"{label}ngày {vn.format_date(when)} ở sau {against}. Hãy kiểm tra lại ngày.", row, column)
 
     # -- rules ------------------------------------------------------------------------
     def rules(self) -> None:
@@ -341,6 +341,7 @@ class _Checker:
             return
         if abs(typed - exact) > PERCENT_TOLERANCE:
             shown = vn.percent_of(num, den, 2)
+            assert shown is not None  # as `exact`: the denominator is not 0
             self.report(rule, fid,
                         f"ghi {vn.format_percent(typed)} nhưng tính từ số liệu ({vn.format_int(num)}/"
                         f"{vn.format_int(den)}) là {vn.format_percent(shown)}. "
@@ -377,15 +378,8 @@ class _Checker:
                 self.report(rule, name, f"không được âm ({show(self.field_of(name), value)}).")
 
 
-#: Labels of the document's own parts, the pseudo-fields of the `DOCUMENT` section.
-DOC_LABELS = {
-    "_unit": "Đơn vị", "_period": "Kỳ báo cáo", "_date": "Ngày ký", "_number": "Số văn bản",
-    "_signer": "Người ký", "_to": "Kính gửi", "_recipients": "Nơi nhận", "_title": "Tên bản nháp",
-}
-
-
 def validate(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
-             today: dt.date | None = None) -> Report:
+             today: dt.date | None = None) -> ValidationReport:
     """Return every problem of `draft`; never raises for the officer's mistakes and never shows anything."""
     derived = compute(kind, draft) if derived is None else derived
     checker = _Checker(kind, draft, derived, today or dt.date.today())
@@ -393,4 +387,4 @@ def validate(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
     checker.inputs()
     checker.fields()
     checker.rules()
-    return Report(tuple(checker.problems))
+    return ValidationReport(tuple(checker.problems))

@@ -12,10 +12,12 @@ from itertools import pairwise
 from kpdesk.errors import FormatError
 
 __all__ = [
+    "NBSP",
     "UNITS",
     "UNIT_LABELS",
     "DocRef",
     "Phone",
+    "bind_unit_name",
     "clean_line",
     "clean_text",
     "format_amount",
@@ -91,21 +93,47 @@ def _clean_table() -> dict[int, int | None]:
 
 
 _CLEAN = _clean_table()
+_CLEAN_KEEP_NBSP = {**_CLEAN, 0xA0: 0xA0}
+
+#: The no-break space. Typed or pasted text never keeps one (`clean_text` makes it a plain space); the document
+#: puts one where a line must not break, as between a unit's level and its name (`bind_unit_name`).
+NBSP = "\u00a0"
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, *, keep_nbsp: bool = False) -> str:
     """NFC text without XML-illegal, control, bidi or zero-width characters, Unix newlines and plain spaces;
     not stripped. In text copied from Word, Shift+Enter and the page break become line breaks, the end of a table
-    cell a space, the non-breaking hyphen a hyphen (see _WORD_CONTROLS)."""
+    cell a space, the non-breaking hyphen a hyphen (see _WORD_CONTROLS). With `keep_nbsp` (text the program
+    composed for print, never typed text) a no-break space U+00A0 stays; every other space is still plain."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _WORD_CONTROL.search(text) and not _OTHER_CONTROL.search(text):
         text = text.translate(_WORD_CONTROLS)
-    return unicodedata.normalize("NFC", text.translate(_CLEAN))
+    return unicodedata.normalize("NFC", text.translate(_CLEAN_KEEP_NBSP if keep_nbsp else _CLEAN))
 
 
 def clean_line(text: str) -> str:
     """`clean_text`, then every run of whitespace (newlines, tabs) becomes one space; stripped."""
     return " ".join(clean_text(text).split())
+
+
+def bind_unit_name(text: str, level: str, name: str) -> str:
+    """`text` with a no-break space between the unit's `level` and its `name` wherever "level name" occurs:
+    ("… của phường Hạc Thành", "phường", "Hạc Thành") -> "… của phường\u00a0Hạc Thành", so a line never ends
+    on the level word, away from the name it belongs to."""
+    level, name = level.strip(), name.strip()
+    if not level or not name:
+        return text
+    return text.replace(f"{level} {name}", f"{level}{NBSP}{name}")
+
+
+#: Full-width ASCII (U+FF01–U+FF5E), what a Chinese/Japanese input method or a full-width mode types: "１２３",
+#: "２，５％", "０９１２．３４５．６７８". Read as the ASCII character each stands for wherever a value is parsed.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def _typed_value(text: str) -> str:
+    """The one line `text` as a parser reads it: `clean_line`, and full-width digits, signs and letters as ASCII."""
+    return clean_line(text).translate(_FULL_WIDTH)
 
 
 # ---------------------------------------------------------------------------
@@ -262,7 +290,7 @@ def _amount_error(text: str, why: str, fixed: str | None = None) -> FormatError:
 def parse_amount(text: str, unit: str = "dong") -> int:
     """Officer-typed amount -> exact integer đồng; `unit` applies when the text names no unit."""
     _check_unit(unit)
-    s = clean_line(text)
+    s = _typed_value(text)
     _refuse_long(s, MAX_AMOUNT_CHARS, "Số tiền", f"Hãy nhập một số tiền, ví dụ «{_AMOUNT_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập số tiền. Ví dụ: «{_AMOUNT_EXAMPLE}».")
@@ -472,12 +500,13 @@ def number_in_words(n: int | Decimal, *, style: str = "north") -> str:
 
 
 def money_in_words(dong: int, *, style: str = "north") -> str:
-    """'Bằng chữ' body: 8_212_000_000 -> 'Tám tỷ hai trăm mười hai triệu đồng chẵn'; 0 -> 'Không đồng'."""
+    """'Bằng chữ' body: 8_212_000_000 -> 'Tám tỷ hai trăm mười hai triệu đồng chẵn'; 'chẵn' only for a round amount
+    (whole thousands of đồng), so 1_234_567 -> 'Một triệu … năm trăm sáu mươi bảy đồng' and 0 -> 'Không đồng'."""
     if isinstance(dong, bool) or not isinstance(dong, int):
         raise TypeError(f"amount must be an int number of đồng, got {type(dong).__name__}")
     words = number_in_words(dong, style=style)
     words = words[0].upper() + words[1:]
-    return words + (" đồng chẵn" if dong else " đồng")
+    return words + (" đồng chẵn" if dong and dong % 1000 == 0 else " đồng")
 
 
 # ---------------------------------------------------------------------------
@@ -500,7 +529,7 @@ def _valid_date(y: int, m: int, d: int) -> date | None:
 
 def parse_date(text: str) -> date:
     """'5/2/2026', '05-02-2026', '05.02.2026' (also 'ngày 05 tháng 02 năm 2026', '2026-02-05') -> date."""
-    s = clean_line(text)
+    s = _typed_value(text)
     _refuse_long(s, MAX_DATE_CHARS, "Ngày", f"Viết theo dạng ngày/tháng/năm, ví dụ «{_DATE_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập ngày. Viết theo dạng ngày/tháng/năm, ví dụ «{_DATE_EXAMPLE}».")
@@ -606,7 +635,7 @@ def _normalise_kind(raw: str, s: str) -> str | None:
 
 def parse_reference(text: str) -> DocRef:
     """'Công văn số 1133/SKHCN-KHTC ngày 30/3/2026 của Sở …' -> DocRef; kind, date and issuer are optional."""
-    s = clean_line(text).rstrip(".;, ")
+    s = _typed_value(text).rstrip(".;, ")
     _refuse_long(s, MAX_REFERENCE_CHARS, "Số hiệu văn bản", f"Ví dụ: «{_REF_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập số hiệu văn bản. Ví dụ: «{_REF_EXAMPLE}».")
@@ -696,7 +725,7 @@ def _phone_kind(digits: str) -> str | None:
 
 def parse_phone(text: str) -> Phone:
     """Mobile or landline number in any common spelling (+84, 0084, spaces, dots) -> Phone."""
-    s = clean_line(text)
+    s = _typed_value(text)
     _refuse_long(s, MAX_PHONE_CHARS, "Số điện thoại", f"Ví dụ: {_PHONE_EXAMPLE}")
     if not s:
         raise FormatError(f"Chưa nhập số điện thoại. Ví dụ: {_PHONE_EXAMPLE}.")
@@ -729,13 +758,43 @@ def parse_phone(text: str) -> Phone:
 
 
 _EMAIL_EXAMPLE = "ten@xa.gov.vn"
+
+
+def _without_marks(ch: str) -> str:
+    """The letter `ch` without its Vietnamese marks: 'ễ' -> 'e', 'đ' -> 'd'; other characters unchanged."""
+    if ch in "đĐ":
+        return "d" if ch == "đ" else "D"
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+
+
+def _email_not_ascii(s: str) -> FormatError:
+    """The message for an address holding non-ASCII characters: letters with marks are what a Vietnamese input
+    method (Unikey, left on) makes of an address typed in Telex or VNI, so the message says so and offers the
+    address without marks."""
+    odd = list(dict.fromkeys(ch for ch in s if not ch.isascii()))
+    shown = ", ".join(f"«{ch}»" for ch in odd[:5])
+    if all(_without_marks(ch).isascii() and _without_marks(ch).isalpha() for ch in odd):
+        plain = "".join(_without_marks(ch) for ch in s)
+        try:
+            example = parse_email(plain)
+        except FormatError:
+            example = _EMAIL_EXAMPLE
+        return FormatError(
+            f"Địa chỉ thư điện tử «{s}» có chữ có dấu ({shown}): địa chỉ thư điện tử chỉ gồm chữ không dấu. "
+            "Có lẽ bộ gõ tiếng Việt (Unikey) đang bật khi gõ địa chỉ; hãy tắt bộ gõ tiếng Việt rồi gõ lại địa chỉ "
+            f"không dấu, ví dụ «{example}»."
+        )
+    return FormatError(
+        f"Địa chỉ thư điện tử «{s}» không hợp lệ: có ký tự không dùng được trong địa chỉ thư điện tử ({shown}); "
+        f"chỉ dùng chữ không dấu, chữ số và các dấu . _ - +. Ví dụ: «{_EMAIL_EXAMPLE}»."
+    )
 _EMAIL_LOCAL = re.compile(r"[^\s@\"(),:;<>\[\\\]]+")
 _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?")
 
 
 def parse_email(text: str) -> str:
     """'Ten@Xa.Gov.VN ' -> 'Ten@xa.gov.vn': one '@', a local part, a dotted domain (lower-cased), no spaces."""
-    s = clean_line(text)
+    s = _typed_value(text)
     _refuse_long(s, MAX_EMAIL_CHARS, "Địa chỉ thư điện tử", f"Ví dụ: «{_EMAIL_EXAMPLE}»")
     if s.lower().startswith("mailto:"):
         s = s[7:].strip()
@@ -751,6 +810,8 @@ def parse_email(text: str) -> str:
         raise bad("không được có dấu cách")
     if s.count("@") != 1:
         raise bad("phải có đúng một dấu @" if "@" in s else "thiếu dấu @")
+    if not s.isascii():
+        raise _email_not_ascii(s)
     local, domain = s.split("@")
     if not local or not _EMAIL_LOCAL.fullmatch(local) or local.startswith(".") or local.endswith(".") or ".." in local:
         raise bad("phần trước dấu @ bị thiếu hoặc có ký tự không dùng được")
@@ -794,7 +855,7 @@ def _not_integer(s: str) -> FormatError:
 
 def parse_int(text: str) -> int:
     """'6.797', '6797', '01', ' 19 ', '-3' -> int; '6,797' and '1.5' are rejected with a hint."""
-    s = clean_line(text)
+    s = _typed_value(text)
     _refuse_long(s, MAX_NUMBER_CHARS, "Số", f"Hãy nhập một số, ví dụ «{_INT_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập số. Ví dụ: «{_INT_EXAMPLE}».")
@@ -823,7 +884,7 @@ def _to_decimal(negative: bool, value: int, scale: int) -> Decimal:
 
 def parse_decimal(text: str) -> Decimal:
     """'2,5' -> Decimal('2.5'); '1.234,5' -> Decimal('1234.5'); '2.5' is rejected (write '2,5')."""
-    s = clean_line(text)
+    s = _typed_value(text)
     _refuse_long(s, MAX_NUMBER_CHARS, "Số", "Hãy nhập một số, ví dụ «2,5»")
     if not s:
         raise FormatError("Chưa nhập số. Ví dụ: «2,5».")
@@ -840,7 +901,7 @@ def format_decimal(x: Decimal) -> str:
 
 def parse_percent(text: str) -> Decimal:
     """'99,98%', '99,98', '100 %' -> Decimal('99.98'); no negatives; '99.98' is rejected (write '99,98%')."""
-    s = clean_line(text)
+    s = _typed_value(text)
     _refuse_long(s, MAX_NUMBER_CHARS, "Tỷ lệ", "Hãy nhập một tỷ lệ, ví dụ «99,98%»")
     body = s[:-1].rstrip() if s.endswith("%") else s
     if not body:

@@ -16,8 +16,8 @@ from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from kpdesk.errors import KpdeskError
-from kpdesk.store import ENV_DATA_DIR, DamagedDatabase, ReadOnlyData, Store
+from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData
+from kpdesk.store import ENV_DATA_DIR, Store
 from ui.settings import Settings
 
 log = logging.getLogger(__name__)

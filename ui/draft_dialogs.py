@@ -26,25 +26,13 @@ from PySide6.QtWidgets import (
 from kpdesk.draft import Period
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
-from kpdesk.report import build_frame
+from kpdesk.render import build_frame
 from kpdesk.store import DraftInfo, Store, UnitProfile
 from ui import dialogs
 from ui.operations import show_error
-from ui.widgets.common import HINT, WrapDelegate, heading_label, hint_label
+from ui.widgets.common import FORM_BUTTONS, HINT, WrapDelegate, heading_label, hint_label
 from ui.widgets.period import PeriodPicker
 from ui.wizard.preview import frame_html
-
-FORM_LABELS = {"bao_cao": "&Báo cáo", "cong_van": "Công &văn"}
-
-
-def current_period(period_type: str, today: dt.date | None = None) -> Period:
-    """Return the period of `period_type` that contains `today`."""
-    today = today or dt.date.today()
-    if period_type == "month":
-        return Period("month", today.year, month=today.month)
-    if period_type == "half":
-        return Period("half", today.year, half=1 if today.month <= 6 else 2)
-    return Period("year", today.year)
 
 
 @dataclass(frozen=True)
@@ -95,7 +83,7 @@ class NewReportDialog(QDialog):
         form_line.addWidget(QLabel("Hình thức:", self.form_row))
         self.form_group = QButtonGroup(self)
         self.form_buttons: dict[str, QRadioButton] = {}
-        for form, label in FORM_LABELS.items():
+        for form, label in FORM_BUTTONS.items():
             button = QRadioButton(label, self.form_row)
             self.form_group.addButton(button)
             self.form_buttons[form] = button
@@ -147,7 +135,7 @@ class NewReportDialog(QDialog):
             self.period_box.removeWidget(self.picker)
             self.picker.deleteLater()
         self.picker = PeriodPicker(kind.periods, self)
-        self.picker.set_period(current_period(kind.periods[0], self.today))
+        self.picker.set_period(Period.containing(kind.periods[0], self.today or dt.date.today()))
         self.picker.changed.connect(lambda _: self._update_previous())
         self.period_box.addWidget(self.picker)
         self.period_label.setBuddy(self.picker.first_widget())

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kpdesk import cli
+
+if TYPE_CHECKING:
+    from kpdesk.pdf import Converter
 
 
 def shell(args: argparse.Namespace) -> int:
@@ -21,8 +25,18 @@ def shell(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def pdf_fallback() -> Converter | None:
+    """Qt's PDF writer, for `kpdesk render … -o X.pdf` when neither Word nor LibreOffice makes the PDF (None
+    when Qt cannot be loaded); imported only when a PDF is made, so other commands start without Qt."""
+    try:
+        from ui.printing import qt_converter
+    except ImportError:
+        return None
+    return qt_converter()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, shell=shell)
+    return cli.main(argv, shell=shell, pdf_fallback=pdf_fallback)
 
 
 if __name__ == "__main__":

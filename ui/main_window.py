@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.draft import Draft, split_input_key
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_folders
-from kpdesk.report import RenderResult
-from kpdesk.store import DraftId, DraftInfo, Store, UnitProfile, backup_reason, backup_time
+from kpdesk.render import RenderResult
+from kpdesk.store import DraftId, DraftInfo, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:
     from ui.wizard.wizard import WizardView
@@ -55,33 +53,6 @@ def load_kinds() -> tuple[list[Kind], list[str]]:
         except KpdeskError as exc:
             broken.append(exc.message)
     return kinds, broken
-
-
-class StoreSaver:
-    """Autosave into the store: a change of field values goes through `Store.set_value` (bursts of edits share one
-    revision), any other change (number, date, signer, recipients…) through `Store.save`."""
-
-    def __init__(self, store: Store, draft_id: DraftId, draft: Draft) -> None:
-        self.store, self.draft_id, self.last = store, draft_id, draft
-
-    def __call__(self, draft: Draft) -> None:
-        previous = self.last
-        names = {split_input_key(k)[0] for k in (*previous.values, *draft.values, *previous.inputs, *draft.inputs)}
-        changed = sorted(f for f in names if self._field(previous, f) != self._field(draft, f))
-        # only fields changed (a document part such as the signing date is not one): one short edit per field
-        if replace(previous, values=draft.values, inputs=draft.inputs) == draft and \
-                not any(f.startswith("_") for f in changed):
-            for field_id in changed:
-                self.store.set_value(self.draft_id, field_id, *self._field(draft, field_id))
-        else:
-            self.store.save(self.draft_id, draft)
-        self.last = draft
-
-    @staticmethod
-    def _field(draft: Draft, field_id: str) -> tuple[Any, dict[str, str]]:
-        """A field's value and its typed text that could not be read."""
-        return draft.values.get(field_id), {k: v for k, v in draft.inputs.items()
-                                            if split_input_key(k)[0] == field_id}
 
 
 class DraftListPage(QWidget):
@@ -397,15 +368,8 @@ class MainWindow(QMainWindow):
             return
         try:
             if choice.previous is not None:
-                draft_id = self.store.new_from_previous(choice.previous.id, choice.period)
-                stored = self.store.load(draft_id)
-                changes: dict[str, Any] = {}
-                if stored.draft.form != choice.form:
-                    changes["form"] = choice.form
-                if choice.title:
-                    changes["title"] = choice.title
-                if changes:
-                    self.store.save(draft_id, replace(stored.draft, **changes))
+                draft_id = self.store.new_from_previous(choice.previous.id, choice.period, form=choice.form,
+                                                        title=choice.title)
             else:
                 draft_id = self.store.create_draft(choice.kind.id, choice.period, unit.id, form=choice.form,
                                                    title=choice.title)
@@ -436,7 +400,6 @@ class MainWindow(QMainWindow):
         except KpdeskError:
             profile = None
         draft_id = stored.info.id
-        saver = StoreSaver(self.store, draft_id, stored.draft)
 
         def record(result: RenderResult, revision: int | None) -> None:
             if revision is not None:
@@ -447,8 +410,8 @@ class MainWindow(QMainWindow):
 
         from ui.wizard.wizard import WizardView
 
-        wizard = WizardView(kind, stored.draft, saver=saver, record_export=record, current_revision=revision,
-                            signers=profile.signers if profile else (),
+        wizard = WizardView(kind, stored.draft, saver=DraftWriter(self.store, draft_id), record_export=record,
+                            current_revision=revision, signers=profile.signers if profile else (),
                             profile_unit=(lambda: self.store.unit(stored.info.unit_id).to_unit()) if profile else None,
                             settings=self.settings, today=self.today, parent=self.stack)
         wizard.close_requested.connect(self.close_wizard)

@@ -91,7 +91,6 @@ class Op:
         self.parent, self.work, self.label, self.error_what = parent, work, label, error_what
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
-        self._finally: Callable[[], None] | None = None
         self.dialog: QProgressDialog | None = None
 
     def success(self, fn: Callable[[Any], None]) -> Op:
@@ -101,10 +100,6 @@ class Op:
     def failure(self, fn: Callable[[BaseException], None]) -> Op:
         """Replace the default error dialog with `fn`."""
         self._failure = fn
-        return self
-
-    def finally_(self, fn: Callable[[], None]) -> Op:
-        self._finally = fn
         return self
 
     def run(self) -> None:
@@ -153,20 +148,13 @@ class Op:
                 self._success(result)
         except Exception as exc:  # noqa: BLE001 - shown, never crashes the window
             show_error(self.parent, exc)
-        finally:
-            if self._finally is not None:
-                self._finally()
 
     def _failed(self, exc: BaseException) -> None:
         self._close()
-        try:
-            if self._failure is not None:
-                self._failure(exc)
-            else:
-                show_error(self.parent, exc, what=self.error_what)
-        finally:
-            if self._finally is not None:
-                self._finally()
+        if self._failure is not None:
+            self._failure(exc)
+        else:
+            show_error(self.parent, exc, what=self.error_what)
 
 
 def wait_all(timeout_ms: int = 30_000) -> bool:

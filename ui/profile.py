@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.errors import KpdeskError
+from kpdesk.errors import KpdeskError, ProfileError
 from kpdesk.kinds import Field
 from kpdesk.store import SignerProfile, Store, UnitProfile
 from ui.widgets.common import ERROR, heading_label, hint_label
@@ -216,7 +216,7 @@ class ProfileDialog(QDialog):
         try:
             self.saved_id = self.store.save_unit(self.collected())
         except KpdeskError as exc:
-            self.show_error(exc.message, getattr(exc, "field", "name"))
+            self.show_error(exc.message, exc.field if isinstance(exc, ProfileError) else "name")
             return
         super().accept()
 

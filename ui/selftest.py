@@ -101,7 +101,7 @@ def _check_example(checks: _Checks, path: Path, out_dir: Path) -> None:
     from kpdesk import draft as drafts
     from kpdesk.compute import compute
     from kpdesk.kinds import get_kind
-    from kpdesk.report import draft_from_docx, render_to_file
+    from kpdesk.render import draft_from_docx, render_to_file
     from kpdesk.validate import validate
 
     step = "đọc bản nháp"
@@ -201,7 +201,7 @@ def _check_qt(checks: _Checks):
     """Load Qt and create the application as the program does; return it, or None after a LỖI line."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        import PySide6  # noqa: TID251 (the one place kpdesk/ touches Qt: lazily, to check the installed shell)
+        import PySide6  # loaded here, not at the top: a missing Qt becomes a LỖI line, not a crash
         from PySide6.QtWidgets import QApplication
     except Exception as exc:
         checks.fail(f"Qt: không nạp được PySide6: {_why(exc)}")

@@ -1,30 +1,133 @@
-"""The renderer: ND30 frame + body markup → .docx, with the draft embedded (imports docx lazily)."""
+"""The one rendering path, for the command line and the GUI: draft → checked → Decree 30 layout → .docx."""
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from kpdesk.render.frame import Frame, Signer, build_document, write_docx
+from kpdesk import draft as drafts
+from kpdesk import vn
+from kpdesk.compute import compute
+from kpdesk.draft import Draft
+from kpdesk.errors import DraftError, RenderError
+from kpdesk.kinds import Kind, get_kind
+from kpdesk.templating import fill_body, fill_text
+from kpdesk.validate import Report, validate
+
+if TYPE_CHECKING:  # python-docx and lxml load with the first layout or file, not when the program starts
+    from kpdesk.render.frame import Frame, Layout
+
+__all__ = ["RenderResult", "build_frame", "build_layout", "default_filename", "draft_from_docx", "render_to_file",
+           "symbol"]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """A written .docx: where, its sha256, and the validation report of the draft it was made from."""
+
+    path: Path
+    sha256: str
+    report: Report
+
+    @property
+    def problem_count(self) -> str:
+        """How many problems the draft had, as the officer reads it: "2 lỗi, 1 cảnh báo"."""
+        errors, warnings = len(self.report.errors), len(self.report.warnings)
+        return f"{errors} lỗi, {warnings} cảnh báo"
+
+
+def symbol(kind: Kind, draft: Draft) -> str:
+    """Return the number's symbol: "BC-UBND" for a báo cáo, "UBND-VHXH" for a công văn (Decree 30, Phụ lục III);
+    a department writes its own agency's symbol instead of "UBND" ("TB-SKHCN", "SKHCN-QLKH")."""
+    issuer = draft.unit.issuer_symbol
+    if draft.form == "cong_van":
+        return f"{issuer}-{draft.unit.office_symbol}" if draft.unit.office_symbol else issuer
+    return f"{kind.doc_symbol}-{issuer}"
+
+
+def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> Frame:
+    """Return what the Decree 30 frame of `draft` prints: letterhead texts, title, bases, body blocks, recipients,
+    signer and the draft to embed (`build_layout` words and formats it)."""
+    from kpdesk.render.frame import Frame
     from kpdesk.render.markup import parse_body
+
+    derived = compute(kind, draft) if derived is None else derived
+    body = parse_body(fill_body(kind, draft, derived), source=str(kind.template_path))
+    cong_van = draft.form == "cong_van"
+    bases = tuple(draft.values.get(kind.bases_field) or ()) if kind.bases_field else ()
+    summary = vn.bind_unit_name(  # a line of the V/v or the title never ends on "phường", away from its name
+        fill_text(kind, draft, kind.subject if cong_van else kind.title, "subject" if cong_van else "title", derived),
+        draft.unit.level, draft.unit.name)
+    return Frame(
+        form=draft.form,
+        superior=draft.unit.superior or None,
+        agency=draft.unit.agency_lines,
+        number=draft.number,
+        symbol=symbol(kind, draft),
+        place=draft.unit.place_name,
+        date=draft.date,
+        year=(draft.date or draft.period.end).year,
+        doc_type=None if cong_van else kind.doc_type,
+        summary=summary,
+        to=draft.to if cong_van else (),
+        bases=bases,
+        body=body,
+        recipients=draft.recipients,
+        signer=draft.signer,
+        payload=drafts.dumps(draft, kind),
+        kind_name=kind.name,
+    )
+
+
+def build_layout(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> Layout:
+    """Return the Decree 30 layout of `draft`: the document both the .docx and the preview are written from."""
+    from kpdesk.render.frame import lay_out
+
+    return lay_out(build_frame(kind, draft, derived))
+
+
+def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False,
+                   today: dt.date | None = None) -> RenderResult:
+    """Check `draft` and write its .docx to `path` atomically; errors block unless `allow_errors`."""
+    kind = get_kind(draft.kind)
+    derived = compute(kind, draft)
+    report = validate(kind, draft, derived, today=today)
+    if report.errors and not allow_errors:
+        first = report.errors[0].message
+        more = f" (và {len(report.errors) - 1} lỗi khác)" if len(report.errors) > 1 else ""
+        raise RenderError(f"Bản nháp còn {len(report.errors)} lỗi nên chưa xuất được. Lỗi đầu tiên: {first}{more}. "
+                          "Hãy sửa các lỗi rồi xuất lại.")
+    from kpdesk.render.docx_file import write_docx
+
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise RenderError(f"Tên tệp «{path.name}» phải có đuôi .docx.")
+    sha = write_docx(build_layout(kind, draft, derived), path)
+    return RenderResult(path, sha, report)
+
+
+def draft_from_docx(source: Path | bytes) -> Draft:
+    """Return the draft embedded in a .docx made by kpdesk, exactly as it was exported."""
     from kpdesk.render.payload import read_payload
 
-__all__ = ["Frame", "Signer", "build_document", "parse_body", "read_payload", "write_docx"]
-
-_HOMES = {
-    "Frame": "frame",
-    "Signer": "frame",
-    "build_document": "frame",
-    "write_docx": "frame",
-    "parse_body": "markup",
-    "read_payload": "payload",
-}
+    payload = read_payload(source)
+    if payload is None:
+        name = source.name if isinstance(source, Path) else "này"
+        raise DraftError(f"Tệp {name} không do kpdesk tạo (không có bản nháp kèm trong tệp), nên không nhập được. "
+                         "Hãy chọn tệp .docx đã xuất từ kpdesk hoặc tệp bản nháp .json.")
+    return drafts.loads(payload)
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'kpdesk.render' has no attribute {name!r}")
-    import importlib
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
-    return getattr(importlib.import_module(f"kpdesk.render.{home}"), name)
+
+def default_filename(kind: Kind, draft: Draft) -> str:
+    """Return a file name such as "BC-KHCN-T04-2026-Thieu-Trung.docx" (ASCII, safe on every system)."""
+    place = "-".join(_ascii(draft.unit.name).split())
+    safe = "".join(ch for ch in f"{kind.short}-{draft.period.code}-{place}" if ch.isalnum() or ch in "-_")
+    return f"{safe or 'bao-cao'}.docx"

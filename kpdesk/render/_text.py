@@ -17,9 +17,10 @@ def clean_text(text: str) -> str:
 
     The C0 controls are removed here, not mapped: Word's Shift+Enter or cell end is read as a line break or a space
     when the officer's text enters a draft (`vn.clean_text`); what reaches the renderer is already clean, and a
-    control character still in it is junk.
+    control character still in it is junk. A no-break space stays: typed text lost its own when it entered the
+    draft, so one here was put by the program where a line must not break (`vn.bind_unit_name`).
     """
-    return vn.clean_text(_XML_ILLEGAL.sub("", text))
+    return vn.clean_text(_XML_ILLEGAL.sub("", text), keep_nbsp=True)
 
 
 def has_xml_illegal(text: str) -> bool:

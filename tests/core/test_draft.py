@@ -139,6 +139,22 @@ def test_periods_read_as_officers_write_them(period, label, code, previous, star
     assert Period.from_json(period.to_json()) == period
 
 
+@pytest.mark.parametrize(("kind", "day", "expected"), [
+    ("month", dt.date(2026, 4, 30), Period("month", 2026, month=4)),
+    ("half", dt.date(2026, 6, 30), Period("half", 2026, half=1)),
+    ("half", dt.date(2026, 7, 1), Period("half", 2026, half=2)),
+    ("year", dt.date(2026, 12, 31), Period("year", 2026)),
+])
+def test_the_period_of_a_type_that_contains_a_day(kind, day, expected):
+    assert Period.containing(kind, day) == expected
+    assert expected.start <= day <= expected.end
+
+
+def test_there_is_no_period_of_an_unknown_type():
+    with pytest.raises(DraftError, match="week"):
+        Period.containing("week", dt.date(2026, 4, 30))
+
+
 def test_a_new_draft_takes_the_kinds_default_recipients_filled_from_the_unit():
     kind = get_kind("mau-thu", FIXTURE_KINDS)
     unit = Unit("Bỉm Sơn", "phường", "Thanh Hóa", office_symbol="VHXH")

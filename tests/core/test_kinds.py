@@ -1,12 +1,13 @@
 """Report kinds: every shipped kind loads, and broken definitions name the file and the field."""
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from kpdesk.errors import KindError
-from kpdesk.kinds import all_kinds, get_kind, kind_folders, load_kind, templates_dir
+from kpdesk.kinds import Condition, Field, all_kinds, get_kind, kind_folders, load_kind, templates_dir
 from kpdesk.templating import undeclared_names
 
 FIXTURE_KINDS = Path(__file__).resolve().parent.parent / "fixtures" / "kinds"
@@ -106,3 +107,25 @@ def test_the_template_check_catches_a_field_the_kind_does_not_have(tmp_path):
     body.write_text(body.read_text(encoding="utf-8").replace("{{ v.name }}", "{{ v.ten_sai }} {{ c['khong_co'] }}"),
                     encoding="utf-8")
     assert undeclared_names(load_kind(folder)) == {"v.ten_sai", "c.khong_co"}
+
+
+def test_a_condition_holds_only_for_the_values_it_names():
+    equals, one_of, gt = Condition("s", equals="yes"), Condition("s", one_of=("a", "b")), Condition("n", gt=0)
+    assert equals.holds({"s": "yes"}) and not equals.holds({"s": "no"}) and not equals.holds({})
+    assert one_of.holds({"s": "b"}) and not one_of.holds({"s": "c"}) and not one_of.holds({})
+    assert gt.holds({"n": 1}) and gt.holds({"n": Decimal("0.5")})
+    assert not gt.holds({"n": 0}) and not gt.holds({"n": True}) and not gt.holds({"n": "5"}) and not gt.holds({})
+    assert Field("f", "int", "F").applies({}) and not Field("f", "int", "F", visible_if=gt).applies({"n": 0})
+
+
+def test_a_computed_value_names_the_fields_it_is_made_from_through_other_computed_values():
+    kind = load_kind(FIXTURE_KINDS / "mau-thu")
+    assert kind.sources("parts") == {"part_a", "part_b"}
+    assert kind.sources("by_group") == {"lines.amount", "lines.group"}
+    assert kind.sources("line_count") == {"lines"}
+    assert kind.sources("ok_calc") == {"count_ok", "count_all"}
+    plan = get_kind("ke-hoach-khcn-nam")
+    assert plan.sources("estimate_sum_words") == {"estimate_lines.amount"}
+    assert plan.sources("proc_on_time_pct_calc") == {"proc_on_time", "proc_late"}
+    with pytest.raises(KeyError):
+        kind.sources("name")

@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 
 from kpdesk import draft as drafts
-from kpdesk import vn
+from kpdesk import edits, vn
 from kpdesk.draft import Period
-from kpdesk.errors import DraftError, StoreError
+from kpdesk.edits import SetField, SetPart
+from kpdesk.errors import DraftError, EditError, StoreError
 from kpdesk.kinds import all_kinds, get_kind
-from kpdesk.store import NotFound, SignerProfile, Store, UnitProfile, _search_text, fold
+from kpdesk.store import DraftWriter, NotFound, SignerProfile, Store, UnitProfile, fold, search
+from kpdesk.store.search import search_text as _search_text
+from kpdesk.vocab import DocPart
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -200,6 +203,91 @@ def test_edits_from_several_threads_of_one_process_are_all_kept(store, unit):
     assert [store.load(i).draft.values["disbursed"] for i in draft_ids] == [29_000] * 3
 
 
+# ---------------------------------------------------------------------------- the one save path
+
+
+def edited(store, draft_id, *changes):
+    """Apply edits to the stored draft the way the window does; return (draft, what changed)."""
+    d = store.load(draft_id).draft
+    return edits.apply_all(get_kind(d.kind), d, changes)
+
+
+def sources(store, draft_id):
+    return [r.source for r in store.revision_list(draft_id)]
+
+
+def test_a_burst_of_edits_written_by_the_window_is_one_revision(store, unit):
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    writer = DraftWriter(store, draft_id)
+    revs = set()
+    for i in range(10):
+        d, changes = edited(store, draft_id, SetField("request_subject", f"nội dung {i}"),
+                            SetField("budget_total", None, {"budget_total": f"{i} tỷ rưỡi"}))
+        assert changes.typing
+        revs.add(writer.write(d, changes))
+    assert revs == {2} and sources(store, draft_id) == ["edit", "create"]
+    stored = store.load(draft_id).draft
+    assert stored.values["request_subject"] == "nội dung 9" and stored.inputs == {"budget_total": "9 tỷ rưỡi"}
+
+
+def test_a_document_part_written_by_the_window_is_a_revision_of_its_own(store, unit):
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    writer = DraftWriter(store, draft_id)
+    writer.write(*edited(store, draft_id, SetField("request_subject", "một")))
+    assert writer.write(*edited(store, draft_id, SetPart(DocPart.NUMBER, "15"))) == 3
+    assert writer.write(*edited(store, draft_id, SetPart(DocPart.DATE, dt.date(2026, 4, 18)))) == 4
+    # a field and a part in one write: the part makes it a revision
+    assert writer.write(*edited(store, draft_id, SetField("request_subject", "hai"),
+                                SetPart(DocPart.SIGNER, drafts.Signer(name="Lê Văn Hòa")))) == 5
+    assert writer.write(*edited(store, draft_id, SetField("request_subject", "ba"))) == 6  # typing again
+    assert writer.write(*edited(store, draft_id, SetField("request_subject", "bốn"))) == 6
+    assert sources(store, draft_id) == ["edit", "save", "save", "save", "edit", "create"]
+    d = store.load(draft_id).draft
+    assert (d.number, d.date, d.signer.name, d.values["request_subject"]) == ("15", dt.date(2026, 4, 18),
+                                                                              "Lê Văn Hòa", "bốn")
+
+
+def test_set_value_is_the_same_write_as_the_windows(store, unit):
+    by_window = store.create_draft(MONTHLY, APRIL, unit)
+    by_call = store.create_draft(MONTHLY, APRIL, unit)
+    writer = DraftWriter(store, by_window)
+    ref = vn.DocRef("Công văn", "1133/SKHCN-KHTC", dt.date(2026, 3, 30), "Sở KH&CN")
+    for field_id, value, inputs in [("request_ref", ref, {}), ("budget_total", None, {"budget_total": "ba tỷ"}),
+                                    ("overview", ["Ý 1", "Ý 2"], {}), ("budget_total", 3_000_000_000, {})]:
+        writer.write(*edited(store, by_window, SetField(field_id, value, inputs)))
+        store.set_value(by_call, field_id, value, inputs)
+    data = dict(store._conn.execute("SELECT draft_id, data FROM draft_data WHERE draft_id IN (?, ?)",
+                                    (by_window, by_call)).fetchall())
+    assert data[by_window] == data[by_call]
+    assert sources(store, by_window) == sources(store, by_call) == ["edit", "create"]
+
+
+def test_what_the_window_acknowledged_survives_a_crash(store, unit, tmp_path):
+    """The files as a power cut right after the write would leave them (no close, no checkpoint) hold the edit."""
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    writer = DraftWriter(store, draft_id)
+    writer.write(*edited(store, draft_id, SetField("request_subject", "đã lưu")))
+    writer.write(*edited(store, draft_id, SetPart(DocPart.NUMBER, "15")))
+    unsaved, _ = edited(store, draft_id, SetField("request_subject", "chưa lưu"))  # applied, never written
+    crashed = tmp_path / "sau sự cố"
+    crashed.mkdir()
+    for suffix in ("", "-wal"):
+        source = Path(f"{store.path}{suffix}")
+        if source.exists():
+            (crashed / f"kpdesk.sqlite3{suffix}").write_bytes(source.read_bytes())
+    with Store.open(crashed, daily_backup=False) as after:
+        d = after.load(draft_id).draft
+        assert (d.values["request_subject"], d.number) == ("đã lưu", "15")
+    assert unsaved.values["request_subject"] == "chưa lưu"
+
+
+def test_a_refused_edit_writes_nothing(store, unit):
+    draft_id = store.create_draft(MONTHLY, APRIL, unit)
+    with pytest.raises(EditError):
+        store.set_value(draft_id, "budget_total", "ba tỷ")
+    assert store.info(draft_id).revision == 1 and sources(store, draft_id) == ["create"]
+
+
 # ---------------------------------------------------------------------------- history
 
 
@@ -258,7 +346,7 @@ def test_a_draft_saved_under_an_older_kind_version_opens_with_values_carried_ove
         old = drafts.to_json(d, kind) | {"kind_version": 1}
         old["values"] = {"name": "A", "old_total": 5, "obsolete": "bỏ"}
         text = json.dumps(old, ensure_ascii=False)
-        with store._tx() as c:
+        with store.tx() as c:
             c.execute("UPDATE draft_data SET data = ? WHERE draft_id = ?", (text, draft_id))
             c.execute("UPDATE drafts SET kind_version = 1 WHERE id = ?", (draft_id,))
         stored = store.load(draft_id)
@@ -357,6 +445,20 @@ def test_new_from_previous_carries_what_carries_and_clears_the_rest(store, unit,
 
     later = period.next().next()
     assert store.load(store.new_from_previous(source, later)).draft.period == later
+
+
+def test_new_from_previous_takes_the_form_and_title_in_one_step(store, unit):
+    source = store.add_draft(example("000"), unit)
+    assert store.load(source).draft.form == "bao_cao"
+    new = store.new_from_previous(source, form="cong_van", title="  Tháng năm,  gửi Sở ")
+    stored = store.load(new)
+    assert (stored.draft.form, stored.draft.title, stored.info.title) == ("cong_van", "Tháng năm, gửi Sở",
+                                                                          "Tháng năm, gửi Sở")
+    assert sources(store, new) == ["previous"]
+    with pytest.raises(StoreError, match="không có hình thức «to_trinh»"):
+        store.new_from_previous(source, form="to_trinh")
+    with pytest.raises(StoreError, match="chỉ dùng cho kỳ báo cáo: tháng"):
+        store.new_from_previous(source, Period("year", 2026))
 
 
 def test_latest_for_finds_the_previous_period_of_the_unit(store, unit):
@@ -536,7 +638,7 @@ def test_a_failed_refresh_on_close_keeps_the_flag_for_the_next_search(tmp_path, 
     def busy(*args, **kwargs):
         raise StoreError("bận")
 
-    monkeypatch.setattr(Store, "_refresh_search", busy)
+    monkeypatch.setattr(search, "refresh", busy)
     store.close()  # closes all the same
     with pytest.raises(StoreError, match="đã đóng"):
         store.info(draft_id)
@@ -612,13 +714,13 @@ def test_import_refuses_other_files_in_vietnamese(store, tmp_path):
 
 
 def test_docx_import_without_the_report_module_says_so(store, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kpdesk.report", None)
+    monkeypatch.setitem(sys.modules, "kpdesk.render", None)
     with pytest.raises(StoreError, match="chưa đọc được tệp Word"):
         store.import_file(tmp_path / "bc.docx")
 
 
 def test_docx_made_by_kpdesk_imports_back(store, tmp_path):
-    report = pytest.importorskip("kpdesk.report")
+    report = pytest.importorskip("kpdesk.render")
     d = example("000")
     result = report.render_to_file(d, tmp_path / "bc.docx", allow_errors=True)
     draft_id = store.import_file(result.path)

@@ -13,20 +13,21 @@ from pathlib import Path
 import pytest
 
 from kpdesk import cli
-from kpdesk import store as store_module
 from kpdesk.draft import Period
-from kpdesk.migrations import KNOWN, SCHEMA_VERSION
 from kpdesk.store import (
     DamagedDatabase,
     NewerDatabase,
     ReadOnlyData,
     Store,
     UnitProfile,
-    _search_text,
     backup_reason,
+    backups,
     default_data_dir,
     list_backups,
+    migrations,
 )
+from kpdesk.store.migrations import KNOWN, SCHEMA_VERSION
+from kpdesk.store.search import search_text as _search_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((ROOT / "tests" / "fixtures").glob("db_v*/kpdesk.sqlite3"))
@@ -141,8 +142,8 @@ def test_a_schema_1_database_is_backed_up_as_it_was_then_migrated(tmp_path):
 def test_a_database_of_the_current_schema_is_refused_by_the_schema_1_code(tmp_path, monkeypatch):
     path = filled(tmp_path)
     before = digest(path)
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)  # what kpdesk 0.1 knows
-    monkeypatch.setattr(store_module, "KNOWN", ["0001_initial"])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)  # what kpdesk 0.1 knows
+    monkeypatch.setattr(migrations, "KNOWN", ["0001_initial"])
     with pytest.raises(NewerDatabase, match=f"lược đồ {SCHEMA_VERSION}, bản này chỉ đọc được tới 1") as e:
         Store.open(tmp_path)
     assert e.value.version == SCHEMA_VERSION and digest(path) == before
@@ -315,7 +316,7 @@ def test_a_failed_daily_backup_does_not_stop_work_but_is_reported(tmp_path, monk
     def fail(src, target):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("kpdesk.store._copy_database", fail)
+    monkeypatch.setattr(backups, "copy_database", fail)
     with Store.open(tmp_path) as store:
         assert len(store.list_drafts()) == 1
         (warning,) = store.warnings

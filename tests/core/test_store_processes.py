@@ -252,7 +252,7 @@ while True:
 
 def unmarked_stale(conn):
     """Drafts whose search row is not the search text of their data without being marked stale (none, ever)."""
-    from kpdesk.store import _search_text
+    from kpdesk.store.search import search_text as _search_text
 
     rows = conn.execute("SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
                         "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id")
@@ -333,7 +333,7 @@ def test_listing_and_searching_ten_thousand_drafts_finds_the_right_ones(tmp_path
     rng = random.Random(7)
     with Store.open(tmp_path) as store:
         units = [store.save_unit(UnitProfile(name=f"Xã số {n}", province="Thanh Hóa")) for n in range(20)]
-        with store._tx():
+        with store.tx():
             for n in range(10_000):
                 month = 1 + n % 12
                 d = drafts.new_draft(kind, Period("month", 2000 + n // 12 % 200, month),

@@ -389,7 +389,12 @@ def test_the_reference_table_has_all_twenty_rows() -> None:
         (2_382_000_000, "Hai tỷ ba trăm tám mươi hai triệu đồng chẵn"),
         (0, "Không đồng"),
         (-5_000_000, "Âm năm triệu đồng chẵn"),
-        (1_001, "Một nghìn không trăm linh một đồng chẵn"),
+        (1_001, "Một nghìn không trăm linh một đồng"),
+        (1_000, "Một nghìn đồng chẵn"),
+        (1_234_567, "Một triệu hai trăm ba mươi bốn nghìn năm trăm sáu mươi bảy đồng"),
+        (352_000_500, "Ba trăm năm mươi hai triệu năm trăm đồng"),
+        (999, "Chín trăm chín mươi chín đồng"),
+        (-1_500, "Âm một nghìn năm trăm đồng"),
     ],
 )
 def test_it_writes_money_in_words(dong: int, sentence: str) -> None:
@@ -397,7 +402,8 @@ def test_it_writes_money_in_words(dong: int, sentence: str) -> None:
 
 
 def test_money_in_words_south() -> None:
-    assert money_in_words(1_001, style="south") == "Một ngàn không trăm lẻ một đồng chẵn"
+    assert money_in_words(1_001, style="south") == "Một ngàn không trăm lẻ một đồng"
+    assert money_in_words(2_000, style="south") == "Hai ngàn đồng chẵn"
 
 
 @pytest.mark.parametrize("bad", [1.5, "5", None])
@@ -503,7 +509,8 @@ def test_decimal_words_read_the_fraction(whole: int, zeros: int) -> None:
 def test_money_in_words_is_a_sentence_body(dong: int) -> None:
     sentence = money_in_words(dong)
     assert sentence[0].isupper() and sentence[1:] == sentence[1:].lower()
-    assert sentence.endswith(" đồng chẵn" if dong else " đồng")
+    assert sentence.endswith(" đồng chẵn" if dong and dong % 1000 == 0 else " đồng")
+    assert sentence.count("đồng") == 1
 
 
 # ---------------------------------------------------------------------------
@@ -810,6 +817,27 @@ def test_it_rejects_email_addresses_with_an_example(text: str) -> None:
     assert "«ten@xa.gov.vn»" in rejected(parse_email, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "letters", "plain"),
+    [
+        ("nguyễn@xa.gov.vn", "«ễ»", "nguyen@xa.gov.vn"),
+        ("cuongnd@thanhhóa.gov.vn", "«ó»", "cuongnd@thanhhoa.gov.vn"),
+        ("đăngkhoa@thiệutrung.gov.vn", "«đ», «ă», «ệ»", "dangkhoa@thieutrung.gov.vn"),
+        (unicodedata.normalize("NFD", "nguyễn@xa.gov.vn"), "«ễ»", "nguyen@xa.gov.vn"),
+    ],
+)
+def test_an_address_typed_with_vietnamese_marks_is_refused_with_the_likely_cause(text, letters, plain) -> None:
+    message = rejected(parse_email, text)
+    assert f"có chữ có dấu ({letters})" in message
+    assert "Unikey" in message and "tắt bộ gõ tiếng Việt" in message and "không dấu" in message
+    assert message.endswith(f"ví dụ «{plain}».")
+
+
+def test_an_address_with_other_non_ascii_characters_is_refused() -> None:
+    message = rejected(parse_email, "ten@xã€.vn")
+    assert "«€»" in message and "«ten@xa.gov.vn»" in message and "Unikey" not in message
+
+
 # ---------------------------------------------------------------------------
 # Plain numbers and percentages
 # ---------------------------------------------------------------------------
@@ -950,6 +978,43 @@ def test_percent_of_rounds_half_up(num: int, den: int) -> None:
     if abs(error) == den:  # a tie rounds away from zero
         assert (error > 0) == (num > 0)
     assert parse_percent(format_percent(abs(result))) == abs(result)
+
+
+# ---------------------------------------------------------------------------
+# Full-width digits (a Chinese/Japanese input method, or a full-width typing mode)
+# ---------------------------------------------------------------------------
+
+
+def full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" and (c.isdigit() or c in ".,%/-+()") else c for c in text)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "expected"),
+    [
+        (parse_amount, "352 triệu", 352_000_000),
+        (lambda t: parse_amount(t, "trieu"), "2,382 tỷ", 2_382_000_000),
+        (parse_amount, "352.000.000 đ", 352_000_000),
+        (parse_int, "6.797", 6_797),
+        (parse_int, "-3", -3),
+        (parse_decimal, "2,5", Decimal("2.5")),
+        (parse_percent, "99,98%", Decimal("99.98")),
+        (parse_date, "30/3/2026", date(2026, 3, 30)),
+        (parse_date, "2026-03-30", date(2026, 3, 30)),
+        (parse_phone, "(0237) 3852.123", Phone("02373852123", "landline")),
+        (parse_phone, "+84 982 741 345", Phone("0982741345", "mobile")),
+        (parse_reference, "Công văn số 1133/SKHCN-KHTC ngày 30/3/2026",
+         DocRef("Công văn", "1133/SKHCN-KHTC", date(2026, 3, 30), None)),
+    ],
+)
+def test_full_width_digits_are_read_as_digits(parse, text: str, expected) -> None:
+    wide = full_width(text)
+    assert wide != text and any("\uff10" <= c <= "\uff19" for c in wide)
+    assert parse(wide) == expected == parse(text)
+
+
+def test_full_width_digits_in_a_mistake_are_shown_as_digits_in_the_hint() -> None:
+    assert "«2,5»" in rejected(parse_decimal, full_width("2.5"))
 
 
 # ---------------------------------------------------------------------------

@@ -74,7 +74,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     ),
     "test_store_faults": (
         "Kills survived and storage faults",
-        "an editing process saving through the window's own path (`DraftSession` + `StoreSaver`) is killed "
+        "an editing process saving through the window's own path (`DraftSession` + `DraftWriter`) is killed "
         "with SIGKILL at random moments (`KPDESK_KILLS`, default 200): after every kill the last acknowledged "
         "edit is in the database and the file passes `PRAGMA integrity_check`; a full disk during autosave "
         "keeps the change pending with a Vietnamese message and saves it once there is room. Damaged, "

@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from kpdesk import draft as drafts
 from kpdesk.errors import DraftError, KpdeskError, RenderError
+from kpdesk.render import draft_from_docx, render_to_file
 from kpdesk.render.payload import MAX_ENTRIES, MAX_PART_BYTES, NS
-from kpdesk.report import draft_from_docx, render_to_file
 
 ROOT = Path(__file__).resolve().parents[2]
 PART = "customXml/kpdesk-draft.xml"

@@ -1,15 +1,13 @@
-"""Every parser of officer-typed text raises only FormatError, quickly, whatever it is given.
+"""Every parser of officer-typed text raises only FormatError whatever it is given, and reads a bounded length.
 
 tests/core/test_vn.py checks what the parsers accept and how they word their hints; here they are fed
-grammar-shaped garbage and crafted nasty text and must never raise anything else nor hang.
+grammar-shaped garbage and crafted nasty text and must never raise anything else. None can hang on a huge paste:
+each refuses text longer than its bound before reading it (how fast they are is measured in bench/, not here).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 import unicodedata
 from pathlib import Path
 
@@ -43,8 +41,7 @@ RESULT_TYPES = {"parse_date": "date", "parse_phone": "Phone", "parse_email": "st
 
 
 def check(parse, text: str) -> None:
-    """The parse returns a value of its type or raises FormatError with a message; nothing else, within 2 s."""
-    start = time.perf_counter()
+    """The parse returns a value of its type or raises FormatError with a message; nothing else."""
     try:
         value = parse(text)
     except FormatError as exc:
@@ -54,7 +51,6 @@ def check(parse, text: str) -> None:
         name = parse.__name__
         wanted = "int" if name.startswith("parse_amount") else RESULT_TYPES[name]
         assert type(value).__name__ == wanted and not isinstance(value, bool)
-    assert time.perf_counter() - start < 2, f"{parse.__name__} took too long on {text[:40]!r}"
 
 
 # ----------------------------------------------------------------------------- generated input
@@ -140,11 +136,8 @@ CRAFTED = [
 ]
 
 
-WALLS = {"." * 10_000, "," * 10_000}
-
-
 @pytest.mark.parametrize("parse", PARSERS[:1] + PARSERS[4:], ids=lambda f: f.__name__)
-def test_crafted_nasty_text_gives_a_format_error_quickly(parse, figures):
+def test_crafted_nasty_text_gives_a_format_error(parse, figures):
     figures.crafted(__name__, len(CRAFTED))
     for text in CRAFTED:
         check(parse, text)
@@ -152,10 +145,29 @@ def test_crafted_nasty_text_gives_a_format_error_quickly(parse, figures):
 
 @pytest.mark.parametrize("parse", PARSERS[1:4], ids=lambda f: f.__name__)
 def test_crafted_nasty_amounts_in_every_unit(parse, figures):
-    crafted = [text for text in CRAFTED if text not in WALLS]  # the walls are unit-blind and slow, see below
-    figures.crafted(__name__, len(crafted))
-    for text in crafted:
+    figures.crafted(__name__, len(CRAFTED))
+    for text in CRAFTED:
         check(parse, text)
+
+
+BOUNDS = {"parse_date": vn.MAX_DATE_CHARS, "parse_phone": vn.MAX_PHONE_CHARS, "parse_email": vn.MAX_EMAIL_CHARS,
+          "parse_reference": vn.MAX_REFERENCE_CHARS, "parse_int": vn.MAX_NUMBER_CHARS,
+          "parse_decimal": vn.MAX_NUMBER_CHARS, "parse_percent": vn.MAX_NUMBER_CHARS}
+
+
+@pytest.mark.parametrize("parse", PARSERS, ids=lambda f: f.__name__)
+def test_every_parser_reads_at_most_its_bound_and_refuses_longer_text_unread(parse, figures):
+    """The bound on each parser's work: text longer than its limit is refused as too long, whatever it holds."""
+    bound = BOUNDS.get(parse.__name__, vn.MAX_AMOUNT_CHARS)
+    figures.crafted(__name__, 4)
+    for text in ("1" * bound, "1" * bound + "\u200b" * 10):  # what cleaning removes does not count
+        try:
+            parse(text)
+        except FormatError as exc:
+            assert "quá dài" not in exc.message
+    for text in ("1" * (bound + 1), "1," + "0" * 1_000_000):
+        with pytest.raises(FormatError, match=f"quá dài \\({len(text)} ký tự, tối đa {bound}\\)"):
+            parse(text)
 
 
 def test_foreign_digits_are_refused_not_misread(figures):
@@ -169,54 +181,8 @@ def test_foreign_digits_are_refused_not_misread(figures):
                 pass
 
 
-def _cap_memory() -> None:  # pragma: no cover - runs in the child
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-
-
-def _start_limited(code: str, *args: str) -> subprocess.Popen:
-    """Start `code` in a child Python capped to 1 GB of memory."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env, cwd=ROOT, preexec_fn=_cap_memory if os.name == "posix" else None)
-
-
-def _finished(child: subprocess.Popen, seconds: float) -> str | None:
-    """The child's output, or None (and the child killed) when it does not finish within `seconds`."""
-    try:
-        out, _ = child.communicate(timeout=seconds)
-        return out.strip()
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
-        return None
-
-
-WALL_CODE = """
-import sys, time
-from kpdesk import vn
-from kpdesk.errors import FormatError
-start = time.perf_counter()
-try:
-    vn.parse_amount(sys.argv[1] * 25_000)
-except FormatError:
-    print("refused" if time.perf_counter() - start < 1 else f"refused after {time.perf_counter() - start:.1f} s")
-"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def walls_of_dots():
-    """Started with the module so that the children run while the other tests do."""
-    deadline = time.monotonic() + 20
-    children = [_start_limited(WALL_CODE, mark) for mark in ".,"]
-    yield lambda: [_finished(child, max(0.1, deadline - time.monotonic())) for child in children]
-    for child in children:
-        if child.poll() is None:
-            child.kill()
-            child.communicate()
-
-
-def test_a_pasted_wall_of_dots_is_refused_at_once(walls_of_dots, figures):
-    figures.crafted(__name__, 2)
-    assert walls_of_dots() == ["refused", "refused"]
+@pytest.mark.parametrize("mark", [".", ","])
+def test_a_pasted_wall_of_dots_is_refused_as_too_long(mark, figures):
+    figures.crafted(__name__)
+    with pytest.raises(FormatError, match="quá dài"):
+        vn.parse_amount(mark * 250_000)

@@ -1,7 +1,8 @@
-"""Crash safety and storage faults through the code the window uses to save (DraftSession + StoreSaver).
+"""Crash safety and storage faults through the code the window uses to save (DraftSession + DraftWriter).
 
 A fork server imports kpdesk and the shell once, then forks one editing child after another; each child edits a
-stored draft through `DraftSession` (the wizard's session) with the window's `StoreSaver`, acknowledging each edit
+stored draft through `DraftSession` (the wizard's session) writing through a `DraftWriter`, as the window's wizard
+does (`MainWindow.open_draft`), acknowledging each edit
 only after the save returned, and is killed with SIGKILL at a random moment. After every kill the parent checks
 that the database holds the last acknowledged state (or the one edit after it, committed but not acknowledged);
 at the end the file passes `PRAGMA integrity_check`.
@@ -29,8 +30,8 @@ SERVER = textwrap.dedent('''
     import json, os, random, signal, sqlite3, sys, time
     from PySide6.QtCore import QCoreApplication
     from kpdesk.kinds import get_kind
-    from kpdesk.store import Store
-    from ui.main_window import StoreSaver
+    import ui.main_window  # noqa: F401 - the window and its wizard, loaded once as in the program
+    from kpdesk.store import DraftWriter, Store
     from ui.wizard.session import DraftSession
 
     data, draft_id, kills, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -50,14 +51,14 @@ SERVER = textwrap.dedent('''
         store = Store.open(data)
         stored = store.load(draft_id)
         kind = get_kind(stored.draft.kind)
-        session = DraftSession(kind, stored.draft, StoreSaver(store, draft_id, stored.draft))
+        session = DraftSession(kind, stored.draft, DraftWriter(store, draft_id))
         k = 0
         while True:
             k += 1
             if k % 2:
-                session.set_value("budget_note", f"Ghi chú {n}.{k}")   # a typed field: Store.set_value
+                session.set_value("budget_note", f"Ghi chú {n}.{k}")   # a typed field: joins the edit revision
             else:
-                session.update(number=str(k % 97 + 1))                   # the document step: Store.save
+                session.update(number=str(k % 97 + 1))                   # the document step: a new revision
             if not session.flush():
                 os._exit(3)
             os.write(fd, f"{k}\\n".encode())
@@ -127,14 +128,14 @@ def test_edits_through_the_windows_save_path_survive_sigkill_at_random_moments(s
 def test_a_full_disk_during_autosave_keeps_the_change_pending_and_saves_it_when_there_is_room(
         stored_draft, qapp, figures):
     from kpdesk.kinds import get_kind
-    from ui.main_window import StoreSaver
+    from kpdesk.store import DraftWriter
     from ui.wizard.session import DraftSession
 
     data, draft_id = stored_draft
     store = Store.open(data)
     try:
         stored = store.load(draft_id)
-        session = DraftSession(get_kind(stored.draft.kind), stored.draft, StoreSaver(store, draft_id, stored.draft))
+        session = DraftSession(get_kind(stored.draft.kind), stored.draft, DraftWriter(store, draft_id))
         failures: list[str] = []
         session.save_failed.connect(failures.append)
         pages = store._conn.execute("PRAGMA page_count").fetchone()[0]

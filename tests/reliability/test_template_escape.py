@@ -3,7 +3,7 @@ names the kind, the file and the line, writes nothing, and leaves the machine al
 
 Each hostile body.j2 goes into a copy of a shipped kind in a temporary folder (KPDESK_TEMPLATES points there)
 and the example draft is rendered with `report.render_to_file`. Templates that could hang or eat memory run in
-a child process capped to 1 GB and a few seconds.
+a child process capped to 1 GB, and must be stopped by a bound on loop steps or size, never by the clock.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from docx import Document
 from kpdesk import draft as drafts
 from kpdesk.errors import KindError, RenderError
 from kpdesk.kinds import templates_dir
-from kpdesk.report import render_to_file
+from kpdesk.render import render_to_file
 
 ROOT = Path(__file__).resolve().parents[2]
 KIND = "co-che-tai-chinh-thang"
@@ -230,21 +230,18 @@ import sys
 from pathlib import Path
 from kpdesk import draft as drafts
 from kpdesk.errors import KindError, RenderError
-from kpdesk.report import render_to_file
-import time
+from kpdesk.render import render_to_file
 target = Path(sys.argv[1])
-start = time.perf_counter()
 try:
     render_to_file(drafts.load(sys.argv[2]), target, allow_errors=True)
 except (KindError, RenderError) as exc:
-    took = time.perf_counter() - start
-    print("REFUSED" if took < 3 else f"SLOW {took:.1f} s", exc.message.replace(chr(10), " "))
+    print("REFUSED", exc.message.replace(chr(10), " "))
 except BaseException as exc:
     print("CRASH", type(exc).__name__, str(exc)[:200].replace(chr(10), " "))
 else:
     print("RENDERED", target.stat().st_size)
 """
-SECONDS = 6
+SECONDS = 120  # only so that a bound that stopped working fails the test instead of hanging it
 UNBOUNDED = {
     "range-1e9-list": ("{{ range(10**9)|list }}", "OverflowError escapes fill_body (the sandbox's range cap "
                        "raises OverflowError, which templating does not catch)"),
@@ -310,3 +307,4 @@ def test_a_template_doing_unbounded_work_is_stopped_with_a_named_error(name, unb
     assert not (root / "bao-cao.docx").exists() and _listing(root / "cwd") == []
     assert last.startswith("REFUSED"), last
     assert KIND in last and str(folder / "body.j2") in last and "dòng 3" in last, last
+    assert "giây" not in last, f"stopped by the clock, not by a bound on steps or size: {last}"

@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from kpdesk import draft as drafts
+from kpdesk.kinds import get_kind
 from kpdesk.store import Store
 from ui import operations
-from ui.draft_dialogs import HistoryDialog
+from ui.draft_dialogs import HistoryDialog, NewReport, NewReportDialog
 from ui.main_window import MainWindow
 from ui.profile import ProfileDialog
 
@@ -189,6 +190,25 @@ def test_autosave_reaches_the_disk_within_a_second_without_closing(qtbot, store,
         kit.replace_text(step.rows["budget_total"].editor.edit, text)
         qtbot.wait(500)
     assert len(store.revisions(draft_id)) == before
+
+
+def test_a_report_from_the_previous_period_is_made_in_one_step_in_the_form_chosen(qtbot, store, settings, answers, kit,
+                                                                                monkeypatch):
+    ids = add_examples(store, kit)
+    previous = store.info(ids[kit.EXAMPLES[0].stem])          # a báo cáo of April 2026
+    kind = get_kind(previous.kind)
+    monkeypatch.setattr(NewReportDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(NewReportDialog, "result_value", lambda dialog: NewReport(
+        kind, previous.period.next(), "cong_van", "Tháng 5, gửi Sở", previous))
+    window = make_window(qtbot, store, settings, kit)
+    window.new_report()
+    wizard = window.wizard
+    assert wizard is not None and not wizard.session.dirty
+    new = store.load(window.draft_id)
+    assert (new.draft.form, new.draft.title, new.draft.period) == ("cong_van", "Tháng 5, gửi Sở",
+                                                                   previous.period.next())
+    assert [r.source for r in store.revision_list(new.info.id)] == ["previous"], "made once, not saved again"
+    window.close()
 
 
 def test_list_search_filters_duplicate_and_the_bin_with_undo(qtbot, store, settings, answers, kit):

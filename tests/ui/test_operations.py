@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-import time
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from kpdesk.errors import RenderError
@@ -42,9 +42,10 @@ def test_a_slow_job_shows_progress_and_the_window_keeps_answering(qtbot):
     op.success(results.append).run()
     qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=3000)
     assert op.dialog.labelText() == "Đang sao lưu dữ liệu…"
-    started = time.monotonic()
-    qtbot.wait(50)  # the event loop runs while the job waits
-    assert time.monotonic() - started < 1
+    answered: list[bool] = []
+    QTimer.singleShot(0, lambda: answered.append(operations.running() == 1))  # the event loop runs meanwhile
+    qtbot.waitUntil(lambda: bool(answered), timeout=3000)
+    assert answered == [True] and not release.is_set(), "the window answered while the job was still waiting"
     release.set()
     qtbot.waitUntil(lambda: results == ["xong"], timeout=5000)
     assert operations.running() == 0

@@ -21,7 +21,7 @@ import pytest
 from kpdesk import draft as drafts
 from kpdesk import upgrade
 from kpdesk.kinds import all_kinds, get_kind, kind_folders, templates_dir
-from kpdesk.report import draft_from_docx, render_to_file
+from kpdesk.render import draft_from_docx, render_to_file
 from ui import selftest
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.vocab import FORM_NAMES, FORMS
+
 ERROR = "#b3261e"
 WARNING = "#8a5300"
 OK = "#1e7b34"
@@ -27,9 +29,25 @@ COMPUTED_BG = "#eef3f8"
 EMPTY, DONE, WARN, FAIL = "empty", "done", "warning", "error"
 
 
+def escape_html(text: str) -> str:
+    """Return `text` escaped for a rich-text label: its "&", "<" and ">" show as themselves."""
+    return html.escape(text, quote=False)
+
+
 def buddy_html(text: str) -> str:
     """Return `text` escaped for a rich-text label that has a buddy (where a lone "&" would become a mnemonic)."""
-    return html.escape(text, quote=False).replace("&amp;", "&amp;&amp;")
+    return escape_html(text).replace("&amp;", "&amp;&amp;")
+
+
+def with_mnemonic(text: str, key: str) -> str:
+    """Return a button's `text` with its Alt+`key` mnemonic marked: the first `key` gets a "&" before it."""
+    at = text.find(key)
+    return text if at < 0 else f"{text[:at]}&{text[at:]}"
+
+
+#: The document forms as radio buttons, each with its Alt key ("&Báo cáo", "Công &văn").
+FORM_BUTTONS: dict[str, str] = {form: with_mnemonic(FORM_NAMES[form], key)
+                                for form, key in zip(FORMS, ("B", "v"), strict=True)}
 
 
 def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -75,7 +93,7 @@ class MessageLabel(QLabel):
         for severity, text in messages:
             colour = ERROR if severity == "error" else WARNING
             mark = "✖" if severity == "error" else "⚠"
-            lines.append(f'<span style="color:{colour}">{mark} {html.escape(text)}</span>')
+            lines.append(f'<span style="color:{colour}">{mark} {escape_html(text)}</span>')
         self.setText("<br>".join(lines))
         self.show()
 

@@ -7,10 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QMimeData, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
-    QContextMenuEvent,
     QFontMetrics,
-    QKeyEvent,
     QKeySequence,
     QPainter,
     QPaintEvent,
@@ -18,14 +15,11 @@ from PySide6.QtGui import (
     QTextCursor,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QCalendarWidget,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMenu,
     QPushButton,
     QSizePolicy,
     QTextEdit,
@@ -38,87 +32,8 @@ from kpdesk import vn
 from kpdesk.entry import format_input, parse_input, understood
 from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
-from kpdesk.legacy import ENCODING_NAMES, convert_legacy, detect_legacy
-from ui import dialogs
-from ui.widgets.common import ERROR, MessageLabel, NoteLabel, buddy_html, hint_label
-
-# ----------------------------------------------------------------------------- pasting text in the old fonts
-
-PREVIEW_CHARS = 80
-
-
-def legacy_paste(parent: QWidget | None, raw: str) -> str:
-    """Return what to paste for the clipboard text `raw`: converted to Unicode if it is in TCVN3 or VNI and the
-    officer agrees (asked once), else `raw` unchanged. Detection sees the raw text, before any cleaning."""
-    encoding = detect_legacy(raw) if raw else None
-    if encoding is None:
-        return raw
-    converted = convert_legacy(raw, encoding)
-    preview = " ".join(converted.split())
-    if len(preview) > PREVIEW_CHARS:
-        preview = preview[:PREVIEW_CHARS].rstrip() + "…"
-    text = (f"Đoạn văn bản vừa dán có vẻ được gõ bằng phông {ENCODING_NAMES[encoding]} (bảng mã cũ). "
-            "Chuyển sang Unicode để chữ hiển thị và in đúng?")
-    ok = dialogs.confirm(parent, text, yes="Chuyển sang Unicode", no="Giữ nguyên",
-                         detail=f"Sau khi chuyển: «{preview}»", title="Văn bản dán vào dùng phông cũ")
-    return converted if ok else raw
-
-
-class PasteLineEdit(QLineEdit):
-    """A QLineEdit whose paste (Ctrl+V, Shift+Insert, context menu) offers to convert TCVN3/VNI text."""
-
-    def paste_converting(self) -> None:
-        """Paste the clipboard's plain text, converted from an old font if the officer agrees."""
-        if self.isReadOnly():
-            return
-        raw = QApplication.clipboard().text()
-        if not raw and not self.hasSelectedText():
-            return
-        text = legacy_paste(self, raw)
-        if not self.hasSelectedText():
-            self._separate_undo()
-        self.insert(text)
-        self._separate_undo()
-
-    def _separate_undo(self) -> None:
-        """End the current undo step, as QLineEdit.paste() does, so that the paste is undone on its own."""
-        # QLineEdit has no public separate(); moving the cursor starts a new undo step (and keeps the position).
-        if self.cursorPosition() > 0:
-            self.cursorBackward(False)
-            self.cursorForward(False)
-        elif self.text():
-            self.cursorForward(False)
-            self.cursorBackward(False)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
-        if event.matches(QKeySequence.StandardKey.Paste) and not self.isReadOnly():
-            self.paste_converting()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def context_menu(self) -> QMenu:
-        """The standard context menu, its Paste going through `paste_converting`."""
-        menu = self.createStandardContextMenu()
-        for action in menu.actions():
-            if action.objectName() == "edit-paste":
-                mine = QAction(action.icon(), action.text(), menu)
-                mine.setObjectName("edit-paste")
-                mine.setEnabled(action.isEnabled())
-                mine.triggered.connect(self.paste_converting)
-                menu.insertAction(action, mine)
-                menu.removeAction(action)
-                break
-        return menu
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt naming
-        menu = self.context_menu()
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(event.globalPos())
-
-
-# ----------------------------------------------------------------------------- text <-> value: the core decides
-
+from ui.widgets.common import NoteLabel
+from ui.widgets.paste import PasteLineEdit, legacy_paste
 
 
 class FieldEditor(QWidget):
@@ -585,13 +500,11 @@ class ChoiceEditor(FieldEditor):
 _SUFFIX = {"percent": "%"}
 
 
-def make_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
-    """Return the editor for `field`'s type."""
+def value_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
+    """Return the editor for `field`'s type, any type but a table (`ui.widgets.form.make_editor` takes every type)."""
     t = field.type
     if t == "rows":
-        from ui.widgets.rows import RowsEditor
-
-        return RowsEditor(field, parent)
+        raise ValueError(f"«{field.id}» is a table: its editor is ui.widgets.rows.RowsEditor")
     if t == "longtext":
         return TextAreaEditor(field, parent)
     if t == "list":
@@ -603,30 +516,3 @@ def make_editor(field: Field, parent: QWidget | None = None) -> FieldEditor:
     if t == "amount":
         return LineEditor(field, parent, suffix=vn.UNIT_LABELS.get(field.unit, "đồng"))
     return LineEditor(field, parent, suffix=_SUFFIX.get(t, ""))
-
-
-class FieldRow(QWidget):
-    """A field with its label (and * when required), help text, editor and the problems found in it."""
-
-    def __init__(self, field: Field, parent: QWidget | None = None, *, label: str | None = None) -> None:
-        super().__init__(parent)
-        self.field = field
-        self.editor = make_editor(field, self)
-        text = label or field.label
-        self.label = QLabel(self)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setWordWrap(True)
-        star = f' <span style="color:{ERROR}">*</span>' if field.required else ""
-        self.label.setText(f"<b>{buddy_html(text)}</b>{star}")
-        self.label.setBuddy(self.editor.focus_target())
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 4, 0, 8)
-        box.setSpacing(3)
-        box.addWidget(self.label)
-        if field.help:
-            self.help = hint_label(field.help, self)
-            box.addWidget(self.help)
-        box.addWidget(self.editor)
-        self.messages = MessageLabel(self)
-        box.addWidget(self.messages)
-

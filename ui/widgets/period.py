@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from kpdesk.draft import Period
 from kpdesk.errors import DraftError
-
-PERIOD_NAMES = {"month": "Tháng", "half": "6 tháng", "year": "Cả năm"}
+from kpdesk.vocab import PERIOD_CHOICES, PERIOD_TYPES
 
 
 class PeriodPicker(QWidget):
@@ -18,12 +17,12 @@ class PeriodPicker(QWidget):
 
     changed = Signal(object)
 
-    def __init__(self, types: tuple[str, ...] = ("month", "half", "year"), parent: QWidget | None = None) -> None:
+    def __init__(self, types: tuple[str, ...] = PERIOD_TYPES, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.type_combo = QComboBox(self)
         self.type_combo.setAccessibleName("Loại kỳ báo cáo")
         for t in types:
-            self.type_combo.addItem(PERIOD_NAMES[t], t)
+            self.type_combo.addItem(PERIOD_CHOICES[t], t)
         self.type_combo.setVisible(len(types) > 1)
         self.month = QComboBox(self)
         self.month.setAccessibleName("Tháng báo cáo")
@@ -73,7 +72,7 @@ class PeriodPicker(QWidget):
         try:
             index = self.type_combo.findData(period.type)
             if index < 0:
-                self.type_combo.addItem(PERIOD_NAMES[period.type], period.type)
+                self.type_combo.addItem(PERIOD_CHOICES[period.type], period.type)
                 index = self.type_combo.count() - 1
             self.type_combo.setCurrentIndex(index)
             if period.month:

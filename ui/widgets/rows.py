@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -9,10 +10,33 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from kpdesk.draft import input_key, split_input_key
 from kpdesk.kinds import Field
-from ui.widgets.common import COMPUTED_BG, ERROR, MessageLabel, buddy_html, hint_label
-from ui.widgets.fields import FieldEditor, ListEditor, make_editor
+from ui.widgets.common import COMPUTED_BG, ERROR, MessageLabel, buddy_html, escape_html, hint_label
+from ui.widgets.fields import FieldEditor, ListEditor, value_editor
 
 _WIDE = ("longtext", "list", "reference")
+
+#: A problem shown on a row: (column id, or None for the row as a whole; severity; text).
+RowMessage = tuple[str | None, str, str]
+
+
+class RowMessages:
+    """The problems shown on one row: each under the cell (column) it is about, any other under the row."""
+
+    def __init__(self, cells: dict[str, MessageLabel], row: MessageLabel) -> None:
+        self.cells, self.row = cells, row
+
+    def show(self, messages: Iterable[RowMessage]) -> None:
+        by_column: dict[str | None, list[tuple[str, str]]] = {}
+        for column, severity, text in messages:
+            by_column.setdefault(column if column in self.cells else None, []).append((severity, text))
+        for column, label in self.cells.items():
+            label.show_messages(by_column.get(column, []))
+        self.row.show_messages(by_column.get(None, []))
+
+    def messages(self) -> tuple[tuple[str, str], ...]:
+        """Every (severity, text) shown on the row: the cells' in column order, then the row's own."""
+        shown = [m for label in self.cells.values() for m in label.messages()]
+        return (*shown, *self.row.messages())
 
 
 class RowCard(QFrame):
@@ -39,9 +63,10 @@ class RowCard(QFrame):
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         self.editors: dict[str, FieldEditor] = {}
+        cell_messages: dict[str, MessageLabel] = {}
         row = col = 0
         for column in table.field.columns:
-            editor = make_editor(column, self)
+            editor = value_editor(column, self)
             if isinstance(editor, ListEditor):
                 editor.item_word = "dòng"
                 editor.set_buttons_visible(False)
@@ -56,7 +81,13 @@ class RowCard(QFrame):
                 row, col = row + 2, 0
             span = 2 if wide else 1
             grid.addWidget(label, row, col, 1, span)
-            grid.addWidget(editor, row + 1, col, 1, span, Qt.AlignmentFlag.AlignTop)
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(editor)
+            cell_messages[column.id] = MessageLabel(self)
+            cell.addWidget(cell_messages[column.id])
+            cell.addStretch(1)
+            grid.addLayout(cell, row + 1, col, 1, span)
             col += span
             if col >= 2:
                 row, col = row + 2, 0
@@ -64,12 +95,13 @@ class RowCard(QFrame):
             self.editors[column.id] = editor
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        self.messages = MessageLabel(self)
+        row_messages = MessageLabel(self)
+        self.messages = RowMessages(cell_messages, row_messages)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 10, 8)
         box.addLayout(head)
         box.addLayout(grid)
-        box.addWidget(self.messages)
+        box.addWidget(row_messages)
         self.set_index(index)
 
     def _button(self, text: str, tip: str, slot) -> QPushButton:
@@ -267,17 +299,15 @@ class RowsEditor(FieldEditor):
         self._changed(self.value(), self.error())
 
     # -- shown by the section -----------------------------------------------------------
-    def set_row_messages(self, by_row: dict[int, list[tuple[str, str]]]) -> None:
+    def set_row_messages(self, by_row: dict[int, list[RowMessage]]) -> None:
+        """Show each row's problems (by row number from 1), each under its cell when it names a column."""
         for card in self.cards:
-            card.messages.show_messages(by_row.get(card.index + 1, []))
+            card.messages.show(by_row.get(card.index + 1, []))
 
     def set_totals(self, lines: list[tuple[str, str]]) -> None:
         if not lines:
             self.totals.hide()
             return
-        self.totals.setText("<br>".join(f"{_escape(label)}: <b>{_escape(value)}</b>" for label, value in lines))
+        self.totals.setText("<br>".join(f"{escape_html(label)}: <b>{escape_html(value)}</b>"
+                                        for label, value in lines))
         self.totals.show()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,186 +1,72 @@
-"""The report as it will print, made from the same frame the .docx is made from: as HTML (`frame_html`), and
-laid out on A4 pages with the .docx's margins, type sizes and spacing (`PagedPreview`).
-
-Every text comes from the core: `report.build_frame` gives the letterhead texts, title, Kính gửi, bases,
-body blocks, recipients and signer; `kpdesk.render.frame` gives the exact printed lines (number line,
-place and date, Nơi nhận with "Như trên"/"Lưu", the closing "./."). Only the layout is approximated: Qt breaks
-lines and pages itself, so a page break may fall a line or two away from Word's.
-"""
+"""The report as it will print: the layout the .docx is written from, as HTML on A4 pages (Qt paging only)."""
 
 from __future__ import annotations
 
-import html
 from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QTextDocument, QTextFormat
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
-from kpdesk.render.markup import Block, Heading, ListItem, Paragraph, Run, Table
-
-if TYPE_CHECKING:  # the frame module imports python-docx (~50 ms): not needed until a preview is shown
-    from kpdesk.render import frame as nd30
+if TYPE_CHECKING:  # the layout imports the body markup's parser (lxml): not needed until a preview is shown
+    from kpdesk.render.frame import Frame, Layout, PageSetup
 
 #: The 96-per-inch pixels QTextDocument lays text out in, per twip (1/1440 inch) of the .docx.
 _TWIP = 96 / 1440
 _GAP = 16
 
 
+def _default_page() -> PageSetup:
+    from kpdesk.render.frame import PAGE
+
+    return PAGE
+
+
 @cache
-def page_geometry() -> tuple[QSizeF, tuple[float, float, float, float]]:
-    """The page of the .docx (`kpdesk.render.frame`: A4, top and bottom 20 mm, left 30 mm, right 15 mm) in
+def page_geometry(page: PageSetup | None = None) -> tuple[QSizeF, tuple[float, float, float, float]]:
+    """The layout's page (by default the Decree 30 page: A4, top and bottom 20 mm, left 30 mm, right 15 mm) in
     pixels: its size and its margins (left, top, right, bottom)."""
-    from kpdesk.render import frame as nd30
-
-    margins = (nd30.MARGIN_LEFT, nd30.MARGIN_TOP, nd30.MARGIN_RIGHT, nd30.MARGIN_BOTTOM)
-    return QSizeF(nd30.PAGE_W * _TWIP, nd30.PAGE_H * _TWIP), tuple(m * _TWIP for m in margins)  # type: ignore[return-value]
-
-
-def _css() -> str:
-    """The page's type, from the sizes and spacing the .docx is written with (`kpdesk.render.frame`); Qt reads
-    lengths of margins and indents in pixels only."""
-    from kpdesk.render import frame as nd30
-
-    return f"""
-body {{ font-family: 'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif; font-size: {nd30.SIZE_BODY}pt;
-       color: #000; }}
-p {{ margin-top: 0; margin-bottom: {nd30.BODY_AFTER * _TWIP:.0f}px; line-height: {nd30.BODY_LINE / 240 * 100:.0f}%; }}
-p.x {{ text-indent: {nd30.BODY_FIRST_LINE * _TWIP:.0f}px; text-align: justify; }}
-td {{ vertical-align: top; }}
-td p {{ line-height: 100%; }}
-.c {{ text-align: center; }}
-.b {{ font-weight: bold; }}
-.i {{ font-style: italic; }}
-.small {{ font-size: {nd30.SIZE_NOI_NHAN}pt; }}
-.hd {{ font-size: {nd30.SIZE_AGENCY}pt; }}
-"""
+    page = page or _default_page()
+    margins = (page.margin_left, page.margin_top, page.margin_right, page.margin_bottom)
+    return QSizeF(page.width * _TWIP, page.height * _TWIP), tuple(m * _TWIP for m in margins)  # type: ignore[return-value]
 
 
-def _e(text: str) -> str:
-    """Escape `text`, keeping its line breaks, tabs and runs of spaces (the blanks left for the clerk)."""
-    out = html.escape(text, quote=False).replace("\n", "<br>").replace("\t", "&nbsp;&nbsp;&nbsp;&nbsp;")
-    return out.replace("  ", "&nbsp; ")
+def frame_html(frame: Frame) -> str:
+    """Return the document of `frame` as HTML (for a QTextBrowser): its layout, written by `kpdesk.render.html`."""
+    from kpdesk.render.frame import lay_out
+    from kpdesk.render.html import layout_html
 
-
-def _runs(runs: tuple[Run, ...]) -> str:
-    out = []
-    for run in runs:
-        text = _e(run.text)
-        if run.bold:
-            text = f"<b>{text}</b>"
-        if run.italic:
-            text = f"<i>{text}</i>"
-        out.append(text)
-    return "".join(out)
-
-
-_ALIGN = {"justify": "justify", "left": "left", "center": "center", "right": "right"}
-
-
-def _block(block: Block) -> str:
-    if isinstance(block, Heading):
-        inner = _runs(block.runs)
-        if block.level <= 3:
-            inner = f"<b>{inner}</b>"
-        if block.level >= 3:
-            inner = f"<i>{inner}</i>"
-        return f'<p class="x">{inner}</p>'
-    if isinstance(block, ListItem):
-        return f'<p class="x">{_e(block.mark)} {_runs(block.runs)}</p>'
-    if isinstance(block, Paragraph):
-        if block.indent:
-            return f'<p class="x">{_runs(block.runs)}</p>'
-        return f'<p style="text-align: {_ALIGN.get(block.align, "justify")};">{_runs(block.runs)}</p>'
-    if isinstance(block, Table):
-        total = sum(block.widths) or 1
-        rows = []
-        for index, cells in enumerate(block.rows):
-            tds = []
-            col = 0
-            for cell in cells:
-                width = sum(block.widths[col:col + cell.colspan]) / total * 100
-                span = f' colspan="{cell.colspan}"' if cell.colspan > 1 else ""
-                inner = _runs(cell.runs) or "&nbsp;"
-                if index < block.header_rows:
-                    inner = f"<b>{inner}</b>"
-                tds.append(f'<td width="{width:.0f}%"{span} align="{cell.align}" '
-                           f'style="padding: 3px;">{inner}</td>')
-                col += cell.colspan
-            rows.append("<tr>" + "".join(tds) + "</tr>")
-        return ('<table width="100%" border="1" cellspacing="0" cellpadding="3" '
-                'style="border-collapse: collapse; border-color: #000; margin-bottom: 8px; font-size: 13pt;">'
-                + "".join(rows) + "</table>")
-    return ""
-
-
-def frame_html(frame: nd30.Frame) -> str:
-    """Return the whole document of `frame` as HTML: letterhead, title, Kính gửi, bases, body, closing."""
-    from kpdesk.render import frame as nd30
-
-    parts = [f"<html><head><style>{_css()}</style></head><body>"]
-    agency = [a.strip().upper() for a in frame.agency if a.strip()]
-    left = "".join(f'<p class="c b hd" style="margin:0">{_e(a)}</p>' for a in agency)
-    if frame.superior:
-        left = f'<p class="c hd" style="margin:0">{_e(frame.superior.upper())}</p>' + left
-    left += '<p class="c" style="margin:0">―――</p>'
-    right = (f'<p class="c b" style="margin:0; white-space: nowrap; font-size: 12pt">{_e(nd30.QUOC_HIEU)}</p>'
-             f'<p class="c b hd" style="margin:0">{_e(nd30.TIEU_NGU)}</p>'
-             '<p class="c" style="margin:0">――――――――</p>')
-    number = f'<p class="c hd" style="margin:0; white-space: nowrap">{_e(nd30.number_line(frame))}</p>'
-    if frame.form == "cong_van":
-        summary = frame.summary.strip()
-        if summary[:4].casefold() == "v/v ":
-            summary = summary[4:].lstrip()
-        number += f'<p class="c small" style="margin-top:4px">V/v {_e(summary)}</p>'
-    place = f'<p class="c i hd" style="margin:0; white-space: nowrap">{_e(nd30.place_date_line(frame))}</p>'
-    parts.append('<table width="100%" cellspacing="0" cellpadding="2">'
-                 f'<tr><td width="39%">{left}</td><td width="61%">{right}</td></tr>'
-                 f'<tr><td>{number}</td><td>{place}</td></tr></table>')
-    if frame.form == "bao_cao":
-        parts.append(f'<p class="c b" style="margin-top:18px; margin-bottom:0; font-size:14pt">'
-                     f'{_e((frame.doc_type or "").upper())}</p>')
-        if frame.summary.strip():
-            parts.append(f'<p class="c b" style="font-size:14pt; margin-bottom:2px">{_e(frame.summary.strip())}</p>')
-            parts.append('<p class="c" style="margin-top:0">――――――</p>')
-    to = nd30.to_lines(frame)
-    if len(to) == 1:
-        parts.append(f'<p class="c" style="margin-top:14px">Kính gửi: {_e(to[0])}</p>')
-    elif to:
-        lines = "<br>".join(_e(x) for x in to)
-        parts.append(f'<table align="center" style="margin-top:14px"><tr><td>Kính gửi:</td><td>{lines}</td></tr>'
-                     '</table>')
-    for line in nd30.basis_lines(frame):
-        parts.append(f'<p class="i x">{_e(line)}</p>')
-    for block in nd30.body_blocks(frame):
-        parts.append(_block(block))
-    recipients = "<br>".join(_e(line) for line in nd30.recipient_lines(frame))
-    signer = frame.signer
-    heads = [a.strip().upper() for a in signer.authority if a.strip()] + [signer.position.strip().upper()]
-    sign = "".join(f'<p class="c b" style="margin:0">{_e(h)}</p>' for h in heads if h)
-    sign += '<p style="margin:0">&nbsp;</p>' * 4 + f'<p class="c b" style="margin:0">{_e(signer.name.strip())}</p>'
-    parts.append('<table width="100%" cellspacing="0" cellpadding="2" style="margin-top:12px">'
-                 f'<tr><td width="40%"><p class="b i small" style="margin:0">Nơi nhận:</p>'
-                 f'<p style="margin:0; font-size:{nd30.SIZE_RECIPIENTS}pt">{recipients}</p></td>'
-                 f'<td width="60%">{sign}</td></tr></table>')
-    parts.append("</body></html>")
-    return "".join(parts)
+    return layout_html(lay_out(frame))
 
 
 # ----------------------------------------------------------------------------- pages, as they will print
 
 
-
-def paged_document(html_text: str) -> QTextDocument:
-    """The preview's HTML laid out on A4 pages with the report's margins (page breaks as Qt places them)."""
+def paged_document(html_text: str, page: PageSetup | None = None) -> QTextDocument:
+    """`html_text` laid out on the pages of `page` (by default the Decree 30 page) with its margins and the
+    .docx's font, size and tab stops (page breaks as Qt places them)."""
+    page = page or _default_page()
     doc = QTextDocument()
-    font = QFont("Times New Roman")
+    font = QFont(page.font)
     font.setStyleHint(QFont.StyleHint.Serif)
-    font.setPointSizeF(13)
+    font.setPointSizeF(page.size)
     doc.setDefaultFont(font)
+    option = doc.defaultTextOption()
+    option.setTabStopDistance(page.tab_stop * _TWIP)
+    doc.setDefaultTextOption(option)
     doc.setHtml(html_text)
     root = doc.rootFrame().frameFormat()
-    size, (left, top, right, bottom) = page_geometry()
+    size, (left, top, right, bottom) = page_geometry(page)
     root.setLeftMargin(left)
     root.setTopMargin(top)
     root.setRightMargin(right)
@@ -198,7 +84,7 @@ def _keep_signature_together(doc: QTextDocument) -> None:
         return
     last = frames[-1]
     box = doc.documentLayout().frameBoundingRect(last)
-    height = page_geometry()[0].height()
+    height = doc.pageSize().height()
     if box.height() < height / 2 and int(box.top() // height) != int((box.bottom() - 1) // height):
         fmt = last.frameFormat()
         fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
@@ -206,14 +92,19 @@ def _keep_signature_together(doc: QTextDocument) -> None:
 
 
 class _Sheets(QWidget):
-    """Paints the pages of a paged QTextDocument one under the other, scaled to the width available."""
+    """Paints the pages of a paged QTextDocument one under the other, scaled to the width available, with the page
+    numbers where the .docx's header prints them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.doc = paged_document("")
-        self.page, self.margins = page_geometry()
         self.scale = 1.0
+        self.show_document(paged_document(""), _default_page())
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_document(self, doc: QTextDocument, page: PageSetup) -> None:
+        self.doc = doc
+        self.setup = page
+        self.page, self.margins = page_geometry(page)
 
     def fit(self, width: int) -> None:
         self.scale = max(0.3, min(1.25, (width - 2 * _GAP) / self.page.width()))
@@ -236,6 +127,8 @@ class _Sheets(QWidget):
         w, h = self.page.width() * self.scale, self.page.height() * self.scale
         x = max(_GAP, (self.width() - w) / 2)
         pages = max(1, self.doc.pageCount())
+        number_font = QFont(self.doc.defaultFont())
+        number_font.setPointSizeF(self.setup.number_size)
         for index in range(pages):
             y = self.page_top(index)
             sheet = QRectF(x, y, w, h)
@@ -246,20 +139,26 @@ class _Sheets(QWidget):
             p.save()
             p.translate(QPointF(x, y))
             p.scale(self.scale, self.scale)
-            if index:  # the page number, centred in the top margin from page 2 on, as in the .docx
-                number_font = QFont(self.doc.defaultFont())
+            if index or self.setup.number_first_page:  # centred in the header, as the .docx's PAGE field
                 p.setFont(number_font)
                 p.setPen(Qt.GlobalColor.black)
-                p.drawText(QRectF(0, 0, self.page.width(), self.margins[1]), Qt.AlignmentFlag.AlignCenter,
-                           str(index + 1))
+                top = self.setup.header_distance * _TWIP
+                p.drawText(QRectF(0, top, self.page.width(), self.margins[1] - top),
+                           Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, str(index + 1))
             p.translate(0, -index * self.page.height())
-            self.doc.drawContents(p, QRectF(0, index * self.page.height(), self.page.width(), self.page.height()))
+            clip = QRectF(0, index * self.page.height(), self.page.width(), self.page.height())
+            p.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            context.palette.setColor(QPalette.ColorRole.Text, Qt.GlobalColor.black)
+            context.palette.setColor(QPalette.ColorRole.Dark, Qt.GlobalColor.black)  # the rules (<hr>)
+            self.doc.documentLayout().draw(p, context)
             p.restore()
         p.end()
 
 
 class PagedPreview(QScrollArea):
-    """The report on A4 sheets, page after page, made from the same frame as the .docx."""
+    """The report on A4 sheets, page after page, written from the same layout as the .docx."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -270,8 +169,17 @@ class PagedPreview(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setStyleSheet("QScrollArea { background: #8a949e; }")
 
+    def show_layout(self, layout: Layout) -> None:
+        """Show `layout` on its own pages."""
+        from kpdesk.render.html import layout_html
+
+        self.sheets.show_document(paged_document(layout_html(layout), layout.page), layout.page)
+        self.sheets.fit(self.viewport().width())
+
     def setHtml(self, html_text: str) -> None:  # noqa: N802 - the QTextBrowser name, so callers need not care
-        self.sheets.doc = paged_document(html_text)
+        """Show `html_text` (a message, or a layout's HTML) on Decree 30 pages."""
+        page = _default_page()
+        self.sheets.show_document(paged_document(html_text, page), page)
         self.sheets.fit(self.viewport().width())
 
     def toPlainText(self) -> str:  # noqa: N802

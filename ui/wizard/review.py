@@ -6,14 +6,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpdesk.errors import KpdeskError
-from kpdesk.report import build_frame
+from kpdesk.render import build_layout
 from ui.widgets.common import DONE, ERROR, FAIL, OK, WARN, WARNING, heading_label
-from ui.wizard.preview import PagedPreview, frame_html
+from ui.wizard.preview import PagedPreview
 from ui.wizard.session import DraftSession
 
 
 class ReviewStep(QWidget):
-    """Preview (made from the same frame as the .docx) and the export button, blocked while errors remain."""
+    """Preview (written from the same layout as the .docx) and the export button, blocked while errors remain."""
 
     SECTION = "_review"
     TITLE = "Xem lại và xuất Word"
@@ -81,8 +81,7 @@ class ReviewStep(QWidget):
         self._shown_draft = draft
         scroll = self.preview.verticalScrollBar().value()
         try:
-            frame = build_frame(self.session.kind, draft, self.session.derived)
-            self.preview.setHtml(frame_html(frame))
+            self.preview.show_layout(build_layout(self.session.kind, draft, self.session.derived))
         except KpdeskError as exc:
             self.preview.setHtml(f'<p style="color:{ERROR}">Chưa tạo được bản xem trước: {exc.message}</p>')
         pages = self.preview.page_count()

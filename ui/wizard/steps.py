@@ -1,7 +1,7 @@
 """The wizard's form steps: "Thông tin văn bản" (the document itself) and one step per section of the kind.
 
 A section's form is generated from the kind: one `FieldRow` per field, its editor chosen by the field's
-type (`ui.widgets.fields.make_editor`), shown only while its `visible_if` holds (the core's `is_visible`),
+type (`ui.widgets.form.make_editor`), shown only while the field applies (the core's `Field.applies`),
 with the field's problems beside it and the section's computed values (the core's `compute`) under it.
 """
 
@@ -29,26 +29,29 @@ from PySide6.QtWidgets import (
 from kpdesk import vn
 from kpdesk.compute import display
 from kpdesk.draft import Signer, Unit, is_empty
-from kpdesk.kinds import Computed, Field, Kind, Section
-from kpdesk.validate import DOCUMENT, DOCUMENT_TITLE, Problem, is_visible
+from kpdesk.kinds import Computed, Field, Section
+from kpdesk.validate import Problem
+from kpdesk.vocab import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, DocPart
 from ui.widgets.common import (
     COMPUTED_BG,
     DONE,
     EMPTY,
     ERROR,
     FAIL,
+    FORM_BUTTONS,
     WARN,
     MessageLabel,
     buddy_html,
+    escape_html,
     heading_label,
     hint_label,
 )
-from ui.widgets.fields import DateEditor, FieldRow, ListEditor
+from ui.widgets.fields import DateEditor, ListEditor
+from ui.widgets.form import FieldRow
 from ui.widgets.period import PeriodPicker
-from ui.widgets.rows import RowsEditor
+from ui.widgets.rows import RowMessage, RowsEditor
 from ui.wizard.session import DraftSession
 
-FORM_NAMES = {"bao_cao": "Báo cáo", "cong_van": "Công văn"}
 MONEY_UNITS = ("trieu", "ty")
 
 
@@ -106,19 +109,6 @@ class Step(QScrollArea):
         self._reveal_timer.start(0)
 
 
-def _references(kind: Kind, comp: Computed) -> set[str]:
-    """Return the fields (and 'table.column' names) a computed value is made from, through other computed values."""
-    names: set[str] = set()
-    for key in ("of", "num", "den"):
-        value = comp.args.get(key)
-        for name in value if isinstance(value, list) else [value] if value else []:
-            names.add(name)
-            for other in kind.computed:
-                if other.id == name:
-                    names |= _references(kind, other)
-    return names
-
-
 class SectionStep(Step):
     """The form of one section of the kind."""
 
@@ -147,10 +137,9 @@ class SectionStep(Step):
         self.box_computed: list[Computed] = []
         ids = set(self.rows)
         for comp in kind.computed:
-            refs = _references(kind, comp)
-            bases = {name.split(".", 1)[0] for name in refs}
+            bases = {name.split(".", 1)[0] for name in kind.sources(comp.id)}
             tables = [b for b in bases if b in ids and kind.field(b).type == "rows"]
-            if len(tables) == 1 and bases <= {tables[0]} | {c.id for c in kind.computed}:
+            if len(tables) == 1 and bases == {tables[0]}:
                 self.table_totals.setdefault(tables[0], []).append(comp)
             elif bases & ids:
                 self.box_computed.append(comp)
@@ -183,14 +172,13 @@ class SectionStep(Step):
         problems = session.section_problems(self.section.id)
         for f in self.section.fields:
             row = self.rows[f.id]
-            row.setVisible(is_visible(kind, values, f) or not is_empty(values.get(f.id))
-                           or bool(session.inputs_of(f.id)))
+            row.setVisible(f.applies(values) or not is_empty(values.get(f.id)) or bool(session.inputs_of(f.id)))
             mine = [p for p in problems if p.field == f.id]
             if isinstance(row.editor, RowsEditor):
-                by_row: dict[int, list[tuple[str, str]]] = {}
+                by_row: dict[int, list[RowMessage]] = {}
                 for p in mine:
-                    if p.row and p.code != "input.unreadable":  # that one is shown under its cell already
-                        by_row.setdefault(p.row, []).append((p.severity, session.short_message(p)))
+                    if p.row and p.code != "input.unreadable":  # that one is shown by its cell's editor already
+                        by_row.setdefault(p.row, []).append((p.column, p.severity, session.short_message(p)))
                 row.editor.set_row_messages(by_row)
                 mine = [p for p in mine if not p.row]
                 unit = session.draft.money_unit
@@ -199,7 +187,7 @@ class SectionStep(Step):
             show_problems(row, mine, session)
         if self.box_computed:
             unit = session.draft.money_unit
-            lines = [f"{_esc(c.label)}: <b>{_esc(display(kind, c, session.derived.get(c.id), unit))}</b>"
+            lines = [f"{escape_html(c.label)}: <b>{escape_html(display(kind, c, session.derived.get(c.id), unit))}</b>"
                      for c in self.box_computed]
             self.computed_label.setText("<b>Tính tự động (không cần nhập):</b><br>" + "<br>".join(lines))
 
@@ -213,14 +201,9 @@ class SectionStep(Step):
         if row and isinstance(field_row.editor, RowsEditor) and 0 < row <= len(field_row.editor.cards):
             card = field_row.editor.cards[row - 1]
             widget = card
-            for column in field_row.field.columns:
-                editor = card.editors[column.id]
-                if any(p.row == row and f"«{column.label}»" in p.message
-                       for p in self.session.problems if p.field == field_id):
-                    target = editor.focus_target()
-                    break
-            else:
-                target = next(iter(card.editors.values())).focus_target()
+            wrong = {p.column for p in self.session.problems if p.field == field_id and p.row == row}
+            column = next((c.id for c in field_row.field.columns if c.id in wrong), None)
+            target = (card.editors[column] if column else next(iter(card.editors.values()))).focus_target()
         self._reveal(widget, target)
         return True
 
@@ -256,8 +239,9 @@ def show_problems(row: FieldRow | _DocRow, problems: list[Problem], session: Dra
     row.messages.show_messages((p.severity, session.short_message(p)) for p in problems)
 
 
-def _synthetic(field_id: str, ftype: str, label: str, **kw: Any) -> Field:
-    return Field(id=field_id, type=ftype, label=label, **kw)
+def _synthetic(field_id: str, ftype: str, label: str | None = None) -> Field:
+    """An editor's field for a part of the document, named as the officer knows it."""
+    return Field(id=field_id, type=ftype, label=label or DOC_LABELS[field_id])
 
 
 class DocumentStep(Step):
@@ -290,12 +274,12 @@ class DocumentStep(Step):
         self.unit_button.setVisible(profile_unit is not None)
         self.unit_button.clicked.connect(self._reload_unit)
         unit_line.addWidget(self.unit_button)
-        self._add("_unit", "Đơn vị gửi báo cáo", unit_box, buddy=self.unit_button)
+        self._add(DocPart.UNIT, unit_box, label="Đơn vị gửi báo cáo", buddy=self.unit_button)
 
         self.title_edit = QLineEdit(draft.title, self.body)
         self.title_edit.setPlaceholderText("Ví dụ: Báo cáo tháng 4/2026 gửi Sở KH&CN")
         self.title_edit.textChanged.connect(lambda text: session.update(title=vn.clean_line(text)))
-        self._add("_title", "Tên bản nháp", self.title_edit,
+        self._add(DocPart.TITLE, self.title_edit,
                   help="Chỉ để tìm lại trong danh sách; không in vào văn bản. Có thể để trống.")
 
         # form
@@ -304,32 +288,31 @@ class DocumentStep(Step):
         form_line = QHBoxLayout(form_box)
         form_line.setContentsMargins(0, 0, 0, 0)
         self.form_buttons: dict[str, QRadioButton] = {}
-        mnemonic = {"bao_cao": "&Báo cáo", "cong_van": "Công &văn"}
         for form in kind.forms:
-            button = QRadioButton(mnemonic.get(form, form), form_box)
+            button = QRadioButton(FORM_BUTTONS[form], form_box)
             self.form_group.addButton(button)
             self.form_buttons[form] = button
             form_line.addWidget(button)
             button.toggled.connect(lambda on, form=form: on and self._set_form(form))
         form_line.addStretch(1)
-        self._add("_form", "Hình thức văn bản", form_box,
+        self._add(DocPart.FORM, form_box,
                   help="Báo cáo có tên loại «BÁO CÁO» và trích yếu; công văn có «V/v …» và «Kính gửi».",
                   buddy=next(iter(self.form_buttons.values())))
-        self.rows["_form"].setVisible(len(kind.forms) > 1)
+        self.rows[DocPart.FORM].setVisible(len(kind.forms) > 1)
 
         self.period = PeriodPicker(kind.periods, self.body)
         self.period.changed.connect(self._set_period)
-        self._add("_period", "Kỳ báo cáo", self.period, buddy=self.period.first_widget(), required=True)
+        self._add(DocPart.PERIOD, self.period, buddy=self.period.first_widget(), required=True)
 
         self.number = QLineEdit(self.body)
         self.number.setPlaceholderText("Để trống: văn thư ghi số khi phát hành")
         self.number.setMaximumWidth(320)
         self.number.textChanged.connect(lambda text: session.update(number=text.strip() or None))
-        self._add("_number", "Số văn bản", self.number, help="Chỉ gồm chữ số, ví dụ 05. Ký hiệu được ghi tự động.")
+        self._add(DocPart.NUMBER, self.number, help="Chỉ gồm chữ số, ví dụ 05. Ký hiệu được ghi tự động.")
 
-        self.date = DateEditor(_synthetic("_date", "date", "Ngày ký"), self.body)
+        self.date = DateEditor(_synthetic(DocPart.DATE, "date"), self.body)
         self.date.edited.connect(self._set_date)
-        self._add("_date", "Ngày ký", self.date, buddy=self.date.focus_target(),
+        self._add(DocPart.DATE, self.date, buddy=self.date.focus_target(),
                   help="Để trống nếu chưa biết ngày ký; văn thư sẽ ghi ngày khi phát hành.")
 
         self.money = QComboBox(self.body)
@@ -344,7 +327,7 @@ class DocumentStep(Step):
         money_line.setContentsMargins(0, 0, 0, 0)
         money_line.addWidget(self.money)
         money_line.addStretch(1)
-        self._add("_money", "Đơn vị tiền ghi trong báo cáo", money_box, buddy=self.money,
+        self._add(DocPart.MONEY, money_box, label="Đơn vị tiền ghi trong báo cáo", buddy=self.money,
                   help="Các số tiền sẽ được in theo đơn vị này, ví dụ «352 triệu đồng» hoặc «0,352 tỷ đồng».")
 
         # signer
@@ -377,23 +360,23 @@ class DocumentStep(Step):
         self.authority.edited.connect(self._set_signer)
         self.position.textChanged.connect(self._set_signer)
         self.signer_name.textChanged.connect(self._set_signer)
-        self._add("_signer", "Người ký", signer_box, required=True,
+        self._add(DocPart.SIGNER, signer_box, required=True,
                   buddy=self.signer_combo if self.signers else self.authority.focus_target())
 
-        self.to = ListEditor(_synthetic("_to", "list", "Kính gửi"), self.body, min_lines=2, item_word="nơi")
+        self.to = ListEditor(_synthetic(DocPart.TO, "list"), self.body, min_lines=2, item_word="nơi")
         self.to.edited.connect(lambda: session.update(to=tuple(self.to.value() or ())))
-        self._add("_to", "Kính gửi", self.to, buddy=self.to.focus_target(), required=True,
+        self._add(DocPart.TO, self.to, buddy=self.to.focus_target(), required=True,
                   help="Cơ quan nhận công văn, mỗi nơi một dòng.")
-        self.recipients = ListEditor(_synthetic("_recipients", "list", "Nơi nhận"), self.body, min_lines=3,
-                                     item_word="nơi")
+        self.recipients = ListEditor(_synthetic(DocPart.RECIPIENTS, "list"), self.body, min_lines=3, item_word="nơi")
         self.recipients.edited.connect(lambda: session.update(recipients=tuple(self.recipients.value() or ())))
-        self._add("_recipients", "Nơi nhận", self.recipients, buddy=self.recipients.focus_target(),
+        self._add(DocPart.RECIPIENTS, self.recipients, buddy=self.recipients.focus_target(),
                   help="Mỗi nơi một dòng, ví dụ «Sở KH&CN tỉnh (để b/c)». Dòng «Lưu: VT» được thêm nếu thiếu.")
         self.layout_.addStretch(1)
         self.load()
 
-    def _add(self, key: str, label: str, editor: QWidget, **kw: Any) -> None:
-        row = _DocRow(label, editor, self.body, **kw)
+    def _add(self, key: DocPart, editor: QWidget, *, label: str | None = None, **kw: Any) -> None:
+        """Add the row of a document part, labelled as the core names it unless `label` says more."""
+        row = _DocRow(label or DOC_LABELS[key], editor, self.body, **kw)
         self.rows[key] = row
         self.layout_.addWidget(row)
 
@@ -418,7 +401,7 @@ class DocumentStep(Step):
             for w in widgets:
                 w.blockSignals(False)
         self.period.set_period(d.period)
-        self.date.set_value(d.date, self.session.inputs_of("_date"))
+        self.date.set_value(d.date, self.session.inputs_of(DocPart.DATE))
         self.authority.set_value(list(d.signer.authority) or None)
         self.to.set_value(list(d.to) or None)
         self.recipients.set_value(list(d.recipients) or None)
@@ -436,7 +419,7 @@ class DocumentStep(Step):
         if u.province_full:
             parts.append(u.province_full)
         details = f"Địa danh: {u.place_name}" + (f" · Ký hiệu phòng soạn: {u.office_symbol}" if u.office_symbol else "")
-        self.unit_label.setText(f"<b>{_esc(', '.join(parts))}</b><br>{_esc(details)}")
+        self.unit_label.setText(f"<b>{escape_html(', '.join(parts))}</b><br>{escape_html(details)}")
 
     def _reload_unit(self) -> None:
         unit = self.profile_unit() if self.profile_unit else None
@@ -449,13 +432,14 @@ class DocumentStep(Step):
 
     def _set_period(self, period: Any) -> None:
         if period is None:
-            self.session.set_choice_error("_period", "kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm.")
+            self.session.set_choice_error(DocPart.PERIOD,
+                                          "kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm.")
             return
-        self.session.set_choice_error("_period", None)
+        self.session.set_choice_error(DocPart.PERIOD, None)
         self.session.update(period=period)
 
     def _set_date(self) -> None:
-        self.session.update_typed("_date", self.date.raw_inputs(), date=self.date.value())
+        self.session.update_typed(DocPart.DATE, self.date.raw_inputs(), date=self.date.value())
 
     def _pick_signer(self, index: int) -> None:
         data = self.signer_combo.itemData(index)
@@ -482,7 +466,7 @@ class DocumentStep(Step):
     # -- show ---------------------------------------------------------------------------
     def refresh(self) -> None:
         session = self.session
-        self.rows["_to"].setVisible(session.draft.form == "cong_van")  # a báo cáo prints no Kính gửi
+        self.rows[DocPart.TO].setVisible(session.draft.form == "cong_van")  # a báo cáo prints no Kính gửi
         problems = session.section_problems(DOCUMENT)
         for key, row in self.rows.items():
             mine = [p for p in problems if p.field == key]
@@ -493,7 +477,7 @@ class DocumentStep(Step):
         if doc_row is None:
             return False
         target = doc_row.focus
-        if field_id == "_signer" and not self.signers:
+        if field_id == DocPart.SIGNER and not self.signers:
             target = self.signer_name if not self.signer_name.text() else self.position
         self._reveal(doc_row, target)
         return True
@@ -501,6 +485,3 @@ class DocumentStep(Step):
     def first_focus(self) -> QWidget | None:
         return self.title_edit
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from kpdesk.draft import Draft, Unit
 from kpdesk.kinds import Kind
-from kpdesk.report import RenderResult, default_filename, render_to_file
+from kpdesk.render import RenderResult, default_filename, render_to_file
 from kpdesk.validate import Problem
 from ui import dialogs
 from ui.operations import Op
 from ui.settings import Settings
-from ui.widgets.common import ERROR, FAIL, HINT, OK, STATE_WORDS, WARN, WrapDelegate, status_icon
+from ui.widgets.common import ERROR, FAIL, HINT, OK, STATE_WORDS, WARN, WrapDelegate, escape_html, status_icon
 from ui.wizard.review import ReviewStep
 from ui.wizard.session import DraftSession
 from ui.wizard.steps import DocumentStep, SectionStep
@@ -270,8 +270,9 @@ class WizardView(QWidget):
 
     def _show_title(self) -> None:
         d = self.session.draft
-        self.title.setText(f"<b>{_esc(self.kind.short)}</b> · {_esc(d.period.label)} · {_esc(d.unit.full_name)}"
-                           f"<br><span style='color:{HINT}'>{_esc(self.kind.name)}</span>")
+        self.title.setText(f"<b>{escape_html(self.kind.short)}</b> · {escape_html(d.period.label)} · "
+                           f"{escape_html(d.unit.full_name)}<br><span style='color:{HINT}'>"
+                           f"{escape_html(self.kind.name)}</span>")
 
     def _saved(self, when: dt.datetime) -> None:
         self._set_status(f"Đã lưu lúc {when:%H:%M}", OK)
@@ -334,6 +335,3 @@ class WizardView(QWidget):
         elif choice == 1:
             dialogs.open_in_system(Path(result.path).parent)
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from kpdesk.render.frame import Frame, Signer
+from kpdesk.draft import Signer
+from kpdesk.render.frame import Frame
 from kpdesk.render.markup import parse_body
 
 SEED000_SUMMARY = (

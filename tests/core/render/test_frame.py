@@ -18,10 +18,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 
+from kpdesk.draft import Signer
 from kpdesk.errors import RenderError
 from kpdesk.render import frame as frame_mod
 from kpdesk.render._text import text_width_twips
-from kpdesk.render.frame import Frame, Signer, build_document, recipient_lines, write_docx
+from kpdesk.render.docx_file import build_document, write_docx
+from kpdesk.render.frame import Frame, recipient_lines
 from kpdesk.render.markup import parse_body
 
 TNR = "Times New Roman"
@@ -490,7 +492,7 @@ def test_invalid_frames_are_refused(make000) -> None:
 
 def test_the_renderer_does_not_import_qt() -> None:
     code = (
-        "import sys, kpdesk.render.frame, kpdesk.render.markup, kpdesk.render.payload; "
+        "import sys, kpdesk.render.docx_file, kpdesk.render.html, kpdesk.render.plain; "
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
@@ -522,7 +524,7 @@ def test_a_file_open_in_word_is_left_intact(frame000, tmp_path, monkeypatch) -> 
     def locked(src, dst):
         raise PermissionError(errno.EACCES, "The process cannot access the file", str(dst))
 
-    monkeypatch.setattr(frame_mod.os, "replace", locked)
+    monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(RenderError) as info:
         write_docx(frame000, target)
     assert str(target) in str(info.value) and "đóng tệp trong Word" in str(info.value)
@@ -555,7 +557,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temp_file(frame000, tmp_path, mo
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(frame_mod.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(RenderError) as info:
         write_docx(frame000, target)
     assert "giải phóng dung lượng" in str(info.value) and str(target) in str(info.value)

@@ -12,7 +12,7 @@ import docx
 import pytest
 
 from kpdesk.errors import RenderError
-from kpdesk.render.frame import write_docx
+from kpdesk.render.docx_file import write_docx
 from kpdesk.render.payload import MAX_PART_BYTES, NS, payload_xml, read_payload
 
 

@@ -17,8 +17,8 @@ from ui.widgets.fields import (
     LineEditor,
     ListEditor,
     TextAreaEditor,
-    make_editor,
 )
+from ui.widgets.form import make_editor
 from ui.widgets.rows import RowsEditor
 
 

@@ -73,3 +73,16 @@ def test_a_required_cell_left_empty_is_shown_on_its_row(qtbot, kit):
     assert "«Các mô hình ứng dụng KH&CN», dòng 2: cột «Diện tích (ha)»: Không hiểu số" in unread.message
     assert unread.row == 2 and editor.cards[1].editors["area"].note.text().startswith("✖")
     assert session.draft.inputs == {"models.2.area": "2x"}
+
+
+def test_a_cell_problem_shows_under_its_column_and_going_to_it_focuses_that_cell(qtbot, kit):
+    session, step, editor = models_step(qtbot)
+    add_model(qtbot, kit, editor, "Mô hình gai xanh", "6")
+    add_model(qtbot, kit, editor, "Mô hình cây sen", "-2")
+    shown = {column: label.messages() for column, label in editor.cards[1].messages.cells.items()}
+    assert [column for column, messages in shown.items() if messages] == ["area"]
+    assert "«Diện tích (ha)» không được âm" in shown["area"][0][1] and not editor.cards[1].messages.row.messages()
+    assert not any(label.messages() for label in editor.cards[0].messages.cells.values())
+    editor.cards[1].editors["name"].edit.setFocus()
+    assert step.focus_field("models", row=2)
+    assert step.window().focusWidget() is editor.cards[1].editors["area"].edit

@@ -1,10 +1,11 @@
-"""The preview is made from the same frame as the .docx: every printed text of the document is in it."""
+"""The preview is written from the same layout as the .docx: every printed text of the document is in it."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -13,8 +14,11 @@ from PySide6.QtWidgets import QTextBrowser
 
 from kpdesk import draft as drafts
 from kpdesk.kinds import get_kind
-from kpdesk.report import build_frame, render_to_file
-from ui.wizard.preview import frame_html
+from kpdesk.render import build_frame, build_layout, render_to_file
+from kpdesk.render.frame import SIGNATURE_GAP_LINES
+from kpdesk.render.html import layout_html
+from kpdesk.render.plain import text_lines
+from ui.wizard.preview import frame_html, paged_document
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.json"))
 
@@ -81,3 +85,26 @@ def test_the_preview_is_laid_out_on_as_many_a4_pages_as_the_docx_has(qtbot, tmp_
     # (LibreOffice); one page of slack for other fonts' metrics on other machines
     assert abs(preview.page_count() - word_pages) <= 1, (preview.page_count(), word_pages)
     assert preview.sheets.height() > preview.page_count() * 600 * 0.5
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_qt_reads_the_layouts_paragraphs_in_order_with_the_signature_gap(qtbot, path):
+    draft = drafts.load(path)
+    layout = build_layout(get_kind(draft.kind), draft)
+    doc = paged_document(layout_html(layout), layout.page)
+    blocks = []
+    block = doc.begin()
+    while block.isValid():
+        blocks.append(block.text())
+        block = block.next()
+    lines = [line.replace("\n", "\u2028") for line in text_lines(layout)]
+    # Qt adds an empty block before and after each table; every other paragraph is the layout's, as printed
+    assert [b for b in blocks if b] == [line for line in lines if line]
+    name = blocks.index(draft.signer.name)
+    assert blocks[name - SIGNATURE_GAP_LINES - 1: name] == [draft.signer.position.upper()] + [""] * SIGNATURE_GAP_LINES
+
+
+def test_opening_the_main_window_loads_neither_python_docx_nor_lxml():
+    code = ("import sys, ui.app, ui.main_window; "
+            "assert not [m for m in sys.modules if m.startswith(('docx', 'lxml'))]")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])

@@ -7,6 +7,8 @@ import datetime as dt
 from kpdesk import draft as drafts
 from kpdesk.errors import StoreError
 from kpdesk.kinds import get_kind
+from kpdesk.store import DraftWriter, Store
+from kpdesk.vocab import DOCUMENT, DocPart
 from ui.wizard.session import DraftSession
 
 
@@ -66,3 +68,45 @@ def test_unread_text_of_a_table_and_of_the_signing_date_is_kept_by_key(qtbot, ki
     assert session.inputs_of("_date") == {"_date": "31/2/2026"}
     session.update_typed("_date", {}, date=dt.date(2026, 4, 18))
     assert session.draft.inputs == {"measures.1.title": "   x"}
+
+
+def test_through_the_store_typing_is_one_revision_and_a_document_part_its_own(qtbot, kit, tmp_path):
+    with Store.open(tmp_path, daily_backup=False) as store:
+        draft_id = store.add_draft(drafts.load(kit.EXAMPLES[0]))
+        stored = store.load(draft_id)
+        session = DraftSession(get_kind(stored.draft.kind), stored.draft, DraftWriter(store, draft_id),
+                               today=dt.date(2026, 11, 20))
+
+        def sources():
+            return [r.source for r in store.revision_list(draft_id)]
+
+        session.set_value("closing", stored.draft.values["closing"])
+        assert not session.dirty and session.flush() and sources() == ["import"], "no change, nothing written"
+        for text in ("Câu", "Câu kết", "Câu kết mới"):
+            session.set_value("closing", text)
+            assert session.flush() and not session.dirty
+        assert sources() == ["edit", "import"]
+        session.update(number="15")
+        session.set_value("closing", "Câu kết cuối")
+        assert session.unsaved.parts == {DocPart.NUMBER} and session.flush()
+        assert sources() == ["save", "edit", "import"]
+        session.update_typed("_date", {"_date": "31/2/2026"}, date=None)
+        assert session.flush() and sources() == ["save", "save", "edit", "import"]
+        assert store.load(draft_id).draft == session.draft, "the store holds the session's one draft"
+
+
+def test_problems_are_the_reports_and_a_refused_period_is_one_of_them(qtbot, kit):
+    draft = drafts.load(kit.EXAMPLES[0])
+    session = DraftSession(get_kind(draft.kind), draft, today=dt.date(2026, 11, 20))
+    session.set_value("contact_name", None)
+    session.set_choice_error("_period", "kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm.")
+    report = session.report
+    assert (session.problems, session.errors, session.warnings) == (report.problems, report.errors, report.warnings)
+    [period] = session.field_problems("_period")
+    assert period in session.errors and period in session.section_problems(DOCUMENT)
+    assert period.message == ("Mục «Thông tin văn bản», «Kỳ báo cáo»: kỳ báo cáo chưa hợp lệ. "
+                              "Hãy chọn lại tháng, nửa năm hoặc năm.")
+    assert session.short_message(period).startswith("Kỳ báo cáo chưa hợp lệ")
+    assert [p.code for p in session.field_problems("contact_name")] == ["field.required"]
+    session.set_choice_error("_period", None)
+    assert session.field_problems("_period") == () and len(session.errors) == 1

@@ -19,7 +19,7 @@ from kpdesk import vn
 from kpdesk.cli import main as kpdesk_main
 from kpdesk.entry import format_input
 from kpdesk.kinds import Field, get_kind, kind_folders
-from kpdesk.validate import is_visible, validate
+from kpdesk.validate import validate
 from ui import operations
 from ui.draft_dialogs import NewReportDialog
 from ui.main_window import MainWindow
@@ -148,7 +148,7 @@ def test_fill_every_section_then_export(qtbot, kit, store, settings, answers, mo
     fill_document_step(qtbot, kit, wizard, example)
 
     typed_values = {f.id: v for f in kind.fields
-                    if (v := example.values.get(f.id)) is not None and is_visible(kind, example.values, f)}
+                    if (v := example.values.get(f.id)) is not None and f.applies(example.values)}
     checked_error = False
     for index, section in enumerate(kind.sections, start=1):
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)

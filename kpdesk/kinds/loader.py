@@ -1,205 +1,42 @@
-"""Report kinds as data: load `templates/<kind>/kind.toml`, check it, and describe its fields."""
+"""Load a report kind from `templates/<kind>/kind.toml`, checking every part of it, and find the kinds."""
 
 from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 import tomllib
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kpdesk.errors import KindError
+from kpdesk.kinds.model import (
+    AMOUNT_UNITS,
+    COLUMN_TYPES,
+    COMPUTE_OPS,
+    COMPUTED_FORMATS,
+    COMPUTED_KEYS,
+    FIELD_TYPES,
+    KIND_ID,
+    RULE_CHECKS,
+    RULE_KEYS,
+    SEVERITIES,
+    WORD_STYLES,
+    Computed,
+    Condition,
+    Field,
+    Kind,
+    Option,
+    Rule,
+    Section,
+    Upgrade,
+)
+from kpdesk.template_env import check_text
+from kpdesk.vocab import FORMS, PERIOD_TYPES
 
-#: Field types a kind may use, with the Vietnamese name shown by `kpdesk fields`.
-FIELD_TYPES: dict[str, str] = {
-    "text": "chữ ngắn",
-    "longtext": "đoạn văn",
-    "list": "danh sách ý",
-    "amount": "số tiền (đồng)",
-    "int": "số nguyên",
-    "decimal": "số thập phân",
-    "percent": "tỷ lệ %",
-    "date": "ngày",
-    "reference": "số hiệu văn bản",
-    "choice": "lựa chọn",
-    "bool": "có/không",
-    "phone": "số điện thoại",
-    "email": "thư điện tử",
-    "rows": "bảng nhiều dòng",
-}
-COLUMN_TYPES = set(FIELD_TYPES) - {"rows", "list"}
-AMOUNT_UNITS = ("dong", "nghin", "trieu", "ty")
-PERIOD_TYPES = ("month", "half", "year")
-FORMS = ("bao_cao", "cong_van")
-SEVERITIES = ("error", "warning")
-COMPUTE_OPS = ("sum", "add", "sub", "group_sum", "percent", "count", "words")
-RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative", "date_order")
-COMPUTED_FORMATS = ("amount", "int", "percent", "words", "decimal")
-#: The keys each computation and each rule check takes, besides id, op/check, label, format, severity and message.
-COMPUTED_KEYS: dict[str, tuple[str, ...]] = {
-    "sum": ("of",), "add": ("of",), "sub": ("of",), "group_sum": ("of", "by"), "percent": ("num", "den", "places"),
-    "count": ("of",), "words": ("of", "style"),
-}
-RULE_KEYS: dict[str, tuple[str, ...]] = {
-    "equals": ("left", "right", "total", "parts"), "lte": ("left", "right"), "percent_close": ("field", "num", "den"),
-    "year_range": ("field", "min", "max"), "date_order": ("first", "then"), "nonnegative": ("field",),
-}
-WORD_STYLES = ("north", "south")
-KIND_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 MAX_KIND_BYTES = 1_000_000  # a kind.toml is a few kilobytes; a bigger file is not a report kind
 MAX_LIMIT = 10**18  # a field's min/max: finite, and printable as a float in messages
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Condition:
-    """When a field is shown: another field `equals` a value, is `in` a set, or is `gt` a number."""
-
-    field: str
-    equals: Any = None
-    one_of: tuple[Any, ...] = ()
-    gt: float | None = None
-
-    def describe(self, kind: Kind) -> str:
-        other = kind.field(self.field)
-        if self.gt is not None:
-            return f"«{other.label}» lớn hơn {self.gt:g}"
-        wanted = (self.equals,) if self.equals is not None else self.one_of
-        return f"«{other.label}» là " + " hoặc ".join(f"«{other.option_label(w)}»" for w in wanted)
-
-
-@dataclass(frozen=True)
-class Field:
-    id: str
-    type: str
-    label: str
-    help: str = ""
-    required: bool = False
-    carry: bool = False
-    unit: str = "trieu"
-    options: tuple[Option, ...] = ()
-    columns: tuple[Field, ...] = ()
-    visible_if: Condition | None = None
-    min: float | None = None
-    max: float | None = None
-    prefill: str | None = None
-    example: str = ""
-    section: str = ""
-
-    def option_label(self, value: Any) -> str:
-        if self.type == "bool":
-            return "Có" if value else "Không"
-        for opt in self.options:
-            if opt.value == value:
-                return opt.label
-        return str(value)
-
-    def column(self, column_id: str) -> Field:
-        for col in self.columns:
-            if col.id == column_id:
-                return col
-        raise KeyError(column_id)
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-    help: str
-    fields: tuple[Field, ...]
-
-
-@dataclass(frozen=True)
-class Computed:
-    id: str
-    label: str
-    op: str
-    args: dict[str, Any]
-    format: str  # amount | int | percent | words | decimal
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    check: str
-    severity: str
-    args: dict[str, Any]
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class Upgrade:
-    """How values written under `from_version` become values of the next version."""
-
-    from_version: int
-    rename: dict[str, str]
-    remove: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Kind:
-    id: str
-    version: int
-    name: str
-    short: str
-    description: str
-    periods: tuple[str, ...]
-    forms: tuple[str, ...]
-    doc_type: str
-    doc_symbol: str
-    title: str
-    subject: str
-    deadline_day: int | None
-    default_to: tuple[str, ...]
-    default_recipients: tuple[str, ...]
-    sections: tuple[Section, ...]
-    computed: tuple[Computed, ...]
-    rules: tuple[Rule, ...]
-    upgrades: tuple[Upgrade, ...]
-    folder: Path
-    template: str = "body.j2"
-    bases_field: str | None = None
-    _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
-
-    def field(self, field_id: str) -> Field:
-        try:
-            return self._fields[field_id]
-        except KeyError:
-            raise KeyError(field_id) from None
-
-    def has(self, name: str) -> bool:
-        return name in self._fields or any(c.id == name for c in self.computed)
-
-    @property
-    def fields(self) -> tuple[Field, ...]:
-        return tuple(self._fields.values())
-
-    def section_of(self, field_id: str) -> Section:
-        for section in self.sections:
-            if any(f.id == field_id for f in section.fields):
-                return section
-        raise KeyError(field_id)
-
-    def label_of(self, name: str) -> str:
-        if name in self._fields:
-            return self._fields[name].label
-        for comp in self.computed:
-            if comp.id == name:
-                return comp.label
-        return name
-
-    @property
-    def template_path(self) -> Path:
-        return self.folder / self.template
 
 
 def templates_dir() -> Path:
@@ -215,7 +52,7 @@ def data_dir(name: str) -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / name
-    source = Path(__file__).resolve().parent.parent / name
+    source = Path(__file__).resolve().parents[2] / name
     if source.is_dir():
         return source
     from importlib.util import find_spec
@@ -395,7 +232,7 @@ def _build_kind(folder: Path, path: Path, raw: Any) -> Kind:
 
     schema = _Schema(fields)
     raw_computed = r.get("computed", list, [])
-    declared = {x.get("id") for x in raw_computed if isinstance(x, dict) and isinstance(x.get("id"), str)}
+    declared: set[str] = {x["id"] for x in raw_computed if isinstance(x, dict) and isinstance(x.get("id"), str)}
     computed: list[Computed] = []
     for i, raw_c in enumerate(raw_computed):
         c = r.sub(f"computed[{i}]", raw_c)
@@ -431,13 +268,13 @@ def _build_kind(folder: Path, path: Path, raw: Any) -> Kind:
                                 u.strings("remove")))
 
     periods = r.strings("periods")
-    forms = r.strings("forms") or ("bao_cao",)
+    forms = r.strings("forms") or FORMS[:1]
     for p in periods:
         if p not in PERIOD_TYPES:
             r.fail(f"kỳ báo cáo «{p}» không hợp lệ; chọn trong: {', '.join(PERIOD_TYPES)}")
-    for f in forms:
-        if f not in FORMS:
-            r.fail(f"hình thức «{f}» không hợp lệ; chọn trong: {', '.join(FORMS)}")
+    for form in forms:
+        if form not in FORMS:
+            r.fail(f"hình thức «{form}» không hợp lệ; chọn trong: {', '.join(FORMS)}")
     kind = Kind(
         id=kid,
         version=r.get("version", int),
@@ -598,8 +435,8 @@ def _check_computed(c: _Reader, op: str, fmt: str, schema: _Schema, declared: se
         holds = "number"
     elif op == "count":
         of = _name(c, "of")
-        table = schema.fields.get(of)
-        if table is None or table.type != "rows":
+        rows = schema.fields.get(of)
+        if rows is None or rows.type != "rows":
             c.fail(f"khóa «of» = «{of}» phải là một trường kiểu bảng (rows)")
         holds = "int"
     else:  # words
@@ -624,7 +461,8 @@ def _check_rule(ru: _Reader, check: str, schema: _Schema) -> None:
     """Check that a rule has the keys its check reads, naming values of the right sort."""
     _unknown_keys(ru, ("id", "check", "severity", "message"), RULE_KEYS[check], f"kiểm tra «{check}»")
     if check in ("equals", "lte"):
-        sides = (("left", "total"), ("right", "parts")) if check == "equals" else (("left",), ("right",))
+        sides: tuple[tuple[str, ...], ...] = (("left", "total"), ("right", "parts")) if check == "equals" \
+            else (("left",), ("right",))
         for keys in sides:
             present = [k for k in keys if k in ru.data]
             if not present:
@@ -699,10 +537,8 @@ def _check_template(kind: Kind, path: Path) -> None:
 
 def _check_texts(kind: Kind, path: Path) -> None:
     """The title and the subject must be Jinja that compiles (what they print is checked when filled)."""
-    from kpdesk.templating import check_text  # here: kpdesk.templating imports this module
-
     for what, source in (("title", kind.title), ("subject", kind.subject)):
-        check_text(kind, source, what)
+        check_text(kind.folder, source, what, path)
 
 
 def kind_folders(root: Path | None = None) -> list[Path]:

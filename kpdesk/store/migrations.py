@@ -4,6 +4,7 @@ Each step is a named, transactional sqlite-utils migration ("0001_initial", "000
 `PRAGMA user_version` to its number, so a database written by a newer kpdesk is recognised before anything
 is written to it. Never edit a released step: add the next one, and keep a database file made by the
 previous schema in `tests/fixtures/db_v<N>/kpdesk.sqlite3` (the tests open every one with the current code).
+Whatever else keeps tables in the same file (the department side) adds its steps here too, to the one numbered list.
 
 Schema 1:
 
@@ -24,6 +25,25 @@ Schema 2 (`0002_search_stale`):
   search text of the current data. Whatever writes `draft_data` sets it, or re-indexes, in the same transaction;
   stale rows are re-indexed before any text search, when the edit revision closes and when the store closes.
   The partial index `drafts_search_stale` finds them without scanning the drafts.
+
+Schema 3 (`0003_department`): the department's side, and what it sends back to the communes.
+
+- `units.agency_symbol` (the issuing agency in document numbers, "" = "UBND"; a department's is e.g. "SKHCN"),
+  `units.report_kinds` (JSON array of the kinds the unit makes) and `units.role` ("commune" for a commune or ward
+  that reports, "department" for the department this PC works for).
+- `settings`: key/value pairs of this data folder (`mode`: "commune" or "department").
+- `corrections` (commune side): the points of a department's return letter, attached to the draft they concern and
+  shown until the draft is exported again (`cleared`).
+- `dept_units`: the units expected to report (code, name, level, contacts, valid-from/until dates);
+  `dept_aliases`: sender names matched to a unit by hand ("xa thieu trong" → unit).
+- `dept_reports`: one row per sender, kind and period (`period_key` "2026-05", "2026-H1", "2026") with its review
+  state (received, returned, accepted); `merged_into` when an unmatched sender's report was joined to its unit's.
+- `dept_versions`: every version received (file name and SHA-256, the embedded draft's SHA-256 and JSON, when and
+  from where it was received, the report's own date, the problems found by re-validating, the figures its visible
+  text shows otherwise than its data, `manual` when entered by hand at the department).
+- `dept_files`: received files with no kpdesk data, to be entered by hand (`version_id` once they are).
+- `dept_deadlines`: the last on-time day the department set for a kind and period.
+- `dept_log`: every receipt and state change in order; triggers refuse to change or delete a row.
 """
 
 from __future__ import annotations
@@ -166,6 +186,127 @@ def _m0002_search_stale(db: Database) -> None:
     _run(db, 2, [
         "ALTER TABLE drafts ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX drafts_search_stale ON drafts(id) WHERE search_stale = 1",
+    ])
+
+
+@_step("0003_department")
+def _m0003_department(db: Database) -> None:
+    _run(db, 3, [
+        # The unit profiles: the symbol of the issuing agency in document numbers ("" = "UBND"; a department's
+        # is e.g. "SKHCN"), the kinds the unit makes (its home lists what is due for them), and whose profile it
+        # is ("commune": a commune or ward that reports; "department": the department this PC works for).
+        "ALTER TABLE units ADD COLUMN agency_symbol TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE units ADD COLUMN report_kinds TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE units ADD COLUMN role TEXT NOT NULL DEFAULT 'commune'",
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )""",
+        # Commune side: what the department asked to correct in a returned report, shown beside the fields of the
+        # draft until the draft is exported again (`cleared`).
+        """CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            letter_sha256 TEXT NOT NULL,
+            letter TEXT NOT NULL,
+            received TEXT NOT NULL,
+            items TEXT NOT NULL,
+            cleared TEXT
+        )""",
+        "CREATE UNIQUE INDEX corrections_letter ON corrections(draft_id, letter_sha256)",
+        # Department side: the units expected to report, and names matched to them by hand.
+        """CREATE TABLE dept_units (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            level TEXT NOT NULL,
+            email TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            valid_from TEXT,
+            valid_until TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+        """CREATE TABLE dept_aliases (
+            sender_key TEXT PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES dept_units(id) ON DELETE CASCADE,
+            created TEXT NOT NULL
+        )""",
+        # One row per sender, kind and period: the report, whatever its versions; its review state.
+        """CREATE TABLE dept_reports (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER REFERENCES dept_units(id),
+            sender TEXT NOT NULL,
+            sender_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            period_key TEXT NOT NULL,
+            state TEXT NOT NULL,
+            state_note TEXT NOT NULL DEFAULT '',
+            state_by TEXT NOT NULL DEFAULT '',
+            state_at TEXT NOT NULL,
+            merged_into INTEGER REFERENCES dept_reports(id),
+            created TEXT NOT NULL
+        )""",
+        "CREATE INDEX dept_reports_period ON dept_reports(kind, period_key)",
+        "CREATE UNIQUE INDEX dept_reports_unit ON dept_reports(unit_id, kind, period_key) "
+        "WHERE unit_id IS NOT NULL AND merged_into IS NULL",
+        # Every version received of a report: the file, the embedded draft, its problems and what the visible
+        # text shows otherwise than the data (`edited`).
+        """CREATE TABLE dept_versions (
+            id INTEGER PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES dept_reports(id),
+            version INTEGER NOT NULL,
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            payload_sha256 TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            received TEXT NOT NULL,
+            received_on TEXT NOT NULL,
+            sent_on TEXT,
+            kind_version INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            problems TEXT NOT NULL,
+            errors INTEGER NOT NULL,
+            warnings INTEGER NOT NULL,
+            edited TEXT NOT NULL DEFAULT '[]',
+            manual INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (report_id, version)
+        )""",
+        "CREATE INDEX dept_versions_file ON dept_versions(file_sha256)",
+        # Received files that carry no kpdesk data (typed in Word by hand): to be entered by hand.
+        """CREATE TABLE dept_files (
+            id INTEGER PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL DEFAULT '',
+            received TEXT NOT NULL,
+            received_on TEXT NOT NULL,
+            version_id INTEGER REFERENCES dept_versions(id)
+        )""",
+        # Deadlines the department sets for a kind and period (the last day a report counts as on time).
+        """CREATE TABLE dept_deadlines (
+            kind TEXT NOT NULL,
+            period_key TEXT NOT NULL,
+            last_day TEXT NOT NULL,
+            set_at TEXT NOT NULL,
+            PRIMARY KEY (kind, period_key)
+        )""",
+        # What happened, in order; never changed or deleted.
+        """CREATE TABLE dept_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            action TEXT NOT NULL,
+            report_id INTEGER REFERENCES dept_reports(id),
+            version INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX dept_log_report ON dept_log(report_id, id)",
+        "CREATE TRIGGER dept_log_keep_updates BEFORE UPDATE ON dept_log "
+        "BEGIN SELECT RAISE(ABORT, 'dept_log is append-only'); END",
+        "CREATE TRIGGER dept_log_keep_deletes BEFORE DELETE ON dept_log "
+        "BEGIN SELECT RAISE(ABORT, 'dept_log is append-only'); END",
     ])
 
 

@@ -1,0 +1,237 @@
+"""What a report kind is, once loaded: its fields, sections, computed values, rules and upgrades (no I/O)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+#: Field types a kind may use, with the Vietnamese name shown by `kpdesk fields`.
+FIELD_TYPES: dict[str, str] = {
+    "text": "chữ ngắn",
+    "longtext": "đoạn văn",
+    "list": "danh sách ý",
+    "amount": "số tiền (đồng)",
+    "int": "số nguyên",
+    "decimal": "số thập phân",
+    "percent": "tỷ lệ %",
+    "date": "ngày",
+    "reference": "số hiệu văn bản",
+    "choice": "lựa chọn",
+    "bool": "có/không",
+    "phone": "số điện thoại",
+    "email": "thư điện tử",
+    "rows": "bảng nhiều dòng",
+}
+COLUMN_TYPES = set(FIELD_TYPES) - {"rows", "list"}
+AMOUNT_UNITS = ("dong", "nghin", "trieu", "ty")
+SEVERITIES = ("error", "warning")
+COMPUTE_OPS = ("sum", "add", "sub", "group_sum", "percent", "count", "words")
+RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative", "date_order")
+COMPUTED_FORMATS = ("amount", "int", "percent", "words", "decimal")
+#: The keys each computation and each rule check takes, besides id, op/check, label, format, severity and message.
+COMPUTED_KEYS: dict[str, tuple[str, ...]] = {
+    "sum": ("of",), "add": ("of",), "sub": ("of",), "group_sum": ("of", "by"), "percent": ("num", "den", "places"),
+    "count": ("of",), "words": ("of", "style"),
+}
+RULE_KEYS: dict[str, tuple[str, ...]] = {
+    "equals": ("left", "right", "total", "parts"), "lte": ("left", "right"), "percent_close": ("field", "num", "den"),
+    "year_range": ("field", "min", "max"), "date_order": ("first", "then"), "nonnegative": ("field",),
+}
+#: The keys of a computation that name the values it is made from ("by" names a column of the same table).
+SOURCE_KEYS = ("of", "num", "den")
+WORD_STYLES = ("north", "south")
+KIND_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a field is shown: another field `equals` a value, is `in` a set, or is `gt` a number."""
+
+    field: str
+    equals: Any = None
+    one_of: tuple[Any, ...] = ()
+    gt: float | None = None
+
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        """Return whether the condition holds for a draft's `values` (an empty or unreadable value never does)."""
+        other = values.get(self.field)
+        if self.gt is not None:
+            return isinstance(other, (int, Decimal)) and not isinstance(other, bool) and other > self.gt
+        if self.equals is not None:
+            return bool(other == self.equals)
+        return other in self.one_of
+
+    def describe(self, kind: Kind) -> str:
+        other = kind.field(self.field)
+        if self.gt is not None:
+            return f"«{other.label}» lớn hơn {self.gt:g}"
+        wanted = (self.equals,) if self.equals is not None else self.one_of
+        return f"«{other.label}» là " + " hoặc ".join(f"«{other.option_label(w)}»" for w in wanted)
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    type: str
+    label: str
+    help: str = ""
+    required: bool = False
+    carry: bool = False
+    unit: str = "trieu"
+    options: tuple[Option, ...] = ()
+    columns: tuple[Field, ...] = ()
+    visible_if: Condition | None = None
+    min: float | None = None
+    max: float | None = None
+    prefill: str | None = None
+    example: str = ""
+    section: str = ""
+
+    def applies(self, values: Mapping[str, Any]) -> bool:
+        """Return whether the field applies to a draft with these `values`: it has no `visible_if`, or it holds."""
+        return self.visible_if is None or self.visible_if.holds(values)
+
+    def option_label(self, value: Any) -> str:
+        if self.type == "bool":
+            return "Có" if value else "Không"
+        for opt in self.options:
+            if opt.value == value:
+                return opt.label
+        return str(value)
+
+    def column(self, column_id: str) -> Field:
+        for col in self.columns:
+            if col.id == column_id:
+                return col
+        raise KeyError(column_id)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    help: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Computed:
+    id: str
+    label: str
+    op: str
+    args: dict[str, Any]
+    format: str  # amount | int | percent | words | decimal
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The fields, computed values and "table.column" names this value is made from directly."""
+        out: list[str] = []
+        for key in SOURCE_KEYS:
+            value = self.args.get(key)
+            out += [n for n in (value if isinstance(value, list) else [value]) if isinstance(n, str) and n]
+        if self.op == "group_sum" and isinstance(self.args.get("of"), str):
+            out.append(f"{self.args['of'].split('.', 1)[0]}.{self.args.get('by')}")
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    check: str
+    severity: str
+    args: dict[str, Any]
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """How values written under `from_version` become values of the next version."""
+
+    from_version: int
+    rename: dict[str, str]
+    remove: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    version: int
+    name: str
+    short: str
+    description: str
+    periods: tuple[str, ...]
+    forms: tuple[str, ...]
+    doc_type: str
+    doc_symbol: str
+    title: str
+    subject: str
+    deadline_day: int | None
+    default_to: tuple[str, ...]
+    default_recipients: tuple[str, ...]
+    sections: tuple[Section, ...]
+    computed: tuple[Computed, ...]
+    rules: tuple[Rule, ...]
+    upgrades: tuple[Upgrade, ...]
+    folder: Path
+    template: str = "body.j2"
+    bases_field: str | None = None
+    _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
+
+    def field(self, field_id: str) -> Field:
+        try:
+            return self._fields[field_id]
+        except KeyError:
+            raise KeyError(field_id) from None
+
+    def has(self, name: str) -> bool:
+        return name in self._fields or any(c.id == name for c in self.computed)
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return tuple(self._fields.values())
+
+    def section_of(self, field_id: str) -> Section:
+        for section in self.sections:
+            if any(f.id == field_id for f in section.fields):
+                return section
+        raise KeyError(field_id)
+
+    def label_of(self, name: str) -> str:
+        if name in self._fields:
+            return self._fields[name].label
+        for comp in self.computed:
+            if comp.id == name:
+                return comp.label
+        return name
+
+    def computed_value(self, computed_id: str) -> Computed:
+        for comp in self.computed:
+            if comp.id == computed_id:
+                return comp
+        raise KeyError(computed_id)
+
+    def sources(self, computed_id: str) -> frozenset[str]:
+        """Return the fields (and "table.column" cells) the computed value `computed_id` is made from, following
+        the computed values it is made from down to their fields."""
+        out: set[str] = set()
+        for name in self.computed_value(computed_id).names:
+            if any(c.id == name for c in self.computed):
+                out |= self.sources(name)  # a kind may only name values computed before: no loop
+            else:
+                out.add(name)
+        return frozenset(out)
+
+    @property
+    def template_path(self) -> Path:
+        return self.folder / self.template

@@ -1,0 +1,140 @@
+"""Backup files of the database: their names, listing, checking, copying and the rule of which to keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import sqlite3
+from pathlib import Path
+
+from kpdesk.errors import NotFound, StoreError
+from kpdesk.store.checks import inspect_file, is_damage
+
+BACKUP_DIR = "backups"
+KEEP_LAST_BACKUPS = 10
+BACKUP_REASONS = {
+    "daily": "tự động, lần mở đầu tiên trong ngày",
+    "migration": "tự động, trước khi nâng cấp cơ sở dữ liệu",
+    "restore": "tự động, trước khi khôi phục bản sao lưu",
+    "manual": "sao lưu theo yêu cầu",
+    "upgrade": "tự động, trước lần chạy đầu tiên của phiên bản mới",
+}
+
+_BACKUP_NAME = re.compile(r"^kpdesk-(\d{8}-\d{6})(?:-(\d+))?-([a-z][a-z0-9-]*)\.sqlite3$")
+
+
+def _backup_key(path: Path) -> tuple[str, int]:
+    m = _BACKUP_NAME.match(path.name)
+    return (m.group(1), int(m.group(2) or 0)) if m else ("", 0)
+
+
+def list_backups(data_dir: Path) -> list[Path]:
+    """The backups in `data_dir/backups`, newest first (works without opening the database)."""
+    folder = Path(data_dir) / BACKUP_DIR
+    try:
+        found = [p for p in folder.iterdir() if _BACKUP_NAME.match(p.name) and p.is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=_backup_key, reverse=True)
+
+
+def backup_time(path: Path) -> dt.datetime | None:
+    """When a backup was made (local time, from its name)."""
+    m = _BACKUP_NAME.match(Path(path).name)
+    if not m:
+        return None
+    return dt.datetime.strptime(m.group(1), "%Y%m%d-%H%M%S").astimezone()
+
+
+def backup_reason(path: Path) -> str:
+    """Why a backup was made, in Vietnamese."""
+    m = _BACKUP_NAME.match(Path(path).name)
+    reason = m.group(3) if m else ""
+    return BACKUP_REASONS.get(reason, reason)
+
+
+def backed_up_today(data_dir: Path) -> bool:
+    today = dt.date.today()
+    return any((t := backup_time(p)) is not None and t.date() == today for p in list_backups(data_dir))
+
+
+def backup_target(data_dir: Path, reason: str) -> Path:
+    """The file name of a new backup made now for `reason`; a second one within one second gets "-2-", "-3-"…"""
+    slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manual"
+    if not slug[0].isalpha():
+        slug = "b-" + slug
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    same = [_backup_key(p)[1] for p in list_backups(data_dir) if _backup_key(p)[0] == stamp]
+    n = max(max(same) + 1, 2) if same else 0
+    return Path(data_dir) / BACKUP_DIR / f"kpdesk-{stamp}{f'-{n}' if n else ''}-{slug}.sqlite3"
+
+
+def check_backup(backup: Path) -> None:
+    """Raise a StoreError saying why `backup` cannot be restored (missing, damaged, newer, not kpdesk)."""
+    backup = Path(backup)
+    if not backup.is_file():
+        raise NotFound(f"Không tìm thấy bản sao lưu {backup}. Xem danh sách bằng lệnh: kpdesk restore")
+    try:
+        state = inspect_file(backup)
+    except (OSError, ValueError, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, OSError) or not is_damage(exc):
+            raise StoreError(f"Không đọc được bản sao lưu {backup} ({exc}).") from None
+        raise StoreError(f"Bản sao lưu {backup} bị hỏng hoặc không phải cơ sở dữ liệu; hãy chọn bản khác.") from None
+    if state.newer:
+        raise StoreError(f"Bản sao lưu {backup} do phiên bản kpdesk mới hơn tạo ra; hãy cập nhật kpdesk.")
+    if state.foreign or not state.applied:
+        raise StoreError(f"Tệp {backup} không phải bản sao lưu của kpdesk; hãy chọn bản khác.")
+
+
+def newest_good_backup(data_dir: Path) -> Path | None:
+    """The newest backup that passes the check and this code can open, or None."""
+    for path in list_backups(data_dir):
+        try:
+            check_backup(path)
+        except StoreError:
+            continue
+        return path
+    return None
+
+
+def copy_database(src: sqlite3.Connection, target: Path) -> None:
+    """Write a self-contained copy (rollback journal, no -wal file) of `src` to `target`, atomically.
+
+    SQLite writes the copy itself (its backup API, page by page), so this is the one file of the store that does not
+    go through `kpdesk.files.write_atomic`; it follows the same rule: a temp file in the same folder, then
+    `os.replace`."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # unique per writer
+    try:
+        dst = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+
+
+def rotate(data_dir: Path) -> None:
+    """Delete the backups beyond the last 10, keeping the newest of each month."""
+    found = list_backups(data_dir)
+    keep = set(found[:KEEP_LAST_BACKUPS])
+    months: set[str] = set()
+    for p in found:  # newest first: the newest backup of each month stays
+        month = _backup_key(p)[0][:6]
+        if month not in months:
+            months.add(month)
+            keep.add(p)
+    for p in found:
+        if p not in keep:
+            try:
+                p.unlink()
+            except OSError:
+                pass

@@ -1,0 +1,79 @@
+"""Looking at a database file without writing to it: is it SQLite, undamaged, kpdesk's, of a schema known here."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpdesk.store import migrations
+from kpdesk.store.migrations import MIGRATION_SET, MIGRATIONS_TABLE
+
+#: How long a connection waits for another kpdesk window's write before giving up.
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a sound database file holds: its schema version, the migration steps applied, foreign tables."""
+
+    version: int               # PRAGMA user_version
+    applied: tuple[str, ...]   # kpdesk's migration steps recorded in the file, in order
+    foreign: bool              # tables but no kpdesk step: another program's database
+
+    @property
+    def newer(self) -> bool:
+        """Written by a newer kpdesk: a higher schema version, or a step this code does not know."""
+        return is_newer(self.version, self.applied)
+
+
+def is_newer(version: int, applied: tuple[str, ...] | list[str]) -> bool:
+    return version > migrations.SCHEMA_VERSION or any(name not in migrations.KNOWN for name in applied)
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                           isolation_level=None)
+
+
+def inspect_file(path: Path) -> FileState:
+    """Check a database file on a read-only connection (`PRAGMA quick_check`) and say what it holds.
+
+    Raises ValueError for a file that is not SQLite at all and sqlite3.DatabaseError when it is damaged (or cannot
+    be read: `is_damage` tells which)."""
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head != b"SQLite format 3\x00":
+        raise ValueError("not sqlite")
+    conn = open_read_only(path)
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchall()
+        if result != [("ok",)]:
+            raise sqlite3.DatabaseError("quick_check: " + "; ".join(str(r[0]) for r in result[:3]))
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied: tuple[str, ...] = ()
+        if MIGRATIONS_TABLE in tables:
+            applied = tuple(r[0] for r in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)))
+        return FileState(version, applied, bool(tables - {MIGRATIONS_TABLE}) and not applied)
+    finally:
+        conn.close()
+
+
+def sqlite_name(exc: sqlite3.Error) -> str:
+    """SQLite's own name of the error ("SQLITE_BUSY"), or "" when Python does not say."""
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error of `inspect_file` means the file is damaged (not that it is busy, locked or unreadable)."""
+    if isinstance(exc, ValueError):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    name, text = sqlite_name(exc), str(exc).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR",
+                        "SQLITE_NOMEM", "SQLITE_FULL")) or "locked" in text or "unable to open" in text:
+        return False
+    return True

@@ -1,0 +1,516 @@
+"""The drafts: creating, reading, listing, the one way a draft is written, history, the bin, files and exports.
+
+Drafts are stored in their JSON form (`kpdesk.draft.to_json`) and always read back through `kpdesk.draft.from_json`,
+so a draft written under an older kind version opens with its values carried over by the kind's rules. Every write
+of a draft goes through `Store.save`: the window's autosave (through `DraftWriter`, with the `kpdesk.edits.Changes`
+since its last write), `set_value`, a restore; one short transaction each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NewType
+
+from kpdesk import draft as drafts
+from kpdesk import edits, vn
+from kpdesk.draft import Draft, Period
+from kpdesk.edits import Changes, SetField
+from kpdesk.errors import NotFound, StoreError
+from kpdesk.files import write_atomic
+from kpdesk.kinds import Kind, get_kind
+from kpdesk.store import profiles, search
+from kpdesk.store.database import Database, local_time, now_stamp
+from kpdesk.store.profiles import UnitId, UnitProfile
+from kpdesk.vocab import PERIOD_NAMES
+
+DraftId = NewType("DraftId", int)
+
+#: A burst of typing in one draft goes into one revision for at most this many seconds.
+EDIT_COALESCE_SECONDS = 30.0
+STATUS_LABELS = {"drafting": "đang soạn", "exported": "đã xuất"}
+
+
+@dataclass(slots=True)
+class DraftInfo:
+    id: DraftId
+    kind: str
+    kind_version: int
+    title: str
+    period: Period
+    status: str                # "drafting" or "exported"
+    unit_id: UnitId
+    unit_name: str             # the draft's unit, "xã Thiệu Trung"
+    created: dt.datetime       # local time, timezone-aware
+    updated: dt.datetime
+    revision: int
+    deleted: bool
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    info: DraftInfo
+    draft: Draft
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    path: Path
+    exported: dt.datetime      # local time
+    sha256: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: int
+    created: dt.datetime
+    saved: dt.datetime
+    source: str                # create, import, save, edit, restore, duplicate, previous
+
+
+_INFO = ("d.id, d.kind, d.kind_version, d.title, d.period_type, d.period_year, d.period_month, d.period_half, "
+         "d.status, d.unit_id, d.unit_name, d.created, d.updated, d.revision, d.deleted")
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(ptype: str, year: int, month: int | None, half: int | None) -> Period:
+    return Period(ptype, year, month, half)
+
+
+def _info(row: tuple, tz: dt.tzinfo | None = None) -> DraftInfo:
+    (did, kind, kv, title, ptype, year, month, half, status, unit_id, unit_name, created, updated, rev,
+     deleted) = row[:15]
+    tz = tz or dt.datetime.now().astimezone().tzinfo
+    parse = dt.datetime.fromisoformat
+    return DraftInfo(did, kind, kv, title, _period(ptype, year, month, half), status, unit_id, unit_name,
+                     parse(created).astimezone(tz), parse(updated).astimezone(tz), rev, deleted is not None)
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _draft_columns(data: dict[str, Any]) -> dict[str, Any]:
+    period = Period.from_json(data.get("period"))
+    unit = data.get("unit") or {}
+    return {
+        "kind_version": data["kind_version"],
+        "period_type": period.type,
+        "period_year": period.year,
+        "period_month": period.month if period.type == "month" else None,
+        "period_half": period.half if period.type == "half" else None,
+        "period_start": period.start.isoformat(),
+        "title": data.get("title") or "",
+        "unit_name": f"{unit.get('level', '')} {unit.get('name', '')}".strip(),
+    }
+
+
+class Store(Database):
+    """The local database of unit profiles and drafts. Open with `Store.open()`; safe to share between threads."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, data_dir: Path) -> None:
+        super().__init__(conn, path, data_dir)
+        self.coalesce_seconds = EDIT_COALESCE_SECONDS
+
+    def close(self) -> None:
+        """Re-index the drafts whose search text is stale, then close; the store cannot be used afterwards."""
+        with self._lock:
+            if self.closed:
+                return
+            try:
+                if not self.writing and self._conn.execute(search.ANY_STALE).fetchone() is not None:
+                    with self.tx() as c:
+                        search.refresh(c)
+            except (StoreError, sqlite3.Error):
+                pass  # the flags stay in the file: the next text search re-indexes those drafts
+            finally:
+                super().close()
+
+    # ------------------------------------------------------------------ units (kpdesk.store.profiles)
+
+    def units(self) -> list[UnitProfile]:
+        """The profiles of the communes this PC writes reports for."""
+        return profiles.load_units(self)
+
+    def department(self) -> UnitProfile | None:
+        """The profile of the department this PC works for (department mode), or None when there is none yet."""
+        found = profiles.load_units(self, profiles.DEPARTMENT)
+        return found[0] if found else None
+
+    def unit(self, unit_id: UnitId) -> UnitProfile:
+        return profiles.load_unit(self, unit_id)
+
+    def save_unit(self, profile: UnitProfile) -> UnitId:
+        """Insert (id None) or update a unit profile; refuse a missing name or a bad phone or e-mail."""
+        return profiles.save_unit(self, profile)
+
+    # ------------------------------------------------------------------ drafts: create
+
+    def create_draft(self, kind_id: str, period: Period, unit_id: UnitId, *, form: str | None = None,
+                     title: str = "") -> DraftId:
+        """A new, empty draft of `kind_id` for `period`, prefilled from the unit profile."""
+        kind = get_kind(kind_id)
+        _check_period(kind, period)
+        form = _check_form(kind, form or kind.forms[0])
+        profile = self.unit(unit_id)
+        signer = profile.default_signer
+        d = drafts.new_draft(kind, period, profile.to_unit(), form=form,
+                             to=profile.default_to, recipients=profile.default_recipients,
+                             signer=signer.to_signer() if signer else drafts.Signer(),
+                             values=profiles.prefill(kind, profile), title=vn.clean_line(title))
+        with self.tx():
+            return self._insert(d, unit_id, "create", kind)
+
+    def add_draft(self, d: Draft, unit_id: UnitId | None = None, *, title: str = "") -> DraftId:
+        """Store a draft read from elsewhere (an imported file). Without `unit_id` the draft's unit is matched
+        to a profile by name, level and province, and a profile is made from it when none matches."""
+        if title:
+            d = replace(d, title=vn.clean_line(title))
+        kind = get_kind(d.kind)
+        with self.tx():
+            if unit_id is None:
+                unit_id = profiles.unit_for_draft(self, d)
+            else:
+                self.unit(unit_id)
+            return self._insert(d, unit_id, "import", kind)
+
+    def _insert(self, d: Draft, unit_id: UnitId, source: str, kind: Kind | None = None) -> DraftId:
+        data = drafts.to_json(d, kind)
+        text = _dump(data)
+        now = now_stamp()
+        cols = {**_draft_columns(data), "kind": d.kind, "unit_id": unit_id, "status": "drafting", "created": now,
+                "updated": now, "revision": 1}
+        with self.tx() as c:
+            cur = c.execute(f"INSERT INTO drafts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                            tuple(cols.values()))
+            assert cur.lastrowid is not None
+            draft_id = DraftId(cur.lastrowid)
+            c.execute("INSERT INTO draft_data (draft_id, data) VALUES (?, ?)", (draft_id, text))
+            c.execute("INSERT INTO revisions (draft_id, revision, source, created, saved, data) "
+                      "VALUES (?, 1, ?, ?, ?, ?)", (draft_id, source, now, now, text))
+            search.index(c, draft_id, data, new=True)
+        return draft_id
+
+    # ------------------------------------------------------------------ drafts: read
+
+    def load(self, draft_id: DraftId) -> StoredDraft:
+        """The draft and its listing data; values written under an older kind version are carried over."""
+        with self.read() as c:
+            row = c.execute(f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
+                            "WHERE d.id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise _missing(draft_id)
+        return StoredDraft(_info(row), drafts.from_json(json.loads(row[15])))
+
+    def info(self, draft_id: DraftId) -> DraftInfo:
+        with self.read() as c:
+            row = c.execute(f"SELECT {_INFO} FROM drafts d WHERE d.id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise _missing(draft_id)
+        return _info(row)
+
+    def list_drafts(self, *, kind: str | None = None, period: Period | None = None, status: str | None = None,
+                    text: str | None = None, unit_id: UnitId | None = None, deleted: bool = False,
+                    limit: int | None = None) -> list[DraftInfo]:
+        """Drafts matching every filter given, most recently updated first. `text` matches words (or their
+        beginnings) of the title, the unit and the values, without regard to case or diacritics; `deleted=True`
+        lists the bin instead of the drafts."""
+        where = ["d.deleted IS NOT NULL" if deleted else "d.deleted IS NULL"]
+        args: list[Any] = []
+        if kind is not None:
+            where.append("d.kind = ?")
+            args.append(kind)
+        if period is not None:
+            where.append("d.period_type = ? AND d.period_year = ? AND d.period_month IS ? AND d.period_half IS ?")
+            args += [period.type, period.year, period.month if period.type == "month" else None,
+                     period.half if period.type == "half" else None]
+        if status is not None:
+            if status not in STATUS_LABELS:
+                raise StoreError(f"Trạng thái «{status}» không hợp lệ; dùng: {', '.join(STATUS_LABELS)}.")
+            where.append("d.status = ?")
+            args.append(status)
+        if unit_id is not None:
+            where.append("d.unit_id = ?")
+            args.append(unit_id)
+        searching = text is not None and bool(text.strip())
+        if searching:
+            query = search.fts_query(text or "")
+            if query is None:
+                return []
+            where.append("d.id IN (SELECT rowid FROM draft_search WHERE draft_search MATCH ?)")
+            args.append(query)
+        sql = f"SELECT {_INFO} FROM drafts d WHERE {' AND '.join(where)} ORDER BY d.updated DESC, d.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(int(limit))
+        tz = dt.datetime.now().astimezone().tzinfo
+        if searching:
+            return [_info(row, tz) for row in self._search(sql, args)]
+        with self.read() as c:
+            return [_info(row, tz) for row in c.execute(sql, args)]
+
+    def _search(self, sql: str, args: list[Any]) -> list[tuple]:
+        """Run a query that reads `draft_search`, re-indexing the stale drafts first (in the same transaction)."""
+        with self.read():
+            if not self.writing:
+                with self.snapshot() as c:
+                    if c.execute(search.ANY_STALE).fetchone() is None:
+                        return c.execute(sql, args).fetchall()
+            rows: list[tuple] | None = None
+            try:
+                with self.tx() as c:
+                    search.refresh(c)
+                    rows = c.execute(sql, args).fetchall()
+            except StoreError:
+                if rows is None:
+                    raise
+                # Only keeping the new index failed (a full disk refuses the commit): the answer came from it
+                # all the same, and the flags stay set for the next search.
+            return rows
+
+    def latest_for(self, kind_id: str, unit_id: UnitId, before: Period) -> DraftInfo | None:
+        """The unit's draft of this kind for the latest period of the same type before `before` (not in the bin)."""
+        with self.read() as c:
+            row = c.execute(f"SELECT {_INFO} FROM drafts d WHERE d.kind = ? AND d.unit_id = ? AND d.period_type = ? "
+                            "AND d.period_start < ? AND d.deleted IS NULL "
+                            "ORDER BY d.period_start DESC, d.updated DESC LIMIT 1",
+                            (kind_id, unit_id, before.type, before.start.isoformat())).fetchone()
+        return _info(row) if row else None
+
+    # ------------------------------------------------------------------ drafts: the one write
+
+    def save(self, draft_id: DraftId, d: Draft, changes: Changes | None = None) -> int:
+        """Store the whole draft; return the number of the revision that holds it.
+
+        `changes` is what the edits since the draft was last saved changed (`kpdesk.edits`). When no document part
+        changed (the officer typing in the sections), the draft joins the open edit revision if that began less than
+        `coalesce_seconds` ago and was not exported, else it opens a new one; a change of a document part, or a
+        whole draft from elsewhere (`changes` None), is a new revision. An unchanged draft adds no revision."""
+        data = drafts.to_json(d)
+        typing = changes is not None and changes.typing
+        with self.tx():
+            return self._write(draft_id, data, "edit" if typing else "save", coalesce=typing)
+
+    def set_value(self, draft_id: DraftId, field_id: str, value: Any, inputs: dict[str, str] | None = None) -> int:
+        """Store one field's new value (Python form: int đồng, Decimal, date, DocRef, list, rows; None clears) and
+        the field's typed text that could not be read (`Draft.inputs` keys of this field; none by default: the new
+        value replaces any), as one edit through `save`, in one transaction."""
+        with self.tx():
+            d = self.load(draft_id).draft
+            new, changes = edits.apply(get_kind(d.kind), d, SetField(field_id, value, inputs or {}))
+            return self.save(draft_id, new, changes)
+
+    def _write(self, draft_id: int, data: dict[str, Any], source: str, *, coalesce: bool = False,
+               force: bool = False) -> int:
+        """Write the JSON form of a draft as its current data and a revision (inside a write transaction)."""
+        c = self._conn
+        row = c.execute("SELECT d.revision, d.status, d.deleted, d.kind, b.data FROM drafts d "
+                        "JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise _missing(draft_id)
+        rev, status, deleted, kind_id, old_text = row
+        if deleted is not None:
+            raise StoreError(f"Bản nháp số {draft_id} đang ở thùng rác; hãy khôi phục nó trước khi sửa.")
+        if data.get("kind") != kind_id:
+            raise StoreError(f"Không đổi được loại báo cáo của bản nháp số {draft_id}; hãy tạo bản nháp mới.")
+        text = _dump(data)
+        if text == old_text and not force:
+            if not coalesce:
+                search.refresh(c, draft_id)
+            return rev
+        now = now_stamp()
+        new_rev = rev + 1
+        if coalesce and self.coalesce_seconds > 0 and status == "drafting":
+            last = c.execute("SELECT source, created FROM revisions WHERE draft_id = ? AND revision = ?",
+                             (draft_id, rev)).fetchone()
+            if last and last[0] == "edit":
+                age = (dt.datetime.fromisoformat(now) - dt.datetime.fromisoformat(last[1])).total_seconds()
+                exported = c.execute("SELECT 1 FROM exports WHERE draft_id = ? AND revision = ?",
+                                     (draft_id, rev)).fetchone()
+                if 0 <= age < self.coalesce_seconds and not exported:
+                    new_rev = rev
+        coalesced = new_rev == rev
+        if coalesced:
+            c.execute("UPDATE revisions SET data = ?, saved = ? WHERE draft_id = ? AND revision = ?",
+                      (text, now, draft_id, rev))
+        else:
+            c.execute("INSERT INTO revisions (draft_id, revision, source, created, saved, data) "
+                      "VALUES (?, ?, ?, ?, ?, ?)", (draft_id, new_rev, source, now, now, text))
+        c.execute("UPDATE draft_data SET data = ? WHERE draft_id = ?", (text, draft_id))
+        # An edit joining the open edit revision only marks the search text stale (re-indexing the whole draft on
+        # every keystroke was most of the save's own work); anything else re-indexes now.
+        cols = {**_draft_columns(data), "status": "drafting", "updated": now, "revision": new_rev,
+                "search_stale": int(coalesced)}
+        c.execute(f"UPDATE drafts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
+                  (*cols.values(), draft_id))
+        if not coalesced:
+            search.index(c, draft_id, data)
+        return new_rev
+
+    # ------------------------------------------------------------------ history
+
+    def revisions(self, draft_id: DraftId) -> list[tuple[int, dt.datetime]]:
+        """(revision, time of its last write in local time), newest first."""
+        return [(r.revision, r.saved) for r in self.revision_list(draft_id)]
+
+    def revision_list(self, draft_id: DraftId) -> list[Revision]:
+        with self.read() as c:
+            rows = c.execute("SELECT revision, created, saved, source FROM revisions WHERE draft_id = ? "
+                             "ORDER BY revision DESC", (draft_id,)).fetchall()
+        if not rows:
+            raise _missing(draft_id)
+        return [Revision(r, local_time(created), local_time(saved), source) for r, created, saved, source in rows]
+
+    def revision_draft(self, draft_id: DraftId, revision: int) -> Draft:
+        """The draft as it was at `revision` (to show before restoring it)."""
+        with self.read() as c:
+            row = c.execute("SELECT data FROM revisions WHERE draft_id = ? AND revision = ?",
+                            (draft_id, revision)).fetchone()
+        if row is None:
+            raise NotFound(f"Bản nháp số {draft_id} không có phiên bản lưu số {revision}.")
+        return drafts.from_json(json.loads(row[0]))
+
+    def restore_revision(self, draft_id: DraftId, revision: int) -> int:
+        """Make `revision` the current content again, as a new revision; return its number."""
+        old = self.revision_draft(draft_id, revision)
+        with self.tx():
+            return self._write(draft_id, drafts.to_json(old), "restore", force=True)
+
+    # ------------------------------------------------------------------ bin, copies, next period
+
+    def delete(self, draft_id: DraftId) -> None:
+        """Move a draft to the bin (restorable with `undelete`)."""
+        with self.tx() as c:
+            if c.execute("UPDATE drafts SET deleted = ? WHERE id = ? AND deleted IS NULL",
+                         (now_stamp(), draft_id)).rowcount == 0:
+                self.info(draft_id)
+
+    def undelete(self, draft_id: DraftId) -> None:
+        with self.tx() as c:
+            if c.execute("UPDATE drafts SET deleted = NULL WHERE id = ?", (draft_id,)).rowcount == 0:
+                raise _missing(draft_id)
+
+    def purge(self, draft_id: DraftId) -> None:
+        """Remove a draft in the bin for good, with its history and export records."""
+        with self.tx() as c:
+            if not self.info(draft_id).deleted:
+                raise StoreError(f"Bản nháp số {draft_id} chưa ở thùng rác; hãy xóa (chuyển vào thùng rác) trước.")
+            search.forget(c, draft_id)
+            c.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+    def duplicate(self, draft_id: DraftId) -> DraftId:
+        stored = self.load(draft_id)
+        title = f"{stored.draft.title} (bản sao)" if stored.draft.title else ""
+        with self.tx():
+            return self._insert(replace(stored.draft, title=title), stored.info.unit_id, "duplicate")
+
+    def new_from_previous(self, draft_id: DraftId, period: Period | None = None, *, form: str | None = None,
+                          title: str = "") -> DraftId:
+        """A draft for the next period (or `period`) carrying over what `carried_over` keeps, in `form` (default:
+        the previous draft's) and named `title`."""
+        stored = self.load(draft_id)
+        kind = get_kind(stored.draft.kind)
+        new = carried_over(kind, stored.draft, period or stored.draft.period.next(), form=form, title=title)
+        with self.tx():
+            return self._insert(new, stored.info.unit_id, "previous", kind)
+
+    # ------------------------------------------------------------------ files and exports
+
+    def import_file(self, path: Path, unit_id: UnitId | None = None) -> DraftId:
+        """Import a JSON draft, or a .docx made by kpdesk."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".docx":
+            try:
+                from kpdesk.render import draft_from_docx
+            except ImportError:
+                raise StoreError("Phiên bản kpdesk này chưa đọc được tệp Word (.docx); hãy nhập tệp bản nháp .json.") \
+                    from None
+            d = draft_from_docx(path)
+        elif suffix == ".json":
+            d = drafts.load(path)
+        else:
+            raise StoreError(f"Không nhập được {path.name}: chỉ nhập được tệp bản nháp .json hoặc báo cáo .docx "
+                             "do kpdesk tạo.")
+        return self.add_draft(d, unit_id)
+
+    def export_json(self, draft_id: DraftId, path: Path) -> None:
+        """Write the draft's JSON form to `path` (replaced atomically; a `WriteError` says what to do)."""
+        write_atomic(Path(path), drafts.dumps(self.load(draft_id).draft).encode("utf-8"))
+
+    def record_export(self, draft_id: DraftId, path: Path, sha256: str, revision: int) -> None:
+        """Remember that `path` (.docx, with this SHA-256) was made from `revision`; the draft becomes "exported"."""
+        sha = sha256.strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", sha):
+            raise StoreError("Mã SHA-256 của tệp đã xuất phải gồm 64 chữ số hệ 16.")
+        with self.tx() as c:
+            self.info(draft_id)
+            if c.execute("SELECT 1 FROM revisions WHERE draft_id = ? AND revision = ?",
+                         (draft_id, revision)).fetchone() is None:
+                raise NotFound(f"Bản nháp số {draft_id} không có phiên bản lưu số {revision}.")
+            c.execute("INSERT INTO exports (draft_id, revision, path, exported, sha256) VALUES (?, ?, ?, ?, ?)",
+                      (draft_id, revision, str(Path(path).absolute()), now_stamp(), sha))
+            c.execute("UPDATE drafts SET status = 'exported' WHERE id = ?", (draft_id,))
+            search.refresh(c, draft_id)  # the export closes the edit revision
+
+    def exports(self, draft_id: DraftId) -> list[ExportRecord]:
+        """Every .docx recorded for the draft, newest first."""
+        with self.read() as c:
+            rows = c.execute("SELECT path, exported, sha256, revision FROM exports WHERE draft_id = ? "
+                             "ORDER BY exported DESC, id DESC", (draft_id,)).fetchall()
+        return [ExportRecord(Path(p), local_time(when), sha, rev) for p, when, sha, rev in rows]
+
+
+@dataclass(frozen=True)
+class DraftWriter:
+    """Writes one stored draft while it is edited, telling the store what changed: what the window's autosave
+    (`ui.wizard.session.DraftSession`) saves through."""
+
+    store: Store
+    draft_id: DraftId
+
+    def write(self, draft: Draft, changes: Changes) -> int:
+        return self.store.save(self.draft_id, draft, changes)
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def _missing(draft_id: int) -> NotFound:
+    return NotFound(f"Không có bản nháp số {draft_id}. Xem danh sách bằng lệnh: kpdesk drafts")
+
+
+def _check_period(kind: Kind, period: Period) -> None:
+    if period.type not in kind.periods:
+        raise StoreError(f"Mẫu «{kind.name}» chỉ dùng cho kỳ báo cáo: "
+                         f"{', '.join(PERIOD_NAMES[p] for p in kind.periods)}; không dùng cho kỳ {period.label}.")
+
+
+def _check_form(kind: Kind, form: str) -> str:
+    if form not in kind.forms:
+        raise StoreError(f"Mẫu «{kind.name}» không có hình thức «{form}»; chọn: {', '.join(kind.forms)}.")
+    return form
+
+
+def carried_over(kind: Kind, src: Draft, period: Period, *, form: str | None = None, title: str = "") -> Draft:
+    """A draft for `period` made from `src`: the fields marked `carry` (with their unread text), and the unit,
+    signer, Kính gửi, Nơi nhận and money unit; `form` (default: the source's) and `title`. Everything per period
+    (the other figures, number, date) is left empty."""
+    _check_period(kind, period)
+    form = _check_form(kind, form or src.form)
+    carried = [f.id for f in kind.fields if f.carry]
+    values = {fid: src.values[fid] for fid in carried if fid in src.values}
+    inputs = {key: text for fid in carried for key, text in edits.inputs_of(src, fid).items()}
+    return Draft(kind=src.kind, kind_version=kind.version, period=period, unit=src.unit, form=form,
+                 signer=src.signer, to=src.to, recipients=src.recipients, values=values, money_unit=src.money_unit,
+                 inputs=inputs, title=vn.clean_line(title))

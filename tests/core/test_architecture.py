@@ -1,0 +1,155 @@
+"""The modules of kpdesk/ and of ui/ import one another without a circle, imports inside functions included.
+
+The import graph is read from the source with `ast` (nothing is executed); an import under `if TYPE_CHECKING:` is
+only for the type checker and does not count. A module importing its own package (`kpdesk.kinds.loader` importing
+`kpdesk.kinds`) is no edge: the package is always initialised first.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _modules(root: Path, package: str) -> dict[str, Path]:
+    """Every module of `package` (a folder under `root`) by dotted name; a package by its own name."""
+    found = {}
+    for path in sorted((root / package).rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"
+            or isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement of `tree`, at any depth, except those under `if TYPE_CHECKING:`."""
+    found: list[ast.Import | ast.ImportFrom] = []
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            todo.extend(node.orelse)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def import_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """Module → the modules of the same package it imports."""
+    modules = _modules(root, package)
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    anchor = here.split(".")[: len(here.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([base] if base else []))
+                targets = [base] + [f"{base}.{alias.name}" for alias in node.names]
+            for target in targets:
+                while target and target not in modules:  # `from kpdesk.kinds import Kind`: the module kpdesk.kinds
+                    target = target.rpartition(".")[0]
+                if target and target != name and not name.startswith(target + "."):
+                    graph[name].add(target)
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One circle (a → b → … → a) through each group of modules that import one another."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = set()
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.add(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(group)
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return [_path_around(graph, group) for group in groups]
+
+
+def _path_around(graph: dict[str, set[str]], group: set[str]) -> list[str]:
+    """The shortest circle from the group's first module back to it, staying inside the group."""
+    start = min(group)
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        v = queue.pop(0)
+        for w in sorted(graph[v] & group):
+            if w == start:
+                return paths[v] + [start]
+            if w not in paths:
+                paths[w] = paths[v] + [w]
+                queue.append(w)
+    raise AssertionError(f"{sorted(group)} is not a circle")
+
+
+@pytest.mark.parametrize("package", ["kpdesk", "ui"])
+def test_no_module_imports_itself_through_others(package):
+    found = circles(import_graph(ROOT, package))
+    assert not found, "import circles: " + "; ".join(" → ".join(circle) for circle in found)
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_a_circle_is_found_and_named_even_through_an_import_inside_a_function(tmp_path):
+    _write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "from pkg.b import thing\n",
+        "pkg/b.py": "def thing():\n    from pkg.sub import c\n",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/c.py": "from .. import a\n",
+    })
+    assert circles(import_graph(tmp_path, "pkg")) == [["pkg.a", "pkg.b", "pkg.sub.c", "pkg.a"]]
+
+
+def test_type_checking_imports_and_imports_of_the_own_package_are_no_edge(tmp_path):
+    _write(tmp_path, {
+        "pkg/__init__.py": "from pkg.a import A\n",
+        "pkg/a.py": "from typing import TYPE_CHECKING\nimport pkg\nif TYPE_CHECKING:\n    from pkg.b import B\n"
+                    "A = 1\n",
+        "pkg/b.py": "import typing\nfrom pkg import a\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    import os\n",
+    })
+    graph = import_graph(tmp_path, "pkg")
+    assert graph == {"pkg": {"pkg.a"}, "pkg.a": set(), "pkg.b": {"pkg.a"}}
+    assert circles(graph) == []
