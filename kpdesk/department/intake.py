@@ -183,7 +183,7 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
         parts.append(f"văn bản đã bị sửa sau khi xuất ({len(edited)} số khác dữ liệu)")
     if unit is None:
         close = suggest_units(draft.unit.name, units)
-        guess = f"; có phải {' hoặc '.join(u.title for u in close)}?" if close else ""
+        guess = f"; có phải {' hoặc '.join(u.full_name for u in close)}?" if close else ""
         parts.append(f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess} "
                      f"(ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ)")
     return Receipt(path, RECEIVED if number == 1 else NEW_VERSION, "; ".join(parts) + ".", submission, number,
