@@ -19,13 +19,66 @@ def _out(text: str = "") -> None:
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
-    from kpdesk.kinds import all_kinds
+    """List every kind, built in and installed, with its versions, who writes it and where each version is from."""
+    from kpdesk.kinds import AUDIENCES, get_kind, kind_ids, kind_versions
     from kpdesk.vocab import PERIOD_NAMES
 
-    for kind in all_kinds():
+    for kind_id in kind_ids():
+        try:
+            versions = kind_versions(kind_id)
+            kind = get_kind(kind_id)
+        except KpdeskError as exc:
+            _out(f"{kind_id}  (không đọc được: {exc.message})")
+            continue
         periods = ", ".join(PERIOD_NAMES[p] for p in kind.periods)
-        _out(f"{kind.id}  (phiên bản {kind.version}; kỳ: {periods})")
+        _out(f"{kind.id}  (phiên bản {kind.version}; kỳ: {periods}; người soạn: {AUDIENCES[kind.audience]})")
         _out(f"    {kind.name}")
+        for found in reversed(versions):
+            try:
+                start = get_kind(kind_id, found.version).applies_from
+            except KpdeskError as exc:
+                _out(f"    phiên bản {found.version}: không đọc được ({exc.message})")
+                continue
+            when = f"; áp dụng từ kỳ {start.label}" if start else ""
+            _out(f"    phiên bản {found.version}: {found.describe()}{when}")
+    return 0
+
+
+def cmd_kinds_pack(args: argparse.Namespace) -> int:
+    """Pack kinds into a .kpkind for the communes, after checking each as a commune's kpdesk will."""
+    from kpdesk.kindpack import pack
+
+    result = pack([Path(f) for f in args.folders], Path(args.output), args.publisher, kpdesk_min=args.kpdesk_min)
+    for line in result.checked:
+        _out(f"Đã kiểm tra: {line}")
+    _out(f"Đã ghi gói mẫu báo cáo {result.path} ({len(result.kinds)} mẫu; sha256 {result.sha256[:16]}…).")
+    return 0
+
+
+def cmd_kinds_install(args: argparse.Namespace) -> int:
+    """Install a .kpkind into the data folder: say what changes, ask (unless --yes), install atomically."""
+    from kpdesk.kindpack import install, plan_install
+
+    plan = plan_install(Path(args.file))
+    try:
+        for line in plan.summary():
+            _out(line)
+        if plan.nothing_new:
+            _out("Gói này đã được cài rồi; không có gì thay đổi.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                _out("Chưa cài. Chạy lại với --yes để cài gói này.")
+                return 1
+            answer = input("Cài gói mẫu báo cáo này? [c/K] ").strip().lower()
+            if answer not in ("c", "co", "có", "y", "yes"):
+                _out("Chưa cài gì.")
+                return 1
+        installed = install(plan)
+    finally:
+        plan.discard()
+    for found in installed:
+        _out(f"Đã cài mẫu «{found.kind_id}» phiên bản {found.version} vào {found.folder}.")
     return 0
 
 
@@ -63,11 +116,11 @@ def _load_draft(source: str):
 
 def cmd_check(args: argparse.Namespace) -> int:
     from kpdesk.compute import compute, display
-    from kpdesk.kinds import get_kind
+    from kpdesk.kinds import kind_of
     from kpdesk.validate import validate
 
     draft = _load_draft(args.draft)
-    kind = get_kind(draft.kind)
+    kind = kind_of(draft)
     derived = compute(kind, draft)
     report = validate(kind, draft, derived)
     _out(f"{kind.name} — {draft.unit.full_name}, {draft.period.label}")
@@ -278,8 +331,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tự kiểm tra bản cài đặt (xuất thử các mẫu, mở cửa sổ ẩn) rồi thoát; mã 0 nếu đạt hết")
     parser.add_argument("--version", action="version", version=f"kpdesk {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
-    p = sub.add_parser("kinds", help="liệt kê các loại báo cáo")
+    p = sub.add_parser("kinds", help="liệt kê các loại báo cáo (có sẵn và đã cài), đóng gói hoặc cài gói mẫu")
     p.set_defaults(func=cmd_kinds)
+    kinds = p.add_subparsers(dest="kinds_command", metavar="VIỆC")
+    k = kinds.add_parser("pack", help="(Sở) đóng gói các mẫu báo cáo thành tệp .kpkind gửi các xã, phường")
+    k.add_argument("folders", nargs="+", metavar="THƯ-MỤC", help="thư mục của từng mẫu (chứa kind.toml, body.j2)")
+    k.add_argument("-o", "--output", required=True, help="tệp gói sẽ ghi, đuôi .kpkind")
+    k.add_argument("--publisher", required=True, help="tên cơ quan phát hành, ví dụ \"Sở KH&CN tỉnh Thanh Hóa\"")
+    k.add_argument("--kpdesk-min", help="bản kpdesk tối thiểu để cài gói (mặc định: bản đang chạy)")
+    k.set_defaults(func=cmd_kinds_pack)
+    k = kinds.add_parser("install", help="cài gói mẫu báo cáo .kpkind của Sở vào thư mục dữ liệu")
+    k.add_argument("file", help="tệp gói .kpkind")
+    k.add_argument("--yes", action="store_true", help="cài luôn, không hỏi lại")
+    k.set_defaults(func=cmd_kinds_install)
     p = sub.add_parser("fields", help="liệt kê các trường của một loại báo cáo")
     p.add_argument("kind", help="mã loại báo cáo (xem `kpdesk kinds`)")
     p.set_defaults(func=cmd_fields)
@@ -330,6 +394,8 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
 
     The core never imports the Qt shell: without one, `kpdesk` with no command or `--selftest` says how to get it.
     """
+    from kpdesk.kinds import kinds_of_data_dir
+
     parser = build_parser()
     args = parser.parse_args(argv)
     args.pdf_fallback = pdf_fallback
@@ -338,9 +404,11 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
             sys.stderr.write("Cửa sổ và tự kiểm tra cần chương trình kpdesk đầy đủ: hãy chạy lệnh `kpdesk` đã cài "
                              "(hoặc `python -m ui.launch`). Các lệnh dòng lệnh xem bằng `kpdesk --help`.\n")
             return 2
-        return shell(args)
+        with kinds_of_data_dir(_data_dir(args)):
+            return shell(args)
     try:
-        return args.func(args)
+        with kinds_of_data_dir(_data_dir(args)):  # the kinds installed in the data folder the command uses
+            return args.func(args)
     except BrokenPipeError:  # the output was cut short (`kpdesk drafts | head`): nothing to report
         sys.stdout = None  # type: ignore[assignment]
         return 0

@@ -6,11 +6,14 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kpdesk import vn
-from kpdesk.draft import Period
 from kpdesk.errors import DraftError, FormatError
-from kpdesk.kinds import Kind
+from kpdesk.period import Period
+
+if TYPE_CHECKING:  # the kinds' loader reads period keys with `parse_period`: no import of kpdesk.kinds here
+    from kpdesk.kinds import Kind
 
 _KEY = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|[Hh]([12])))?")
 _EXAMPLES = "«2026-05» (tháng 5/2026), «2026-H1» (6 tháng đầu năm 2026), «2026-H2» hoặc «2026» (cả năm)"
@@ -69,13 +72,17 @@ class Deadline:
 def deadline(kind: Kind, period: Period, set_dates: Mapping[str, dt.date] | None = None) -> Deadline | None:
     """Return the deadline of `kind`'s report for `period`, or None when nobody set one.
 
-    A date the department set for the period (`set_dates`, by `period_key`) wins over the kind's rule
-    (`deadline_day`: a monthly report is due before that day of its own month, as the seeds say "trước ngày 20
-    hàng tháng"). Weekends and public holidays do not move a deadline: the date is shown as given.
+    A date the department set for the period in its own database (`set_dates`, by `period_key`) wins; then a date
+    the kind itself sets for the period (its `[deadlines]` table, which the department publishes with the kind);
+    then the kind's rule (`deadline_day`: a monthly report is due before that day of its own month, as the seeds
+    say "trước ngày 20 hàng tháng"). Weekends and public holidays do not move a deadline: the date is shown as
+    given.
     """
     key = period_key(period)
     if set_dates and key in set_dates:
         return Deadline(set_dates[key], "department")
+    if key in kind.deadlines:
+        return Deadline(kind.deadlines[key], "department")
     if period.type == "month" and kind.deadline_day:
         first_late = dt.date(period.year, period.month or 1, kind.deadline_day)
         return Deadline(first_late - dt.timedelta(days=1), "kind")

@@ -10,9 +10,9 @@ from typing import Any
 
 from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError, KindError
-from kpdesk.kinds import Field, Kind, get_kind
+from kpdesk.kinds import Field, Kind, KindChanges, get_kind, kind_changes, kind_for_period, kind_of, kind_versions
 from kpdesk.period import Period
-from kpdesk.vocab import DOC_LABELS, DocPart
+from kpdesk.vocab import DOC_LABELS, FORM_NAMES, DocPart
 
 FORMAT = "kpdesk-draft"
 FORMAT_VERSION = 1
@@ -100,6 +100,9 @@ class Draft:
     #: Text typed but not readable yet, by `input_key` ("budget_total", "tasks.2.amount", "_date"); the value of
     #: such a field is empty until the text is corrected, and validation reports it as an error.
     inputs: dict[str, str] = field(default_factory=dict)
+    #: The kind version the draft was written under when it was no longer on this computer and the draft was
+    #: carried over to `kind_version` as it was read (None: read with its own version). Not saved.
+    upgraded_from: int | None = field(default=None, compare=False)
 
     def with_values(self, **changes: Any) -> Draft:
         return replace(self, values={**self.values, **changes})
@@ -302,7 +305,13 @@ def _strs(data: dict, key: str, where: str) -> tuple[str, ...]:
 
 
 def from_json(data: Any, *, kinds_root=None) -> Draft:
-    """Build a draft from its JSON form, upgrading values written under an older kind version."""
+    """Build a draft from its JSON form, with the kind version it was made with.
+
+    That version is used when it is on this computer (built-in versions and every installed one are kept). A
+    draft of an older version that is no longer here is carried over, by the kind's upgrade rules, to the version
+    its period calls for (or the next one present), and says so in `upgraded_from`. A draft of a version newer than
+    any here is refused, saying to install the department's newest kind package.
+    """
     if not isinstance(data, dict):
         raise DraftError("Tệp bản nháp phải là một đối tượng JSON.")
     if data.get("format") != FORMAT:
@@ -319,23 +328,72 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     if not isinstance(kind_id, str):
         raise DraftError("Bản nháp thiếu «kind» (loại báo cáo).")
     try:
-        kind = get_kind(kind_id, kinds_root)
+        newest = get_kind(kind_id, root=kinds_root)
+        present = {v.version for v in kind_versions(kind_id, kinds_root)}
+        kind_version = data.get("kind_version", newest.version)
+        if not isinstance(kind_version, int) or isinstance(kind_version, bool):
+            raise DraftError("«kind_version» phải là số nguyên.")
+        if kind_version in present:
+            return _build(data, get_kind(kind_id, kind_version, kinds_root), kind_version)[0]
+        if kind_version > newest.version:
+            raise DraftError(f"Bản nháp dùng mẫu «{newest.name}» phiên bản {kind_version}, mới hơn bản đang cài "
+                             f"trên máy này (phiên bản {newest.version}); hãy cài gói mẫu báo cáo mới nhất của Sở "
+                             "(Tệp › Cập nhật mẫu báo cáo…, hoặc lệnh kpdesk kinds install) rồi mở lại.")
+        period = Period.from_json(data.get("period"))
+        target = _upgrade_target(kind_id, kind_version, period, present, kinds_root)
     except KindError as exc:
         raise DraftError(exc.message) from None
-    kind_version = data.get("kind_version", kind.version)
-    if not isinstance(kind_version, int) or isinstance(kind_version, bool):
-        raise DraftError("«kind_version» phải là số nguyên.")
-    if kind_version > kind.version:
-        raise DraftError(f"Bản nháp dùng mẫu «{kind.name}» phiên bản {kind_version}, mới hơn bản đang cài "
-                         f"({kind.version}); hãy cập nhật kpdesk.")
+    draft = _build(data, target, kind_version, upgrading=True)[0]
+    return replace(draft, upgraded_from=kind_version)
+
+
+def _upgrade_target(kind_id: str, version: int, period: Period, present: set[int], kinds_root: Any) -> Kind:
+    """The version a draft of the missing `version` is carried over to: the one its period calls for when that is
+    newer, else the oldest present version after `version`."""
+    try:
+        wanted = kind_for_period(kind_id, period, kinds_root)
+    except KindError:
+        wanted = None
+    if wanted is not None and wanted.version > version:
+        return wanted
+    return get_kind(kind_id, min(v for v in present if v > version), kinds_root)
+
+
+def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bool = False,
+           lenient: bool = False) -> tuple[Draft, list[str]]:
+    """The draft `data` describes, read against `kind`. `upgrading`: the values were written under `kind_version`
+    and are carried over by the kind's upgrade rules. `lenient` (an upgrade the officer asked for): a value the
+    new version has no field for, or cannot read any more, is dropped or kept as typed text to correct, and said
+    in the notes returned, instead of refusing the draft."""
+    notes: list[str] = []
     raw_values = data.get("values") or {}
     if not isinstance(raw_values, dict):
         raise DraftError("«values» phải là một đối tượng.")
-    raw_values = upgrade_values(kind, kind_version, raw_values)
+    if upgrading:
+        raw_values = upgrade_values(kind, kind_version, raw_values)
     unknown = sorted(set(raw_values) - {f.id for f in kind.fields})
-    if unknown:
+    if unknown and not lenient:
         raise DraftError(f"Bản nháp có trường không thuộc mẫu «{kind.name}»: {', '.join(unknown)}.")
-    values = {fid: value_from_json(kind.field(fid), raw) for fid, raw in raw_values.items()}
+    kept_text: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for fid, raw in raw_values.items():
+        if fid in unknown:
+            notes.append(f"Giá trị «{_shown(raw)}» của trường «{fid}» không còn chỗ trong mẫu phiên bản "
+                         f"{kind.version} nên không được giữ.")
+            continue
+        f = kind.field(fid)
+        try:
+            values[fid] = value_from_json(f, raw)
+        except DraftError as exc:
+            if not lenient:
+                raise
+            if f.type not in ("rows", "list") and isinstance(raw, (str, int)) and not isinstance(raw, bool):
+                kept_text[fid] = str(raw)
+                notes.append(f"Giá trị cũ của «{f.label}» ({_shown(raw)}) không đọc được theo mẫu mới; đã giữ "
+                             "lại dạng chữ để anh/chị sửa.")
+            else:
+                notes.append(f"Giá trị cũ của «{f.label}» không đọc được theo mẫu mới nên không được giữ "
+                             f"({exc.message})")
     values = {k: v for k, v in values.items() if not is_empty(v)}
 
     unit_raw = data.get("unit")
@@ -358,6 +416,10 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     signer = Signer(_strs(signer_raw, "authority", "signer."), _str(signer_raw, "position", "signer."),
                     _str(signer_raw, "name", "signer."))
     form = data.get("form", kind.forms[0])
+    if form not in kind.forms and lenient and isinstance(form, str):
+        notes.append(f"Mẫu phiên bản {kind.version} không có hình thức «{FORM_NAMES.get(form, form)}»; bản nháp "
+                     f"chuyển sang «{FORM_NAMES.get(kind.forms[0], kind.forms[0])}».")
+        form = kind.forms[0]
     if form not in kind.forms:
         raise DraftError(f"Mẫu «{kind.name}» không có hình thức «{form}»; chọn: {', '.join(kind.forms)}.")
     date_raw = data.get("date")
@@ -371,7 +433,9 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     number = data.get("number")
     if number is not None and not isinstance(number, (str, int)) or isinstance(number, bool):
         raise DraftError("«number» (số văn bản) phải là chữ hoặc số.")
-    return Draft(
+    inputs = _inputs_from_json(kind, kind_version if upgrading else kind.version, data.get("inputs"), values)
+    inputs.update({k: clean_input(v) for k, v in kept_text.items() if k not in inputs})
+    draft = Draft(
         kind=kind.id,
         kind_version=kind.version,
         period=Period.from_json(data.get("period")),
@@ -385,8 +449,39 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
         values=values,
         title=_str(data, "title", ""),
         money_unit=_money_unit(data.get("money_unit", "trieu")),
-        inputs=_inputs_from_json(kind, kind_version, data.get("inputs"), values),
+        inputs=inputs,
     )
+    return draft, notes
+
+
+def upgrade_offer(draft: Draft, kinds_root: Any = None) -> Kind | None:
+    """Return the newer version of the draft's kind in force for its period, to offer the officer (None: the
+    draft already uses it, or the newer versions start after its period)."""
+    try:
+        kind = kind_for_period(draft.kind, draft.period, kinds_root)
+    except KindError:
+        return None
+    return kind if kind.version > draft.kind_version else None
+
+
+def upgrade_draft(draft: Draft, version: int | Kind, *, old: Kind | None = None) -> tuple[Draft, KindChanges]:
+    """Carry `draft` over to `version` of its kind (a number, or the kind itself) by the kind's upgrade rules.
+
+    Return the new draft and what changed: the kind's new, renamed and removed sections and fields, and notes on
+    the draft's own values (a value the new version has no field for, one it cannot read any more).
+    """
+    try:
+        old = old or kind_of(draft)
+        new = version if isinstance(version, Kind) else get_kind(draft.kind, version)
+    except KindError as exc:
+        raise DraftError(exc.message) from None
+    if new.id != draft.kind:
+        raise DraftError(f"Không chuyển được bản nháp mẫu «{old.name}» sang mẫu khác («{new.name}»).")
+    if new.version <= draft.kind_version:
+        raise DraftError(f"Bản nháp đang dùng mẫu «{new.name}» phiên bản {draft.kind_version}; chỉ cập nhật được "
+                         f"lên phiên bản mới hơn (không phải {new.version}).")
+    upgraded, notes = _build(to_json(draft, old), new, draft.kind_version, upgrading=True, lenient=True)
+    return upgraded, kind_changes(old, new).with_notes(notes)
 
 
 def _shown(value: Any) -> str:
@@ -419,7 +514,7 @@ def upgrade_values(kind: Kind, version: int, values: dict[str, Any]) -> dict[str
 
 
 def to_json(draft: Draft, kind: Kind | None = None) -> dict[str, Any]:
-    kind = kind or get_kind(draft.kind)
+    kind = kind or kind_of(draft)
     values = {}
     for f in kind.fields:
         if f.id in draft.values and not is_empty(draft.values[f.id]):

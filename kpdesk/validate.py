@@ -9,6 +9,7 @@ from typing import Any
 
 from kpdesk import vn
 from kpdesk.compute import compute
+from kpdesk.deadlines import deadline
 from kpdesk.draft import AUTHORITY_PREFIXES, Draft, input_field, is_empty, split_input_key
 from kpdesk.entry import parse_input
 from kpdesk.errors import FormatError, KpdeskError
@@ -148,12 +149,12 @@ class _Checker:
             if d.date < d.period.start:
                 self.add(DocPart.DATE, "error", "date.before_period",
                          f"ngày ký {vn.format_date(d.date)} ở trước kỳ báo cáo ({d.period.label}). Hãy sửa ngày ký.")
-            if k.deadline_day and d.period.type == "month":
-                deadline = dt.date(d.period.year, d.period.month or 1, k.deadline_day)
-                if d.date >= deadline:
-                    self.add(DocPart.DATE, "warning", "date.deadline",
-                             f"báo cáo tháng phải gửi trước ngày {vn.format_date(deadline)}; ngày ký "
-                             f"{vn.format_date(d.date)} đã quá hạn. Nếu vẫn gửi, nên nêu lý do chậm.")
+            due = deadline(k, d.period)
+            if due is not None and due.days_late(d.date):
+                when = f"phải gửi {due.text}" if due.source == "kind" else f"có {due.text}"
+                self.add(DocPart.DATE, "warning", "date.deadline",
+                         f"báo cáo {d.period.label} {when}; ngày ký {vn.format_date(d.date)} đã quá hạn. "
+                         "Nếu vẫn gửi, nên nêu lý do chậm.")
         if d.number and not d.number.isdigit():
             self.add(DocPart.NUMBER, "error", "number.format",
                      f"số văn bản «{d.number}» chỉ gồm chữ số (ví dụ 05). Để trống nếu văn thư sẽ ghi số.")
@@ -255,6 +256,8 @@ class _Checker:
                 self.add(fid, "error", "number.max", f"{label}không được lớn hơn {f.max:g}.", row, f.id)
             if t == "percent" and value > 100:
                 self.add(fid, "error", "percent.range", f"{label}tỷ lệ {show(f, value)} vượt quá 100%.", row, f.id)
+        elif t == "date" and f.deadline:
+            self.deadline_ahead(fid, value, row, label, f.id)
         elif t == "date":
             self.not_after_report(fid, value, row, label, f.id)
         elif t == "reference":
@@ -284,6 +287,15 @@ class _Checker:
                 f"hôm nay ({vn.format_date(self.today)})"
             self.add(fid, "error", "date.after_report",
                      f"{label}ngày {vn.format_date(when)} ở sau {against}. Hãy kiểm tra lại ngày.", row, column)
+
+    def deadline_ahead(self, fid: str, when: dt.date, row: int | None, label: str, column: str) -> None:
+        """A date that names a deadline still to come may lie after the signing date, not before it."""
+        if when < self.limit_date:
+            against = f"ngày ký ({vn.format_date(self.draft.date)})" if self.draft.date else \
+                f"hôm nay ({vn.format_date(self.today)})"
+            self.add(fid, "warning", "date.deadline_past",
+                     f"{label}hạn {vn.format_date(when)} đã qua so với {against}. Hãy ghi một ngày sau ngày ký.",
+                     row, column)
 
     # -- rules ------------------------------------------------------------------------
     def rules(self) -> None:

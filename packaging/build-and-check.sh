@@ -7,8 +7,11 @@
 # 2. on Linux: no kept library misses a dependency (ldd), since the spec leaves unused Qt parts out;
 # 3. the frozen `kpdesk --selftest`, offscreen, from the build folder and from a copy in a folder whose path has
 #    Vietnamese letters and spaces (like C:\Users\Nguyễn Văn A\AppData\Local\Programs\kpdesk);
+#    and the console companion `kpdesk-cli` runs commands from the same _internal/ folder;
 # 4. size of the bundle, and the time of `--selftest` and of `kinds`, frozen against `python -m kpdesk`;
-# 5. makensis, when installed, compiles the Windows installer script against this bundle.
+# 5. makensis, when installed, compiles the Windows installer against this bundle as Windows' NSIS would: with its
+#    data folder copied without the 64-bit stubs (packaging/make_installer.py --windows-nsis). The installer's
+#    behaviour (install, upgrade, uninstall under Wine) is tested in tests/packaging/test_installer_wine.py.
 # Exits non-zero when any step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +36,11 @@ BUNDLE="$DIST/kpdesk"
 EXE="$BUNDLE/kpdesk"
 [ -x "$EXE" ] || EXE="$BUNDLE/kpdesk.exe"
 [ -x "$EXE" ] || { echo "LỖI: không thấy chương trình trong $BUNDLE" >&2; exit 1; }
+CLI="$BUNDLE/kpdesk-cli"
+[ -x "$CLI" ] || CLI="$BUNDLE/kpdesk-cli.exe"
+[ -x "$CLI" ] || { echo "LỖI: không thấy kpdesk-cli trong $BUNDLE" >&2; exit 1; }
+[ "$(LC_ALL=C ls "$BUNDLE")" = "$(printf '_internal\n%s\n%s' "$(basename "$EXE")" "$(basename "$CLI")")" ] \
+  || { echo "LỖI: $BUNDLE phải chỉ có _internal, $(basename "$EXE") và $(basename "$CLI"): $(ls "$BUNDLE")" >&2; exit 1; }
 
 if [ "$(uname -s)" = "Linux" ] && command -v ldd >/dev/null 2>&1; then
   step "ldd: every bundled library finds what it links to"
@@ -47,6 +55,10 @@ fi
 
 step "frozen selftest: $EXE --selftest"
 "$EXE" --selftest
+
+step "console companion: $CLI --version and kinds, from the same _internal/"
+"$CLI" --version
+"$CLI" kinds >/dev/null
 
 step "frozen selftest from a folder with Vietnamese letters and spaces"
 VN_ROOT="$(mktemp -d)/Nguyễn Văn A"
@@ -77,10 +89,9 @@ measure "frozen:  kpdesk kinds" "$EXE" kinds
 measure "source:  python -m kpdesk kinds" "$PYTHON" -m kpdesk kinds
 
 if command -v makensis >/dev/null 2>&1; then
-  step "makensis: Windows installer script, compiled against this bundle"
-  makensis -V2 -DVERSION="$VERSION" -DVIVERSION="$("$PYTHON" packaging/buildinfo.py version4)" \
-    -DDIST="$(cd "$BUNDLE" && pwd)" -DOUTFILE="$(cd "$DIST" && pwd)/kpdesk-$VERSION-setup.exe" packaging/kpdesk.nsi
-  echo "installer: $(du -m "$DIST/kpdesk-$VERSION-setup.exe" | cut -f1) MB ($DIST/kpdesk-$VERSION-setup.exe; Linux bundle inside)"
+  step "makensis: the Windows installer, compiled against this bundle with x86 stubs only (as on Windows)"
+  "$PYTHON" packaging/make_installer.py "$BUNDLE" --windows-nsis --out "$DIST/kpdesk-$VERSION-setup.exe"
+  echo "(the Linux bundle is inside: this checks the script and the file list, not a Windows program)"
 else
   echo "(makensis not installed: installer script not compiled)"
 fi

@@ -10,11 +10,23 @@ This file is loaded by path (`build.spec` puts this folder on `sys.path`; the te
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+#: The bundle's folder beside the programs (PyInstaller's `contents_directory`), pinned so that a new PyInstaller
+#: cannot move it: `kpdesk.exe`, `kpdesk-cli.exe` and `_internal/` make the installed program.
+CONTENTS_DIRECTORY = "_internal"
+#: The programs in the bundle: the window (windowed on Windows) and its console companion, which shares every file
+#: of `_internal/` and runs the same commands (`kpdesk-cli restore`, `kpdesk-cli --selftest`) in a console window.
+PROGRAMS = {"kpdesk": "kpdesk", "cli": "kpdesk-cli"}
+#: Who the department is: shown as CompanyName (Explorer → Properties → Details) and Publisher (Settings → Apps).
+#: Set at build time with this environment variable (build-windows.ps1 -Publisher); else pyproject's first author.
+PUBLISHER_ENV = "KPDESK_PUBLISHER"
 
 #: Folders copied into the bundle as they are, relative to the project root (found again at run time under
 #: `sys._MEIPASS`: `kpdesk.kinds.templates_dir()`, `ui.selftest.examples_dir()`).
@@ -35,14 +47,39 @@ QT_UNUSED = (
     "QtUiTools", "QtWebChannel", "QtWebEngineCore", "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets",
     "QtWebView", "QtXml", "QtAxContainer", "QtLabsStyleKit",
 )
-#: Python packages that must never end up in the bundle (test and development tools, other GUI toolkits).
+#: Python packages that must never end up in the bundle (test and development tools, other GUI toolkits), and
+#: standard modules that kpdesk never reaches: PyInstaller's analysis finds them only through imports that kpdesk's
+#: code paths never run (jinja2's async rendering, lxml's doctest helpers, pdb, urllib's network openers).
 PY_EXCLUDES = (
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "pydoc_data", "lib2to3", "ensurepip", "venv",
     "pytest", "_pytest", "pytestqt", "hypothesis", "ruff", "docxtpl", "IPython", "numpy", "PIL", "PyQt5",
     "PyQt6", "PySide2", "shiboken2", "setuptools", "pkg_resources", "pip", "wheel",
     # python-docx uses lxml.etree only.
-    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.cssselect", "lxml.sax",
+    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.cssselect", "lxml.sax", "lxml.doctestcompare",
+    "lxml.ElementInclude",
+    # no network, no processes or event loops of its own: without these go OpenSSL (libssl, libcrypto; hashlib
+    # falls back to Python's own hashes) and PyInstaller's multiprocessing start-up hook
+    "asyncio", "concurrent", "multiprocessing", "ssl", "_ssl", "_hashlib", "http.client", "http.server",
+    "http.cookiejar", "urllib.request", "xmlrpc", "socketserver", "ftplib", "webbrowser",
+    # debugging and documentation tools, archives and compressions kpdesk does not read (.docx is plain zip)
+    "unittest", "doctest", "pdb", "bdb", "pydoc", "cmd", "code", "readline", "curses", "_curses", "tarfile",
+    "dateutil.zoneinfo", "lzma", "_lzma", "bz2", "_bz2",
+    # East Asian legacy encodings (Vietnamese legacy text is VNI/TCVN3, which kpdesk converts itself)
+    "_multibytecodec", "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw",
 )
+#: PyInstaller's run-time hooks that `packaging/hooks/rthook_kpdesk.py` replaces: the PySide6 one imports
+#: PySide6.QtCore (and so all of Qt) at every start, even for `kpdesk-cli --version`; kpdesk's own hook only
+#: points Qt at its plug-ins, and Qt loads when the program first uses it.
+RUNTIME_HOOKS_REPLACED = ("pyi_rth_pyside6",)
+
+#: python-docx's unpacked copy of its default document (a source for building default.docx, never read).
+DOCX_UNUSED = "default-docx-template"
+
+
+def keep_docx_file(entry: tuple[str, str]) -> bool:
+    """Whether a `collect_data_files("docx")` entry is one python-docx reads (default.docx, default-*.xml)."""
+    return DOCX_UNUSED not in Path(entry[0].replace("\\", "/")).parts
+
 
 #: Shared libraries left out although a collected Qt plugin or module names them: they serve only the plugins
 #: dropped below (software OpenGL and ANGLE on Windows, eglfs, the GTK theme) or Qt modules kpdesk does not
@@ -69,9 +106,10 @@ def _drop_pattern(used: frozenset[str]) -> re.Pattern[str]:
 #: Linux (the CI bundle; users run Windows): xcb and offscreen, and the input methods (ibus, compose) so Vietnamese
 #: can be typed with the system's input method. Everywhere: `qoffscreen` for `--selftest` in CI.
 QT_PLUGINS_KEPT: dict[str, tuple[str, ...] | None] = {
-    "platforms": ("qwindows", "qoffscreen", "qminimal", "qxcb", "qcocoa"),
+    "platforms": ("qwindows", "qoffscreen", "qxcb", "qcocoa"),
     "styles": None,
-    "imageformats": ("qico", "qjpeg", "qgif"),
+    # kpdesk draws its icons with QPainter and shows no pictures; PNG, which Qt reads itself, is all it needs
+    "imageformats": (),
     "platforminputcontexts": ("composeplatforminputcontextplugin", "ibusplatforminputcontextplugin"),
     "platformthemes": ("qxdgdesktopportal",),
     "xcbglintegrations": (),
@@ -98,10 +136,36 @@ def project_metadata(root: Path = ROOT) -> dict[str, str]:
     return {"name": project["name"], "version": project["version"], "description": project.get("description", "")}
 
 
+def publisher(root: Path = ROOT) -> str:
+    """Return the publisher: `KPDESK_PUBLISHER` when set, else the first author in `root/pyproject.toml`."""
+    chosen = unicodedata.normalize("NFC", os.environ.get(PUBLISHER_ENV, "").strip())
+    if chosen:
+        if any(ord(c) < 32 or c in '$"`' for c in chosen) or len(chosen) > 200:
+            raise SystemExit(f"{PUBLISHER_ENV}: tên đơn vị phát hành phải là một dòng, tối đa 200 ký tự, không có "
+                             f'$ " hay ` (đang là {chosen[:60]!r}); hãy đặt lại biến này')
+        return chosen
+    with open(root / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    authors = [a.get("name", "") for a in project.get("authors", []) if a.get("name")]
+    return authors[0] if authors else project["name"]
+
+
 def version_tuple(version: str) -> tuple[int, int, int, int]:
-    """Return the four numbers Windows wants: "0.1.0" → (0, 1, 0, 0); "1.2rc1" → (1, 2, 0, 0)."""
+    """Return the four numbers Windows wants: "0.1.0" → (0, 1, 0, 0); "1.2rc1" → (1, 2, 0, 0).
+
+    The one place they are computed: the programs' version resource (build.spec) and the installer's
+    (make_installer.py) both use it. Each number must fit in 16 bits, as Windows stores them.
+    """
     numbers = [int(m) for m in re.findall(r"\d+", re.match(r"[\d.]*", version).group(0))][:4]
+    if not numbers or any(n > 65535 for n in numbers):
+        raise SystemExit(f"pyproject.toml: phiên bản {version!r} không đổi được sang dạng Windows (bốn số 0–65535, "
+                         "ví dụ 0.2.0); hãy sửa version")
     return tuple(numbers + [0] * (4 - len(numbers)))  # type: ignore[return-value]
+
+
+def version4(version: str) -> str:
+    """Return `version_tuple(version)` as Windows writes it: "0.2.0rc1" → "0.2.0.0"."""
+    return ".".join(map(str, version_tuple(version)))
 
 
 def data_files(root: Path = ROOT, folders: tuple[str, ...] = DATA_DIRS) -> list[tuple[str, str]]:
@@ -169,22 +233,66 @@ def keep_qt_file(dest: str, used: frozenset[str] = frozenset({"QtCore", "QtGui",
     return kept is None or stem in kept
 
 
-def windows_version_text(meta: dict[str, str]) -> str:
-    """Return the Windows version resource (Explorer → Properties → Details) in PyInstaller's version-file format.
+def _loaded_by_itself(dest: str, kind: str) -> bool:
+    """Whether a collected file is loaded without another library naming it: a Python extension (by Python), a
+    Qt plug-in (by Qt), the Python library (by the bootloader); anything but a plain shared library."""
+    name = Path(dest.replace("\\", "/")).name
+    return (kind != "BINARY" or _plugin_name(dest.replace("\\", "/")) is not None
+            or re.match(r"(lib)?python3[\d.]*(\.dll|\.so)", name, re.IGNORECASE) is not None)
 
-    Written as text, not built with `PyInstaller.utils.win32.versioninfo`, because that module needs `pefile`,
-    which PyInstaller installs on Windows only; PyInstaller reads this text back when it builds on Windows.
+
+def without_unused_libraries(binaries: list[tuple], imports_of) -> list[tuple]:
+    """`binaries` less the shared libraries that no kept file links to, until none is left over.
+
+    Dropping Qt plug-ins and modules leaves behind the libraries only they needed (GTK's, Kerberos', libjpeg…).
+    `imports_of(source path)` gives the names a library or extension links to (PyInstaller's bindepend).
+    """
+    kept = list(binaries)
+    imports: dict[str, set[str]] = {}
+    while True:
+        needed: set[str] = set()
+        for _dest, source, _kind in kept:
+            if source not in imports:
+                imports[source] = {Path(name.replace("\\", "/")).name.lower() for name in imports_of(source)}
+            needed |= imports[source]
+        unused = [entry for entry in kept if not _loaded_by_itself(entry[0], entry[2])
+                  and Path(entry[0].replace("\\", "/")).name.lower() not in needed]
+        if not unused:
+            return kept
+        kept = [entry for entry in kept if entry not in unused]
+
+
+def without_dangling_links(datas: list[tuple], binaries: list[tuple]) -> list[tuple]:
+    """`datas` less the symbolic links (Linux) whose target is no longer in the bundle."""
+    present = {entry[0].replace("\\", "/") for entry in [*binaries, *datas] if entry[-1] != "SYMLINK"}
+    return [entry for entry in datas if entry[-1] != "SYMLINK" or entry[1].replace("\\", "/") in present]
+
+
+def without_replaced_hooks(scripts: list[tuple]) -> list[tuple]:
+    """PyInstaller's `a.scripts` less the run-time hooks in RUNTIME_HOOKS_REPLACED."""
+    return [entry for entry in scripts if entry[0] not in RUNTIME_HOOKS_REPLACED]
+
+
+def windows_version_text(meta: dict[str, str], program: str = "kpdesk", company: str | None = None) -> str:
+    """Return a program's Windows version resource (Explorer → Properties → Details) in PyInstaller's format.
+
+    FileDescription is the short product name, which Task Manager shows for the running program; CompanyName is
+    the publisher (`publisher()`). Written as text, not built with `PyInstaller.utils.win32.versioninfo`, because
+    that module needs `pefile`, which PyInstaller installs on Windows only; PyInstaller reads this text back when
+    it builds on Windows.
     """
     numbers = version_tuple(meta["version"])
+    company = company if company is not None else publisher()
     strings = {
-        "CompanyName": meta["name"],
-        "FileDescription": meta["description"] or meta["name"],
+        "CompanyName": company,
+        "FileDescription": program if program == meta["name"] else f"{meta['name']} (dòng lệnh)",
         "FileVersion": meta["version"],
-        "InternalName": meta["name"],
-        "LegalCopyright": meta["name"],
-        "OriginalFilename": f"{meta['name']}.exe",
+        "InternalName": program,
+        "LegalCopyright": company,
+        "OriginalFilename": f"{program}.exe",
         "ProductName": meta["name"],
         "ProductVersion": meta["version"],
+        "Comments": meta["description"],
     }
     table = ",\n".join(f"          StringStruct({k!r}, {v!r})" for k, v in strings.items())
     # 0x042A: Vietnamese; 1200 (0x04B0): Unicode.
@@ -204,11 +312,11 @@ VSVersionInfo(
 """
 
 
-def write_windows_version_file(meta: dict[str, str], folder: Path) -> Path:
-    """Write `windows_version_text(meta)` into `folder` and return the file's path (for `EXE(version=...)`)."""
+def write_windows_version_file(meta: dict[str, str], folder: Path, program: str = "kpdesk") -> Path:
+    """Write `windows_version_text(meta, program)` into `folder` and return the file's path (`EXE(version=...)`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "kpdesk-version-info.txt"
-    path.write_text(windows_version_text(meta), encoding="utf-8")
+    path = folder / f"{program}-version-info.txt"
+    path.write_text(windows_version_text(meta, program), encoding="utf-8")
     return path
 
 
@@ -218,6 +326,8 @@ if __name__ == "__main__":  # `python packaging/buildinfo.py version` prints the
     meta = project_metadata()
     what = sys.argv[1] if len(sys.argv) > 1 else "version"
     if what == "version4":
-        print(".".join(map(str, version_tuple(meta["version"]))))
+        print(version4(meta["version"]))
+    elif what == "publisher":
+        print(publisher())
     else:
         print(meta[what])

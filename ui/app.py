@@ -143,15 +143,17 @@ def run(args: argparse.Namespace | None = None) -> int:
     store = open_store(Path(data_dir) if data_dir else None)
     if store is None:
         return 1
+    from kpdesk.kinds import kinds_of_data_dir
     from ui.main_window import MainWindow
 
     sys.excepthook = _excepthook
-    window = MainWindow(store)
-    app.aboutToQuit.connect(window.flush)
-    window.show()
-    window.ensure_profile()
-    try:
-        return app.exec()
-    finally:
-        window.flush()
-        store.close()
+    with kinds_of_data_dir(store.data_dir):  # the kinds installed in the data folder the drafts come from
+        window = MainWindow(store)
+        app.aboutToQuit.connect(window.flush)
+        window.show()
+        window.ensure_profile()
+        try:
+            return app.exec()
+        finally:
+            window.flush()
+            store.close()

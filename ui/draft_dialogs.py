@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kpdesk.draft import Period
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Kind
+from kpdesk.kinds import Kind, kind_for_period, kind_of
 from kpdesk.render import build_frame
 from kpdesk.store import DraftInfo, Store, UnitProfile
 from ui import dialogs
@@ -45,11 +45,15 @@ class NewReport:
 
 
 class NewReportDialog(QDialog):
-    """Choose the kind and the period (and the form); offers "từ kỳ trước" when a previous period exists."""
+    """Choose the kind and the period (and the form); offers "từ kỳ trước" when a previous period exists.
+
+    Only the kinds a commune writes are listed (a department's own kinds are not), each with its newest version;
+    the version a period uses is said under the period when it is an older one."""
 
     def __init__(self, store: Store, unit: UnitProfile, kinds: list[Kind], parent: QWidget | None = None, *,
                  today: dt.date | None = None) -> None:
         super().__init__(parent)
+        kinds = [k for k in kinds if k.audience == "commune"]
         self.store, self.unit, self.kinds, self.today = store, unit, kinds, today
         self.setWindowTitle("Báo cáo mới — kpdesk")
         self.resize(860, 560)
@@ -63,7 +67,10 @@ class NewReportDialog(QDialog):
         self.kind_list.setSpacing(3)
         kinds_label.setBuddy(self.kind_list)
         for kind in kinds:
-            item = QListWidgetItem(f"{kind.name}\n{kind.description}" if kind.description else kind.name)
+            version = f"Phiên bản {kind.version}" + (f", áp dụng từ kỳ {kind.applies_from.label}"
+                                                     if kind.applies_from else "")
+            lines = [kind.name, *([kind.description] if kind.description else []), version]
+            item = QListWidgetItem("\n".join(lines))
             item.setData(Qt.ItemDataRole.UserRole, kind.id)
             item.setToolTip(kind.description)
             self.kind_list.addItem(item)
@@ -76,6 +83,10 @@ class NewReportDialog(QDialog):
         line.addLayout(self.period_box, 1)
         box.addLayout(line)
         self.picker: PeriodPicker | None = None
+        self.version_note = QLabel(self)
+        self.version_note.setWordWrap(True)
+        self.version_note.setStyleSheet(f"color: {HINT};")
+        box.addWidget(self.version_note)
 
         self.form_row = QWidget(self)
         form_line = QHBoxLayout(self.form_row)
@@ -122,13 +133,21 @@ class NewReportDialog(QDialog):
         self.kind_list.setFocus()
 
     def kind(self) -> Kind | None:
+        """The chosen kind, at the version its chosen period uses (the newest one until a period is chosen)."""
         row = self.kind_list.currentRow()
-        return self.kinds[row] if 0 <= row < len(self.kinds) else None
+        kind = self.kinds[row] if 0 <= row < len(self.kinds) else None
+        period = self.picker.period() if self.picker is not None else None
+        if kind is not None and period is not None:
+            try:
+                return kind_for_period(kind.id, period)
+            except KpdeskError:
+                return kind
+        return kind
 
     previous: DraftInfo | None = None
 
     def _kind_changed(self, row: int) -> None:
-        kind = self.kind()
+        kind = self.kinds[row] if 0 <= row < len(self.kinds) else None  # the newest version: its periods
         if kind is None:
             return
         if self.picker is not None:
@@ -139,14 +158,28 @@ class NewReportDialog(QDialog):
         self.picker.changed.connect(lambda _: self._update_previous())
         self.period_box.addWidget(self.picker)
         self.period_label.setBuddy(self.picker.first_widget())
+        self._update_previous()
+
+    def _show_version(self, kind: Kind | None, period: Period | None) -> None:
+        """The forms of the version the period uses, and which version that is when it is not the newest."""
+        row = self.kind_list.currentRow()
+        newest = self.kinds[row] if 0 <= row < len(self.kinds) else None
+        if kind is None:
+            return
+        checked = next((f for f, b in self.form_buttons.items() if b.isChecked()), None)
         for form, button in self.form_buttons.items():
             button.setVisible(form in kind.forms)
-        self.form_buttons[kind.forms[0]].setChecked(True)
+        self.form_buttons[checked if checked in kind.forms else kind.forms[0]].setChecked(True)
         self.form_row.setVisible(len(kind.forms) > 1)
-        self._update_previous()
+        older = newest is not None and period is not None and kind.version < newest.version
+        self.version_note.setVisible(older)
+        if older and newest is not None and newest.applies_from is not None:
+            self.version_note.setText(f"Kỳ {period.label} dùng mẫu phiên bản {kind.version}; phiên bản "
+                                      f"{newest.version} áp dụng từ kỳ {newest.applies_from.label}.")
 
     def _update_previous(self) -> None:
         kind, period = self.kind(), self.picker.period() if self.picker else None
+        self._show_version(kind, period)
         previous = None
         if kind is not None and period is not None and self.unit.id is not None:
             try:
@@ -223,7 +256,7 @@ class HistoryDialog(QDialog):
         self.restore_button.setEnabled(self.list.currentRow() > 0)
         try:
             draft = self.store.revision_draft(self.info.id, revision)
-            kind = self.kind
+            kind = kind_of(draft)  # each revision with the kind version it was saved under
             self.preview.setHtml(frame_html(build_frame(kind, draft)) if kind else "")
         except KpdeskError as exc:
             self.preview.setPlainText(f"Không xem được phiên bản này: {exc.message}")

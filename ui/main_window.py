@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.draft import upgrade_draft, upgrade_offer
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Kind, get_kind, kind_folders
+from kpdesk.kinds import Kind, get_kind, kind_changes, kind_ids, kind_of
 from kpdesk.render import RenderResult
 from kpdesk.store import DraftId, DraftInfo, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
@@ -45,11 +46,12 @@ STATUS_FILTERS = (("Mọi trạng thái", None), ("Đang soạn", "drafting"), (
 
 
 def load_kinds() -> tuple[list[Kind], list[str]]:
-    """Return the kinds that load, and a Vietnamese message for each that does not."""
+    """Return the newest version of each kind that loads (built in and installed), and a Vietnamese message for
+    each that does not."""
     kinds, broken = [], []
-    for folder in kind_folders():
+    for kind_id in kind_ids():
         try:
-            kinds.append(get_kind(folder.name))
+            kinds.append(get_kind(kind_id))
         except KpdeskError as exc:
             broken.append(exc.message)
     return kinds, broken
@@ -88,9 +90,7 @@ class DraftListPage(QWidget):
         search_label.setBuddy(self.search)
         self.kind_filter = QComboBox(self)
         self.kind_filter.setAccessibleName("Lọc theo loại báo cáo")
-        self.kind_filter.addItem("Mọi loại báo cáo", None)
-        for kind in window.kinds:
-            self.kind_filter.addItem(f"{kind.short} — {kind.name}", kind.id)
+        self.fill_kind_filter()
         self.kind_filter.setMaximumWidth(380)
         self.status_filter = QComboBox(self)
         self.status_filter.setAccessibleName("Lọc theo trạng thái")
@@ -165,6 +165,17 @@ class DraftListPage(QWidget):
         QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.infos: list[DraftInfo] = []
+
+    def fill_kind_filter(self) -> None:
+        """List the kinds in the filter (again, after a kind package was installed), keeping the choice."""
+        chosen = self.kind_filter.currentData()
+        self.kind_filter.blockSignals(True)
+        self.kind_filter.clear()
+        self.kind_filter.addItem("Mọi loại báo cáo", None)
+        for kind in self.window_.kinds:
+            self.kind_filter.addItem(f"{kind.short} — {kind.name}", kind.id)
+        self.kind_filter.setCurrentIndex(max(self.kind_filter.findData(chosen), 0))
+        self.kind_filter.blockSignals(False)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
@@ -301,6 +312,8 @@ class MainWindow(QMainWindow):
         self.new_action = action(files, "Báo cáo &mới…", self.new_report, "Ctrl+N", "Tạo báo cáo mới")
         action(files, "&Nhập bản nháp hoặc báo cáo Word…", self.import_file, "Ctrl+O",
                "Nhập tệp bản nháp .json hoặc tệp .docx do kpdesk xuất")
+        self.update_kinds_action = action(files, "Cập nhật &mẫu báo cáo…", self.update_kinds, None,
+                                          "Cài gói mẫu báo cáo (.kpkind) do Sở gửi")
         files.addSeparator()
         action(files, "&Sao lưu dữ liệu", self.backup, None, "Sao lưu toàn bộ bản nháp và thông tin đơn vị")
         action(files, "&Khôi phục từ bản sao lưu…", self.restore_backup, None, "Thay dữ liệu hiện tại bằng bản sao lưu")
@@ -388,10 +401,11 @@ class MainWindow(QMainWindow):
             if not dialogs.confirm(self, "Bản nháp này đang ở thùng rác. Khôi phục để soạn tiếp?", yes="Khôi phục"):
                 return
             self.store.undelete(stored.info.id)
-        kind = self.kind(stored.draft.kind)
-        if kind is None:
-            dialogs.tell(self, f"Không mở được bản nháp: chưa có mẫu báo cáo «{stored.draft.kind}».",
-                         detail=" ".join(self.broken_kinds))
+        try:
+            kind = kind_of(stored.draft)
+        except KpdeskError as exc:
+            dialogs.tell(self, f"Không mở được bản nháp: chưa có mẫu báo cáo «{stored.draft.kind}» phiên bản "
+                         f"{stored.draft.kind_version}.", detail=" ".join([exc.message, *self.broken_kinds]))
             return
         self.close_wizard()
         self._undo_hide()
@@ -415,10 +429,34 @@ class MainWindow(QMainWindow):
                             profile_unit=(lambda: self.store.unit(stored.info.unit_id).to_unit()) if profile else None,
                             settings=self.settings, today=self.today, parent=self.stack)
         wizard.close_requested.connect(self.close_wizard)
+        wizard.upgrade_requested.connect(self.upgrade_open_draft)
         self.wizard, self.draft_id = wizard, draft_id
         self.stack.addWidget(wizard)
         self.stack.setCurrentWidget(wizard)
         wizard.go_step(0)
+
+    def upgrade_open_draft(self, version: int) -> None:
+        """Carry the open draft over to `version` of its kind (the officer pressed «Cập nhật» in the bar), save
+        it and open it again under the new version, showing what changed."""
+        wizard, draft_id = self.wizard, self.draft_id
+        if wizard is None or draft_id is None:
+            return
+        if not wizard.flush():
+            show_error(self, KpdeskError("Bản nháp chưa lưu được nên chưa cập nhật mẫu; hãy thử lại sau khi lưu "
+                                         "được (Ctrl+S)."))
+            return
+        step = wizard.current()
+        try:
+            new, changes = upgrade_draft(self.store.load(draft_id).draft, version)
+            self.store.save(draft_id, new)
+        except KpdeskError as exc:
+            show_error(self, exc, what="Chưa cập nhật được bản nháp sang mẫu mới; bản nháp giữ nguyên.")
+            return
+        self.open_draft(draft_id)
+        if self.wizard is not None and self.wizard is not wizard:
+            self.wizard.upgrade_bar.done(changes)
+            self.wizard.go_step(min(step, len(self.wizard.steps) - 1))
+            self.statusBar().showMessage(f"Đã cập nhật bản nháp lên mẫu phiên bản {version}.", 8000)
 
     def close_wizard(self) -> bool:
         """Save the open draft (at once) and go back to the list; False if it could not be saved."""
@@ -505,6 +543,52 @@ class MainWindow(QMainWindow):
         self.history_dialog = dialog
         dialog.exec()
         self.list_page.refresh(select=info.id)
+
+    # -- kinds ---------------------------------------------------------------------------------
+    def update_kinds(self) -> None:
+        """«Cập nhật mẫu báo cáo…»: check a package from the department (off the UI thread), show what it changes,
+        install it when the officer agrees, and list the kinds again."""
+        path = dialogs.open_path(self, "Chọn gói mẫu báo cáo do Sở gửi", self.settings.folder("kinds"),
+                                 "Gói mẫu báo cáo (*.kpkind)")
+        if path is None:
+            return
+        self.settings.remember_folder("kinds", path)
+        from kpdesk.kindpack import plan_install
+
+        Op(self, lambda progress: plan_install(path), label=f"Đang kiểm tra gói mẫu báo cáo {path.name}…",
+           error_what=f"Không cài được gói mẫu báo cáo {path.name}.").success(self._confirm_kinds).run()
+
+    def _confirm_kinds(self, plan: Any) -> None:
+        from kpdesk.kindpack import install
+        from ui.kinds_dialog import KindsInstallDialog
+
+        dialog = KindsInstallDialog(plan, self)
+        self.kinds_dialog = dialog
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or plan.nothing_new:
+                return
+            try:
+                done = install(plan)
+            except KpdeskError as exc:
+                show_error(self, exc, what="Chưa cài được gói mẫu báo cáo; chưa có gì thay đổi.")
+                return
+        finally:
+            plan.discard()
+        self.reload_kinds()
+        names = ", ".join(f"«{item.kind.short}» phiên bản {item.kind.version}" for item in plan.new)
+        self.statusBar().showMessage(f"Đã cài {len(done)} mẫu báo cáo mới: {names}.", 15000)
+
+    def reload_kinds(self) -> None:
+        """Read the kinds again (after a package was installed): the lists, and the bar of the open draft."""
+        self.kinds, self.broken_kinds = load_kinds()
+        self._kinds = {k.id: k for k in self.kinds}
+        self.list_page.fill_kind_filter()
+        self.list_page.refresh()
+        wizard = self.wizard
+        if wizard is not None:
+            offer = upgrade_offer(wizard.session.draft)
+            if offer is not None:
+                wizard.upgrade_bar.offer(kind_changes(wizard.kind, offer))
 
     # -- files (off the UI thread) ------------------------------------------------------------
     def import_file(self) -> None:

@@ -9,9 +9,9 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
+from html import escape  # not xml.sax.saxutils: it imports urllib.request, left out of the bundle
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, Qt, qVersion
 from PySide6.QtGui import (
@@ -30,7 +30,7 @@ from kpdesk import pdf
 from kpdesk.compute import compute
 from kpdesk.draft import Draft
 from kpdesk.errors import RenderError
-from kpdesk.kinds import Kind, get_kind
+from kpdesk.kinds import Kind, kind_of
 from kpdesk.render import build_layout, default_filename, draft_from_docx, render_to_file
 from ui.app import QT_WORDS, VietnameseQt
 from ui.operations import Op
@@ -103,7 +103,7 @@ def layout(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> Q
 def layout_from_docx(docx: Path) -> QTextDocument:
     """The preview's pages for a .docx made by kpdesk, from the draft it carries."""
     draft = draft_from_docx(Path(docx))
-    return layout(get_kind(draft.kind), draft)
+    return layout(kind_of(draft), draft)
 
 
 def paint_pages(device: QPagedPaintDevice, document: QTextDocument, pages: Iterable[int] | None = None) -> int:
@@ -145,7 +145,7 @@ def _a4(device: QPagedPaintDevice) -> None:
 def _xmp(info: pdf.DocInfo) -> bytes:
     """The XMP packet: the same title, author and subject as the document information dictionary."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    title, author, subject = (escape(v) for v in (info.title, info.author, info.subject))
+    title, author, subject = (escape(v, quote=False) for v in (info.title, info.author, info.subject))
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">

@@ -100,14 +100,14 @@ def _check_example(checks: _Checks, path: Path, out_dir: Path) -> None:
 
     from kpdesk import draft as drafts
     from kpdesk.compute import compute
-    from kpdesk.kinds import get_kind
+    from kpdesk.kinds import kind_of
     from kpdesk.render import draft_from_docx, render_to_file
     from kpdesk.validate import validate
 
     step = "đọc bản nháp"
     try:
         d = drafts.load(path)
-        kind = get_kind(d.kind)
+        kind = kind_of(d)
         step = "kiểm tra số liệu"
         report = validate(kind, d, compute(kind, d))
         step = "xuất .docx"

@@ -1,8 +1,11 @@
-"""Report kinds as data: the model (`model`) and its loader (`loader`), under the names callers use."""
+"""Report kinds as data: the model (`model`), its loader (`loader`), where kinds are found (`registry`) and what
+changes between two versions (`changes`), under the names callers use."""
 
-from kpdesk.kinds.loader import all_kinds, data_dir, get_kind, kind_folders, load_kind, templates_dir
+from kpdesk.kinds.changes import Change, KindChanges, kind_changes
+from kpdesk.kinds.loader import data_dir, kind_folders, load_kind, templates_dir
 from kpdesk.kinds.model import (
     AMOUNT_UNITS,
+    AUDIENCES,
     COLUMN_TYPES,
     COMPUTE_OPS,
     COMPUTED_FORMATS,
@@ -19,9 +22,25 @@ from kpdesk.kinds.model import (
     Section,
     Upgrade,
 )
+from kpdesk.kinds.registry import (
+    INSTALLED_FOLDER,
+    KindVersion,
+    all_kinds,
+    get_kind,
+    installed_root,
+    kind_for_period,
+    kind_ids,
+    kind_of,
+    kind_versions,
+    kinds_of_data_dir,
+    restore_installed_root,
+    use_data_dir,
+)
 
 __all__ = [
-    "AMOUNT_UNITS", "COLUMN_TYPES", "COMPUTED_FORMATS", "COMPUTE_OPS", "FIELD_TYPES", "KIND_ID", "RULE_CHECKS",
-    "SEVERITIES", "Computed", "Condition", "Field", "Kind", "Option", "Rule", "Section", "Upgrade", "all_kinds",
-    "data_dir", "get_kind", "kind_folders", "load_kind", "templates_dir",
+    "AMOUNT_UNITS", "AUDIENCES", "COLUMN_TYPES", "COMPUTED_FORMATS", "COMPUTE_OPS", "FIELD_TYPES", "INSTALLED_FOLDER",
+    "KIND_ID", "RULE_CHECKS", "SEVERITIES", "Change", "Computed", "Condition", "Field", "Kind", "KindChanges",
+    "KindVersion", "Option", "Rule", "Section", "Upgrade", "all_kinds", "data_dir", "get_kind", "installed_root",
+    "kind_changes", "kind_for_period", "kind_folders", "kind_ids", "kind_of", "kind_versions", "kinds_of_data_dir",
+    "load_kind", "restore_installed_root", "templates_dir", "use_data_dir",
 ]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import sys
 import tomllib
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kpdesk.errors import KindError
+from kpdesk import vn
+from kpdesk.deadlines import parse_period, period_key
+from kpdesk.errors import FormatError, KindError
 from kpdesk.kinds.model import (
     AMOUNT_UNITS,
+    AUDIENCES,
     COLUMN_TYPES,
     COMPUTE_OPS,
     COMPUTED_FORMATS,
@@ -32,8 +35,9 @@ from kpdesk.kinds.model import (
     Section,
     Upgrade,
 )
+from kpdesk.period import Period
 from kpdesk.template_env import check_text
-from kpdesk.vocab import FORMS, PERIOD_TYPES
+from kpdesk.vocab import FORMS, PERIOD_NAMES, PERIOD_TYPES
 
 MAX_KIND_BYTES = 1_000_000  # a kind.toml is a few kilobytes; a bigger file is not a report kind
 MAX_LIMIT = 10**18  # a field's min/max: finite, and printable as a float in messages
@@ -166,7 +170,16 @@ def _read_field(r: _Reader, section: str, *, is_column: bool = False) -> Field:
         prefill=r.get("prefill", str, None),
         example=r.get("example", str, ""),
         section=section,
+        deadline=_read_deadline_flag(r, fid, ftype),
     )
+
+
+def _read_deadline_flag(r: _Reader, fid: str, ftype: str) -> bool:
+    """`deadline = true`: a date field naming a deadline still to come."""
+    flag = r.get("deadline", bool, False)
+    if flag and ftype != "date":
+        r.fail(f"trường «{fid}»: khóa «deadline» chỉ dùng cho trường kiểu ngày (date), trường này kiểu «{ftype}»")
+    return flag
 
 
 def _read_toml(path: Path) -> Any:
@@ -193,12 +206,16 @@ def _read_toml(path: Path) -> Any:
         raise KindError(f"Định nghĩa loại báo cáo {path} có bảng hoặc danh sách lồng nhau quá sâu.") from None
 
 
-def load_kind(folder: Path) -> Kind:
-    """Read and check the kind in `folder`; raise `KindError` naming the file and field on any mistake."""
+def load_kind(folder: Path, kind_id: str | None = None) -> Kind:
+    """Read and check the kind in `folder`; raise `KindError` naming the file and field on any mistake.
+
+    Its id must be `kind_id`: by default the folder's name (a built-in kind, `templates/<id>/`); an installed
+    version lives in `<id>/<version>/` and is loaded with its id given.
+    """
     path = folder / "kind.toml"
     raw = _read_toml(path)
     try:
-        kind = _build_kind(folder, path, raw)
+        kind = _build_kind(folder, path, raw, kind_id or folder.name)
     except RecursionError:  # a value nested deep enough to pass tomllib but not our checks
         raise KindError(f"Định nghĩa loại báo cáo {path} có bảng hoặc danh sách lồng nhau quá sâu.") from None
     _check_references(kind, path)
@@ -206,14 +223,14 @@ def load_kind(folder: Path) -> Kind:
     return kind
 
 
-def _build_kind(folder: Path, path: Path, raw: Any) -> Kind:
+def _build_kind(folder: Path, path: Path, raw: Any, expected_id: str) -> Kind:
     r = _Reader(path, "", raw)
     r.where = "mục gốc:"
     kid = r.get("id", str)
     if not KIND_ID.fullmatch(kid):
         r.fail(f"mã «{_short(kid, 70)}» chỉ được gồm chữ thường không dấu, chữ số, «-» và «_» (tối đa 64 ký tự)")
-    if kid != folder.name:
-        r.fail(f"mã «{kid}» phải trùng tên thư mục «{folder.name}»")
+    if kid != expected_id:
+        r.fail(f"mã «{kid}» phải trùng tên thư mục «{expected_id}»")
     sections = []
     fields: dict[str, Field] = {}
     for i, raw_sec in enumerate(r.get("sections", list)):
@@ -297,9 +314,55 @@ def _build_kind(folder: Path, path: Path, raw: Any) -> Kind:
         folder=folder,
         template=r.get("template", str, "body.j2"),
         bases_field=r.get("bases_field", str, None),
+        applies_from=_read_applies_from(r),
+        deadlines=_read_deadlines(r, periods or ("month",)),
+        audience=r.get("audience", str, "commune", choices=tuple(AUDIENCES)),
     )
     kind._fields.update(fields)
     return kind
+
+
+def _read_applies_from(r: _Reader) -> Period | None:
+    """`applies_from = "2026-07"`: the first period of this version, as a period key."""
+    raw = r.data.get("applies_from")
+    if raw is None:
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)  # applies_from = 2027: a whole year
+    if not isinstance(raw, str):
+        r.fail(f"khóa «applies_from» phải là kỳ viết trong ngoặc kép, ví dụ \"2026-07\" (tháng 7/2026), "
+               f"\"2026-H2\" hoặc \"2027\"; đang là {_short(raw)}")
+    try:
+        return parse_period(raw)
+    except FormatError as exc:
+        r.fail(f"khóa «applies_from»: {exc.message.rstrip('.')}")
+        return None  # not reached: fail raises
+
+
+def _read_deadlines(r: _Reader, periods: tuple[str, ...]) -> dict[str, dt.date]:
+    """`[deadlines]`: "2026-H1" = 2026-07-15, the last day of a period's report, by period key."""
+    table = r.get("deadlines", dict, {})
+    out: dict[str, dt.date] = {}
+    for key, day in table.items():
+        try:
+            period = parse_period(key)
+        except FormatError as exc:
+            r.fail(f"bảng [deadlines]: {exc.message.rstrip('.')}")
+            continue  # not reached: fail raises
+        if period.type not in periods:
+            r.fail(f"bảng [deadlines]: kỳ «{key}» là kỳ {PERIOD_NAMES[period.type]} nhưng loại báo cáo này chỉ "
+                   f"dùng cho kỳ {', '.join(PERIOD_NAMES[p] for p in periods)}")
+        if type(day) is not dt.date:
+            r.fail(f"bảng [deadlines]: hạn của kỳ «{key}» phải là một ngày viết không có ngoặc kép, ví dụ "
+                   f"\"{key}\" = {period.end + dt.timedelta(days=15)}; đang là {_short(day)}")
+        if day < period.start:
+            r.fail(f"bảng [deadlines]: hạn của kỳ «{key}» ({vn.format_date(day)}) ở trước khi kỳ bắt đầu "
+                   f"({vn.format_date(period.start)})")
+        key = period_key(period)
+        if key in out:
+            r.fail(f"bảng [deadlines]: kỳ «{key}» được ghi hai lần")
+        out[key] = day
+    return out
 
 
 # ---------------------------------------------------------------------------- computations and rules
@@ -550,31 +613,3 @@ def kind_folders(root: Path | None = None) -> list[Path]:
         return sorted(p for p in root.iterdir() if KIND_ID.fullmatch(p.name) and (p / "kind.toml").is_file())
     except OSError:
         return []
-
-
-@cache
-def _load_cached(folder: str, mtime: float) -> Kind:
-    return load_kind(Path(folder))
-
-
-def get_kind(kind_id: str, root: Path | None = None) -> Kind:
-    """Return the kind named `kind_id`; raise `KindError` listing the known kinds when it does not exist."""
-    root = root or templates_dir()
-    toml = None
-    if isinstance(kind_id, str) and KIND_ID.fullmatch(kind_id):
-        toml = root / kind_id / "kind.toml"
-        try:
-            mtime = toml.stat().st_mtime if toml.is_file() else None
-        except OSError:
-            mtime = None
-    if toml is None or mtime is None:
-        known = ", ".join(p.name for p in kind_folders(root)) or "(không có)"
-        shown = str(kind_id)
-        shown = shown[:64] + "…" if len(shown) > 64 else shown
-        shown = shown if shown.isprintable() else repr(shown)[1:-1]
-        raise KindError(f"Không có loại báo cáo «{shown}». Các loại hiện có: {known}.")
-    return _load_cached(str(toml.parent), mtime)
-
-
-def all_kinds(root: Path | None = None) -> list[Kind]:
-    return [get_kind(p.name, root) for p in kind_folders(root)]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from kpdesk.period import Period
 
 #: Field types a kind may use, with the Vietnamese name shown by `kpdesk fields`.
 FIELD_TYPES: dict[str, str] = {
@@ -45,6 +48,8 @@ RULE_KEYS: dict[str, tuple[str, ...]] = {
 SOURCE_KEYS = ("of", "num", "den")
 WORD_STYLES = ("north", "south")
 KIND_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+#: Who writes a report of a kind: the commune («Báo cáo mới» lists only these) or the department itself.
+AUDIENCES: dict[str, str] = {"commune": "xã, phường", "department": "Sở"}
 
 
 
@@ -97,6 +102,9 @@ class Field:
     prefill: str | None = None
     example: str = ""
     section: str = ""
+    #: A date field that names a deadline still to come («Gửi lại báo cáo trước ngày»): validation does not
+    #: report it as being after the signing date.
+    deadline: bool = False
 
     def applies(self, values: Mapping[str, Any]) -> bool:
         """Return whether the field applies to a draft with these `values`: it has no `visible_if`, or it holds."""
@@ -186,7 +194,16 @@ class Kind:
     folder: Path
     template: str = "body.j2"
     bases_field: str | None = None
+    #: The first period this version is used for (None: every period); see `applies_to`.
+    applies_from: Period | None = None
+    #: The last day of each period's report that the department sets, by period key ("2026-H1").
+    deadlines: dict[str, dt.date] = field(default_factory=dict)
+    audience: str = "commune"
     _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
+
+    def applies_to(self, period: Period) -> bool:
+        """Return whether this version is in force for `period`: it starts no later than the period does."""
+        return self.applies_from is None or period.start >= self.applies_from.start
 
     def field(self, field_id: str) -> Field:
         try:

@@ -13,7 +13,7 @@ from kpdesk import vn
 from kpdesk.compute import compute
 from kpdesk.draft import Draft
 from kpdesk.errors import DraftError, RenderError
-from kpdesk.kinds import Kind, get_kind
+from kpdesk.kinds import Kind, kind_of
 from kpdesk.templating import fill_body, fill_text
 from kpdesk.validate import Report, validate
 
@@ -92,7 +92,7 @@ def build_layout(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None
 def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False,
                    today: dt.date | None = None) -> RenderResult:
     """Check `draft` and write its .docx to `path` atomically; errors block unless `allow_errors`."""
-    kind = get_kind(draft.kind)
+    kind = kind_of(draft)
     derived = compute(kind, draft)
     report = validate(kind, draft, derived, today=today)
     if report.errors and not allow_errors:

@@ -23,7 +23,7 @@ from kpdesk.draft import Draft, Period
 from kpdesk.edits import Changes, SetField
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.files import write_atomic
-from kpdesk.kinds import Kind, get_kind
+from kpdesk.kinds import Kind, kind_for_period, kind_of
 from kpdesk.store import profiles, search
 from kpdesk.store.database import Database, local_time, now_stamp
 from kpdesk.store.profiles import UnitId, UnitProfile
@@ -159,7 +159,7 @@ class Store(Database):
     def create_draft(self, kind_id: str, period: Period, unit_id: UnitId, *, form: str | None = None,
                      title: str = "") -> DraftId:
         """A new, empty draft of `kind_id` for `period`, prefilled from the unit profile."""
-        kind = get_kind(kind_id)
+        kind = kind_for_period(kind_id, period)
         _check_period(kind, period)
         form = _check_form(kind, form or kind.forms[0])
         profile = self.unit(unit_id)
@@ -176,7 +176,7 @@ class Store(Database):
         to a profile by name, level and province, and a profile is made from it when none matches."""
         if title:
             d = replace(d, title=vn.clean_line(title))
-        kind = get_kind(d.kind)
+        kind = kind_of(d)
         with self.tx():
             if unit_id is None:
                 unit_id = profiles.unit_for_draft(self, d)
@@ -307,7 +307,7 @@ class Store(Database):
         value replaces any), as one edit through `save`, in one transaction."""
         with self.tx():
             d = self.load(draft_id).draft
-            new, changes = edits.apply(get_kind(d.kind), d, SetField(field_id, value, inputs or {}))
+            new, changes = edits.apply(kind_of(d), d, SetField(field_id, value, inputs or {}))
             return self.save(draft_id, new, changes)
 
     def _write(self, draft_id: int, data: dict[str, Any], source: str, *, coalesce: bool = False,
@@ -419,8 +419,11 @@ class Store(Database):
         """A draft for the next period (or `period`) carrying over what `carried_over` keeps, in `form` (default:
         the previous draft's) and named `title`."""
         stored = self.load(draft_id)
-        kind = get_kind(stored.draft.kind)
-        new = carried_over(kind, stored.draft, period or stored.draft.period.next(), form=form, title=title)
+        period = period or stored.draft.period.next()
+        kind, source = kind_for_period(stored.draft.kind, period), stored.draft
+        if kind.version > source.kind_version:  # the new period falls under a newer version of the kind
+            source = drafts.upgrade_draft(source, kind)[0]
+        new = carried_over(kind, source, period, form=form, title=title)
         with self.tx():
             return self._insert(new, stored.info.unit_id, "previous", kind)
 

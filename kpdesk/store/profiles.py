@@ -11,7 +11,7 @@ from kpdesk import draft as drafts
 from kpdesk import vn
 from kpdesk.draft import Draft
 from kpdesk.errors import DraftError, FormatError, KpdeskError, NotFound, ProfileError, StoreError
-from kpdesk.kinds import Kind, get_kind
+from kpdesk.kinds import Kind, kind_of
 from kpdesk.store.database import Database, now_stamp
 from kpdesk.store.search import fold
 
@@ -169,7 +169,7 @@ def profile_from_draft(d: Draft) -> UnitProfile:
     """A unit profile made from an imported draft: its unit, signer, recipients and contact values."""
     contact: dict[str, str] = {}
     try:
-        kind = get_kind(d.kind)
+        kind = kind_of(d)
         for f in kind.fields:
             if f.prefill and f.prefill.startswith("contact.") and isinstance(d.values.get(f.id), str):
                 contact[f"contact_{f.prefill.split('.', 1)[1]}"] = d.values[f.id]

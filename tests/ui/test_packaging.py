@@ -56,15 +56,20 @@ def vietnamese_home(tmp_path: Path) -> Path:
 
 
 class _Recorder:
-    """Stands for PyInstaller's Analysis, PYZ, EXE and COLLECT: remembers how the spec called it."""
+    """Stands for PyInstaller's Analysis, PYZ, EXE and COLLECT: remembers how the spec called it (`calls`: the
+    first call of each kind; `every`: all of them, e.g. both programs' EXE)."""
 
     calls: dict[str, "_Recorder"]
+    every: dict[str, list["_Recorder"]]
 
     def __init__(self, kind: str, *args, **kwargs):
         self.kind, self.args, self.kwargs = kind, args, kwargs
-        _Recorder.calls[kind] = self
+        _Recorder.calls.setdefault(kind, self)
+        _Recorder.every.setdefault(kind, []).append(self)
         if kind == "Analysis":
-            self.scripts, self.pure = ["script"], ["pure"]
+            self.scripts = [("pyiboot01_bootstrap", "/x", "PYSOURCE"), ("pyi_rth_pyside6", "/x", "PYSOURCE"),
+                            ("rthook_kpdesk", "/x", "PYSOURCE"), ("kpdesk_entry", "/x", "PYSOURCE")]
+            self.pure = ["pure"]
             self.binaries = [
                 ("PySide6/Qt/lib/libQt6Core.so.6", "/x", "BINARY"),
                 ("PySide6/Qt/lib/libQt6Network.so.6", "/x", "BINARY"),
@@ -76,7 +81,8 @@ class _Recorder:
                 ("PySide6/plugins/tls/qopensslbackend.dll", "/x", "BINARY"),
                 ("lxml/etree.pyd", "/x", "EXTENSION"),
             ]
-            self.datas = [*kwargs["datas"], ("PySide6/translations/qtbase_de.qm", "/x", "DATA")]
+            self.datas = [*kwargs["datas"], ("PySide6/translations/qtbase_de.qm", "/x", "DATA"),
+                          ("docx/templates/default-docx-template/word/styles.xml", "/x", "DATA")]
 
 
 def run_spec(tmp_path: Path, monkeypatch, platform: str, argv: tuple[str, ...] = ()) -> dict[str, _Recorder]:
@@ -84,15 +90,21 @@ def run_spec(tmp_path: Path, monkeypatch, platform: str, argv: tuple[str, ...] =
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_data_files = lambda package: [("site-packages/docx/templates/default.docx", "docx/templates")]
     hooks.collect_submodules = lambda package: [package]
+    bindepend = types.ModuleType("PyInstaller.depend.bindepend")
+    # every stand-in links to QtCore only, so QtCore is the one plain library that stays
+    bindepend.get_imports = lambda path: {("libQt6Core.so.6", None)}
+    depend = types.ModuleType("PyInstaller.depend")
+    depend.bindepend = bindepend
     for name, module in {"PyInstaller": types.ModuleType("PyInstaller"),
                          "PyInstaller.utils": types.ModuleType("PyInstaller.utils"),
-                         "PyInstaller.utils.hooks": hooks}.items():
+                         "PyInstaller.utils.hooks": hooks, "PyInstaller.depend": depend,
+                         "PyInstaller.depend.bindepend": bindepend}.items():
         monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.delitem(sys.modules, "buildinfo", raising=False)
     monkeypatch.setattr(sys, "platform", platform)
     monkeypatch.setattr(sys, "argv", ["pyinstaller", *argv])
     monkeypatch.setattr(sys, "path", list(sys.path))
-    _Recorder.calls = {}
+    _Recorder.calls, _Recorder.every = {}, {}
     namespace = {"SPECPATH": str(ROOT), "workpath": str(tmp_path / "work"), "__file__": str(ROOT / "build.spec")}
     for kind in ("Analysis", "PYZ", "EXE", "COLLECT"):
         namespace[kind] = lambda *a, _kind=kind, **kw: _Recorder(_kind, *a, **kw)
@@ -132,8 +144,55 @@ def test_windows_build_is_one_folder_windowed_with_icon_version_resource_and_utf
     eval(text, names)  # noqa: S307 - our own generated file, as PyInstaller reads it
     project = pyproject()
     assert strings["ProductVersion"] == strings["FileVersion"] == project["version"]
-    assert strings["FileDescription"] == project["description"] and strings["OriginalFilename"] == "kpdesk.exe"
+    assert strings["FileDescription"] == "kpdesk" and strings["OriginalFilename"] == "kpdesk.exe"
+    assert strings["CompanyName"] == strings["LegalCopyright"] == buildinfo.publisher()
+    assert strings["Comments"] == project["description"]
     assert f"filevers={buildinfo.version_tuple(project['version'])}" in text
+
+
+def test_the_console_companion_shares_the_bundle_and_the_contents_folder_is_pinned(tmp_path, monkeypatch):
+    calls = run_spec(tmp_path, monkeypatch, "win32")
+    gui, cli = _Recorder.every["EXE"]
+    assert (gui.kwargs["name"], gui.kwargs["console"]) == ("kpdesk", False)
+    assert (cli.kwargs["name"], cli.kwargs["console"]) == ("kpdesk-cli", True)
+    assert gui.args[:2] == cli.args[:2] == (calls["PYZ"], calls["Analysis"].scripts)  # the same program
+    assert gui.kwargs["contents_directory"] == cli.kwargs["contents_directory"] == "_internal"
+    assert calls["COLLECT"].args[:2] == (gui, cli), "both programs in one folder, over one _internal/"
+    text = Path(cli.kwargs["version"]).read_text(encoding="utf-8")
+    assert "StringStruct('OriginalFilename', 'kpdesk-cli.exe')" in text
+    assert "StringStruct('FileDescription', 'kpdesk (dòng lệnh)')" in text
+
+
+def test_the_publisher_is_set_at_build_time(monkeypatch):
+    monkeypatch.delenv("KPDESK_PUBLISHER", raising=False)
+    assert buildinfo.publisher() == pyproject()["authors"][0]["name"]
+    monkeypatch.setenv("KPDESK_PUBLISHER", "  Sở Khoa học và Công nghệ tỉnh Bắc Ninh ")
+    assert buildinfo.publisher() == "Sở Khoa học và Công nghệ tỉnh Bắc Ninh"
+    assert "CompanyName', 'Sở Khoa học và Công nghệ tỉnh Bắc Ninh'" in buildinfo.windows_version_text(
+        buildinfo.project_metadata())
+    for bad in ('Sở "KH&CN"', "Sở $X", "hai\ndòng"):
+        monkeypatch.setenv("KPDESK_PUBLISHER", bad)
+        with pytest.raises(SystemExit, match="KPDESK_PUBLISHER"):
+            buildinfo.publisher()
+
+
+@pytest.mark.parametrize(("version", "four"), [("1.0", "1.0.0.0"), ("0.2.0rc1", "0.2.0.0"), ("2026.4", "2026.4.0.0")])
+def test_the_four_part_version_is_computed_in_one_place(version, four):
+    assert buildinfo.version4(version) == four
+
+
+def test_no_script_makes_its_own_four_part_version():
+    for script in (PACKAGING / "kpdesk.nsi", PACKAGING / "build-windows.ps1", PACKAGING / "build-and-check.sh"):
+        text = script.read_text(encoding="utf-8-sig")
+        assert not re.search(r"(VERSION\}|\$Version)\.0", text, re.I) and "version4" not in text, \
+            f"{script.name} must leave the four numbers to make_installer.py (buildinfo.version4)"
+    assert "buildinfo.version4(version)" in (PACKAGING / "make_installer.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("version", ["abc", "70000.1"])
+def test_a_version_windows_cannot_store_is_refused(version):
+    with pytest.raises(SystemExit, match="bốn số"):
+        buildinfo.version_tuple(version)
 
 
 def test_linux_build_keeps_a_console_and_a_onefile_switch_exists(tmp_path, monkeypatch):
@@ -158,6 +217,7 @@ def test_the_bundle_carries_templates_resources_examples_docx_template_and_versi
     assert (str(version_file), ".") in {(s, d) for s, d, *_ in calls["Analysis"].kwargs["datas"]}
     assert version_file.read_text(encoding="utf-8").strip() == pyproject()["version"]
     assert calls["Analysis"].kwargs["module_collection_mode"] == {"docx.parts": "pyz+py"}
+    assert not [dest for dest, *_ in calls["Analysis"].datas if "default-docx-template" in dest]
 
 
 def test_unused_qt_parts_are_left_out_and_used_ones_never(tmp_path, monkeypatch):
@@ -174,6 +234,93 @@ def test_unused_qt_parts_are_left_out_and_used_ones_never(tmp_path, monkeypatch)
     assert kept == {"PySide6/Qt/lib/libQt6Core.so.6", "PySide6/plugins/platforms/qwindows.dll",
                     "PySide6/plugins/styles/qmodernwindowsstyle.dll", "lxml/etree.pyd"}
     assert not [d for d, *_ in analysis.datas if "translations" in d]
+
+
+def test_libraries_only_dropped_parts_needed_are_left_out_too():
+    imports = {"/s/QtWidgets.so": {"libQt6Widgets.so.6"}, "/s/libQt6Widgets.so.6": {"libQt6Gui.so.6"},
+               "/s/libQt6Gui.so.6": {"libfreetype.so.6", "libicuuc.so.73"}, "/s/libfreetype.so.6": set(),
+               "/s/libicuuc.so.73": set(), "/s/qxcb.so": {"LIBX11.SO.6"}, "/s/libX11.so.6": set(),
+               "/s/libgtk-3.so.0": {"libpango.so.1"}, "/s/libpango.so.1": set(), "/s/libpython3.11.so.1.0": set(),
+               "/s/libkrb5.so.3": {"libfreetype.so.6"}}
+    binaries = [("PySide6/QtWidgets.abi3.so", "/s/QtWidgets.so", "EXTENSION"),
+                ("PySide6/Qt/plugins/platforms/libqxcb.so", "/s/qxcb.so", "BINARY"),
+                ("libpython3.11.so.1.0", "/s/libpython3.11.so.1.0", "BINARY")] + [
+        (Path(src).name, src, "BINARY") for src in ("/s/libQt6Widgets.so.6", "/s/libQt6Gui.so.6", "/s/libfreetype.so.6",
+                                                    "/s/libicuuc.so.73", "/s/libX11.so.6", "/s/libgtk-3.so.0",
+                                                    "/s/libpango.so.1", "/s/libkrb5.so.3")]
+    kept = buildinfo.without_unused_libraries(binaries, lambda source: imports[source])
+    assert {Path(dest).name for dest, *_ in kept} == {
+        "QtWidgets.abi3.so", "libqxcb.so", "libpython3.11.so.1.0", "libQt6Widgets.so.6", "libQt6Gui.so.6",
+        "libfreetype.so.6", "libicuuc.so.73", "libX11.so.6"}, "the GTK and Kerberos chains go, links in any case"
+    datas = [("libpango.so.1", "libpango.so.1", "SYMLINK"), ("libQt6Gui.so.6", "libQt6Gui.so.6", "SYMLINK"),
+             ("docx/templates/default.docx", "/s/default.docx", "DATA")]
+    assert buildinfo.without_dangling_links(datas, kept) == datas[1:]
+
+
+def test_pyinstallers_pyside6_hook_is_replaced_by_kpdesks_own(tmp_path, monkeypatch):
+    calls = run_spec(tmp_path, monkeypatch, "win32")
+    names = [name for name, *_ in calls["Analysis"].scripts]
+    assert "pyi_rth_pyside6" not in names and names == ["pyiboot01_bootstrap", "rthook_kpdesk", "kpdesk_entry"]
+
+
+def test_the_runtime_hook_points_qt_at_its_plugins_without_loading_qt(tmp_path):
+    hook = PACKAGING / "hooks" / "rthook_kpdesk.py"
+    bundle = tmp_path / USER / "_internal"
+    code = (f"import sys; sys._MEIPASS = {str(bundle)!r}; exec(open({str(hook)!r}, encoding='utf-8').read()); "
+            "import os; print(os.environ['QT_PLUGIN_PATH']); print('PySide6.QtCore' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                            timeout=60)
+    plugins, qt_loaded = result.stdout.splitlines()
+    qt = bundle / "PySide6" if sys.platform == "win32" else bundle / "PySide6" / "Qt"
+    assert (plugins, qt_loaded) == (str(qt / "plugins"), "False")
+
+
+def test_python_docx_gets_its_default_parts_but_not_their_unpacked_source():
+    assert buildinfo.keep_docx_file(("/sp/docx/templates/default.docx", "docx/templates"))
+    assert buildinfo.keep_docx_file(("/sp/docx/templates/default-styles.xml", "docx/templates"))
+    assert not buildinfo.keep_docx_file(("/sp/docx/templates/default-docx-template/word/styles.xml",
+                                         "docx/templates/default-docx-template/word"))
+    import docx
+
+    used = Path(docx.__file__).parent / "templates"
+    for name in ("default.docx", "default-header.xml", "default-footer.xml", "default-settings.xml",
+                 "default-styles.xml"):
+        assert (used / name).is_file() and buildinfo.keep_docx_file((str(used / name), "docx/templates"))
+
+
+def test_kpdesk_runs_without_the_modules_the_bundle_leaves_out(tmp_path):
+    """As in the bundle: each left-out module fails to import. Every module of kpdesk and ui still imports, and the
+    self-test (kinds, examples rendered and read back, the store, the main window) passes."""
+    blocked = [m for m in buildinfo.PY_EXCLUDES if m not in ("pytest", "_pytest", "pytestqt", "hypothesis")]
+    code = f"""
+import importlib, importlib.abc, pkgutil, sys
+BLOCKED = {blocked!r}
+class Absent(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if any(name == b or name.startswith(b + ".") for b in BLOCKED):
+            raise ModuleNotFoundError(f"No module named {{name!r}} (left out of the bundle)", name=name)
+sys.meta_path.insert(0, Absent())
+for name in [m for m in sys.modules if any(m == b or m.startswith(b + ".") for b in BLOCKED)]:
+    del sys.modules[name]
+try:
+    import ssl  # the control: left out, so this must fail
+    raise SystemExit("ssl was importable: the stand-in for the bundle does not work")
+except ModuleNotFoundError:
+    pass
+import kpdesk, ui
+for package in (kpdesk, ui):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not info.name.endswith(".__main__"):
+            importlib.import_module(info.name)
+from ui.selftest import run_selftest
+raise SystemExit(run_selftest())
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KPDESK_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            encoding="utf-8", timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "KẾT QUẢ: cả" in result.stdout
 
 
 def test_a_qt_module_the_code_imports_keeps_its_library():
@@ -267,27 +414,60 @@ def test_the_installer_is_per_user_without_administrator_rights():
     assert '!define UNINST_KEY "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\kpdesk"' in text
 
 
+def functions(text: str, prefix: str = "") -> dict[str, str]:
+    """The script's functions by name (the HELPERS macro's once, with `prefix` for ${UN})."""
+    found = re.findall(r"^Function (\S+)\n(.*?)^FunctionEnd", text, re.S | re.M)
+    return {name.replace("${UN}", prefix): body for name, body in found}
+
+
 def test_the_uninstaller_removes_only_what_was_installed_and_never_the_data_folder():
-    section = uninstall_section(nsis())
-    for needle in ("$LOCALAPPDATA", "$APPDATA", "$PROFILE", "$DOCUMENTS", "kpdesk.sqlite3", "backups",
-                   "last-run-version", 'RMDir /r "$INSTDIR"\n', "Software\\kpdesk"):
-        assert needle not in section
-    for line in section.splitlines():
-        line = line.strip()
-        if line.startswith(("Delete ", "RMDir ")):
-            target = line.split('"')[1]
-            assert target.startswith(("$INSTDIR\\", "$SMPROGRAMS\\", "$DESKTOP\\")) or target == "$INSTDIR", line
-        if line.startswith("DeleteReg"):
-            assert line == 'DeleteRegKey HKCU "${UNINST_KEY}"'  # QSettings keep kpdesk's window state elsewhere
-    assert 'RMDir /r "$INSTDIR\\_internal"' in section and 'RMDir "$INSTDIR"' in section
+    text = nsis()
+    section = uninstall_section(text)
+    used = {name: body for name, body in functions(text, "un.").items() if name.startswith("un.")}
+    for body in (section, *used.values()):
+        for needle in ("$LOCALAPPDATA", "$APPDATA", "$PROFILE", "$DOCUMENTS", "kpdesk.sqlite3", "backups",
+                       "last-run-version", 'RMDir /r', "Software\\kpdesk"):
+            assert needle not in body
+        for line in body.splitlines():
+            line = line.strip()
+            if line.startswith(("Delete ", "RMDir ")):
+                target = line.split(" ", 1)[1].strip('"')
+                # the record's lines (checked by IsInsidePath), its own files, and shortcuts whose target was read
+                assert target.startswith(("$INSTDIR\\", "$SMPROGRAMS\\", "$DESKTOP\\")) or target in (
+                    "$INSTDIR", "$R0"), line
+            if line.startswith("DeleteReg"):
+                assert line == 'DeleteRegKey HKCU "${UNINST_KEY}"'  # QSettings keep kpdesk's window state elsewhere
+    assert "Call un.RemoveRecorded" in section and 'RMDir "$INSTDIR"' in section
+    assert re.search(r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*DeleteRegKey", section), \
+        "the Apps entry is removed only when it names this folder"
+    assert re.search(r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*Delete \$R0",
+                     used["un.DeleteOurShortcut"]), "a shortcut is removed only when it starts this folder's kpdesk"
+    assert "Delete $R0" not in section
+
+
+def test_nothing_is_ever_removed_with_its_whole_folder():
+    assert "RMDir /r" not in nsis() and "RMDir /R" not in nsis()
+    remove = functions(nsis())["RemoveRecorded"]
+    assert "Call ${UN}IsInsidePath" in remove and 'RMDir "$INSTDIR\\$R1"' in remove
 
 
 def test_an_upgrade_replaces_program_files_only():
     text = nsis()
     install = re.search(r'^Section "\$\{APP\}" SecMain\n(.*?)^SectionEnd', text, re.S | re.M).group(1)
-    recursive = re.findall(r'RMDir /r "([^"]+)"', install)
-    assert recursive == ["$INSTDIR\\_internal"]
-    assert "$LOCALAPPDATA\\${APP}" in text.split("Function .onVerifyInstDir", 1)[1].split("FunctionEnd", 1)[0]
+    assert re.findall(r'RMDir /r "([^"]+)"', install) == []
+    assert install.index("Call RemoveRecorded") < install.index("!insertmacro INSTALL_BUNDLE_FILES")
+    # the data folder is refused in the dialog and, for silent installs, again when the files are about to go in
+    assert "$LOCALAPPDATA\\${APP}" in functions(text)["CheckInstallFolder"]
+    assert "Call CheckInstallFolder" in functions(text)[".onVerifyInstDir"]
+    assert install.index("Call CheckInstallFolder") < install.index("Call RemoveRecorded")
+
+
+def test_32_bit_windows_is_refused_in_vietnamese_and_the_installer_is_x86():
+    text = nsis()
+    assert re.search(r"^Target x86-unicode$", text, re.M) and "amd64" not in text
+    on_init = functions(text)[".onInit"]
+    assert "${IfNot} ${RunningX64}" in on_init and "Windows 64-bit" in on_init and "/SD IDOK" in on_init
+    assert '!include "x64.nsh"' in text
 
 
 @pytest.mark.skipif(shutil.which("makensis") is None, reason="makensis (Debian package nsis) is not installed")
@@ -297,9 +477,8 @@ def test_the_installer_script_compiles_with_vietnamese_paths(tmp_path):
     (dist / "kpdesk.exe").write_bytes(b"MZ stand-in")
     (dist / "_internal" / "thư viện.txt").write_text("x", encoding="utf-8")
     out = tmp_path / USER / "bộ cài" / "kpdesk-setup.exe"
-    out.parent.mkdir(parents=True)
-    result = subprocess.run(["makensis", "-V2", "-DVERSION=1.2.3", f"-DDIST={dist}", f"-DOUTFILE={out}", str(NSI)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, str(PACKAGING / "make_installer.py"), str(dist), "--out", str(out),
+                             "--version", "1.2.3"], capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.stat().st_size > 50_000
 

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.draft import Draft, Unit
-from kpdesk.kinds import Kind
+from kpdesk.draft import Draft, Unit, upgrade_offer
+from kpdesk.kinds import Kind, KindChanges, kind_changes
 from kpdesk.render import RenderResult, default_filename, render_to_file
 from kpdesk.validate import Problem
 from ui import dialogs
+from ui.kinds_dialog import changes_html
 from ui.operations import Op
 from ui.settings import Settings
 from ui.widgets.common import ERROR, FAIL, HINT, OK, STATE_WORDS, WARN, WrapDelegate, escape_html, status_icon
@@ -90,11 +92,84 @@ class ProblemsPanel(QWidget):
         self.activated.emit(item.data(Qt.ItemDataRole.UserRole))
 
 
+class UpgradeBar(QFrame):
+    """A bar above the wizard, never a dialog: a newer version of the kind is in force for the draft's period (an
+    offer, «Cập nhật»), or the draft was just carried over to a newer version (what changed)."""
+
+    upgrade = Signal(int)  # the version to carry the draft over to
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("upgradeBar")
+        self.setStyleSheet("#upgradeBar { background: #fff4d6; border-bottom: 1px solid #e0c27a; }")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(12, 6, 12, 6)
+        line = QHBoxLayout()
+        self.text = QLabel(self)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        line.addWidget(self.text, 1)
+        self.upgrade_button = QPushButton("&Cập nhật", self)
+        self.upgrade_button.setToolTip("Chuyển bản nháp sang mẫu mới; các giá trị đã nhập được giữ theo quy tắc của Sở")
+        self.details_button = QPushButton("Xem thay đổi", self)
+        self.details_button.setCheckable(True)
+        self.close_button = QPushButton("Để sau", self)
+        for button in (self.upgrade_button, self.details_button, self.close_button):
+            button.setAutoDefault(False)
+            line.addWidget(button)
+        box.addLayout(line)
+        self.details = QLabel(self)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setAccessibleName("Những gì thay đổi trong mẫu mới")
+        box.addWidget(self.details)
+        self.details_button.toggled.connect(self._toggle)
+        self.close_button.clicked.connect(self.hide)
+        self.upgrade_button.clicked.connect(lambda: self.upgrade.emit(self.version))
+        self.version = 0
+        self.hide()
+
+    def offer(self, changes: KindChanges) -> None:
+        """Offer to carry the draft over to `changes.new_version`; the changes show on «Xem thay đổi»."""
+        self.version = changes.new_version
+        start = f"áp dụng từ kỳ {changes.applies_from.label}" if changes.applies_from else "áp dụng cho mọi kỳ"
+        self.text.setText(f"<b>Mẫu báo cáo có phiên bản mới</b> (phiên bản {changes.new_version}, "
+                          f"{escape_html(start)}). Bản nháp này đang theo phiên bản {changes.old_version}; "
+                          "bấm «Cập nhật» để chuyển sang mẫu mới.")
+        self.details.setText(changes_html(changes, headline=False))
+        self.upgrade_button.show()
+        self.details_button.show()
+        self.details_button.setChecked(False)
+        self.details.hide()
+        self.close_button.setText("Để sau")
+        self.show()
+
+    def done(self, changes: KindChanges, *, on_load: bool = False) -> None:
+        """Say that the draft now follows `changes.new_version`, and what that changed."""
+        if on_load:
+            text = (f"Bản nháp này soạn theo mẫu phiên bản {changes.old_version}, không còn trên máy này; kpdesk "
+                    f"đã chuyển sang phiên bản {changes.new_version}. Hãy xem lại các mục thay đổi:")
+        else:
+            text = f"<b>Đã cập nhật bản nháp lên mẫu phiên bản {changes.new_version}.</b> Những gì thay đổi:"
+        self.text.setText(text)
+        self.details.setText(changes_html(changes, headline=False))
+        self.upgrade_button.hide()
+        self.details_button.hide()
+        self.details.show()
+        self.close_button.setText("Đó&ng")
+        self.show()
+
+    def _toggle(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setText("Ẩn thay đổi" if shown else "Xem thay đổi")
+
+
 class WizardView(QWidget):
     """Edits one draft; `close_requested` asks the main window to go back to the list."""
 
     close_requested = Signal()
     exported = Signal(object)  # RenderResult
+    upgrade_requested = Signal(int)  # the officer accepts to carry the draft over to this version of its kind
 
     def __init__(self, kind: Kind, draft: Draft, *, saver: Callable[[Draft], Any] | None = None,
                  record_export: Callable[[RenderResult, int | None], Any] | None = None,
@@ -126,6 +201,13 @@ class WizardView(QWidget):
         top.addSpacing(8)
         top.addWidget(self.title, 1)
         top.addWidget(self.save_status)
+        self.upgrade_bar = UpgradeBar(self)
+        self.upgrade_bar.upgrade.connect(self.upgrade_requested)
+        offer = upgrade_offer(draft)
+        if offer is not None:
+            self.upgrade_bar.offer(kind_changes(kind, offer))
+        elif draft.upgraded_from is not None:
+            self.upgrade_bar.done(kind_changes(None, kind, draft.upgraded_from), on_load=True)
 
         # steps; widgets are made in the order Tab visits them: back, step list, the form, navigation, problems
         self.step_list = QListWidget(self)
@@ -189,6 +271,7 @@ class WizardView(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addLayout(top)
+        box.addWidget(self.upgrade_bar)
         box.addWidget(self.splitter, 1)
 
         for keys, slot in (("Ctrl+PgDown", lambda: self.go_step(self.current() + 1)),

@@ -1,0 +1,60 @@
+"""«Cập nhật mẫu báo cáo»: what a kind package from the department changes, before the officer installs it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from kpdesk.kindpack import InstallPlan
+from kpdesk.kinds import KindChanges
+from ui.widgets.common import HINT, escape_html, heading_label, hint_label
+
+
+def changes_html(changes: KindChanges, *, headline: bool = True) -> str:
+    """The changes of one kind as HTML: its headline in bold, then one item per change."""
+    items = "".join(f"<li>{escape_html(line)}</li>" for line in changes.lines())
+    head = f"<p><b>{escape_html(changes.headline)}</b></p>" if headline else ""
+    return f"{head}<ul style='margin-top:2px'>{items}</ul>"
+
+
+class KindsInstallDialog(QDialog):
+    """Shows what installing a checked package changes, kind by kind; «Cài đặt» accepts (the caller installs)."""
+
+    def __init__(self, plan: InstallPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        m = plan.package.manifest
+        self.setWindowTitle("Cập nhật mẫu báo cáo — kpdesk")
+        self.resize(760, 520)
+        box = QVBoxLayout(self)
+        box.addWidget(heading_label("Cập nhật mẫu báo cáo", self))
+        box.addWidget(hint_label(f"Gói «{plan.package.name}» của {m.publisher}. Gói đã được kiểm tra: đúng như Sở "
+                                 "tạo, an toàn và xuất được báo cáo. Các bản nháp đã soạn vẫn giữ mẫu cũ của chúng; "
+                                 "bản nháp của kỳ dùng mẫu mới sẽ được hỏi trước khi cập nhật.", self))
+        self.details = QTextBrowser(self)
+        self.details.setAccessibleName("Những gì thay đổi")
+        self.details.setOpenLinks(False)
+        self.details.setHtml(self.html())
+        box.addWidget(self.details, 1)
+        buttons = QDialogButtonBox(self)
+        if plan.nothing_new:
+            box.addWidget(hint_label("Gói này đã được cài rồi; không có gì thay đổi.", self))
+            self.install_button = None
+            close = buttons.addButton("Đó&ng", QDialogButtonBox.ButtonRole.RejectRole)
+            close.setDefault(True)
+        else:
+            self.install_button = buttons.addButton("&Cài đặt", QDialogButtonBox.ButtonRole.AcceptRole)
+            self.install_button.setDefault(True)
+            buttons.addButton("&Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+
+    def html(self) -> str:
+        parts = []
+        for item in self.plan.items:
+            if item.present:
+                parts.append(f"<p style='color:{HINT}'>«{escape_html(item.kind.name)}» phiên bản "
+                             f"{item.kind.version}: đã có trên máy, không đổi.</p>")
+            else:
+                parts.append(changes_html(item.changes))
+        return "".join(parts)
