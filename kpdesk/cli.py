@@ -129,7 +129,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for p in report.problems:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
     _out(f"\n{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo.")
-    _out("\nGiá trị tính tự động:")
+    if kind.computed:
+        _out("\nGiá trị tính tự động:")
     for comp in kind.computed:
         _out(f"  {comp.label}: {display(kind, comp, derived[comp.id], draft.money_unit)}")
     return 1 if report.errors else 0

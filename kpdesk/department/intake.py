@@ -17,7 +17,7 @@ from kpdesk.department.records import DuplicateSubmission, Records, Submission, 
 from kpdesk.department.unitlist import ListedUnit, match_unit, suggest_units
 from kpdesk.draft import Draft
 from kpdesk.errors import DepartmentError, KpdeskError
-from kpdesk.kinds import get_kind
+from kpdesk.kinds import kind_of
 
 #: What happened to a file, as scripts read it and as the department reads it.
 RECEIVED, NEW_VERSION, DUPLICATE, NOT_KPDESK, REFUSED = "received", "new_version", "duplicate", "not_kpdesk", \
@@ -148,13 +148,13 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
         return Receipt(path, NOT_KPDESK, f"tệp không có dữ liệu kpdesk (văn bản gõ trong Word); đã đưa vào danh "
                                          f"sách chờ nhập tay (số {file_id}): kpdesk department files")
     try:
-        draft = drafts.loads(payload)
-        kind = get_kind(draft.kind)
+        draft = drafts.loads(payload)  # with the kind version it was made with, when this PC has it
+        kind = kind_of(draft)
     except KpdeskError as exc:
         hint = " Nếu đây là mẫu báo cáo mới, hãy cài gói mẫu báo cáo của Sở rồi nhận lại." \
             if "loại báo cáo" in exc.message else ""
         return Receipt(path, REFUSED, f"không đọc được dữ liệu trong tệp: {exc.message}{hint}")
-    if getattr(kind, "audience", "commune") == DEPARTMENT_AUDIENCE:
+    if kind.audience == DEPARTMENT_AUDIENCE:
         return Receipt(path, REFUSED, f"đây là văn bản của Sở («{kind.name}»), không phải báo cáo của xã, phường.")
     problems = validate(kind, draft, today=received_on).problems
     try:
@@ -177,7 +177,7 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
         return Receipt(path, REFUSED, f"chưa lưu được: {exc.message}")
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    parts = [f"{_what(submission)}, bản {number}"]
+    parts = [f"{_what(submission)}, bản {number} (mẫu phiên bản {kind.version})"]
     parts.append(f"{errors} lỗi, {warnings} cảnh báo" if problems else "không có lỗi")
     if edited:
         parts.append(f"văn bản đã bị sửa sau khi xuất ({len(edited)} số khác dữ liệu)")
@@ -200,8 +200,8 @@ def enter_manually(records: Records, file_id: int, draft: Draft, *, unit: Listed
     path = Path(received.file_name)
     if received.version_id is not None:
         raise DepartmentError(f"Tệp số {file_id} ({received.file_name}) đã được nhập tay rồi.")
-    kind = get_kind(draft.kind)
-    if getattr(kind, "audience", "commune") == DEPARTMENT_AUDIENCE:
+    kind = kind_of(draft)
+    if kind.audience == DEPARTMENT_AUDIENCE:
         raise DepartmentError(f"«{kind.name}» là văn bản của Sở, không phải báo cáo của xã, phường.")
     units = records.units()
     unit = unit or match_unit(draft.unit.name, draft.unit.level, units, records.aliases())

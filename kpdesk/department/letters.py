@@ -16,7 +16,7 @@ from kpdesk.department.records import RETURNED, Records, Submission, Version, wh
 from kpdesk.department.status import Status
 from kpdesk.draft import Draft, Period
 from kpdesk.errors import DepartmentError, KpdeskError
-from kpdesk.kinds import Kind, get_kind
+from kpdesk.kinds import Kind, get_kind, kind_of
 from kpdesk.store import Store, UnitProfile
 from kpdesk.vocab import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, FORM_NAMES, document_number
 
@@ -119,7 +119,7 @@ def return_letter(records: Records, submission: Submission, *, points: Sequence[
     every problem of its latest version and the figures edited after export), plus `note`."""
     today = today or dt.date.today()
     version = records.latest(submission.id)
-    kind = get_kind(submission.kind)
+    kind = kind_of(version.draft)
     chosen = list(points_of(kind, version) if points is None else points)
     if note.strip():
         chosen.append(Point(vn.clean_text(note).strip()))
