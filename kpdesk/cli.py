@@ -129,7 +129,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for p in report.problems:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
     _out(f"\n{len(report.errors)} lỗi, {len(report.warnings)} cảnh báo.")
-    _out("\nGiá trị tính tự động:")
+    if kind.computed:
+        _out("\nGiá trị tính tự động:")
     for comp in kind.computed:
         _out(f"  {comp.label}: {display(kind, comp, derived[comp.id], draft.money_unit)}")
     return 1 if report.errors else 0
@@ -225,11 +226,11 @@ def cmd_drafts(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from kpdesk.corrections import import_path
+
     with _open_store(args) as store:
-        draft_id = store.import_file(Path(args.file), unit_id=args.unit)
-        info = store.info(draft_id)
-    _out(f"Đã nhập {args.file} thành bản nháp số {draft_id}: {info.title or _kind_short(info.kind)} — "
-         f"{info.unit_name}, {info.period.label}.")
+        imported = import_path(store, Path(args.file), unit_id=args.unit)
+    _out(imported.text)
     return 0
 
 
@@ -415,7 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", help="tìm theo chữ trong tiêu đề, tên đơn vị và nội dung (không cần dấu)")
     p.add_argument("--deleted", action="store_true", help="liệt kê thùng rác")
     p.set_defaults(func=cmd_drafts)
-    p = sub.add_parser("import", help="nhập một bản nháp .json (hoặc .docx do kpdesk tạo) vào máy")
+    p = sub.add_parser("import", help="nhập một bản nháp .json (hoặc .docx do kpdesk tạo) vào máy; công văn trả lại "
+                                      "của Sở thì gắn vào báo cáo cần sửa")
     p.add_argument("file", help="tệp bản nháp .json hoặc báo cáo .docx")
     p.add_argument("--unit", type=int, help="số của đơn vị (xem `kpdesk units`); mặc định: theo đơn vị trong tệp")
     p.set_defaults(func=cmd_import)
@@ -436,6 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="in dạng JSON cho các chương trình khác đọc")
     p.add_argument("--unit", type=int, help="chỉ đơn vị này (số đơn vị, xem `kpdesk units`)")
     p.set_defaults(func=cmd_due)
+    from kpdesk.department.commands import register
+
+    register(sub, _open_store)
     return parser
 
 

@@ -464,6 +464,9 @@ class Store(Database):
             c.execute("INSERT INTO exports (draft_id, revision, path, exported, sha256) VALUES (?, ?, ?, ?, ?)",
                       (draft_id, revision, str(Path(path).absolute()), now_stamp(), sha))
             c.execute("UPDATE drafts SET status = 'exported' WHERE id = ?", (draft_id,))
+            # a department's return letter is answered by exporting again: its points are no longer shown
+            c.execute("UPDATE corrections SET cleared = ? WHERE draft_id = ? AND cleared IS NULL",
+                      (now_stamp(), draft_id))
             search.refresh(c, draft_id)  # the export closes the edit revision
 
     def exports(self, draft_id: DraftId) -> list[ExportRecord]:
