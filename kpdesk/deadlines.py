@@ -6,14 +6,18 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError
 from kpdesk.period import Period
 
-if TYPE_CHECKING:  # the kinds' loader reads period keys with `parse_period`: no import of kpdesk.kinds here
-    from kpdesk.kinds import Kind
+
+class HasDeadlines(Protocol):
+    """What `deadline` reads of a kind (the kinds' loader reads period keys here: no import of kpdesk.kinds)."""
+
+    deadline_day: int | None
+    deadlines: Mapping[str, dt.date]
 
 _KEY = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|[Hh]([12])))?")
 _EXAMPLES = "«2026-05» (tháng 5/2026), «2026-H1» (6 tháng đầu năm 2026), «2026-H2» hoặc «2026» (cả năm)"
@@ -69,7 +73,7 @@ class Deadline:
         return (self.last_day - today).days
 
 
-def deadline(kind: Kind, period: Period, set_dates: Mapping[str, dt.date] | None = None) -> Deadline | None:
+def deadline(kind: HasDeadlines, period: Period, set_dates: Mapping[str, dt.date] | None = None) -> Deadline | None:
     """Return the deadline of `kind`'s report for `period`, or None when nobody set one.
 
     A date the department set for the period in its own database (`set_dates`, by `period_key`) wins; then a date

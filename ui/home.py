@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
+    QMenuBar,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -22,11 +24,31 @@ from PySide6.QtWidgets import (
 from kpdesk import vn
 from kpdesk.due import SOON_DAYS, DueItem, UnitDue, due_for_unit
 from kpdesk.errors import KpdeskError
+from kpdesk.store import Store, UnitProfile
 from ui.settings import Settings
 from ui.widgets.common import EMPTY, ERROR, FAIL, WARN, WARNING, heading_label, hint_label, status_icon
 
-if TYPE_CHECKING:
-    from ui.main_window import DraftListPage, MainWindow
+
+class HomeWindow(Protocol):
+    """What the home needs of the window it sits in (the main window; the home does not import it)."""
+
+    store: Store
+    today: dt.date | None
+
+    def unit(self) -> UnitProfile | None: ...
+    def show_home(self) -> None: ...
+    def show_drafts(self) -> None: ...
+    def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt naming
+
+
+class DraftList(Protocol):
+    """What the views need of the list of drafts."""
+
+    search: QLineEdit
+    table: QWidget
+    infos: list
+
+    def refresh(self) -> None: ...
 
 #: Where the window remembers which view was open last ("home" or "drafts").
 VIEW_KEY = "main/view"
@@ -96,8 +118,8 @@ class HomePage(QWidget):
     kinds_requested = Signal()         # the profile, on its page of report kinds
     profile_requested = Signal()       # the profile, entered for the first time
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: HomeWindow) -> None:
+        super().__init__(window)  # type: ignore[arg-type] # the window is a QMainWindow
         self.window_ = window
         self.due: UnitDue | None = None
         self.rows: list[DueRow] = []
@@ -248,13 +270,13 @@ class MainViews(QTabWidget):
 
     HOME, DRAFTS = 0, 1
 
-    def __init__(self, home: HomePage, drafts: DraftListPage, settings: Settings,
+    def __init__(self, home: HomePage, drafts: DraftList, settings: Settings,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.home, self.drafts, self.settings = home, drafts, settings
         self.setDocumentMode(True)
         self.addTab(home, "Việc cần làm")
-        self.addTab(drafts, "Danh sách báo cáo")
+        self.addTab(drafts, "Danh sách báo cáo")  # type: ignore[arg-type] # a QWidget
         self.setTabToolTip(self.HOME, f"Các báo cáo đến hạn và quá hạn ({HOME_KEYS})")
         self.setTabToolTip(self.DRAFTS, f"Mọi bản nháp của đơn vị, tìm kiếm và thùng rác ({DRAFTS_KEYS})")
         if str(settings.q.value(VIEW_KEY, "home")) == "drafts":
@@ -302,7 +324,7 @@ class MainViews(QTabWidget):
             self.show_drafts()
 
 
-def view_menu(window: MainWindow) -> tuple[QAction, QAction]:
+def view_menu(window: HomeWindow) -> tuple[QAction, QAction]:
     """Add the «Xem» menu (after «Tệp») with the two views and their keys; return its two actions."""
     bar = window.menuBar()
     # no Alt letter: X is «Xóa» on the list and «Xuất Word…» in the wizard, E is «Tiếp theo», M is «Báo cáo mới…»
@@ -317,7 +339,7 @@ def view_menu(window: MainWindow) -> tuple[QAction, QAction]:
         ("&Việc cần làm", HOME_KEYS, "Các báo cáo đến hạn và quá hạn", window.show_home),
         ("&Danh sách báo cáo", DRAFTS_KEYS, "Mọi bản nháp của đơn vị", window.show_drafts),
     ):
-        action = QAction(text, window)
+        action = QAction(text, bar)
         action.setShortcut(QKeySequence(keys))
         action.setStatusTip(tip)
         action.triggered.connect(slot)
