@@ -20,6 +20,7 @@ AREAS = {
     "validation": "bench.validation",
     "store": "bench.storage",
     "import": "bench.importing",
+    "intake": "bench.intake",
     "bundle": "bench.bundle",
 }
 

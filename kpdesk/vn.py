@@ -95,6 +95,24 @@ def _clean_table() -> dict[int, int | None]:
 _CLEAN = _clean_table()
 _CLEAN_KEEP_NBSP = {**_CLEAN, 0xA0: 0xA0}
 
+
+def _class_of(codes: set[int]) -> re.Pattern[str]:
+    """A regular expression matching any one of `codes` (written as ranges)."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{parts}]")
+
+
+#: Any character `clean_text` changes (besides normalising to NFC): most text has none, and then translating it
+#: through the table of 2 000 entries is skipped — it is most of the time spent reading a draft.
+_NEEDS_CLEANING = _class_of({*(k for k, v in _CLEAN.items() if v != k), 0x0D})
+_NEEDS_CLEANING_KEEP_NBSP = _class_of({*(k for k, v in _CLEAN_KEEP_NBSP.items() if v != k), 0x0D})
+
 #: The no-break space. Typed or pasted text never keeps one (`clean_text` makes it a plain space); the document
 #: puts one where a line must not break, as between a unit's level and its name (`bind_unit_name`).
 NBSP = "\u00a0"
@@ -105,6 +123,8 @@ def clean_text(text: str, *, keep_nbsp: bool = False) -> str:
     not stripped. In text copied from Word, Shift+Enter and the page break become line breaks, the end of a table
     cell a space, the non-breaking hyphen a hyphen (see _WORD_CONTROLS). With `keep_nbsp` (text the program
     composed for print, never typed text) a no-break space U+00A0 stays; every other space is still plain."""
+    if not (_NEEDS_CLEANING_KEEP_NBSP if keep_nbsp else _NEEDS_CLEANING).search(text):
+        return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _WORD_CONTROL.search(text) and not _OTHER_CONTROL.search(text):
         text = text.translate(_WORD_CONTROLS)

@@ -7,14 +7,14 @@ import datetime as dt
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kpdesk import draft as drafts
 from kpdesk.department.compare import Difference, edited_after_export
 from kpdesk.department.records import DuplicateSubmission, Records, Submission, who_default
-from kpdesk.department.unitlist import ListedUnit, match_unit, suggest_units
+from kpdesk.department.unitlist import ListedUnit, UnitMatcher, suggest_units
 from kpdesk.draft import Draft
 from kpdesk.errors import DepartmentError, KpdeskError
 from kpdesk.kinds import kind_of
@@ -91,10 +91,9 @@ def receive(records: Records, paths: Iterable[Path | str], *, received_on: dt.da
     received_on = received_on or dt.date.today()
     who = who or who_default()
     files, receipts = collect(paths)
-    units = records.units()
-    aliases = records.aliases()
+    matcher = UnitMatcher(records.units(), records.aliases())
     for path in files:
-        receipts.append(receive_file(records, path, received_on=received_on, who=who, units=units, aliases=aliases))
+        receipts.append(receive_file(records, path, received_on=received_on, who=who, matcher=matcher))
     return receipts
 
 
@@ -115,15 +114,14 @@ def _read(path: Path) -> bytes:
 
 
 def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str = "",
-                 units: Sequence[ListedUnit] | None = None, aliases: dict[str, int] | None = None) -> Receipt:
+                 matcher: UnitMatcher | None = None) -> Receipt:
     """Receive one file (see `receive`)."""
     from kpdesk.render import build_layout
-    from kpdesk.render.payload import read_payload
-    from kpdesk.render.plain import docx_text_lines, text_lines
+    from kpdesk.render.payload import read_embedded
+    from kpdesk.render.plain import docx_text_lines, text_digest, text_lines
     from kpdesk.validate import validate
 
-    units = records.units() if units is None else units
-    aliases = records.aliases() if aliases is None else aliases
+    matcher = matcher or UnitMatcher(records.units(), records.aliases())
     if path.suffix.lower() != ".docx":
         return Receipt(path, REFUSED, "chỉ nhận tệp Word .docx do kpdesk xuất (báo cáo của xã, phường).")
     try:
@@ -140,15 +138,15 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
         return Receipt(path, DUPLICATE, f"tệp này đã nhận trước đây: bản {version} của {_what(submission)}.",
                        submission, version)
     try:
-        payload = read_payload(data)
+        embedded = read_embedded(data)
     except KpdeskError as exc:
         return Receipt(path, REFUSED, f"tệp hỏng hoặc không phải tệp Word .docx: {exc.message}")
-    if payload is None:
+    if embedded is None:
         file_id = records.add_file(path.name, file_sha, str(path), received_on, who=who)
         return Receipt(path, NOT_KPDESK, f"tệp không có dữ liệu kpdesk (văn bản gõ trong Word); đã đưa vào danh "
                                          f"sách chờ nhập tay (số {file_id}): kpdesk department files")
     try:
-        draft = drafts.loads(payload)  # with the kind version it was made with, when this PC has it
+        draft = drafts.loads(embedded.json)  # with the kind version it was made with, when this PC has it
         kind = kind_of(draft)
     except KpdeskError as exc:
         hint = " Nếu đây là mẫu báo cáo mới, hãy cài gói mẫu báo cáo của Sở rồi nhận lại." \
@@ -158,11 +156,14 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
         return Receipt(path, REFUSED, f"đây là văn bản của Sở («{kind.name}»), không phải báo cáo của xã, phường.")
     problems = validate(kind, draft, today=received_on).problems
     try:
-        edited = tuple(edited_after_export(text_lines(build_layout(kind, draft)), docx_text_lines(data),
-                                           [draft.unit.name]))
+        shown = docx_text_lines(data)
+        # the text as kpdesk wrote it (its digest travels in the file): nothing was edited, no need to render again
+        same = embedded.text_sha256 is not None and text_digest(shown) == embedded.text_sha256
+        edited = () if same else tuple(edited_after_export(text_lines(build_layout(kind, draft)), shown,
+                                                           [draft.unit.name]))
     except KpdeskError as exc:
         return Receipt(path, REFUSED, f"không đọc được nội dung văn bản: {exc.message}")
-    unit = match_unit(draft.unit.name, draft.unit.level, units, aliases)
+    unit = matcher.match(draft.unit.name, draft.unit.level)
     payload_sha = hashlib.sha256(drafts.dumps(draft, kind).encode("utf-8")).hexdigest()
     try:
         submission, number = records.add_version(
@@ -182,7 +183,7 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
     if edited:
         parts.append(f"văn bản đã bị sửa sau khi xuất ({len(edited)} số khác dữ liệu)")
     if unit is None:
-        close = suggest_units(draft.unit.name, units)
+        close = suggest_units(draft.unit.name, matcher.units)
         guess = f"; có phải {' hoặc '.join(u.full_name for u in close)}?" if close else ""
         parts.append(f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess} "
                      f"(ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ)")
@@ -203,8 +204,7 @@ def enter_manually(records: Records, file_id: int, draft: Draft, *, unit: Listed
     kind = kind_of(draft)
     if kind.audience == DEPARTMENT_AUDIENCE:
         raise DepartmentError(f"«{kind.name}» là văn bản của Sở, không phải báo cáo của xã, phường.")
-    units = records.units()
-    unit = unit or match_unit(draft.unit.name, draft.unit.level, units, records.aliases())
+    unit = unit or UnitMatcher(records.units(), records.aliases()).match(draft.unit.name, draft.unit.level)
     if unit is None:
         raise DepartmentError(f"«{draft.unit.full_name}» không có trong danh sách đơn vị; hãy ghi mã đơn vị "
                               "(--unit MÃ) hoặc thêm đơn vị vào danh sách.")

@@ -294,22 +294,41 @@ def _read_row(cell) -> ListedUnit:
 # ---------------------------------------------------------------------------- matching a sender to the list
 
 
+class UnitMatcher:
+    """Matches report senders to the unit list; the list's names are folded once (an intake of hundreds of reports
+    against hundreds of units does not fold them again for every report)."""
+
+    def __init__(self, units: Sequence[ListedUnit], aliases: dict[str, int] | None = None) -> None:
+        self.units = list(units)
+        by_id = {u.id: u for u in self.units if u.id is not None}
+        self.aliases = {k: by_id[v] for k, v in (aliases or {}).items() if v in by_id}
+        self.full: dict[str, list[ListedUnit]] = {}
+        self.names: dict[str, list[ListedUnit]] = {}
+        for u in self.units:
+            self.full.setdefault(fold(u.full_name), []).append(u)
+            self.names.setdefault(fold(u.name), []).append(u)
+
+    def match(self, name: str, level: str) -> ListedUnit | None:
+        """The listed unit a report's sender is: same name and level (without case or diacritics), or a name the
+        department matched by hand before; None when unsure."""
+        key = fold(f"{level} {name}")
+        if key in self.aliases:
+            return self.aliases[key]
+        exact = self.full.get(key, [])
+        if len(exact) == 1:
+            return exact[0]
+        if not exact and not level.strip():
+            by_name = self.names.get(fold(name), [])
+            if len(by_name) == 1:
+                return by_name[0]
+        return None
+
+
 def match_unit(name: str, level: str, units: Sequence[ListedUnit],
                aliases: dict[str, int] | None = None) -> ListedUnit | None:
     """Return the listed unit a report's sender is: same name and level (without case or diacritics), or a name
     the department matched by hand before (`aliases`: folded "level name" → unit id); None when unsure."""
-    key = fold(f"{level} {name}")
-    by_id = {u.id: u for u in units if u.id is not None}
-    if aliases and key in aliases and aliases[key] in by_id:
-        return by_id[aliases[key]]
-    exact = [u for u in units if fold(u.full_name) == key]
-    if len(exact) == 1:
-        return exact[0]
-    if not exact:
-        by_name = [u for u in units if fold(u.name) == fold(name)]
-        if len(by_name) == 1 and not level.strip():
-            return by_name[0]
-    return None
+    return UnitMatcher(units, aliases).match(name, level)
 
 
 def suggest_units(name: str, units: Sequence[ListedUnit], limit: int = 3) -> list[ListedUnit]:

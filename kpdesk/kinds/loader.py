@@ -171,6 +171,7 @@ def _read_field(r: _Reader, section: str, *, is_column: bool = False) -> Field:
         example=r.get("example", str, ""),
         section=section,
         deadline=_read_deadline_flag(r, fid, ftype),
+        printed=r.get("printed", bool, True),
     )
 
 

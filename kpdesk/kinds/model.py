@@ -105,6 +105,9 @@ class Field:
     #: A date field that names a deadline still to come («Gửi lại báo cáo trước ngày»): validation does not
     #: report it as being after the signing date.
     deadline: bool = False
+    #: False for a field kept for kpdesk only and never printed (the return letter's kind id, which a commune's
+    #: kpdesk reads to find the report it concerns).
+    printed: bool = True
 
     def applies(self, values: Mapping[str, Any]) -> bool:
         """Return whether the field applies to a draft with these `values`: it has no `visible_if`, or it holds."""

@@ -45,7 +45,9 @@ def build_document(source: Layout | Frame) -> DocumentObject:
             body.append(el)
     _page_numbers(document, page)
     if layout.payload is not None:
-        attach_payload(document, layout.payload)
+        from kpdesk.render.plain import text_digest, text_lines
+
+        attach_payload(document, layout.payload, text_digest(text_lines(layout)))
     return document
 
 

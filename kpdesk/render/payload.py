@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -17,7 +18,8 @@ from kpdesk.render.package import MAX_ENTRIES, MAX_PART_BYTES, MAX_TOTAL_BYTES, 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
 
-__all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "NS", "attach_payload", "payload_xml", "read_payload"]
+__all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "NS", "Embedded", "attach_payload", "payload_xml",
+           "read_embedded", "read_payload"]
 
 NS = "urn:kpdesk:draft:1"
 FORMAT_VERSION = 1
@@ -33,8 +35,18 @@ _DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 # ----------------------------------------------------------------------------- writing
 
 
-def payload_xml(json_text: str) -> bytes:
-    """Return the custom XML part holding `json_text`, its sha256 and the format version.
+@dataclass(frozen=True)
+class Embedded:
+    """What a .docx made by kpdesk carries: the draft's JSON, and the digest of the text it showed when written
+    (`plain.text_digest`; None in files written before kpdesk kept it)."""
+
+    json: str
+    text_sha256: str | None
+
+
+def payload_xml(json_text: str, text_sha256: str | None = None) -> bytes:
+    """Return the custom XML part holding `json_text`, its sha256, the format version and, when given, the digest
+    of the document's text (`<kp:text sha256="…"/>`, which readers that do not know it ignore).
 
     The JSON is stored as text; when it holds a CR or a character XML cannot carry it is stored
     in base64 instead, so that reading it back returns exactly the same string.
@@ -49,6 +61,8 @@ def payload_xml(json_text: str) -> bytes:
     root = etree.Element(f"{{{NS}}}draft", nsmap={"kp": NS})
     root.set("version", str(FORMAT_VERSION))
     etree.SubElement(root, f"{{{NS}}}sha256").text = hashlib.sha256(raw).hexdigest()
+    if text_sha256 is not None:
+        etree.SubElement(root, f"{{{NS}}}text").set("sha256", text_sha256)
     body = etree.SubElement(root, f"{{{NS}}}json")
     if "\r" in json_text or has_xml_illegal(json_text):
         body.set("encoding", "base64")
@@ -59,12 +73,13 @@ def payload_xml(json_text: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def attach_payload(document: DocumentObject, json_text: str) -> None:
-    """Add `json_text` to `document` as a custom XML part related from the main document part."""
+def attach_payload(document: DocumentObject, json_text: str, text_sha256: str | None = None) -> None:
+    """Add `json_text` (and the digest of the document's text) to `document` as a custom XML part related from the
+    main document part."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    blob = payload_xml(json_text)
+    blob = payload_xml(json_text, text_sha256)
     package = document.part.package
     item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, NS + hashlib.sha256(blob).hexdigest())).upper() + "}"
     props_xml = (
@@ -82,7 +97,15 @@ def attach_payload(document: DocumentObject, json_text: str) -> None:
 
 
 def read_payload(source: Source) -> str | None:
-    """Return the draft JSON embedded in a .docx exactly as written, or None when it has none.
+    """Return the draft JSON embedded in a .docx exactly as written, or None when it has none (see
+    `read_embedded`)."""
+    found = read_embedded(source)
+    return found.json if found is not None else None
+
+
+def read_embedded(source: Source) -> Embedded | None:
+    """Return what a .docx made by kpdesk embeds (the draft JSON exactly as written, and the digest of its text),
+    or None when it embeds nothing.
 
     `source` is a path or the file's bytes. Nothing is extracted to disk. Raises `RenderError`
     (Vietnamese) for a file that is missing, not a .docx, damaged, suspiciously large when
@@ -103,7 +126,9 @@ def read_payload(source: Source) -> str | None:
         for part in candidates:
             root = package.xml(part)
             if root is not None and root.tag == f"{{{NS}}}draft":
-                return _decode(root, package.name)
+                text_el = root.find(f"{{{NS}}}text")
+                digest = (text_el.get("sha256") or "").strip().lower() if text_el is not None else ""
+                return Embedded(_decode(root, package.name), digest or None)
         return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kpdesk.render.frame import Grid, Layout
 from kpdesk.render.package import Element, Source, open_package
 
-__all__ = ["docx_text_lines", "text_lines"]
+__all__ = ["docx_text_lines", "text_digest", "text_lines"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -33,6 +33,17 @@ def text_lines(layout: Layout) -> list[str]:
         else:
             lines.append(part.text)
     return lines
+
+
+def text_digest(lines: list[str]) -> str:
+    """Return the sha256 of what `lines` say, ignoring how a word processor may respace them: each line in NFC,
+    its no-break and other spaces made plain and runs of whitespace made one. The .docx carries the digest of
+    what it showed when kpdesk wrote it, so a department can tell at once whether the text was edited since."""
+    import hashlib
+    import unicodedata
+
+    said = "\n".join(" ".join(unicodedata.normalize("NFC", line).replace("\u00a0", " ").split()) for line in lines)
+    return hashlib.sha256(said.encode("utf-8")).hexdigest()
 
 
 def docx_text_lines(source: Source) -> list[str]:

@@ -236,3 +236,18 @@ def test_a_folder_is_searched_through(intake, tmp_path):
     shutil.copy(intake.files["on-time-TH07"], nested / "bc.docx")
     (r,) = receive(intake.records, [tmp_path / "email"], received_on=dt.date(2026, 5, 25))
     assert r.outcome == DUPLICATE
+
+
+def test_a_file_as_kpdesk_wrote_it_is_not_rendered_again(intake, tmp_path, monkeypatch, make_draft):
+    """Its text digest matches: no second rendering (the department's intake of hundreds stays fast)."""
+    from kpdesk.render import render_to_file
+
+    fresh = make_draft("000", "Hòn Mê", "đặc khu", period=JUNE, date="2026-06-12")
+    path = render_to_file(fresh, tmp_path / "hon-me.docx", today=dt.date(2026, 6, 13)).path
+
+    def no_render(*args, **kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr("kpdesk.render.build_layout", no_render)
+    (r,) = receive(intake.records, [path], received_on=dt.date(2026, 6, 13))
+    assert r.outcome == RECEIVED and r.edited == ()
