@@ -133,7 +133,11 @@ def clear_and_refill_shows_error(qtbot, kit, wizard: WizardView, step, f: Field,
     assert not row.messages.isVisible()
 
 
-@pytest.mark.parametrize("example_path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+#: The commune's kinds: «Báo cáo mới» offers only those (the department's letters are made in its own window).
+COMMUNE_EXAMPLES = [p for p in EXAMPLES if get_kind(drafts.load(p).kind).audience == "commune"]
+
+
+@pytest.mark.parametrize("example_path", COMMUNE_EXAMPLES, ids=[p.stem for p in COMMUNE_EXAMPLES])
 def test_fill_every_section_then_export(qtbot, kit, store, settings, answers, monkeypatch, tmp_path, example_path):
     example = drafts.load(example_path)
     kind = get_kind(example.kind)
