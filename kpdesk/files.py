@@ -49,8 +49,8 @@ def write_atomic(target: Path, data: bytes) -> None:
         app = _OPENED_IN.get(target.suffix.lower(), "một chương trình khác")
         raise WriteError(
             f"Không ghi được tệp «{target}»: tệp đang mở trong {app}, là tệp chỉ đọc, hoặc thư mục không cho phép "
-            f"ghi. Hãy đóng tệp trong {app} (hoặc bỏ thuộc tính chỉ đọc của tệp) rồi thử lại, hoặc chọn tên tệp "
-            "hay thư mục khác."
+            f"ghi. Hãy đóng tệp trong {app} (hoặc bỏ thuộc tính chỉ đọc của tệp) rồi thử lại, hoặc chọn thư mục "
+            "khác (hay tên tệp khác)."
         ) from None
     except FileNotFoundError:
         raise WriteError(f"Không có thư mục «{folder}» để lưu «{target.name}». Hãy chọn thư mục khác.") from None
