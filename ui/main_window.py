@@ -45,13 +45,15 @@ STATUS_FILTERS = (("Mọi trạng thái", None), ("Đang soạn", "drafting"), (
 
 
 def load_kinds() -> tuple[list[Kind], list[str]]:
-    """Return the kinds that load, and a Vietnamese message for each that does not."""
+    """Return the kinds that load, and a Vietnamese message for each that does not, naming it and why (as
+    `kpdesk kinds` does)."""
     kinds, broken = [], []
     for folder in kind_folders():
         try:
             kinds.append(get_kind(folder.name))
         except KpdeskError as exc:
-            broken.append(exc.message)
+            broken.append(f"Mẫu báo cáo «{folder.name}» bị bỏ qua vì không dùng được: {exc.message} "
+                          f"Hãy sửa hoặc gỡ thư mục {folder}.")
     return kinds, broken
 
 
@@ -283,7 +285,7 @@ class MainWindow(QMainWindow):
         self._show_unit()
         self.list_page.refresh()
         if self.broken_kinds:
-            self.statusBar().showMessage("Có mẫu báo cáo không đọc được: " + " ".join(self.broken_kinds), 20000)
+            self.statusBar().showMessage(" ".join(self.broken_kinds), 30000)
 
     # -- set-up ---------------------------------------------------------------------------
     def _menus(self) -> None:
