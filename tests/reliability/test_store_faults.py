@@ -309,3 +309,45 @@ def test_a_read_only_filesystem_opens_the_data_read_only(small_disk, capsys, tmp
             store.set_value(1, "budget_note", "x")
         assert [i.id for i in store.list_drafts(text="typing")] == [1]
     figures.crafted("test_store_faults", 3)
+
+
+def test_the_window_on_read_only_data_says_so_and_disables_editing(tmp_path, qapp, figures):
+    """Issue 19 (5) in the window: a status-bar line says why; what would write is disabled; a draft opens with its
+    fields read-only and can still be exported."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
+
+    from ui.app import WRITING_ACTIONS, show_read_only
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    figures.crafted("test_store_faults", 1)
+    data = tmp_path / "dữ liệu"
+    with Store.open(data) as store:
+        draft_id = store.add_draft(drafts.load(EXAMPLE))
+    path = data / "kpdesk.sqlite3"
+    os.chmod(path, 0o444)
+    try:
+        store = Store.open(data)
+        try:
+            assert store.read_only
+            window = MainWindow(store, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+            show_read_only(window, store)
+            assert window.read_only_notice.text() == f"Chỉ đọc: {store.read_only}"
+            assert "Dữ liệu đã lưu không bị mất" in window.read_only_notice.toolTip()
+            actions = {a.text().replace("&", ""): a for m in window.menuBar().actions() if m.menu()
+                       for a in m.menu().actions()}
+            assert all(not actions[name].isEnabled() for name in WRITING_ACTIONS)
+            assert actions["Thoát"].isEnabled() and not window.list_page.new_button.isEnabled()
+            assert [i.id for i in window.list_page.infos] == [draft_id]
+            window.open_draft(draft_id)
+            editors = [w for step in window.wizard.steps for w in step.findChildren(QLineEdit)
+                       + step.findChildren(QTextEdit) + step.findChildren(QPlainTextEdit)]
+            assert editors and all(w.isReadOnly() for w in editors)
+            assert window.wizard.review.export_button.isEnabled()
+            window.close_wizard()
+            window.close()
+        finally:
+            store.close()
+    finally:
+        os.chmod(path, 0o644)
