@@ -308,8 +308,12 @@ class Database:
             if problem is None:
                 _set_aside_empty(path)
             existed = False
-        if not existed and problem is not None:
-            _probe_writable(folder)  # nothing to read: say why nothing can be created either
+        if not existed and problem is not None:  # nothing to read, and nothing can be created
+            why, fix = problem
+            empty = f"Tệp cơ sở dữ liệu {path} rỗng (0 byte) và " if path.exists() else ""
+            text = why.replace(f"tệp cơ sở dữ liệu {path} ", "", 1) if empty else f"{why[:1].upper()}{why[1:]}"
+            error = StoreError if why.startswith("ổ đĩa") else ReadOnlyData
+            raise error(f"{empty}{text} nên kpdesk chưa tạo được dữ liệu ở đó. {fix}")
         if existed:
             _check_existing(path)
         database: D | None = None
