@@ -185,6 +185,9 @@ def freeze(wizard: QWidget | None) -> None:
     if wizard is None or getattr(wizard, "_frozen", False):
         return
     wizard._frozen = True  # type: ignore[attr-defined]
+    record = getattr(wizard, "record_export", None)
+    if record is not None:
+        wizard.record_export = _telling_unrecorded(wizard, record)  # type: ignore[attr-defined]
     status = getattr(wizard, "save_status", None)
     if isinstance(status, QLabel):
         status.setText("Chỉ đọc")
@@ -198,6 +201,20 @@ def freeze(wizard: QWidget | None) -> None:
                 widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             elif isinstance(widget, (QComboBox, QAbstractButton)) and widget not in keep:
                 widget.setEnabled(False)
+
+
+def _telling_unrecorded(parent: QWidget, record: Any) -> Any:
+    """`record` (the wizard's way to record an export) saying, when it cannot, that the file was written anyway."""
+    from ui import dialogs
+
+    def run(result: Any, revision: int | None) -> None:
+        try:
+            record(result, revision)
+        except KpdeskError as exc:
+            dialogs.tell(parent, f"Đã ghi tệp {result.path}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất "
+                                 "của bản nháp này.", detail=exc.message)
+
+    return run
 
 
 def _excepthook(kind, value, tb) -> None:  # pragma: no cover - last resort while the window is open

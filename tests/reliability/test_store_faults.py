@@ -311,12 +311,15 @@ def test_a_read_only_filesystem_opens_the_data_read_only(small_disk, capsys, tmp
     figures.crafted("test_store_faults", 3)
 
 
-def test_the_window_on_read_only_data_says_so_and_disables_editing(tmp_path, qapp, figures):
+def test_the_window_on_read_only_data_says_so_and_disables_editing(tmp_path, qapp, monkeypatch, figures):
     """Issue 19 (5) in the window: a status-bar line says why; what would write is disabled; a draft opens with its
-    fields read-only and can still be exported."""
+    fields read-only and can still be exported, the officer being told that the export was not recorded."""
+    from types import SimpleNamespace
+
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
 
+    from ui import dialogs
     from ui.app import WRITING_ACTIONS, show_read_only
     from ui.main_window import MainWindow
     from ui.settings import Settings
@@ -345,6 +348,11 @@ def test_the_window_on_read_only_data_says_so_and_disables_editing(tmp_path, qap
                        + step.findChildren(QTextEdit) + step.findChildren(QPlainTextEdit)]
             assert editors and all(w.isReadOnly() for w in editors)
             assert window.wizard.review.export_button.isEnabled()
+            told: list[str] = []
+            monkeypatch.setattr(dialogs, "tell", lambda parent, text, **kw: told.append(text + kw.get("detail", "")))
+            written = SimpleNamespace(path=tmp_path / "báo cáo.docx", sha256="0" * 64)
+            window.wizard.record_export(written, 1)  # what the wizard does once the file is written
+            assert told and f"Đã ghi tệp {written.path}, nhưng chưa ghi nhận được" in told[0] and "chỉ đọc" in told[0]
             window.close_wizard()
             window.close()
         finally:
