@@ -357,7 +357,9 @@ def test_stale_backup_temporaries_are_removed_on_open_and_before_a_backup(tmp_pa
         for temp in (*stale, live):
             shutil.copy(first, temp)
         Store.open(tmp_path).close()
-        assert [p for p in stale if p.exists()] == [] and live.exists()
+        assert [p for p in stale if p.exists()] == []
+        if os.name == "posix":  # Windows tells a copy in use by the file being open, which this one is not
+            assert live.exists()
         os.utime(live, (0, 0))  # untouched for an hour and more: left over whatever its process
         shutil.copy(first, stale[0])
         with Store.open(tmp_path, daily_backup=False) as store:
