@@ -13,22 +13,59 @@ from kpdesk.errors import KpdeskError
 if TYPE_CHECKING:
     from kpdesk.pdf import Converter
 
+#: The largest number SQLite stores: a draft, unit or backup number is ASCII digits up to this.
+MAX_ID = 2**63 - 1
+
+
+def _write(stream, text: str) -> None:
+    """Write `text`, replacing what the stream cannot encode (a lone surrogate from a file name) instead of failing."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(text.encode(encoding, "replace").decode(encoding))
+
 
 def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    _write(sys.stdout, text + "\n")
+
+
+def _err(text: str) -> None:
+    _write(sys.stderr, text + "\n")
+
+
+def _number(text: str) -> int | None:
+    """`text` as a number typed on the command line: ASCII digits only ("²" or "٣" are not 2 or 3), else None."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _id(text: str) -> int:
+    """An argument that is the number of a draft or unit (argparse type)."""
+    number = _number(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"«{text[:40]}» không phải là số; chỉ dùng các chữ số 0–9, ví dụ 12")
+    if number > MAX_ID:
+        raise argparse.ArgumentTypeError(f"số «{text[:40]}» quá lớn, không có bản ghi nào mang số này; xem danh sách "
+                                         "bằng lệnh kpdesk drafts hoặc kpdesk units")
+    return number
 
 
 def cmd_kinds(args: argparse.Namespace) -> int:
-    """List every kind, built in and installed, with its versions, who writes it and where each version is from."""
+    """List every kind, built in and installed, with its versions, who writes it and where each version is from;
+    name each kind that does not load and why, on stderr (exit code 1 then)."""
     from kpdesk.kinds import AUDIENCES, get_kind, kind_ids, kind_versions
     from kpdesk.vocab import PERIOD_NAMES
 
+    broken = 0
     for kind_id in kind_ids():
         try:
             versions = kind_versions(kind_id)
             kind = get_kind(kind_id)
         except KpdeskError as exc:
-            _out(f"{kind_id}  (không đọc được: {exc.message})")
+            broken += 1
+            _err(f"Lỗi: mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} Hãy sửa hoặc gỡ mẫu "
+                 "này (với mẫu của Sở: cài lại gói mẫu báo cáo mới nhất).")
             continue
         periods = ", ".join(PERIOD_NAMES[p] for p in kind.periods)
         _out(f"{kind.id}  (phiên bản {kind.version}; kỳ: {periods}; người soạn: {AUDIENCES[kind.audience]})")
@@ -41,7 +78,7 @@ def cmd_kinds(args: argparse.Namespace) -> int:
                 continue
             when = f"; áp dụng từ kỳ {start.label}" if start else ""
             _out(f"    phiên bản {found.version}: {found.describe()}{when}")
-    return 0
+    return 1 if broken else 0
 
 
 def cmd_kinds_pack(args: argparse.Namespace) -> int:
@@ -137,39 +174,70 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Render a draft file, or a stored draft given by its number (the export is then recorded). The output's
-    suffix decides: .docx, or .pdf made from the .docx by Word, LibreOffice or the shell's fallback."""
-    from kpdesk.errors import RenderError
+    """Render a draft file, or a stored draft given by its number. The output's suffix decides: .docx, or .pdf made
+    from the .docx by Word, LibreOffice or the shell's fallback. For a stored draft the file is written and its
+    export recorded in one transaction (a PDF, whose conversion may take longer than the database's busy wait, is
+    recorded right after it is written), or the message says the file was written but not recorded (exit code 1)."""
+    from kpdesk.errors import NotFound, RenderError, StoreError
     from kpdesk.render import render_to_file
 
     output = Path(args.output)
     as_pdf = output.suffix.lower() == ".pdf"
     if not as_pdf and output.suffix.lower() != ".docx":
         raise RenderError(f"Tên tệp «{output.name}» phải có đuôi .docx (tệp Word) hoặc .pdf.")
-    stored = None
-    if args.draft.isdigit() and not Path(args.draft).exists():
-        with _open_store(args) as store:
-            stored = store.load(int(args.draft))
-        draft = stored.draft
-    else:
-        draft = _load_draft(args.draft)
-    if as_pdf:
+
+    def write(draft):
+        if not as_pdf:
+            return render_to_file(draft, output, allow_errors=args.force)
         from kpdesk.pdf import render_pdf
 
         fallback = args.pdf_fallback() if getattr(args, "pdf_fallback", None) else None
-        result = render_pdf(draft, output, fallback=fallback, allow_errors=args.force,
-                            progress=lambda text: sys.stderr.write(text + "\n"))
-    else:
-        result = render_to_file(draft, output, allow_errors=args.force)
-    if stored is not None:
-        with _open_store(args) as store:
-            store.record_export(stored.info.id, result.path.resolve(), result.sha256, stored.info.revision)
+        return render_pdf(draft, output, fallback=fallback, allow_errors=args.force,
+                          progress=lambda text: sys.stderr.write(text + "\n"))
+
+    number = _number(args.draft)
+    if number is None and args.draft.strip().isdigit() and not Path(args.draft).exists():
+        raise NotFound(f"«{args.draft}» không phải là số bản nháp (chỉ dùng các chữ số 0–9, ví dụ 12) và cũng không "
+                       "phải là tệp. Xem danh sách bằng lệnh: kpdesk drafts")
+    if number is None or Path(args.draft).exists():
+        result = write(_load_draft(args.draft))
+        _rendered(result)
+        return 0
+    if number > MAX_ID:
+        raise NotFound(f"Không có bản nháp số {args.draft}. Xem danh sách bằng lệnh: kpdesk drafts")
+    with _open_store(args) as store:
+        stored = store.load(number)
+        result = None
+        not_recorded: str | None = None
+        if store.read_only:
+            result = write(stored.draft)
+            not_recorded = f"dữ liệu đang mở ở chế độ chỉ đọc vì {store.read_only}"
+        else:
+            try:
+                if as_pdf:
+                    result = write(stored.draft)
+                with store.tx():  # the write lock first: a busy database stops here, before any .docx is written
+                    result = result or write(stored.draft)
+                    store.record_export(stored.info.id, result.path.resolve(), result.sha256, stored.info.revision)
+            except StoreError as exc:
+                if result is None:  # nothing was written
+                    raise
+                not_recorded = exc.message[:1].lower() + exc.message[1:].rstrip(".")
+    _rendered(result)
+    if not_recorded is None:
+        return 0
+    _err(f"Cảnh báo: đã ghi tệp {result.path}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất của bản nháp "
+         f"số {number}: {not_recorded}. Tệp đã ghi vẫn dùng được; khi ghi được dữ liệu, hãy chạy lại lệnh này để "
+         "ghi nhận lần xuất.")
+    return 1
+
+
+def _rendered(result) -> None:
     for p in result.report.problems:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
     _out(f"Đã ghi {result.path} ({result.problem_count}).")
-    if as_pdf:
+    if hasattr(result, "converter"):  # a PDF: which converter made it
         _out(result.message)
-    return 0
 
 
 def _data_dir(args: argparse.Namespace) -> Path | None:
@@ -183,7 +251,7 @@ def _open_store(args: argparse.Namespace):
     check_upgrade(_data_dir(args))  # a new version backs the data up before it first uses them
     store = Store.open(_data_dir(args))
     for warning in store.warnings:
-        sys.stderr.write(f"Cảnh báo: {warning}\n")
+        _err(f"Cảnh báo: {warning}")
     return store
 
 
@@ -266,8 +334,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         _out("\nKhôi phục: kpdesk restore SỐ (số thứ tự ở trên) hoặc kpdesk restore ĐƯỜNG-DẪN-TỆP.")
         return 0
     backup = Path(args.backup)
-    if args.backup.isdigit() and not backup.exists():
-        n = int(args.backup)
+    n = _number(args.backup)
+    if n is None and args.backup.strip().isdigit() and not backup.exists():
+        raise StoreError(f"«{args.backup}» không phải là số thứ tự bản sao lưu (chỉ dùng các chữ số 0–9) và cũng "
+                         "không phải là tệp; xem danh sách bằng lệnh: kpdesk restore")
+    if n is not None and not backup.exists():
         if not 1 <= n <= len(found):
             raise StoreError(f"Không có bản sao lưu số {n}; xem danh sách bằng lệnh: kpdesk restore")
         backup = found[n - 1]
@@ -419,10 +490,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="nhập một bản nháp .json (hoặc .docx do kpdesk tạo) vào máy; công văn trả lại "
                                       "của Sở thì gắn vào báo cáo cần sửa")
     p.add_argument("file", help="tệp bản nháp .json hoặc báo cáo .docx")
-    p.add_argument("--unit", type=int, help="số của đơn vị (xem `kpdesk units`); mặc định: theo đơn vị trong tệp")
+    p.add_argument("--unit", type=_id, help="số của đơn vị (xem `kpdesk units`); mặc định: theo đơn vị trong tệp")
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("export", help="ghi một bản nháp đã lưu ra tệp .json")
-    p.add_argument("id", type=int, help="số bản nháp (xem `kpdesk drafts`)")
+    p.add_argument("id", type=_id, help="số bản nháp (xem `kpdesk drafts`)")
     p.add_argument("-o", "--output", required=True, help="tệp .json sẽ ghi")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu bản nháp ngay bây giờ")
@@ -473,7 +544,7 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
         sys.stdout = None  # type: ignore[assignment]
         return 0
     except KpdeskError as exc:
-        sys.stderr.write(f"Lỗi: {exc.message}\n")
+        _err(f"Lỗi: {exc.message}")
         return 2
 
 

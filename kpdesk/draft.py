@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -551,6 +552,53 @@ def dumps(draft: Draft, kind: Kind | None = None) -> str:
     return json.dumps(to_json(draft, kind), ensure_ascii=False, indent=2) + "\n"
 
 
+#: A draft read from a file has at most this many items in one list or table, and this many parts in all (items,
+#: keys, lines of text): a report has a few hundred; each part costs the layout about a millisecond, so these keep
+#: every accepted file to a few seconds of work (a list of 500 000 items took two minutes).
+MAX_ITEMS = 2_000
+MAX_PARTS = 5_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _check_parts(data: Any) -> None:
+    """Refuse parsed JSON with a list, table or object of more than `MAX_ITEMS` items, or more than `MAX_PARTS`
+    parts in all, before any of it is read into a draft."""
+    parts = 0
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, (list, dict)):
+            if len(value) > MAX_ITEMS:
+                shown = f"«{where[:60]}»" if where else "Tệp bản nháp"
+                raise DraftError(f"{shown} có {vn.format_int(len(value))} mục, nhiều hơn mức tối đa "
+                                 f"{vn.format_int(MAX_ITEMS)} của một danh sách hay bảng; đây không phải bản nháp "
+                                 "kpdesk hợp lệ. Hãy chia bớt nội dung hoặc kiểm tra lại tệp.")
+            parts += len(value)
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(item, (list, dict, str)):
+                    stack.append((item, f"{where}.{key}" if where else str(key)))
+        elif isinstance(value, str):
+            parts += value.count("\n")
+        if parts > MAX_PARTS:
+            raise DraftError(f"Tệp bản nháp có hơn {vn.format_int(MAX_PARTS)} phần (ý của danh sách, dòng của bảng, "
+                             "dòng chữ), trong khi một báo cáo chỉ có vài trăm; đây không phải bản nháp kpdesk hợp "
+                             "lệ. Hãy kiểm tra lại tệp.")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate ("\\ud800" in the JSON) dropped from its texts and keys: it is no
+    character, can be neither printed nor stored, and `vn.clean_text` drops it from typed text too."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value)
+    if isinstance(value, list):
+        return [_without_surrogates(x) for x in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def loads(text: str | bytes, *, kinds_root=None) -> Draft:
     """Parse a draft from JSON text; every failure is a `DraftError` with a Vietnamese message."""
     if isinstance(text, bytes):
@@ -571,23 +619,61 @@ def loads(text: str | bytes, *, kinds_root=None) -> Draft:
     except ValueError:  # an integer of more than 4 300 digits (int's string-conversion limit)
         raise DraftError("Tệp bản nháp có một con số quá dài (hàng nghìn chữ số); "
                          "đây không phải bản nháp kpdesk hợp lệ.") from None
+    _check_parts(data)
+    if _ESCAPED_SURROGATE.search(text) or _SURROGATE.search(text):
+        try:
+            data = _without_surrogates(data)
+        except RecursionError:
+            raise DraftError("Tệp bản nháp lồng nhau quá sâu; đây không phải bản nháp kpdesk.") from None
     return from_json(data, kinds_root=kinds_root)
 
 
 def load(path) -> Draft:
+    """Read the draft file at `path`: a regular file of at most 5 MB (a folder, a pipe or a device is refused
+    before anything is read, so `/dev/zero` or a FIFO cannot exhaust memory or hang)."""
+    import errno
+    import os
+    import stat
     from pathlib import Path
 
     p = Path(path)
+    shown = str(p) if str(p).isprintable() and len(str(p)) <= 200 else repr(str(p))[1:200] + "…"
     try:
-        if p.stat().st_size > MAX_DRAFT_BYTES:
-            raise DraftError(f"Tệp {p} quá lớn (hơn 5 MB); đây không phải bản nháp kpdesk.")
-        return loads(p.read_bytes())
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise DraftError(f"Không tìm thấy tệp {p}.") from None
+        raise DraftError(f"Không tìm thấy tệp {shown}.") from None
     except IsADirectoryError:
-        raise DraftError(f"{p} là thư mục, không phải tệp bản nháp.") from None
+        raise DraftError(f"{shown} là thư mục, không phải tệp bản nháp.") from None
     except PermissionError:
-        raise DraftError(f"Không có quyền đọc tệp {p}.") from None
+        raise DraftError(f"Không có quyền đọc tệp {shown}.") from None
+    except (OSError, ValueError) as exc:  # a name too long, a symlink loop, a NUL in the name
+        why = {errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+               errno.ELOOP: "đường dẫn có lối tắt (liên kết tượng trưng) trỏ vòng quanh"}.get(
+            getattr(exc, "errno", None), getattr(exc, "strerror", None) or "đường dẫn không hợp lệ")
+        raise DraftError(f"Không mở được tệp {shown} ({why}). Hãy kiểm tra lại tên và đường dẫn tệp.") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise DraftError(f"{shown} là thư mục, không phải tệp bản nháp.")
+        if not stat.S_ISREG(st.st_mode):
+            raise DraftError(f"{shown} không phải là tệp thường (thiết bị hoặc đường ống) nên không đọc được; "
+                             "hãy chọn tệp bản nháp .json.")
+        if st.st_size > MAX_DRAFT_BYTES:
+            raise DraftError(f"Tệp {shown} quá lớn (hơn 5 MB); đây không phải bản nháp kpdesk.")
+        chunks, size = [], 0
+        while size <= MAX_DRAFT_BYTES:
+            chunk = os.read(fd, MAX_DRAFT_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise DraftError(f"Không đọc được tệp {shown} ({exc.strerror or exc}).") from None
+    finally:
+        os.close(fd)
+    if size > MAX_DRAFT_BYTES:
+        raise DraftError(f"Tệp {shown} quá lớn (hơn 5 MB); đây không phải bản nháp kpdesk.")
+    return loads(b"".join(chunks))
 
 
 def new_draft(kind: Kind, period: Period, unit: Unit, **kw: Any) -> Draft:

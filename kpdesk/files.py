@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,15 +19,15 @@ _OPENED_IN = {".docx": "Word", ".xlsx": "Excel", ".pdf": "trình đọc PDF"}
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temp file in the same folder, fsync and os.replace.
 
-    On failure no temp file is left and an existing `target` is untouched; the error becomes a
-    `WriteError` in Vietnamese that says what to do.
+    `target` is a new name or an existing regular file that may be written: a folder, a symbolic link, a device
+    (`/dev/null`), a pipe or a read-only file is refused, never replaced. On failure no temp file is left and an
+    existing `target` is untouched; the error becomes a `WriteError` in Vietnamese that says what to do.
     """
     target = Path(os.path.abspath(target))
     folder = target.parent
     tmp: str | None = None
     try:
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+        _check_target(target)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".~{target.stem[:40]}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -47,8 +48,9 @@ def write_atomic(target: Path, data: bytes) -> None:
     except PermissionError:
         app = _OPENED_IN.get(target.suffix.lower(), "một chương trình khác")
         raise WriteError(
-            f"Không ghi được tệp «{target}»: tệp đang mở trong {app} hoặc thư mục không cho phép ghi. "
-            f"Hãy đóng tệp trong {app} rồi thử lại, hoặc chọn thư mục khác."
+            f"Không ghi được tệp «{target}»: tệp đang mở trong {app}, là tệp chỉ đọc, hoặc thư mục không cho phép "
+            f"ghi. Hãy đóng tệp trong {app} (hoặc bỏ thuộc tính chỉ đọc của tệp) rồi thử lại, hoặc chọn thư mục "
+            "khác (hay tên tệp khác)."
         ) from None
     except FileNotFoundError:
         raise WriteError(f"Không có thư mục «{folder}» để lưu «{target.name}». Hãy chọn thư mục khác.") from None
@@ -64,6 +66,26 @@ def write_atomic(target: Path, data: bytes) -> None:
     finally:
         if tmp is not None:
             _unlink_quietly(tmp)
+
+
+def _check_target(target: Path) -> None:
+    """Refuse a target that is not a new name or a writable regular file, before anything is written.
+
+    A read-only file raises PermissionError, as replacing it does on Windows, so both systems give one message."""
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return  # a new name (its folder is checked when the temp file is made)
+    except NotADirectoryError:
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(target)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+    if not stat.S_ISREG(st.st_mode):
+        what = "lối tắt (liên kết tượng trưng)" if stat.S_ISLNK(st.st_mode) else "tệp thiết bị hoặc đường ống"
+        raise WriteError(f"«{target}» là một {what}, không phải tệp thường, nên kpdesk không ghi đè lên nó. "
+                         "Hãy chọn một tên tệp mới hoặc một tệp thường.")
+    if not st.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, "read-only file", str(target))
 
 
 def _copy_mode(target: Path, tmp: str) -> None:

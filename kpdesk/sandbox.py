@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import inspect
 import re
+import sys
 import time
 import types
 from decimal import Decimal
@@ -15,9 +17,11 @@ from kpdesk import vn
 # A kind may come from outside, so its templates run in Jinja's sandbox, which keeps them away from Python's
 # internals; the bounds below keep them from hanging the program or eating its memory. Each render gets a fresh
 # _Budget (through a context variable, because the environments are cached per folder): loop steps, a deadline and
-# the size of the output. Operators that can grow a value (+ * ** % / //), string methods and filters that take a
-# width or build text, range(), every for loop and every `~` are checked against it; a template that goes beyond
-# fails with a KindError naming the kind, the file and the line, like any other template error.
+# the size of the output. Operators that can grow a value (+ * ** % / //), string methods, range(), every for loop,
+# every `~` and every value printed are checked against it; every filter is charged steps for the size of what it
+# is given, refused when what it would make is too big (before making it), checked on what it made, and runs under
+# the deadline too (a profile hook looks at the clock inside it). A template that goes beyond fails with a
+# KindError naming the kind, the file and the line, like any other template error.
 
 MAX_STEPS = 1_000_000          # loop iterations (range items included) in one render
 MAX_SECONDS = 10.0             # wall-clock time of one render
@@ -26,6 +30,9 @@ MAX_SEQUENCE = 1_000_000       # items or characters one repetition or one width
 MAX_TEXT = 10_000_000          # characters one concatenation, join, replace or formatting may produce
 MAX_EXPONENT = 1000
 MAX_INT = 10**100
+#: Characters given to a filter that does Python work per character or word (wordwrap, urlize): wordwrap(1) of a
+#: 3 MB string took 129 s, of 100 000 characters well under a second.
+MAX_WRAP_CHARS = 100_000
 
 
 class LimitError(Exception):
@@ -55,6 +62,31 @@ class _Budget:
         if time.monotonic() > self.deadline:
             raise LimitError(f"mẫu chạy quá {MAX_SECONDS:g} giây nên bị dừng (vòng lặp hoặc phép tính quá lớn)")
 
+    def spend(self, steps: int) -> None:
+        """Charge `steps` (a filter's work on what it was given) to the render's loop steps."""
+        self.steps -= steps
+        if self.steps < 0:
+            raise LimitError(f"mẫu làm quá nhiều bước: một lần xuất chỉ được tối đa {vn.format_int(MAX_STEPS)} bước "
+                             "(vòng lặp, hoặc bộ lọc trên danh sách hay văn bản quá lớn)")
+
+    def watch(self, name: str, func: Any, args: tuple, kwargs: dict) -> Any:
+        """Run the filter `name` with the deadline checked inside it: a profile hook sees every call the filter
+        makes (Python or built-in) and looks at the clock every 256 of them."""
+        deadline, calls = self.deadline, 0
+
+        def hook(frame: Any, event: str, arg: Any) -> None:
+            nonlocal calls
+            calls += 1
+            if not calls & 255 and time.monotonic() > deadline:
+                raise LimitError(f"bộ lọc «{name}» chạy quá {MAX_SECONDS:g} giây nên bị dừng")
+
+        previous = sys.getprofile()
+        sys.setprofile(hook)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            sys.setprofile(previous)
+
     def counted(self, iterable: Any):
         """Iterate `iterable`, spending one step per item."""
         for item in iterable:
@@ -78,6 +110,53 @@ def _tick() -> None:
 
 def _too_big(what: str) -> LimitError:
     return LimitError(f"{what} quá lớn; mẫu không được tạo giá trị lớn như vậy")
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def printed_size(value: Any, limit: int = MAX_TEXT) -> int:
+    """About how many characters `str(value)` has, found without building it (more than `limit` once it is known
+    to be bigger). A container is measured once however often it appears: `[x] * 1000000` measures x once."""
+    sizes: dict[int, int] = {}
+
+    def size(item: Any, depth: int) -> int:
+        if isinstance(item, str):
+            return len(item) + 2
+        if not isinstance(item, _CONTAINERS):
+            return _scalar_size(item)
+        if id(item) in sizes:
+            return sizes[id(item)]
+        if depth > 200:
+            raise _too_big("giá trị lồng nhau")
+        total = 2
+        for part in (x for kv in item.items() for x in kv) if isinstance(item, dict) else item:
+            total += 2 + size(part, depth + 1)
+            if total > limit:
+                break
+        sizes[id(item)] = total
+        return total
+
+    return size(value, 0)
+
+
+def _scalar_size(value: Any) -> int:
+    if _is_int(value):
+        return value.bit_length() * 3 // 10 + 2
+    if value is None or isinstance(value, (bool, float, Decimal)):
+        return 32
+    return len(str(value)) if type(value).__str__ is not object.__str__ else 64
+
+
+def check_printed(value: Any, what: str = "giá trị in ra") -> None:
+    """Refuse a list, tuple or dict whose printed form would be bigger than `MAX_TEXT`, before it is printed (its
+    items are charged to the render's steps)."""
+    if isinstance(value, _CONTAINERS):
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.spend(len(value))
+        if printed_size(value) > MAX_TEXT:
+            raise _too_big(what)
 
 
 class _CountedRange:
@@ -215,9 +294,101 @@ def _check_replace(text: str, old: str, new: str, count: Any = None) -> None:
 
 
 def _check_join(sep: str, items: list) -> None:
-    size = sum(len(x) for x in items if isinstance(x, str)) + len(sep) * max(len(items) - 1, 0)
-    if size > MAX_TEXT:
+    if printed_size(items) + len(sep) * max(len(items) - 1, 0) > MAX_TEXT:
         raise _too_big("kết quả của join")
+
+
+# ----------------------------------------------------------------------------- filters
+
+#: Filters that make text from what they are given: a list or dict given to them must print within `MAX_TEXT`.
+_MAKES_TEXT = frozenset({
+    "string", "e", "escape", "forceescape", "safe", "tojson", "pprint", "upper", "lower", "title", "capitalize",
+    "trim", "striptags", "urlencode", "urlize", "wordcount", "wordwrap", "center", "indent", "truncate", "format",
+    "replace", "reverse", "xmlattr", "join", "list", "paras", "items", "cap", "lower_first", "strip_end",
+})
+#: Filters whose numeric arguments are widths or counts (the value itself included, as before).
+_WIDTH_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice", "round"})
+
+
+def _check_indent(a: dict[str, Any]) -> None:
+    text, width = str(a["s"]), a["width"]
+    per_line = width if _is_int(width) else len(str(width))
+    if len(text) + (text.count("\n") + 1) * max(per_line, 0) > MAX_TEXT:
+        raise _too_big("kết quả của bộ lọc indent")
+
+
+def _check_wrap(name: str, text: Any, extra: Any = None) -> None:
+    text = str(text)
+    if len(text) > MAX_WRAP_CHARS:
+        raise LimitError(f"văn bản đưa vào bộ lọc {name} quá dài ({vn.format_int(len(text))} ký tự; tối đa "
+                         f"{vn.format_int(MAX_WRAP_CHARS)})")
+    if extra is not None and len(text) * (1 + len(str(extra))) > MAX_TEXT:
+        raise _too_big(f"kết quả của bộ lọc {name}")
+
+
+def _check_list(a: dict[str, Any]) -> None:
+    if isinstance(a["value"], str) and len(a["value"]) > MAX_SEQUENCE:
+        raise _too_big("danh sách tạo bởi bộ lọc list")
+
+
+def _check_sum(a: dict[str, Any]) -> None:
+    items = a["iterable"]
+    if isinstance(items, (list, tuple)) and any(isinstance(x, (list, tuple, str)) for x in items):
+        total = sum(len(x) for x in items if isinstance(x, (list, tuple, str)))
+        if total > MAX_SEQUENCE or total * len(items) > 50 * MAX_SEQUENCE:  # each + copies the sum so far
+            raise _too_big("kết quả của bộ lọc sum")
+
+
+#: What each amplifying filter would make, checked on its bound arguments before it runs.
+_BEFORE: dict[str, Any] = {
+    "indent": _check_indent,
+    "wordwrap": lambda a: _check_wrap("wordwrap", a["s"], a["wrapstring"] or "\n"),
+    "urlize": lambda a: _check_wrap("urlize", a["value"]),
+    "list": _check_list,
+    "sum": _check_sum,
+}
+
+
+def _bounded(name: str, func: Any) -> Any:
+    """`func` (the filter `name`) charged, checked before and after, and run under the render's deadline."""
+    from jinja2.utils import _PassArg
+
+    skip = 1 if _PassArg.from_obj(func) is not None else 0  # the environment or context comes first
+    before = _BEFORE.get(name)
+    try:
+        signature = inspect.signature(func) if before is not None else None
+    except (TypeError, ValueError):
+        signature = None
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        budget = _BUDGET.get()
+        given = args[skip:]
+        if name in _WIDTH_FILTERS and \
+                any(_is_int(a) and abs(a) > MAX_SEQUENCE for a in (*given, *kwargs.values())):
+            raise _too_big(f"tham số của bộ lọc {name}")
+        value = given[0] if given else None
+        if budget is not None:
+            budget.tick()
+            budget.spend(len(value) if isinstance(value, _CONTAINERS) else
+                         len(value) // 256 if isinstance(value, str) else 0)
+        if name in _MAKES_TEXT and isinstance(value, _CONTAINERS) and printed_size(value) > MAX_TEXT:
+            raise _too_big(f"giá trị đưa vào bộ lọc {name}")
+        if signature is not None:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:
+                pass  # the filter itself says what is wrong with its arguments
+            else:
+                bound.apply_defaults()
+                before(bound.arguments)
+        result = budget.watch(name, func, args, kwargs) if budget is not None else func(*args, **kwargs)
+        if isinstance(result, str) and len(result) > MAX_TEXT or \
+                isinstance(result, (list, tuple)) and len(result) > MAX_SEQUENCE:
+            raise _too_big(f"kết quả của bộ lọc {name}")
+        return result
+
+    return run
 
 
 @functools.cache
@@ -283,26 +454,11 @@ def sandbox_class():
 
 
 def bound_filters(filters: dict[str, Any]) -> None:
-    """Bound Jinja's filters that take a width or build text, and add the loop and `~` filters."""
+    """Bound every filter in `filters` (Jinja's and the kind's own, so call it last), and add the loop and `~`
+    filters the parsed templates use."""
     from jinja2 import pass_context, pass_eval_context
     from jinja2.runtime import markup_join, str_join
-    from jinja2.utils import _PassArg
     from markupsafe import soft_str
-
-    def widths(name: str, func: Any) -> Any:
-        skip = 2 if _PassArg.from_obj(func) is not None else 1  # the environment or context, then the value
-
-        @functools.wraps(func)
-        def run(*args: Any, **kwargs: Any) -> Any:
-            if any(_is_int(a) and abs(a) > MAX_SEQUENCE for a in (*args[skip:], *kwargs.values())):
-                raise _too_big(f"tham số của bộ lọc {name}")
-            return func(*args, **kwargs)
-
-        return run
-
-    for name in ("center", "indent", "wordwrap", "truncate", "batch", "slice", "round"):
-        if name in filters:
-            filters[name] = widths(name, filters[name])
 
     original_replace, original_join, original_format = filters["replace"], filters["join"], filters["format"]
 
@@ -322,6 +478,10 @@ def bound_filters(filters: dict[str, Any]) -> None:
         _check_format(str(value), kwargs or args)
         return _check_result("format", original_format(value, *args, **kwargs))
 
+    filters.update({"replace": replace, "join": join, "format": format_})
+    for name, func in list(filters.items()):
+        filters[name] = _bounded(name, func)
+
     @pass_context
     def loop(context: Any, value: Any) -> Any:
         budget = _BUDGET.get()
@@ -331,13 +491,13 @@ def bound_filters(filters: dict[str, Any]) -> None:
 
     @pass_eval_context
     def concat(eval_ctx: Any, items: list) -> Any:
+        check_printed(items, "chuỗi ghép bằng ~")
         texts = [soft_str(x) for x in items]
         if sum(len(t) for t in texts) > MAX_TEXT:
             raise _too_big("chuỗi ghép bằng ~")
         return markup_join(texts) if eval_ctx.autoescape else str_join(texts)
 
-    filters.update({"replace": replace, "join": join, "format": format_, "kpdesk_loop": loop,
-                    "kpdesk_concat": concat})
+    filters.update({"kpdesk_loop": loop, "kpdesk_concat": concat})
 
 
 def render(template: Any, ctx: dict[str, Any]) -> str:

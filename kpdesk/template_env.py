@@ -8,7 +8,7 @@ from typing import Any
 
 from kpdesk import vn
 from kpdesk.errors import FormatError, KindError, KpdeskError
-from kpdesk.sandbox import LimitError, bound_filters, safe_range, sandbox_class
+from kpdesk.sandbox import LimitError, bound_filters, check_printed, safe_range, sandbox_class
 
 MAX_TEMPLATE_BYTES = 2_000_000  # a body.j2 or a file it includes
 
@@ -25,8 +25,17 @@ def _finalize(value: Any) -> Any:
     """Print nothing for an empty value and keep the officer's own line breaks as breaks."""
     if value is None:
         return ""
+    check_printed(value)  # a list of a million lists would print as gigabytes
     if isinstance(value, str) and not hasattr(value, "__html__"):
         return value.replace("\n", LINE_BREAK)
+    return value
+
+
+def _finalize_text(value: Any) -> Any:
+    """Print nothing for an empty value (plain text: title, subject)."""
+    if value is None:
+        return ""
+    check_printed(value)
     return value
 
 
@@ -135,17 +144,17 @@ def environment(folder: str, markup: bool):
         loader=_kind_loader(folder),
         autoescape=markup,
         undefined=StrictUndefined,
-        finalize=_finalize if markup else (lambda v: "" if v is None else v),
+        finalize=_finalize if markup else _finalize_text,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
     env.globals["range"] = safe_range
     env.globals.pop("lipsum", None)  # lorem ipsum has no place in a report, and lipsum(n=10**9) never ends
-    bound_filters(env.filters)
     env.filters.update(_text_filters())
     if markup:
         env.filters.update(_markup_filters())
+    bound_filters(env.filters)  # last: kpdesk's own filters are bounded too
     return env
 
 

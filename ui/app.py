@@ -1,7 +1,9 @@
 """Start the window: `kpdesk` with no arguments calls `run(args)`.
 
 Opens the store (offering the newest good backup when the database is damaged), asks for the unit profile
-on first run, shows the main window, and writes any pending change when the application quits.
+on first run, shows the main window, and writes any pending change when the application quits. Data that can
+only be read (a read-only folder, a full disk) open read-only: a line in the status bar says why, and what would
+write is disabled (see `show_read_only`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,22 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData
 from kpdesk.store import ENV_DATA_DIR, Store
@@ -126,6 +140,83 @@ def open_store(data_dir: Path | None) -> Store | None:
         return None
 
 
+#: The menu entries that write (new report, import, backup, restore, unit profile), by their text without "&".
+WRITING_ACTIONS = ("Báo cáo mới…", "Nhập bản nháp hoặc báo cáo Word…", "Sao lưu dữ liệu", "Khôi phục từ bản sao lưu…",
+                   "Thông tin đơn vị…")
+READ_ONLY_STYLE = "color: #9a5b00; font-weight: bold;"
+
+
+def show_warnings(window: Any, store: Store) -> None:
+    """Tell the officer what the store said when it opened (an empty database set aside, a failed daily backup);
+    the read-only notice is the status bar line of `show_read_only`."""
+    from ui import dialogs
+
+    said = [w for w in store.warnings if not w.startswith("chỉ đọc:")]
+    if said:
+        dialogs.tell(window, said[0], detail="\n\n".join(said[1:]))
+
+
+def show_read_only(window: Any, store: Store) -> None:
+    """A store open read-only: a permanent line in the status bar says why (its tooltip the whole notice), the
+    menu entries and buttons that write are disabled, and every draft opened is shown with its fields read-only
+    (moving between steps, the review and exporting to a file still work; the export is not recorded)."""
+    if not store.read_only:
+        return
+    notice = next((w for w in store.warnings if w.startswith("chỉ đọc:")), store.read_only)
+    label = QLabel(f"Chỉ đọc: {store.read_only}", window)
+    label.setObjectName("read_only_notice")
+    label.setStyleSheet(READ_ONLY_STYLE)
+    label.setToolTip(notice[:1].upper() + notice[1:])
+    label.setAccessibleName("Dữ liệu đang mở ở chế độ chỉ đọc")
+    window.statusBar().insertPermanentWidget(0, label, 1)
+    window.read_only_notice = label
+    for menu in window.menuBar().actions():
+        for action in (menu.menu().actions() if menu.menu() is not None else []):
+            if action.text().replace("&", "") in WRITING_ACTIONS:
+                action.setEnabled(False)
+                action.setStatusTip("Dữ liệu đang mở ở chế độ chỉ đọc")
+    window.list_page.new_button.setEnabled(False)
+    window.list_page.new_button.setToolTip("Dữ liệu đang mở ở chế độ chỉ đọc: chưa tạo được báo cáo mới")
+    window.stack.currentChanged.connect(lambda _: freeze(window.wizard))
+
+
+def freeze(wizard: QWidget | None) -> None:
+    """Make the fields of an open draft read-only (the export button and the navigation stay)."""
+    if wizard is None or getattr(wizard, "_frozen", False):
+        return
+    wizard._frozen = True  # type: ignore[attr-defined]
+    record = getattr(wizard, "record_export", None)
+    if record is not None:
+        wizard.record_export = _telling_unrecorded(wizard, record)  # type: ignore[attr-defined]
+    status = getattr(wizard, "save_status", None)
+    if isinstance(status, QLabel):
+        status.setText("Chỉ đọc")
+        status.setStyleSheet(READ_ONLY_STYLE)
+    keep = {getattr(getattr(wizard, "review", None), "export_button", None)}
+    for step in getattr(wizard, "steps", []):
+        for widget in step.findChildren(QWidget):
+            if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)):
+                widget.setReadOnly(True)
+            elif isinstance(widget, QAbstractItemView):
+                widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            elif isinstance(widget, (QComboBox, QAbstractButton)) and widget not in keep:
+                widget.setEnabled(False)
+
+
+def _telling_unrecorded(parent: QWidget, record: Any) -> Any:
+    """`record` (the wizard's way to record an export) saying, when it cannot, that the file was written anyway."""
+    from ui import dialogs
+
+    def run(result: Any, revision: int | None) -> None:
+        try:
+            record(result, revision)
+        except KpdeskError as exc:
+            dialogs.tell(parent, f"Đã ghi tệp {result.path}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất "
+                                 "của bản nháp này.", detail=exc.message)
+
+    return run
+
+
 def _excepthook(kind, value, tb) -> None:  # pragma: no cover - last resort while the window is open
     from ui.operations import show_error
 
@@ -150,8 +241,11 @@ def run(args: argparse.Namespace | None = None) -> int:
     with kinds_of_data_dir(store.data_dir):  # the kinds installed in the data folder the drafts come from
         window = MainWindow(store)
         app.aboutToQuit.connect(window.flush)
+        show_read_only(window, store)
         window.show()
-        window.ensure_profile()
+        show_warnings(window, store)
+        if not store.read_only:
+            window.ensure_profile()
         try:
             return app.exec()
         finally:

@@ -49,13 +49,14 @@ STATUS_FILTERS = (("Mọi trạng thái", None), ("Đang soạn", "drafting"), (
 
 def load_kinds() -> tuple[list[Kind], list[str]]:
     """Return the newest version of each kind that loads (built in and installed), and a Vietnamese message for
-    each that does not."""
+    each that does not, naming it and why (as `kpdesk kinds` does)."""
     kinds, broken = [], []
     for kind_id in kind_ids():
         try:
             kinds.append(get_kind(kind_id))
         except KpdeskError as exc:
-            broken.append(exc.message)
+            broken.append(f"Mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
+                          "Hãy sửa hoặc gỡ mẫu này (với mẫu của Sở: cài lại gói mẫu báo cáo mới nhất).")
     return kinds, broken
 
 
@@ -303,7 +304,7 @@ class MainWindow(QMainWindow):
         self._show_unit()
         self.list_page.refresh()
         if self.broken_kinds:
-            self.statusBar().showMessage("Có mẫu báo cáo không đọc được: " + " ".join(self.broken_kinds), 20000)
+            self.statusBar().showMessage(" ".join(self.broken_kinds), 30000)
         elif self.home.due is not None and (said := status_text(self.home.due)):
             self.statusBar().showMessage(said)  # once, at start; the next message replaces it
         self.views.focus_current()

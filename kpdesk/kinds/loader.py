@@ -219,6 +219,7 @@ def load_kind(folder: Path, kind_id: str | None = None) -> Kind:
         kind = _build_kind(folder, path, raw, kind_id or folder.name)
     except RecursionError:  # a value nested deep enough to pass tomllib but not our checks
         raise KindError(f"Định nghĩa loại báo cáo {path} có bảng hoặc danh sách lồng nhau quá sâu.") from None
+    _check_consistency(kind, path)
     _check_references(kind, path)
     _check_texts(kind, path)
     return kind
@@ -575,6 +576,61 @@ def _check_references(kind: Kind, path: Path) -> None:
             need(f.visible_if.field, f"trường «{f.id}» (visible_if)")
     if "month" in kind.periods and kind.deadline_day is not None and not 1 <= kind.deadline_day <= 28:
         raise KindError(f"Định nghĩa loại báo cáo {path}: deadline_day phải từ 1 đến 28.")
+
+
+def _check_consistency(kind: Kind, path: Path) -> None:
+    """What each part may be alone but not together: the version, unique section and rule ids, min ≤ max, fields
+    shown on conditions that do not come back to themselves, upgrades that lead to fields the kind has."""
+
+    def fail(what: str) -> None:
+        raise KindError(f"Định nghĩa loại báo cáo {path}: {what}.")
+
+    if kind.version < 1:
+        fail(f"mục gốc: khóa «version» = {kind.version} phải là số nguyên từ 1 trở lên (phiên bản của mẫu, tăng "
+             "thêm 1 mỗi lần đổi trường); với số nhỏ hơn, mọi bản nháp sẽ bị coi là của phiên bản mới hơn")
+    for what, ids in (("sections", [s.id for s in kind.sections]), ("rules", [r.id for r in kind.rules])):
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                name = "mục" if what == "sections" else "kiểm tra"
+                fail(f"{what}[{i}]: mã {name} «{_short(item_id, 60)[1:-1]}» bị trùng với một {name} trước đó; "
+                     f"mỗi {name} cần một mã riêng")
+            seen.add(item_id)
+    for f in kind.fields:
+        for where, item in ((f"trường «{f.id}»", f), *((f"trường «{f.id}», cột «{c.id}»", c) for c in f.columns)):
+            if item.min is not None and item.max is not None and item.min > item.max:
+                fail(f"{where}: min = {item.min:g} lớn hơn max = {item.max:g}, nên không giá trị nào hợp lệ; "
+                     "hãy đổi lại hai khóa này")
+    shown_on = {f.id: f.visible_if.field for f in kind.fields if f.visible_if is not None}
+    for start in shown_on:
+        chain, name = [start], shown_on[start]
+        while name in shown_on and name not in chain:
+            chain.append(name)
+            name = shown_on[name]
+        if name == start:
+            if len(chain) == 1:
+                fail(f"trường «{start}» (visible_if) chỉ hiện khi chính nó có giá trị, nên không bao giờ hiện; hãy "
+                     "cho nó phụ thuộc vào một trường khác hoặc bỏ visible_if")
+            loop = " → ".join(f"«{x}»" for x in [*chain, start])
+            fail(f"các trường {loop} (visible_if) phụ thuộc vòng tròn vào nhau nên không trường nào hiện được; hãy bỏ "
+                 "visible_if của một trong các trường đó")
+    steps = sorted(enumerate(kind.upgrades), key=lambda item: item[1].from_version)
+    for i, up in steps:
+        if not 1 <= up.from_version < kind.version:
+            fail(f"upgrades[{i}]: from_version = {up.from_version} phải từ 1 đến {kind.version - 1} (nhỏ hơn "
+                 f"version = {kind.version})")
+    for n, (i, up) in enumerate(steps):
+        for old, new in up.rename.items():
+            name = new
+            for _, later in steps[n + 1:]:
+                if name in later.remove:
+                    break
+                name = later.rename.get(name, name)
+            else:
+                if name not in kind._fields:
+                    fail(f"upgrades[{i}]: rename «{_short(old, 60)[1:-1]}» → «{_short(new, 60)[1:-1]}» đổi sang "
+                         "một trường mà loại báo cáo này không có, nên giá trị cũ sẽ bị mất; hãy ghi đúng mã "
+                         "trường mới")
 
 
 def _check_template(kind: Kind, path: Path) -> None:

@@ -7,6 +7,8 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 from kpdesk.errors import NotFound, StoreError
@@ -23,6 +25,13 @@ BACKUP_REASONS = {
 }
 
 _BACKUP_NAME = re.compile(r"^kpdesk-(\d{8}-\d{6})(?:-(\d+))?-([a-z][a-z0-9-]*)\.sqlite3$")
+#: A copy being written (`copy_database`), with SQLite's journal of it, or a folder probe: each names its process.
+_TEMP_NAME = re.compile(r"^\.(?:kpdesk[^/\\]*\.sqlite3\.(\d+)-[0-9a-f]{8}\.tmp(?:-journal|-wal|-shm)?"
+                        r"|kpdesk-probe-(\d+)-[^/\\]*)$")
+#: A temporary file untouched for this long is left over whatever its process (its number may have been reused).
+STALE_AFTER_SECONDS = 3600
+_writing: set[str] = set()  # the copies this process is writing now (their names)
+_writing_lock = threading.Lock()
 
 
 def _backup_key(path: Path) -> tuple[str, int]:
@@ -104,8 +113,11 @@ def copy_database(src: sqlite3.Connection, target: Path) -> None:
 
     SQLite writes the copy itself (its backup API, page by page), so this is the one file of the store that does not
     go through `kpdesk.files.write_atomic`; it follows the same rule: a temp file in the same folder, then
-    `os.replace`."""
+    `os.replace`. The temp file's name carries the process number, so that one left by a killed process (a power
+    cut in the middle of the day's first backup) is recognised and removed by `remove_stale`."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # unique per writer
+    with _writing_lock:
+        _writing.add(tmp.name)
     try:
         dst = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -115,15 +127,65 @@ def copy_database(src: sqlite3.Connection, target: Path) -> None:
             dst.close()
         os.replace(tmp, target)
     except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
         raise
+    finally:
+        with _writing_lock:
+            _writing.discard(tmp.name)
+
+
+def remove_stale(folder: Path) -> int:
+    """Delete the temporary files a killed kpdesk left in `folder` (copies half made, their journals, probes);
+    return how many bytes that freed. A file another running kpdesk is still writing is left alone."""
+    freed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        m = _TEMP_NAME.match(entry.name)
+        if m is None:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        pid = int(m.group(1) or m.group(2))
+        if now - st.st_mtime < STALE_AFTER_SECONDS and _in_use(pid, entry.name):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:  # in use (Windows refuses to delete an open file) or already gone
+            continue
+        freed += st.st_size
+    return freed
+
+
+def _in_use(pid: int, name: str) -> bool:
+    """Whether the process `pid` may still be writing the temporary file `name`."""
+    if pid == os.getpid():
+        with _writing_lock:
+            return name.startswith(".kpdesk-probe-") or any(name.startswith(writing) for writing in _writing)
+    if os.name != "posix":
+        return False  # Windows cannot delete a file that is open: removing it fails if it is in use
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it exists
+        return True
+    return True
 
 
 def rotate(data_dir: Path) -> None:
-    """Delete the backups beyond the last 10, keeping the newest of each month."""
+    """Delete the backups beyond the last 10, keeping the newest of each month, and the temporary copies a killed
+    backup left behind (they are as big as a backup)."""
+    remove_stale(Path(data_dir) / BACKUP_DIR)
     found = list_backups(data_dir)
     keep = set(found[:KEEP_LAST_BACKUPS])
     months: set[str] = set()

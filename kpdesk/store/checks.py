@@ -31,9 +31,38 @@ def is_newer(version: int, applied: tuple[str, ...] | list[str]) -> bool:
     return version > migrations.SCHEMA_VERSION or any(name not in migrations.KNOWN for name in applied)
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                           isolation_level=None)
+def open_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection to the database `path`.
+
+    SQLite reads a WAL database through an index in the `-shm` file next to it, which it cannot create or grow on
+    a full disk or in a read-only folder. When that is what stops it and no write is pending in the `-wal` file
+    (all the content is then in the database file itself), the file is opened as immutable instead."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=check_same_thread)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+        return conn
+    except sqlite3.Error as exc:
+        conn.close()
+        name = sqlite_name(exc)
+        if not name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")) or not _nothing_pending(path):
+            raise
+    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None,
+                           check_same_thread=check_same_thread)
+
+
+def _nothing_pending(path: Path) -> bool:
+    """No write of the database `path` waits in a `-wal` or `-journal` file beside it."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if Path(f"{path}{suffix}").stat().st_size > 0:
+                return False
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    return True
 
 
 def inspect_file(path: Path) -> FileState:

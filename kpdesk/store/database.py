@@ -9,14 +9,23 @@ Durability: WAL journal with `synchronous=FULL` (each commit is on disk when the
 cut), foreign keys on, a busy timeout for a second kpdesk window, `BEGIN IMMEDIATE` for every write. On open the
 file is checked (`PRAGMA quick_check`) on a read-only connection first; a damaged file is never written to, and
 `DamagedDatabase` names the newest good backup. Backups (SQLite's backup API) are made on the first open of each
-day and before every migration, kept as the last 10 plus one per month.
+day and before every migration, kept as the last 10 plus one per month; the temporary copies of a backup killed
+part-way are removed on open and before each backup.
+
+A database that cannot be written (a read-only folder or file, a full disk) is opened read-only when it can be read:
+`read_only` then says why, `warnings` says so once ("chỉ đọc: …"), listing, viewing and exporting to another folder
+work, and every write raises `ReadOnlyData` saying what to do. A full disk is named as such, with the room needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import math
 import os
+import shutil
 import sqlite3
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -24,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kpdesk.errors import DamagedDatabase, NewerDatabase, ReadOnlyData, StoreError
+from kpdesk.errors import DamagedDatabase, NewerDatabase, NotFound, ReadOnlyData, StoreError
 from kpdesk.store import backups, migrations
 from kpdesk.store.checks import BUSY_TIMEOUT_MS, inspect_file, is_damage, open_read_only, sqlite_name
 
@@ -34,6 +43,11 @@ DB_NAME = "kpdesk.sqlite3"
 #: Every commit is flushed to disk before a write returns (WAL + FULL survives a power cut too);
 #: measured ~1.4 ms per one-field edit of an example-sized draft on an SSD-backed Linux disk.
 SYNCHRONOUS = "FULL"
+#: Free room wanted on the data disk besides the database's own size (for its journal, its index and a backup's
+#: growth); less than the database's size plus this is "the disk is full".
+DISK_MARGIN = 2 * 1024 * 1024
+#: With less room than this SQLite cannot even grow the index it reads through (32 KB): the data open read-only.
+MIN_FREE = 64 * 1024
 
 D = TypeVar("D", bound="Database")
 
@@ -64,9 +78,10 @@ def failure(exc: sqlite3.Error, path: Path) -> StoreError:
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
         return StoreError("Cơ sở dữ liệu đang bận vì một cửa sổ kpdesk khác đang ghi. Hãy thử lại sau ít giây; "
                           "nếu vẫn bị, hãy đóng các cửa sổ kpdesk khác.")
-    if name.startswith("SQLITE_FULL") or "disk is full" in text:
-        return StoreError(f"Ổ đĩa chứa dữ liệu ({path.parent}) đã đầy nên thay đổi vừa rồi chưa được lưu. "
-                          "Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
+    if name.startswith("SQLITE_FULL") or "disk is full" in text or \
+            name.startswith("SQLITE_IOERR") and disk_is_full(path):
+        return StoreError(disk_full_message(path, "Thay đổi vừa rồi chưa được lưu; các bản nháp đã lưu trước đó "
+                                                  "không bị mất."))
     if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN")) or "readonly" in text:
         return ReadOnlyData(f"Không ghi được vào cơ sở dữ liệu {path} (thư mục hoặc tệp chỉ cho đọc). "
                             "Hãy cấp quyền ghi cho thư mục này, hoặc chọn thư mục dữ liệu khác bằng --data-dir "
@@ -77,6 +92,61 @@ def failure(exc: sqlite3.Error, path: Path) -> StoreError:
     if name.startswith("SQLITE_IOERR"):
         return StoreError(f"Lỗi đọc/ghi ổ đĩa khi dùng {path}. Hãy kiểm tra ổ đĩa (hoặc USB) rồi mở lại kpdesk.")
     return StoreError(f"Lỗi cơ sở dữ liệu ({exc}). Hãy mở lại kpdesk; nếu vẫn bị, hãy khôi phục từ bản sao lưu.")
+
+
+def _too_big() -> NotFound:
+    return NotFound("Số thứ tự quá lớn: không có bản nháp, đơn vị hay phiên bản nào mang số đó. Xem danh sách bằng "
+                    "lệnh: kpdesk drafts")
+
+
+def _size(n: int) -> str:
+    """A size as the officer reads it: "40 KB", "2,1 MB", "1,5 GB"."""
+    if n < 1024 * 1024:
+        return f"{max(1, math.ceil(n / 1024))} KB"
+    if n < 1024**3:
+        return f"{n / 1024**2:.1f} MB".replace(".", ",")
+    return f"{n / 1024**3:.1f} GB".replace(".", ",")
+
+
+def _free_space(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def room_needed(path: Path) -> int:
+    """The free room the database at `path` wants on its disk: its size (with its journal) plus `DISK_MARGIN`."""
+    size = 0
+    for suffix in ("", "-wal"):
+        try:
+            size += os.stat(f"{path}{suffix}").st_size
+        except OSError:
+            pass
+    return size + DISK_MARGIN
+
+
+def disk_is_full(path: Path) -> bool:
+    """Whether the disk of the database at `path` has less room than `room_needed`."""
+    free = _free_space(path.parent)
+    return free is not None and free < room_needed(path)
+
+
+def _full_disk(path: Path) -> str:
+    """"ổ đĩa chứa dữ liệu kpdesk (D:\\…) đã đầy: còn trống 12 KB, cần khoảng 2,1 MB (…)"."""
+    free = _free_space(path.parent)
+    left = f"còn trống {_size(free)}, " if free is not None else ""
+    return (f"ổ đĩa chứa dữ liệu kpdesk ({path.parent}) đã đầy: {left}cần khoảng {_size(room_needed(path))} "
+            "(cỡ cơ sở dữ liệu cộng phần dự phòng)")
+
+
+_FREE_SOME = "Hãy giải phóng dung lượng ổ đĩa (xóa bớt tệp không cần, dọn Thùng rác) rồi thử lại."
+
+
+def disk_full_message(path: Path, what_happened: str) -> str:
+    """The Vietnamese message for a full disk: what is full, the room needed, `what_happened`, what to do."""
+    why = _full_disk(path)
+    return f"{why[:1].upper()}{why[1:]}. {what_happened} {_FREE_SOME}"
 
 
 def _damaged_message(path: Path, backup: Path | None, why: str = "bị hỏng") -> str:
@@ -91,22 +161,75 @@ def _damaged_message(path: Path, backup: Path | None, why: str = "bị hỏng") 
             "Tệp hỏng được giữ nguyên, không bị ghi đè.")
 
 
-def _probe_writable(folder: Path) -> None:
+def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            raise StoreError(f"Không tạo được thư mục dữ liệu {folder}: ổ đĩa đã đầy. {_FREE_SOME}") from None
         raise ReadOnlyData(f"Không tạo được thư mục dữ liệu {folder} ({exc.strerror or exc}). Hãy cấp quyền ghi, "
                            f"hoặc chọn thư mục khác bằng --data-dir hay biến môi trường {ENV_DATA_DIR}.") from None
     if not folder.is_dir():
         raise StoreError(f"{folder} không phải là thư mục; hãy chọn thư mục dữ liệu khác bằng --data-dir.")
+
+
+_OTHER_FOLDER = (f"Hãy cấp quyền ghi cho thư mục này, hoặc chọn thư mục dữ liệu khác bằng --data-dir hay biến môi "
+                 f"trường {ENV_DATA_DIR}.")
+
+
+def _write_problem(folder: Path, path: Path | None) -> tuple[str, str] | None:
+    """Why the database `path` in `folder` cannot be written ("thư mục … chỉ cho đọc", "ổ đĩa … đã đầy…") and what
+    to do, or None when it can (`path` None: only the folder is looked at)."""
     try:
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".kpdesk-probe-")
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".kpdesk-probe-{os.getpid()}-")
         os.close(fd)
         os.remove(name)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            return _full_disk(path or folder / DB_NAME), _FREE_SOME
+        return f"thư mục dữ liệu {folder} chỉ cho đọc", _OTHER_FOLDER
+    try:
+        st = os.stat(path) if path is not None else None
     except OSError:
-        raise ReadOnlyData(f"Thư mục dữ liệu {folder} chỉ cho đọc, kpdesk không ghi được bản nháp vào đó. "
-                           "Hãy cấp quyền ghi cho thư mục này, hoặc chọn thư mục khác bằng --data-dir "
-                           f"hay biến môi trường {ENV_DATA_DIR}.") from None
+        st = None
+    if st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
+        return (f"tệp cơ sở dữ liệu {path} chỉ cho đọc",
+                "Hãy bỏ thuộc tính chỉ đọc của tệp, hoặc chọn thư mục dữ liệu khác bằng --data-dir.")
+    free = _free_space(folder)
+    if free is not None and free < MIN_FREE:
+        return _full_disk(path or folder / DB_NAME), _FREE_SOME
+    return None
+
+
+def _probe_writable(folder: Path) -> None:
+    """Raise when no database can be written in `folder` (read-only, full)."""
+    _make_folder(folder)
+    problem = _write_problem(folder, None)
+    if problem is None:
+        return
+    why, fix = problem
+    if why.startswith("ổ đĩa"):
+        raise StoreError(f"{why[:1].upper()}{why[1:]} nên kpdesk chưa tạo được dữ liệu ở đó. {fix}")
+    raise ReadOnlyData(f"Thư mục dữ liệu {folder} chỉ cho đọc, kpdesk không ghi được bản nháp vào đó. {fix}")
+
+
+def _set_aside_empty(path: Path) -> Path:
+    """Rename an empty (0-byte) database file, with its -wal/-shm, to `kpdesk-rong-<time>.sqlite3`; return it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"kpdesk-rong-{stamp}.sqlite3")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"kpdesk-rong-{stamp}-{n}.sqlite3")
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            current = Path(f"{path}{suffix}")
+            if current.exists():
+                os.replace(current, Path(f"{aside}{suffix}"))
+    except OSError as exc:
+        raise StoreError(f"Tệp cơ sở dữ liệu {path} rỗng (0 byte) và không đổi tên được để giữ lại "
+                         f"({exc.strerror or exc}). Hãy kiểm tra quyền ghi của {path.parent}.") from None
+    return aside
 
 
 def _check_existing(path: Path) -> None:
@@ -151,6 +274,9 @@ class Database:
         self.set_aside: Path | None = None
         #: Problems that did not stop the database from opening (a daily backup that failed), in Vietnamese.
         self.warnings: list[str] = []
+        #: Why the database is open read-only ("thư mục dữ liệu … chỉ cho đọc"), or None when it can be written.
+        self.read_only: str | None = None
+        self._read_only_fix = ""
 
     @property
     def db(self) -> Any:
@@ -165,22 +291,60 @@ class Database:
 
     @classmethod
     def open(cls: type[D], data_dir: Path | str | None = None, *, daily_backup: bool = True) -> D:
-        """Open (or create) the database in `data_dir` (None: `KPDESK_DATA_DIR` or the per-user data folder)."""
+        """Open (or create) the database in `data_dir` (None: `KPDESK_DATA_DIR` or the per-user data folder).
+
+        A database that exists but cannot be written is opened read-only (see `read_only`)."""
         folder = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
-        _probe_writable(folder)
+        _make_folder(folder)
         folder = folder.resolve()
         path = folder / DB_NAME
+        problem = _write_problem(folder, path)
+        warnings: list[str] = []
         existed = path.exists()
         if existed and path.stat().st_size == 0:
             backup = backups.newest_good_backup(folder)
             if backup is not None:
                 raise DamagedDatabase(_damaged_message(path, backup, "là tệp rỗng (0 byte)"), path, backup)
+            if problem is None:
+                _set_aside_empty(path)
             existed = False
+        if not existed and problem is not None:  # nothing to read, and nothing can be created
+            why, fix = problem
+            empty = f"Tệp cơ sở dữ liệu {path} rỗng (0 byte) và " if path.exists() else ""
+            text = why.replace(f"tệp cơ sở dữ liệu {path} ", "", 1) if empty else f"{why[:1].upper()}{why[1:]}"
+            error = StoreError if why.startswith("ổ đĩa") else ReadOnlyData
+            raise error(f"{empty}{text} nên kpdesk chưa tạo được dữ liệu ở đó. {fix}")
         if existed:
             _check_existing(path)
-            if not os.access(path, os.W_OK):
-                raise ReadOnlyData(f"Tệp cơ sở dữ liệu {path} chỉ cho đọc. Hãy bỏ thuộc tính chỉ đọc của tệp, "
-                                   f"hoặc chọn thư mục dữ liệu khác bằng --data-dir.")
+        database: D | None = None
+        if problem is None:
+            backups.remove_stale(folder)
+            backups.remove_stale(folder / backups.BACKUP_DIR)
+            try:
+                database = cls._open_writable(path, folder, existed, daily_backup)
+            except StoreError:
+                if not (existed and disk_is_full(path)):
+                    raise
+                problem = _full_disk(path), _FREE_SOME  # SQLite could not even grow its index: read only
+            else:
+                if disk_is_full(path):
+                    why = _full_disk(path).replace(" đã đầy:", " sắp đầy:", 1)
+                    warnings.append(f"{why[:1].upper()}{why[1:]}; thay đổi có thể không lưu được. {_FREE_SOME}")
+        if database is None:
+            assert problem is not None
+            database = cls._open_read_only(path, folder, *problem)
+        for aside in sorted(folder.glob("kpdesk-rong-*.sqlite3")):
+            warnings.append(
+                f"Tệp cơ sở dữ liệu {path} đã bị rỗng (0 byte) mà không có bản sao lưu nào, nên kpdesk đã tạo cơ sở "
+                "dữ liệu mới. Nếu trước đây đã soạn báo cáo trên máy này, dữ liệu cũ có thể đã mất hoặc đang ở nơi "
+                "khác (máy khác, ổ USB, thư mục dữ liệu khác): hãy tìm tệp kpdesk.sqlite3 đó rồi khôi phục "
+                f"(kpdesk restore ĐƯỜNG-DẪN-TỆP). Tệp rỗng được giữ lại ở {aside}; xóa nó thì thông báo này thôi "
+                "nhắc.")
+        database.warnings[:0] = warnings
+        return database
+
+    @classmethod
+    def _open_writable(cls: type[D], path: Path, folder: Path, existed: bool, daily_backup: bool) -> D:
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                    check_same_thread=False)
@@ -193,6 +357,33 @@ class Database:
             conn.close()
             raise
         return database
+
+    @classmethod
+    def _open_read_only(cls: type[D], path: Path, folder: Path, why: str, fix: str) -> D:
+        """Open the database for reading only, because `why` (Vietnamese); every write then says so and `fix`."""
+        try:
+            conn = open_read_only(path, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = 1")
+        except sqlite3.Error as exc:
+            raise failure(exc, path) from None
+        database = cls(conn, path, folder)
+        database.read_only = why
+        database._read_only_fix = fix
+        database.warnings.append(f"chỉ đọc: {why[:1].upper()}{why[1:]}, nên kpdesk mở dữ liệu ở chế độ chỉ đọc; "
+                                 "vẫn xem, tìm và xuất báo cáo ra thư mục khác được, nhưng chưa lưu được thay đổi "
+                                 f"nào. Dữ liệu đã lưu không bị mất. {fix}")
+        try:
+            database._migrate(backup_first=False)
+        except BaseException:
+            conn.close()
+            raise
+        return database
+
+    def _refuse_write(self) -> ReadOnlyData:
+        why = self.read_only or ""
+        return ReadOnlyData(f"Chưa lưu được: dữ liệu đang mở ở chế độ chỉ đọc vì {why}. Dữ liệu đã lưu không bị "
+                            f"mất. {self._read_only_fix}")
 
     def _setup(self, existed: bool, daily_backup: bool) -> None:
         c = self._conn
@@ -224,6 +415,10 @@ class Database:
             raise failure(exc, self.path) from None
         if all(name in applied for name in migrations.KNOWN):  # up to date: sqlite-utils is not even imported
             return
+        if self.read_only:
+            raise ReadOnlyData(f"Cơ sở dữ liệu {self.path} cần được nâng cấp cho phiên bản kpdesk này, mà "
+                               f"{self.read_only}; kpdesk không mở được nó khi chưa ghi được. Dữ liệu không bị thay "
+                               f"đổi. {self._read_only_fix}")
         if backup_first:
             self.backup("migration")
         with self.tx():
@@ -264,6 +459,8 @@ class Database:
         with self._lock:
             if self._closed:
                 raise StoreError("Cơ sở dữ liệu đã đóng; hãy mở lại kpdesk.")
+            if self.read_only:
+                raise self._refuse_write()
             if self._depth:
                 self._depth += 1
                 try:
@@ -282,6 +479,9 @@ class Database:
             except sqlite3.Error as exc:
                 self._rollback()
                 raise failure(exc, self.path) from None
+            except OverflowError:
+                self._rollback()
+                raise _too_big() from None
             except BaseException:
                 self._rollback()
                 raise
@@ -306,6 +506,8 @@ class Database:
                 yield self._conn
             except sqlite3.Error as exc:
                 raise failure(exc, self.path) from None
+            except OverflowError:  # a number beyond SQLite's 64-bit integers: nothing carries it
+                raise _too_big() from None
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -340,15 +542,21 @@ class Database:
     def backup(self, reason: str = "manual") -> Path:
         """Copy the database into `backups/` with SQLite's backup API; keep the last 10 and one per month."""
         with self._lock:
+            if self.read_only:
+                raise self._refuse_write()
             if self._depth:
                 raise StoreError("Không sao lưu được giữa chừng một lần ghi.")
             try:
                 self.backups_dir.mkdir(exist_ok=True)
+                backups.remove_stale(self.backups_dir)  # a backup killed part-way left a copy as big as this one
                 target = backups.backup_target(self.data_dir, reason)
                 backups.copy_database(self._conn, target)
             except sqlite3.Error as exc:
                 raise failure(exc, self.path) from None
             except OSError as exc:
+                if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+                    raise StoreError(f"Không sao lưu được vào {self.backups_dir}: " + _full_disk(self.path)
+                                     + f". Dữ liệu đã lưu không bị mất. {_FREE_SOME}") from None
                 raise StoreError(f"Không sao lưu được vào {self.backups_dir} ({exc.strerror or exc}). "
                                  "Hãy kiểm tra dung lượng và quyền ghi của ổ đĩa.") from None
             backups.rotate(self.data_dir)

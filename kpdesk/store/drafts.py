@@ -128,7 +128,8 @@ class Store(Database):
             if self.closed:
                 return
             try:
-                if not self.writing and self._conn.execute(search.ANY_STALE).fetchone() is not None:
+                if not self.read_only and not self.writing and \
+                        self._conn.execute(search.ANY_STALE).fetchone() is not None:
                     with self.tx() as c:
                         search.refresh(c)
             except (StoreError, sqlite3.Error):
@@ -243,11 +244,13 @@ class Store(Database):
             where.append("d.unit_id = ?")
             args.append(unit_id)
         searching = text is not None and bool(text.strip())
+        match_at = -1  # where the text query is among `args`
         if searching:
             query = search.fts_query(text or "")
             if query is None:
                 return []
-            where.append("d.id IN (SELECT rowid FROM draft_search WHERE draft_search MATCH ?)")
+            match_at = len(args)
+            where.append(search.MATCHES)
             args.append(query)
         sql = f"SELECT {_INFO} FROM drafts d WHERE {' AND '.join(where)} ORDER BY d.updated DESC, d.id DESC"
         if limit is not None:
@@ -255,13 +258,21 @@ class Store(Database):
             args.append(int(limit))
         tz = dt.datetime.now().astimezone().tzinfo
         if searching:
-            return [_info(row, tz) for row in self._search(sql, args)]
+            return [_info(row, tz) for row in self._search(sql, args, text or "", match_at)]
         with self.read() as c:
             return [_info(row, tz) for row in c.execute(sql, args)]
 
-    def _search(self, sql: str, args: list[Any]) -> list[tuple]:
-        """Run a query that reads `draft_search`, re-indexing the stale drafts first (in the same transaction)."""
+    def _search(self, sql: str, args: list[Any], text: str, match_at: int) -> list[tuple]:
+        """Run a query that reads `draft_search`, re-indexing the stale drafts first (in the same transaction); read
+        only, the stale drafts are matched on their data instead (`args[match_at]` is the query)."""
         with self.read():
+            if self.read_only:
+                with self.snapshot() as c:
+                    if c.execute(search.ANY_STALE).fetchone() is None:
+                        return c.execute(sql, args).fetchall()
+                    stale = _dump(search.stale_matches(c, text))
+                    return c.execute(sql.replace(search.MATCHES, search.MATCHES_READ_ONLY, 1),
+                                     [*args[:match_at + 1], stale, *args[match_at + 1:]]).fetchall()
             if not self.writing:
                 with self.snapshot() as c:
                     if c.execute(search.ANY_STALE).fetchone() is None:

@@ -17,6 +17,12 @@ from typing import Any
 
 #: Is any draft's search text stale? (answered from the partial index `drafts_search_stale`)
 ANY_STALE = "SELECT 1 FROM drafts WHERE search_stale = 1 LIMIT 1"
+#: The condition of a text search (its one parameter: `fts_query`), and the same for a database open read-only,
+#: where stale rows cannot be re-indexed: the index answers for the others, the drafts' data for the stale ones
+#: (its second parameter: their ids as a JSON array, `stale_matches`).
+MATCHES = "d.id IN (SELECT rowid FROM draft_search WHERE draft_search MATCH ?)"
+MATCHES_READ_ONLY = (f"(d.search_stale = 0 AND {MATCHES} "
+                     "OR d.search_stale = 1 AND d.id IN (SELECT value FROM json_each(?)))")
 
 _MARKS = re.compile("[\u0300-\u036f]")
 _WORD = re.compile(r"\w+")
@@ -78,6 +84,19 @@ def refresh(c: sqlite3.Connection, draft_id: int | None = None) -> int:
         index(c, did, json.loads(text))
         c.execute("UPDATE drafts SET search_stale = 0 WHERE id = ?", (did,))
     return len(rows)
+
+
+def stale_matches(c: sqlite3.Connection, text: str) -> list[int]:
+    """The stale drafts whose current data matches `text` as `fts_query` does in the index (every word of it, or
+    its beginning, among the words of the search text); for reading without re-indexing."""
+    words = _WORD.findall(fold(text))
+    found = []
+    for did, data in c.execute("SELECT d.id, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
+                               "WHERE d.search_stale = 1"):
+        tokens = set(_WORD.findall(search_text(json.loads(data))))
+        if all(any(t.startswith(w) for t in tokens) for w in words):
+            found.append(did)
+    return found
 
 
 def forget(c: sqlite3.Connection, draft_id: int) -> None:

@@ -17,6 +17,7 @@ from kpdesk.draft import Period
 from kpdesk.store import (
     DamagedDatabase,
     NewerDatabase,
+    NotFound,
     ReadOnlyData,
     Store,
     UnitProfile,
@@ -255,8 +256,9 @@ def test_a_folder_on_a_read_only_file_system_is_a_clear_error():
         Store.open(system)
 
 
-def test_a_read_only_folder_refuses_for_a_real_user(tmp_path):
-    """Run as an ordinary user (root ignores permissions): `kpdesk drafts` says the folder is read-only."""
+def test_a_read_only_folder_is_read_read_only_for_a_real_user(tmp_path):
+    """Run as an ordinary user (root ignores permissions): `kpdesk drafts` lists the drafts and says once that the
+    folder is read-only; a write is refused saying so (issue 19: it used to refuse reading too)."""
     folder = Path(tempfile.mkdtemp(prefix="kpdesk-ro-"))
     try:
         os.chmod(folder, 0o755)
@@ -278,12 +280,97 @@ def test_a_read_only_folder_refuses_for_a_real_user(tmp_path):
             pytest.skip("an ordinary user cannot run this Python (it lives in root's home)")
         if "ModuleNotFoundError" in result.stderr or "Permission denied: '/" in result.stderr:
             pytest.skip("this user cannot run the project's Python")
-        assert result.returncode == 2
-        assert "chỉ cho đọc" in result.stderr, result.stderr
+        assert result.returncode == 0 and "1 bản nháp." in result.stdout, result.stdout + result.stderr
+        assert "chỉ cho đọc" in result.stderr and result.stderr.count("chỉ đọc:") == 1, result.stderr
+        result = subprocess.run([sys.executable, "-m", "kpdesk", "--data-dir", str(folder / "dữ liệu"), "import",
+                                 str(EXAMPLE)], capture_output=True, text=True, encoding="utf-8",
+                                preexec_fn=demote, env=env, cwd=folder)
+        assert result.returncode == 2 and "chỉ đọc vì thư mục dữ liệu" in result.stderr, result.stderr
     finally:
         for p in [folder, *folder.rglob("*")]:
             os.chmod(p, 0o755)
         shutil.rmtree(folder)
+
+
+def test_a_read_only_database_file_is_opened_read_only_and_never_written(tmp_path, capsys):
+    """Issue 19 (5): the data can still be listed, viewed and exported to another folder; writes say why not."""
+    path = filled(tmp_path)
+    with sqlite3.connect(path) as c:  # as a crash leaves it: the index may be older than the data
+        c.execute("UPDATE drafts SET search_stale = 1")
+        c.execute("DELETE FROM draft_search")
+    c.close()
+    os.chmod(path, 0o444)  # the read-only attribute: refused even as root, who could write it
+    try:
+        before = digest(path)
+        with Store.open(tmp_path) as store:
+            assert store.read_only == f"tệp cơ sở dữ liệu {path} chỉ cho đọc"
+            (info,) = store.list_drafts()
+            assert [i.id for i in store.list_drafts(text="thieu trung")] == [info.id]  # read from the data
+            assert store.list_drafts(text="zzyzx thieu") == []
+            assert store.load(info.id).draft.unit.name == "Thiệu Trung"
+            store.export_json(info.id, tmp_path / "ra ngoài.json")
+            for write in (lambda: store.set_value(info.id, "budget_note", "x"), lambda: store.delete(info.id),
+                          lambda: store.import_file(EXAMPLE), store.backup,
+                          lambda: store.record_export(info.id, tmp_path / "x.docx", "0" * 64, 1)):
+                with pytest.raises(ReadOnlyData, match="Chưa lưu được: dữ liệu đang mở ở chế độ chỉ đọc vì tệp cơ "
+                                                       "sở dữ liệu .* chỉ cho đọc.*bỏ thuộc tính chỉ đọc"):
+                    write()
+        code, out, err = run(capsys, "--data-dir", str(tmp_path), "drafts")
+        assert code == 0 and "1 bản nháp." in out
+        assert err.count("chỉ đọc:") == 1 and "Dữ liệu đã lưu không bị mất" in err, err
+        assert digest(path) == before and list_backups(tmp_path) == []
+    finally:
+        os.chmod(path, 0o644)
+
+
+def test_an_empty_file_without_backups_is_set_aside_and_said(tmp_path, capsys):
+    """Issue 19 (6): a 0-byte database with no backup was silently recreated as empty."""
+    path = tmp_path / "kpdesk.sqlite3"
+    path.write_bytes(b"")
+    code, out, err = run(capsys, "--data-dir", str(tmp_path), "drafts")
+    assert code == 0 and out.strip() == "Không có bản nháp nào phù hợp."
+    (aside,) = tmp_path.glob("kpdesk-rong-*.sqlite3")
+    assert aside.stat().st_size == 0
+    assert err.count("rỗng (0 byte)") == 1 and "không có bản sao lưu" in err and str(aside) in err, err
+    assert "có thể đã mất hoặc đang ở nơi khác" in err and "kpdesk restore" in err
+    with Store.open(tmp_path) as store:
+        assert len(store.warnings) == 1 and store.list_drafts() == []  # said until the empty file is deleted
+    aside.unlink()
+    with Store.open(tmp_path) as store:
+        assert store.warnings == []
+
+
+def test_stale_backup_temporaries_are_removed_on_open_and_before_a_backup(tmp_path):
+    """Issue 19 (1): a backup killed part-way left a full-size `.kpdesk-….tmp` (and its journal) forever."""
+    filled(tmp_path)
+    with Store.open(tmp_path) as store:
+        first = store.backup()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    folder = tmp_path / "backups"
+    copy = f".{first.name}.{dead_pid}-0123abcd.tmp"
+    stale = [folder / copy, folder / f"{copy}-journal", tmp_path / f".kpdesk.sqlite3.{dead_pid}-89abcdef.tmp",
+             tmp_path / f".kpdesk-probe-{dead_pid}-x1y2"]
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = folder / f".{first.name}.{alive.pid}-feedbeef.tmp"  # another kpdesk writing its copy right now
+        for temp in (*stale, live):
+            shutil.copy(first, temp)
+        Store.open(tmp_path).close()
+        assert [p for p in stale if p.exists()] == []
+        if os.name == "posix":  # Windows tells a copy in use by the file being open, which this one is not
+            assert live.exists()
+        os.utime(live, (0, 0))  # untouched for an hour and more: left over whatever its process
+        shutil.copy(first, stale[0])
+        with Store.open(tmp_path, daily_backup=False) as store:
+            assert stale[0].exists() is False
+            stale[0].write_bytes(b"x")
+            store.backup()
+        assert not live.exists() and not stale[0].exists()
+        assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+    finally:
+        alive.kill()
+        alive.wait()
 
 
 # ---------------------------------------------------------------------------- backups
@@ -396,6 +483,62 @@ def test_the_commands_work_in_a_folder_with_vietnamese_letters_and_spaces(tmp_pa
     assert code == 2 and "Không có bản nháp số 42" in err
     code, out, _ = run(capsys, "--data-dir", data, "drafts", "--deleted")
     assert out.strip() == "Thùng rác trống."
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "99999999999999999999", "1e3", "-1"])
+def test_a_number_that_is_not_ascii_digits_or_too_big_is_refused_with_a_message(number, tmp_path, capsys):
+    """Issue 19 (7): `²` crashed, `٣` silently meant draft 3, 2^64 gave an OverflowError."""
+    data = str(tmp_path / "dữ liệu")
+    filled(Path(data))
+    for _ in range(2):
+        run(capsys, "--data-dir", data, "import", str(EXAMPLE))  # drafts 2 and 3 exist: "٣" must not mean 3
+    for argv in (["export", number, "-o", str(tmp_path / "x.json")], ["render", number, "-o", str(tmp_path / "x.docx")],
+                 ["import", str(EXAMPLE), "--unit", number], ["restore", number]):
+        try:
+            code, out, err = run(capsys, "--data-dir", data, *argv)
+        except SystemExit as exc:  # argparse refuses the argument itself
+            code, err = exc.code, capsys.readouterr().err
+        assert code == 2 and "Traceback" not in err and "Error" not in err, (argv, err)
+        assert "không phải là số" in err or "quá lớn" in err or "Không có" in err or "Không tìm thấy" in err, err
+        assert not (tmp_path / "x.json").exists() and not (tmp_path / "x.docx").exists()
+    with Store.open(data) as store:
+        assert len(store.list_drafts()) == 3 and all(not store.exports(i.id) for i in store.list_drafts())
+        with pytest.raises(NotFound):
+            store.load(2**64)
+
+
+def test_render_by_number_records_the_export_or_says_exactly_what_happened(tmp_path, capsys, monkeypatch):
+    """Issue 19 (3): the .docx was written, then «Lỗi…» and exit 2, and the export was not recorded."""
+    from kpdesk.errors import StoreError
+    from kpdesk.store import database
+
+    data = str(tmp_path / "dữ liệu")
+    filled(Path(data))
+    first = tmp_path / "lần 1.docx"
+    code, out, err = run(capsys, "--data-dir", data, "render", "1", "-o", str(first))
+    assert code == 0 and first.is_file() and err == ""
+    # a database busy with another window: nothing is written, and the message says it is busy
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(Path(data) / "kpdesk.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    busy = tmp_path / "lần 2.docx"
+    code, out, err = run(capsys, "--data-dir", data, "render", "1", "-o", str(busy))
+    other.execute("ROLLBACK")
+    other.close()
+    assert code == 2 and "đang bận" in err and not busy.exists()
+    # recording fails after the file was written (a full disk at commit): the message says both
+    def refuse(*args, **kw):
+        raise StoreError("Ổ đĩa chứa dữ liệu kpdesk đã đầy. Thay đổi vừa rồi chưa được lưu.")
+
+    monkeypatch.setattr(Store, "record_export", refuse)
+    late = tmp_path / "lần 3.docx"
+    code, out, err = run(capsys, "--data-dir", data, "render", "1", "-o", str(late))
+    assert code == 1 and late.is_file() and f"Đã ghi {late}" in out
+    assert f"đã ghi tệp {late}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất của bản nháp số 1" in err
+    assert "ổ đĩa chứa dữ liệu kpdesk đã đầy" in err and "hãy chạy lại lệnh này" in err, err
+    monkeypatch.undo()
+    with Store.open(data) as store:
+        assert [e.path for e in store.exports(1)] == [first.resolve()]
 
 
 def test_restore_from_the_command_line_repairs_a_damaged_database(tmp_path, capsys):

@@ -43,24 +43,37 @@ CATEGORIES: dict[str, tuple[str, str]] = {
         "Draft files (JSON)",
         "`draft.loads`/`from_json` raise only `DraftError` with a Vietnamese message on any JSON value and on "
         "every example mutated (keys dropped, types swapped, 1 MB strings, 10 000-deep nesting, unknown kind, "
-        "future versions, NaN/Infinity)",
+        "future versions, NaN/Infinity, lists of 500 000 items); lone surrogates are dropped; `draft.load` "
+        "refuses a FIFO, `/dev/zero`, a symlink loop and a 300-character name before reading",
     ),
     "test_docx_import": (
         ".docx import",
-        "`report.draft_from_docx` raises only `DraftError`/`RenderError` on random bytes, text, zips without "
-        "parts, tampered payloads, a 24 MB zip bomb, `../../x` and absolute member names, unknown kinds; "
-        "no file is created anywhere",
+        "`render.draft_from_docx` raises only `DraftError`/`RenderError` on random bytes, text, zips without "
+        "parts, damaged or altered payloads whose hash no longer matches, a 24 MB zip bomb, 48 parts of 20 MB "
+        "(at most 40 MB read in all), a million tags, `../../x` and absolute member names, unknown kinds; a lone "
+        "surrogate is dropped; no file is created anywhere",
+    ),
+    "test_command_line": (
+        "Command line",
+        "`kpdesk` given numbers that are not ASCII digits or beyond SQLite's range (², ٣, １, 2^63), paths that "
+        "are no regular file (pipe, `/dev/zero`, folder, symlink loop, 300-character name) and export targets "
+        "that are no writable regular file (symlink, pipe, device node, read-only file, folder): a Vietnamese "
+        "message and exit code 2, nothing read past the cap, the target unchanged, no export recorded",
     ),
     "test_kind_definitions": (
         "Report-kind definitions",
         "`kinds.load_kind` raises only `KindError` naming `kind.toml` for every shipped kind mutated (keys "
-        "deleted, types changed, ids duplicated, bad TOML, unknown types, missing references, huge files); "
-        "a kind that loads renders or fails with a `KpdeskError`",
+        "deleted, types changed, ids duplicated, bad TOML, unknown types, missing references, huge files, "
+        "min above max, visible_if cycles, version below 1, upgrades into nothing); a kind that loads renders "
+        "or fails with a `KpdeskError`; one broken kind is named by `kpdesk kinds` and the window, which list "
+        "the others",
     ),
     "test_template_escape": (
         "Template sandbox",
-        "body templates reaching for Python internals, files, code or unbounded work fail with `KindError` "
-        "naming kind, file and line; user text is printed literally; no file or side effect",
+        "body templates reaching for Python internals, files, code or unbounded work (loops, powers, "
+        "wordwrap of 3 MB, indent of a million, lists of lists printed or joined) fail with `KindError` naming "
+        "kind, file and line, stopped by a bound on steps or size; the time limit also holds inside a filter; "
+        "user text is printed literally; no file or side effect",
     ),
     "test_pasted_text": (
         "Pasted text",
@@ -74,11 +87,14 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     ),
     "test_store_faults": (
         "Kills survived and storage faults",
-        "an editing process saving through the window's own path (`DraftSession` + `DraftWriter`) is killed "
-        "with SIGKILL at random moments (`KPDESK_KILLS`, default 200): after every kill the last acknowledged "
-        "edit is in the database and the file passes `PRAGMA integrity_check`; a full disk during autosave "
-        "keeps the change pending with a Vietnamese message and saves it once there is room. Damaged, "
-        "truncated, empty, foreign, newer and read-only databases are refused with the way out offered "
+        "an editing process saving through the window's own path (`DraftSession` + `DraftWriter`) and backing "
+        "up every 5 edits is killed with SIGKILL at random moments (`KPDESK_KILLS`, default 200), many of them "
+        "during a backup: after every kill the last acknowledged edit is in the database, the file passes "
+        "`PRAGMA integrity_check`, and after the next open no temporary copy is left; a full disk during "
+        "autosave keeps the change pending with a Vietnamese message and saves it once there is room. On a "
+        "real 4 MB tmpfs, a full disk is named with the room needed and a full or read-only disk opens the "
+        "data read-only (listing, search, export elsewhere; writes refused saying why). Damaged, truncated, "
+        "foreign and newer databases are refused with the way out offered, an empty one is set aside and said "
         "(`tests/core/test_store_files.py`)",
     ),
 }
@@ -198,6 +214,15 @@ def render_summary(figures: Figures, skipped: int = 0) -> str:
             lines.append(f"- {title}: {reason}")
     if not total_known:
         lines.append("- none")
+    lines += ["", "What the checks do not claim:", "",
+              "- The draft embedded in an exported .docx carries a SHA-256 of its JSON: it detects damage (a "
+              "truncated, re-encoded or hand-edited part), not intent. Anyone can edit the payload and recompute "
+              "the hash, and the import accepts it as the draft. What the department side relies on instead is "
+              "comparing the document's visible text (`render.plain.docx_text_lines`) with the text of the "
+              "layout built from the imported data (`render.plain.text_lines`): a payload that says something "
+              "the page does not is caught there; the hash only says the payload is intact.",
+              "- The disk-full and read-only-filesystem checks need root on Linux (they mount a tmpfs); elsewhere "
+              "they are skipped and counted below."]
     lines += ["", "Decisions these checks pin down:", "",
               "- `vn.clean_text` removes U+200D, so an emoji ZWJ sequence (family, flag variants) prints as its "
               "parts: accepted, no letter or figure of a report is lost and pasted joiners are otherwise invisible "

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from kpdesk import draft as drafts
 from kpdesk.errors import DraftError, KpdeskError, RenderError
 from kpdesk.render import draft_from_docx, render_to_file
+from kpdesk.render.package import MAX_READ_BYTES, MAX_TOTAL_BYTES, MAX_XML_TAGS
 from kpdesk.render.payload import MAX_ENTRIES, MAX_PART_BYTES, NS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -288,6 +289,50 @@ def test_a_bomb_in_a_member_that_is_never_read_is_never_inflated(real, figures):
         tracemalloc.stop()
     assert drafts.to_json(again) == drafts.to_json(d)
     assert peak < 8 << 20, f"{peak} bytes allocated"
+
+
+@pytest.mark.parametrize("parts", [48, MAX_TOTAL_BYTES // MAX_PART_BYTES - 1])
+def test_many_parts_each_within_the_limit_are_refused_past_the_total_read(parts, real, figures):
+    """48 customXml parts of 20 MB each in a 1 MB file took 44 s and 1.3 GB; under the declared total, the parts
+    read are bounded by MAX_READ_BYTES in all."""
+    figures.crafted(__name__)
+    _, data = real
+    line = b"<b>" + "Thiệu Trung ".encode() * 80 + b"</b>\n"
+    filler = b"<a>" + line * ((MAX_PART_BYTES - 8) // len(line)) + b"</a>"  # valid XML, just under 20 MB
+    # without the real payload, every customXml part is a candidate to read
+    bomb = rezip(data, {PART: None}, add={f"customXml/item{i:02d}.xml": filler for i in range(parts)})
+    assert len(bomb) < 4_000_000  # a small file
+    tracemalloc.start()
+    try:
+        exc = refused(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "giải nén bất thường" in exc.message
+    assert peak < MAX_READ_BYTES + (16 << 20), f"{peak} bytes allocated"
+
+
+def test_a_part_of_millions_of_tags_is_refused_before_parsing(real, figures):
+    """5 million empty elements in 20 MB take 700 MB once parsed."""
+    figures.crafted(__name__)
+    d, data = real
+    tags = b"<a>" + b"<b/>" * (MAX_XML_TAGS + 1) + b"</a>"
+    assert len(tags) < MAX_PART_BYTES
+    exc = refused(rezip(data, {PART: tags}))
+    assert "giải nén bất thường" in exc.message
+
+
+def test_a_lone_surrogate_in_a_received_docx_is_dropped(real, tmp_path, figures):
+    """A payload whose JSON carries "\\ud800" (hash recomputed) is read without it instead of crashing later."""
+    figures.crafted(__name__)
+    d, data = real
+    payload = json.loads(drafts.dumps(d))
+    payload["number"] = "15\ud800"
+    text = json.dumps(payload, ensure_ascii=True)
+    assert "\\ud800" in text  # the escape, as a JSON file carries it
+    with watched():
+        again = draft_from_docx(rezip(data, {PART: part_for(text)}))
+    assert again.number == "15"
 
 
 def test_a_zip_with_too_many_members_is_refused(real, figures):

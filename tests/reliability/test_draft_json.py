@@ -296,3 +296,74 @@ else:
 """
         children.append(_start_limited(code))
     assert [_finished(child, 20) for child in children] == ["refused"] * len(children)
+
+
+# ----------------------------------------------------------------------------- issue 19: surrogates, counts, files
+
+
+@pytest.mark.parametrize("where", ["number", "title", "unit.name", "values.request_subject", "values.overview",
+                                   "values.contact_phone"])
+def test_a_lone_surrogate_is_dropped_so_the_draft_prints_and_stores(where, tmp_path, capsys, figures):
+    """`"\\ud800"` in a JSON string is no character: `check` crashed printing it and `import` crashed in SQLite."""
+    from kpdesk import cli
+
+    figures.crafted(__name__)
+    d = copy.deepcopy(BASES["000"])
+    *parents, key = where.split(".")
+    node = d
+    for parent in parents:
+        node = node[parent]
+    node[key] = ["Ý \ud800một"] if key == "overview" else "12\udfff/BC" if key == "number" else "Thiệu\ud83d Trung"
+    text = json.dumps(d, ensure_ascii=True)  # the surrogate travels as the escape \ud800, as in the attack
+    draft = read(text=text)
+    assert draft is not None
+    assert not re.search("[\ud800-\udfff]", drafts.dumps(draft))
+    path = tmp_path / "ban-nhap.json"
+    path.write_text(text, encoding="ascii")
+    assert cli.main(["check", str(path)]) in (0, 1)
+    assert cli.main(["--data-dir", str(tmp_path / "dữ liệu"), "import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Đã nhập" in out
+
+
+def test_a_list_of_half_a_million_items_is_refused_naming_it(figures):
+    """It took 118 s to render; a list or table has at most MAX_ITEMS items, a draft MAX_PARTS parts."""
+    figures.crafted(__name__, 3)
+    d = copy.deepcopy(BASES["000"])
+    d["values"]["overview"] = ["ý"] * 500_000  # 2.5 MB, under the 5 MB cap
+    with pytest.raises(DraftError, match=r"«values\.overview» có 500\.000 mục.*tối đa 2\.000"):
+        drafts.loads(json.dumps(d, ensure_ascii=False))
+    d["values"]["overview"] = ["ý"] * drafts.MAX_ITEMS
+    d["values"]["closing"] = "dòng\n" * (drafts.MAX_PARTS - drafts.MAX_ITEMS)  # one line too many in all
+    with pytest.raises(DraftError, match="hơn 5.000 phần"):
+        drafts.loads(json.dumps(d, ensure_ascii=False))
+    d["values"]["closing"] = "dòng\n" * 100
+    at_the_bound = drafts.loads(json.dumps(d, ensure_ascii=False))
+    assert len(at_the_bound.values["overview"]) == drafts.MAX_ITEMS
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes, /dev/zero and ELOOP are POSIX")
+def test_a_draft_path_that_is_no_regular_file_is_refused_before_reading(tmp_path, figures):
+    """`check /dev/zero` ran out of memory, a FIFO hung forever, a long name and a symlink loop gave tracebacks."""
+    from kpdesk import cli
+
+    fifo = tmp_path / "ống.json"
+    os.mkfifo(fifo)
+    loop = tmp_path / "vòng.json"
+    os.symlink(tmp_path / "vòng-2.json", loop)
+    os.symlink(loop, tmp_path / "vòng-2.json")
+    # the pipe first, in a child with a timeout: before the fix, reading it never returned
+    child = subprocess.run([sys.executable, "-m", "kpdesk", "check", str(fifo)], capture_output=True, text=True,
+                           encoding="utf-8", cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert child.returncode == 2 and "không phải là tệp thường" in child.stderr, child.stderr[-2000:]
+    assert child.stderr.startswith("Lỗi:") and "Traceback" not in child.stderr
+    zero = _start_limited("from kpdesk import draft\ntry:\n    draft.load('/dev/zero')\nexcept Exception as e:\n"
+                          "    print(type(e).__name__, e)")  # a regression eats the child's 1 GB, not the machine
+    assert _finished(zero, 60).startswith("DraftError /dev/zero không phải là tệp thường")
+    cases = {fifo: "không phải là tệp thường", loop: "trỏ vòng quanh", tmp_path / ("a" * 300 + ".json"): "quá dài",
+             tmp_path: "là thư mục"}
+    figures.crafted(__name__, len(cases))
+    for path, expected in cases.items():
+        with pytest.raises(DraftError, match=expected):
+            drafts.load(path)
+    assert cli.main(["check", str(tmp_path / "khong-co.json")]) == 2

@@ -283,6 +283,56 @@ def test_a_crafted_broken_definition_is_refused_or_loads(case, tmp_path, figures
         assert kind is None, f"{case} was accepted"
 
 
+def _upgrade(rename: str, *, version: int = 2, from_version: int = 1, more: str = "") -> str:
+    return _text().replace("version = 1", f"version = {version}", 1) + \
+        f"\n[[upgrades]]\nfrom_version = {from_version}\nrename = {{ {rename} }}\n{more}"
+
+
+#: Definitions each part of which is valid alone (issue 19: all were accepted) -> what the refusal must name.
+INCONSISTENT = {
+    "duplicate-section-id": (_text().replace('id = "quy"', 'id = "can_cu"', 1), ("sections[3]", "«can_cu»")),
+    "duplicate-rule-id": (_text().replace('id = "fund_year"', 'id = "budget_breakdown"', 1),
+                          ("rules[2]", "«budget_breakdown»")),
+    "min-above-max": (_text().replace("min = 1990\n  max = 2200", "min = 2200\n  max = 1990", 1),
+                      ("budget_year", "min = 2200", "max = 1990")),
+    "visible-if-itself": (_text().replace('visible_if = { field = "fund_status"',
+                                          'visible_if = { field = "fund_start_year"', 1),
+                          ("fund_start_year", "visible_if", "chính nó")),
+    "visible-if-cycle": (_text().replace(
+        '  id = "fund_status"\n', '  id = "fund_status"\n  visible_if = { field = "fund_start_year", gt = 0 }\n', 1),
+        ("«fund_status»", "«fund_start_year»", "vòng tròn")),
+    "negative-version": (_text().replace("version = 1", "version = -3", 1), ("version", "-3")),
+    "zero-version": (_text().replace("version = 1", "version = 0", 1), ("version", "= 0")),
+    "rename-into-nothing": (_upgrade('budget_old = "khong_co"'), ("upgrades[0]", "«budget_old» → «khong_co»")),
+    "rename-chain-into-nothing": (_upgrade('a = "b"', version=3, more='\n[[upgrades]]\nfrom_version = 2\n'
+                                                                     'rename = { b = "c" }\n'),
+                                  ("upgrades[0]", "«a» → «b»")),
+    "upgrade-from-the-current-version": (_upgrade('budget_old = "budget_total"', from_version=2),
+                                         ("upgrades[0]", "from_version = 2")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INCONSISTENT))
+def test_an_inconsistent_definition_is_refused_naming_file_and_field(case, tmp_path, figures):
+    figures.crafted(__name__)
+    text, named = INCONSISTENT[case]
+    assert text != _text()
+    folder = install(tmp_path, "co-che-tai-chinh-thang", text)
+    with pytest.raises(KindError) as caught:
+        load_kind(folder)
+    message = caught.value.message
+    assert str(folder / "kind.toml") in message and all(n in message for n in named), message
+
+
+def test_upgrades_that_rename_through_a_chain_or_remove_later_load(tmp_path, figures):
+    figures.crafted(__name__)
+    text = _upgrade('a = "b"', version=3, more='\n[[upgrades]]\nfrom_version = 2\nrename = { b = "budget_total" }\n'
+                    '\n[[upgrades]]\nfrom_version = 1\nrename = { x = "y" }\nremove = []\n'
+                    '\n[[upgrades]]\nfrom_version = 2\nremove = ["y"]\n')
+    kind = load_kind(install(tmp_path, "co-che-tai-chinh-thang", text))
+    assert kind.version == 3 and len(kind.upgrades) == 4
+
+
 @pytest.mark.parametrize("what", ["body.j2", "kind.toml"])
 def test_a_missing_file_is_named(what, tmp_path, figures):
     figures.crafted(__name__)
@@ -371,3 +421,50 @@ def test_every_shipped_kind_is_usable_as_shipped(tmp_path, figures):
         kind = load_or_refuse(folder)
         assert kind is not None
         use(kind, folder)
+
+
+# ----------------------------------------------------------------------------- one broken kind among good ones
+
+
+@pytest.fixture
+def one_broken(tmp_path, monkeypatch) -> Path:
+    """The shipped kinds, one of them with a duplicate rule id, as KPDESK_TEMPLATES; the broken kind's folder."""
+    for kind_id in SHIPPED:
+        install(tmp_path, kind_id)
+    broken = tmp_path / "co-che-tai-chinh-thang"
+    (broken / "kind.toml").write_text(INCONSISTENT["duplicate-rule-id"][0], encoding="utf-8")
+    monkeypatch.setenv("KPDESK_TEMPLATES", str(tmp_path))
+    return broken
+
+
+def test_kinds_lists_the_good_kinds_and_names_the_broken_one(one_broken, capsys, figures):
+    """Issue 19: one broken kind made `kpdesk kinds` fail entirely (exit 2) while the window skipped it."""
+    from kpdesk import cli
+
+    figures.crafted(__name__)
+    code = cli.main(["kinds"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert all(f"{k}  (phiên bản" in out for k in SHIPPED if k != one_broken.name) and one_broken.name not in out
+    assert f"mẫu báo cáo «{one_broken.name}» bị bỏ qua" in err and str(one_broken / "kind.toml") in err, err
+    assert "rules[2]" in err and "bị trùng" in err and f"Hãy sửa hoặc gỡ thư mục {one_broken}" in err
+
+
+def test_the_window_skips_the_broken_kind_saying_which_and_why(one_broken, qapp, tmp_path, figures):
+    from PySide6.QtCore import QSettings
+
+    from kpdesk.store import Store
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    figures.crafted(__name__)
+    store = Store.open(tmp_path / "dữ liệu")
+    try:
+        window = MainWindow(store, Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)))
+        assert sorted(k.id for k in window.kinds) == sorted(k for k in SHIPPED if k != one_broken.name)
+        (message,) = window.broken_kinds
+        assert f"«{one_broken.name}» bị bỏ qua" in message and "rules[2]" in message and "bị trùng" in message
+        assert message in window.statusBar().currentMessage()
+        window.close()
+    finally:
+        store.close()

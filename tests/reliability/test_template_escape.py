@@ -254,7 +254,20 @@ UNBOUNDED = {
     "divide-by-zero": ("{{ 1 / 0 }}", "ZeroDivisionError escapes fill_body"),
     "recursive-macro": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "RecursionError escapes fill_body"),
     "self-include": ("{% include 'body.j2' %}", "RecursionError escapes fill_body"),
+    # issue 19: filters ran outside the time and memory bounds
+    "wordwrap-3mb": ("{{ (('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000))"
+                     "|wordwrap(1) }}", "wordwrap(1) of a 3 MB string ran 129 s (25 minutes at 10 MB)"),
+    "indent-4gb": ("{{ ('a\\n' * 2000)|indent(1000000) }}", "indent(1000000) of 2000 lines took 3.8 GB and succeeded"),
+    "print-nested-lists": ("{{ [[0] * 1000000] * 1000000 }}", "a list of a million lists printed as terabytes"),
+    "join-nested-lists": ("{{ ([[0] * 1000000] * 1000000)|join }}", "join counted only the strings in the list"),
+    "sum-of-lists": ("{{ ([[0] * 1000000] * 1000000)|sum(start=[]) }}", "sum of lists built a 10^12-item list"),
+    "urlize-3mb": ("{{ (('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000))"
+                   "|urlize }}", "urlize works word by word in Python"),
 }
+#: What the message of a filter's bound says (these were stopped by nothing, or by running out of memory).
+NAMED_BOUND = {"wordwrap-3mb": "bộ lọc wordwrap quá dài", "indent-4gb": "kết quả của bộ lọc indent quá lớn",
+               "print-nested-lists": "giá trị in ra quá lớn", "join-nested-lists": "bộ lọc join quá lớn",
+               "sum-of-lists": "bộ lọc sum quá lớn", "urlize-3mb": "bộ lọc urlize quá dài"}
 
 
 def _cap_memory() -> None:  # pragma: no cover - runs in the child
@@ -308,3 +321,28 @@ def test_a_template_doing_unbounded_work_is_stopped_with_a_named_error(name, unb
     assert last.startswith("REFUSED"), last
     assert KIND in last and str(folder / "body.j2") in last and "dòng 3" in last, last
     assert "giây" not in last, f"stopped by the clock, not by a bound on steps or size: {last}"
+    assert NAMED_BOUND.get(name, "") in last, last
+
+
+class SlowClock:
+    """`time` for the sandbox whose monotonic clock moves one second each time it is read."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def test_the_time_limit_holds_inside_a_filter(tmp_path, monkeypatch, figures):
+    """Issue 19: the deadline was only looked at between the template's own steps, never while a filter ran. With
+    a clock that moves a second per reading, a single wordwrap call within every size bound reaches the deadline
+    inside the filter (the message names it), without any real waiting."""
+    from kpdesk import sandbox
+
+    figures.crafted(__name__)
+    monkeypatch.setattr(sandbox, "time", SlowClock())
+    folder = install(tmp_path, "<body>\n<p>Mở đầu</p>\n<p>{{ ('a' * 50000)|wordwrap(1) }}</p>\n</body>\n")
+    message = refused(tmp_path, folder, monkeypatch)
+    assert f"bộ lọc «wordwrap» chạy quá {sandbox.MAX_SECONDS:g} giây" in message and "dòng 3" in message, message
