@@ -54,7 +54,7 @@ def _id(text: str) -> int:
 def cmd_kinds(args: argparse.Namespace) -> int:
     """List every kind, built in and installed, with its versions, who writes it and where each version is from;
     name each kind that does not load and why, on stderr (exit code 1 then)."""
-    from kpdesk.kinds import AUDIENCES, get_kind, kind_ids, kind_versions
+    from kpdesk.kinds import AUDIENCES, get_kind, kind_folder, kind_ids, kind_versions
     from kpdesk.vocab import PERIOD_NAMES
 
     broken = 0
@@ -64,8 +64,8 @@ def cmd_kinds(args: argparse.Namespace) -> int:
             kind = get_kind(kind_id)
         except KpdeskError as exc:
             broken += 1
-            _err(f"Lỗi: mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} Hãy sửa hoặc gỡ mẫu "
-                 "này (với mẫu của Sở: cài lại gói mẫu báo cáo mới nhất).")
+            _err(f"Lỗi: mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
+                 f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}.")
             continue
         periods = ", ".join(PERIOD_NAMES[p] for p in kind.periods)
         _out(f"{kind.id}  (phiên bản {kind.version}; kỳ: {periods}; người soạn: {AUDIENCES[kind.audience]})")

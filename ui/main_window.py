@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from kpdesk.draft import upgrade_draft, upgrade_offer
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Kind, get_kind, kind_changes, kind_ids, kind_of
+from kpdesk.kinds import Kind, get_kind, kind_changes, kind_folder, kind_ids, kind_of
 from kpdesk.render import RenderResult
 from kpdesk.store import DraftId, DraftInfo, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
@@ -56,7 +56,7 @@ def load_kinds() -> tuple[list[Kind], list[str]]:
             kinds.append(get_kind(kind_id))
         except KpdeskError as exc:
             broken.append(f"Mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
-                          "Hãy sửa hoặc gỡ mẫu này (với mẫu của Sở: cài lại gói mẫu báo cáo mới nhất).")
+                          f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}.")
     return kinds, broken
 
 

@@ -28,6 +28,7 @@ from kpdesk.kinds.registry import (
     all_kinds,
     get_kind,
     installed_root,
+    kind_folder,
     kind_for_period,
     kind_ids,
     kind_of,
@@ -41,6 +42,6 @@ __all__ = [
     "AMOUNT_UNITS", "AUDIENCES", "COLUMN_TYPES", "COMPUTED_FORMATS", "COMPUTE_OPS", "FIELD_TYPES", "INSTALLED_FOLDER",
     "KIND_ID", "RULE_CHECKS", "SEVERITIES", "Change", "Computed", "Condition", "Field", "Kind", "KindChanges",
     "KindVersion", "Option", "Rule", "Section", "Upgrade", "all_kinds", "data_dir", "get_kind", "installed_root",
-    "kind_changes", "kind_for_period", "kind_folders", "kind_ids", "kind_of", "kind_versions", "kinds_of_data_dir",
-    "load_kind", "restore_installed_root", "templates_dir", "use_data_dir",
+    "kind_changes", "kind_folder", "kind_for_period", "kind_folders", "kind_ids", "kind_of", "kind_versions",
+    "kinds_of_data_dir", "load_kind", "restore_installed_root", "templates_dir", "use_data_dir",
 ]

@@ -252,3 +252,13 @@ def all_kinds(root: Path | None = None) -> list[Kind]:
     """Return the newest version of every kind, built in and installed together (see `kind_versions`)."""
     reg = registry(root)
     return [reg.get(kind_id) for kind_id in reg.ids()]
+
+
+def kind_folder(kind_id: str) -> Path:
+    """The folder of a kind's newest version on this PC (built in or installed), to name it in a message; the
+    built-in place when it has none."""
+    try:
+        versions = kind_versions(kind_id)
+    except KindError:
+        versions = []
+    return versions[-1].folder if versions else templates_dir() / kind_id
