@@ -133,21 +133,16 @@ def import_path(store: Store, path: Path, unit_id: UnitId | None = None) -> Impo
     path = Path(path)
     if path.suffix.lower() == ".docx":
         try:
-            data = path.read_bytes()
-        except OSError:
-            data = b""
-        if data:
-            try:
-                letter = draft_from_docx(data)
-            except KpdeskError:
-                letter = None
-            if letter is not None and is_return_letter(letter):
-                found = attach(store, letter, hashlib.sha256(data).hexdigest())
-                info = store.info(DraftId(found.draft_id))
-                return Imported(DraftId(found.draft_id),
-                                f"Đã nhận {found.letter}: {len(found.items)} nội dung cần sửa, đã gắn vào bản nháp số "
-                                f"{found.draft_id} ({info.unit_name}, {info.period.label}). Mở bản nháp để xem cạnh "
-                                "từng ô, sửa rồi xuất lại.", found)
+            letter = draft_from_docx(path)  # the safe reader: a regular file of sensible size, or a clear refusal
+        except KpdeskError:
+            letter = None  # the store's import says why
+        if letter is not None and is_return_letter(letter):
+            found = attach(store, letter, hashlib.sha256(path.read_bytes()).hexdigest())
+            info = store.info(DraftId(found.draft_id))
+            return Imported(DraftId(found.draft_id),
+                            f"Đã nhận {found.letter}: {len(found.items)} nội dung cần sửa, đã gắn vào bản nháp số "
+                            f"{found.draft_id} ({info.unit_name}, {info.period.label}). Mở bản nháp để xem cạnh "
+                            "từng ô, sửa rồi xuất lại.", found)
     draft_id = store.import_file(path, unit_id)
     info = store.info(draft_id)
     return Imported(draft_id, f"Đã nhập {path.name} thành bản nháp số {draft_id}: "

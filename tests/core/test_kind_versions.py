@@ -132,7 +132,9 @@ def test_a_missing_version_is_named_with_the_versions_present(place):
 
 
 def test_a_kind_only_installed_is_listed_and_a_built_in_copy_of_a_version_wins(place, tmp_path):
-    other = copy(place / "mau-khac" / "1", (('id = "mau-thu"', 'id = "mau-khac"'), ("version = 2", "version = 1")))
+    other = copy(place / "mau-khac" / "1", (('id = "mau-thu"', 'id = "mau-khac"'), ("version = 2", "version = 1"),
+                                            ('[[upgrades]]\nfrom_version = 1\nrename = { old_total = "total" }\n'
+                                             'remove = ["obsolete"]\n', "")))  # a first version upgrades nothing
     assert other.is_dir()
     install_by_hand(place, 2, replacements=(('name = "Mẫu thử"', 'name = "Bản cài đè"'),))
     assert kind_ids() == ["mau-khac", "mau-thu"]
