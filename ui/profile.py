@@ -29,7 +29,7 @@ from kpdesk.errors import KpdeskError, ProfileError
 from kpdesk.kinds import Field, Kind, get_kind, kind_folders
 from kpdesk.store import SignerProfile, Store, UnitProfile
 from kpdesk.vocab import PERIOD_NAMES
-from ui.widgets.common import ERROR, heading_label, hint_label
+from ui.widgets.common import ERROR, heading_label, hint_label, wheel_needs_focus
 from ui.widgets.fields import ChoiceEditor, LineEditor, ListEditor
 from ui.widgets.rows import RowsEditor
 
@@ -60,6 +60,7 @@ def _combo(parent: QWidget, items: tuple[str, ...], name: str) -> QComboBox:
     combo.setEditable(True)
     combo.addItems(list(items))
     combo.setAccessibleName(name)
+    wheel_needs_focus(combo)
     return combo
 
 

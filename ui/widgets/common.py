@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QLabel,
     QListView,
@@ -181,3 +182,36 @@ class WrapDelegate(QStyledItemDelegate):
 
 
 STATE_WORDS = {DONE: "đã xong", WARN: "có cảnh báo", FAIL: "có lỗi", EMPTY: "chưa nhập"}
+
+
+class _WheelNeedsFocus(QObject):
+    """Over a choice, number or date box without the keyboard focus, the mouse wheel scrolls the page instead."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() != QEvent.Type.Wheel or not isinstance(obj, QWidget) or obj.hasFocus():
+            return False
+        area = obj.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is not None:  # handed to the page's scroll area as if the box were not there
+            wheel: QWheelEvent = event  # type: ignore[assignment]
+            viewport = area.viewport()
+            at = QPointF(obj.mapTo(viewport, wheel.position().toPoint()))
+            QApplication.sendEvent(viewport, QWheelEvent(at, wheel.globalPosition(), wheel.pixelDelta(),
+                                                         wheel.angleDelta(), wheel.buttons(), wheel.modifiers(),
+                                                         wheel.phase(), wheel.inverted(), wheel.source()))
+        return True  # the box's value stays as it is
+
+
+_wheel_filter: _WheelNeedsFocus | None = None
+
+
+def wheel_needs_focus(*boxes: QWidget) -> None:
+    """Let the mouse wheel change these boxes (combo, spin, date) only once they have the keyboard focus (a click
+    or Tab gives it; the wheel does not): scrolling a form over them scrolls the form and changes nothing."""
+    global _wheel_filter
+    if _wheel_filter is None:
+        _wheel_filter = _WheelNeedsFocus()
+    for box in boxes:
+        box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.installEventFilter(_wheel_filter)

@@ -32,7 +32,7 @@ from kpdesk import vn
 from kpdesk.entry import format_input, parse_input, understood
 from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
-from ui.widgets.common import NoteLabel
+from ui.widgets.common import NoteLabel, wheel_needs_focus
 from ui.widgets.paste import PasteLineEdit, legacy_paste
 
 
@@ -479,6 +479,7 @@ class ChoiceEditor(FieldEditor):
                 self.combo.addItem(option.label, option.value)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(200)
+        wheel_needs_focus(self.combo)
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.combo)

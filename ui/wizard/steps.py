@@ -45,6 +45,7 @@ from ui.widgets.common import (
     escape_html,
     heading_label,
     hint_label,
+    wheel_needs_focus,
 )
 from ui.widgets.fields import DateEditor, ListEditor
 from ui.widgets.form import FieldRow
@@ -340,6 +341,7 @@ class DocumentStep(Step):
         for i, s in enumerate(self.signers):
             self.signer_combo.addItem(f"{s.name} — {' / '.join((*s.authority, s.position))}", i)
         self.signer_combo.setVisible(bool(self.signers))
+        wheel_needs_focus(self.money, self.signer_combo)
         self.signer_combo.activated.connect(self._pick_signer)
         signer_layout.addWidget(self.signer_combo)
         self.authority = ListEditor(_synthetic("_authority", "list", "Thẩm quyền ký"), signer_box, min_lines=1,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from kpdesk import draft as drafts
 from kpdesk.kinds import get_kind
@@ -95,3 +97,53 @@ def test_a_problem_goes_to_its_field_and_f8_to_the_next(qtbot, settings, kit):
     view.next_problem()
     second = view.problems.list.currentItem().data(Qt.ItemDataRole.UserRole)
     assert view.steps[view.current()].rows[second.field].isAncestorOf(view.focusWidget())
+
+
+def wheel(widget, steps: int = -1) -> None:
+    """Turn the mouse wheel over the middle of `widget` (negative: towards the officer, the page goes down)."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(widget.rect().center())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_mouse_wheel_scrolls_the_form_over_a_box_without_the_focus(qtbot, settings, kit):
+    """Scrolling the form over «Kỳ báo cáo» changed Tháng 4 to Tháng 5, over «Người ký» it replaced the signer:
+    the wheel changes a choice, number or date box only once it has the keyboard focus."""
+    draft = drafts.load(kit.EXAMPLES[0])
+    signers = kit.profile_for(draft).signers
+    view = WizardView(get_kind(draft.kind), draft, settings=settings, today=TODAY, signers=signers)
+    qtbot.addWidget(view)
+    view.resize(1366, 740)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view, timeout=2000)
+    doc = view.steps[0]
+    doc.title_edit.setFocus()
+    bar = doc.verticalScrollBar()
+    assert bar.maximum() > 0, "the step is taller than the window"
+    boxes = (doc.period.month, doc.period.year, doc.signer_combo, doc.money)
+    for box in boxes:
+        bar.setValue(0)
+        wheel(box, -1)
+        assert bar.value() > 0, f"the page scrolls over «{box.accessibleName()}»"
+        bar.setValue(bar.maximum())
+        wheel(box, 1)
+        assert bar.value() < bar.maximum()
+    session = view.session.draft
+    assert (session.period, session.signer, session.money_unit) == (draft.period, draft.signer, draft.money_unit)
+    assert not view.session.dirty
+
+    view.go_step(view.step_for("quy"))
+    step = view.steps[view.current()]
+    combo = step.rows["fund_status"].editor.combo
+    step.rows["fund_notes"].editor.focus_target().setFocus()
+    wheel(combo, -1)
+    assert view.session.draft.values["fund_status"] == "not_established"
+    # a box with the keyboard focus takes the wheel as before (the wheel does not give it the focus)
+    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    combo.setFocus()
+    assert combo.hasFocus()
+    wheel(combo, 1)
+    assert view.session.draft.values["fund_status"] != "not_established"
