@@ -127,8 +127,12 @@ class SectionStep(Step):
             legend.setStyleSheet("color: #505a64;")
             self.layout_.addWidget(legend)
         self.rows: dict[str, FieldRow] = {}
+        #: Every amount of the section is shown in the draft's money unit (the kind's `unit` of a field only
+        #: says how the seed wrote it): "1" beside "tỷ đồng" among amounts in triệu is read as 1 triệu.
+        self.money_unit = session.draft.money_unit
         for f in section.fields:
             row = FieldRow(f, self.body)
+            row.editor.set_money_unit(self.money_unit)
             row.editor.edited.connect(lambda f=f, row=row: self._edited(f, row))
             self.layout_.addWidget(row)
             self.rows[f.id] = row
@@ -171,6 +175,10 @@ class SectionStep(Step):
         session, kind = self.session, self.session.kind
         values = session.draft.values
         problems = session.section_problems(self.section.id)
+        if session.draft.money_unit != self.money_unit:
+            self.money_unit = session.draft.money_unit
+            for row in self.rows.values():
+                row.editor.set_money_unit(self.money_unit)
         for f in self.section.fields:
             row = self.rows[f.id]
             row.setVisible(f.applies(values) or not is_empty(values.get(f.id)) or bool(session.inputs_of(f.id)))

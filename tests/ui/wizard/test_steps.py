@@ -147,3 +147,41 @@ def test_the_mouse_wheel_scrolls_the_form_over_a_box_without_the_focus(qtbot, se
     assert combo.hasFocus()
     wheel(combo, 1)
     assert view.session.draft.values["fund_status"] != "not_established"
+
+
+def test_every_amount_of_a_section_is_shown_in_the_drafts_money_unit(qtbot, settings, kit):
+    """«Trong đó: cho chuyển đổi số» showed "0,052" beside "tỷ đồng" among amounts in triệu, so a "1" typed there
+    read as 1 tỷ: every amount box of a section is in the draft's unit, and follows it when the unit changes."""
+    draft = drafts.load(kit.EXAMPLES[0]).with_values(budget_st=300_000_000, budget_dt=52_000_000,
+                                                      disbursed=120_000_000)
+    view = WizardView(get_kind(draft.kind), draft, settings=settings, today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    assert draft.money_unit == "trieu" and get_kind(draft.kind).field("budget_dt").unit == "ty"
+    step = view.steps[view.step_for("tinh_hinh")]
+    amounts = {fid: row.editor for fid, row in step.rows.items() if row.field.type == "amount"}
+    assert {fid: (e.edit.text(), e.unit_label.text()) for fid, e in amounts.items()} == {
+        "budget_total": ("352", "triệu đồng"), "budget_st": ("300", "triệu đồng"),
+        "budget_dt": ("52", "triệu đồng"), "disbursed": ("120", "triệu đồng")}
+    kit.replace_text(amounts["budget_dt"].edit, "1")
+    assert view.session.draft.values["budget_dt"] == 1_000_000, "a bare number is in the unit shown beside it"
+
+    doc = view.steps[0]
+    doc.money.setCurrentIndex(doc.money.findData("ty"))
+    view.go_step(view.step_for("tinh_hinh"))
+    assert {fid: (e.edit.text(), e.unit_label.text()) for fid, e in amounts.items()} == {
+        "budget_total": ("0,352", "tỷ đồng"), "budget_st": ("0,3", "tỷ đồng"),
+        "budget_dt": ("0,001", "tỷ đồng"), "disbursed": ("0,12", "tỷ đồng")}
+    assert view.session.draft.values["budget_dt"] == 1_000_000, "showing it in another unit does not change it"
+    kit.replace_text(amounts["budget_dt"].edit, "0,052")
+    assert view.session.draft.values["budget_dt"] == 52_000_000
+
+    # the amount column of a table too, in the rows there and in those added later
+    view = wizard_for(qtbot, settings, next(p for p in kit.EXAMPLES if "ke-hoach" in p.stem))
+    view.steps[0].money.setCurrentIndex(view.steps[0].money.findData("ty"))
+    field = next(f for f in view.kind.fields if f.type == "rows" and any(c.type == "amount" for c in f.columns))
+    view.go_step(view.step_for(view.kind.section_of(field.id).id))
+    table = view.steps[view.current()].rows[field.id].editor
+    column = next(c.id for c in field.columns if c.type == "amount")
+    qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
+    assert {card.editors[column].unit_label.text() for card in table.cards} == {"tỷ đồng"}

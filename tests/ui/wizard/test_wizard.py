@@ -95,7 +95,7 @@ def fill(qtbot, kit, editor: FieldEditor, f: Field, value: Any) -> None:
         editor.choose(value)
         return
     assert isinstance(editor, (LineEditor, TextAreaEditor)), type(editor)
-    kit.replace_text(editor.edit, format_input(f, value))
+    kit.replace_text(editor.edit, format_input(editor.field, value))  # an amount in the unit shown beside its box
 
 
 def fill_document_step(qtbot, kit, wizard: WizardView, example: drafts.Draft) -> None:
