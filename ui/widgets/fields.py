@@ -151,7 +151,13 @@ class LineEditor(FieldEditor):
         return self.edit
 
     def _show(self, value: Any) -> None:
-        self.edit.setText(format_input(self.field, value))
+        text = format_input(self.field, value)
+        if self.field.type == "phone" and text:  # as the note under it and the document write it: 0237 3852 123
+            try:
+                text = vn.parse_phone(text).display()
+            except FormatError:
+                pass
+        self.edit.setText(text)
         self._note(value, None)
 
     def _show_raw(self, text: str) -> bool:
