@@ -33,6 +33,7 @@ from kpdesk.store import SignerProfile, Store, UnitProfile
 from kpdesk.vocab import PERIOD_NAMES
 from ui.widgets.common import ERROR, heading_label, hint_label, wheel_needs_focus
 from ui.widgets.fields import ChoiceEditor, LineEditor, ListEditor
+from ui.widgets.paste import PasteLineEdit
 from ui.widgets.rows import RowsEditor
 
 LEVELS = ("xã", "phường", "thị trấn", "đặc khu", "huyện", "quận", "thị xã", "thành phố")
@@ -51,7 +52,7 @@ SIGNERS_FIELD = Field(
 
 
 def _line(parent: QWidget, placeholder: str = "", name: str = "") -> QLineEdit:
-    edit = QLineEdit(parent)
+    edit = PasteLineEdit(parent)  # Enter goes on to the next field
     edit.setPlaceholderText(placeholder)
     edit.setAccessibleName(name or placeholder)
     return edit

@@ -9,12 +9,18 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QRectF,
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
+    QPlainTextEdit,
+    QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTextEdit,
     QWidget,
 )
 
@@ -215,3 +221,33 @@ def wheel_needs_focus(*boxes: QWidget) -> None:
     for box in boxes:
         box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         box.installEventFilter(_wheel_filter)
+
+
+_FIELD_TYPES = (QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox)
+
+
+def _is_field(widget: QWidget) -> bool:
+    """A box the officer fills (not a button, list or label), visible and open to the keyboard."""
+    if not isinstance(widget, _FIELD_TYPES) or not widget.isVisible() or not widget.isEnabled():
+        return False
+    if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return False
+    return not (isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)) and widget.isReadOnly())
+
+
+def focus_next_field(widget: QWidget) -> bool:
+    """Give the keyboard to the next field of `widget`'s form (Enter in a one-line box, as in HTKK): the next box in
+    Tab order inside the same scrolling page (buttons are passed over); False, focus unchanged, after the last one."""
+    form: QWidget | None = widget.parentWidget()
+    while form is not None and not isinstance(form, QScrollArea):
+        form = form.parentWidget()
+    form = form or widget.window()
+    candidate = widget.nextInFocusChain()
+    for _ in range(2000):  # the chain is a ring; this only bounds a broken one
+        if candidate is None or candidate is widget or not form.isAncestorOf(candidate):
+            return False  # past the form's last field: stay (the form does not start again from the top)
+        if _is_field(candidate):
+            candidate.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        candidate = candidate.nextInFocusChain()
+    return False

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QLineEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -49,6 +48,7 @@ from ui.widgets.common import (
 )
 from ui.widgets.fields import DateEditor, ListEditor
 from ui.widgets.form import FieldRow
+from ui.widgets.paste import PasteLineEdit
 from ui.widgets.period import PeriodPicker
 from ui.widgets.rows import RowMessage, RowsEditor
 from ui.wizard.session import DraftSession
@@ -285,7 +285,7 @@ class DocumentStep(Step):
         unit_line.addWidget(self.unit_button)
         self._add(DocPart.UNIT, unit_box, label="Đơn vị gửi báo cáo", buddy=self.unit_button)
 
-        self.title_edit = QLineEdit(draft.title, self.body)
+        self.title_edit = PasteLineEdit(draft.title, self.body)
         self.title_edit.setPlaceholderText("Ví dụ: Báo cáo tháng 4/2026 gửi Sở KH&CN")
         self.title_edit.textChanged.connect(lambda text: session.update(title=vn.clean_line(text)))
         self._add(DocPart.TITLE, self.title_edit,
@@ -313,7 +313,7 @@ class DocumentStep(Step):
         self.period.changed.connect(self._set_period)
         self._add(DocPart.PERIOD, self.period, buddy=self.period.first_widget(), required=True)
 
-        self.number = QLineEdit(self.body)
+        self.number = PasteLineEdit(self.body)
         self.number.setPlaceholderText("Để trống: văn thư ghi số khi phát hành")
         self.number.setMaximumWidth(320)
         self.number.textChanged.connect(lambda text: session.update(number=text.strip() or None))
@@ -355,10 +355,10 @@ class DocumentStep(Step):
         self.authority = ListEditor(_synthetic("_authority", "list", "Thẩm quyền ký"), signer_box, min_lines=1,
                                     item_word="dòng", buttons=False)
         self.authority.edit.setPlaceholderText("Ví dụ: KT. CHỦ TỊCH (mỗi dòng một cấp; để trống nếu ký thẳng)")
-        self.position = QLineEdit(signer_box)
+        self.position = PasteLineEdit(signer_box)
         self.position.setPlaceholderText("Chức vụ, ví dụ: PHÓ CHỦ TỊCH")
         self.position.setAccessibleName("Chức vụ người ký")
-        self.signer_name = QLineEdit(signer_box)
+        self.signer_name = PasteLineEdit(signer_box)
         self.signer_name.setPlaceholderText("Họ và tên, ví dụ: Trần Ngọc Tùng")
         self.signer_name.setAccessibleName("Họ và tên người ký")
         for text, widget in (("Thẩm quyền ký (TM., KT., TL., …)", self.authority), ("Chức vụ", self.position),

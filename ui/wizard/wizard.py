@@ -377,11 +377,12 @@ class WizardView(QWidget):
 
     # -- export -------------------------------------------------------------------------
     def export(self) -> None:
-        """Export the draft to .docx: errors block it, warnings ask first; the work runs off the UI thread."""
+        """Export the draft to .docx (Ctrl+E from any step): on the review step, where the report shows as it will
+        print, errors block it, warnings ask first; the work runs off the UI thread."""
         self.flush()
         session = self.session
+        self.go_step(len(self.steps) - 1)
         if session.errors:
-            self.go_step(len(self.steps) - 1)
             dialogs.tell(self, f"Bản nháp còn {len(session.errors)} lỗi nên chưa xuất được.",
                          detail="Lỗi đầu tiên: " + session.errors[0].message + "\n\nHãy sửa các lỗi ở khung "
                          "«Cần xem lại» rồi xuất lại.")
