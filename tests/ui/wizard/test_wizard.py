@@ -238,7 +238,7 @@ def test_new_report_dialog_offers_previous_period(qtbot, kit, store, settings, a
     example = drafts.load(EXAMPLES[0])
     unit_id = store.save_unit(kit.profile_for(example))
     march = store.create_draft(example.kind, drafts.Period("month", 2026, month=3), unit_id)
-    store.save(march, replace(store.load(march).draft, values=example.values))
+    store.save(march, replace(store.load(march).draft, values={**example.values, "disbursed": 120_000_000}))
     window = MainWindow(store, settings, today=TODAY)
     qtbot.addWidget(window)
     seen: dict[str, Any] = {}
@@ -260,4 +260,5 @@ def test_new_report_dialog_offers_previous_period(qtbot, kit, store, settings, a
     kind = get_kind(example.kind)
     carried = {f.id for f in kind.fields if f.carry and f.id in example.values}
     assert carried and {f: april.values.get(f) for f in carried} == {f: example.values[f] for f in carried}
-    assert "budget_year" not in april.values  # figures of the period are not carried
+    assert "disbursed" not in april.values  # figures of the period are not carried
+    assert april.values["budget_year"] == example.values["budget_year"], "the year of the amounts carried with them"
