@@ -396,6 +396,11 @@ class MainWindow(QMainWindow):
         ok = dialog.exec() == QDialog.DialogCode.Accepted
         if ok and dialog.saved_id is not None:
             self.settings.q.setValue("unit/current", int(dialog.saved_id))
+            if self.wizard is not None and self.draft_id is not None:  # the open draft offers the signers as saved
+                try:
+                    self.wizard.set_signers(self.store.unit(self.store.info(self.draft_id).unit_id).signers)
+                except KpdeskError:
+                    pass
         self._show_unit()
         return ok
 

@@ -299,3 +299,33 @@ def test_import_and_backup_run_off_the_ui_thread(qtbot, store, settings, answers
     window.import_file()
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=5000)
     assert any(a.startswith("error:") and "README.md" in a for a in answers.asked)
+
+
+def test_a_signer_edited_in_the_profile_is_offered_at_once_in_the_open_draft(qtbot, store, settings, answers, kit,
+                                                                            monkeypatch):
+    ids = add_examples(store, kit)
+    window = make_window(qtbot, store, settings, kit)
+    window.open_draft(ids[kit.EXAMPLES[0].stem])
+    doc = window.wizard.steps[0]
+    signer = window.wizard.session.draft.signer
+    assert doc.signer_combo.currentText().startswith(signer.name)
+
+    def rename(dialog: ProfileDialog) -> int:  # «Nguyễn Văn An» was a slip for «Nguyễn Văn Anh»
+        card = next(c for c in dialog.signers.cards if c.editors["name"].edit.text() == "Nguyễn Văn An")
+        kit.replace_text(card.editors["name"].edit, "Nguyễn Văn Anh")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ProfileDialog, "exec", rename)
+    assert window.edit_profile()
+    names = [doc.signer_combo.itemText(i) for i in range(doc.signer_combo.count())]
+    assert any(n.startswith("Nguyễn Văn Anh — ") for n in names) and not any(n.startswith("Nguyễn Văn An — ")
+                                                                             for n in names)
+    assert doc.signer_combo.currentText().startswith(signer.name), "the draft's own signer is still the one shown"
+    assert window.wizard.session.draft.signer == signer, "editing the profile does not change the draft"
+    doc.signer_combo.setFocus()
+    index = next(i for i, n in enumerate(names) if n.startswith("Nguyễn Văn Anh"))
+    doc.signer_combo.setCurrentIndex(index)
+    doc.signer_combo.activated.emit(index)  # as a choice from the list
+    assert window.wizard.session.draft.signer.name == "Nguyễn Văn Anh"
+    window.close()

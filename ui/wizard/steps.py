@@ -345,10 +345,7 @@ class DocumentStep(Step):
         signer_layout.setContentsMargins(0, 0, 0, 0)
         self.signer_combo = QComboBox(signer_box)
         self.signer_combo.setAccessibleName("Chọn người ký trong danh sách của đơn vị")
-        self.signer_combo.addItem("— Chọn người ký của đơn vị —", None)
-        for i, s in enumerate(self.signers):
-            self.signer_combo.addItem(f"{s.name} — {' / '.join((*s.authority, s.position))}", i)
-        self.signer_combo.setVisible(bool(self.signers))
+        self._fill_signers()
         wheel_needs_focus(self.money, self.signer_combo)
         self.signer_combo.activated.connect(self._pick_signer)
         signer_layout.addWidget(self.signer_combo)
@@ -416,6 +413,25 @@ class DocumentStep(Step):
         self.to.set_value(list(d.to) or None)
         self.recipients.set_value(list(d.recipients) or None)
         self._show_unit()
+
+    def _fill_signers(self) -> None:
+        combo = self.signer_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("— Chọn người ký của đơn vị —", None)
+        for i, s in enumerate(self.signers):
+            combo.addItem(f"{s.name} — {' / '.join((*s.authority, s.position))}", i)
+        combo.setCurrentIndex(self._signer_index(self.session.draft.signer))
+        combo.blockSignals(False)
+        combo.setVisible(bool(self.signers))
+
+    def set_signers(self, signers: Sequence[Any]) -> None:
+        """The unit's signers changed (its profile was edited): list them as they are now. The draft's signer stays
+        as it is until one is chosen."""
+        self.signers = list(signers)
+        self._fill_signers()
+        self.rows[DocPart.SIGNER].label.setBuddy(self.signer_combo if self.signers else self.authority.focus_target())
+        self.rows[DocPart.SIGNER].focus = self.signer_combo if self.signers else self.authority.focus_target()
 
     def _signer_index(self, signer: Signer) -> int:
         for i, s in enumerate(self.signers):

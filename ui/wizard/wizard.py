@@ -288,6 +288,10 @@ class WizardView(QWidget):
         self._changed()
         self.step_list.setCurrentRow(0)
 
+    def set_signers(self, signers: Sequence[Any]) -> None:
+        """The unit's profile was saved: offer its signers as they are now."""
+        self.steps[0].set_signers(signers)
+
     # -- steps --------------------------------------------------------------------------
     def current(self) -> int:
         return self.stack.currentIndex()
