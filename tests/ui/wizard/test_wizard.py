@@ -262,3 +262,28 @@ def test_new_report_dialog_offers_previous_period(qtbot, kit, store, settings, a
     assert carried and {f: april.values.get(f) for f in carried} == {f: example.values[f] for f in carried}
     assert "disbursed" not in april.values  # figures of the period are not carried
     assert april.values["budget_year"] == example.values["budget_year"], "the year of the amounts carried with them"
+
+
+def test_an_empty_problems_panel_gives_its_width_to_the_preview_on_the_review_step(qtbot, settings):
+    clean = drafts.load(EXAMPLES[0])
+    view = WizardView(get_kind(clean.kind), clean, settings=settings, today=TODAY)
+    qtbot.addWidget(view)
+    view.resize(1366, 740)
+    view.show()
+    assert not view.session.problems
+    assert view.problems.isVisible(), "on a form step it says there is nothing to fix"
+    narrow = view.review.preview.width()
+    view.go_step(len(view.steps) - 1)
+    assert not view.problems.isVisible()
+    qtbot.waitUntil(lambda: view.review.preview.width() > 1366 - 250 - 100, timeout=2000)
+    assert view.review.preview.width() > narrow
+    view.go_step(0)
+    assert view.problems.isVisible()
+
+    with_errors = drafts.load(EXAMPLES[1])
+    view = WizardView(get_kind(with_errors.kind), with_errors, settings=settings, today=TODAY)
+    qtbot.addWidget(view)
+    view.resize(1366, 740)
+    view.show()
+    view.go_step(len(view.steps) - 1)
+    assert view.session.errors and view.problems.isVisible(), "the problems left stay beside the preview"
