@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.widgets.common import heading_label, hint_label
+from ui.widgets.common import COMPUTED_BG, heading_label, hint_label
 
 #: The keys, by where they work: (group, keys, what they do).
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
@@ -42,44 +43,53 @@ SHORTCUTS: tuple[tuple[str, str, str], ...] = (
 
 
 class ShortcutsDialog(QDialog):
-    """The shortcuts as a table: where, keys, what they do."""
+    """The shortcuts as a table of keys and what they do, under a heading row for where they work."""
 
-    COLUMNS = ("Ở đâu", "Phím", "Việc")
+    COLUMNS = ("Phím", "Việc")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Phím tắt")
-        self.resize(760, 620)
+        self.resize(780, 640)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Phím tắt", self))
         box.addWidget(hint_label("Mọi việc đều làm được bằng bàn phím. Chữ gạch dưới trên nút hoặc nhãn: giữ Alt và "
                                  "bấm chữ đó.", self))
-        self.table = QTableWidget(len(SHORTCUTS), len(self.COLUMNS), self)
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setAccessibleName("Bảng phím tắt")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.setTabKeyNavigation(False)
-        previous = ""
-        for row, (group, keys, what) in enumerate(SHORTCUTS):
-            cells = (group if group != previous else "", keys, what)
-            previous = group
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 1:
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                item.setToolTip(f"{group}: {keys} — {what}")
-                self.table.setItem(row, col, item)
+        self.groups: dict[int, str] = {}  # table row of each heading -> where the keys below it work
+        group = ""
+        for where, keys, what in SHORTCUTS:
+            row = self.table.rowCount()
+            if where != group:
+                group = where
+                self.table.insertRow(row)
+                heading = QTableWidgetItem(where)
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                heading.setBackground(QColor(COMPUTED_BG))
+                self.table.setItem(row, 0, heading)
+                self.table.setSpan(row, 0, 1, len(self.COLUMNS))
+                self.groups[row] = where
+                row += 1
+            self.table.insertRow(row)
+            key_item = QTableWidgetItem(keys)
+            font = key_item.font()
+            font.setBold(True)
+            key_item.setFont(font)
+            self.table.setItem(row, 0, key_item)
+            self.table.setItem(row, 1, QTableWidgetItem(what))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeRowsToContents()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())  # wrapped texts: rows fit
         box.addWidget(self.table, 1)
         buttons = QDialogButtonBox(self)
         close = buttons.addButton("Đó&ng", QDialogButtonBox.ButtonRole.RejectRole)
@@ -88,7 +98,18 @@ class ShortcutsDialog(QDialog):
         box.addWidget(buttons)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
+
     def rows(self) -> list[tuple[str, str, str]]:
-        """The table as shown (a group is written on its first row only)."""
-        return [tuple(self.table.item(r, c).text() for c in range(len(self.COLUMNS)))  # type: ignore[misc]
-                for r in range(self.table.rowCount())]
+        """The keys as shown: (where, keys, what), where only on the first row under each heading."""
+        out: list[tuple[str, str, str]] = []
+        where = ""
+        for r in range(self.table.rowCount()):
+            if r in self.groups:
+                where = self.groups[r]
+                continue
+            out.append((where, self.table.item(r, 0).text(), self.table.item(r, 1).text()))
+            where = ""
+        return out
