@@ -287,3 +287,42 @@ def test_an_empty_problems_panel_gives_its_width_to_the_preview_on_the_review_st
     view.show()
     view.go_step(len(view.steps) - 1)
     assert view.session.errors and view.problems.isVisible(), "the problems left stay beside the preview"
+
+
+def test_after_xuat_word_no_progress_box_covers_the_message_that_it_is_done(qtbot, store, settings, answers, kit,
+                                                                          monkeypatch, tmp_path):
+    """The issue's case: «Đang xuất báo cáo ra tệp…» stayed on top of «Đã xuất …» (its delayed show fired while the
+    message was open). The message stays open longer than the delay here; no progress box shows meanwhile."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QProgressBar
+
+    from ui import dialogs
+    from ui.operations import Op
+
+    def boxes() -> int:
+        return sum(1 for w in QApplication.topLevelWidgets()
+                   if w.isVisible() and any(bar.window() is w for bar in w.findChildren(QProgressBar)))
+
+    seen: list[int] = []
+
+    def message(parent, text, buttons, **kw) -> int:  # the «Đã xuất …» box, read for a while
+        loop, watch = QEventLoop(), QTimer()
+        watch.timeout.connect(lambda: seen.append(boxes()))
+        watch.start(20)
+        QTimer.singleShot(3 * Op.SHOW_AFTER_MS, loop.quit)
+        loop.exec()
+        watch.stop()
+        return 2
+
+    monkeypatch.setattr(dialogs, "choose", message)
+    example = drafts.load(EXAMPLES[0])
+    unit_id = store.save_unit(kit.profile_for(example))
+    window = MainWindow(store, settings, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_draft(store.add_draft(example, unit_id))
+    answers.save_to = tmp_path / "bao-cao.docx"
+    window.wizard.export()
+    qtbot.waitUntil(lambda: operations.running() == 0 and len(seen) > 5, timeout=15_000)
+    assert answers.save_to.exists() and set(seen) == {0}
+    window.close()
