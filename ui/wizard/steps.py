@@ -337,7 +337,7 @@ class DocumentStep(Step):
         money_line.addWidget(self.money)
         money_line.addStretch(1)
         self._add(DocPart.MONEY, money_box, label="Đơn vị tiền ghi trong báo cáo", buddy=self.money,
-                  help="Các số tiền sẽ được in theo đơn vị này, ví dụ «352 triệu đồng» hoặc «0,352 tỷ đồng».")
+                  help="Mọi số tiền được nhập và in theo đơn vị này, ví dụ «352 triệu đồng» hoặc «0,352 tỷ đồng».")
 
         # signer
         signer_box = QWidget(self.body)
