@@ -451,6 +451,8 @@ class MainWindow(QMainWindow):
             if not dialogs.confirm(self, "Bản nháp này đang ở thùng rác. Khôi phục để soạn tiếp?", yes="Khôi phục"):
                 return
             self.store.undelete(stored.info.id)
+            if self._deleted == stored.info.id:  # nothing left to undo
+                self._deleted = None
         try:
             kind = kind_of(stored.draft)
         except KpdeskError as exc:

@@ -365,6 +365,17 @@ def test_restoring_a_deleted_draft_from_the_bin_takes_the_undo_offer_away(qtbot,
     assert not window.undo_button.isVisible() and not window.undo_label.isVisible(), "nothing is left to undo"
     assert window.statusBar().currentMessage() == "Đã khôi phục bản nháp."
 
+    # restored by opening it from the bin: the same, and Ctrl+Z has nothing left to undo
+    page.bin.setChecked(False)
+    page.select(ids[kit.EXAMPLES[0].stem])
+    qtbot.mouseClick(page.buttons["delete"], Qt.MouseButton.LeftButton)
+    assert window.undo_button.isVisible()
+    page.bin.setChecked(True)
+    page.select(ids[kit.EXAMPLES[0].stem])
+    page.open_current()                                    # «Khôi phục để soạn tiếp?» answered yes
+    assert window.wizard is not None and not store.info(ids[kit.EXAMPLES[0].stem]).deleted
+    assert not window.undo_button.isVisible() and window._deleted is None
+
 
 @pytest.mark.parametrize("in_bin", [False, True], ids=["list", "bin"])
 def test_an_empty_list_keeps_its_bar_at_the_bottom_without_idle_buttons(qtbot, store, settings, answers, kit, in_bin):
