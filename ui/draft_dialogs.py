@@ -154,11 +154,35 @@ class NewReportDialog(QDialog):
             self.period_box.removeWidget(self.picker)
             self.picker.deleteLater()
         self.picker = PeriodPicker(kind.periods, self)
-        self.picker.set_period(Period.containing(kind.periods[0], self.today or dt.date.today()))
+        latest = self._latest(kind)
+        if latest is not None:  # the period after the unit's last report of the kind, in the form it took
+            self.picker.set_period(latest.period.next())
+            form = self._form_of(latest)
+            if form in self.form_buttons:
+                self.form_buttons[form].setChecked(True)
+        else:
+            self.picker.set_period(Period.containing(kind.periods[0], self.today or dt.date.today()))
         self.picker.changed.connect(lambda _: self._update_previous())
         self.period_box.addWidget(self.picker)
         self.period_label.setBuddy(self.picker.first_widget())
         self._update_previous()
+
+    def _latest(self, kind: Kind) -> DraftInfo | None:
+        """The unit's draft of `kind` for its latest period (not in the bin), or None."""
+        if self.unit.id is None:
+            return None
+        try:
+            infos = self.store.list_drafts(kind=kind.id, unit_id=self.unit.id)
+        except KpdeskError:
+            return None
+        infos = [i for i in infos if i.period.type in kind.periods]
+        return max(infos, key=lambda i: (i.period.start, i.updated), default=None)
+
+    def _form_of(self, info: DraftInfo) -> str | None:
+        try:
+            return self.store.load(info.id).draft.form
+        except KpdeskError:
+            return None
 
     def _show_version(self, kind: Kind | None, period: Period | None) -> None:
         """The forms of the version the period uses, and which version that is when it is not the newest."""

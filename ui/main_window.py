@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -129,7 +129,7 @@ class DraftListPage(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet(f"color: {HINT}; font-size: 12pt; padding: 20px;")
-        box.addWidget(self.empty)
+        box.addWidget(self.empty, 1)  # in the table's place: the buttons stay at the bottom
 
         actions = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -211,9 +211,9 @@ class DraftListPage(QWidget):
                     item.setToolTip(f"{title}\n{info.unit_name}, {info.period.label}")
                 self.table.setItem(row, col, item)
             if info.id == current:
-                self.table.selectRow(row)
+                self.table.setCurrentCell(row, 0)
         if self.infos and not self.table.selectedItems():
-            self.table.selectRow(0)
+            self.table.setCurrentCell(0, 0)  # the row Enter opens: selected and current from the start
         self.table.setVisible(bool(self.infos))
         filtered = bool(self.search.text() or self.kind_filter.currentData() or self.status_filter.currentData())
         if self.bin.isChecked():
@@ -247,14 +247,20 @@ class DraftListPage(QWidget):
     def select(self, draft_id: int) -> None:
         for row, info in enumerate(self.infos):
             if info.id == draft_id:
-                self.table.selectRow(row)
+                self.table.setCurrentCell(row, 0)
                 return
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        """Shown (its tab chosen, back from a draft): the keyboard goes to the list, so Enter opens the row."""
+        super().showEvent(event)
+        if self.infos and not self.search.hasFocus():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _selection_changed(self) -> None:
         has = self.current_info() is not None
         in_bin = self.bin.isChecked()
-        for key, button in self.buttons.items():
-            button.setVisible((key == "undelete") == in_bin or key in ("history",))
+        for key, button in self.buttons.items():  # none on an empty list: nothing to act on
+            button.setVisible(bool(self.infos) and ((key == "undelete") == in_bin or key in ("history",)))
             button.setEnabled(has)
 
 
@@ -270,7 +276,7 @@ class MainWindow(QMainWindow):
         self._kinds = {k.id: k for k in self.kinds}
         self.wizard: WizardView | None = None
         self.draft_id: DraftId | None = None
-        self.setWindowTitle("kpdesk — Soạn báo cáo KH, CN, ĐMST và chuyển đổi số")
+        self.setWindowTitle("Soạn báo cáo KH, CN, ĐMST và chuyển đổi số")  # Qt adds " — kpdesk"
         self.setMinimumSize(960, 600)
         self.stack = QStackedWidget(self)
         self.list_page = DraftListPage(self)
@@ -335,7 +341,8 @@ class MainWindow(QMainWindow):
         settings = bar.addMenu("&Cài đặt")
         action(settings, "&Thông tin đơn vị…", self.edit_profile, None, "Tên đơn vị, người liên hệ, người ký, nơi nhận")
         helpm = bar.addMenu("Trợ &giúp")
-        action(helpm, "&Phím tắt", self.show_keys, "F1")
+        action(helpm, "&Phím tắt", self.show_keys, "F1", "Bảng các phím tắt")
+        action(helpm, "&Giới thiệu kpdesk…", self.about, None, "Phiên bản và thư mục dữ liệu")
 
     def kind(self, kind_id: str) -> Kind | None:
         return self._kinds.get(kind_id)
@@ -397,6 +404,11 @@ class MainWindow(QMainWindow):
         ok = dialog.exec() == QDialog.DialogCode.Accepted
         if ok and dialog.saved_id is not None:
             self.settings.q.setValue("unit/current", int(dialog.saved_id))
+            if self.wizard is not None and self.draft_id is not None:  # the open draft offers the signers as saved
+                try:
+                    self.wizard.set_signers(self.store.unit(self.store.info(self.draft_id).unit_id).signers)
+                except KpdeskError:
+                    pass
         self._show_unit()
         return ok
 
@@ -440,6 +452,8 @@ class MainWindow(QMainWindow):
             if not dialogs.confirm(self, "Bản nháp này đang ở thùng rác. Khôi phục để soạn tiếp?", yes="Khôi phục"):
                 return
             self.store.undelete(stored.info.id)
+            if self._deleted == stored.info.id:  # nothing left to undo
+                self._deleted = None
         try:
             kind = kind_of(stored.draft)
         except KpdeskError as exc:
@@ -570,8 +584,12 @@ class MainWindow(QMainWindow):
         except KpdeskError as exc:
             show_error(self, exc)
             return
+        if info.id == self._deleted:  # restored from the bin: nothing left to undo
+            self._deleted = None
+            self._undo_hide()
         self.list_page.bin.setChecked(False)
         self.list_page.refresh(select=info.id)
+        self.statusBar().showMessage("Đã khôi phục bản nháp.", 5000)
 
     def history_current(self) -> None:
         info = self.list_page.current_info()
@@ -702,13 +720,25 @@ class MainWindow(QMainWindow):
                      detail=f"Dữ liệu trước khi khôi phục được giữ ở: {before}")
 
     def show_keys(self) -> None:
-        dialogs.tell(self, "Phím tắt", detail=(
-            "Ctrl+1: việc cần làm · Ctrl+2: danh sách báo cáo · Ctrl+F: tìm báo cáo · Ctrl+N: báo cáo mới\n"
-            "Enter: mở bản nháp, hoặc bấm nút đang chọn (Soạn, Mở) · Delete: xóa (Ctrl+Z hoặc «Hoàn tác» để lấy lại)\n"
-            "Trong báo cáo: Ctrl+PgDown / Ctrl+PgUp: bước sau / bước trước · F8: đến lỗi tiếp theo · "
-            "Ctrl+S: lưu ngay · Ctrl+E: xuất Word · Ctrl+Z / Ctrl+Y: hoàn tác / làm lại khi gõ · "
-            "Alt+↓ trong ô ngày: mở lịch · Alt+↑/↓ trong danh sách ý: chuyển ý lên/xuống\n"
-            "Chữ gạch dưới trên nút: giữ Alt và bấm chữ đó."))
+        from ui.help import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        self.keys_dialog = dialog
+        dialog.exec()
+
+    def about(self) -> None:
+        """«Giới thiệu»: the version, and the data folder (with a button that opens it)."""
+        from kpdesk.upgrade import app_version
+
+        folder = self.store.data_dir
+        choice = dialogs.choose(
+            self, f"kpdesk phiên bản {app_version()}",
+            ["Mở thư mục dữ liệu", "Đóng"], escape=1, icon=dialogs.QMessageBox.Icon.Information, detail=(
+                "Soạn báo cáo định kỳ về khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số của Ủy ban nhân dân "
+                "xã, phường gửi Sở Khoa học và Công nghệ, đúng thể thức Nghị định 30/2020/NĐ-CP.\n\n"
+                f"Thư mục dữ liệu (bản nháp, thông tin đơn vị, bản sao lưu): {folder}"))
+        if choice == 0:
+            dialogs.open_in_system(folder)
 
     # -- closing ------------------------------------------------------------------------------
     def flush(self) -> bool:

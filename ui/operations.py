@@ -18,8 +18,10 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from kpdesk.errors import KpdeskError
 
@@ -36,7 +38,7 @@ def running() -> int:
 
 def show_error(parent: QWidget | None, exc: BaseException, *, what: str = "") -> None:
     """Show `exc` to the officer: its Vietnamese message for a `KpdeskError`, details for anything else."""
-    title = "kpdesk — chưa làm được"
+    title = "Chưa làm được"  # Qt adds " — kpdesk", the application's display name, to every window title
     if isinstance(exc, KpdeskError):
         text = f"{what}\n\n{exc.message}" if what else exc.message
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
@@ -80,10 +82,59 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
+class ProgressBox(QDialog):
+    """The box of one running operation: what is being done, and a bar (moving until the work says how far).
+
+    It has no Cancel button and Esc does not close it (the work cannot be stopped half-way); it closes when the work
+    ends, through `finish`."""
+
+    def __init__(self, parent: QWidget | None, label: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Đang làm việc")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(380)
+        self.label = QLabel(label, self)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)  # moving: how far is not known yet
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Tiến độ")
+        box = QVBoxLayout(self)
+        box.addWidget(self.label)
+        box.addWidget(self.bar)
+        self.finished_ = False
+
+    def labelText(self) -> str:  # noqa: N802 - named as QProgressDialog's, which it replaces
+        return self.label.text()
+
+    def setLabelText(self, text: str) -> None:  # noqa: N802
+        self.label.setText(text)
+
+    def set_fraction(self, fraction: float) -> None:
+        self.bar.setRange(0, 1000)
+        self.bar.setValue(round(min(max(fraction, 0.0), 1.0) * 1000))
+
+    def finish(self) -> None:
+        """The work has ended: close for good."""
+        self.finished_ = True
+        self.hide()
+        self.deleteLater()
+
+    def reject(self) -> None:  # Esc
+        if self.finished_:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        if self.finished_:
+            event.accept()
+        else:
+            event.ignore()
+
+
 class Op:
     """One piece of long work: `Op(parent, work, label=…).success(fn).failure(fn).run()`."""
 
-    #: The progress dialog appears only when the work takes longer than this (ms).
+    #: The progress box appears only when the work takes longer than this (ms).
     SHOW_AFTER_MS = 300
 
     def __init__(self, parent: QWidget | None, work: Callable[[Progress], Any], *, label: str,
@@ -91,7 +142,10 @@ class Op:
         self.parent, self.work, self.label, self.error_what = parent, work, label, error_what
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
-        self.dialog: QProgressDialog | None = None
+        #: The progress box while it is shown; None before (fast work never shows one) and once the work ended.
+        self.dialog: ProgressBox | None = None
+        self.ended = False
+        self._text, self._fraction = label, -1.0
 
     def success(self, fn: Callable[[Any], None]) -> Op:
         self._success = fn
@@ -108,36 +162,47 @@ class Op:
         self.signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self.progress.changed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
-        dialog = QProgressDialog(self.label, "", 0, 0, self.parent)
-        dialog.setWindowTitle("kpdesk — đang làm việc")
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumWidth(380)
-        dialog.setMinimumDuration(self.SHOW_AFTER_MS)  # Qt shows it only if the work lasts longer
-        dialog.setValue(0)
-        self.dialog = dialog
+        # the box is made only when the work outlasts the delay, by a timer the end of the work stops: nothing
+        # can show it afterwards (Qt's QProgressDialog showed itself from its own timer after the work had ended)
+        self.timer = QTimer()
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.SHOW_AFTER_MS)
+        self.timer.timeout.connect(self._show)
         if self.parent is not None:
             self.parent.setCursor(Qt.CursorShape.BusyCursor)
         _RUNNING.add(self)
+        self.timer.start()
         QThreadPool.globalInstance().start(_Job(self.work, self.progress, self.signals))
 
+    def _show(self) -> None:
+        if self.ended or self.dialog is not None:
+            return
+        dialog = ProgressBox(self.parent, self._text)
+        if self._fraction >= 0:
+            dialog.set_fraction(self._fraction)
+        self.dialog = dialog
+        dialog.show()
+
     def _progress(self, text: str, fraction: float) -> None:
-        if self.dialog is None:
+        if self.ended:
             return
         if text:
-            self.dialog.setLabelText(text)
+            self._text = text
         if fraction >= 0:
-            self.dialog.setMaximum(1000)
-            self.dialog.setValue(int(fraction * 1000))
+            self._fraction = fraction
+        if self.dialog is not None:
+            if text:
+                self.dialog.setLabelText(text)
+            if fraction >= 0:
+                self.dialog.set_fraction(fraction)
 
     def _close(self) -> None:
-        if self.dialog is not None:
-            self.dialog.hide()
-            self.dialog.deleteLater()
-            self.dialog = None
-        if self.parent is not None:
+        self.ended = True
+        self.timer.stop()
+        if self.dialog is not None and isValid(self.dialog):  # gone with its parent when the parent was closed
+            self.dialog.finish()
+        self.dialog = None
+        if self.parent is not None and isValid(self.parent):
             self.parent.unsetCursor()
         _RUNNING.discard(self)
 

@@ -32,8 +32,8 @@ from kpdesk.draft import Draft
 from kpdesk.errors import RenderError
 from kpdesk.kinds import Kind, kind_of
 from kpdesk.render import build_layout, default_filename, draft_from_docx, render_to_file
-from ui.app import QT_WORDS, VietnameseQt
 from ui.operations import Op
+from ui.qt_words import QT_WORDS, VietnameseQt
 from ui.wizard.preview import page_geometry, paged_document
 
 #: The fallback converter's name in «Đã tạo PDF bằng …».

@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk import vn
+from kpdesk.draft import Unit
 from kpdesk.errors import KpdeskError, ProfileError
 from kpdesk.kinds import Field, Kind, get_kind, kind_folders
 from kpdesk.store import SignerProfile, Store, UnitProfile
 from kpdesk.vocab import PERIOD_NAMES
-from ui.widgets.common import ERROR, heading_label, hint_label
+from ui.widgets.common import ERROR, heading_label, hint_label, wheel_needs_focus
 from ui.widgets.fields import ChoiceEditor, LineEditor, ListEditor
+from ui.widgets.paste import PasteLineEdit
 from ui.widgets.rows import RowsEditor
 
 LEVELS = ("xã", "phường", "thị trấn", "đặc khu", "huyện", "quận", "thị xã", "thành phố")
@@ -49,7 +52,7 @@ SIGNERS_FIELD = Field(
 
 
 def _line(parent: QWidget, placeholder: str = "", name: str = "") -> QLineEdit:
-    edit = QLineEdit(parent)
+    edit = PasteLineEdit(parent)  # Enter goes on to the next field
     edit.setPlaceholderText(placeholder)
     edit.setAccessibleName(name or placeholder)
     return edit
@@ -60,6 +63,7 @@ def _combo(parent: QWidget, items: tuple[str, ...], name: str) -> QComboBox:
     combo.setEditable(True)
     combo.addItems(list(items))
     combo.setAccessibleName(name)
+    wheel_needs_focus(combo)
     return combo
 
 
@@ -142,9 +146,10 @@ class ProfileDialog(QDialog):
         self.superior = _line(body, "Thường để trống đối với UBND xã, phường", "Cơ quan chủ quản")
         self.agency = ListEditor(Field(id="agency", type="list", label="Tên cơ quan ở tiêu đề"), body, min_lines=2,
                                  item_word="dòng", buttons=False)
-        self.agency.edit.setPlaceholderText("Để trống để in: ỦY BAN NHÂN DÂN / XÃ … (theo cấp và tên đơn vị)")
         self.place = _line(body, "Ví dụ: Thiệu Trung (để trống: dùng tên đơn vị)", "Địa danh")
         self.office_symbol = _line(body, "Ví dụ: VHXH", "Ký hiệu phòng soạn thảo")
+        self.level.currentTextChanged.connect(self._show_agency_hint)
+        self.name.textChanged.connect(self._show_agency_hint)
         for label, widget in (("Cấp:", self.level), ("&Tên xã/phường: *", self.name),
                               ("Tỉnh hay thành phố:", self.province_level), ("Tên tỉnh/thành phố:", self.province),
                               ("Cơ quan chủ quản:", self.superior), ("Tên cơ quan ở tiêu đề:", self.agency),
@@ -212,6 +217,11 @@ class ProfileDialog(QDialog):
         self.load(self.profile)
         self.name.setFocus()
 
+    def _show_agency_hint(self, *_: Any) -> None:
+        """What an empty «Tên cơ quan ở tiêu đề» prints, for the level and name typed: «… / PHƯỜNG HẠC THÀNH»."""
+        unit = Unit(name=vn.clean_line(self.name.text()) or "…", level=vn.clean_line(self.level.currentText()))
+        self.agency.edit.setPlaceholderText(f"Để trống để in: {' / '.join(unit.agency_lines)}")
+
     @staticmethod
     def _label(text: str, widget: QWidget) -> QLabel:
         label = QLabel(text.replace("*", f'<span style="color:{ERROR}">*</span>'))
@@ -240,6 +250,7 @@ class ProfileDialog(QDialog):
         self.to.set_value(list(p.default_to) or None)
         for kind_id, check in self.kind_boxes.items():
             check.setChecked(kind_id in p.report_kinds)
+        self._show_agency_hint()
 
     def collected(self) -> UnitProfile:
         """Return the profile as typed (the store cleans and checks it when saving)."""

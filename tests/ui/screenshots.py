@@ -61,6 +61,10 @@ dlg.province.setText("Thanh Hóa")
 dlg.contact_phone.edit.setText("0982 74")
 dlg.accept()
 shot(dlg, "03-profile-error")
+dlg.tabs.setCurrentIndex(0)
+dlg.level.setCurrentText("phường")  # the letterhead hint follows the level and name
+dlg.name.setText("Hạc Thành")
+shot(dlg, "03b-profile-phuong-hint")
 dlg.close()
 
 # profile from the example
@@ -73,12 +77,22 @@ dlg.resize(1000, 700)
 dlg.show()
 dlg.tabs.setCurrentIndex(2)
 shot(dlg, "04-settings-signers")
+dlg.tabs.setCurrentIndex(1)
+shot(dlg, "04a-settings-contact")  # the phone shown grouped, as it prints
 dlg.tabs.setCurrentIndex(0)
 shot(dlg, "04b-settings-unit")
 dlg.show_kinds()
 dlg.kind_boxes["co-che-tai-chinh-thang"].setChecked(True)
 shot(dlg, "04c-settings-kinds")
 dlg.close()
+
+# the list and the bin, empty: the bar stays at the bottom
+window._show_unit()
+window.show_drafts()
+shot(window, "04d-main-list-empty")
+window.list_page.bin.setChecked(True)
+shot(window, "04e-bin-empty")
+window.list_page.bin.setChecked(False)
 
 # drafts: the examples, in the store
 ids = {}
@@ -171,6 +185,14 @@ hd.close()
 window.list_page.select(ids["002-trieu-son-6-thang-2022"])
 window.delete_current()
 shot(window, "51-main-after-delete")
+
+# help: the shortcuts as a table
+from ui.help import ShortcutsDialog  # noqa: E402
+
+keys = ShortcutsDialog(window)
+keys.show()
+shot(keys, "52-help-shortcuts")
+keys.close()
 print("done")
 
 # the home («Việc cần làm»): nothing due, one due, three overdue (each in a store of its own)

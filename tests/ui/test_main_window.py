@@ -6,8 +6,9 @@ import threading
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from kpdesk import draft as drafts
 from kpdesk.kinds import get_kind
@@ -299,3 +300,158 @@ def test_import_and_backup_run_off_the_ui_thread(qtbot, store, settings, answers
     window.import_file()
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=5000)
     assert any(a.startswith("error:") and "README.md" in a for a in answers.asked)
+
+
+def test_a_signer_edited_in_the_profile_is_offered_at_once_in_the_open_draft(qtbot, store, settings, answers, kit,
+                                                                            monkeypatch):
+    ids = add_examples(store, kit)
+    window = make_window(qtbot, store, settings, kit)
+    window.open_draft(ids[kit.EXAMPLES[0].stem])
+    doc = window.wizard.steps[0]
+    signer = window.wizard.session.draft.signer
+    assert doc.signer_combo.currentText().startswith(signer.name)
+
+    def rename(dialog: ProfileDialog) -> int:  # «Nguyễn Văn An» was a slip for «Nguyễn Văn Anh»
+        card = next(c for c in dialog.signers.cards if c.editors["name"].edit.text() == "Nguyễn Văn An")
+        kit.replace_text(card.editors["name"].edit, "Nguyễn Văn Anh")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ProfileDialog, "exec", rename)
+    assert window.edit_profile()
+    names = [doc.signer_combo.itemText(i) for i in range(doc.signer_combo.count())]
+    assert any(n.startswith("Nguyễn Văn Anh — ") for n in names) and not any(n.startswith("Nguyễn Văn An — ")
+                                                                             for n in names)
+    assert doc.signer_combo.currentText().startswith(signer.name), "the draft's own signer is still the one shown"
+    assert window.wizard.session.draft.signer == signer, "editing the profile does not change the draft"
+    doc.signer_combo.setFocus()
+    index = next(i for i, n in enumerate(names) if n.startswith("Nguyễn Văn Anh"))
+    doc.signer_combo.setCurrentIndex(index)
+    doc.signer_combo.activated.emit(index)  # as a choice from the list
+    assert window.wizard.session.draft.signer.name == "Nguyễn Văn Anh"
+    window.close()
+
+
+def test_enter_opens_the_selected_draft_as_soon_as_the_list_is_chosen(qtbot, store, settings, answers, kit):
+    """Enter on the list did nothing until a row was clicked: choosing the list's tab gives the keyboard to the list,
+    its first row selected."""
+    ids = add_examples(store, kit)
+    window = make_window(qtbot, store, settings, kit)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    assert window.views.currentIndex() == window.views.HOME
+    bar = window.views.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.views.DRAFTS).center())
+    page = window.list_page
+    assert QApplication.focusWidget() is page.table and page.table.currentRow() == 0
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.wizard is not None and window.draft_id == page.infos[0].id
+    assert window.draft_id in ids.values()
+    window.close()
+
+
+def test_restoring_a_deleted_draft_from_the_bin_takes_the_undo_offer_away(qtbot, store, settings, answers, kit):
+    ids = add_examples(store, kit)
+    window = make_window(qtbot, store, settings, kit)
+    window.show_drafts()
+    page = window.list_page
+    page.select(ids[kit.EXAMPLES[0].stem])
+    qtbot.mouseClick(page.buttons["delete"], Qt.MouseButton.LeftButton)
+    assert window.undo_button.isVisible()
+    page.bin.setChecked(True)
+    page.select(ids[kit.EXAMPLES[0].stem])
+    qtbot.mouseClick(page.buttons["undelete"], Qt.MouseButton.LeftButton)
+    assert not store.info(ids[kit.EXAMPLES[0].stem]).deleted
+    assert not window.undo_button.isVisible() and not window.undo_label.isVisible(), "nothing is left to undo"
+    assert window.statusBar().currentMessage() == "Đã khôi phục bản nháp."
+
+    # restored by opening it from the bin: the same, and Ctrl+Z has nothing left to undo
+    page.bin.setChecked(False)
+    page.select(ids[kit.EXAMPLES[0].stem])
+    qtbot.mouseClick(page.buttons["delete"], Qt.MouseButton.LeftButton)
+    assert window.undo_button.isVisible()
+    page.bin.setChecked(True)
+    page.select(ids[kit.EXAMPLES[0].stem])
+    page.open_current()                                    # «Khôi phục để soạn tiếp?» answered yes
+    assert window.wizard is not None and not store.info(ids[kit.EXAMPLES[0].stem]).deleted
+    assert not window.undo_button.isVisible() and window._deleted is None
+
+
+@pytest.mark.parametrize("in_bin", [False, True], ids=["list", "bin"])
+def test_an_empty_list_keeps_its_bar_at_the_bottom_without_idle_buttons(qtbot, store, settings, answers, kit, in_bin):
+    store.save_unit(kit.profile_for(drafts.load(kit.EXAMPLES[0])))
+    window = make_window(qtbot, store, settings, kit)
+    window.show_drafts()
+    page = window.list_page
+    page.bin.setChecked(in_bin)
+    qtbot.waitUntil(lambda: page.count.isVisible(), timeout=2000)
+    assert page.infos == [] and page.empty.isVisible()
+    assert not any(b.isVisible() for b in page.buttons.values()), "no button to act on a list with nothing in it"
+    bottom = page.count.mapTo(page, page.count.rect().bottomLeft()).y()
+    assert bottom > page.height() - 40, "the count stays at the bottom of the page, not mid-window"
+    middle = page.empty.mapTo(page, page.empty.rect().center()).y()
+    assert page.height() * 0.3 < middle < page.height() * 0.7, "the empty list's text is in the middle"
+
+
+def menu_action(window: MainWindow, text: str):
+    return next(a for menu in window.menuBar().actions() if menu.menu() is not None
+                for a in menu.menu().actions() if a.text().replace("&", "").startswith(text))
+
+
+def test_help_lists_the_shortcuts_as_a_table_and_about_says_the_version_and_data_folder(qtbot, store, settings,
+                                                                                       answers, kit, monkeypatch):
+    from kpdesk.upgrade import app_version
+    from ui import dialogs
+    from ui.help import ShortcutsDialog
+
+    window = make_window(qtbot, store, settings, kit)
+    shown: list[list[tuple[str, str, str]]] = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda dialog: shown.append(dialog.rows()) or 0)
+    keys_action = menu_action(window, "Phím tắt")
+    assert keys_action.shortcut().toString() == "F1"
+    keys_action.trigger()
+    [rows] = shown
+    keys = {k: what for _, k, what in rows}
+    assert keys["Ctrl+E"] == "Xem lại và xuất Word" and keys["Ctrl+P"] == "Xem lại và in báo cáo"
+    assert keys["Enter (ô một dòng)"] == "Sang ô tiếp theo" and "F8" in keys and "Delete" in keys
+    assert [g for g, _, _ in rows if g] == ["Mọi lúc", "Danh sách, việc cần làm", "Trong báo cáo"]
+
+    asked: list[tuple[str, str, list[str]]] = []
+
+    def choose(parent, text, buttons, *, detail="", **kw):
+        asked.append((text, detail, list(buttons)))
+        return 0
+
+    monkeypatch.setattr(dialogs, "choose", choose)
+    menu_action(window, "Giới thiệu").trigger()
+    [(text, detail, buttons)] = asked
+    assert text == f"kpdesk phiên bản {app_version()}" and str(store.data_dir) in detail
+    assert buttons == ["Mở thư mục dữ liệu", "Đóng"] and answers.opened == [store.data_dir]
+
+
+def shown_title(title: str, app_name: str = "kpdesk") -> str:
+    """The title the window system shows: Qt adds " — <application display name>" unless the title ends with it."""
+    return title if title.endswith(app_name) else f"{title} — {app_name}"
+
+
+def test_window_titles_name_kpdesk_once(qtbot, store, settings, kit, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from kpdesk.errors import KpdeskError
+    from ui.operations import ProgressBox, show_error
+
+    window = make_window(qtbot, store, settings, kit)
+    unit_id = store.save_unit(kit.profile_for(drafts.load(kit.EXAMPLES[0])))
+    draft_id = store.add_draft(drafts.load(kit.EXAMPLES[0]), unit_id)
+    titles = [window.windowTitle(),
+              NewReportDialog(store, store.unit(unit_id), window.kinds, window).windowTitle(),
+              ProfileDialog(store, store.unit(unit_id), window).windowTitle(),
+              HistoryDialog(store, store.info(draft_id), None, window).windowTitle(),
+              ProgressBox(window, "Đang làm…").windowTitle()]
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box.windowTitle()) or 0)
+    show_error(window, KpdeskError("Không ghi được tệp."))
+    show_error(window, ValueError("lỗi lạ"))
+    assert len(boxes) == 2
+    for title in titles + boxes:
+        assert shown_title(title).count("kpdesk") == 1, title

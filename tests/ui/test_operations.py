@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QWidget
+import pytest
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QProgressBar, QWidget
 
 from kpdesk.errors import RenderError
 from ui import operations
@@ -58,3 +59,62 @@ def test_a_failure_shows_the_vietnamese_message(qtbot, answers):
     Op(None, work, label="Đang xuất…", error_what="Chưa xuất được báo cáo.").run()
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=5000)
     assert any("Chưa xuất được báo cáo." in a and "Hãy đóng tệp trong Word" in a for a in answers.asked)
+
+
+# ----------------------------------------------------------------------- the progress box closes when the work ends
+
+
+def progress_boxes() -> list[QWidget]:
+    """The progress boxes on screen: any window showing a progress bar of its own."""
+    return [w for w in QApplication.topLevelWidgets()
+            if w.isVisible() and any(bar.window() is w for bar in w.findChildren(QProgressBar))]
+
+
+def spin(ms: int, seen: list[int]) -> None:
+    """Run the event loop for `ms` (as a modal message box does), noting how many progress boxes show meanwhile."""
+    loop = QEventLoop()
+    watch = QTimer()
+    watch.timeout.connect(lambda: seen.append(len(progress_boxes())))
+    watch.start(20)
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    watch.stop()
+
+
+@pytest.mark.parametrize("work_ms", [0, 3 * Op.SHOW_AFTER_MS], ids=["faster-than-the-delay", "slower-than-the-delay"])
+@pytest.mark.parametrize("outcome", ["success", "failure"])
+def test_the_progress_box_closes_when_the_work_ends_and_never_shows_afterwards(qtbot, monkeypatch, work_ms, outcome):
+    """«Xuất Word» left «Đang xuất báo cáo ra tệp…» on top of the «Đã xuất …» message: the box's delayed show fired
+    while that message was open, after the work had ended. Whatever the work's length, once it ends no box shows,
+    neither during what `success` or the error message does (a modal box: its own event loop) nor afterwards."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    during: list[int] = []
+    after_end: list[int] = []
+
+    def work(progress):
+        release.wait(work_ms / 1000)
+        if outcome == "failure":
+            raise RenderError("Không ghi được tệp «x.docx».")
+        return "xong"
+
+    def ended(*_):  # what the officer sees next: a modal message, open longer than the delay
+        after_end.append(len(progress_boxes()))
+        spin(3 * Op.SHOW_AFTER_MS, after_end)
+
+    monkeypatch.setattr(operations, "show_error", lambda parent, exc, what="": ended())
+    op = Op(parent, work, label="Đang xuất báo cáo ra tệp x.docx…")
+    op.success(ended).run()
+    if work_ms:
+        qtbot.waitUntil(lambda: bool(progress_boxes()), timeout=5000)
+        [box] = progress_boxes()
+        qtbot.keyClick(box, Qt.Key.Key_Escape)  # the work cannot be stopped: the box stays until it ends
+        during.append(len(progress_boxes()))
+    qtbot.waitUntil(lambda: operations.running() == 0 and bool(after_end), timeout=10_000)
+    rest: list[int] = []
+    spin(2 * Op.SHOW_AFTER_MS, rest)
+    assert during == ([1] if work_ms else [])
+    assert set(after_end) == {0}, "no progress box over the message shown when the work ended"
+    assert set(rest) == {0} and op.dialog is None

@@ -10,7 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QDialog, QGroupBox, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QGroupBox, QLabel
 
 from kpdesk import draft as drafts
 from kpdesk import pdf, vn
@@ -291,3 +292,79 @@ def test_the_installed_command_falls_back_to_qt(qapp, tmp_path, capsys, no_offic
     out = capsys.readouterr().out
     assert f"Đã tạo PDF bằng {printing.QT_PDF}." in out
     check_pdf(target, drafts.load(EXAMPLE_000), int(info_field(run("pdfinfo", str(target)).stdout, "Pages")))
+
+
+# ----------------------------------------------------------------------------- the review step's buttons
+
+
+def open_in_window(qtbot, store, settings, kit, path: Path):
+    from ui.main_window import MainWindow
+
+    example = drafts.load(path)
+    unit_id = store.save_unit(kit.profile_for(example))
+    draft_id = store.add_draft(example, unit_id)
+    window = MainWindow(store, settings, today=kit.TODAY)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    window.open_draft(draft_id)
+    return window, draft_id
+
+
+def test_xuat_pdf_beside_xuat_word_writes_records_and_offers_the_pdf(qtbot, store, settings, answers, kit, no_office,
+                                                                     tmp_path, monkeypatch):
+    from ui import dialogs
+
+    window, draft_id = open_in_window(qtbot, store, settings, kit, EXAMPLE_000)
+    wizard = window.wizard
+    review = wizard.review
+    wizard.go_step(len(wizard.steps) - 1)
+    assert review.pdf_button.isVisible() and review.pdf_button.isEnabled()
+    assert review.pdf_button.parentWidget() is review.export_button.parentWidget()
+    offered: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "choose", lambda parent, text, buttons, *, detail="", **kw:
+                        offered.append((text, detail)) or 1)   # «Mở thư mục»
+    exported: list[object] = []
+    wizard.exported.connect(exported.append)
+    answers.save_to = tmp_path / "bao-cao"                      # typed without .pdf
+    suggested = settings.folder("export") / "BC-KHCN-T04-2026-Thieu-Trung.pdf"
+    qtbot.mouseClick(review.pdf_button, Qt.MouseButton.LeftButton)
+    target = tmp_path / "bao-cao.pdf"
+    qtbot.waitUntil(lambda: bool(offered), timeout=60_000)
+    assert answers.asked == [f"save: {suggested}"] and settings.folder("export") == tmp_path
+    [(text, detail)] = offered
+    assert text == f"Đã xuất báo cáo ra tệp:\n{target}" and f"Đã tạo PDF bằng {printing.QT_PDF}." in detail
+    [result] = exported
+    assert result.path == target and target.read_bytes().startswith(b"%PDF-")
+    assert answers.opened == [tmp_path]
+    info = store.info(draft_id)
+    assert info.status == "exported"
+    check_pdf(target, drafts.load(EXAMPLE_000), int(info_field(run("pdfinfo", str(target)).stdout, "Pages")))
+    assert not any(w.isVisible() for w in QApplication.topLevelWidgets() if isinstance(w, operations.ProgressBox))
+    window.close()
+
+
+def test_in_prints_from_every_step_through_the_review_step_and_not_with_errors(qtbot, store, settings, answers, kit,
+                                                                               monkeypatch):
+    printed: list[tuple[str, object]] = []
+    monkeypatch.setattr(printing, "print_report", lambda parent, kind, draft, derived=None, **kw:
+                        printed.append((kind.id, draft)) or True)
+    window, _ = open_in_window(qtbot, store, settings, kit, EXAMPLE_000)
+    wizard = window.wizard
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    wizard.go_step(1)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert wizard.current() == len(wizard.steps) - 1, "Ctrl+P shows the review step"
+    qtbot.mouseClick(wizard.review.print_button, Qt.MouseButton.LeftButton)
+    assert printed == [(wizard.kind.id, wizard.session.draft)] * 2
+    window.close()
+
+    printed.clear()
+    window, _ = open_in_window(qtbot, store, settings, kit, ROOT / "examples" / "001-bim-son-cong-van-thang.json")
+    wizard = window.wizard
+    wizard.go_step(1)
+    wizard.print_report()
+    assert wizard.session.errors and not wizard.review.print_button.isEnabled()
+    assert printed == [] and answers.asked[-1].startswith("Bản nháp còn 2 lỗi nên chưa in được.")
+    window.close()

@@ -5,15 +5,22 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QLabel,
+    QLineEdit,
     QListView,
     QListWidget,
+    QPlainTextEdit,
+    QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTextEdit,
     QWidget,
 )
 
@@ -181,3 +188,66 @@ class WrapDelegate(QStyledItemDelegate):
 
 
 STATE_WORDS = {DONE: "đã xong", WARN: "có cảnh báo", FAIL: "có lỗi", EMPTY: "chưa nhập"}
+
+
+class _WheelNeedsFocus(QObject):
+    """Over a choice, number or date box without the keyboard focus, the mouse wheel scrolls the page instead."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() != QEvent.Type.Wheel or not isinstance(obj, QWidget) or obj.hasFocus():
+            return False
+        area = obj.parentWidget()
+        while area is not None and not isinstance(area, QAbstractScrollArea):
+            area = area.parentWidget()
+        if area is not None:  # handed to the page's scroll area as if the box were not there
+            wheel: QWheelEvent = event  # type: ignore[assignment]
+            viewport = area.viewport()
+            at = QPointF(obj.mapTo(viewport, wheel.position().toPoint()))
+            QApplication.sendEvent(viewport, QWheelEvent(at, wheel.globalPosition(), wheel.pixelDelta(),
+                                                         wheel.angleDelta(), wheel.buttons(), wheel.modifiers(),
+                                                         wheel.phase(), wheel.inverted(), wheel.source()))
+        return True  # the box's value stays as it is
+
+
+_wheel_filter: _WheelNeedsFocus | None = None
+
+
+def wheel_needs_focus(*boxes: QWidget) -> None:
+    """Let the mouse wheel change these boxes (combo, spin, date) only once they have the keyboard focus (a click
+    or Tab gives it; the wheel does not): scrolling a form over them scrolls the form and changes nothing."""
+    global _wheel_filter
+    if _wheel_filter is None:
+        _wheel_filter = _WheelNeedsFocus()
+    for box in boxes:
+        box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.installEventFilter(_wheel_filter)
+
+
+_FIELD_TYPES = (QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox)
+
+
+def _is_field(widget: QWidget) -> bool:
+    """A box the officer fills (not a button, list or label), visible and open to the keyboard."""
+    if not isinstance(widget, _FIELD_TYPES) or not widget.isVisible() or not widget.isEnabled():
+        return False
+    if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return False
+    return not (isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)) and widget.isReadOnly())
+
+
+def focus_next_field(widget: QWidget) -> bool:
+    """Give the keyboard to the next field of `widget`'s form (Enter in a one-line box, as in HTKK): the next box in
+    Tab order inside the same scrolling page (buttons are passed over); False, focus unchanged, after the last one."""
+    form: QWidget | None = widget.parentWidget()
+    while form is not None and not isinstance(form, QScrollArea):
+        form = form.parentWidget()
+    form = form or widget.window()
+    candidate = widget.nextInFocusChain()
+    for _ in range(2000):  # the chain is a ring; this only bounds a broken one
+        if candidate is None or candidate is widget or not form.isAncestorOf(candidate):
+            return False  # past the form's last field: stay (the form does not start again from the top)
+        if _is_field(candidate):
+            candidate.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        candidate = candidate.nextInFocusChain()
+    return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QMimeData, QObject, QPoint, QRect, Qt, Signal
@@ -32,7 +33,7 @@ from kpdesk import vn
 from kpdesk.entry import format_input, parse_input, understood
 from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
-from ui.widgets.common import NoteLabel
+from ui.widgets.common import NoteLabel, wheel_needs_focus
 from ui.widgets.paste import PasteLineEdit, legacy_paste
 
 
@@ -93,6 +94,9 @@ class FieldEditor(QWidget):
     def focus_target(self) -> QWidget:
         return self
 
+    def set_money_unit(self, unit: str) -> None:
+        """Show amounts in `unit` (the draft's money unit, "trieu" or "ty"); the value stays what it is."""
+
     def _changed(self, value: Any, error: str | None = None) -> None:
         if self._loading:
             return
@@ -122,12 +126,14 @@ class LineEditor(FieldEditor):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
+        self.unit_label: QLabel | None = None
         if suffix:
             unit = QLabel(suffix, self)
             unit.setBuddy(self.edit)
             if len(suffix) > 2:  # amounts: the same width for every unit, so the boxes line up
                 unit.setMinimumWidth(unit.fontMetrics().horizontalAdvance("nghìn đồng") + 4)
             row.addWidget(unit)
+            self.unit_label = unit
         self.row = row
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -145,7 +151,13 @@ class LineEditor(FieldEditor):
         return self.edit
 
     def _show(self, value: Any) -> None:
-        self.edit.setText(format_input(self.field, value))
+        text = format_input(self.field, value)
+        if self.field.type == "phone" and text:  # as the note under it and the document write it: 0237 3852 123
+            try:
+                text = vn.parse_phone(text).display()
+            except FormatError:
+                pass
+        self.edit.setText(text)
         self._note(value, None)
 
     def _show_raw(self, text: str) -> bool:
@@ -153,6 +165,22 @@ class LineEditor(FieldEditor):
         self._value, self._error = self._read(text)
         self._note(self._value, self._error)
         return True
+
+    def set_money_unit(self, unit: str) -> None:
+        """An amount is shown, read (a number typed without a unit) and labelled in `unit`, so that every amount of
+        a section is in the draft's one unit: "52" beside "triệu đồng", never "0,052" beside "tỷ đồng" between
+        amounts in triệu. Typed text that cannot be read stays as it was typed."""
+        if self.field.type != "amount" or unit == self.field.unit or unit not in vn.UNIT_LABELS:
+            return
+        self.field = replace(self.field, unit=unit)
+        if self.unit_label is not None:
+            self.unit_label.setText(vn.UNIT_LABELS[unit])
+        if self._error is None:
+            self._loading = True
+            try:
+                self._show(self._value)
+            finally:
+                self._loading = False
 
     def _read(self, text: str) -> tuple[Any, str | None]:
         try:
@@ -479,6 +507,7 @@ class ChoiceEditor(FieldEditor):
                 self.combo.addItem(option.label, option.value)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.setMinimumWidth(200)
+        wheel_needs_focus(self.combo)
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.combo)

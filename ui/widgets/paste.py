@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QWidget
 
 from kpdesk.legacy import ENCODING_NAMES, convert_legacy, detect_legacy
 from ui import dialogs
+from ui.widgets.common import focus_next_field
 
 PREVIEW_CHARS = 80
+
+#: The window's keys a one-line box must not take for itself: on Linux desktops Qt binds Ctrl+E to "end of line"
+#: in a text box, which swallowed «Xuất báo cáo» (Ctrl+E) whenever the cursor was in one.
+WINDOW_KEYS = (QKeySequence("Ctrl+E"),)
 
 
 def legacy_paste(parent: QWidget | None, raw: str) -> str:
@@ -30,7 +35,8 @@ def legacy_paste(parent: QWidget | None, raw: str) -> str:
 
 
 class PasteLineEdit(QLineEdit):
-    """A QLineEdit whose paste (Ctrl+V, Shift+Insert, context menu) offers to convert TCVN3/VNI text."""
+    """The one-line box of a form: its paste (Ctrl+V, Shift+Insert, context menu) offers to convert TCVN3/VNI text,
+    Enter goes on to the next field (as in HTKK), and the window's keys (`WINDOW_KEYS`) reach the window."""
 
     def paste_converting(self) -> None:
         """Paste the clipboard's plain text, converted from an old font if the officer agrees."""
@@ -60,7 +66,20 @@ class PasteLineEdit(QLineEdit):
             self.paste_converting()
             event.accept()
             return
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            focus_next_field(self)
+            event.accept()  # not the dialog's default button: the form goes on
+            return
         super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            if any(pressed.matches(keys) == QKeySequence.SequenceMatch.ExactMatch for keys in WINDOW_KEYS):
+                event.ignore()  # not "end of line": the window's shortcut
+                return False
+        return super().event(event)
 
     def context_menu(self) -> QMenu:
         """The standard context menu, its Paste going through `paste_converting`."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 from kpdesk.draft import Period
 from kpdesk.errors import DraftError
 from kpdesk.vocab import PERIOD_CHOICES, PERIOD_TYPES
+from ui.widgets.common import wheel_needs_focus
 
 
 class PeriodPicker(QWidget):
@@ -38,6 +39,7 @@ class PeriodPicker(QWidget):
         self.year.setRange(1990, 2200)
         self.year.setValue(dt.date.today().year)
         self.year.setGroupSeparatorShown(False)
+        wheel_needs_focus(self.type_combo, self.month, self.half, self.year)
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         for w in (self.type_combo, self.month, self.half, self.year_label, self.year):

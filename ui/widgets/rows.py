@@ -67,6 +67,7 @@ class RowCard(QFrame):
         row = col = 0
         for column in table.field.columns:
             editor = value_editor(column, self)
+            editor.set_money_unit(table.money_unit)
             if isinstance(editor, ListEditor):
                 editor.item_word = "dòng"
                 editor.set_buttons_visible(False)
@@ -144,6 +145,8 @@ class RowsEditor(FieldEditor):
     def __init__(self, field: Field, parent: QWidget | None = None, *, row_word: str = "Dòng") -> None:
         super().__init__(field, parent)
         self.row_word = row_word
+        #: The unit its amount columns are shown in (the draft's); None: each column's own.
+        self.money_unit: str | None = None
         self.cards: list[RowCard] = []
         self._removed: tuple[int, dict[str, Any], dict[str, str]] | None = None
         self.rows_box = QVBoxLayout()
@@ -174,6 +177,12 @@ class RowsEditor(FieldEditor):
         box.addLayout(self.rows_box)
         box.addLayout(buttons)
         box.addWidget(self.totals)
+
+    def set_money_unit(self, unit: str) -> None:
+        self.money_unit = unit
+        for card in self.cards:
+            for editor in card.editors.values():
+                editor.set_money_unit(unit)
 
     def focus_target(self) -> QWidget:
         if self.cards:

@@ -1,4 +1,4 @@
-"""The last step: the whole report as it will print, the problems left, and "Xuất Word"."""
+"""The last step: the whole report as it will print, the problems left, «Xuất Word», «Xuất PDF» and «In»."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from ui.wizard.session import DraftSession
 
 
 class ReviewStep(QWidget):
-    """Preview (written from the same layout as the .docx) and the export button, blocked while errors remain."""
+    """Preview (written from the same layout as the .docx) and the buttons that export or print it, blocked while
+    errors remain."""
 
     SECTION = "_review"
-    TITLE = "Xem lại và xuất Word"
+    TITLE = "Xem lại, xuất và in"
 
     export_requested = Signal()
+    export_pdf_requested = Signal()
+    print_requested = Signal()
 
     def __init__(self, session: DraftSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,7 +42,18 @@ class ReviewStep(QWidget):
         font.setBold(True)
         self.export_button.setFont(font)
         self.export_button.clicked.connect(self.export_requested)
-        line.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.pdf_button = QPushButton("Xuất &PDF…", self)
+        self.pdf_button.setToolTip("Ghi báo cáo ra tệp PDF, dạng văn bản điện tử gửi qua hệ thống văn phòng điện tử "
+                                   "hoặc để ký số")
+        self.print_button = QPushButton("&In…", self)
+        self.print_button.setToolTip("In báo cáo ra giấy để ký, đóng dấu (Ctrl+P)")
+        for button in (self.pdf_button, self.print_button):
+            button.setMinimumHeight(34)
+            button.setAutoDefault(True)
+        self.pdf_button.clicked.connect(self.export_pdf_requested)
+        self.print_button.clicked.connect(self.print_requested)
+        for button in (self.export_button, self.pdf_button, self.print_button):
+            line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         box.addLayout(line)
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
@@ -66,7 +80,8 @@ class ReviewStep(QWidget):
         else:
             text = f'<span style="color:{OK}"><b>Không còn lỗi hay cảnh báo nào.</b></span> Có thể xuất báo cáo.'
         self.summary.setText(text)
-        self.export_button.setEnabled(not errors)
+        for button in (self.export_button, self.pdf_button, self.print_button):
+            button.setEnabled(not errors)
         if self.isVisible():
             self.timer.start()
 

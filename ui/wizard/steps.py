@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
-    QLineEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -45,9 +44,11 @@ from ui.widgets.common import (
     escape_html,
     heading_label,
     hint_label,
+    wheel_needs_focus,
 )
 from ui.widgets.fields import DateEditor, ListEditor
 from ui.widgets.form import FieldRow
+from ui.widgets.paste import PasteLineEdit
 from ui.widgets.period import PeriodPicker
 from ui.widgets.rows import RowMessage, RowsEditor
 from ui.wizard.session import DraftSession
@@ -126,8 +127,12 @@ class SectionStep(Step):
             legend.setStyleSheet("color: #505a64;")
             self.layout_.addWidget(legend)
         self.rows: dict[str, FieldRow] = {}
+        #: Every amount of the section is shown in the draft's money unit (the kind's `unit` of a field only
+        #: says how the seed wrote it): "1" beside "tỷ đồng" among amounts in triệu is read as 1 triệu.
+        self.money_unit = session.draft.money_unit
         for f in section.fields:
             row = FieldRow(f, self.body)
+            row.editor.set_money_unit(self.money_unit)
             row.editor.edited.connect(lambda f=f, row=row: self._edited(f, row))
             self.layout_.addWidget(row)
             self.rows[f.id] = row
@@ -170,6 +175,10 @@ class SectionStep(Step):
         session, kind = self.session, self.session.kind
         values = session.draft.values
         problems = session.section_problems(self.section.id)
+        if session.draft.money_unit != self.money_unit:
+            self.money_unit = session.draft.money_unit
+            for row in self.rows.values():
+                row.editor.set_money_unit(self.money_unit)
         for f in self.section.fields:
             row = self.rows[f.id]
             row.setVisible(f.applies(values) or not is_empty(values.get(f.id)) or bool(session.inputs_of(f.id)))
@@ -276,7 +285,7 @@ class DocumentStep(Step):
         unit_line.addWidget(self.unit_button)
         self._add(DocPart.UNIT, unit_box, label="Đơn vị gửi báo cáo", buddy=self.unit_button)
 
-        self.title_edit = QLineEdit(draft.title, self.body)
+        self.title_edit = PasteLineEdit(draft.title, self.body)
         self.title_edit.setPlaceholderText("Ví dụ: Báo cáo tháng 4/2026 gửi Sở KH&CN")
         self.title_edit.textChanged.connect(lambda text: session.update(title=vn.clean_line(text)))
         self._add(DocPart.TITLE, self.title_edit,
@@ -304,7 +313,7 @@ class DocumentStep(Step):
         self.period.changed.connect(self._set_period)
         self._add(DocPart.PERIOD, self.period, buddy=self.period.first_widget(), required=True)
 
-        self.number = QLineEdit(self.body)
+        self.number = PasteLineEdit(self.body)
         self.number.setPlaceholderText("Để trống: văn thư ghi số khi phát hành")
         self.number.setMaximumWidth(320)
         self.number.textChanged.connect(lambda text: session.update(number=text.strip() or None))
@@ -328,7 +337,7 @@ class DocumentStep(Step):
         money_line.addWidget(self.money)
         money_line.addStretch(1)
         self._add(DocPart.MONEY, money_box, label="Đơn vị tiền ghi trong báo cáo", buddy=self.money,
-                  help="Các số tiền sẽ được in theo đơn vị này, ví dụ «352 triệu đồng» hoặc «0,352 tỷ đồng».")
+                  help="Mọi số tiền được nhập và in theo đơn vị này, ví dụ «352 triệu đồng» hoặc «0,352 tỷ đồng».")
 
         # signer
         signer_box = QWidget(self.body)
@@ -336,19 +345,17 @@ class DocumentStep(Step):
         signer_layout.setContentsMargins(0, 0, 0, 0)
         self.signer_combo = QComboBox(signer_box)
         self.signer_combo.setAccessibleName("Chọn người ký trong danh sách của đơn vị")
-        self.signer_combo.addItem("— Chọn người ký của đơn vị —", None)
-        for i, s in enumerate(self.signers):
-            self.signer_combo.addItem(f"{s.name} — {' / '.join((*s.authority, s.position))}", i)
-        self.signer_combo.setVisible(bool(self.signers))
+        self._fill_signers()
+        wheel_needs_focus(self.money, self.signer_combo)
         self.signer_combo.activated.connect(self._pick_signer)
         signer_layout.addWidget(self.signer_combo)
         self.authority = ListEditor(_synthetic("_authority", "list", "Thẩm quyền ký"), signer_box, min_lines=1,
                                     item_word="dòng", buttons=False)
         self.authority.edit.setPlaceholderText("Ví dụ: KT. CHỦ TỊCH (mỗi dòng một cấp; để trống nếu ký thẳng)")
-        self.position = QLineEdit(signer_box)
+        self.position = PasteLineEdit(signer_box)
         self.position.setPlaceholderText("Chức vụ, ví dụ: PHÓ CHỦ TỊCH")
         self.position.setAccessibleName("Chức vụ người ký")
-        self.signer_name = QLineEdit(signer_box)
+        self.signer_name = PasteLineEdit(signer_box)
         self.signer_name.setPlaceholderText("Họ và tên, ví dụ: Trần Ngọc Tùng")
         self.signer_name.setAccessibleName("Họ và tên người ký")
         for text, widget in (("Thẩm quyền ký (TM., KT., TL., …)", self.authority), ("Chức vụ", self.position),
@@ -406,6 +413,25 @@ class DocumentStep(Step):
         self.to.set_value(list(d.to) or None)
         self.recipients.set_value(list(d.recipients) or None)
         self._show_unit()
+
+    def _fill_signers(self) -> None:
+        combo = self.signer_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("— Chọn người ký của đơn vị —", None)
+        for i, s in enumerate(self.signers):
+            combo.addItem(f"{s.name} — {' / '.join((*s.authority, s.position))}", i)
+        combo.setCurrentIndex(self._signer_index(self.session.draft.signer))
+        combo.blockSignals(False)
+        combo.setVisible(bool(self.signers))
+
+    def set_signers(self, signers: Sequence[Any]) -> None:
+        """The unit's signers changed (its profile was edited): list them as they are now. The draft's signer stays
+        as it is until one is chosen."""
+        self.signers = list(signers)
+        self._fill_signers()
+        self.rows[DocPart.SIGNER].label.setBuddy(self.signer_combo if self.signers else self.authority.focus_target())
+        self.rows[DocPart.SIGNER].focus = self.signer_combo if self.signers else self.authority.focus_target()
 
     def _signer_index(self, signer: Signer) -> int:
         for i, s in enumerate(self.signers):

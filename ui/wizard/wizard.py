@@ -219,6 +219,8 @@ class WizardView(QWidget):
         self.steps += [SectionStep(self.session, section, self) for section in kind.sections]
         self.review = ReviewStep(self.session, self)
         self.review.export_requested.connect(self.export)
+        self.review.export_pdf_requested.connect(self.export_pdf)
+        self.review.print_requested.connect(self.print_report)
         self.steps.append(self.review)
         self.stack = QStackedWidget(self)
         for step in self.steps:
@@ -276,7 +278,8 @@ class WizardView(QWidget):
 
         for keys, slot in (("Ctrl+PgDown", lambda: self.go_step(self.current() + 1)),
                            ("Ctrl+PgUp", lambda: self.go_step(self.current() - 1)),
-                           ("Ctrl+S", self.save_now), ("Ctrl+E", self.export), ("F8", self.next_problem)):
+                           ("Ctrl+S", self.save_now), ("Ctrl+E", self.export), ("Ctrl+P", self.print_report),
+                           ("F8", self.next_problem)):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.session.changed.connect(self._changed)
@@ -287,6 +290,10 @@ class WizardView(QWidget):
         self._set_status("Đã lưu" if saver is not None else "Chưa lưu", HINT)
         self._changed()
         self.step_list.setCurrentRow(0)
+
+    def set_signers(self, signers: Sequence[Any]) -> None:
+        """The unit's profile was saved: offer its signers as they are now."""
+        self.steps[0].set_signers(signers)
 
     # -- steps --------------------------------------------------------------------------
     def current(self) -> int:
@@ -315,6 +322,11 @@ class WizardView(QWidget):
         self.prev_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(self.steps) - 1)
         self.position.setText(f"Bước {index + 1}/{len(self.steps)}")
+        self._show_problems_panel()
+
+    def _show_problems_panel(self) -> None:
+        """On the review step an empty «Cần xem lại» panel gives its width to the preview."""
+        self.problems.setVisible(bool(self.session.problems) or self.current() != len(self.steps) - 1)
 
     def go_to(self, problem: Problem) -> None:
         """Show the step of `problem` and put the keyboard focus in its field."""
@@ -347,6 +359,7 @@ class WizardView(QWidget):
             item.setToolTip(f"{step.TITLE} — {STATE_WORDS[state]}")
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, STATE_WORDS[state])
         self.problems.show_problems(self.session.problems)
+        self._show_problems_panel()
         if self.session.dirty:
             self._set_status("Đang lưu…", HINT)
         self._show_title()
@@ -375,46 +388,93 @@ class WizardView(QWidget):
     def flush(self) -> bool:
         return self.session.flush()
 
-    # -- export -------------------------------------------------------------------------
-    def export(self) -> None:
-        """Export the draft to .docx: errors block it, warnings ask first; the work runs off the UI thread."""
+    # -- export and print ---------------------------------------------------------------
+    def _ready(self, doing: str, go_on: str) -> bool:
+        """Save, show the review step (the report as it will print), and say whether to go on: errors block it,
+        warnings ask first. `doing` names the action ("xuất", "in"), `go_on` the button that goes on anyway."""
         self.flush()
         session = self.session
+        self.go_step(len(self.steps) - 1)
         if session.errors:
-            self.go_step(len(self.steps) - 1)
-            dialogs.tell(self, f"Bản nháp còn {len(session.errors)} lỗi nên chưa xuất được.",
+            dialogs.tell(self, f"Bản nháp còn {len(session.errors)} lỗi nên chưa {doing} được.",
                          detail="Lỗi đầu tiên: " + session.errors[0].message + "\n\nHãy sửa các lỗi ở khung "
-                         "«Cần xem lại» rồi xuất lại.")
-            return
+                         f"«Cần xem lại» rồi {doing} lại.")
+            return False
         if session.warnings:
             listing = "\n".join(f"• {p.message}" for p in session.warnings[:8])
             more = f"\n… và {len(session.warnings) - 8} cảnh báo khác." if len(session.warnings) > 8 else ""
-            if not dialogs.confirm(self, f"Bản nháp còn {len(session.warnings)} cảnh báo. Vẫn xuất báo cáo?",
-                                   yes="Vẫn xuất", no="Xem lại", detail=listing + more):
-                return
-        suggested = self.settings.folder("export") / default_filename(self.kind, session.draft)
-        path = dialogs.save_path(self, "Xuất báo cáo ra tệp Word", suggested, "Tài liệu Word (*.docx)")
+            if not dialogs.confirm(self, f"Bản nháp còn {len(session.warnings)} cảnh báo. Vẫn {doing} báo cáo?",
+                                   yes=go_on, no="Xem lại", detail=listing + more):
+                return False
+        return True
+
+    def _target(self, caption: str, suffix: str, filters: str) -> Path | None:
+        """Ask where to write the report (the folder used last, the name kpdesk suggests); `suffix` is added when
+        the name typed has none."""
+        name = Path(default_filename(self.kind, self.session.draft)).with_suffix(suffix).name
+        path = dialogs.save_path(self, caption, self.settings.folder("export") / name, filters)
+        if path is None:
+            return None
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        self.settings.remember_folder("export", path)
+        return path
+
+    def _revision(self) -> int | None:
+        """The stored revision the export is made from (None while a change is not saved yet)."""
+        self.flush()
+        if self.current_revision is None or self.session.dirty:
+            return None
+        return self.current_revision()
+
+    def export(self) -> None:
+        """Export the draft to .docx (Ctrl+E from any step): on the review step, where the report shows as it will
+        print, errors block it, warnings ask first; the work runs off the UI thread."""
+        if not self._ready("xuất", "Vẫn xuất"):
+            return
+        path = self._target("Xuất báo cáo ra tệp Word", ".docx", "Tài liệu Word (*.docx)")
         if path is None:
             return
-        if path.suffix.lower() != ".docx":
-            path = path.with_name(path.name + ".docx")
-        self.settings.remember_folder("export", path)
+        session = self.session
         draft = session.draft
-        self.flush()
-        revision = self.current_revision() if self.current_revision is not None and not session.dirty else None
+        revision = self._revision()
         Op(self, lambda progress: render_to_file(draft, path, today=session.today),
            label=f"Đang xuất báo cáo ra tệp {path.name}…",
            error_what="Chưa xuất được báo cáo.").success(lambda result: self._exported(result, revision)).run()
 
-    def _exported(self, result: RenderResult, revision: int | None = None) -> None:
+    def export_pdf(self) -> None:
+        """«Xuất PDF…»: as «Xuất Word…», the PDF made from the .docx by Word, LibreOffice or Qt (off the UI thread)."""
+        if not self._ready("xuất", "Vẫn xuất"):
+            return
+        path = self._target("Xuất báo cáo ra tệp PDF", ".pdf", "Tài liệu PDF (*.pdf)")
+        if path is None:
+            return
+        from ui import printing
+
+        revision = self._revision()
+        printing.export_pdf(self, self.session.draft, path, today=self.session.today,
+                            success=lambda result: self._exported(result, revision))
+
+    def print_report(self) -> None:
+        """«In…» (Ctrl+P from any step): the print dialog of Word when it is there, else Qt's, with the preview's
+        pages; errors block it, warnings ask first."""
+        if not self._ready("in", "Vẫn in"):
+            return
+        from ui import printing
+
+        session = self.session
+        printing.print_report(self, session.kind, session.draft, session.derived, today=session.today)
+
+    def _exported(self, result: Any, revision: int | None = None) -> None:
+        """The .docx or PDF is written (`result` has its path, sha256 and report): record it, and offer to open it;
+        a PDF's `message` says which converter made it."""
         if self.record_export is not None:
             self.record_export(result, revision)
         self.exported.emit(result)
         choice = dialogs.choose(self, f"Đã xuất báo cáo ra tệp:\n{result.path}",
                                 ["Mở tài liệu", "Mở thư mục", "Đóng"], escape=2,
-                                icon=dialogs.QMessageBox.Icon.Information)
+                                icon=dialogs.QMessageBox.Icon.Information, detail=getattr(result, "message", ""))
         if choice == 0:
             dialogs.open_in_system(result.path)
         elif choice == 1:
             dialogs.open_in_system(Path(result.path).parent)
-

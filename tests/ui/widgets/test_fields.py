@@ -148,3 +148,12 @@ def test_a_date_box_shows_a_whole_typed_date_with_or_without_an_example(qtbot, e
     editor.edit.setText("30/12/2026")
     needed = editor.edit.fontMetrics().horizontalAdvance("30/12/2026")
     assert editor.edit.maximumWidth() > needed + 20 and editor.edit.minimumWidth() > needed
+
+
+@pytest.mark.parametrize("stored, shown", [("02373852123", "0237 3852 123"), ("0982741345", "0982 741 345"),
+                                           ("024 38251234", "024 3825 1234"), ("số cũ", "số cũ")])
+def test_a_phone_is_shown_grouped_as_it_prints_and_its_value_stays(qtbot, stored, shown):
+    editor = LineEditor(Field(id="contact_phone", type="phone", label="Số điện thoại"))
+    qtbot.addWidget(editor)
+    editor.set_value(stored)
+    assert editor.edit.text() == shown and editor.value() == stored

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from kpdesk import draft as drafts
 from kpdesk.kinds import get_kind
@@ -95,3 +97,91 @@ def test_a_problem_goes_to_its_field_and_f8_to_the_next(qtbot, settings, kit):
     view.next_problem()
     second = view.problems.list.currentItem().data(Qt.ItemDataRole.UserRole)
     assert view.steps[view.current()].rows[second.field].isAncestorOf(view.focusWidget())
+
+
+def wheel(widget, steps: int = -1) -> None:
+    """Turn the mouse wheel over the middle of `widget` (negative: towards the officer, the page goes down)."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(widget.rect().center())), QPoint(0, 0),
+                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_mouse_wheel_scrolls_the_form_over_a_box_without_the_focus(qtbot, settings, kit):
+    """Scrolling the form over «Kỳ báo cáo» changed Tháng 4 to Tháng 5, over «Người ký» it replaced the signer:
+    the wheel changes a choice, number or date box only once it has the keyboard focus."""
+    draft = drafts.load(kit.EXAMPLES[0])
+    signers = kit.profile_for(draft).signers
+    view = WizardView(get_kind(draft.kind), draft, settings=settings, today=TODAY, signers=signers)
+    qtbot.addWidget(view)
+    view.resize(1366, 740)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view, timeout=2000)
+    doc = view.steps[0]
+    doc.title_edit.setFocus()
+    bar = doc.verticalScrollBar()
+    assert bar.maximum() > 0, "the step is taller than the window"
+    boxes = (doc.period.month, doc.period.year, doc.signer_combo, doc.money)
+    for box in boxes:
+        bar.setValue(0)
+        wheel(box, -1)
+        assert bar.value() > 0, f"the page scrolls over «{box.accessibleName()}»"
+        bar.setValue(bar.maximum())
+        wheel(box, 1)
+        assert bar.value() < bar.maximum()
+    session = view.session.draft
+    assert (session.period, session.signer, session.money_unit) == (draft.period, draft.signer, draft.money_unit)
+    assert not view.session.dirty
+
+    view.go_step(view.step_for("quy"))
+    step = view.steps[view.current()]
+    combo = step.rows["fund_status"].editor.combo
+    step.rows["fund_notes"].editor.focus_target().setFocus()
+    wheel(combo, -1)
+    assert view.session.draft.values["fund_status"] == "not_established"
+    # a box with the keyboard focus takes the wheel as before (the wheel does not give it the focus)
+    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    combo.setFocus()
+    assert combo.hasFocus()
+    wheel(combo, 1)
+    assert view.session.draft.values["fund_status"] != "not_established"
+
+
+def test_every_amount_of_a_section_is_shown_in_the_drafts_money_unit(qtbot, settings, kit):
+    """«Trong đó: cho chuyển đổi số» showed "0,052" beside "tỷ đồng" among amounts in triệu, so a "1" typed there
+    read as 1 tỷ: every amount box of a section is in the draft's unit, and follows it when the unit changes."""
+    draft = drafts.load(kit.EXAMPLES[0]).with_values(budget_st=300_000_000, budget_dt=52_000_000,
+                                                      disbursed=120_000_000)
+    view = WizardView(get_kind(draft.kind), draft, settings=settings, today=TODAY)
+    qtbot.addWidget(view)
+    view.show()
+    assert draft.money_unit == "trieu" and get_kind(draft.kind).field("budget_dt").unit == "ty"
+    step = view.steps[view.step_for("tinh_hinh")]
+    amounts = {fid: row.editor for fid, row in step.rows.items() if row.field.type == "amount"}
+    assert {fid: (e.edit.text(), e.unit_label.text()) for fid, e in amounts.items()} == {
+        "budget_total": ("352", "triệu đồng"), "budget_st": ("300", "triệu đồng"),
+        "budget_dt": ("52", "triệu đồng"), "disbursed": ("120", "triệu đồng")}
+    kit.replace_text(amounts["budget_dt"].edit, "1")
+    assert view.session.draft.values["budget_dt"] == 1_000_000, "a bare number is in the unit shown beside it"
+
+    doc = view.steps[0]
+    doc.money.setCurrentIndex(doc.money.findData("ty"))
+    view.go_step(view.step_for("tinh_hinh"))
+    assert {fid: (e.edit.text(), e.unit_label.text()) for fid, e in amounts.items()} == {
+        "budget_total": ("0,352", "tỷ đồng"), "budget_st": ("0,3", "tỷ đồng"),
+        "budget_dt": ("0,001", "tỷ đồng"), "disbursed": ("0,12", "tỷ đồng")}
+    assert view.session.draft.values["budget_dt"] == 1_000_000, "showing it in another unit does not change it"
+    kit.replace_text(amounts["budget_dt"].edit, "0,052")
+    assert view.session.draft.values["budget_dt"] == 52_000_000
+
+    # the amount column of a table too, in the rows there and in those added later
+    view = wizard_for(qtbot, settings, next(p for p in kit.EXAMPLES if "ke-hoach" in p.stem))
+    view.steps[0].money.setCurrentIndex(view.steps[0].money.findData("ty"))
+    field = next(f for f in view.kind.fields if f.type == "rows" and any(c.type == "amount" for c in f.columns))
+    view.go_step(view.step_for(view.kind.section_of(field.id).id))
+    table = view.steps[view.current()].rows[field.id].editor
+    column = next(c.id for c in field.columns if c.type == "amount")
+    qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
+    assert {card.editors[column].unit_label.text() for card in table.cards} == {"tỷ đồng"}

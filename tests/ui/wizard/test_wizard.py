@@ -95,7 +95,7 @@ def fill(qtbot, kit, editor: FieldEditor, f: Field, value: Any) -> None:
         editor.choose(value)
         return
     assert isinstance(editor, (LineEditor, TextAreaEditor)), type(editor)
-    kit.replace_text(editor.edit, format_input(f, value))
+    kit.replace_text(editor.edit, format_input(editor.field, value))  # an amount in the unit shown beside its box
 
 
 def fill_document_step(qtbot, kit, wizard: WizardView, example: drafts.Draft) -> None:
@@ -242,7 +242,7 @@ def test_new_report_dialog_offers_previous_period(qtbot, kit, store, settings, a
     example = drafts.load(EXAMPLES[0])
     unit_id = store.save_unit(kit.profile_for(example))
     march = store.create_draft(example.kind, drafts.Period("month", 2026, month=3), unit_id)
-    store.save(march, replace(store.load(march).draft, values=example.values))
+    store.save(march, replace(store.load(march).draft, values={**example.values, "disbursed": 120_000_000}))
     window = MainWindow(store, settings, today=TODAY)
     qtbot.addWidget(window)
     seen: dict[str, Any] = {}
@@ -264,4 +264,69 @@ def test_new_report_dialog_offers_previous_period(qtbot, kit, store, settings, a
     kind = get_kind(example.kind)
     carried = {f.id for f in kind.fields if f.carry and f.id in example.values}
     assert carried and {f: april.values.get(f) for f in carried} == {f: example.values[f] for f in carried}
-    assert "budget_year" not in april.values  # figures of the period are not carried
+    assert "disbursed" not in april.values  # figures of the period are not carried
+    assert april.values["budget_year"] == example.values["budget_year"], "the year of the amounts carried with them"
+
+
+def test_an_empty_problems_panel_gives_its_width_to_the_preview_on_the_review_step(qtbot, settings):
+    clean = drafts.load(EXAMPLES[0])
+    view = WizardView(get_kind(clean.kind), clean, settings=settings, today=TODAY)
+    qtbot.addWidget(view)
+    view.resize(1366, 740)
+    view.show()
+    assert not view.session.problems
+    assert view.problems.isVisible(), "on a form step it says there is nothing to fix"
+    narrow = view.review.preview.width()
+    view.go_step(len(view.steps) - 1)
+    assert not view.problems.isVisible()
+    qtbot.waitUntil(lambda: view.review.preview.width() > 1366 - 250 - 100, timeout=2000)
+    assert view.review.preview.width() > narrow
+    view.go_step(0)
+    assert view.problems.isVisible()
+
+    with_errors = drafts.load(EXAMPLES[1])
+    view = WizardView(get_kind(with_errors.kind), with_errors, settings=settings, today=TODAY)
+    qtbot.addWidget(view)
+    view.resize(1366, 740)
+    view.show()
+    view.go_step(len(view.steps) - 1)
+    assert view.session.errors and view.problems.isVisible(), "the problems left stay beside the preview"
+
+
+def test_after_xuat_word_no_progress_box_covers_the_message_that_it_is_done(qtbot, store, settings, answers, kit,
+                                                                          monkeypatch, tmp_path):
+    """The issue's case: «Đang xuất báo cáo ra tệp…» stayed on top of «Đã xuất …» (its delayed show fired while the
+    message was open). The message stays open longer than the delay here; no progress box shows meanwhile."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QProgressBar
+
+    from ui import dialogs
+    from ui.operations import Op
+
+    def boxes() -> int:
+        return sum(1 for w in QApplication.topLevelWidgets()
+                   if w.isVisible() and any(bar.window() is w for bar in w.findChildren(QProgressBar)))
+
+    seen: list[int] = []
+
+    def message(parent, text, buttons, **kw) -> int:  # the «Đã xuất …» box, read for a while
+        loop, watch = QEventLoop(), QTimer()
+        watch.timeout.connect(lambda: seen.append(boxes()))
+        watch.start(20)
+        QTimer.singleShot(3 * Op.SHOW_AFTER_MS, loop.quit)
+        loop.exec()
+        watch.stop()
+        return 2
+
+    monkeypatch.setattr(dialogs, "choose", message)
+    example = drafts.load(EXAMPLES[0])
+    unit_id = store.save_unit(kit.profile_for(example))
+    window = MainWindow(store, settings, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_draft(store.add_draft(example, unit_id))
+    answers.save_to = tmp_path / "bao-cao.docx"
+    window.wizard.export()
+    qtbot.waitUntil(lambda: operations.running() == 0 and len(seen) > 5, timeout=15_000)
+    assert answers.save_to.exists() and set(seen) == {0}
+    window.close()
