@@ -167,11 +167,11 @@ def _read_field(r: _Reader, section: str, *, is_column: bool = False) -> Field:
         visible_if=_read_condition(r),
         min=r.number("min"),
         max=r.number("max"),
+        typical_max=_read_typical_max(r, fid, ftype),
         prefill=r.get("prefill", str, None),
         example=r.get("example", str, ""),
         section=section,
         deadline=_read_deadline_flag(r, fid, ftype),
-        typical_max=_read_typical_max(r, fid, ftype),
     )
 
 

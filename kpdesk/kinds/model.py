@@ -106,15 +106,19 @@ class Field:
     visible_if: Condition | None = None
     min: float | None = None
     max: float | None = None
+    #: Above this a number is unusual: validation asks whether the unit was mistyped (a warning). Amounts default
+    #: to `AMOUNT_TYPICAL_MAX`.
+    typical_max: float | None = None
     prefill: str | None = None
     example: str = ""
     section: str = ""
     #: A date field that names a deadline still to come («Gửi lại báo cáo trước ngày»): validation does not
     #: report it as being after the signing date.
     deadline: bool = False
-    #: Above this a number is unusual: validation asks whether the unit was mistyped (a warning). Amounts default
-    #: to `AMOUNT_TYPICAL_MAX`.
-    typical_max: float | None = None
+
+    def applies(self, values: Mapping[str, Any]) -> bool:
+        """Return whether the field applies to a draft with these `values`: it has no `visible_if`, or it holds."""
+        return self.visible_if is None or self.visible_if.holds(values)
 
     @property
     def upper_bound(self) -> float | None:
@@ -125,10 +129,6 @@ class Field:
     def usual_bound(self) -> float | None:
         """Above this the value is questioned: its `typical_max`, and for an amount `AMOUNT_TYPICAL_MAX`."""
         return self.typical_max if self.typical_max is not None or self.type != "amount" else AMOUNT_TYPICAL_MAX
-
-    def applies(self, values: Mapping[str, Any]) -> bool:
-        """Return whether the field applies to a draft with these `values`: it has no `visible_if`, or it holds."""
-        return self.visible_if is None or self.visible_if.holds(values)
 
     def option_label(self, value: Any) -> str:
         if self.type == "bool":
