@@ -2,6 +2,8 @@
 the previous one, the fields of a kind, and importing the same file twice."""
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,8 @@ from docx import Document
 from kpdesk import draft as drafts
 from kpdesk.cli import main
 from kpdesk.kinds import get_kind
-from kpdesk.render import default_filename, draft_from_docx
+from kpdesk.render import build_layout, default_filename, draft_from_docx, render_to_file
+from kpdesk.render.docx_file import write_docx
 from kpdesk.store import Store
 from kpdesk.vocab import document_number
 
@@ -89,6 +92,29 @@ def test_a_forced_render_is_marked_as_a_draft_on_every_page(tmp_path, capsys):
     assert [text.split()[-2:] for text in headers(target)] == [["DỰ", "THẢO"], ["DỰ", "THẢO"]]
     assert main(["render", str(MONTHLY), "-o", str(tmp_path / "ok.docx")]) == 0
     assert "DỰ THẢO" not in " ".join(headers(tmp_path / "ok.docx"))  # a report without errors is the real one
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) and poppler-utils are not installed")
+def test_libreoffice_prints_the_mark_at_the_top_of_every_page_and_breaks_pages_as_the_final_copy(tmp_path):
+    d = drafts.load(ERRORS)
+    kind = get_kind(d.kind)
+    render_to_file(d, tmp_path / "du-thao.docx", allow_errors=True)
+    write_docx(build_layout(kind, d), tmp_path / "chinh-thuc.docx")  # the same draft as a final copy would print
+    files = [str(tmp_path / "du-thao.docx"), str(tmp_path / "chinh-thuc.docx")]
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), *files], check=True, capture_output=True, timeout=300)
+
+    def pages(name):
+        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / name), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        return [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")[:-1]]
+
+    marked, final = pages("du-thao.pdf"), pages("chinh-thuc.pdf")
+    assert len(marked) == len(final) > 1
+    assert marked[0][0] == "DỰ THẢO"
+    assert [page[0].split() for page in marked[1:]] == [[str(n), "DỰ", "THẢO"] for n in range(2, len(marked) + 1)]
+    assert [page[-1] for page in marked] == [page[-1] for page in final]  # each page ends where it would
 
 
 def test_the_refusal_says_how_to_get_a_draft_copy(tmp_path, capsys):
