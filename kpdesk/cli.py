@@ -292,6 +292,13 @@ def _period_arg(text: str):
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
+def _draft_number_arg(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"số bản nháp «{text[:40]}» chỉ gồm các chữ số 0–9, ví dụ 12 "
+                                         "(xem `kpdesk drafts`)")
+    return int(text)
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     """A draft for the period after a stored draft's (or --period), as «Báo cáo kỳ mới từ kỳ trước» in the window:
     the same kind, unit, form, signer and recipients, and the fields the kind carries over."""
@@ -505,7 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("new", help="tạo bản nháp kỳ mới từ một bản nháp đã lưu của kỳ trước (mang sang người ký, "
                                    "nơi nhận và các mục giữ qua các kỳ)")
-    p.add_argument("--from", dest="source", type=int, required=True, metavar="SỐ",
+    p.add_argument("--from", dest="source", type=_draft_number_arg, required=True, metavar="SỐ",
                    help="số bản nháp kỳ trước (xem `kpdesk drafts`)")
     p.add_argument("--period", type=_period_arg, metavar="KỲ",
                    help="kỳ của bản nháp mới: 2026-05 (tháng), 2026-H1 (6 tháng), 2026 (năm); mặc định: kỳ ngay sau")

@@ -302,7 +302,8 @@ class _Checker:
         """A number above the field's usual range: ask whether a unit or a thousands dot was mistyped."""
         if f.type != "amount":
             self.add(fid, "warning", "number.unusual",
-                     f"{label}{show(f, value)} lớn bất thường (thường không quá {show(f, type(value)(usual))}). "
+                     f"{label}{show(f, value)} lớn bất thường (thường không quá "
+                     f"{show(f, int(usual) if isinstance(value, int) else Decimal(str(usual)))}). "
                      "Hãy kiểm tra lại số đã nhập.", row, f.id)
             return
         guess = value

@@ -175,6 +175,9 @@ def test_new_refuses_a_period_the_kind_has_not_or_cannot_read(tmp_path, capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["--data-dir", str(data), "new", "--from", str(source), "--period", "13/2026"])
     assert stopped.value.code == 2 and "2026-05" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["--data-dir", str(data), "new", "--from", "１"])  # a full-width digit is no draft number
+    assert stopped.value.code == 2 and "chỉ gồm các chữ số 0–9" in capsys.readouterr().err
     with Store.open(data) as store:
         assert len(store.list_drafts()) == 1
 

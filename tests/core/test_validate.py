@@ -434,3 +434,14 @@ def test_an_unknown_choice_lists_the_labels_and_the_values_a_file_takes():
     [p] = problems({"status": "maybe"})
     assert 'Hãy chọn: «Đã thành lập», «Chưa thành lập» (trong tệp bản nháp JSON ghi: "yes", "no").' in p.message
     assert problems({"status": "chưa  thành LẬP"}) == ()  # a label written instead of the value is understood
+
+
+def test_an_unusual_count_or_area_is_questioned_without_guessing_a_unit(tmp_path):
+    folder = tmp_path / "mau-thu"
+    shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
+    toml = (folder / "kind.toml").read_text(encoding="utf-8").replace("max = 1000", "max = 1000\n  typical_max = 50.5")
+    (folder / "kind.toml").write_text(toml, encoding="utf-8")
+    d = drafts.from_json({**drafts.to_json(make(), KIND), "values": {"name": "A", "area": "60"}}, kinds_root=tmp_path)
+    [p] = validate(get_kind("mau-thu", tmp_path), d, today=TODAY).problems
+    assert (p.severity, p.code, p.field) == ("warning", "number.unusual", "area")
+    assert "60 lớn bất thường (thường không quá 50,5)" in p.message and "Có phải" not in p.message
