@@ -152,7 +152,7 @@ def import_path(store: Store, path: Path, unit_id: UnitId | None = None) -> Impo
                                 f"{found.draft_id} ({info.unit_name}, {info.period.label}). Mở bản nháp để xem cạnh "
                                 "từng ô, sửa rồi xuất lại.", found)
     try:
-        draft_id = store.import_file(path, unit_id)
+        draft_id = store.import_file(path, unit_id, allow_same=False)
     except AlreadyStored as exc:
         return Imported(exc.draft_id, exc.message, already=True)
     info = store.info(draft_id)

@@ -437,9 +437,9 @@ class Store(Database):
 
     # ------------------------------------------------------------------ files and exports
 
-    def import_file(self, path: Path, unit_id: UnitId | None = None) -> DraftId:
-        """Import a JSON draft, or a .docx made by kpdesk; a draft already stored with the same content is not
-        stored twice (`AlreadyStored` names it)."""
+    def import_file(self, path: Path, unit_id: UnitId | None = None, *, allow_same: bool = True) -> DraftId:
+        """Import a JSON draft, or a .docx made by kpdesk. Without `allow_same`, a draft already stored with the same
+        content (not in the bin) is not stored twice: `AlreadyStored` names it (what `kpdesk import` does)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".docx":
@@ -454,7 +454,7 @@ class Store(Database):
         else:
             raise StoreError(f"Không nhập được {path.name}: chỉ nhập được tệp bản nháp .json hoặc báo cáo .docx "
                              "do kpdesk tạo.")
-        same = self.same_draft(d, unit_id)
+        same = None if allow_same else self.same_draft(d, unit_id)
         if same is not None:
             name = same.title or f"{same.period.label}, {same.unit_name}"
             raise AlreadyStored(f"{path.name} đã được nhập: bản nháp số {same.id} ({name}) có đúng nội dung này, nên "

@@ -694,29 +694,30 @@ def test_every_example_round_trips_through_the_store(store, path, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8")) == drafts.to_json(drafts.load(path))
 
 
-def test_import_makes_or_reuses_the_unit_profile_of_the_draft(store, tmp_path):
+def test_import_makes_or_reuses_the_unit_profile_of_the_draft(store):
     a = store.import_file(EXAMPLES[0])
     (u,) = store.units()
     assert (u.name, u.province, u.contact_name, u.contact_phone) == ("Thiệu Trung", "Thanh Hóa",
                                                                      "Nghiêm Duy Cương", "0982741345")
     assert u.default_signer.name == "Trần Ngọc Tùng" and u.default_recipients[-1] == "Lưu: VT, VHXH"
-    other = tmp_path / "khac.json"  # another draft of the same unit (the same one again is not stored twice)
-    other.write_text(drafts.dumps(replace(drafts.load(EXAMPLES[0]), title="Bản khác")), encoding="utf-8")
-    b = store.import_file(other)
+    b = store.import_file(EXAMPLES[0])
     assert store.info(a).unit_id == store.info(b).unit_id == u.id and len(store.units()) == 1
 
 
-def test_importing_a_draft_already_stored_says_so_and_adds_nothing(store, tmp_path):
-    """#17: the same file imported twice names the stored draft instead of making a duplicate."""
+def test_importing_a_draft_already_stored_says_so_and_adds_nothing(store):
+    """#17: the same file imported again (as `kpdesk import` does) names the stored draft instead of making a
+    duplicate."""
     a = store.import_file(EXAMPLES[0])
     with pytest.raises(AlreadyStored, match=f"đã được nhập: bản nháp số {a} .*không nhập thêm một bản trùng") as got:
-        store.import_file(EXAMPLES[0])
+        store.import_file(EXAMPLES[0], allow_same=False)
     assert got.value.draft_id == a and [i.id for i in store.list_drafts()] == [a]
     store.set_value(a, "closing", "Đã sửa sau khi nhập.")  # once edited, the file is another draft
-    b = store.import_file(EXAMPLES[0])
+    b = store.import_file(EXAMPLES[0], allow_same=False)
     assert b != a and len(store.list_drafts()) == 2
     store.delete(b)  # a copy in the bin does not count
-    assert store.import_file(EXAMPLES[0]) not in (a, b)
+    assert store.import_file(EXAMPLES[0], allow_same=False) not in (a, b)
+    other_unit = store.save_unit(UnitProfile(id=None, name="Bỉm Sơn", level="phường", province="Thanh Hóa"))
+    assert store.import_file(EXAMPLES[0], other_unit, allow_same=False)  # into another unit: not the same
 
 
 def test_import_refuses_other_files_in_vietnamese(store, tmp_path):
