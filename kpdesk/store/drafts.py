@@ -454,12 +454,16 @@ class Store(Database):
         else:
             raise StoreError(f"Không nhập được {path.name}: chỉ nhập được tệp bản nháp .json hoặc báo cáo .docx "
                              "do kpdesk tạo.")
-        same = None if allow_same else self.same_draft(d, unit_id)
-        if same is not None:
-            name = same.title or f"{same.period.label}, {same.unit_name}"
-            raise AlreadyStored(f"{path.name} đã được nhập: bản nháp số {same.id} ({name}) có đúng nội dung này, nên "
-                                f"không nhập thêm một bản trùng. Hãy mở bản nháp số {same.id} để soạn tiếp.", same.id)
-        return self.add_draft(d, unit_id)
+        if allow_same:
+            return self.add_draft(d, unit_id)
+        with self.tx():  # the check and the insert in one transaction: two imports at once cannot both pass it
+            same = self.same_draft(d, unit_id)
+            if same is not None:
+                name = same.title or f"{same.period.label}, {same.unit_name}"
+                raise AlreadyStored(f"{path.name} đã được nhập: bản nháp số {same.id} ({name}) có đúng nội dung này, "
+                                    f"nên không nhập thêm một bản trùng. Hãy mở bản nháp số {same.id} để soạn tiếp.",
+                                    same.id)
+            return self.add_draft(d, unit_id)
 
     def same_draft(self, d: Draft, unit_id: UnitId | None = None) -> DraftInfo | None:
         """The stored draft (not in the bin) whose content is exactly `d`'s, of unit `unit_id` when given."""
