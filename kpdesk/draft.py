@@ -434,6 +434,8 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
             else:
                 notes.append(f"Giá trị cũ của «{f.label}» không đọc được theo mẫu mới nên không được giữ "
                              f"({exc.message})")
+        if fid not in values:
+            cells.clear()  # a table dropped whole (an upgrade the officer asked for) keeps no text of its cells
         kept_text.update(cells)
         if cells and lenient:
             notes.append(f"{len(cells)} ô của bảng «{f.label}» không đọc được theo mẫu mới; đã giữ lại dạng chữ "

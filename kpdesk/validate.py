@@ -469,7 +469,7 @@ class _Checker:
             shown = show(self.field_of(given[0]), self.get(given[0]))
             self.add(given[0], rule.severity, f"rule.{rule.id}", f"đang ghi «{shown}» trong khi {what}")
         else:
-            self.add(names[0], rule.severity, f"rule.{rule.id}", what[:1].upper() + what[1:])
+            self.add(names[0], rule.severity, f"rule.{rule.id}", what)
 
     def rule_nonnegative(self, rule: Rule) -> None:
         for name in self.names(rule, "field"):
