@@ -119,20 +119,57 @@ def cmd_kinds_install(args: argparse.Namespace) -> int:
     return 0
 
 
+def _choices(f, indent: str) -> None:
+    """The values a choice takes in a draft file, each with the label the window shows (either is read)."""
+    if f.type == "choice":
+        _out(f"{indent}giá trị: " + ", ".join(f"\"{o.value}\"" + (f" ({o.label})" if o.label != o.value else "")
+                                               for o in f.options))
+
+
+def _document_parts(kind) -> None:
+    """The keys of a draft file outside «values»: what each holds for this kind, and its defaults."""
+    from kpdesk.vocab import FORM_NAMES
+
+    periods = {"month": '{"type": "month", "year": 2026, "month": 4}', "half": '{"type": "half", "year": 2026, '
+               '"half": 1}', "year": '{"type": "year", "year": 2026}'}
+    to = "; mặc định: " + "; ".join(kind.default_to) if kind.default_to else ""
+    recipients = "; mặc định: " + "; ".join(kind.default_recipients) if kind.default_recipients else ""
+    parts = [
+        ("form", "hình thức", ", ".join(f"\"{f}\" ({FORM_NAMES[f]})" for f in kind.forms)),
+        ("period", "kỳ báo cáo", " hoặc ".join(periods[p] for p in kind.periods)),
+        ("number", "số văn bản", "chữ số, ví dụ \"05\"; null: để trống cho văn thư ghi"),
+        ("date", "ngày ký", "\"2026-04-18\"; null: để trống ngày tháng"),
+        ("signer", "người ký", '{"authority": ["KT. CHỦ TỊCH"], "position": "PHÓ CHỦ TỊCH", "name": "…"}; '
+                               "dòng thẩm quyền bắt đầu bằng TM., KT., TL., TUQ. hoặc Q."),
+        ("to", "Kính gửi", "danh sách cơ quan nhận, in trên công văn" + (" (bắt buộc)" if "cong_van" in kind.forms
+                                                                          else "; mẫu này không có công văn") + to),
+        ("recipients", "Nơi nhận", "danh sách, «Lưu: VT» được thêm nếu thiếu" + recipients),
+        ("money_unit", "đơn vị tiền", '"dong", "nghin", "trieu" (mặc định) hoặc "ty"'),
+        ("unit", "đơn vị gửi", '{"name": "Thiệu Trung", "level": "xã", "province": "Thanh Hóa", '
+                               '"office_symbol": "VHXH"}'),
+    ]
+    _out("\n[Thông tin văn bản] (các khóa ngoài «values» của tệp bản nháp, xem docs/draft-format.md)")
+    for key, label, what in parts:
+        _out(f"  {key:<22} {label:<16} {what}")
+
+
 def cmd_fields(args: argparse.Namespace) -> int:
     from kpdesk.kinds import FIELD_TYPES, get_kind
 
     kind = get_kind(args.kind)
     _out(f"{kind.name} (phiên bản {kind.version})")
+    _document_parts(kind)
     for section in kind.sections:
         _out(f"\n[{section.title}]")
         for f in section.fields:
             need = "bắt buộc" if f.required else "không bắt buộc"
             cond = f"; chỉ khi {f.visible_if.describe(kind)}" if f.visible_if else ""
             _out(f"  {f.id:<22} {FIELD_TYPES[f.type]:<16} {need:<15} {f.label}{cond}")
+            _choices(f, " " * 43)
             for col in f.columns:
                 need = "bắt buộc" if col.required else ""
                 _out(f"      .{col.id:<19} {FIELD_TYPES[col.type]:<16} {need:<15} {col.label}")
+                _choices(col, " " * 47)
     if kind.computed:
         _out("\n[Giá trị tính tự động]")
         for comp in kind.computed:
@@ -175,19 +212,28 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Render a draft file, or a stored draft given by its number. The output's suffix decides: .docx, or .pdf made
-    from the .docx by Word, LibreOffice or the shell's fallback. For a stored draft the file is written and its
-    export recorded in one transaction (a PDF, whose conversion may take longer than the database's busy wait, is
-    recorded right after it is written), or the message says the file was written but not recorded (exit code 1)."""
+    from the .docx by Word, LibreOffice or the shell's fallback (without -o: the standard file name). For a stored
+    draft the file is written and its export recorded in one transaction (a PDF, whose conversion may take longer
+    than the database's busy wait, is recorded right after it is written), or the message says the file was written
+    but not recorded (exit code 1). A copy written with errors (--force) says «DỰ THẢO» and is never recorded."""
     from kpdesk.errors import NotFound, RenderError, StoreError
-    from kpdesk.render import render_to_file
+    from kpdesk.render import default_filename, render_to_file
 
-    output = Path(args.output)
-    as_pdf = output.suffix.lower() == ".pdf"
-    if not as_pdf and output.suffix.lower() != ".docx":
-        raise RenderError(f"Tên tệp «{output.name}» phải có đuôi .docx (tệp Word) hoặc .pdf.")
+    def target(draft) -> Path:
+        if args.output is not None:
+            output = Path(args.output)
+        else:
+            from kpdesk.kinds import kind_of
+            from kpdesk.validate import validate
 
-    def write(draft):
-        if not as_pdf:
+            kind = kind_of(draft)
+            output = Path(default_filename(kind, draft, draft_copy=args.force and bool(validate(kind, draft).errors)))
+        if output.suffix.lower() not in (".docx", ".pdf"):
+            raise RenderError(f"Tên tệp «{output.name}» phải có đuôi .docx (tệp Word) hoặc .pdf.")
+        return output
+
+    def write(draft, output: Path):
+        if output.suffix.lower() != ".pdf":
             return render_to_file(draft, output, allow_errors=args.force)
         from kpdesk.pdf import render_pdf
 
@@ -200,25 +246,29 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise NotFound(f"«{args.draft}» không phải là số bản nháp (chỉ dùng các chữ số 0–9, ví dụ 12) và cũng không "
                        "phải là tệp. Xem danh sách bằng lệnh: kpdesk drafts")
     if number is None or Path(args.draft).exists():
-        result = write(_load_draft(args.draft))
-        _rendered(result)
+        draft = _load_draft(args.draft)
+        _rendered(write(draft, target(draft)))
         return 0
     if number > MAX_ID:
         raise NotFound(f"Không có bản nháp số {args.draft}. Xem danh sách bằng lệnh: kpdesk drafts")
     with _open_store(args) as store:
         stored = store.load(number)
+        output = target(stored.draft)
         result = None
         not_recorded: str | None = None
         if store.read_only:
-            result = write(stored.draft)
-            not_recorded = f"dữ liệu đang mở ở chế độ chỉ đọc vì {store.read_only}"
+            result = write(stored.draft, output)
+            if not result.report.errors:
+                not_recorded = f"dữ liệu đang mở ở chế độ chỉ đọc vì {store.read_only}"
         else:
             try:
-                if as_pdf:
-                    result = write(stored.draft)
+                if output.suffix.lower() == ".pdf":
+                    result = write(stored.draft, output)
                 with store.tx():  # the write lock first: a busy database stops here, before any .docx is written
-                    result = result or write(stored.draft)
-                    store.record_export(stored.info.id, result.path.resolve(), result.sha256, stored.info.revision)
+                    result = result or write(stored.draft, output)
+                    if not result.report.errors:  # a draft copy (--force) is never recorded as exported
+                        store.record_export(stored.info.id, result.path.resolve(), result.sha256,
+                                            stored.info.revision)
             except StoreError as exc:
                 if result is None:  # nothing was written
                     raise
@@ -236,6 +286,9 @@ def _rendered(result) -> None:
     for p in result.report.problems:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
     _out(f"Đã ghi {result.path} ({result.problem_count}).")
+    if result.report.errors:  # written with --force: a copy to look at, not the report
+        _out("Đây là bản dự thảo để xem thử: đầu mỗi trang có chữ «DỰ THẢO», và bản nháp không được ghi nhận là "
+             "đã xuất. Hãy sửa hết lỗi rồi xuất lại để có bản chính thức gửi đi.")
     if hasattr(result, "converter"):  # a PDF: which converter made it
         _out(result.message)
 
@@ -299,6 +352,43 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
         imported = import_path(store, Path(args.file), unit_id=args.unit)
     _out(imported.text)
+    return 0
+
+
+def _period_arg(text: str):
+    from kpdesk.deadlines import parse_period
+
+    try:
+        return parse_period(text)
+    except KpdeskError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def _draft_number_arg(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"số bản nháp «{text[:40]}» chỉ gồm các chữ số 0–9, ví dụ 12 "
+                                         "(xem `kpdesk drafts`)")
+    return int(text)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """A draft for the period after a stored draft's (or --period), as «Báo cáo kỳ mới từ kỳ trước» in the window:
+    the same kind, unit, form, signer and recipients, and the fields the kind carries over."""
+    from kpdesk.kinds import get_kind
+    from kpdesk.store import DraftId
+
+    with _open_store(args) as store:
+        source = store.info(DraftId(args.source))
+        draft_id = store.new_from_previous(DraftId(args.source), args.period, form=args.form,
+                                           title=args.title or "")
+        made = store.load(draft_id)
+    info, draft = made.info, made.draft
+    _out(f"Đã tạo bản nháp số {draft_id}: {get_kind(info.kind).short} {info.period.label} — {info.unit_name}, "
+         f"từ bản nháp số {source.id} ({source.period.label}).")
+    kept = [get_kind(info.kind).label_of(fid) for fid in draft.values]
+    if kept:
+        _out("Mang sang từ kỳ trước: " + "; ".join(f"«{label}»" for label in kept) + ".")
+    _out(f"Xuất ra tệp bản nháp để soạn: kpdesk export {draft_id} -o bao-cao.json")
     return 0
 
 
@@ -477,9 +567,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("render", help="xuất bản nháp thành tệp Word (.docx) hoặc PDF theo Nghị định 30")
     p.add_argument("draft", help="tệp bản nháp .json, hoặc số của bản nháp đã lưu (xem `kpdesk drafts`)")
-    p.add_argument("-o", "--output", required=True,
-                   help="tệp sẽ ghi: .docx, hoặc .pdf (tạo bằng Word, LibreOffice hoặc trình tạo PDF của kpdesk)")
-    p.add_argument("--force", action="store_true", help="vẫn xuất khi bản nháp còn lỗi (bản dùng để xem thử)")
+    p.add_argument("-o", "--output",
+                   help="tệp sẽ ghi: .docx, hoặc .pdf (tạo bằng Word, LibreOffice hoặc trình tạo PDF của kpdesk); "
+                        "mặc định: tên theo loại, kỳ và đơn vị, ví dụ BC-KHCN-T04-2026-Thieu-Trung.docx")
+    p.add_argument("--force", action="store_true",
+                   help="vẫn xuất khi bản nháp còn lỗi: bản dự thảo để xem thử, có chữ «DỰ THẢO» ở đầu mỗi trang "
+                        "và không được ghi nhận là đã xuất")
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("drafts", help="liệt kê các bản nháp đã lưu trên máy")
     p.add_argument("--kind", help="chỉ loại báo cáo này (mã, xem `kpdesk kinds`)")
@@ -492,6 +585,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="tệp bản nháp .json hoặc báo cáo .docx")
     p.add_argument("--unit", type=_id, help="số của đơn vị (xem `kpdesk units`); mặc định: theo đơn vị trong tệp")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("new", help="tạo bản nháp kỳ mới từ một bản nháp đã lưu của kỳ trước (mang sang người ký, "
+                                   "nơi nhận và các mục giữ qua các kỳ)")
+    p.add_argument("--from", dest="source", type=_draft_number_arg, required=True, metavar="SỐ",
+                   help="số bản nháp kỳ trước (xem `kpdesk drafts`)")
+    p.add_argument("--period", type=_period_arg, metavar="KỲ",
+                   help="kỳ của bản nháp mới: 2026-05 (tháng), 2026-H1 (6 tháng), 2026 (năm); mặc định: kỳ ngay sau")
+    p.add_argument("--form", choices=("bao_cao", "cong_van"),
+                   help="hình thức: bao_cao hoặc cong_van; mặc định: như bản nháp kỳ trước")
+    p.add_argument("--title", help="tên bản nháp mới trong danh sách")
+    p.set_defaults(func=cmd_new)
     p = sub.add_parser("export", help="ghi một bản nháp đã lưu ra tệp .json")
     p.add_argument("id", type=_id, help="số bản nháp (xem `kpdesk drafts`)")
     p.add_argument("-o", "--output", required=True, help="tệp .json sẽ ghi")

@@ -16,6 +16,7 @@ from kpdesk.errors import DraftError, KpdeskError, StoreError
 from kpdesk.kinds import Kind, get_kind
 from kpdesk.store import DraftId, Store, UnitId, fold
 from kpdesk.store.database import local_time, now_stamp
+from kpdesk.store.drafts import AlreadyStored
 from kpdesk.validate import Problem
 from kpdesk.vocab import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, document_number
 
@@ -43,6 +44,8 @@ class Imported:
     draft_id: DraftId
     text: str
     correction: Correction | None = None
+    #: The draft was already stored with the same content: nothing was added (`draft_id` is the stored one).
+    already: bool = False
 
 
 def is_return_letter(draft: Draft) -> bool:
@@ -143,10 +146,18 @@ def import_path(store: Store, path: Path, unit_id: UnitId | None = None) -> Impo
                             f"Đã nhận {found.letter}: {len(found.items)} nội dung cần sửa, đã gắn vào bản nháp số "
                             f"{found.draft_id} ({info.unit_name}, {info.period.label}). Mở bản nháp để xem cạnh "
                             "từng ô, sửa rồi xuất lại.", found)
-    draft_id = store.import_file(path, unit_id)
+    try:
+        draft_id = store.import_file(path, unit_id, allow_same=False)
+    except AlreadyStored as exc:
+        return Imported(exc.draft_id, exc.message, already=True)
     info = store.info(draft_id)
-    return Imported(draft_id, f"Đã nhập {path.name} thành bản nháp số {draft_id}: "
-                              f"{info.title or get_kind(info.kind).short} — {info.unit_name}, {info.period.label}.")
+    text = (f"Đã nhập {path.name} thành bản nháp số {draft_id}: {info.title or get_kind(info.kind).short} — "
+            f"{info.unit_name}, {info.period.label}.")
+    unread = len(store.load(draft_id).draft.inputs)
+    if unread:
+        text += (f" Có {unread} chỗ chưa đọc được (giữ nguyên chữ đã ghi, là lỗi cần sửa): xem bằng lệnh "
+                 f"kpdesk check {path}, hoặc mở bản nháp số {draft_id} trong cửa sổ kpdesk để sửa.")
+    return Imported(draft_id, text)
 
 
 __all__ = ["NOTE_CODE", "RETURN_KIND", "Correction", "Imported", "as_problems", "attach", "corrections",

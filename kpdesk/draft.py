@@ -176,8 +176,30 @@ def _fail(where: str, what: str) -> DraftError:
     return DraftError(f"Giá trị của «{where}» {what}.")
 
 
-def value_from_json(f: Field, raw: Any, where: str | None = None) -> Any:
-    """Turn the JSON form of a value into its Python form (int đồng, Decimal, date, DocRef…)."""
+class UnreadableValue(DraftError):
+    """A value written as text (or a number) that does not read as its field's type ("31/02/2026" for a date,
+    "3,5 ha" for a decimal): reading a draft keeps `text` as typed text not read yet (`Draft.inputs`)."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
+def choice_value(f: Field, text: str) -> str:
+    """Return the option value `text` names: the value itself, or an option's label written instead of it
+    ("Đã thành lập" for "established"; case and spacing do not matter). Other text is returned as it is."""
+    if any(o.value == text for o in f.options):
+        return text
+    folded = " ".join(text.split()).casefold()
+    return next((o.value for o in f.options if " ".join(o.label.split()).casefold() == folded), text)
+
+
+def value_from_json(f: Field, raw: Any, where: str | None = None, *, unread: dict[str, str] | None = None) -> Any:
+    """Turn the JSON form of a value into its Python form (int đồng, Decimal, date, DocRef…).
+
+    A value that is text (or a number) the field's type cannot read raises `UnreadableValue`; with `unread`, a
+    table's cell of that sort is left empty instead and its text put in `unread` under its `input_key`.
+    """
     where = where or f.label
     if raw is None:
         return None
@@ -187,6 +209,8 @@ def value_from_json(f: Field, raw: Any, where: str | None = None) -> Any:
             if not isinstance(raw, str):
                 raise _fail(where, "phải là chữ")
             text = vn.clean_text(raw) if t == "longtext" else vn.clean_line(raw)
+            if t == "choice" and text:
+                return choice_value(f, text)
             return text or None
         if t == "list":
             if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
@@ -202,20 +226,22 @@ def value_from_json(f: Field, raw: Any, where: str | None = None) -> Any:
                 return vn.parse_amount(raw, f.unit) if t == "amount" else vn.parse_int(raw)
             raise _fail(where, "phải là số nguyên" if t == "int" else "phải là số tiền nguyên đồng")
         if t in ("decimal", "percent"):
-            if isinstance(raw, bool) or not isinstance(raw, (int, str)):
-                raise _fail(where, "phải là số viết dạng chuỗi, ví dụ \"2.5\"")
+            if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+                raise _fail(where, "phải là số (2.5) hoặc số viết dạng chuỗi (\"2.5\")")
+            written = repr(raw) if isinstance(raw, float) else str(raw)  # 2.5 as "2.5", the shortest exact form
             try:
-                value = Decimal(str(raw))
+                value = Decimal(written)
             except InvalidOperation:
-                value = vn.parse_percent(str(raw)) if t == "percent" else vn.parse_decimal(str(raw))
+                value = vn.parse_percent(written) if t == "percent" else vn.parse_decimal(written)
             if not value.is_finite():
-                raise _fail(where, "không phải là số")
+                raise UnreadableValue(f"Giá trị của «{where}» không phải là số.", written)
             if value.adjusted() > MAX_DECIMAL_ADJUSTED:
-                raise _fail(where, f"quá lớn ({raw if len(str(raw)) <= 30 else str(raw)[:30] + '…'}); "
-                            "hãy kiểm tra lại số đã nhập")
+                raise UnreadableValue(f"Giá trị của «{where}» quá lớn "
+                                      f"({written if len(written) <= 30 else written[:30] + '…'}); "
+                                      "hãy kiểm tra lại số đã nhập.", written)
             if value.as_tuple().exponent < MIN_DECIMAL_EXPONENT:  # type: ignore[operator]
-                raise _fail(where, f"có quá nhiều chữ số sau dấu phẩy (tối đa {-MIN_DECIMAL_EXPONENT}); "
-                            "hãy làm tròn bớt")
+                raise UnreadableValue(f"Giá trị của «{where}» có quá nhiều chữ số sau dấu phẩy (tối đa "
+                                      f"{-MIN_DECIMAL_EXPONENT}); hãy làm tròn bớt.", written)
             return value
         if t == "date":
             if not isinstance(raw, str):
@@ -238,11 +264,19 @@ def value_from_json(f: Field, raw: Any, where: str | None = None) -> Any:
                 unknown = set(row) - {c.id for c in f.columns}
                 if unknown:
                     raise _fail(f"{where}, dòng {i}", f"có cột lạ: {', '.join(sorted(unknown))}")
-                rows.append({c.id: value_from_json(c, row.get(c.id), f"{where}, dòng {i}, cột «{c.label}»")
-                             for c in f.columns})
+                cells: dict[str, Any] = {}
+                for c in f.columns:
+                    try:
+                        cells[c.id] = value_from_json(c, row.get(c.id), f"{where}, dòng {i}, cột «{c.label}»")
+                    except UnreadableValue as exc:
+                        if unread is None:
+                            raise
+                        cells[c.id] = None
+                        unread[input_key(f.id, i, c.id)] = exc.text
+                rows.append(cells)
             return rows or None
     except FormatError as exc:
-        raise DraftError(f"Giá trị của «{where}» không đọc được: {exc.message}") from None
+        raise UnreadableValue(f"Giá trị của «{where}» không đọc được: {exc.message}", str(raw)) from None
     raise _fail(where, f"có kiểu «{t}» không được hỗ trợ")
 
 
@@ -383,8 +417,14 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
                          f"{kind.version} nên không được giữ.")
             continue
         f = kind.field(fid)
+        cells: dict[str, str] = {}
         try:
-            values[fid] = value_from_json(f, raw)
+            values[fid] = value_from_json(f, raw, unread=cells)
+        except UnreadableValue as exc:  # kept as typed text to correct, as the window keeps it
+            kept_text[fid] = exc.text
+            if lenient:
+                notes.append(f"Giá trị cũ của «{f.label}» ({_shown(raw)}) không đọc được theo mẫu mới; đã giữ "
+                             "lại dạng chữ để anh/chị sửa.")
         except DraftError as exc:
             if not lenient:
                 raise
@@ -395,6 +435,15 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
             else:
                 notes.append(f"Giá trị cũ của «{f.label}» không đọc được theo mẫu mới nên không được giữ "
                              f"({exc.message})")
+        if fid not in values:
+            cells.clear()  # a table dropped whole (an upgrade the officer asked for) keeps no text of its cells
+        kept_text.update(cells)
+        if cells and lenient:
+            notes.append(f"{len(cells)} ô của bảng «{f.label}» không đọc được theo mẫu mới; đã giữ lại dạng chữ "
+                         "để anh/chị sửa.")
+    if len(kept_text) > MAX_INPUTS:
+        raise DraftError(f"Bản nháp có {len(kept_text)} giá trị không đọc được (tối đa {MAX_INPUTS}); hãy kiểm "
+                         "tra lại tệp.")
     values = {k: v for k, v in values.items() if not is_empty(v)}
 
     unit_raw = data.get("unit")
@@ -430,7 +479,11 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
     try:
         date = dt.date.fromisoformat(date_raw) if date_raw else None
     except ValueError:
-        raise DraftError(f"Ngày ký «{str(date_raw)[:40]}» không hợp lệ (dạng 2026-04-18).") from None
+        try:
+            date = vn.parse_date(date_raw)  # "18/4/2026", as a date field reads it
+        except FormatError:  # kept as typed text to correct ("31/02/2026"), as the window keeps it
+            date = None
+            kept_text.setdefault(DocPart.DATE, date_raw)
     number = data.get("number")
     if number is not None and not isinstance(number, (str, int)) or isinstance(number, bool):
         raise DraftError("«number» (số văn bản) phải là chữ hoặc số.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -155,9 +156,15 @@ class _Checker:
                 self.add(DocPart.DATE, "warning", "date.deadline",
                          f"báo cáo {d.period.label} {when}; ngày ký {vn.format_date(d.date)} đã quá hạn. "
                          "Nếu vẫn gửi, nên nêu lý do chậm.")
-        if d.number and not d.number.isdigit():
-            self.add(DocPart.NUMBER, "error", "number.format",
-                     f"số văn bản «{d.number}» chỉ gồm chữ số (ví dụ 05). Để trống nếu văn thư sẽ ghi số.")
+        if d.number and not (d.number.isascii() and d.number.isdigit()):
+            plain = unicodedata.normalize("NFKC", d.number)
+            if plain.isascii() and plain.isdigit():  # "０５" of a full-width input mode looks right but is not
+                self.add(DocPart.NUMBER, "error", "number.format",
+                         f"số văn bản «{d.number}» được gõ bằng chữ số toàn khổ (bộ gõ đang bật chế độ full-width). "
+                         f"Hãy gõ lại bằng chữ số thường: {plain}.")
+            else:
+                self.add(DocPart.NUMBER, "error", "number.format",
+                         f"số văn bản «{d.number}» chỉ gồm chữ số (ví dụ 05). Để trống nếu văn thư sẽ ghi số.")
         s = d.signer
         if not s.name:
             self.add(DocPart.SIGNER, "error", "signer.name", "chưa có họ tên người ký. Hãy chọn người ký.")
@@ -252,8 +259,16 @@ class _Checker:
             elif f.min is not None and value < Decimal(str(f.min)):
                 lowest = type(value)(f.min) if t != "amount" else int(f.min)
                 self.add(fid, "error", "number.min", f"{label}phải từ {show(f, lowest)} trở lên.", row, f.id)
-            if f.max is not None and value > Decimal(str(f.max)):
-                self.add(fid, "error", "number.max", f"{label}không được lớn hơn {f.max:g}.", row, f.id)
+            high, usual = f.upper_bound, f.usual_bound
+            if high is not None and value > Decimal(str(high)):
+                if t == "amount":
+                    self.add(fid, "error", "number.max",
+                             f"{label}số tiền {show(f, value)} vượt mức tối đa của trường này ({show(f, int(high))}). "
+                             "Hãy kiểm tra lại số đã nhập và đơn vị (triệu, tỷ).", row, f.id)
+                else:
+                    self.add(fid, "error", "number.max", f"{label}không được lớn hơn {high:g}.", row, f.id)
+            elif usual is not None and value > Decimal(str(usual)):
+                self.unusual(fid, f, value, usual, row, label)
             if t == "percent" and value > 100:
                 self.add(fid, "error", "percent.range", f"{label}tỷ lệ {show(f, value)} vượt quá 100%.", row, f.id)
         elif t == "date" and f.deadline:
@@ -279,7 +294,42 @@ class _Checker:
         elif t == "choice" and value not in {o.value for o in f.options}:
             self.add(fid, "error", "choice.unknown",
                      f"{label}«{value}» không có trong danh sách. Hãy chọn: "
-                     + ", ".join(f"«{o.label}»" for o in f.options) + ".", row, f.id)
+                     + ", ".join(f"«{o.label}»" for o in f.options)
+                     + " (trong tệp bản nháp JSON ghi: " + ", ".join(f"\"{o.value}\"" for o in f.options) + ").",
+                     row, f.id)
+
+    def unusual(self, fid: str, f: Field, value: Any, usual: float, row: int | None, label: str) -> None:
+        """A number above the field's usual range: ask whether a unit or a thousands dot was mistyped."""
+        if f.type != "amount":
+            self.add(fid, "warning", "number.unusual",
+                     f"{label}{show(f, value)} lớn bất thường (thường không quá "
+                     f"{show(f, int(usual) if isinstance(value, int) else Decimal(str(usual)))}). "
+                     "Hãy kiểm tra lại số đã nhập.", row, f.id)
+            return
+        guess = value
+        while guess > usual and guess % 1000 == 0:
+            guess //= 1000
+        question = f"Có phải {show(f, guess)}? " if guess != value and guess <= usual else ""
+        self.add(fid, "warning", "number.unusual",
+                 f"{label}số tiền {show(f, value)} lớn bất thường (thường không quá {show(f, int(usual))}). "
+                 f"{question}Dấu chấm ngăn cách hàng nghìn, dấu phẩy ngăn cách phần lẻ (2,382 tỷ là hai tỷ ba trăm "
+                 "tám mươi hai triệu): hãy kiểm tra lại số và đơn vị (triệu, tỷ).", row, f.id)
+
+    # -- what a report normally has ---------------------------------------------------------
+    def filled(self, fid: str) -> bool:
+        """Whether the field has a value or text typed in it that is not read yet."""
+        return not is_empty(self.draft.values.get(fid)) or any(
+            split_input_key(key)[0] == fid for key in self.draft.inputs)
+
+    def expected_sections(self) -> None:
+        """A section the kind marks `expected` with every field empty is a warning."""
+        values = self.draft.values
+        for sec in self.kind.sections:
+            shown = [f for f in sec.fields if f.applies(values)]
+            if sec.expected and shown and not any(self.filled(f.id) for f in shown):
+                text = (f"Mục «{sec.title}» để trống. Hãy nhập nội dung của mục này; nếu đơn vị không có gì để "
+                        "báo cáo ở mục này, có thể bỏ qua cảnh báo.")
+                self.problems.append(Problem(sec.id, shown[0].id, "warning", "section.empty", text, None, text))
 
     def not_after_report(self, fid: str, when: dt.date, row: int | None, label: str, column: str) -> None:
         if when > self.limit_date:
@@ -383,6 +433,44 @@ class _Checker:
                         f"ngày {vn.format_date(first)} ở sau «{self.kind.label_of(rule.args['then'])}» "
                         f"({vn.format_date(then)}). Hãy kiểm tra lại thứ tự hai ngày.")
 
+    def rule_filled(self, rule: Rule) -> None:
+        """One of `field` has a value (when one of `when` has one): a part the report is expected to have."""
+        values = self.draft.values
+        names = [n for n in self.names(rule, "field") if self.kind.field(n).applies(values)]
+        given = [n for n in self.names(rule, "when") if self.filled(n)]
+        if not names or rule.args.get("when") and not given or any(self.filled(n) for n in names):
+            return
+        what = " hoặc ".join(f"«{self.kind.label_of(n)}»" for n in names)
+        if given:
+            text = f"để trống trong khi đã có {', '.join(f'«{self.kind.label_of(n)}»' for n in given)}. " \
+                f"Hãy nhập {what}."
+        else:
+            text = f"để trống: chưa có {what}. Hãy nhập; nếu đơn vị không có gì để báo cáo ở đây, có thể bỏ qua."
+        part = rule.args.get("part") or ""
+        if not part and given:
+            self.report(rule, names[0], text)
+            return
+        section = self.kind.section_of(names[0])
+        message = f"Mục «{part or section.title}» {text}" + (f" {rule.message}" if rule.message else "")
+        self.problems.append(Problem(section.id, names[0], rule.severity, f"rule.{rule.id}", message, None,
+                                     message))
+
+    def rule_nonzero(self, rule: Rule) -> None:
+        """The numbers `field` add up to more than 0 (when one of `when` has a value): a rating of no task."""
+        names = self.names(rule, "field")
+        given = [n for n in self.names(rule, "when") if not is_empty(self.get(n))]
+        total, complete = self.total(names)
+        if rule.args.get("when") and not given or total is None or not complete or total > 0:
+            return
+        counts = ", ".join(f"«{self.kind.label_of(n)}»" for n in names[:-1])
+        counts = f"{counts} và «{self.kind.label_of(names[-1])}»" if counts else f"«{self.kind.label_of(names[0])}»"
+        what = f"{counts} đều bằng 0. {rule.message or 'Hãy kiểm tra lại.'}"
+        if given:
+            shown = show(self.field_of(given[0]), self.get(given[0]))
+            self.add(given[0], rule.severity, f"rule.{rule.id}", f"đang ghi «{shown}» trong khi {what}")
+        else:
+            self.add(names[0], rule.severity, f"rule.{rule.id}", what)
+
     def rule_nonnegative(self, rule: Rule) -> None:
         for name in self.names(rule, "field"):
             value = self.get(name)
@@ -398,5 +486,6 @@ def validate(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
     checker.document()
     checker.inputs()
     checker.fields()
+    checker.expected_sections()
     checker.rules()
     return ValidationReport(tuple(checker.problems))

@@ -60,7 +60,8 @@ def is_doc_part(name: str) -> bool:
 
 
 def document_number(number: str | None) -> str | None:
-    """Return the document number as Decree 30 prints it: numbers below 10 take a leading zero ("5" → "05")."""
-    if number and number.isdigit() and len(number) == 1:
+    """Return the document number as Decree 30 prints it: numbers below 10 take a leading zero ("5" → "05"); a
+    full-width "５" is not a digit here (validation asks for it to be typed again)."""
+    if number and number.isascii() and number.isdigit() and len(number) == 1:
         return "0" + number
     return number

@@ -167,12 +167,27 @@ def _read_field(r: _Reader, section: str, *, is_column: bool = False) -> Field:
         visible_if=_read_condition(r),
         min=r.number("min"),
         max=r.number("max"),
+        typical_max=_read_typical_max(r, fid, ftype),
         prefill=r.get("prefill", str, None),
         example=r.get("example", str, ""),
         section=section,
         deadline=_read_deadline_flag(r, fid, ftype),
         printed=r.get("printed", bool, True),
     )
+
+
+def _read_typical_max(r: _Reader, fid: str, ftype: str) -> float | None:
+    """`typical_max`: above it a number is questioned (numbers only, not above the field's `max`)."""
+    value = r.number("typical_max")
+    if value is None:
+        return None
+    if ftype not in ("amount", "int", "decimal", "percent"):
+        r.fail(f"trường «{fid}»: khóa «typical_max» chỉ dùng cho trường số (amount, int, decimal, percent), "
+               f"trường này kiểu «{ftype}»")
+    high = r.number("max")
+    if high is not None and value > high:
+        r.fail(f"trường «{fid}»: «typical_max» ({value:g}) lớn hơn «max» ({high:g})")
+    return value
 
 
 def _read_deadline_flag(r: _Reader, fid: str, ftype: str) -> bool:
@@ -245,7 +260,8 @@ def _build_kind(folder: Path, path: Path, raw: Any, expected_id: str) -> Kind:
                 s.fail(f"mã trường «{f.id}» bị trùng")
             fields[f.id] = f
             sec_fields.append(f)
-        sections.append(Section(sid, s.get("title", str), s.get("help", str, ""), tuple(sec_fields)))
+        sections.append(Section(sid, s.get("title", str), s.get("help", str, ""), tuple(sec_fields),
+                                s.get("expected", bool, False)))
     if not sections:
         r.fail("cần ít nhất một mục (sections)")
 
@@ -552,6 +568,18 @@ def _check_rule(ru: _Reader, check: str, schema: _Schema) -> None:
     elif check == "date_order":
         for key in ("first", "then"):
             _need(ru, key, _name(ru, key), schema, _DATES)
+    elif check == "filled":
+        for key in ("field", "when"):
+            for name in _names(ru, key) if key in ru.data or key == "field" else ():
+                if name not in schema.fields:
+                    ru.fail(f"khóa «{key}» nhắc tới «{name}» nhưng loại này không có trường đó")
+        ru.get("part", str, "")
+    elif check == "nonzero":
+        for name in _names(ru, "field"):
+            _need(ru, "field", name, schema, _NUMBERS)
+        for name in _names(ru, "when") if "when" in ru.data else ():
+            if name not in schema.fields:
+                ru.fail(f"khóa «when» nhắc tới «{name}» nhưng loại này không có trường đó")
     else:  # nonnegative
         for name in _names(ru, "field"):
             _need(ru, "field", name, schema, _NUMBERS)

@@ -33,7 +33,7 @@ COLUMN_TYPES = set(FIELD_TYPES) - {"rows", "list"}
 AMOUNT_UNITS = ("dong", "nghin", "trieu", "ty")
 SEVERITIES = ("error", "warning")
 COMPUTE_OPS = ("sum", "add", "sub", "group_sum", "percent", "count", "words")
-RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative", "date_order")
+RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative", "date_order", "filled", "nonzero")
 COMPUTED_FORMATS = ("amount", "int", "percent", "words", "decimal")
 #: The keys each computation and each rule check takes, besides id, op/check, label, format, severity and message.
 COMPUTED_KEYS: dict[str, tuple[str, ...]] = {
@@ -43,11 +43,18 @@ COMPUTED_KEYS: dict[str, tuple[str, ...]] = {
 RULE_KEYS: dict[str, tuple[str, ...]] = {
     "equals": ("left", "right", "total", "parts"), "lte": ("left", "right"), "percent_close": ("field", "num", "den"),
     "year_range": ("field", "min", "max"), "date_order": ("first", "then"), "nonnegative": ("field",),
+    "filled": ("field", "when", "part"), "nonzero": ("field", "when"),
 }
 #: The keys of a computation that name the values it is made from ("by" names a column of the same table).
 SOURCE_KEYS = ("of", "num", "den")
 WORD_STYLES = ("north", "south")
 KIND_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+#: The largest amount (đồng) a field takes unless its kind sets `max`: 100.000 tỷ đồng, more than a province's
+#: whole yearly budget; a larger figure in a commune's report is a slip (a unit typed twice, digits held down).
+AMOUNT_MAX = 100_000 * 10**9
+#: Above this amount (đồng) a field's value is questioned unless its kind sets `typical_max`: 100 tỷ đồng, far
+#: above what a commune or ward spends on science and technology in a year ("2.382 tỷ" typed for 2,382 tỷ).
+AMOUNT_TYPICAL_MAX = 100 * 10**9
 #: Who writes a report of a kind: the commune («Báo cáo mới» lists only these) or the department itself.
 AUDIENCES: dict[str, str] = {"commune": "xã, phường", "department": "Sở"}
 
@@ -99,6 +106,9 @@ class Field:
     visible_if: Condition | None = None
     min: float | None = None
     max: float | None = None
+    #: Above this a number is unusual: validation asks whether the unit was mistyped (a warning). Amounts default
+    #: to `AMOUNT_TYPICAL_MAX`.
+    typical_max: float | None = None
     prefill: str | None = None
     example: str = ""
     section: str = ""
@@ -112,6 +122,16 @@ class Field:
     def applies(self, values: Mapping[str, Any]) -> bool:
         """Return whether the field applies to a draft with these `values`: it has no `visible_if`, or it holds."""
         return self.visible_if is None or self.visible_if.holds(values)
+
+    @property
+    def upper_bound(self) -> float | None:
+        """The largest value the field takes: its `max`, and for an amount `AMOUNT_MAX` when it has none."""
+        return self.max if self.max is not None or self.type != "amount" else AMOUNT_MAX
+
+    @property
+    def usual_bound(self) -> float | None:
+        """Above this the value is questioned: its `typical_max`, and for an amount `AMOUNT_TYPICAL_MAX`."""
+        return self.typical_max if self.typical_max is not None or self.type != "amount" else AMOUNT_TYPICAL_MAX
 
     def option_label(self, value: Any) -> str:
         if self.type == "bool":
@@ -134,6 +154,8 @@ class Section:
     title: str
     help: str
     fields: tuple[Field, ...]
+    #: A report normally has something here: validation warns «Mục … để trống» when every field is empty.
+    expected: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +20,11 @@ from kpdesk.validate import Report, validate
 if TYPE_CHECKING:  # python-docx and lxml load with the first layout or file, not when the program starts
     from kpdesk.render.frame import Frame, Layout
 
-__all__ = ["RenderResult", "build_frame", "build_layout", "default_filename", "draft_from_docx", "render_to_file",
-           "symbol"]
+#: What the header of every page of a draft copy says (a copy written while the draft still has errors).
+DRAFT_MARK = "DỰ THẢO"
+
+__all__ = ["DRAFT_MARK", "RenderResult", "build_frame", "build_layout", "default_filename", "draft_from_docx",
+           "render_to_file", "symbol"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class RenderResult:
     path: Path
     sha256: str
     report: Report
+
+    @property
+    def draft_copy(self) -> bool:
+        """Whether the file is a draft copy: written with errors (`allow_errors`), marked «DỰ THẢO» on every page,
+        never to be recorded as exported or sent."""
+        return bool(self.report.errors)
 
     @property
     def problem_count(self) -> str:
@@ -99,13 +108,17 @@ def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False,
         first = report.errors[0].message
         more = f" (và {len(report.errors) - 1} lỗi khác)" if len(report.errors) > 1 else ""
         raise RenderError(f"Bản nháp còn {len(report.errors)} lỗi nên chưa xuất được. Lỗi đầu tiên: {first}{more}. "
-                          "Hãy sửa các lỗi rồi xuất lại.")
+                          "Hãy sửa các lỗi rồi xuất lại. Cần xem thử ngay thì xuất bản dự thảo, có chữ "
+                          f"«{DRAFT_MARK}» ở đầu mỗi trang và không tính là đã xuất (dòng lệnh: thêm --force).")
     from kpdesk.render.docx_file import write_docx
 
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise RenderError(f"Tên tệp «{path.name}» phải có đuôi .docx.")
-    sha = write_docx(build_layout(kind, draft, derived), path)
+    layout = build_layout(kind, draft, derived)
+    if report.errors:  # a copy to look at, not the report: say so on every page
+        layout = replace(layout, page=replace(layout.page, draft_mark=DRAFT_MARK))
+    sha = write_docx(layout, path)
     return RenderResult(path, sha, report)
 
 
@@ -126,8 +139,9 @@ def _ascii(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-def default_filename(kind: Kind, draft: Draft) -> str:
-    """Return a file name such as "BC-KHCN-T04-2026-Thieu-Trung.docx" (ASCII, safe on every system)."""
+def default_filename(kind: Kind, draft: Draft, *, draft_copy: bool = False) -> str:
+    """Return a file name such as "BC-KHCN-T04-2026-Thieu-Trung.docx" (ASCII, safe on every system); a draft copy
+    (written with errors) ends "-DU-THAO"."""
     place = "-".join(_ascii(draft.unit.name).split())
     safe = "".join(ch for ch in f"{kind.short}-{draft.period.code}-{place}" if ch.isalnum() or ch in "-_")
-    return f"{safe or 'bao-cao'}.docx"
+    return f"{safe or 'bao-cao'}{'-' + _ascii(DRAFT_MARK).replace(' ', '-') if draft_copy else ''}.docx"

@@ -22,6 +22,7 @@ from kpdesk.render.payload import attach_payload
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
+    from lxml.etree import _Element
 
 __all__ = ["build_document", "docx_bytes", "write_docx"]
 
@@ -183,9 +184,9 @@ def _page_setup(document: DocumentObject, page: PageSetup) -> None:
 
 
 def _page_numbers(document: DocumentObject, page: PageSetup) -> None:
-    """Centred PAGE field in the default header; unless page 1 is numbered, it gets an empty first-page header."""
+    """Centred PAGE field in the default header; unless page 1 is numbered, it gets an empty first-page header.
+    A `draft_mark` is printed at the right of the header of every page, page 1 too."""
     section = document.sections[0]
-    mark = Format(align="center", mark_size=page.number_size)
     section.different_first_page_header_footer = not page.number_first_page
     parts = [section.header] if page.number_first_page else [section.header, section.first_page_header]
     for part in parts:
@@ -194,7 +195,25 @@ def _page_numbers(document: DocumentObject, page: PageSetup) -> None:
         for child in list(hdr):
             hdr.remove(child)
     if not page.number_first_page:
-        section.first_page_header._element.append(ooxml.empty_paragraph(mark, page.font))
-    p = ooxml.empty_paragraph(mark, page.font)
-    ooxml.page_number_field(p, page.font, page.number_size)
-    section.header._element.append(p)
+        section.first_page_header._element.append(_header_line(page, numbered=False))
+    section.header._element.append(_header_line(page, numbered=True))
+
+
+def _header_line(page: PageSetup, *, numbered: bool) -> _Element:
+    """The one line of a header: the page number centred (`numbered`), and the draft mark at the right edge."""
+    if not page.draft_mark:
+        p = ooxml.empty_paragraph(Format(align="center", mark_size=page.number_size), page.font)
+        if numbered:
+            ooxml.page_number_field(p, page.font, page.number_size)
+        return p
+    # one line, as without the mark, so the header takes no more room and the pages break as in the final copy
+    p = ooxml.empty_paragraph(Format(align="left", mark_size=page.number_size), page.font)
+    tabs = ooxml.sub(p.find(qn("w:pPr")), "w:tabs")
+    ooxml.sub(tabs, "w:tab", val="center", pos=page.text_width // 2)
+    ooxml.sub(tabs, "w:tab", val="right", pos=page.text_width)
+    p.find(qn("w:pPr")).find(qn("w:spacing")).addprevious(tabs)  # w:tabs comes before w:spacing
+    ooxml.add_run(p, "\t", page.font, page.number_size)
+    if numbered:
+        ooxml.page_number_field(p, page.font, page.number_size)
+    ooxml.add_run(p, "\t" + page.draft_mark, page.font, page.number_size, bold=True)
+    return p

@@ -209,6 +209,8 @@ class PageSetup:
     tab_stop: int = TAB_STOP  # the distance between default tab stops
     number_size: float = SIZE_PAGE_NUMBER  # the page number, centred in the header
     number_first_page: bool = False
+    #: Printed at the right of the header of every page ("DỰ THẢO": a copy made while the draft has errors).
+    draft_mark: str = ""
 
     @property
     def text_width(self) -> int:

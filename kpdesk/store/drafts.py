@@ -36,6 +36,14 @@ EDIT_COALESCE_SECONDS = 30.0
 STATUS_LABELS = {"drafting": "đang soạn", "exported": "đã xuất"}
 
 
+class AlreadyStored(StoreError):
+    """A draft to import is already stored with the same content: `draft_id` is the stored one."""
+
+    def __init__(self, message: str, draft_id: DraftId) -> None:
+        super().__init__(message)
+        self.draft_id = draft_id
+
+
 @dataclass(slots=True)
 class DraftInfo:
     id: DraftId
@@ -440,8 +448,9 @@ class Store(Database):
 
     # ------------------------------------------------------------------ files and exports
 
-    def import_file(self, path: Path, unit_id: UnitId | None = None) -> DraftId:
-        """Import a JSON draft, or a .docx made by kpdesk."""
+    def import_file(self, path: Path, unit_id: UnitId | None = None, *, allow_same: bool = True) -> DraftId:
+        """Import a JSON draft, or a .docx made by kpdesk. Without `allow_same`, a draft already stored with the same
+        content (not in the bin) is not stored twice: `AlreadyStored` names it (what `kpdesk import` does)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".docx":
@@ -456,7 +465,31 @@ class Store(Database):
         else:
             raise StoreError(f"Không nhập được {path.name}: chỉ nhập được tệp bản nháp .json hoặc báo cáo .docx "
                              "do kpdesk tạo.")
-        return self.add_draft(d, unit_id)
+        if allow_same:
+            return self.add_draft(d, unit_id)
+        with self.tx():  # the check and the insert in one transaction: two imports at once cannot both pass it
+            same = self.same_draft(d, unit_id)
+            if same is not None:
+                name = same.title or f"{same.period.label}, {same.unit_name}"
+                raise AlreadyStored(f"{path.name} đã được nhập: bản nháp số {same.id} ({name}) có đúng nội dung này, "
+                                    f"nên không nhập thêm một bản trùng. Hãy mở bản nháp số {same.id} để soạn tiếp.",
+                                    same.id)
+            return self.add_draft(d, unit_id)
+
+    def same_draft(self, d: Draft, unit_id: UnitId | None = None) -> DraftInfo | None:
+        """The stored draft (not in the bin) whose content is exactly `d`'s, of unit `unit_id` when given."""
+        data = drafts.to_json(d)
+        p = d.period
+        with self.read() as c:
+            rows = c.execute(f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
+                             "WHERE d.kind = ? AND d.period_type = ? AND d.period_year = ? AND d.period_month IS ? "
+                             "AND d.period_half IS ? AND d.deleted IS NULL ORDER BY d.id",
+                             (d.kind, p.type, p.year, p.month if p.type == "month" else None,
+                              p.half if p.type == "half" else None)).fetchall()
+        for row in rows:
+            if (unit_id is None or row[9] == unit_id) and json.loads(row[15]) == data:
+                return _info(row)
+        return None
 
     def export_json(self, draft_id: DraftId, path: Path) -> None:
         """Write the draft's JSON form to `path` (replaced atomically; a `WriteError` says what to do)."""

@@ -92,6 +92,45 @@ def test_a_broken_definition_names_the_file_and_the_place(tmp_path, old, new, ex
     assert expected in caught.value.message
 
 
+RULE_AT_END = '[[rules]]\nid = "order"'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('[[sections]]\nid = "chung"', '[[sections]]\nid = "chung"\nexpected = "có"', "expected"),
+        ('label = "Tên"\n', 'label = "Tên"\n  typical_max = 5\n', "typical_max"),
+        ("max = 1000", "max = 1000\n  typical_max = 2000", "lớn hơn «max»"),
+        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["khong_co"]\n\n' + RULE_AT_END, "khong_co"),
+        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["name"]\nwhen = ["khong_co"]\n\n'
+         + RULE_AT_END, "khong_co"),
+        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["name"]\nlabel = "y"\n\n' + RULE_AT_END,
+         "khóa lạ «label»"),
+        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "nonzero"\nfield = ["name"]\n\n' + RULE_AT_END, "một số"),
+        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "nonzero"\nfield = ["count_all"]\nwhen = ["khong"]\n\n'
+         + RULE_AT_END, "khong"),
+    ],
+)
+def test_the_keys_for_bounds_and_expected_parts_are_checked(tmp_path, old, new, expected):
+    """#17: `expected` on a section, `typical_max` on a number, the `filled` and `nonzero` rules."""
+    folder = _broken(tmp_path, old, new)
+    with pytest.raises(KindError) as caught:
+        load_kind(folder)
+    assert str(folder / "kind.toml") in caught.value.message and expected in caught.value.message
+
+
+def test_the_shipped_kinds_say_which_parts_a_report_is_expected_to_have():
+    monthly, half, annual = (get_kind(k) for k in ("co-che-tai-chinh-thang", "quan-ly-khcn-6-thang",
+                                                   "ke-hoach-khcn-nam"))
+    assert [s.id for s in monthly.sections if s.expected] == ["tinh_hinh", "kho_khan"]
+    assert [s.id for s in half.sections if s.expected] == ["hoi_dong"]
+    assert [s.id for s in annual.sections if s.expected] == ["lanh_dao", "linh_vuc", "danh_gia", "ke_hoach"]
+    assert {r.check for r in half.rules} == {"filled", "nonzero"}
+    amount = monthly.field("budget_total")
+    assert (amount.upper_bound, amount.usual_bound) == (100_000 * 10**9, 100 * 10**9)
+    assert (monthly.field("budget_year").upper_bound, monthly.field("budget_year").usual_bound) == (2200, None)
+
+
 def test_a_missing_body_template_is_reported(tmp_path):
     folder = tmp_path / "mau-thu"
     shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)

@@ -18,6 +18,7 @@ from kpdesk.edits import SetField, SetPart
 from kpdesk.errors import DraftError, EditError, StoreError
 from kpdesk.kinds import all_kinds, get_kind
 from kpdesk.store import DraftWriter, NotFound, SignerProfile, Store, UnitProfile, fold, search
+from kpdesk.store.drafts import AlreadyStored
 from kpdesk.store.search import search_text as _search_text
 from kpdesk.vocab import DocPart
 
@@ -701,6 +702,22 @@ def test_import_makes_or_reuses_the_unit_profile_of_the_draft(store):
     assert u.default_signer.name == "Trần Ngọc Tùng" and u.default_recipients[-1] == "Lưu: VT, VHXH"
     b = store.import_file(EXAMPLES[0])
     assert store.info(a).unit_id == store.info(b).unit_id == u.id and len(store.units()) == 1
+
+
+def test_importing_a_draft_already_stored_says_so_and_adds_nothing(store):
+    """#17: the same file imported again (as `kpdesk import` does) names the stored draft instead of making a
+    duplicate."""
+    a = store.import_file(EXAMPLES[0])
+    with pytest.raises(AlreadyStored, match=f"đã được nhập: bản nháp số {a} .*không nhập thêm một bản trùng") as got:
+        store.import_file(EXAMPLES[0], allow_same=False)
+    assert got.value.draft_id == a and [i.id for i in store.list_drafts()] == [a]
+    store.set_value(a, "closing", "Đã sửa sau khi nhập.")  # once edited, the file is another draft
+    b = store.import_file(EXAMPLES[0], allow_same=False)
+    assert b != a and len(store.list_drafts()) == 2
+    store.delete(b)  # a copy in the bin does not count
+    assert store.import_file(EXAMPLES[0], allow_same=False) not in (a, b)
+    other_unit = store.save_unit(UnitProfile(id=None, name="Bỉm Sơn", level="phường", province="Thanh Hóa"))
+    assert store.import_file(EXAMPLES[0], other_unit, allow_same=False)  # into another unit: not the same
 
 
 def test_import_refuses_other_files_in_vietnamese(store, tmp_path):

@@ -1,12 +1,14 @@
 """Validation: a test per rule, computed values, and the slips the seed documents really contain."""
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from kpdesk import draft as drafts
+from kpdesk import vn
 from kpdesk.compute import compute, display
 from kpdesk.kinds import get_kind
 from kpdesk.validate import DOCUMENT, validate
@@ -236,7 +238,8 @@ EXPECTED = {
         ("error", "field.required", "fund_charter"),
         ("error", "field.required", "fund_status"),
     ],
-    "002-trieu-son-6-thang-2022.json": [],  # the rating is no longer hidden when no task was accepted (#17)
+    # the rating is printed as typed (#17), and questioned: the seed rates tasks while it counts none
+    "002-trieu-son-6-thang-2022.json": [("warning", "rule.rating_without_tasks", "tasks_rating")],
     "004-kien-thuy-ke-hoach-2027.json": [
         ("error", "rule.procedures_resolved_le_received", "proc_on_time"),
         ("error", "rule.procedures_received_split", "proc_received_total"),
@@ -297,3 +300,148 @@ def test_an_unreadable_signing_date_is_an_error_of_the_document():
 
 def test_kept_text_that_now_reads_is_not_an_error():
     assert [p for p in problems(inputs={"total": "2 tỷ"}) if p.code == "input.unreadable"] == []
+
+
+# ---------------------------------------------------------------------------- bounds and what a report has (#17)
+
+
+def seed(name, **values):
+    """The seed draft `name` with `values` changed (None empties a field)."""
+    d = drafts.load(ROOT / "examples" / name)
+    return d.with_values(**values)
+
+
+def new_problems(d, name):
+    """The problems of `d` that the seed `name` does not have, as (severity, code, field)."""
+    before = {(p.severity, p.code, p.field) for p in validate(get_kind(d.kind), seed(name), today=TODAY).problems}
+    found = validate(get_kind(d.kind), d, today=TODAY).problems
+    return [p for p in found if (p.severity, p.code, p.field) not in before]
+
+
+def test_an_amount_beyond_the_default_bound_is_an_error_naming_the_field():
+    d = seed(MONTHLY_SEED, budget_total=10**30, budget_st=None, budget_dt=None)
+    [p] = [p for p in new_problems(d, MONTHLY_SEED) if p.code == "number.max"]
+    assert (p.severity, p.field) == ("error", "budget_total")
+    assert "«Kinh phí phân bổ cho KH, CN, ĐMST và chuyển đổi số trong năm»" in p.message
+    assert "100.000.000 triệu đồng" in p.message and "Hãy kiểm tra" in p.message
+    assert [p.code for p in problems({"total": 10**14})] == ["number.unusual"]  # the bound itself is allowed
+    assert ("error", "number.max", "total") in codes({"total": 10**14 + 1})
+    lines = [{"group": "kh", "content": "A", "amount": 10**20}]
+    assert [(p.code, p.row, p.column) for p in problems({"lines": lines}) if p.is_error] == [("number.max", 1,
+                                                                                              "amount")]
+
+
+def test_a_kind_lowers_or_raises_the_bound_with_max_and_typical_max(tmp_path):
+    folder = tmp_path / "mau-thu"
+    shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
+    toml = (folder / "kind.toml").read_text(encoding="utf-8")
+    toml = toml.replace('label = "Tổng"\n', 'label = "Tổng"\n  max = 1_000_000_000_000_000\n'
+                        '  typical_max = 500_000_000_000_000\n', 1)
+    toml = toml.replace('label = "Phần A"\n', 'label = "Phần A"\n  max = 1_000_000_000\n', 1)
+    (folder / "kind.toml").write_text(toml, encoding="utf-8")
+    kind = get_kind("mau-thu", tmp_path)
+
+    def found(**values):
+        d = drafts.from_json({**drafts.to_json(make(), KIND), "values": {"name": "A", **values}}, kinds_root=tmp_path)
+        return sorted((p.severity, p.code, p.field) for p in validate(kind, d, today=TODAY).problems)
+
+    assert found(total=4 * 10**14) == []  # raised above the default bound, and questioned only above its own
+    assert found(total=6 * 10**14) == [("warning", "number.unusual", "total")]
+    assert found(part_a=2 * 10**9) == [("error", "number.max", "part_a")]  # lowered
+
+
+def test_an_implausible_unit_is_questioned():
+    d = seed("001-bim-son-cong-van-thang.json", budget_dt=vn.parse_amount("2.382", "ty"))  # meant 2,382 tỷ
+    found = [p for p in new_problems(d, "001-bim-son-cong-van-thang.json") if p.code == "number.unusual"]
+    assert [(p.severity, p.field) for p in found] == [("warning", "budget_dt")]
+    assert "2.382 tỷ đồng" in found[0].message and "Có phải 2,382 tỷ đồng?" in found[0].message
+    d = seed(MONTHLY_SEED, budget_total=vn.parse_amount("352.000", "trieu"))  # 352 triệu with a stray thousands dot
+    assert "Có phải 352 triệu đồng?" in " ".join(p.message for p in new_problems(d, MONTHLY_SEED))
+    assert [p for p in new_problems(seed(MONTHLY_SEED, budget_total=99 * 10**9), MONTHLY_SEED)
+            if p.code == "number.unusual"] == []
+
+
+MONTHLY_SEED = "000-thieu-trung-bao-cao-thang.json"
+HALF_SEED = "002-trieu-son-6-thang-2022.json"
+ANNUAL_SEED = "004-kien-thuy-ke-hoach-2027.json"
+EMPTIED = {
+    "monthly 2": (MONTHLY_SEED, ["overview", "direction", "measures", "budget_year", "budget_total", "budget_st",
+                                 "budget_dt", "disbursed", "budget_note"], ("section.empty", "overview"),
+                  "Mục «2. Tình hình triển khai các giải pháp đột phá» để trống"),
+    "monthly 5": (MONTHLY_SEED, ["difficulties_intro", "difficulties"], ("section.empty", "difficulties_intro"),
+                  "Mục «5. Khó khăn, vướng mắc trong triển khai cơ chế Quỹ» để trống"),
+    "monthly year": (MONTHLY_SEED, ["budget_year"], ("rule.budget_year_given", "budget_year"),
+                     "«Năm của kinh phí»: để trống trong khi đã có «Kinh phí phân bổ"),
+    "half 1": (HALF_SEED, ["council_strengthening", "council_decision", "council_activity"],
+               ("section.empty", "council_strengthening"), "Mục «1. Tổ chức bộ máy và hoạt động của Hội đồng"),
+    "half 2.1": (HALF_SEED, ["functions_articles", "functions_ref", "functions_text"],
+                 ("rule.functions_given", "functions_articles"), "Mục «2.1. Chức năng, nhiệm vụ"),
+    "half 2.2": (HALF_SEED, ["documents_intro", "documents"], ("rule.documents_given", "documents_intro"),
+                 "Mục «2.2. Việc thực hiện"),
+    "half 3.1": (HALF_SEED, ["achievements"], ("rule.achievements_given", "achievements"),
+                 "Mục «3.1. Kết quả đạt được» để trống"),
+    "half 3.2": (HALF_SEED, ["limitations"], ("rule.limitations_given", "limitations"),
+                 "Mục «3.2. Tồn tại, hạn chế» để trống"),
+    "annual I.1": (ANNUAL_SEED, ["leadership", "dt_teams_count", "dt_teams_members", "dt_teams_members_approx",
+                                 "dt_teams_text"], ("section.empty", "leadership"), "Mục «I.1. Công tác lãnh đạo"),
+    "annual I.2": (ANNUAL_SEED, ["st_text", "innovation_text", "dt_text", "infrastructure"],
+                   ("section.empty", "st_text"), "Mục «I.2. Kết quả thực hiện theo từng lĩnh vực» để trống"),
+    "annual I.3": (ANNUAL_SEED, ["budget_total", "budget_recurrent", "budget_investment"],
+                   ("rule.budget_given", "budget_total"), "Mục «I.3. Phân bổ, giải ngân"),
+    "annual I.4": (ANNUAL_SEED, ["achievements", "limitations", "causes"], ("section.empty", "achievements"),
+                   "Mục «I.4. Đánh giá chung» để trống"),
+    "annual II.1": (ANNUAL_SEED, ["plan_basis"], ("section.empty", "plan_basis"), "Mục «II.1. Căn cứ, mục tiêu"),
+    "annual II.2": (ANNUAL_SEED, ["estimate_total", "estimate_lines"], ("rule.estimate_given", "estimate_total"),
+                    "Mục «II.2. Dự toán chi tiết năm sau» để trống"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EMPTIED))
+def test_an_expected_part_left_empty_is_a_warning(case):
+    name, emptied, (code, field), words = EMPTIED[case]
+    d = seed(name, **dict.fromkeys(emptied))
+    [p] = [p for p in new_problems(d, name) if p.code.startswith(("section.", "rule."))]
+    assert (p.severity, p.code, p.field) == ("warning", code, field)
+    assert words in p.message and "để trống" in p.message and "Hãy nhập" in p.message
+    assert p.section == get_kind(d.kind).section_of(field).id
+
+
+def test_an_expected_part_with_unread_text_is_not_empty():
+    d = seed(HALF_SEED, limitations=None)
+    d = drafts.Draft(**{**d.__dict__, "inputs": {"limitations": "…"}})
+    assert "rule.limitations_given" not in {p.code for p in new_problems(d, HALF_SEED)}
+
+
+def test_a_rating_of_no_task_is_a_warning():
+    [p] = [p for p in validate(get_kind("quan-ly-khcn-6-thang"), seed(HALF_SEED), today=TODAY).problems]
+    assert (p.severity, p.code, p.field) == ("warning", "rule.rating_without_tasks", "tasks_rating")
+    assert "«Trung bình»" in p.message and "đều bằng 0" in p.message and "Hãy xóa kết quả xếp loại" in p.message
+    assert validate(get_kind("quan-ly-khcn-6-thang"), seed(HALF_SEED, tasks_accepted=1), today=TODAY).problems == ()
+    assert validate(get_kind("quan-ly-khcn-6-thang"), seed(HALF_SEED, tasks_rating=None),
+                    today=TODAY).problems == ()
+
+
+@pytest.mark.parametrize("number", ["０５", "５", "0５", "²"])
+def test_a_full_width_or_other_unicode_number_is_not_digits(number):
+    [p] = problems(number=number)
+    assert (p.code, p.field) == ("number.format", "_number")
+    if number != "²":
+        plain = number.translate({0xFF10 + i: 48 + i for i in range(10)})
+        assert "toàn khổ" in p.message and f"chữ số thường: {plain}." in p.message
+
+
+def test_an_unknown_choice_lists_the_labels_and_the_values_a_file_takes():
+    [p] = problems({"status": "maybe"})
+    assert 'Hãy chọn: «Đã thành lập», «Chưa thành lập» (trong tệp bản nháp JSON ghi: "yes", "no").' in p.message
+    assert problems({"status": "chưa  thành LẬP"}) == ()  # a label written instead of the value is understood
+
+
+def test_an_unusual_count_or_area_is_questioned_without_guessing_a_unit(tmp_path):
+    folder = tmp_path / "mau-thu"
+    shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
+    toml = (folder / "kind.toml").read_text(encoding="utf-8").replace("max = 1000", "max = 1000\n  typical_max = 50.5")
+    (folder / "kind.toml").write_text(toml, encoding="utf-8")
+    d = drafts.from_json({**drafts.to_json(make(), KIND), "values": {"name": "A", "area": "60"}}, kinds_root=tmp_path)
+    [p] = validate(get_kind("mau-thu", tmp_path), d, today=TODAY).problems
+    assert (p.severity, p.code, p.field) == ("warning", "number.unusual", "area")
+    assert "60 lớn bất thường (thường không quá 50,5)" in p.message and "Có phải" not in p.message

@@ -269,7 +269,9 @@ HUGE_DECIMALS = [("004", "proc_online_pct", "1e999999999"), ("004", "proc_online
                  ("002", "models", [{"name": "Mô hình", "area": "1e999999999"}])]
 
 
-def test_a_decimal_with_a_huge_exponent_is_refused_when_read(figures):
+def test_a_decimal_with_a_huge_exponent_is_kept_as_text_when_read(figures):
+    """Never expanded digit by digit: read as text not read yet (#17: a value a file gives that cannot be read is
+    kept to correct, as the window keeps it), which validation reports at once."""
     figures.crafted(__name__, len(HUGE_DECIMALS))
     children = []
     for example, field, value in HUGE_DECIMALS:
@@ -289,13 +291,14 @@ except DraftError:
     print("refused")
 else:
     try:
-        validate(get_kind(d.kind), d)
-        print("validated")
+        found = validate(get_kind(d.kind), d).problems
+        unread = [p for p in found if p.code == "input.unreadable" and p.field == {field!r}]
+        print("kept as text" if len(d.inputs) == 1 and len(unread) == 1 else "validated")
     except KpdeskError:
         print("refused late")
 """
         children.append(_start_limited(code))
-    assert [_finished(child, 20) for child in children] == ["refused"] * len(children)
+    assert [_finished(child, 20) for child in children] == ["kept as text"] * len(children)
 
 
 # ----------------------------------------------------------------------------- issue 19: surrogates, counts, files
