@@ -30,6 +30,7 @@ from kpdesk.department.consolidate import (
     Theme,
     option_charts,
     rate_charts,
+    rate_parts,
 )
 from kpdesk.department.status import STATES
 from kpdesk.errors import DepartmentError
@@ -331,11 +332,11 @@ class _Book:
         ws.merge_range(count_row, 0, count_row, 3, "Số đơn vị có số liệu", fmt.get("center", total=True))
         for i, col in enumerate(columns):
             at = len(FIXED) + i
-            self._total(ws, col, at, total_row)
+            self._total(ws, col, at, total_row, name)
             rng = _range(at, FIRST_ROW, self.last_row)
             counting = "COUNTA" if col.type == CHOICE else "COUNT"
             if col.total == RATE:
-                num, den = self._ref(col.num), self._ref(col.den)
+                num, den = self._ref(col.num, name), self._ref(col.den, name)
                 formula = f"=SUMPRODUCT(({num}<>\"\")*({den}<>\"\"))"
             else:
                 formula = f"={counting}({rng})"
@@ -357,11 +358,12 @@ class _Book:
             row += 1
         self._page(ws, (HEAD_TOP, HEAD_TOP + 1), (FIRST_ROW, len(FIXED)))
 
-    def _ref(self, column_id: str | None, *, absolute: bool = False) -> str:
+    def _ref(self, column_id: str | None, here: str) -> str:
+        """The unit cells of a column, named with their sheet when it is not the sheet `here`."""
         sheet, at = self.where[column_id or ""]
-        return _range(at, FIRST_ROW, self.last_row, sheet, absolute)
+        return _range(at, FIRST_ROW, self.last_row, None if sheet == here else sheet)
 
-    def _total(self, ws: Any, col: Column, at: int, row: int) -> None:
+    def _total(self, ws: Any, col: Column, at: int, row: int, here: str) -> None:
         cons, fmt = self.cons, self.fmt
         value = cons.totals.get(col.id)
         rng = _range(at, FIRST_ROW, self.last_row)
@@ -369,11 +371,12 @@ class _Book:
             ws.write_formula(row, at, f"=SUM({rng})", fmt.number(col.type, value or 0, total=True),
                              _number(value, col.type) if value is not None else 0)
         elif col.total == RATE:
-            num, den = self._ref(col.num), self._ref(col.den)
+            num, den = self._ref(col.num, here), self._ref(col.den, here)
             both = f"({num}<>\"\")*({den}<>\"\")"
             formula = f"=IFERROR(SUMPRODUCT({both},{num})/SUMPRODUCT({both},{den}),\"\")"
-            ws.write_formula(row, at, formula, fmt.get(PERCENT, total=True),
-                             _number(value, PERCENT) if value is not None else "")
+            sum_num, sum_den, _ = rate_parts(col, cons.rows)
+            exact = float(Decimal(sum_num) / Decimal(sum_den)) if sum_num is not None and sum_den else ""
+            ws.write_formula(row, at, formula, fmt.get(PERCENT, total=True), exact)
         elif col.total == COUNTS:
             counts = value or {}
             pieces = [f"{_quoted(o.label + ': ')}&COUNTIF({rng},{_quoted(o.label)})" for o in col.options]
