@@ -20,6 +20,7 @@ AREAS = {
     "validation": "bench.validation",
     "store": "bench.storage",
     "import": "bench.importing",
+    "department": "bench.department",
     "bundle": "bench.bundle",
 }
 
