@@ -367,9 +367,10 @@ class _Book:
         cons, fmt = self.cons, self.fmt
         value = cons.totals.get(col.id)
         rng = _range(at, FIRST_ROW, self.last_row)
-        if col.total == SUM:
-            ws.write_formula(row, at, f"=SUM({rng})", fmt.number(col.type, value or 0, total=True),
-                             _number(value, col.type) if value is not None else 0)
+        if col.total == SUM:  # blank when no unit gave the figure: nobody said it was 0
+            ws.write_formula(row, at, f"=IF(COUNT({rng})=0,\"\",SUM({rng}))",
+                             fmt.number(col.type, value or 0, total=True),
+                             _number(value, col.type) if value is not None else "")
         elif col.total == RATE:
             num, den = self._ref(col.num, here), self._ref(col.den, here)
             both = f"({num}<>\"\")*({den}<>\"\")"
