@@ -247,7 +247,7 @@ class StatusPainter(Chart):
         fits = max(1, int((rect.bottom() - top) / row) - 1)
         shown = data.late[:fits]
         most = max((u.days for u in shown), default=0) or 1
-        name_w, bar_w = rect.width() * 0.4, rect.width() * 0.25
+        name_w, bar_w = rect.width() * 0.36, rect.width() * 0.18
         words_x = rect.left() + name_w + bar_w + c.unit * 0.4
         for i, u in enumerate(shown):
             y = top + row * i
