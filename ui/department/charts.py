@@ -10,7 +10,6 @@ import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -140,9 +139,8 @@ def nice_scale(high: float, steps: int = 5) -> tuple[float, float]:
 
 
 def _amount_axis(value: float, unit: str) -> str:
-    """An axis label in the chart's money unit, as a whole number when it is one: "1.200" (triệu)."""
-    factor = vn.UNITS.get(unit, 1)
-    return vn.format_decimal(Decimal(str(round(value / factor, 2))).normalize())
+    """An amount (đồng) in the chart's money unit without the unit's name, exact: "66.587,5" (triệu)."""
+    return vn.format_amount(int(round(value)), unit, with_unit=False)
 
 
 def _count(value: int) -> str:
