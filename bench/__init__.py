@@ -7,8 +7,7 @@ subject move much less. Results go to `bench/results.json` and a plain-text tabl
 
 Modules, one per area: `gui` (start to idle main window, peak memory), `render` (.docx against python-docx and
 docxtpl), `validation` (compute + validate per keystroke), `storage` (Store.set_value, Store.list_drafts),
-`importing` (draft_from_docx over 200 files), `department` (the consolidated workbook, the summary notice and
-the charts for 200 units), `bundle` (the frozen build).
+`importing` (draft_from_docx over 200 files), `bundle` (the frozen build).
 """
 
 from __future__ import annotations

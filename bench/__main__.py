@@ -20,8 +20,8 @@ AREAS = {
     "validation": "bench.validation",
     "store": "bench.storage",
     "import": "bench.importing",
-    "department": "bench.department",
     "bundle": "bench.bundle",
+    "department": "bench.department",
 }
 
 
