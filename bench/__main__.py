@@ -22,6 +22,7 @@ AREAS = {
     "import": "bench.importing",
     "intake": "bench.intake",
     "bundle": "bench.bundle",
+    "department": "bench.department",
 }
 
 

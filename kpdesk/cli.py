@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from kpdesk.errors import KpdeskError
 
 if TYPE_CHECKING:
+    from kpdesk.department.summary import ChartMaker
     from kpdesk.pdf import Converter
 
 #: The largest number SQLite stores: a draft, unit or backup number is ASCII digits up to this.
@@ -622,9 +623,11 @@ Shell = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
-         pdf_fallback: Callable[[], Converter | None] | None = None) -> int:
+         pdf_fallback: Callable[[], Converter | None] | None = None,
+         chart_maker: Callable[[], ChartMaker | None] | None = None) -> int:
     """Run the command line; `shell` (given by the installed program, `ui.launch`) opens the window or self-test,
-    and `pdf_fallback` gives the PDF writer tried after Word and LibreOffice (called only when a PDF is made).
+    `pdf_fallback` gives the PDF writer tried after Word and LibreOffice (called only when a PDF is made), and
+    `chart_maker` the drawer of the department's charts (called only by `department summary --charts`).
 
     The core never imports the Qt shell: without one, `kpdesk` with no command or `--selftest` says how to get it.
     """
@@ -633,6 +636,7 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
     parser = build_parser()
     args = parser.parse_args(argv)
     args.pdf_fallback = pdf_fallback
+    args.chart_maker = chart_maker
     if args.selftest or args.command is None:
         if shell is None:
             sys.stderr.write("Cửa sổ và tự kiểm tra cần chương trình kpdesk đầy đủ: hãy chạy lệnh `kpdesk` đã cài "

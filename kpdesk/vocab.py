@@ -10,9 +10,21 @@ PERIOD_NAMES: dict[str, str] = {"month": "tháng", "half": "6 tháng", "year": "
 #: The same types as a choice in a list ("Tháng", "6 tháng", "Cả năm").
 PERIOD_CHOICES: dict[str, str] = {"month": "Tháng", "half": "6 tháng", "year": "Cả năm"}
 
-#: The two Decree 30 forms a report can take: a BÁO CÁO with its title, or a công văn with V/v and Kính gửi.
-FORMS: tuple[str, ...] = ("bao_cao", "cong_van")
-FORM_NAMES: dict[str, str] = {"bao_cao": "Báo cáo", "cong_van": "Công văn"}
+#: The Decree 30 forms a document can take: a BÁO CÁO (the kind's type title, `doc_type`), a công văn with V/v and
+#: Kính gửi, or a THÔNG BÁO (the department's notice to the communes).
+FORMS: tuple[str, ...] = ("bao_cao", "cong_van", "thong_bao")
+FORM_NAMES: dict[str, str] = {"bao_cao": "Báo cáo", "cong_van": "Công văn", "thong_bao": "Thông báo"}
+#: The forms whose type title and its abbreviation Decree 30 fixes (Phụ lục III: "THÔNG BÁO", "Số: …/TB-SKHCN"),
+#: whatever the kind's `doc_type` says; a báo cáo takes the kind's own, a công văn has none.
+FORM_TYPES: dict[str, tuple[str, str]] = {"thong_bao": ("THÔNG BÁO", "TB")}
+
+
+def form_type(form: str, doc_type: str, doc_symbol: str) -> tuple[str | None, str]:
+    """Return the type title printed above the summary (None for a công văn) and the type's symbol in the number
+    ("BC", "TB"), for a document of `form` whose kind names `doc_type` and `doc_symbol`."""
+    if form == "cong_van":
+        return None, ""
+    return FORM_TYPES.get(form, (doc_type, doc_symbol))
 
 
 class DocPart(StrEnum):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from kpdesk import cli
 
 if TYPE_CHECKING:
+    from kpdesk.department.summary import ChartMaker
     from kpdesk.pdf import Converter
 
 
@@ -35,8 +36,18 @@ def pdf_fallback() -> Converter | None:
     return qt_converter()
 
 
+def chart_maker() -> ChartMaker | None:
+    """The drawer of the department's charts, for `kpdesk department summary --charts` (None when Qt cannot be
+    loaded); imported only when charts are asked for."""
+    try:
+        from ui.department.charts import chart_appendix
+    except ImportError:
+        return None
+    return chart_appendix
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, shell=shell, pdf_fallback=pdf_fallback)
+    return cli.main(argv, shell=shell, pdf_fallback=pdf_fallback, chart_maker=chart_maker)
 
 
 if __name__ == "__main__":

@@ -219,6 +219,55 @@ class Commands:
              "hiện từng nội dung cạnh ô cần sửa.")
         return 0
 
+    # -- consolidation ---------------------------------------------------------------------------
+    def _reported_kind(self, args: argparse.Namespace):
+        """The version of the kind the communes report for the period (not one of the department's own kinds)."""
+        from kpdesk.kinds import kind_for_period
+
+        kind = kind_for_period(args.kind, args.period)
+        if kind.audience == "department":
+            raise DepartmentError(f"«{kind.name}» là văn bản của Sở, không phải báo cáo các xã, phường gửi; hãy ghi "
+                                  "mã một loại báo cáo của xã, phường (xem: kpdesk kinds).")
+        return kind
+
+    def table(self, args: argparse.Namespace) -> int:
+        from kpdesk.department.consolidate import consolidate, cumulative_chart
+        from kpdesk.department.workbook import write_workbook
+
+        kind = self._reported_kind(args)
+        store, records = self._records(args)
+        with store:
+            cons = consolidate(records, kind, args.period, today=args.on)
+            path = write_workbook(cons, Path(args.output),
+                                  cumulative_chart(records, kind, args.period, today=args.on))
+        _out(f"Đã ghi biểu tổng hợp {path}: {len(cons.themes)} biểu số liệu, {len(cons.sent)}/{len(cons.rows)} "
+             f"đơn vị đã gửi (dùng bản mới nhất của mỗi đơn vị).")
+        _out(cons.status.headline)
+        return 0
+
+    def summary(self, args: argparse.Namespace) -> int:
+        from kpdesk.department.summary import chart_appendix, summary_draft, write_summary
+
+        kind = self._reported_kind(args)
+        output = Path(args.output)
+        if output.suffix.lower() != ".docx":
+            raise DepartmentError(f"Tên tệp «{output.name}» phải có đuôi .docx (tệp Word).")
+        maker = args.chart_maker() if args.charts and getattr(args, "chart_maker", None) else None
+        store, records = self._records(args)
+        with store:
+            draft = summary_draft(records, kind, args.period, form=args.form, number=args.number, date=args.date,
+                                  today=args.on)
+            appendix = chart_appendix(records, kind, args.period, maker, args.on) if args.charts else None
+            written = write_summary(records, draft, output, appendix=appendix, today=args.on)
+        figures = len(draft.values.get("figures") or ())
+        raised = len(draft.values.get("raised") or ())
+        charts = f", {len(appendix.figures)} biểu đồ ở phụ lục" if appendix is not None else ""
+        _out(f"Đã ghi {written.path} ({figures} số liệu tổng hợp{charts}); bản nháp số {written.draft_id}.")
+        if raised:
+            _out(f"Có {raised} ý nhiều xã, phường cùng nêu: mở bản nháp số {written.draft_id} trong cửa sổ, đánh dấu "
+                 "«Đưa vào thông báo» những ý muốn nêu, viết đánh giá, khó khăn, giải pháp rồi xuất lại.")
+        return 0
+
     def remind(self, args: argparse.Namespace) -> int:
         from kpdesk.department.letters import remind
         from kpdesk.department.status import status
@@ -313,7 +362,7 @@ class Commands:
 def register(sub: Any, open_store: OpenStore) -> None:
     """Add `kpdesk department …` to the command line's subcommands."""
     c = Commands(open_store)
-    dept = sub.add_parser("department", help="phía Sở: nhận báo cáo, theo dõi, trả lại, đôn đốc")
+    dept = sub.add_parser("department", help="phía Sở: nhận báo cáo, theo dõi, trả lại, đôn đốc, tổng hợp")
     subs = dept.add_subparsers(dest="department_command", metavar="LỆNH", required=True)
 
     def by(p: argparse.ArgumentParser) -> None:
@@ -395,6 +444,23 @@ def register(sub: Any, open_store: OpenStore) -> None:
     p.add_argument("--date", type=_date, help="ngày ký công văn (mặc định hôm nay)")
     by(p)
     p.set_defaults(func=c.remind)
+
+    p = subs.add_parser("table", help="biểu tổng hợp (.xlsx): tình hình gửi, số liệu từng đơn vị, tổng, biểu đồ")
+    kind_period(p)
+    p.add_argument("-o", "--output", required=True, help="tệp Excel .xlsx sẽ ghi")
+    p.add_argument("--on", type=_date, help="tính tình hình gửi đến ngày (mặc định hôm nay)")
+    p.set_defaults(func=c.table)
+
+    p = subs.add_parser("summary", help="thông báo kết quả tổng hợp (.docx) điền sẵn số liệu từ các báo cáo đã nhận")
+    kind_period(p)
+    p.add_argument("-o", "--output", required=True, help="tệp Word .docx sẽ ghi")
+    p.add_argument("--charts", action="store_true", help="kèm biểu đồ (phụ lục sau chữ ký)")
+    p.add_argument("--form", choices=["thong_bao", "bao_cao"], default="thong_bao",
+                   help="thong_bao: THÔNG BÁO gửi các xã, phường (mặc định); bao_cao: BÁO CÁO tổng hợp")
+    p.add_argument("--number", help="số văn bản (để trống nếu văn thư sẽ ghi)")
+    p.add_argument("--date", type=_date, help="ngày ký (mặc định hôm nay)")
+    p.add_argument("--on", type=_date, help="số liệu tính đến ngày (mặc định hôm nay)")
+    p.set_defaults(func=c.summary)
 
     p = subs.add_parser("match", help="ghép báo cáo của nơi gửi chưa có trong danh sách với một đơn vị")
     p.add_argument("report", type=int, help="số báo cáo (in khi nhận, hoặc trong `status --json`)")

@@ -16,9 +16,10 @@ from kpdesk.errors import DraftError, RenderError
 from kpdesk.kinds import Kind, kind_of
 from kpdesk.templating import fill_body, fill_text
 from kpdesk.validate import Report, validate
+from kpdesk.vocab import form_type
 
 if TYPE_CHECKING:  # python-docx and lxml load with the first layout or file, not when the program starts
-    from kpdesk.render.frame import Frame, Layout
+    from kpdesk.render.frame import Appendix, Frame, Layout
 
 #: What the header of every page of a draft copy says (a copy written while the draft still has errors).
 DRAFT_MARK = "DỰ THẢO"
@@ -49,17 +50,19 @@ class RenderResult:
 
 
 def symbol(kind: Kind, draft: Draft) -> str:
-    """Return the number's symbol: "BC-UBND" for a báo cáo, "UBND-VHXH" for a công văn (Decree 30, Phụ lục III);
-    a department writes its own agency's symbol instead of "UBND" ("TB-SKHCN", "SKHCN-QLKH")."""
+    """Return the number's symbol: "BC-UBND" for a báo cáo, "UBND-VHXH" for a công văn, "TB-…" for a thông báo
+    (Decree 30, Phụ lục III); a department writes its own agency's symbol instead of "UBND" ("TB-SKHCN",
+    "SKHCN-QLKH")."""
     issuer = draft.unit.issuer_symbol
     if draft.form == "cong_van":
         return f"{issuer}-{draft.unit.office_symbol}" if draft.unit.office_symbol else issuer
-    return f"{kind.doc_symbol}-{issuer}"
+    return f"{form_type(draft.form, kind.doc_type, kind.doc_symbol)[1]}-{issuer}"
 
 
-def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> Frame:
+def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
+                appendix: Appendix | None = None) -> Frame:
     """Return what the Decree 30 frame of `draft` prints: letterhead texts, title, bases, body blocks, recipients,
-    signer and the draft to embed (`build_layout` words and formats it)."""
+    signer, the appendix of pictures (when given) and the draft to embed (`build_layout` words and formats it)."""
     from kpdesk.render.frame import Frame
     from kpdesk.render.markup import parse_body
 
@@ -79,7 +82,7 @@ def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None)
         place=draft.unit.place_name,
         date=draft.date,
         year=(draft.date or draft.period.end).year,
-        doc_type=None if cong_van else kind.doc_type,
+        doc_type=form_type(draft.form, kind.doc_type, kind.doc_symbol)[0],
         summary=summary,
         to=draft.to if cong_van else (),
         bases=bases,
@@ -88,19 +91,23 @@ def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None)
         signer=draft.signer,
         payload=drafts.dumps(draft, kind),
         kind_name=kind.name,
+        issuer=draft.unit.committee if draft.unit.level else draft.unit.full_name,
+        appendix=appendix,
     )
 
 
-def build_layout(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> Layout:
+def build_layout(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
+                 appendix: Appendix | None = None) -> Layout:
     """Return the Decree 30 layout of `draft`: the document both the .docx and the preview are written from."""
     from kpdesk.render.frame import lay_out
 
-    return lay_out(build_frame(kind, draft, derived))
+    return lay_out(build_frame(kind, draft, derived, appendix=appendix))
 
 
-def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False,
-                   today: dt.date | None = None) -> RenderResult:
-    """Check `draft` and write its .docx to `path` atomically; errors block unless `allow_errors`."""
+def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False, today: dt.date | None = None,
+                   appendix: Appendix | None = None) -> RenderResult:
+    """Check `draft` and write its .docx to `path` atomically; errors block unless `allow_errors`. An `appendix`
+    (pictures the shell drew, such as the department's charts) is printed after the signature on its own pages."""
     kind = kind_of(draft)
     derived = compute(kind, draft)
     report = validate(kind, draft, derived, today=today)
@@ -115,7 +122,7 @@ def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False,
     path = Path(path)
     if path.suffix.lower() != ".docx":
         raise RenderError(f"Tên tệp «{path.name}» phải có đuôi .docx.")
-    layout = build_layout(kind, draft, derived)
+    layout = build_layout(kind, draft, derived, appendix=appendix)
     if report.errors:  # a copy to look at, not the report: say so on every page
         layout = replace(layout, page=replace(layout.page, draft_mark=DRAFT_MARK))
     sha = write_docx(layout, path)

@@ -17,7 +17,7 @@ from docx.shared import Twips
 
 from kpdesk.files import write_atomic
 from kpdesk.render import ooxml
-from kpdesk.render.frame import Format, Frame, Layout, PageSetup, lay_out
+from kpdesk.render.frame import Format, Frame, Layout, PageSetup, Para, Picture, lay_out
 from kpdesk.render.payload import attach_payload
 
 if TYPE_CHECKING:
@@ -39,12 +39,17 @@ def build_document(source: Layout | Frame) -> DocumentObject:
     for child in list(body):
         if child is not sect:
             body.remove(child)
-    for el in ooxml.elements(layout.parts, page.font):
+    breaks = []
+    for part, el in zip(layout.parts, ooxml.elements(layout.parts, page.font, _image_maker(document)), strict=True):
         if sect is not None:
             sect.addprevious(el)
         else:
             body.append(el)
+        if isinstance(part, Para) and part.fmt.section_break:
+            breaks.append(el)
     _page_numbers(document, page)
+    if breaks and sect is not None:
+        _section_breaks(sect, breaks)
     if layout.payload is not None:
         from kpdesk.render.plain import text_digest, text_lines
 
@@ -64,6 +69,39 @@ def write_docx(source: Layout | Frame, path: str | os.PathLike[str]) -> str:
     data = docx_bytes(source)
     write_atomic(Path(path), data)
     return hashlib.sha256(data).hexdigest()
+
+
+def _image_maker(document: DocumentObject):
+    """The maker of a picture's wp:inline: its PNG becomes an image part of the document."""
+
+    def inline(pic: Picture):
+        made = document.part.new_pic_inline(io.BytesIO(pic.png), Twips(pic.width), Twips(pic.height))
+        if pic.name:
+            made.docPr.set("descr", pic.name)
+        return made
+
+    return inline
+
+
+def _section_breaks(sect, paragraphs) -> None:
+    """End a section at each of `paragraphs` (a copy of the page set-up and headers in its w:pPr); each section after
+    one starts a page and numbers its pages from 1, with no number on its first page (Decree 30's appendix)."""
+    from copy import deepcopy
+
+    for p in paragraphs:
+        p.get_or_add_pPr().append(deepcopy(sect))
+    number = sect.find(qn("w:pgNumType"))
+    if number is None:
+        number = parse_xml(f'<w:pgNumType {nsdecls("w")}/>')
+        # w:pgNumType comes after w:pgMar and before w:cols, w:titlePg … (CT_SectPr's sequence)
+        anchor = next((sect.find(qn(t)) for t in ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                                                   "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid")
+                       if sect.find(qn(t)) is not None), None)
+        if anchor is not None:
+            anchor.addprevious(number)
+        else:
+            sect.append(number)
+    number.set(qn("w:start"), "1")
 
 
 # ----------------------------------------------------------------------------- package set-up

@@ -12,11 +12,12 @@ from kpdesk.draft import Signer
 from kpdesk.errors import RenderError
 from kpdesk.render._text import clean_text, format_date_nd30, text_width_twips
 from kpdesk.render.markup import Block, Heading, ListItem, Paragraph, Run, Table
-from kpdesk.vocab import FORMS, document_number
+from kpdesk.vocab import FORM_NAMES, FORMS, document_number
 
 __all__ = [
-    "DocInfo", "Format", "Frame", "Grid", "GridCell", "GridRow", "Layout", "PageSetup", "Para", "Part", "Role",
-    "basis_lines", "body_blocks", "lay_out", "number_line", "place_date_line", "recipient_lines", "to_lines",
+    "Appendix", "DocInfo", "Figure", "Format", "Frame", "Grid", "GridCell", "GridRow", "Layout", "PageSetup", "Para",
+    "Part", "Picture", "Role", "basis_lines", "body_blocks", "lay_out", "number_line", "place_date_line", "png_size",
+    "recipient_lines", "to_lines",
 ]
 
 FONT = "Times New Roman"
@@ -66,6 +67,23 @@ BLANK_DAY = " " * 7
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A picture printed in the appendix: its PNG bytes and the caption under it ("Biểu đồ 1. …")."""
+
+    png: bytes = field(repr=False)
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """The appendix after the signature (Decree 30, Phụ lục I, Mục V, 24): on its own pages with their own numbers,
+    "Phụ lục", its title in capitals, "(Kèm theo … số … ngày … của …)" and its figures."""
+
+    title: str
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
 class Frame:
     """Everything the ND30 frame prints, as the draft gives it; `lay_out` words and formats it."""
 
@@ -86,6 +104,8 @@ class Frame:
     signer: Signer
     payload: str | None = field(default=None, repr=False)
     kind_name: str = ""  # the report kind's name: the file's subject (a PDF made from it shows it)
+    issuer: str = ""  # who issues the document, as a sentence names it ("Sở Khoa học và Công nghệ")
+    appendix: Appendix | None = None
 
 
 # ----------------------------------------------------------------------------- the output: the layout
@@ -121,6 +141,9 @@ class Role(StrEnum):
     SIGNER_NAME = "signer_name"
     SPACER = "spacer"  # an empty paragraph that only keeps space (or keeps two tables apart)
     END = "end"  # the tiny paragraph every Word document ends with
+    APPENDIX = "appendix"  # "Phụ lục", its title and "(Kèm theo …)"
+    PICTURE = "picture"  # a paragraph holding one picture
+    CAPTION = "caption"  # the line under a picture
 
 
 @dataclass(frozen=True)
@@ -139,6 +162,7 @@ class Format:
     keep_lines: bool = False
     border_bottom: bool = False
     mark_size: float | None = None  # type size of the paragraph mark (the height of an empty paragraph)
+    section_break: bool = False  # the paragraph ends a section: what follows starts a page, numbered from 1
 
 
 @dataclass(frozen=True)
@@ -187,7 +211,23 @@ class Grid:
     cell_margin: int = CELL_MARGIN
 
 
-Part = Para | Grid
+@dataclass(frozen=True)
+class Picture:
+    """A paragraph holding one PNG picture `width` × `height` twips (its text is empty)."""
+
+    role: Role
+    fmt: Format
+    png: bytes = field(repr=False)
+    width: int
+    height: int
+    name: str = ""  # the picture's description (its alternative text)
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+Part = Para | Grid | Picture
 
 
 @dataclass(frozen=True)
@@ -363,7 +403,7 @@ def lay_out(frame: Frame) -> Layout:
     _check(frame)
     parts: list[Part] = []
     _add(parts, _letterhead(frame))
-    if frame.form == "bao_cao":
+    if frame.form != "cong_van":  # a báo cáo or thông báo: its type title and the summary under it
         for part in _title(frame):
             _add(parts, part)
     for part in _kinh_gui(frame):
@@ -373,6 +413,10 @@ def lay_out(frame: Frame) -> Layout:
     for part in _body(frame):
         _add(parts, part)
     _add(parts, _closing(frame))
+    if frame.appendix is not None and frame.appendix.figures:
+        # the signature's section ends here; the appendix starts a page with its own page numbers
+        parts.append(Para(Role.SPACER, Format(line=20, rule="exact", mark_size=1, section_break=True)))
+        parts.extend(_appendix(frame, frame.appendix))
     # Word always ends a document with a paragraph; a 1 pt one cannot spill onto an empty last page
     _add(parts, Para(Role.END, Format(line=20, rule="exact", mark_size=1)))
     return Layout(PAGE, tuple(parts), doc_info(frame), frame.payload)
@@ -380,9 +424,11 @@ def lay_out(frame: Frame) -> Layout:
 
 def _check(frame: Frame) -> None:
     if frame.form not in FORMS:
-        raise RenderError(f"Dạng văn bản «{frame.form}» không hợp lệ; chỉ dùng bao_cao hoặc cong_van.")
-    if frame.form == "bao_cao" and not (frame.doc_type or "").strip():
-        raise RenderError("Văn bản dạng báo cáo cần tên loại văn bản (ví dụ BÁO CÁO).")
+        raise RenderError(f"Dạng văn bản «{frame.form}» không hợp lệ; chỉ dùng bao_cao hoặc cong_van, hoặc thong_bao "
+                          "(thông báo).")
+    if frame.form != "cong_van" and not (frame.doc_type or "").strip():
+        raise RenderError(f"Văn bản dạng {FORM_NAMES[frame.form].lower()} cần tên loại văn bản (ví dụ BÁO CÁO, "
+                          "THÔNG BÁO).")
     if not any(line.strip() for line in frame.agency):
         raise RenderError("Thiếu tên cơ quan ban hành (ví dụ ỦY BAN NHÂN DÂN / XÃ THIỆU TRUNG).")
     if not frame.signer.name.strip():
@@ -562,3 +608,55 @@ def _closing(frame: Frame) -> Grid:
     right.append(_para(Role.SIGNER_NAME, _CENTRED, clean_text(signer.name).strip(), SIZE_SIGNER, bold=True))
     row = GridRow((GridCell(LEFT_COL, tuple(left)), GridCell(RIGHT_COL, tuple(right))), cant_split=True)
     return Grid(Role.CLOSING, (LEFT_COL, RIGHT_COL), (row,))
+
+
+# ----------------------------------------------------------------------------- the appendix
+
+#: The appendix's pictures fill the text width, and at most this share of the text height (two fit on a page).
+FIGURE_MAX_HEIGHT = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) * 9 // 20
+SIZE_APPENDIX = 14
+SIZE_CAPTION = 13
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Return the (width, height) in pixels of PNG `data`; raises `RenderError` for anything else."""
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise RenderError("Hình đưa vào phụ lục không phải ảnh PNG; hãy tạo lại biểu đồ rồi xuất lại.")
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not width or not height:
+        raise RenderError("Hình đưa vào phụ lục không có kích thước; hãy tạo lại biểu đồ rồi xuất lại.")
+    return width, height
+
+
+def attached_line(frame: Frame) -> str:
+    """Return "(Kèm theo Thông báo số 15/TB-SKHCN ngày 05 tháng 6 năm 2026 của Sở Khoa học và Công nghệ)"; a missing
+    number or date keeps blanks for the clerk, as the number line does."""
+    name = (frame.doc_type or "Công văn").strip().capitalize()
+    number = number_line(frame).removeprefix("Số: ")
+    when = place_date_line(frame).removeprefix(f"{frame.place.strip()}, ")
+    issuer = f" của {clean_text(frame.issuer).strip()}" if frame.issuer.strip() else ""
+    return f"(Kèm theo {name} số {number} {when}{issuer})"
+
+
+def _appendix(frame: Frame, appendix: Appendix) -> list[Part]:
+    head = Format(align="center", keep_next=True)
+    title = clean_text(appendix.title).strip().upper()
+    out: list[Part] = [
+        _para(Role.APPENDIX, head, "Phụ lục", SIZE_APPENDIX, bold=True),
+        _para(Role.APPENDIX, head, title, SIZE_APPENDIX, bold=True),
+        _para(Role.APPENDIX, head, attached_line(frame), SIZE_APPENDIX, italic=True),
+    ]
+    line = min(text_width_twips(title, SIZE_APPENDIX, bold=True), TEXT_W)
+    out.append(_rule(round(line * 0.4), TEXT_W, after=240))
+    for figure in appendix.figures:
+        w, h = png_size(figure.png)
+        width = TEXT_W
+        height = round(width * h / w)
+        if height > FIGURE_MAX_HEIGHT:
+            width, height = round(width * FIGURE_MAX_HEIGHT / height), FIGURE_MAX_HEIGHT
+        caption = clean_text(figure.caption).strip()
+        out.append(Picture(Role.PICTURE, Format(align="center", before=120, keep_next=bool(caption)), figure.png,
+                           width, height, caption))
+        if caption:
+            out.append(_para(Role.CAPTION, Format(align="center", after=240), caption, SIZE_CAPTION, italic=True))
+    return out

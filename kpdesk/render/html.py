@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from dataclasses import replace
 
-from kpdesk.render.frame import Format, Grid, Layout, Para
+from kpdesk.render.frame import Format, Grid, Layout, Para, Picture
 
 __all__ = ["PX_PER_TWIP", "layout_html"]
 
@@ -36,6 +37,8 @@ def layout_html(layout: Layout) -> str:
     for part in layout.parts:
         if isinstance(part, Grid):
             out.extend(_table(part))
+        elif isinstance(part, Picture):
+            out.append(_picture(part))
         else:
             out.append(_paragraph(part, page.text_width))
     out.append("</body></html>")
@@ -77,6 +80,8 @@ def _paragraph(para: Para, avail: int) -> str:
         return f'<hr width="{_num(length * PX_PER_TWIP)}" style="{"; ".join(css)}" />'
     css = _spacing(fmt)
     css.append(f"text-align: {_ALIGN[fmt.align]}")
+    if fmt.section_break:
+        css.append("page-break-after: always")
     if not para.runs:
         css.append(f"font-size: {_num(fmt.mark_size or para.size)}pt; -qt-paragraph-type: empty")
         return f'<p style="{"; ".join(css)}"></p>'
@@ -92,6 +97,16 @@ def _paragraph(para: Para, avail: int) -> str:
             text = f"<i>{text}</i>"
         inner.append(text)
     return f'<p style="{"; ".join(css)}">{"".join(inner)}</p>'
+
+
+def _picture(pic: Picture) -> str:
+    """One `<p>` holding the picture as an `<img>` of its printed size (its PNG inline, as a data URL)."""
+    css = _spacing(pic.fmt)
+    css.append(f"text-align: {_ALIGN[pic.fmt.align]}")
+    data = base64.b64encode(pic.png).decode("ascii")
+    alt = html.escape(pic.name, quote=True)
+    return (f'<p style="{"; ".join(css)}"><img src="data:image/png;base64,{data}" alt="{alt}" '
+            f'width="{_num(pic.width * PX_PER_TWIP)}" height="{_num(pic.height * PX_PER_TWIP)}" /></p>')
 
 
 def _table(grid: Grid) -> list[str]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from kpdesk.render.frame import Format, Grid, Para, Part
+from kpdesk.render.frame import Format, Grid, Para, Part, Picture
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -152,10 +152,27 @@ def table(grid: Grid, font: str) -> _Element:
     return tbl
 
 
-def elements(parts: tuple[Part, ...], font: str) -> Iterator[_Element]:
-    """Yield the body elements (w:p, w:tbl) of `parts` in order."""
+def picture(pic: Picture, font: str, inline: Callable[[Picture], _Element]) -> _Element:
+    """Return the w:p holding `pic` as an inline drawing; `inline` makes the wp:inline (it adds the image part)."""
+    p = empty_paragraph(pic.fmt, font)
+    run = sub(p, "w:r")
+    sub(run, "w:drawing").append(inline(pic))
+    return p
+
+
+def elements(parts: tuple[Part, ...], font: str,
+             inline: Callable[[Picture], _Element] | None = None) -> Iterator[_Element]:
+    """Yield the body elements (w:p, w:tbl) of `parts` in order, lazily: a picture's `inline` is made once the
+    parts before it are in the document (its drawing id follows theirs)."""
     for part in parts:
-        yield table(part, font) if isinstance(part, Grid) else paragraph(part, font)
+        if isinstance(part, Grid):
+            yield table(part, font)
+        elif isinstance(part, Picture):
+            if inline is None:
+                raise ValueError("a layout with pictures needs the document's image maker")
+            yield picture(part, font, inline)
+        else:
+            yield paragraph(part, font)
 
 
 def page_number_field(p: _Element, font: str, size: float) -> None:

@@ -52,9 +52,9 @@ def with_mnemonic(text: str, key: str) -> str:
     return text if at < 0 else f"{text[:at]}&{text[at:]}"
 
 
-#: The document forms as radio buttons, each with its Alt key ("&Báo cáo", "Công &văn").
+#: The document forms as radio buttons, each with its Alt key ("&Báo cáo", "Công &văn", "T&hông báo").
 FORM_BUTTONS: dict[str, str] = {form: with_mnemonic(FORM_NAMES[form], key)
-                                for form, key in zip(FORMS, ("B", "v"), strict=True)}
+                                for form, key in zip(FORMS, ("B", "v", "h"), strict=True)}
 
 
 def hint_label(text: str, parent: QWidget | None = None) -> QLabel:

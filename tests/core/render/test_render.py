@@ -16,6 +16,7 @@ from kpdesk.compute import compute
 from kpdesk.errors import DraftError, RenderError
 from kpdesk.kinds import get_kind
 from kpdesk.render import DRAFT_MARK, default_filename, draft_from_docx, render_to_file
+from kpdesk.vocab import form_type
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -58,14 +59,15 @@ def test_each_example_renders_with_the_decree_30_frame(rendered, name):
     for line in d.unit.agency_lines:
         assert line in head
     issuer = d.unit.issuer_symbol  # "UBND" for a commune, the department's own ("SKHCN") for its letters
-    symbol = f"{issuer}-{d.unit.office_symbol}" if d.form == "cong_van" else f"{kind.doc_symbol}-{issuer}"
+    symbol = f"{issuer}-{d.unit.office_symbol}" if d.form == "cong_van" else \
+        f"{form_type(d.form, kind.doc_type, kind.doc_symbol)[1]}-{issuer}"
     assert "Số:" in head and f"/{symbol}" in head
     assert f"{d.unit.place_name}, ngày" in head and f"năm {(d.date or d.period.end).year}" in head
     text = all_text(doc)
     if d.form == "cong_van":
         assert "V/v " in head and "Kính gửi:" in text and "BÁO CÁO" not in text.split("Kính gửi")[0]
     else:
-        assert "BÁO CÁO" in text
+        assert form_type(d.form, kind.doc_type, kind.doc_symbol)[0] in text  # BÁO CÁO, or THÔNG BÁO
     tail = all_text_of(closing)
     assert "Nơi nhận:" in tail and "- Lưu: VT" in tail and d.signer.name in tail and d.signer.position in tail
     for line in d.signer.authority:
@@ -244,7 +246,7 @@ def test_each_example_opens_in_libreoffice_with_letterhead_first_and_signature_l
 
 def test_examples_have_the_expected_shape():
     names = {p.name[:3] for p in EXAMPLES}
-    assert names == {"000", "001", "002", "004", "100", "101"}  # the seeds' reports; the department's letters
+    assert names == {"000", "001", "002", "004", "100", "101", "102"}  # the seeds' reports; the department's
     for path in EXAMPLES:
         assert json.loads(path.read_text(encoding="utf-8"))["format"] == "kpdesk-draft"
 
