@@ -105,6 +105,10 @@ function Invoke-Selftest([string]$Exe, [string]$Log, [string]$Platform) {
     if ($code -ne 0) { Fail "$Exe --selftest (mã $code; xem $Logs\$Log.out.txt)" }
     $text = Get-Content -LiteralPath (Join-Path $Logs "$Log.out.txt") -Encoding UTF8 -Raw
     if ($text -notmatch "nền tảng $Platform") { Fail "$Exe --selftest không chạy với nền tảng Qt «$Platform»" }
+    # the style plug-in loads at run time: with the real platform it must be Windows' own, not Qt's fallback
+    if ($Platform -eq "windows" -and $text -notmatch "giao diện (windows11|windowsvista)") {
+        Fail "$Exe --selftest không nạp được giao diện Windows của Qt (thiếu plug-in kiểu giao diện?)"
+    }
 }
 
 # ---------------------------------------------------------------- 1. Python environment

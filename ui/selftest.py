@@ -218,7 +218,7 @@ def _check_qt(checks: _Checks):
                     f"{sys.version.split()[0]} (mất {drift}/200), chương trình sẽ tự đóng khi dùng lâu; "
                     "hãy dùng bản PySide6 khác (xem docs/packaging.md)")
         return None
-    checks.ok(f"Qt: PySide6 {PySide6.__version__}, nền tảng {app.platformName()}")
+    checks.ok(f"Qt: PySide6 {PySide6.__version__}, nền tảng {app.platformName()}, giao diện {app.style().name()}")
     return app
 
 

@@ -619,3 +619,8 @@ def test_a_regular_install_carries_the_report_kinds_and_the_examples(tmp_path):
     for example in (ROOT / "examples").glob("*.json"):
         assert f"kpdesk_examples/{example.name}" in names
     assert "ui/launch.py" in names and "kpdesk/render/frame.py" in names
+    # every module of the program, in every package (a package left out of pyproject's list is a program that
+    # cannot start once installed)
+    sources = {p.relative_to(ROOT).as_posix() for folder in ("kpdesk", "ui") for p in (ROOT / folder).rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert sources <= names, sorted(sources - names)
