@@ -1,0 +1,1 @@
+"""The department's window: receive the communes' reports, see who is late, return a report for correction."""
