@@ -1,7 +1,8 @@
 """Start the window: `kpdesk` with no arguments calls `run(args)`.
 
-Opens the store (offering the newest good backup when the database is damaged), asks for the unit profile
-on first run, shows the main window, and writes any pending change when the application quits.
+Opens the store (offering the newest good backup when the database is damaged), asks on the first run whether this
+PC prepares a commune's reports or receives them for a department, shows that mode's window (which asks for its
+profile on first run), and writes any pending change when the application quits.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtGui import QFont, QGuiApplication
@@ -136,24 +138,68 @@ def _excepthook(kind, value, tb) -> None:  # pragma: no cover - last resort whil
         sys.__excepthook__(kind, value, tb)
 
 
+class Shell:
+    """The one window open at a time: the commune's or the department's, as the data folder's mode says; switching
+    the mode (Cài đặt › Chế độ làm việc…) opens the other one in its place."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.window: Any = None
+
+    def open(self, mode: str) -> Any:
+        """Show the window of `mode` (asking for its profile on the first start) and return it."""
+        from kpdesk.store import DEPARTMENT
+
+        if mode == DEPARTMENT:
+            from ui.department.window import DepartmentWindow
+
+            window: Any = DepartmentWindow(self.store, self.settings)
+        else:
+            from ui.main_window import MainWindow
+
+            window = MainWindow(self.store, self.settings)
+        window.mode_changed.connect(self.switch)
+        old, self.window = self.window, window
+        window.show()  # before the old one closes: closing the last window would end the program
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        window.ensure_profile()
+        return window
+
+    def switch(self, mode: str) -> None:
+        """Close the window open now (its work was saved when the mode was chosen) and open the one of `mode`."""
+        self.open(mode)
+
+    def flush(self) -> bool:
+        return self.window.flush() if self.window is not None else True
+
+
 def run(args: argparse.Namespace | None = None) -> int:
-    """Open the main window and run until it is closed; return the exit code."""
+    """Open the window of this PC's mode (asked on the first run) and run until it is closed; return the exit code."""
     app = make_app()
     data_dir = getattr(args, "data_dir", None) or _remembered_data_dir()
     store = open_store(Path(data_dir) if data_dir else None)
     if store is None:
         return 1
     from kpdesk.kinds import kinds_of_data_dir
-    from ui.main_window import MainWindow
+    from ui.department.mode import MODE_KEY, ask_first_mode, stored_mode
 
     sys.excepthook = _excepthook
     with kinds_of_data_dir(store.data_dir):  # the kinds installed in the data folder the drafts come from
-        window = MainWindow(store)
-        app.aboutToQuit.connect(window.flush)
-        window.show()
-        window.ensure_profile()
+        mode = stored_mode(store)
+        if mode is None:  # the first run: a commune's PC or a department's?
+            mode = ask_first_mode(None)
+            try:
+                store.set_setting(MODE_KEY, mode)
+            except KpdeskError as exc:
+                log.warning("mode not stored: %s", exc.message)
+        shell = Shell(store)
+        app.aboutToQuit.connect(shell.flush)
+        shell.open(mode)
         try:
             return app.exec()
         finally:
-            window.flush()
+            shell.flush()
             store.close()
