@@ -1,5 +1,4 @@
-"""The department's smaller dialogs — set a deadline, match a sender to a unit, the log, a read-only preview of a
-received version — and the pieces its dialogs share (date boxes, error line, the offer to open a written file)."""
+"""The department's smaller dialogs (deadline, match, log, preview) and the pieces its dialogs share."""
 
 from __future__ import annotations
 
@@ -25,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from kpdesk.deadlines import deadline, period_key
-from kpdesk.department.records import Records
+from kpdesk.department.records import LogEntry, Records, Submission
 from kpdesk.department.unitlist import ListedUnit, fold, suggest_units
 from kpdesk.draft import Period
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Field, Kind
+from kpdesk.kinds import Field, Kind, get_kind
 from ui import dialogs
 from ui.widgets.common import ERROR, HINT, OK, WrapDelegate, heading_label, hint_label
 from ui.widgets.fields import DateEditor
@@ -49,10 +48,14 @@ def date_editor(label: str, parent: QWidget, value: dt.date | None = None) -> Da
     return editor
 
 
+class InputError(ValueError):
+    """A box of a dialog holds text that cannot be read: the message names the box and says what to type."""
+
+
 def read_date(editor: DateEditor, what: str) -> dt.date | None:
-    """The date typed in `editor`, or `ValueError` with what to correct."""
+    """The date typed in `editor` (None when blank), or `InputError` naming the box and what to correct."""
     if editor.error():
-        raise ValueError(f"Ô «{what}»: {editor.error()}")
+        raise InputError(f"Ô «{what}»: {editor.error()}")
     value = editor.value()
     return value if isinstance(value, dt.date) else None
 
@@ -123,7 +126,8 @@ class DeadlineDialog(QDialog):
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)
-        buttons, self.set_button = dialog_buttons(self, "Đặt &hạn")
+        box.addStretch(1)
+        buttons, self.set_button = dialog_buttons(self, "Đặt hạ&n")
         self.clear_button = buttons.addButton("&Bỏ hạn Sở đã đặt", QDialogButtonBox.ButtonRole.ResetRole)
         self.clear_button.clicked.connect(self.clear)
         box.addWidget(buttons)
@@ -147,7 +151,7 @@ class DeadlineDialog(QDialog):
     def accept(self) -> None:
         try:
             day = read_date(self.day, "Hạn mới")
-        except ValueError as exc:
+        except InputError as exc:
             show_message(self.error, str(exc))
             return
         if day is None:
@@ -224,6 +228,28 @@ class MatchDialog(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
 
+def entry_text(entry: LogEntry, reports: dict[int, Submission], records: Records) -> str:
+    """A log entry with the report it concerns ("xã Thiệu Trung, BC-KHCN tháng 5 năm 2026") and the file."""
+    text = entry.text
+    rid = entry.report_id
+    if rid is not None:
+        if rid not in reports:  # a report merged into another one when its sender was matched
+            try:
+                reports[rid] = records.submission(rid)
+            except KpdeskError:
+                pass
+        found = reports.get(rid)
+        if found is not None:
+            try:
+                short = get_kind(found.kind).short
+            except KpdeskError:
+                short = found.kind
+            text += f" — {found.sender}, {short} {found.period.label}"
+    if entry.detail.get("file"):
+        text += f" — tệp {Path(str(entry.detail['file'])).name}"
+    return text
+
+
 class LogDialog(QDialog):
     """«Nhật ký»: every receipt and change of state, newest first, with who and when."""
 
@@ -255,7 +281,8 @@ class LogDialog(QDialog):
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
         self.entries = records.log(limit=self.LIMIT)
-        self.texts = [e.text + (f" — {e.detail['file']}" if e.detail.get("file") else "") for e in self.entries]
+        reports = {s.id: s for s in records.submissions()}
+        self.texts = [entry_text(e, reports, records) for e in self.entries]
         self.filter.textChanged.connect(self._fill)
         self._fill("")
         self.filter.setFocus()

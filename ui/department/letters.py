@@ -1,5 +1,4 @@
-"""The department's letters from the window: «Trả lại để sửa…» (the points to correct, each with a check box) and
-«Đôn đốc…» (the units still missing), both written by the core through the one Decree 30 path."""
+"""«Trả lại để sửa…» and «Đôn đốc…»: the department's letters, written by the core's one Decree 30 path."""
 
 from __future__ import annotations
 
@@ -28,7 +27,15 @@ from kpdesk.department.status import Status
 from kpdesk.department.unitlist import ListedUnit
 from kpdesk.kinds import Kind
 from ui import dialogs
-from ui.department.dialogs import ascii_name, date_editor, dialog_buttons, error_label, read_date, show_message
+from ui.department.dialogs import (
+    InputError,
+    ascii_name,
+    date_editor,
+    dialog_buttons,
+    error_label,
+    read_date,
+    show_message,
+)
 from ui.operations import Op
 from ui.widgets.common import WrapDelegate, heading_label, hint_label
 
@@ -105,8 +112,8 @@ class ReturnDialog(QDialog):
         self.number.setPlaceholderText("để trống nếu văn thư sẽ ghi số")
         self.number.setAccessibleName("Số công văn")
         self.date = date_editor("Ngày ký công văn", self, self.today)
-        for text, widget in (("Nội dung &khác cần sửa:", self.note), ("&Gửi lại trước ngày:", self.resubmit),
-                             ("&Số công văn:", self.number), ("Ngày &ký:", self.date)):
+        for text, widget in (("Nội dung &khác cần sửa:", self.note), ("Gửi &lại trước ngày:", self.resubmit),
+                             ("&Số công văn:", self.number), ("Ngà&y ký:", self.date)):
             label = QLabel(text, self)
             label.setBuddy(getattr(widget, "focus_target", lambda w=widget: w)())
             form.addRow(label, widget)
@@ -128,7 +135,7 @@ class ReturnDialog(QDialog):
         try:
             resubmit = read_date(self.resubmit, "Gửi lại trước ngày")
             day = read_date(self.date, "Ngày ký")
-        except ValueError as exc:
+        except InputError as exc:
             show_message(self.error, str(exc))
             return
         path = dialogs.save_path(self, "Ghi công văn trả lại báo cáo", self.folder / self.suggested_name(),
@@ -170,7 +177,7 @@ class RemindDialog(QDialog):
         box.addWidget(heading_label(f"Đôn đốc {status.kind.short} {status.period.label}", self))
         box.addWidget(hint_label(status.headline + " Công văn đôn đốc gửi các đơn vị chưa gửi báo cáo (Kính gửi), "
                                  "nêu cả các đơn vị gửi muộn.", self))
-        listed = QLabel(f"&Đơn vị chưa gửi ({len(status.missing)}):", self)
+        listed = QLabel(f"Đơn &vị chưa gửi ({len(status.missing)}):", self)
         box.addWidget(listed)
         self.missing = QListWidget(self)
         self.missing.setAccessibleName("Đơn vị chưa gửi báo cáo")
@@ -205,7 +212,7 @@ class RemindDialog(QDialog):
         try:
             resubmit = read_date(self.resubmit, "Gửi trước ngày")
             day = read_date(self.date, "Ngày ký")
-        except ValueError as exc:
+        except InputError as exc:
             show_message(self.error, str(exc))
             return
         kind, period = self.status.kind, self.status.period

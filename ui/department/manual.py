@@ -1,5 +1,4 @@
-"""Reports typed in Word (no kpdesk data in them): the files waiting to be entered by hand, and the commune's wizard on
-a new draft of the chosen unit, kind and period; «Ghi nhận đã nhận» records it as that unit's report."""
+"""Word files without kpdesk data: the list to enter by hand, the wizard on a new draft, «Ghi nhận đã nhận»."""
 
 from __future__ import annotations
 
@@ -109,9 +108,9 @@ class FilesPage(QWidget):
         row = QHBoxLayout()
         self.open_button = QPushButton("Mở tệp &Word", self)
         self.open_button.setToolTip("Mở tệp đã nhận để đọc nội dung cần nhập")
-        self.enter_button = QPushButton("Nhập &tay…", self)
+        self.enter_button = QPushButton("Nhập t&ay…", self)
         self.enter_button.setToolTip("Soạn báo cáo của đơn vị này trong kpdesk theo nội dung tệp Word")
-        self.record_button = QPushButton("Ghi nhận đã &nhận", self)
+        self.record_button = QPushButton("Ghi nhận đã n&hận", self)
         self.record_button.setToolTip("Tính bản đã nhập tay là báo cáo đơn vị đã gửi (ngày nhận là ngày nhận tệp)")
         for b in (self.open_button, self.enter_button, self.record_button):
             b.setAutoDefault(False)
@@ -155,7 +154,7 @@ class FilesPage(QWidget):
         f = self.current()
         self.open_button.setEnabled(f is not None)
         self.enter_button.setEnabled(f is not None)
-        self.enter_button.setText("Tiếp tục nhập &tay…" if f is not None and f.id in self.links else "Nhập &tay…")
+        self.enter_button.setText("Tiếp tục nhập t&ay…" if f is not None and f.id in self.links else "Nhập t&ay…")
         self.record_button.setEnabled(f is not None and f.id in self.links)
 
     def _emit(self, signal: Signal) -> None:
@@ -253,7 +252,7 @@ class ManualEntryView(QWidget):
         text.setWordWrap(True)
         line.addWidget(text, 1)
         self.open_button = QPushButton("Mở tệp &Word gốc", bar)
-        self.record_button = QPushButton("Ghi nhận đã &nhận", bar)
+        self.record_button = QPushButton("Ghi nhận đã n&hận", bar)
         for b in (self.open_button, self.record_button):
             b.setAutoDefault(False)
             line.addWidget(b)

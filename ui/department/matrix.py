@@ -1,5 +1,4 @@
-"""The status matrix: the expected units (rows) by the last periods of a kind (columns), each cell the unit's state in
-words and in colour; the unit names (the row headers) stay in view while the periods scroll."""
+"""The status matrix: units (rows) by periods (columns), each cell its state in words and colour."""
 
 from __future__ import annotations
 
@@ -156,8 +155,10 @@ class StatusMatrix(QTableWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if r is None:
                     item.setText(NOT_EXPECTED)
-                    item.setToolTip(f"{title}: không có trong kỳ {self.statuses[column].period.label} (theo ngày "
-                                    "hiệu lực trong danh sách đơn vị).")
+                    period = self.statuses[column].period.label
+                    item.setToolTip(f"{title}: không có trong kỳ {period} (theo ngày hiệu lực trong danh sách đơn "
+                                    "vị)." if key[0] == "unit" else f"Không có báo cáo {period} nào gửi dưới tên "
+                                    "này.")
                     item.setForeground(QBrush(QColor("#8a949e")))
                 else:
                     self.cells[(index, column)] = r
@@ -169,7 +170,6 @@ class StatusMatrix(QTableWidget):
                         item.setFont(bold)
                 self.setItem(index, column, item)
         self.blockSignals(False)
-        self.verticalHeader().resizeSections(QHeaderView.ResizeMode.Fixed)
         if self.keys and self.statuses:
             row = self.keys.index(old_key) if old_key in self.keys else 0
             column = next((c for c, s in enumerate(self.statuses) if s.period == old_period), len(self.statuses) - 1)

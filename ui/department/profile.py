@@ -1,5 +1,4 @@
-"""«Thông tin của Sở»: the department's own profile (name, letterhead, symbols, signers, recipients), which its
-letters are written with; asked for on the first start in the department's mode."""
+"""«Thông tin của Sở»: the department's own profile, which its letters are written with."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""«Nhận báo cáo»: the files and folders to receive (chosen or dropped), the day of receipt, and one line per file
-with what became of it."""
+"""«Nhận báo cáo»: the files and folders to receive, the day of receipt, and one line per file."""
 
 from __future__ import annotations
 
@@ -36,7 +35,7 @@ from kpdesk.department.intake import (
 )
 from kpdesk.department.records import Records
 from ui import dialogs, operations
-from ui.department.dialogs import date_editor, error_label, read_date, show_message
+from ui.department.dialogs import InputError, date_editor, error_label, read_date, show_message
 from ui.operations import Op
 from ui.widgets.common import DONE, FAIL, WARN, WrapDelegate, heading_label, hint_label, status_icon
 
@@ -101,12 +100,12 @@ class ReceiveDialog(QDialog):
         row = QHBoxLayout()
         self.add_files = QPushButton("Thêm tệp…", self)
         self.add_folder = QPushButton("Thêm thư &mục…", self)
-        self.remove = QPushButton("&Bỏ khỏi danh sách", self)
+        self.remove = QPushButton("Bỏ khỏi danh sác&h", self)
         for b in (self.add_files, self.add_folder, self.remove):
             b.setAutoDefault(False)
             row.addWidget(b)
         row.addStretch(1)
-        day_label = QLabel("Ngày &nhận:", self)
+        day_label = QLabel("Ngà&y nhận:", self)
         self.day = date_editor("Ngày nhận", self, today or dt.date.today())
         self.day.setToolTip("Ngày Sở nhận các báo cáo này (để tính gửi đúng hạn hay muộn)")
         day_label.setBuddy(self.day.focus_target())
@@ -129,7 +128,7 @@ class ReceiveDialog(QDialog):
         box.addWidget(self.results, 1)
         buttons = QDialogButtonBox(self)
         self.receive_button = buttons.addButton("Nhận &báo cáo", QDialogButtonBox.ButtonRole.ActionRole)
-        self.close_button = buttons.addButton("Đó&ng", QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
         self.receive_button.setDefault(True)
         buttons.rejected.connect(self.reject)
         self.receive_button.clicked.connect(self.start)
@@ -190,7 +189,7 @@ class ReceiveDialog(QDialog):
             return
         try:
             day = read_date(self.day, "Ngày nhận") or dt.date.today()
-        except ValueError as exc:
+        except InputError as exc:
             show_message(self.error, str(exc))
             self.day.focus_target().setFocus()
             return

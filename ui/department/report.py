@@ -1,9 +1,9 @@
-"""The report of the chosen cell: its versions (file, date received, problems, figures edited after export), the
-changes between two versions, its log, and what the department can do with it."""
+"""The chosen cell's report: versions, problems, edited figures, the diff, the log, and the actions on it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -149,7 +149,7 @@ class ReportPanel(QWidget):
         line.addStretch(1)
         actions.addLayout(line)
         note = QHBoxLayout()
-        note_label = QLabel("&Ghi chú:", self.actions)
+        note_label = QLabel("Gh&i chú:", self.actions)
         self.note = QLineEdit(self.actions)
         self.note.setPlaceholderText("ghi kèm khi chấp nhận hoặc mở lại (không bắt buộc)")
         note_label.setBuddy(self.note)
@@ -170,7 +170,7 @@ class ReportPanel(QWidget):
         self.details.setOpenLinks(False)
         self.details.setAccessibleName("Chi tiết bản đang chọn: lỗi, cảnh báo, số bị sửa sau khi xuất")
         inner.addWidget(self.details, 1)
-        self.tabs.addTab(page, "Các &bản")
+        self.tabs.addTab(page, "Các bản")
         page = QWidget(self.tabs)
         inner = QVBoxLayout(page)
         inner.setContentsMargins(4, 4, 4, 4)
@@ -189,12 +189,14 @@ class ReportPanel(QWidget):
         WrapDelegate(self.changes)
         self.changes.setAccessibleName("Những gì khác giữa hai bản, từng ô")
         inner.addWidget(self.changes, 1)
-        self.tabs.addTab(page, "S&o sánh các bản")
+        self.tabs.addTab(page, "So sánh các bản")
         self.log = QListWidget(self.tabs)
         WrapDelegate(self.log)
         self.log.setAccessibleName("Nhật ký của báo cáo này")
-        self.tabs.addTab(self.log, "Nhật &ký")
+        self.tabs.addTab(self.log, "Nhật ký")
         box.addWidget(self.tabs, 1)
+        self.filler = QWidget(self)  # takes the height while there is no report to show
+        box.addWidget(self.filler, 1)
 
         self.view_button.clicked.connect(self.view)
         self.return_button.clicked.connect(self.return_report)
@@ -215,13 +217,16 @@ class ReportPanel(QWidget):
         if row is None:
             self.heading.setText("Chưa chọn ô nào")
             self.state.setText("")
+            self.state.hide()
             self.hint.setText("Chọn một ô của bảng (bấm chuột hoặc dùng phím mũi tên) để xem báo cáo của đơn vị trong "
                               "kỳ đó.")
             self.hint.show()
             self.actions.hide()
             self.tabs.hide()
+            self.filler.show()
             return
         what = kind.short if kind else "Báo cáo"
+        self.state.show()
         self.heading.setText(f"{row.name} — {what} {row.period.label}")
         flags = "".join(f"<br>{flag_html(f)}" for f in row.flags)
         due = f"<br><span style='color:{HINT}'>Hạn gửi: {escape_html(row.deadline.text)}</span>" if row.deadline \
@@ -233,6 +238,7 @@ class ReportPanel(QWidget):
             self.hint.show()
             self.actions.hide()
             self.tabs.hide()
+            self.filler.show()
             return
         self.hint.hide()
         records = self.host.records
@@ -245,12 +251,13 @@ class ReportPanel(QWidget):
             return
         self.actions.show()
         self.tabs.show()
+        self.filler.hide()
         self._enable()
-        if self.submission.state_note and self.submission.state != RECEIVED:
-            self.state.setText(self.state.text() + f"<br>{escape_html(STATE_LABELS[self.submission.state])} "
-                               f"({escape_html(self.submission.state_by)}, "
-                               f"{self.submission.state_at:%d/%m/%Y %H:%M}): "
-                               f"{escape_html(self.submission.state_note)}")
+        s = self.submission
+        if s.state != RECEIVED:
+            note = f": {escape_html(s.state_note)}" if s.state_note else ""
+            self.state.setText(self.state.text() + f"<br><span style='color:{HINT}'>{escape_html(s.state_by)}, "
+                               f"{s.state_at:%d/%m/%Y %H:%M}{note}</span>")
         self.version_list.blockSignals(True)
         self.version_list.clear()
         for v in self.versions:
@@ -259,7 +266,8 @@ class ReportPanel(QWidget):
             self.version_list.addItem(item)
         self.version_list.blockSignals(False)
         lines = self.version_list
-        lines.setFixedHeight(lines.sizeHintForRow(0) * min(3, max(1, len(self.versions))) + 2 * lines.frameWidth() + 6)
+        shown = sum(lines.sizeHintForRow(i) for i in range(min(3, len(self.versions))))
+        lines.setFixedHeight(shown + 2 * lines.frameWidth() + 8)
         self.version_list.setCurrentRow(len(self.versions) - 1)
         self._show_version(len(self.versions) - 1)
         for combo, index in ((self.older, len(self.versions) - 2), (self.newer, len(self.versions) - 1)):
@@ -271,7 +279,8 @@ class ReportPanel(QWidget):
             combo.blockSignals(False)
         self._show_changes()
         self.log.clear()
-        self.log.addItems([e.text for e in log])
+        self.log.addItems([e.text + (f" — tệp {Path(str(e.detail['file'])).name}" if e.detail.get("file") else "")
+                           for e in log])
 
     def _enable(self) -> None:
         s = self.submission

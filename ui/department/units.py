@@ -30,8 +30,9 @@ from kpdesk.department.unitlist import LEVELS, ListedUnit, fold, read_unit_list
 from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
 from ui import dialogs
-from ui.department.dialogs import date_editor, error_label, read_date, show_message
+from ui.department.dialogs import InputError, date_editor, error_label, read_date, show_message
 from ui.operations import Op
+from ui.profile import field_label
 from ui.settings import Settings
 from ui.widgets.common import HINT, heading_label, hint_label
 from ui.widgets.fields import LineEditor
@@ -82,14 +83,13 @@ class UnitDialog(QDialog):
         self.valid_from = date_editor("Hiệu lực từ", self)
         self.valid_until = date_editor("Hiệu lực đến", self)
         for text, widget in (("&Mã: *", self.code), ("&Tên: *", self.name), ("&Cấp:", self.level),
-                             ("Thư điện &tử:", self.email), ("Điện t&hoại:", self.phone),
-                             ("Hiệu lực t&ừ:", self.valid_from), ("Hiệu lực đế&n:", self.valid_until)):
-            label = QLabel(text, self)
-            label.setBuddy(getattr(widget, "focus_target", lambda w=widget: w)())
-            form.addRow(label, widget)
+                             ("Thư đ&iện tử:", self.email), ("Điện t&hoại:", self.phone),
+                             ("Hiệ&u lực từ:", self.valid_from), ("Hiệu lực đế&n:", self.valid_until)):
+            form.addRow(field_label(text, widget), widget)
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)
+        box.addStretch(1)
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton("&Lưu", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
@@ -118,7 +118,7 @@ class UnitDialog(QDialog):
                       "valid_from": read_date(self.valid_from, "Hiệu lực từ"),
                       "valid_until": read_date(self.valid_until, "Hiệu lực đến")}
             unit = checked_unit(values)
-        except ValueError as exc:
+        except InputError as exc:
             show_message(self.error, str(exc))
             return
         except FormatError as exc:
@@ -182,7 +182,7 @@ class UnitsDialog(QDialog):
         box.addWidget(self.empty)
         actions = QHBoxLayout()
         self.import_button = QPushButton("&Nhập từ tệp…", self)
-        self.add_button = QPushButton("Th&êm…", self)
+        self.add_button = QPushButton("Thê&m…", self)
         self.edit_button = QPushButton("&Sửa…", self)
         for b in (self.import_button, self.add_button, self.edit_button):
             b.setAutoDefault(False)
@@ -191,7 +191,7 @@ class UnitsDialog(QDialog):
         self.count = QLabel(self)
         self.count.setStyleSheet(f"color: {HINT};")
         actions.addWidget(self.count)
-        close = QPushButton("Đó&ng", self)
+        close = QPushButton("Đóng", self)
         close.setAutoDefault(False)
         close.clicked.connect(self.accept)
         actions.addWidget(close)

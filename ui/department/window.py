@@ -1,5 +1,4 @@
-"""The department's window: the status matrix of a kind (units × the last periods), the chosen report beside it, the
-files to enter by hand, and the menus that receive reports, keep the unit list, remind and set deadlines."""
+"""The department's window: the status matrix of a kind, the chosen report, the files to enter by hand."""
 
 from __future__ import annotations
 
@@ -181,7 +180,7 @@ class DepartmentWindow(QMainWindow):
         action(files, "&Sao lưu dữ liệu", self.backup, None, "Sao lưu toàn bộ dữ liệu của Sở trên máy này")
         files.addSeparator()
         action(files, "T&hoát", self.close, "Ctrl+Q")
-        follow = bar.addMenu("Th&eo dõi")
+        follow = bar.addMenu("The&o dõi")
         self.units_action = action(follow, "&Danh sách đơn vị…", self.edit_units, "Ctrl+U",
                                    "Các xã, phường, đặc khu gửi báo cáo: nhập từ CSV/Excel, thêm, sửa")
         self.remind_action = action(follow, "Đô&n đốc…", self.remind, None,
@@ -278,6 +277,7 @@ class DepartmentWindow(QMainWindow):
         shown = bool(self.matrix.rowCount())
         self.matrix.setVisible(shown)
         self.legend.setVisible(shown)
+        self.headline.setVisible(shown)
         self.empty.setVisible(not shown)
         if kind is None:
             self.empty.setText("Chưa có mẫu báo cáo nào đọc được trên máy này.")

@@ -1,5 +1,4 @@
-"""A report typed in Word (no kpdesk data): listed to enter by hand, typed in the commune's wizard for the unit and
-period chosen, kept between sessions, and recorded as that unit's report with «Ghi nhận đã nhận»."""
+"""A report typed in Word: entered by hand in the wizard, kept between sessions, recorded as received."""
 
 from __future__ import annotations
 
@@ -56,7 +55,7 @@ def test_a_word_file_is_entered_by_hand_in_the_wizard_and_counts_as_received(qtb
     file_id = page.files[0].id
     link = manual_link(intake.store, file_id)
     assert link is not None and page.table.item(0, 3).text() == f"có (bản nháp số {link[0]})"
-    assert page.enter_button.text() == "Tiếp tục nhập &tay…" and page.record_button.isEnabled()
+    assert page.enter_button.text() == "Tiếp tục nhập t&ay…" and page.record_button.isEnabled()
 
     # «Tiếp tục nhập tay…» opens the same draft again, without asking for the unit and period
     monkeypatch.setattr(ManualStartDialog, "exec", lambda self: (_ for _ in ()).throw(AssertionError("asked again")))

@@ -1,5 +1,4 @@
-"""The mode of a PC: asked at the first start (a commune's reports, or a department receiving them), the department's
-profile asked for next, and «Cài đặt › Chế độ làm việc…» switching the window later in both directions."""
+"""The mode: asked at the first start (then the department's profile), switched later from either window."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The department's window: receive a folder of rendered reports (and by drag and drop), one line per file, and the
-matrix showing each state in words; the unit list, deadlines, the reminder and the log."""
+"""Receiving a folder (and drops), the matrix in words, the unit list, deadlines, the reminder, the log."""
 
 from __future__ import annotations
 

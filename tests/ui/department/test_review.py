@@ -1,6 +1,4 @@
-"""Reviewing received reports in the window, on the province's realistic intake: versions, problems, edited
-figures, the diff, accept and reopen, matching a sender, the preview; and the return for correction, round trip:
-the letter's points reach the commune's wizard beside the fields and in «Cần xem lại» until it exports again."""
+"""Reviewing reports on the realistic intake, and the return's round trip into the commune's wizard."""
 
 from __future__ import annotations
 
