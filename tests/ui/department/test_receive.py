@@ -313,6 +313,9 @@ def test_without_a_unit_missing_no_reminder_is_written_and_the_core_says_why(qtb
 def test_the_matrix_of_a_half_year_kind_has_half_year_columns(qtbot, department, dept_settings, answers):
     store, records, units, inbox = department
     window = make_window(qtbot, store, dept_settings)
+    kinds = [window.kind_combo.itemData(i) for i in range(window.kind_combo.count())]
+    assert "tra-lai-bao-cao" not in kinds and "don-doc-bao-cao" not in kinds, "the department's own letters"
+    assert {"co-che-tai-chinh-thang", "quan-ly-khcn-6-thang", "ke-hoach-khcn-nam"} <= set(kinds)
     window.kind_combo.setCurrentIndex(window.kind_combo.findData("quan-ly-khcn-6-thang"))
     assert window.type_combo.isVisibleTo(window) and window.type_combo.count() == 2
     headers = [window.matrix.horizontalHeaderItem(c).text() for c in range(window.matrix.columnCount())]

@@ -225,3 +225,19 @@ def test_returning_without_the_departments_profile_says_where_to_enter_it(qtbot,
     assert "chưa có thông tin của Sở" in window.heading.text()
     report = intake.records.find_submission(intake.records.find_unit("TH35"), MONTHLY, window.periods()[-1])
     assert report.state == RECEIVED and not list(tmp_path.glob("*.docx")), "nothing written, nothing changed"
+
+
+def test_the_matrix_and_the_report_are_used_from_the_keyboard(qtbot, intake, dept_settings, answers, kit):
+    window = make_window(qtbot, intake, dept_settings)
+    choose(window, "TH35")
+    matrix, panel = window.matrix, window.panel
+    matrix.setFocus()
+    kit.key(matrix, Qt.Key.Key_Left)
+    assert panel.heading.text() == "Phường Sầm Sơn — BC-KHCN tháng 4 năm 2026"
+    assert panel.state.text().startswith("<b>Chưa gửi — quá hạn 36 ngày</b>") and not panel.actions.isVisibleTo(panel)
+    assert window.headline.text().startswith("<b>BC-KHCN tháng 4 năm 2026: 0/42 xã, phường đã gửi")
+    kit.key(matrix, Qt.Key.Key_Right)
+    kit.key(matrix, Qt.Key.Key_Down)
+    assert panel.heading.text() == "Phường Hạc Thành — BC-KHCN tháng 5 năm 2026"
+    kit.key(matrix, Qt.Key.Key_Return, "\r")
+    assert panel.view_button.hasFocus() or window.focusWidget() is panel.view_button
