@@ -68,7 +68,7 @@ class DepartmentWindow(QMainWindow):
         self.today = today
         self.kinds = commune_kinds()
         self.manual: ManualEntryView | None = None
-        self.setWindowTitle("kpdesk — Nhận báo cáo của xã, phường (Sở Khoa học và Công nghệ)")
+        self.setWindowTitle("Nhận báo cáo của xã, phường (Sở Khoa học và Công nghệ)")  # Qt adds " — kpdesk"
         self.setMinimumSize(960, 600)
         self.setAcceptDrops(True)
 
