@@ -1,9 +1,10 @@
 """Start the window: `kpdesk` with no arguments calls `run(args)`.
 
-Opens the store (offering the newest good backup when the database is damaged), asks for the unit profile
-on first run, shows the main window, and writes any pending change when the application quits. Data that can
-only be read (a read-only folder, a full disk) open read-only: a line in the status bar says why, and what would
-write is disabled (see `show_read_only`).
+Opens the store (offering the newest good backup when the database is damaged), asks on the first run whether this
+PC prepares a commune's reports or receives them for a department, shows that mode's window (which asks for its
+profile on first run), and writes any pending change when the application quits. Data that can only be read (a
+read-only folder, a full disk) open read-only: a line in the status bar says why, and what would write is
+disabled (see `show_read_only`).
 """
 
 from __future__ import annotations
@@ -144,9 +145,13 @@ def show_read_only(window: Any, store: Store) -> None:
             if action.text().replace("&", "") in WRITING_ACTIONS:
                 action.setEnabled(False)
                 action.setStatusTip("Dữ liệu đang mở ở chế độ chỉ đọc")
-    window.list_page.new_button.setEnabled(False)
-    window.list_page.new_button.setToolTip("Dữ liệu đang mở ở chế độ chỉ đọc: chưa tạo được báo cáo mới")
-    window.stack.currentChanged.connect(lambda _: freeze(window.wizard))
+    list_page = getattr(window, "list_page", None)  # the commune's window; the department's has its own buttons
+    if list_page is not None:
+        list_page.new_button.setEnabled(False)
+        list_page.new_button.setToolTip("Dữ liệu đang mở ở chế độ chỉ đọc: chưa tạo được báo cáo mới")
+    stack = getattr(window, "stack", None)
+    if stack is not None:
+        stack.currentChanged.connect(lambda _: freeze(window.wizard))
 
 
 def freeze(wizard: QWidget | None) -> None:
@@ -196,27 +201,72 @@ def _excepthook(kind, value, tb) -> None:  # pragma: no cover - last resort whil
         sys.__excepthook__(kind, value, tb)
 
 
+class Shell:
+    """The one window open at a time: the commune's or the department's, as the data folder's mode says; switching
+    the mode (Cài đặt › Chế độ làm việc…) opens the other one in its place."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.window: Any = None
+
+    def open(self, mode: str) -> Any:
+        """Show the window of `mode` (asking for its profile on the first start) and return it."""
+        from kpdesk.store import DEPARTMENT
+
+        if mode == DEPARTMENT:
+            from ui.department.window import DepartmentWindow
+
+            window: Any = DepartmentWindow(self.store, self.settings)
+        else:
+            from ui.main_window import MainWindow
+
+            window = MainWindow(self.store, self.settings)
+        window.mode_changed.connect(self.switch)
+        old, self.window = self.window, window
+        show_read_only(window, self.store)
+        window.show()  # before the old one closes: closing the last window would end the program
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        else:
+            show_warnings(window, self.store)  # once, at start
+        if not self.store.read_only:
+            window.ensure_profile()
+        return window
+
+    def switch(self, mode: str) -> None:
+        """Close the window open now (its work was saved when the mode was chosen) and open the one of `mode`."""
+        self.open(mode)
+
+    def flush(self) -> bool:
+        return self.window.flush() if self.window is not None else True
+
+
 def run(args: argparse.Namespace | None = None) -> int:
-    """Open the main window and run until it is closed; return the exit code."""
+    """Open the window of this PC's mode (asked on the first run) and run until it is closed; return the exit code."""
     app = make_app()
     data_dir = getattr(args, "data_dir", None) or _remembered_data_dir()
     store = open_store(Path(data_dir) if data_dir else None)
     if store is None:
         return 1
     from kpdesk.kinds import kinds_of_data_dir
-    from ui.main_window import MainWindow
+    from ui.department.mode import MODE_KEY, ask_first_mode, stored_mode
 
     sys.excepthook = _excepthook
     with kinds_of_data_dir(store.data_dir):  # the kinds installed in the data folder the drafts come from
-        window = MainWindow(store)
-        app.aboutToQuit.connect(window.flush)
-        show_read_only(window, store)
-        window.show()
-        show_warnings(window, store)
-        if not store.read_only:
-            window.ensure_profile()
+        mode = stored_mode(store)
+        if mode is None:  # the first run: a commune's PC or a department's?
+            mode = ask_first_mode(None)
+            try:
+                store.set_setting(MODE_KEY, mode)
+            except KpdeskError as exc:
+                log.warning("mode not stored: %s", exc.message)
+        shell = Shell(store)
+        app.aboutToQuit.connect(shell.flush)
+        shell.open(mode)
         try:
             return app.exec()
         finally:
-            window.flush()
+            shell.flush()
             store.close()

@@ -27,16 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.corrections import Imported, import_path
 from kpdesk.draft import upgrade_draft, upgrade_offer
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_changes, kind_folder, kind_ids, kind_of
 from kpdesk.render import RenderResult
-from kpdesk.store import DraftId, DraftInfo, DraftWriter, Store, UnitProfile, backup_reason, backup_time
+from kpdesk.store import COMMUNE, DraftId, DraftInfo, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:
     from ui.wizard.wizard import WizardView
 from ui import dialogs
+from ui.department.mode import add_mode_action, switch_mode
 from ui.home import HomePage, MainViews, status_text, view_menu
 from ui.operations import Op, show_error
 from ui.settings import Settings
@@ -267,6 +269,8 @@ class DraftListPage(QWidget):
 class MainWindow(QMainWindow):
     """What is due and the list of drafts (two tabs), the wizard of the open draft, menus, the undo bar."""
 
+    mode_changed = Signal(str)  # the officer switched this PC to the department's mode
+
     def __init__(self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None) -> None:
         super().__init__()
         self.store = store
@@ -330,7 +334,7 @@ class MainWindow(QMainWindow):
         files = bar.addMenu("&Tệp")
         self.new_action = action(files, "Báo cáo &mới…", self.new_report, "Ctrl+N", "Tạo báo cáo mới")
         action(files, "&Nhập bản nháp hoặc báo cáo Word…", self.import_file, "Ctrl+O",
-               "Nhập tệp bản nháp .json hoặc tệp .docx do kpdesk xuất")
+               "Nhập tệp bản nháp .json, tệp .docx do kpdesk xuất, hoặc công văn trả lại báo cáo của Sở")
         self.update_kinds_action = action(files, "Cập nhật &mẫu báo cáo…", self.update_kinds, None,
                                           "Cài gói mẫu báo cáo (.kpkind) do Sở gửi")
         files.addSeparator()
@@ -340,6 +344,7 @@ class MainWindow(QMainWindow):
         action(files, "T&hoát", self.close, "Ctrl+Q")
         settings = bar.addMenu("&Cài đặt")
         action(settings, "&Thông tin đơn vị…", self.edit_profile, None, "Tên đơn vị, người liên hệ, người ký, nơi nhận")
+        add_mode_action(settings, self.switch_mode)
         helpm = bar.addMenu("Trợ &giúp")
         action(helpm, "&Phím tắt", self.show_keys, "F1", "Bảng các phím tắt")
         action(helpm, "&Giới thiệu kpdesk…", self.about, None, "Phiên bản và thư mục dữ liệu")
@@ -650,23 +655,32 @@ class MainWindow(QMainWindow):
 
     # -- files (off the UI thread) ------------------------------------------------------------
     def import_file(self) -> None:
-        path = dialogs.open_path(self, "Nhập bản nháp hoặc báo cáo Word do kpdesk xuất",
-                                 self.settings.folder("import"), "Bản nháp hoặc báo cáo (*.json *.docx)")
+        path = dialogs.open_path(self, "Nhập bản nháp, báo cáo Word do kpdesk xuất hoặc công văn trả lại của Sở",
+                                 self.settings.folder("import"), "Bản nháp, báo cáo hoặc công văn (*.json *.docx)")
         if path is None:
             return
         self.settings.remember_folder("import", path)
         unit = self.unit()
         store = self.store
-        Op(self, lambda progress: store.import_file(path, unit.id if unit else None),
+        Op(self, lambda progress: import_path(store, path, unit.id if unit else None),
            label=f"Đang nhập {path.name}…", error_what=f"Chưa nhập được tệp {path.name}.") \
             .success(self._imported).run()
 
-    def _imported(self, draft_id: int) -> None:
+    def _imported(self, imported: Imported) -> None:
+        """Say what the import did: a draft added, or a department's return letter attached to a draft."""
         self.list_page.bin.setChecked(False)
         self.list_page.search.clear()
-        self.list_page.refresh(select=draft_id)
+        self.list_page.refresh(select=imported.draft_id)
         self._show_unit()
-        self.statusBar().showMessage("Đã nhập thành bản nháp mới.", 8000)
+        self.statusBar().showMessage(imported.text, 15000)
+        if imported.correction is not None:
+            dialogs.tell(self, imported.text)
+
+    def switch_mode(self) -> None:
+        """«Cài đặt › Chế độ làm việc…»: switch this PC to the department's window (the open draft is saved)."""
+        chosen = switch_mode(self, self, COMMUNE)
+        if chosen is not None:
+            self.mode_changed.emit(chosen)
 
     def export_json_current(self) -> None:
         info = self.list_page.current_info()

@@ -51,14 +51,14 @@ SIGNERS_FIELD = Field(
 )
 
 
-def _line(parent: QWidget, placeholder: str = "", name: str = "") -> QLineEdit:
+def line_edit(parent: QWidget, placeholder: str = "", name: str = "") -> QLineEdit:
     edit = PasteLineEdit(parent)  # Enter goes on to the next field
     edit.setPlaceholderText(placeholder)
     edit.setAccessibleName(name or placeholder)
     return edit
 
 
-def _combo(parent: QWidget, items: tuple[str, ...], name: str) -> QComboBox:
+def combo_box(parent: QWidget, items: tuple[str, ...], name: str) -> QComboBox:
     combo = QComboBox(parent)
     combo.setEditable(True)
     combo.addItems(list(items))
@@ -90,7 +90,8 @@ def kind_terms(kind: Kind) -> str:
     return f"Kỳ: {periods}; {rule}."
 
 
-def _page(tabs: QTabWidget, title: str, help_text: str) -> QFormLayout:
+def form_page(tabs: QTabWidget, title: str, help_text: str) -> QFormLayout:
+    """Add a scrolling tab to `tabs` with `help_text` over a form; the form's widgets belong to `form.body`."""
     scroll = QScrollArea(tabs)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -107,6 +108,15 @@ def _page(tabs: QTabWidget, title: str, help_text: str) -> QFormLayout:
     tabs.addTab(scroll, title)
     form.body = body  # type: ignore[attr-defined]
     return form
+
+
+def field_label(text: str, widget: QWidget) -> QLabel:
+    """A form label whose Alt key goes to `widget` (its text box); a "*" marks a required field in red."""
+    label = QLabel(text.replace("*", f'<span style="color:{ERROR}">*</span>'))
+    label.setTextFormat(Qt.TextFormat.RichText)
+    focus = getattr(widget, "focus_target", None)
+    label.setBuddy(focus() if callable(focus) else widget)
+    return label
 
 
 class ProfileDialog(QDialog):
@@ -137,17 +147,17 @@ class ProfileDialog(QDialog):
         self.tabs = QTabWidget(self)
         box.addWidget(self.tabs, 1)
 
-        form = _page(self.tabs, "&1. Đơn vị", "Tên đơn vị và các dòng in ở góc trên bên trái của văn bản.")
+        form = form_page(self.tabs, "&1. Đơn vị", "Tên đơn vị và các dòng in ở góc trên bên trái của văn bản.")
         body = form.body  # type: ignore[attr-defined]
-        self.level = _combo(body, LEVELS, "Cấp đơn vị")
-        self.name = _line(body, "Ví dụ: Thiệu Trung", "Tên xã/phường")
-        self.province_level = _combo(body, PROVINCE_LEVELS, "Tỉnh hay thành phố")
-        self.province = _line(body, "Ví dụ: Thanh Hóa", "Tên tỉnh/thành phố")
-        self.superior = _line(body, "Thường để trống đối với UBND xã, phường", "Cơ quan chủ quản")
+        self.level = combo_box(body, LEVELS, "Cấp đơn vị")
+        self.name = line_edit(body, "Ví dụ: Thiệu Trung", "Tên xã/phường")
+        self.province_level = combo_box(body, PROVINCE_LEVELS, "Tỉnh hay thành phố")
+        self.province = line_edit(body, "Ví dụ: Thanh Hóa", "Tên tỉnh/thành phố")
+        self.superior = line_edit(body, "Thường để trống đối với UBND xã, phường", "Cơ quan chủ quản")
         self.agency = ListEditor(Field(id="agency", type="list", label="Tên cơ quan ở tiêu đề"), body, min_lines=2,
                                  item_word="dòng", buttons=False)
-        self.place = _line(body, "Ví dụ: Thiệu Trung (để trống: dùng tên đơn vị)", "Địa danh")
-        self.office_symbol = _line(body, "Ví dụ: VHXH", "Ký hiệu phòng soạn thảo")
+        self.place = line_edit(body, "Ví dụ: Thiệu Trung (để trống: dùng tên đơn vị)", "Địa danh")
+        self.office_symbol = line_edit(body, "Ví dụ: VHXH", "Ký hiệu phòng soạn thảo")
         self.level.currentTextChanged.connect(self._show_agency_hint)
         self.name.textChanged.connect(self._show_agency_hint)
         for label, widget in (("Cấp:", self.level), ("&Tên xã/phường: *", self.name),
@@ -155,14 +165,14 @@ class ProfileDialog(QDialog):
                               ("Cơ quan chủ quản:", self.superior), ("Tên cơ quan ở tiêu đề:", self.agency),
                               ("Địa danh ở dòng ngày tháng:", self.place),
                               ("Ký hiệu phòng soạn thảo:", self.office_symbol)):
-            form.addRow(self._label(label, widget), widget)
+            form.addRow(field_label(label, widget), widget)
 
-        form = _page(self.tabs, "&2. Người liên hệ", "Cán bộ tổng hợp báo cáo; được điền sẵn vào các báo cáo mới.")
+        form = form_page(self.tabs, "&2. Người liên hệ", "Cán bộ tổng hợp báo cáo; được điền sẵn vào các báo cáo mới.")
         body = form.body  # type: ignore[attr-defined]
         self.honorific = ChoiceEditor(Field(id="contact_honorific", type="choice", label="Danh xưng",
                                             options=_options(("ông", "Ông"), ("bà", "Bà"))), body)
-        self.contact_name = _line(body, "Ví dụ: Nghiêm Duy Cương", "Họ tên người liên hệ")
-        self.contact_position = _line(body, "Ví dụ: Chuyên viên phòng Văn hóa - Xã hội", "Chức vụ người liên hệ")
+        self.contact_name = line_edit(body, "Ví dụ: Nghiêm Duy Cương", "Họ tên người liên hệ")
+        self.contact_position = line_edit(body, "Ví dụ: Chuyên viên phòng Văn hóa - Xã hội", "Chức vụ người liên hệ")
         self.contact_phone = LineEditor(Field(id="contact_phone", type="phone", label="Số điện thoại",
                                               example="0982 741 345"), body)
         self.contact_email = LineEditor(Field(id="contact_email", type="email", label="Thư điện tử",
@@ -170,14 +180,14 @@ class ProfileDialog(QDialog):
         for label, widget in (("Danh xưng:", self.honorific), ("Họ và tên:", self.contact_name),
                               ("Chức vụ:", self.contact_position), ("Số điện thoại:", self.contact_phone),
                               ("Thư điện tử:", self.contact_email)):
-            form.addRow(self._label(label, widget), widget)
+            form.addRow(field_label(label, widget), widget)
 
-        form = _page(self.tabs, "&3. Người ký", "Những người thường ký báo cáo. Khi soạn báo cáo chỉ cần chọn tên.")
+        form = form_page(self.tabs, "&3. Người ký", "Những người thường ký báo cáo. Khi soạn báo cáo chỉ cần chọn tên.")
         body = form.body  # type: ignore[attr-defined]
         self.signers = RowsEditor(SIGNERS_FIELD, body, row_word="Người ký")
         form.addRow(self.signers)
 
-        form = _page(self.tabs, "&4. Nơi nhận",
+        form = form_page(self.tabs, "&4. Nơi nhận",
                      "Nơi nhận và «Kính gửi» điền sẵn cho các báo cáo mới; mỗi nơi một dòng.")
         body = form.body  # type: ignore[attr-defined]
         self.recipients = ListEditor(Field(id="default_recipients", type="list", label="Nơi nhận"), body,
@@ -186,10 +196,10 @@ class ProfileDialog(QDialog):
         self.to = ListEditor(Field(id="default_to", type="list", label="Kính gửi"), body, min_lines=2,
                              item_word="nơi")
         self.to.edit.setPlaceholderText("Ví dụ: Sở Khoa học và Công nghệ tỉnh Thanh Hóa")
-        form.addRow(self._label("Nơi nhận:", self.recipients), self.recipients)
-        form.addRow(self._label("Kính gửi (công văn):", self.to), self.to)
+        form.addRow(field_label("Nơi nhận:", self.recipients), self.recipients)
+        form.addRow(field_label("Kính gửi (công văn):", self.to), self.to)
 
-        form = _page(self.tabs, "&5. Báo cáo định kỳ",
+        form = form_page(self.tabs, "&5. Báo cáo định kỳ",
                      "Đánh dấu các loại báo cáo đơn vị phải gửi định kỳ. Trang «Việc cần làm» nhắc các kỳ đến hạn và "
                      "quá hạn của những loại này (và của các loại đơn vị đã có bản nháp).")
         self.kinds_page = self.tabs.widget(self.tabs.count() - 1)
@@ -221,14 +231,6 @@ class ProfileDialog(QDialog):
         """What an empty «Tên cơ quan ở tiêu đề» prints, for the level and name typed: «… / PHƯỜNG HẠC THÀNH»."""
         unit = Unit(name=vn.clean_line(self.name.text()) or "…", level=vn.clean_line(self.level.currentText()))
         self.agency.edit.setPlaceholderText(f"Để trống để in: {' / '.join(unit.agency_lines)}")
-
-    @staticmethod
-    def _label(text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text.replace("*", f'<span style="color:{ERROR}">*</span>'))
-        label.setTextFormat(Qt.TextFormat.RichText)
-        focus = getattr(widget, "focus_target", None)
-        label.setBuddy(focus() if callable(focus) else widget)
-        return label
 
     def load(self, p: UnitProfile) -> None:
         self.level.setCurrentText(p.level or "xã")

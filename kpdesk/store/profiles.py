@@ -117,6 +117,8 @@ def clean_profile(p: UnitProfile) -> UnitProfile:
     correct."""
     line = vn.clean_line
     name = line(p.name or "")
+    if not name and p.role == DEPARTMENT:
+        raise ProfileError("Chưa nhập tên cơ quan (ô «Tên cơ quan»), ví dụ «Sở Khoa học và Công nghệ».", "name")
     if not name:
         raise ProfileError("Chưa nhập tên đơn vị (ô «Tên xã/phường»), ví dụ «Thiệu Trung».", "name")
     honorific = line(p.contact_honorific or "").lower()

@@ -38,6 +38,15 @@ def test_a_commune_profile_without_a_level_is_a_xa_but_a_department_has_none(sto
     assert store.unit(store.save_unit(DEPARTMENT_PROFILE)).full_name == "Sở Khoa học và Công nghệ"
 
 
+def test_a_department_without_a_name_is_asked_for_its_own_name_not_a_communes(store):
+    from dataclasses import replace
+
+    with pytest.raises(ProfileError, match="Chưa nhập tên cơ quan \\(ô «Tên cơ quan»\\)") as caught:
+        store.save_unit(replace(DEPARTMENT_PROFILE, name="  "))
+    assert caught.value.field == "name" and "xã" not in caught.value.message
+    assert store.department() is None
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"role": "huyện"}, "role"), ({"agency_symbol": "SỞ KH"}, "agency_symbol"),
 ])

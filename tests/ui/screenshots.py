@@ -2,6 +2,7 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" python tests/ui/screenshots.py            # into /tmp/ui_look
     LOOK_OUT=/tmp/hidpi QT_SCALE_FACTOR=1.5 xvfb-run -a -s "-screen 0 2049x1152x24" python tests/ui/screenshots.py
+    LOOK_ONLY=department python tests/ui/screenshots.py        # the department's screens only (70-92)
 """
 import datetime as dt
 import os
@@ -45,6 +46,197 @@ def shot(widget, name):
     widget.grab().save(str(OUT / f"{name}.png"))
     print("saved", name)
 
+
+def department_screens():
+    """The department's window on the province's realistic intake (tests/core/department/conftest.py), with four
+    earlier months received, some accepted and one returned; its dialogs; the commune's wizard with the points."""
+    import importlib.util
+
+    from kpdesk.corrections import import_path
+    from kpdesk.department import letters
+    from kpdesk.department.intake import receive
+    from kpdesk.department.records import ACCEPTED
+    from kpdesk.draft import Period
+    from kpdesk.kinds import kind_of
+    from kpdesk.render import build_layout, default_filename
+    from ui.department import dialogs as ddialogs
+    from ui.department.letters import RemindDialog, ReturnDialog
+    from ui.department.manual import set_manual_link, start_manual_draft
+    from ui.department.profile import DepartmentProfileDialog
+    from ui.department.receive import ReceiveDialog
+    from ui.department.units import UnitDialog, UnitsDialog
+    from ui.department.window import DepartmentWindow
+
+    spec = importlib.util.spec_from_file_location("intake_helpers", ROOT / "tests/core/department/conftest.py")
+    helpers = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = helpers
+    spec.loader.exec_module(helpers)
+    today = dt.date(2026, 5, 25)
+    may = Period("month", 2026, month=5)
+    monthly = "co-che-tai-chinh-thang"
+    folder = Path(tempfile.mkdtemp(prefix="kpdesk-so-"))
+    dept_settings = Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+
+    # the first start in the department's mode: an empty store
+    empty = Store.open(folder / "empty")
+    dlg = DepartmentProfileDialog(empty, None, None, first_run=True)
+    dlg.resize(1000, 700)
+    dlg.show()
+    shot(dlg, "70-dept-profile-first-run")
+    dlg.name.setText("")
+    dlg.accept()
+    shot(dlg, "70b-dept-profile-error")
+    dlg.close()
+    w = DepartmentWindow(empty, dept_settings, today=today)
+    w.resize(1366, 740)
+    w.show()
+    shot(w, "71-dept-empty")
+    w.close()
+    empty.close()
+
+    intake = helpers.build_intake(folder / "intake")
+    records, units = intake.records, intake.records.units()
+    request = {"kind": "Công văn", "code": "1133/SKHCN-KHTC", "date": "2025-12-30",
+               "issuer": "Sở Khoa học và Công nghệ tỉnh Thanh Hóa"}  # the example's is dated after January
+    for month in (1, 2, 3, 4):  # earlier months: most on time, a few late, one or two never sent
+        out = folder / f"Bao-cao-thang-{month}"
+        out.mkdir()
+        for i, u in enumerate(units):
+            if (i + 3 * month) % 17 == 0:
+                continue
+            day = 22 if (i * month) % 11 == 5 else 10 + i % 8
+            draft = helpers.commune_draft("000", u.name, u.level, period={"type": "month", "year": 2026,
+                                                                          "month": month},
+                                          date=f"2026-{month:02d}-{day:02d}", budget_total=(200 + i) * 1_000_000,
+                                          request_ref=request)
+            name = default_filename(kind_of(draft), draft)
+            receive(records, [helpers._render(draft, out / name)], received_on=dt.date(2026, month, day + 1))
+    for sub in records.submissions(monthly):
+        if sub.period.month in (1, 2) and sub.id % 3:
+            records.set_state(sub.id, ACCEPTED, "Số liệu khớp", who="Lê Thị Hoa")
+    april = records.find_submission(records.find_unit("TH35"), monthly, Period("month", 2026, month=4))
+    if april is not None:
+        letters.return_report(records, april, folder / "tra-lai-T4.docx", note="Đề nghị ghi rõ số đã giải ngân.",
+                              today=dt.date(2026, 4, 25))
+
+    w = DepartmentWindow(intake.store, dept_settings, today=today)
+    w.resize(1366, 740)
+    w.show()
+
+    def pick(code, period=may):
+        w.matrix.select(unit_id=records.find_unit(code).id, period=period)
+        pump()
+
+    pick("TH05")
+    shot(w, "72-dept-matrix")
+    pick("TH35", Period("month", 2026, month=4))
+    shot(w, "72b-dept-matrix-readme")  # docs/screenshot-department-matrix.png
+    pick("TH35")
+    shot(w, "73-dept-errors")
+    pick("TH39")
+    shot(w, "74-dept-edited")
+    pick("TH38")
+    w.panel.tabs.setCurrentIndex(1)
+    shot(w, "75-dept-versions-diff")
+    w.panel.tabs.setCurrentIndex(2)
+    shot(w, "75b-dept-log-of-report")
+    w.panel.tabs.setCurrentIndex(0)
+    m = w.matrix
+    row = next(r for r in range(m.rowCount()) if "ngoài danh sách" in m.verticalHeaderItem(r).text())
+    m.setCurrentCell(row, m.columnCount() - 1)
+    shot(w, "76-dept-unlisted")
+    pick("TH35", Period("month", 2026, month=4))
+    shot(w, "76b-dept-returned")
+    pick("TH41")
+    shot(w, "76c-dept-missing")
+    m.horizontalScrollBar().setValue(0)
+    shot(w, "76d-dept-scrolled-left")
+    w.kind_combo.setCurrentIndex(w.kind_combo.findData("quan-ly-khcn-6-thang"))
+    shot(w, "77-dept-half-year")
+    w.kind_combo.setCurrentIndex(w.kind_combo.findData(monthly))
+    w.show_tab(w.FILES_TAB)
+    shot(w, "78-dept-files")
+    w.show_tab(w.MATRIX_TAB)
+
+    rd = ReceiveDialog(records, w, paths=[intake.folder / "in"], today=today)
+    rd.show()
+    shot(rd, "80-receive-before")
+    hon_me = helpers._render(helpers.commune_draft("000", "Hòn Mê", "đặc khu", period=helpers.MAY,
+                                                   date="2026-05-24"), folder / "hon-me.docx")
+    rd.show_receipts(receive(records, [intake.folder / "in", hon_me], received_on=today))
+    shot(rd, "81-receive-results")
+    rd.close()
+    ud = UnitsDialog(records, w, settings=dept_settings)
+    ud.show()
+    shot(ud, "82-units")
+    ed = UnitDialog(records, records.find_unit("TH02"), ud)
+    ed.show()
+    ed.email.edit.setText("ubnd02@")
+    ed.accept()
+    shot(ed, "83-unit-edit-error")
+    ed.close()
+    ud.close()
+    edited = records.find_submission(records.find_unit("TH39"), monthly, may)
+    ret = ReturnDialog(records, edited, kind_of(records.latest(edited.id).draft), w, today=today)
+    ret.show()
+    shot(ret, "84-return")
+    ret.close()
+    rem = RemindDialog(records, w.matrix.current_status(), w, today=today)
+    rem.show()
+    shot(rem, "85-remind")
+    rem.close()
+    dd = ddialogs.DeadlineDialog(records, w.kind(), w.periods(), may, w)
+    dd.show()
+    shot(dd, "86-deadline")
+    dd.close()
+    md = ddialogs.MatchDialog("xã Thiệu Trong", "Thiệu Trong", records.units(), w)
+    md.show()
+    shot(md, "87-match")
+    md.close()
+    ld = ddialogs.LogDialog(records, w)
+    ld.show()
+    shot(ld, "88-log")
+    ld.close()
+    version = records.latest(edited.id)
+    pd = ddialogs.PreviewDialog("Xã Đông Quang — BC-KHCN tháng 5 năm 2026, bản 1 (edited.docx)",
+                                build_layout(kind_of(version.draft), version.draft), w)
+    pd.show()
+    shot(pd, "89-preview")
+    pd.close()
+    # a Word file entered by hand: the bar over the wizard
+    received = records.files()[0]
+    unit = records.find_unit("TH41")
+    draft_id = start_manual_draft(intake.store, intake.store.department(), unit, w.kind(), may)
+    set_manual_link(intake.store, received.id, draft_id, unit.id)
+    w.open_manual(received, draft_id, unit.id)
+    shot(w, "90-manual-entry")
+    w.close_manual()
+    shot(w, "91-files-in-progress")
+    w.close()
+
+    # the commune: the return letter imported, its points beside the fields and in «Cần xem lại»
+    letter = folder / "tra-lai-Sam-Son.docx"
+    sam_son = records.find_submission(records.find_unit("TH35"), monthly, may)
+    letters.return_report(records, sam_son, letter, number="215", note="Đề nghị ghi rõ số đã giải ngân.", today=today)
+    commune = Store.open(folder / "xa")
+    draft_id = commune.import_file(intake.files["errors-TH35"])
+    import_path(commune, letter)
+    cw = MainWindow(commune, Settings(QSettings(str(folder / "c.ini"), QSettings.Format.IniFormat)), today=today)
+    cw.resize(1366, 740)
+    cw.show()
+    cw.open_draft(draft_id)
+    cw.wizard.go_step(cw.wizard.step_for("quy"))
+    shot(cw, "92-commune-points")
+    cw.close_wizard()
+    cw.close()
+    commune.close()
+    intake.store.close()
+
+
+if os.environ.get("LOOK_ONLY") == "department":
+    department_screens()
+    print("done")
+    sys.exit(0)
 
 # 1. first run: the profile dialog, empty, then with an error
 window = MainWindow(store, settings, today=TODAY)
@@ -238,3 +430,6 @@ wiz.session.flush()
 shot(window, "60-readme-wizard")
 window.close_wizard()
 window.close()
+
+# the department's window and its dialogs, and the commune's wizard with its points
+department_screens()

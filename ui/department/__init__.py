@@ -1,1 +1,1 @@
-"""The department's window: the status matrix, its dialogs, the charts and the consolidated exports."""
+"""The department's window: receive the communes' reports, see who is late, return a report, consolidate and chart."""

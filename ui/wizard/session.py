@@ -5,6 +5,9 @@ core returns the new draft and what changed, the derived values and the validati
 short timer (re)starts; when it fires, the draft is written with what changed since the last write. So a change
 reaches the database within `AUTOSAVE_MS` (well under a second) of the last keystroke, and `flush()` (called when
 the draft is closed, the window closes or the application quits) writes any pending change at once.
+
+A stored draft the department returned for correction also carries the points of its letter (`kpdesk.corrections`):
+they are warnings beside the fields they name and in «Cần xem lại» until the draft is exported again.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kpdesk import edits
 from kpdesk.compute import compute
+from kpdesk.corrections import as_problems, corrections
 from kpdesk.draft import Draft
 from kpdesk.edits import NO_CHANGES, Changes, Edit, SetField, SetPart
 from kpdesk.errors import KpdeskError
@@ -54,6 +58,7 @@ class DraftSession(QObject):
         self.timer.timeout.connect(self.flush)
         self.derived: dict[str, Any] = {}
         self.report = ValidationReport(())
+        self.notes: tuple[Problem, ...] = self._read_notes()
         self._check()
 
     @property
@@ -131,7 +136,26 @@ class DraftSession(QObject):
     def _check(self) -> None:
         self.derived = compute(self.kind, self.draft)
         found = validate(self.kind, self.draft, self.derived, today=self.today)
-        self.report = ValidationReport(tuple(_choice_problems(self.choice_errors.items())) + found.problems)
+        self.report = ValidationReport(tuple(_choice_problems(self.choice_errors.items())) + found.problems +
+                                       self.notes)
+
+    def _read_notes(self) -> tuple[Problem, ...]:
+        """The points of the department's return letters still open for the stored draft (none for a draft that is
+        not stored, or when the store cannot be read: they are a help, never a reason not to open the draft)."""
+        if not isinstance(self.saver, DraftWriter):
+            return ()
+        try:
+            return tuple(as_problems(self.kind, corrections(self.saver.store, self.saver.draft_id)))
+        except KpdeskError:
+            return ()
+
+    def reload_notes(self) -> None:
+        """Read the department's points again (an export answers them: they go away)."""
+        notes = self._read_notes()
+        if notes != self.notes:
+            self.notes = notes
+            self._check()
+            self.changed.emit()
 
     @property
     def problems(self) -> tuple[Problem, ...]:

@@ -470,6 +470,7 @@ class WizardView(QWidget):
         a PDF's `message` says which converter made it."""
         if self.record_export is not None:
             self.record_export(result, revision)
+            self.session.reload_notes()  # the export answers the department's letter: its points go away
         self.exported.emit(result)
         choice = dialogs.choose(self, f"Đã xuất báo cáo ra tệp:\n{result.path}",
                                 ["Mở tài liệu", "Mở thư mục", "Đóng"], escape=2,
