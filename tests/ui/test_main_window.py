@@ -277,9 +277,9 @@ def test_import_and_backup_run_off_the_ui_thread(qtbot, store, settings, answers
     threads: list[bool] = []
     real_import, real_backup = store.import_file, store.backup
 
-    def import_file(path, unit_id=None):
+    def import_file(path, unit_id=None, **kw):
         threads.append(threading.current_thread() is threading.main_thread())
-        return real_import(path, unit_id)
+        return real_import(path, unit_id, **kw)
 
     def backup(reason="manual"):
         threads.append(threading.current_thread() is threading.main_thread())
