@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpdesk.department.consolidate import consolidate, cumulative_chart
 from kpdesk.department.records import Records
@@ -87,3 +88,34 @@ def export_summary(parent: QWidget | None, records: Records, draft_id: int, *, c
 
 
 __all__ = ["export_summary", "export_workbook", "start_summary"]
+
+
+class NoticeView(QWidget):
+    """A bar over the wizard of a notice: what it is, and «Xuất kèm biểu đồ…» (the wizard's own «Xuất Word…» writes
+    it without the charts)."""
+
+    export_requested = Signal(int)  # the notice's draft number
+
+    def __init__(self, draft_id: int, wizard: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.draft_id, self.wizard = draft_id, wizard
+        bar = QFrame(self)
+        bar.setObjectName("noticeBar")
+        bar.setStyleSheet("#noticeBar { background: #e8f0fa; border-bottom: 1px solid #9fb7d6; }")
+        line = QHBoxLayout(bar)
+        line.setContentsMargins(12, 6, 12, 6)
+        text = QLabel("<b>Thông báo tổng hợp</b> — số liệu đã điền từ các báo cáo đã nhận. Viết phần đánh giá, khó "
+                      "khăn và giải pháp; đánh dấu «Đưa vào thông báo» cạnh các ý các xã nêu. «Xuất Word…» ở bước "
+                      "cuối xuất không kèm biểu đồ.", bar)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
+        line.addWidget(text, 1)
+        self.export_button = QPushButton("Xuất &kèm biểu đồ…", bar)
+        self.export_button.setAutoDefault(False)
+        line.addWidget(self.export_button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(bar)
+        box.addWidget(wizard, 1)
+        self.export_button.clicked.connect(lambda: self.export_requested.emit(self.draft_id))

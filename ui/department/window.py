@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -58,7 +59,7 @@ class DepartmentWindow(QMainWindow):
 
     mode_changed = Signal(str)  # the officer switched this PC to the other mode
     PERIODS = 12
-    MATRIX_TAB, FILES_TAB = 0, 1
+    MATRIX_TAB, FILES_TAB, CHARTS_TAB = 0, 1, 2
 
     def __init__(self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None) -> None:
         super().__init__()
@@ -101,8 +102,19 @@ class DepartmentWindow(QMainWindow):
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.headline.setAccessibleName("Tóm tắt kỳ đang chọn")
         line.addWidget(self.headline, 1)
-        #: Buttons acting on the chosen kind and period (the consolidated workbook and notice go here).
+        #: Buttons acting on the chosen kind and period: the consolidated workbook and the notice.
         self.period_bar = QHBoxLayout()
+        self.workbook_button = QPushButton("Xuất &biểu tổng hợp…", self.main)
+        self.workbook_button.setToolTip("Biểu tổng hợp Excel của loại báo cáo và kỳ đang chọn: tình hình gửi, số liệu "
+                                        "từng đơn vị, tổng cộng, biểu đồ (Ctrl+B)")
+        self.notice_button = QPushButton("&Thông báo tổng hợp…", self.main)
+        self.notice_button.setToolTip("Soạn thông báo (hoặc báo cáo tổng hợp) của Sở về kỳ đang chọn, số liệu lấy từ "
+                                      "các báo cáo đã nhận")
+        for button in (self.workbook_button, self.notice_button):
+            button.setAutoDefault(False)
+            self.period_bar.addWidget(button)
+        self.workbook_button.clicked.connect(self.export_workbook)
+        self.notice_button.clicked.connect(self.start_notice)
         line.addLayout(self.period_bar)
         box.addLayout(line)
 
@@ -124,6 +136,12 @@ class DepartmentWindow(QMainWindow):
         self.tabs.addTab(page, "Tình hình gửi báo cáo")
         self.files_page = FilesPage(self.tabs)
         self.tabs.addTab(self.files_page, "Tệp chờ nhập tay")
+        #: The charts of the chosen kind and period, drawn when the tab is first shown (ui.department.charts)
+        self.charts_page = QWidget(self.tabs)
+        QVBoxLayout(self.charts_page).setContentsMargins(0, 4, 0, 0)
+        self.charts: Any = None
+        self.tabs.addTab(self.charts_page, "Biểu đồ")
+        self.tabs.currentChanged.connect(lambda _: self._show_charts())
         self.panel = ReportPanel(self, self.splitter)
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.panel)
@@ -190,6 +208,8 @@ class DepartmentWindow(QMainWindow):
         follow.addSeparator()
         action(follow, "&Tình hình gửi báo cáo", lambda: self.show_tab(self.MATRIX_TAB), "Ctrl+1")
         action(follow, "Tệp &chờ nhập tay", lambda: self.show_tab(self.FILES_TAB), "Ctrl+2")
+        action(follow, "&Biểu đồ", lambda: self.show_tab(self.CHARTS_TAB), "Ctrl+3")
+        action(follow, "Xuất biểu tổng hợp…", self.export_workbook, "Ctrl+B")
         self.log_action = action(follow, "Nhật &ký…", self.show_log, "Ctrl+L",
                                  "Mọi lần nhận báo cáo và thay đổi trạng thái, ai làm, khi nào")
         action(follow, "&Làm mới", self.refresh, "F5")
@@ -294,6 +314,89 @@ class DepartmentWindow(QMainWindow):
         status = self.matrix.current_status()
         self.headline.setText(f"<b>{escape_html(status.headline)}</b>" if status is not None else "")
         self.panel.show_row(self.matrix.current_row(), status.kind if status is not None else None)
+        for button in (self.workbook_button, self.notice_button):
+            button.setEnabled(status is not None)
+        self._show_charts()
+
+    # -- consolidation: the charts, the workbook, the notice (ui.department.charts and .consolidation) -----------
+    def _chosen(self) -> tuple[Kind, Period] | None:
+        status = self.matrix.current_status()
+        return (status.kind, status.period) if status is not None else None
+
+    def _show_charts(self) -> None:
+        """Draw the charts of the chosen kind and period, when their tab is the one shown."""
+        chosen = self._chosen()
+        if self.tabs.currentIndex() != self.CHARTS_TAB or chosen is None:
+            return
+        kind, period = chosen
+        if self.charts is not None and (self.charts.kind, self.charts.period) == (kind, period):
+            return
+        from ui.department.charts import ChartsPanel
+
+        try:
+            if self.charts is None:
+                self.charts = ChartsPanel(self.records, kind, period, self.charts_page, today=self.today)
+                self.charts_page.layout().addWidget(self.charts)
+            else:
+                self.charts.show_period(kind, period)
+        except KpdeskError as exc:
+            operations.show_error(self, exc, what="Chưa vẽ được biểu đồ.")
+
+    def export_workbook(self) -> None:
+        """«Xuất biểu tổng hợp…» of the chosen kind and period."""
+        from ui.department.consolidation import export_workbook
+
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        written = export_workbook(self, self.records, *chosen, folder=self.settings.folder("workbook"),
+                                  today=self.today)
+        if written is not None:
+            self.settings.remember_folder("workbook", written)
+
+    def start_notice(self) -> None:
+        """«Thông báo tổng hợp…»: a new notice of the chosen kind and period, its figures filled from the reports
+        received, opened in the wizard; «Xuất kèm biểu đồ…» above it writes it with the charts as an appendix."""
+        from ui.department.consolidation import start_summary
+
+        chosen = self._chosen()
+        if chosen is None or not self.close_manual():
+            return
+        draft_id = start_summary(self, self.records, *chosen, today=self.today)
+        if draft_id is not None:
+            self.open_notice(draft_id)
+
+    def open_notice(self, draft_id: int) -> None:
+        from ui.department.consolidation import NoticeView
+        from ui.wizard.wizard import WizardView
+
+        try:
+            stored = self.store.load(draft_id)
+            kind = kind_of(stored.draft)
+        except KpdeskError as exc:
+            operations.show_error(self, exc, what="Không mở được thông báo tổng hợp.")
+            return
+        wizard = WizardView(kind, stored.draft, saver=DraftWriter(self.store, stored.info.id), settings=self.settings,
+                            today=self.today, parent=self.stack)
+        view = NoticeView(draft_id, wizard, self.stack)
+        wizard.close_requested.connect(self.close_manual)
+        view.export_requested.connect(self.export_notice)
+        self.manual = view
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        wizard.go_step(0)
+
+    def export_notice(self, draft_id: int) -> None:
+        """«Xuất kèm biểu đồ…»: the notice written with the charts of the period it consolidates."""
+        from ui.department.consolidation import export_summary
+
+        if self.manual is not None and not self.manual.wizard.flush():  # type: ignore[attr-defined]
+            dialogs.tell(self, "Thông báo chưa lưu được; hãy thử lại sau giây lát.")
+            return
+        written = export_summary(self, self.records, draft_id, charts=True, folder=self.settings.folder("export"),
+                                 today=self.today)
+        if written is not None:
+            self.settings.remember_folder("export", written)
 
     def select(self, unit_id: int | None, period: object) -> None:
         """Choose the cell of a unit and period (after matching a sender, entering a report)."""
@@ -305,7 +408,10 @@ class DepartmentWindow(QMainWindow):
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
-        (self.matrix if index == self.MATRIX_TAB else self.files_page.table).setFocus()
+        if index == self.CHARTS_TAB:
+            self.tabs.widget(index).setFocus()
+        else:
+            (self.matrix if index == self.MATRIX_TAB else self.files_page.table).setFocus()
 
     # -- receiving ----------------------------------------------------------------------------
     def receive(self, paths: Sequence[Path] = ()) -> list[Receipt]:
@@ -475,7 +581,7 @@ class DepartmentWindow(QMainWindow):
         self.stack.removeWidget(view)
         view.deleteLater()
         self.refresh()
-        self.show_tab(self.FILES_TAB)
+        self.show_tab(self.FILES_TAB if isinstance(view, ManualEntryView) else self.MATRIX_TAB)
         return True
 
     def record_file(self, received: ReceivedFile) -> None:
