@@ -425,8 +425,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         _out("\nKhôi phục: kpdesk restore SỐ (số thứ tự ở trên) hoặc kpdesk restore ĐƯỜNG-DẪN-TỆP.")
         return 0
     backup = Path(args.backup)
-    n = _number(args.backup)
-    if n is None and args.backup.strip().isdigit() and not backup.exists():
+    number = _number(args.backup)
+    if number is None and args.backup.strip().isdigit() and not backup.exists():
         raise StoreError(f"«{args.backup}» không phải là số thứ tự bản sao lưu (chỉ dùng các chữ số 0–9) và cũng "
                          "không phải là tệp; xem danh sách bằng lệnh: kpdesk restore")
     if n is not None and not backup.exists():
@@ -648,7 +648,7 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
         with kinds_of_data_dir(_data_dir(args)):  # the kinds installed in the data folder the command uses
             return args.func(args)
     except BrokenPipeError:  # the output was cut short (`kpdesk drafts | head`): nothing to report
-        sys.stdout = None  # type: ignore[assignment]
+        sys.stdout = None
         return 0
     except KpdeskError as exc:
         _err(f"Lỗi: {exc.message}")

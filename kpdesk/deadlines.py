@@ -16,8 +16,10 @@ from kpdesk.period import Period
 class HasDeadlines(Protocol):
     """What `deadline` reads of a kind (the kinds' loader reads period keys here: no import of kpdesk.kinds)."""
 
-    deadline_day: int | None
-    deadlines: Mapping[str, dt.date]
+    @property
+    def deadline_day(self) -> int | None: ...
+    @property
+    def deadlines(self) -> Mapping[str, dt.date]: ...
 
 _KEY = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|[Hh]([12])))?")
 _EXAMPLES = "«2026-05» (tháng 5/2026), «2026-H1» (6 tháng đầu năm 2026), «2026-H2» hoặc «2026» (cả năm)"

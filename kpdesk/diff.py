@@ -67,7 +67,7 @@ def diff_drafts(kind: Kind, old: Draft, new: Draft) -> list[Change]:
                 ra = rows_a[i] if i < len(rows_a) else None
                 rb = rows_b[i] if i < len(rows_b) else None
                 if ra is None or rb is None:
-                    row = ra if rb is None else rb
+                    row = ra or rb or {}  # the one that is there
                     shown = "; ".join(f"{c.label}: {_text(c, row.get(c.id))}" for c in f.columns
                                       if not is_empty(row.get(c.id)))
                     out.append(Change(section.title, f.id, f.label, "(không có dòng này)" if ra is None else shown,

@@ -480,10 +480,10 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
         date = dt.date.fromisoformat(date_raw) if date_raw else None
     except ValueError:
         try:
-            date = vn.parse_date(date_raw)  # "18/4/2026", as a date field reads it
+            date = vn.parse_date(str(date_raw))  # "18/4/2026", as a date field reads it
         except FormatError:  # kept as typed text to correct ("31/02/2026"), as the window keeps it
             date = None
-            kept_text.setdefault(DocPart.DATE, date_raw)
+            kept_text.setdefault(DocPart.DATE, str(date_raw))
     number = data.get("number")
     if number is not None and not isinstance(number, (str, int)) or isinstance(number, bool):
         raise DraftError("«number» (số văn bản) phải là chữ hoặc số.")
@@ -700,9 +700,9 @@ def load(path) -> Draft:
     except PermissionError:
         raise DraftError(f"Không có quyền đọc tệp {shown}.") from None
     except (OSError, ValueError) as exc:  # a name too long, a symlink loop, a NUL in the name
-        why = {errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
-               errno.ELOOP: "đường dẫn có lối tắt (liên kết tượng trưng) trỏ vòng quanh"}.get(
-            getattr(exc, "errno", None), getattr(exc, "strerror", None) or "đường dẫn không hợp lệ")
+        known: dict[int | None, str] = {errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+                                        errno.ELOOP: "đường dẫn có lối tắt (liên kết tượng trưng) trỏ vòng quanh"}
+        why = known.get(getattr(exc, "errno", None), getattr(exc, "strerror", None) or "đường dẫn không hợp lệ")
         raise DraftError(f"Không mở được tệp {shown} ({why}). Hãy kiểm tra lại tên và đường dẫn tệp.") from None
     try:
         st = os.fstat(fd)

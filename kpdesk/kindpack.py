@@ -257,7 +257,7 @@ def _read_manifest(raw: bytes, fail: Any) -> Manifest:
     raw_kinds = data.get("kinds")
     if not isinstance(raw_kinds, list) or not raw_kinds or len(raw_kinds) > MAX_KINDS:
         raise fail(f"danh mục {MANIFEST} phải liệt kê từ 1 đến {MAX_KINDS} mẫu báo cáo trong «kinds».")
-    kinds = []
+    kinds: list[PackagedKind] = []
     for i, raw in enumerate(raw_kinds, 1):
         where = f"danh mục {MANIFEST}, mẫu thứ {i}"
         if not isinstance(raw, dict):
@@ -696,7 +696,8 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
     if not folders:
         raise KindError("Hãy chỉ ra ít nhất một thư mục mẫu báo cáo (thư mục chứa kind.toml và body.j2).")
     created = created or dt.datetime.now().astimezone()
-    entries, members = [], {}
+    entries: list[PackagedKind] = []
+    members: dict[str, bytes] = {}
     for raw in folders:
         folder = Path(raw)
         if not (folder / "kind.toml").is_file():

@@ -374,7 +374,7 @@ def _bounded(name: str, func: Any) -> Any:
                          len(value) // 256 if isinstance(value, str) else 0)
         if name in _MAKES_TEXT and isinstance(value, _CONTAINERS) and printed_size(value) > MAX_TEXT:
             raise _too_big(f"giá trị đưa vào bộ lọc {name}")
-        if signature is not None:
+        if signature is not None and before is not None:
             try:
                 bound = signature.bind(*args, **kwargs)
             except TypeError:

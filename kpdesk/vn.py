@@ -314,7 +314,7 @@ def parse_amount(text: str, unit: str = "dong") -> int:
     _refuse_long(s, MAX_AMOUNT_CHARS, "Số tiền", f"Hãy nhập một số tiền, ví dụ «{_AMOUNT_EXAMPLE}»")
     if not s:
         raise FormatError(f"Chưa nhập số tiền. Ví dụ: «{_AMOUNT_EXAMPLE}».")
-    tokens = [(m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup), m.end()) for m in _AMOUNT_TOKEN.finditer(s)]
+    tokens = [(g, m.group(g), m.start(g), m.end()) for m in _AMOUNT_TOKEN.finditer(s) if (g := m.lastgroup)]
     negative = False
     if tokens and tokens[0][0] == "sym" and tokens[0][1] in ("-", "\u2212"):
         negative = True
@@ -360,8 +360,8 @@ def parse_amount(text: str, unit: str = "dong") -> int:
         try:
             part.value, part.scale = _read_number(s[part.start : part.end])
         except _BadNumber as bad:
-            fixed = None if bad.fix is None else s[: part.start] + bad.fix + s[part.end :]
-            raise FormatError(_number_message("số tiền", s, bad, fixed, _AMOUNT_EXAMPLE)) from None
+            suggestion = None if bad.fix is None else s[: part.start] + bad.fix + s[part.end :]
+            raise FormatError(_number_message("số tiền", s, bad, suggestion, _AMOUNT_EXAMPLE)) from None
 
     if len(parts) == 1:
         part = parts[0]
@@ -864,8 +864,8 @@ def _plain_number(
     except _BadNumber as bad:
         if integer and bad.why == _WHY_DECIMAL_POINT:
             raise _not_integer(shown) from None
-        fixed = None if bad.fix is None else ("-" if negative else "") + bad.fix + suffix
-        raise FormatError(_number_message(subject, shown, bad, fixed, example)) from None
+        suggestion = None if bad.fix is None else ("-" if negative else "") + bad.fix + suffix
+        raise FormatError(_number_message(subject, shown, bad, suggestion, example)) from None
     return negative, value, scale
 
 

@@ -7,13 +7,15 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpdesk.errors import DepartmentError, FormatError
 
-OpenStore = Callable[[argparse.Namespace], AbstractContextManager[Any]]
+if TYPE_CHECKING:
+    from kpdesk.store import Store
+
+OpenStore = Callable[[argparse.Namespace], "Store"]
 
 
 def _out(text: str = "") -> None:

@@ -228,7 +228,7 @@ def _number(value: Any) -> Any:
 def values_of(kind: Kind, columns: Sequence[Column], draft: Draft) -> dict[str, Any]:
     """One report's value of each column (a hidden field's value is not read; a column with no value is left out)."""
     derived = compute(kind, draft)
-    shown = {f.id: value for f in kind.fields if (value := draft.values.get(f.id)) is not None
+    shown = {f.id: given for f in kind.fields if (given := draft.values.get(f.id)) is not None
              and f.applies(draft.values)}
     out: dict[str, Any] = {}
     for col in columns:
@@ -269,8 +269,9 @@ def rate(num: Any, den: Any, places: int = 2) -> Decimal | None:
 def rate_parts(col: Column, rows: Sequence[UnitRow]) -> tuple[Any, Any, int]:
     """The sums of a rate's numerator and denominator over the units that gave both, and how many units those are
     (a unit that gave its allocation but not its disbursement does not lower the disbursement rate)."""
-    pairs = [(r.values[col.num], r.values[col.den]) for r in rows
-             if r.values.get(col.num or "") is not None and r.values.get(col.den or "") is not None]
+    num, den = col.num or "", col.den or ""
+    pairs = [(r.values[num], r.values[den]) for r in rows
+             if r.values.get(num) is not None and r.values.get(den) is not None]
     if not pairs:
         return None, None, 0
     return sum(n for n, _ in pairs), sum(d for _, d in pairs), len(pairs)

@@ -173,7 +173,7 @@ def matrix(records: Records, kind: Kind, periods: Sequence[Period], today: dt.da
     for period, key in zip(periods, keys, strict=True):
         due = deadline(kind, period, set_dates)
         found = by_period[key]
-        by_unit = {s.unit_id: s for s in found if s.unit_id is not None}
+        by_unit: dict[int | None, Summary] = {s.unit_id: s for s in found if s.unit_id is not None}
         rows = [Row(period, u, u.full_name, _state(by_unit.get(u.id), due), due, by_unit.get(u.id), today)
                 for u in units if u.exists_on(period.end) or u.id in by_unit]
         listed = {u.id for u in units}

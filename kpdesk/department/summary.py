@@ -36,6 +36,7 @@ RANKED = 3
 
 if TYPE_CHECKING:
     from kpdesk.render.frame import Appendix
+    from kpdesk.store import DraftId
 
 #: What the shell gives the core to draw the charts of the notice's appendix: (records, kind, period, today) →
 #: the appendix (the core never draws; `ui.department.charts.chart_appendix` is the one kpdesk ships).
@@ -168,7 +169,7 @@ def create_summary(records: Records, kind: Kind, period: Period, **kw: Any) -> i
 
 
 def write_summary(records: Records, draft: Draft, path: Path, *, appendix: Appendix | None = None,
-                  draft_id: int | None = None, today: dt.date | None = None) -> Written:
+                  draft_id: DraftId | None = None, today: dt.date | None = None) -> Written:
     """Write the notice's .docx to `path` through the one Decree 30 path (with the charts' appendix when given),
     store it as a draft of the department (or update stored draft `draft_id`) and record the export."""
     from kpdesk.render import render_to_file

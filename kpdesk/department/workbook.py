@@ -454,15 +454,15 @@ class _Book:
                 ws.write_string(row, i, head, fmt.header)
             ws.set_row(row, 45)
             top = row + 1
-            for p in cum.points:
+            for point in cum.points:
                 row += 1
-                ws.write_string(row, 1, p.period.label, fmt.text)
-                for col, value in ((2, p.den), (3, p.num)):
+                ws.write_string(row, 1, point.period.label, fmt.text)
+                for col, value in ((2, point.den), (3, point.num)):
                     if value is None:
                         ws.write_blank(row, col, None, fmt.get(AMOUNT))
                     else:
                         ws.write_number(row, col, _number(value, AMOUNT), fmt.number(AMOUNT, value))
-                ws.write_string(row, 4, f"{p.reporting}/{p.expected}", fmt.get("center"))
+                ws.write_string(row, 4, f"{point.reporting}/{point.expected}", fmt.get("center"))
             chart = self.book.add_chart({"type": "line"})
             for col, color in ((2, "#9BBB59"), (3, "#4F81BD")):
                 chart.add_series({"name": [name, top - 1, col], "categories": [name, top, 1, row, 1],

@@ -86,8 +86,7 @@ class KindVersion:
         if self.builtin:
             return "có sẵn trong kpdesk"
         origin = self.origin()
-        publisher = origin.get("publisher") if isinstance(origin.get("publisher"), str) else ""
-        when = origin.get("installed") if isinstance(origin.get("installed"), str) else ""
+        publisher, when = (v if isinstance(v := origin.get(k), str) else "" for k in ("publisher", "installed"))
         text = f"cài từ gói mẫu của {publisher}" if publisher else "cài từ gói mẫu báo cáo"
         if when[:10]:
             y, m, d = (when[:10].split("-") + ["", "", ""])[:3]
@@ -96,8 +95,10 @@ class KindVersion:
 
 
 class HasKindVersion(Protocol):
-    kind: str
-    kind_version: int
+    @property
+    def kind(self) -> str: ...
+    @property
+    def kind_version(self) -> int: ...
 
 
 @cache

@@ -192,7 +192,7 @@ def _write_problem(folder: Path, path: Path | None) -> tuple[str, str] | None:
         st = os.stat(path) if path is not None else None
     except OSError:
         st = None
-    if st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
+    if path is not None and st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
         return (f"tệp cơ sở dữ liệu {path} chỉ cho đọc",
                 "Hãy bỏ thuộc tính chỉ đọc của tệp, hoặc chọn thư mục dữ liệu khác bằng --data-dir.")
     free = _free_space(folder)
