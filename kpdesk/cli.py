@@ -429,10 +429,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if number is None and args.backup.strip().isdigit() and not backup.exists():
         raise StoreError(f"«{args.backup}» không phải là số thứ tự bản sao lưu (chỉ dùng các chữ số 0–9) và cũng "
                          "không phải là tệp; xem danh sách bằng lệnh: kpdesk restore")
-    if n is not None and not backup.exists():
-        if not 1 <= n <= len(found):
-            raise StoreError(f"Không có bản sao lưu số {n}; xem danh sách bằng lệnh: kpdesk restore")
-        backup = found[n - 1]
+    if number is not None and not backup.exists():
+        if not 1 <= number <= len(found):
+            raise StoreError(f"Không có bản sao lưu số {number}; xem danh sách bằng lệnh: kpdesk restore")
+        backup = found[number - 1]
     try:
         with Store.open(data_dir) as store:
             before = store.restore_backup(backup)
