@@ -7,7 +7,7 @@ example, extracted once before timing):
       paragraphs and tables, every text a `{{ v[i] }}` placeholder and every body table a `{%tr for %}` row loop,
       rendered with autoescape (user text holds "&") and saved. Each run loads the template afresh, as a docxtpl
       app must (render changes the loaded document).
-Goal: kpdesk no slower than docxtpl (ratio ≤ 1.0).
+Goal: kpdesk at most 0.8× docxtpl's time (issue #20; it was ≤ 1.0× before).
 
 kpdesk also validates, embeds the draft JSON in the file and writes it atomically (fsync of the file and folder);
 the floors save with a plain `save(path)`. The stage breakdown of kpdesk's time is kept in each result's `extra`.
@@ -25,6 +25,7 @@ from typing import Any
 from bench import Config, Result, example_paths, interleaved, log, median, skipped, timing
 
 AREA = "render"
+RENDER_GOAL = 0.8
 
 # A paragraph is a list of runs (text, bold, italic); a table row a list of cells, a cell a list of paragraphs.
 Runs = list[tuple[str, bool, bool]]
@@ -230,11 +231,12 @@ def run(config: Config) -> list[Result]:
             if have_docxtpl:
                 results.append(timing(
                     f"render {tag} .docx vs docxtpl", AREA, samples["kpdesk"], "docxtpl template render+save",
-                    samples["docxtpl"], goal="<= 1.0x docxtpl", met=lambda med, p95, ratio: ratio <= 1.0,
+                    samples["docxtpl"], goal=f"<= {RENDER_GOAL}x docxtpl",
+                    met=lambda med, p95, ratio: ratio <= RENDER_GOAL,
                     note=f"{path.name}: {paragraphs} paragraphs, {tables} tables", extra=extra))
             else:
                 results.append(skipped(f"render {tag} .docx vs docxtpl", AREA, "docxtpl not installed "
-                                       "(pip install '.[bench]')", goal="<= 1.0x docxtpl"))
+                                       "(pip install '.[bench]')", goal=f"<= {RENDER_GOAL}x docxtpl"))
             results.append(timing(
                 f"render {tag} .docx vs python-docx", AREA, samples["kpdesk"], "python-docx, same content",
                 samples["python-docx"], note="no goal: the cost of the frame over plain python-docx", extra=extra))
