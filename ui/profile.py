@@ -119,26 +119,33 @@ def field_label(text: str, widget: QWidget) -> QLabel:
     return label
 
 
-class ProfileDialog(QDialog):
-    """Edit (or, on first run, create) the unit profile; "Lưu" is refused with the store's message on a mistake."""
+class ProfileDialogBase(QDialog):
+    """What the commune's and the department's profile dialogs share: the heading, the error line over the tabs, the
+    signers table, the buttons, and saving through the store (which checks and cleans the profile)."""
 
-    def __init__(self, store: Store, profile: UnitProfile | None = None, parent: QWidget | None = None, *,
-                 first_run: bool = False) -> None:
+    TITLE = WELCOME = WELCOME_HINT = HEADING = SAVE = ""
+    SIGNERS = SIGNERS_FIELD
+    #: A field the store names (`ProfileError.field`) → the attribute holding its editor, when they differ.
+    EDITORS: dict[str, str] = {"default_recipients": "recipients", "default_to": "to",
+                               "contact_honorific": "honorific"}
+
+    name: QLineEdit
+    signers: RowsEditor
+
+    def __init__(self, store: Store, profile: UnitProfile, parent: QWidget | None, *, first_run: bool) -> None:
         super().__init__(parent)
         self.store = store
-        self.profile = profile or UnitProfile(name="")
+        self.profile = profile
         self.saved_id: Any = None
-        self.setWindowTitle("Thông tin đơn vị — kpdesk")
+        self.setWindowTitle(self.TITLE)
         self.setModal(True)
         self.resize(900, 640)
         box = QVBoxLayout(self)
         if first_run:
-            box.addWidget(heading_label("Chào mừng đến với kpdesk", self))
-            box.addWidget(hint_label("Trước khi soạn báo cáo, hãy nhập thông tin của đơn vị một lần. Các thông tin này "
-                                     "được dùng cho mọi báo cáo (tên cơ quan, địa danh, người ký, nơi nhận) và có thể "
-                                     "sửa lại bất cứ lúc nào ở «Cài đặt → Thông tin đơn vị».", self))
+            box.addWidget(heading_label(self.WELCOME, self))
+            box.addWidget(hint_label(self.WELCOME_HINT, self))
         else:
-            box.addWidget(heading_label("Thông tin đơn vị", self))
+            box.addWidget(heading_label(self.HEADING, self))
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR}; font-weight: bold;")
@@ -146,7 +153,83 @@ class ProfileDialog(QDialog):
         box.addWidget(self.error)
         self.tabs = QTabWidget(self)
         box.addWidget(self.tabs, 1)
+        self.add_pages()
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton(self.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton("Để &sau" if first_run else "&Hủy",
+                                               QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        box.addWidget(buttons)
+        self.load(self.profile)
+        self.name.setFocus()
 
+    def add_pages(self) -> None:
+        """Add the dialog's tabs (each dialog its own); `name` and `signers` must be among their editors."""
+        raise NotImplementedError
+
+    def load(self, p: UnitProfile) -> None:
+        raise NotImplementedError
+
+    def collected(self) -> UnitProfile:
+        """The profile as typed (the store cleans and checks it when saving)."""
+        raise NotImplementedError
+
+    def add_signers_page(self, help_text: str) -> None:
+        form = form_page(self.tabs, "&3. Người ký", help_text)
+        self.signers = RowsEditor(self.SIGNERS, form.body, row_word="Người ký")  # type: ignore[attr-defined]
+        form.addRow(self.signers)
+
+    def load_signers(self, p: UnitProfile) -> None:
+        self.signers.set_value([{"name": s.name, "position": s.position, "authority": list(s.authority) or None,
+                                 "is_default": s.is_default} for s in p.signers] or None)
+
+    def collected_signers(self) -> tuple[SignerProfile, ...]:
+        return tuple(SignerProfile(name=row.get("name") or "", position=row.get("position") or "",
+                                   authority=tuple(row.get("authority") or ()), is_default=bool(row.get("is_default")))
+                     for row in self.signers.value() or [])
+
+    def accept(self) -> None:
+        try:
+            self.saved_id = self.store.save_unit(self.collected())
+        except KpdeskError as exc:
+            self.show_error(exc.message, exc.field if isinstance(exc, ProfileError) else "name")
+            return
+        super().accept()
+
+    def show_error(self, message: str, field: str = "name") -> None:
+        """Show the store's message above the tabs and go to the field it names (`ProfileError.field`): its tab
+        opens and its editor takes the keyboard (the unit's name when the dialog has no editor for it)."""
+        self.error.setText(f"✖ Chưa lưu được: {message}")
+        self.error.show()
+        editor = getattr(self, self.EDITORS.get(field, field), None)
+        if not isinstance(editor, QWidget):
+            editor = self.name
+        for index in range(self.tabs.count()):
+            if self.tabs.widget(index).isAncestorOf(editor):
+                self.tabs.setCurrentIndex(index)
+                break
+        focus = getattr(editor, "focus_target", None)
+        (focus() if callable(focus) else editor).setFocus()
+
+
+class ProfileDialog(ProfileDialogBase):
+    """Edit (or, on first run, create) the unit profile; "Lưu" is refused with the store's message on a mistake."""
+
+    TITLE = "Thông tin đơn vị — kpdesk"
+    WELCOME = "Chào mừng đến với kpdesk"
+    WELCOME_HINT = ("Trước khi soạn báo cáo, hãy nhập thông tin của đơn vị một lần. Các thông tin này được dùng cho "
+                    "mọi báo cáo (tên cơ quan, địa danh, người ký, nơi nhận) và có thể sửa lại bất cứ lúc nào ở «Cài "
+                    "đặt → Thông tin đơn vị».")
+    HEADING = "Thông tin đơn vị"
+    SAVE = "&Lưu thông tin đơn vị"
+
+    def __init__(self, store: Store, profile: UnitProfile | None = None, parent: QWidget | None = None, *,
+                 first_run: bool = False) -> None:
+        super().__init__(store, profile or UnitProfile(name=""), parent, first_run=first_run)
+
+    def add_pages(self) -> None:
         form = form_page(self.tabs, "&1. Đơn vị", "Tên đơn vị và các dòng in ở góc trên bên trái của văn bản.")
         body = form.body  # type: ignore[attr-defined]
         self.level = combo_box(body, LEVELS, "Cấp đơn vị")
@@ -182,10 +265,7 @@ class ProfileDialog(QDialog):
                               ("Thư điện tử:", self.contact_email)):
             form.addRow(field_label(label, widget), widget)
 
-        form = form_page(self.tabs, "&3. Người ký", "Những người thường ký báo cáo. Khi soạn báo cáo chỉ cần chọn tên.")
-        body = form.body  # type: ignore[attr-defined]
-        self.signers = RowsEditor(SIGNERS_FIELD, body, row_word="Người ký")
-        form.addRow(self.signers)
+        self.add_signers_page("Những người thường ký báo cáo. Khi soạn báo cáo chỉ cần chọn tên.")
 
         form = form_page(self.tabs, "&4. Nơi nhận",
                      "Nơi nhận và «Kính gửi» điền sẵn cho các báo cáo mới; mỗi nơi một dòng.")
@@ -216,17 +296,6 @@ class ProfileDialog(QDialog):
         if not self.kind_boxes:
             form.addRow(hint_label("Chưa có mẫu báo cáo nào đọc được.", body))
 
-        buttons = QDialogButtonBox(self)
-        self.save_button = buttons.addButton("&Lưu thông tin đơn vị", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("Để &sau" if first_run else "&Hủy",
-                                               QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        box.addWidget(buttons)
-        self.load(self.profile)
-        self.name.setFocus()
-
     def _show_agency_hint(self, *_: Any) -> None:
         """What an empty «Tên cơ quan ở tiêu đề» prints, for the level and name typed: «… / PHƯỜNG HẠC THÀNH»."""
         unit = Unit(name=vn.clean_line(self.name.text()) or "…", level=vn.clean_line(self.level.currentText()))
@@ -246,8 +315,7 @@ class ProfileDialog(QDialog):
         self.contact_position.setText(p.contact_position)
         self.contact_phone.set_value(p.contact_phone or None)
         self.contact_email.set_value(p.contact_email or None)
-        self.signers.set_value([{"name": s.name, "position": s.position, "authority": list(s.authority) or None,
-                                 "is_default": s.is_default} for s in p.signers] or None)
+        self.load_signers(p)
         self.recipients.set_value(list(p.default_recipients) or None)
         self.to.set_value(list(p.default_to) or None)
         for kind_id, check in self.kind_boxes.items():
@@ -255,18 +323,13 @@ class ProfileDialog(QDialog):
         self._show_agency_hint()
 
     def collected(self) -> UnitProfile:
-        """Return the profile as typed (the store cleans and checks it when saving)."""
-        signers = tuple(SignerProfile(name=row.get("name") or "", position=row.get("position") or "",
-                                      authority=tuple(row.get("authority") or ()),
-                                      is_default=bool(row.get("is_default")))
-                        for row in self.signers.value() or [])
         return replace(
             self.profile, name=self.name.text(), level=self.level.currentText(), province=self.province.text(),
             province_level=self.province_level.currentText(), superior=self.superior.text(),
             agency=tuple(self.agency.value() or ()), place=self.place.text(), office_symbol=self.office_symbol.text(),
             contact_honorific=self.honorific.value() or "", contact_name=self.contact_name.text(),
             contact_position=self.contact_position.text(), contact_phone=self.contact_phone.text(),
-            contact_email=self.contact_email.text(), signers=signers,
+            contact_email=self.contact_email.text(), signers=self.collected_signers(),
             default_recipients=tuple(self.recipients.value() or ()), default_to=tuple(self.to.value() or ()),
             report_kinds=self.report_kinds())
 
@@ -281,28 +344,6 @@ class ProfileDialog(QDialog):
         self.tabs.setCurrentWidget(self.kinds_page)
         if self.kind_boxes:
             next(iter(self.kind_boxes.values())).setFocus()
-
-    def accept(self) -> None:
-        try:
-            self.saved_id = self.store.save_unit(self.collected())
-        except KpdeskError as exc:
-            self.show_error(exc.message, exc.field if isinstance(exc, ProfileError) else "name")
-            return
-        super().accept()
-
-    def show_error(self, message: str, field: str = "name") -> None:
-        """Show the store's message above the tabs and go to the field it names (`ProfileError.field`)."""
-        self.error.setText(f"✖ Chưa lưu được: {message}")
-        self.error.show()
-        if field.startswith("contact_"):
-            self.tabs.setCurrentIndex(1)
-            (self.contact_email if field == "contact_email" else self.contact_phone).focus_target().setFocus()
-        elif field == "signers":
-            self.tabs.setCurrentIndex(2)
-            self.signers.focus_target().setFocus()
-        else:
-            self.tabs.setCurrentIndex(0)
-            self.name.setFocus()
 
 
 def _options(*pairs: tuple[str, str]):

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from kpdesk.errors import KpdeskError, ProfileError
 from kpdesk.kinds import Field
-from kpdesk.store import DEPARTMENT, SignerProfile, Store, UnitProfile
-from ui.profile import PROVINCE_LEVELS, combo_box, field_label, form_page, line_edit
-from ui.widgets.common import ERROR, heading_label, hint_label
+from kpdesk.store import DEPARTMENT, Store, UnitProfile
+from ui.profile import PROVINCE_LEVELS, ProfileDialogBase, combo_box, field_label, form_page, line_edit
 from ui.widgets.fields import LineEditor, ListEditor
-from ui.widgets.rows import RowsEditor
 
 #: The department's signers: the same table as a commune's, with the department's words as examples.
 SIGNERS_FIELD = Field(
@@ -30,34 +26,23 @@ NEW_PROFILE = UnitProfile(name="Sở Khoa học và Công nghệ", level="", age
                           agency_symbol="SKHCN", role=DEPARTMENT)
 
 
-class DepartmentProfileDialog(QDialog):
+class DepartmentProfileDialog(ProfileDialogBase):
     """Edit (or on the first start, create) the department's profile; the store checks it when it is saved."""
+
+    TITLE = "Thông tin của Sở — kpdesk"
+    WELCOME = "Chào mừng đến với kpdesk — chế độ nhận báo cáo cho Sở"
+    WELCOME_HINT = ("Hãy nhập thông tin của Sở một lần: tên và tiêu đề văn bản, ký hiệu, người ký, nơi nhận. Các công "
+                    "văn trả lại báo cáo và đôn đốc dùng những thông tin này; có thể sửa bất cứ lúc nào ở «Cài đặt › "
+                    "Thông tin của Sở…».")
+    HEADING = "Thông tin của Sở"
+    SAVE = "&Lưu thông tin của Sở"
+    SIGNERS = SIGNERS_FIELD
 
     def __init__(self, store: Store, profile: UnitProfile | None = None, parent: QWidget | None = None, *,
                  first_run: bool = False) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.profile = profile or NEW_PROFILE
-        self.saved_id: Any = None
-        self.setWindowTitle("Thông tin của Sở — kpdesk")
-        self.setModal(True)
-        self.resize(900, 640)
-        box = QVBoxLayout(self)
-        if first_run:
-            box.addWidget(heading_label("Chào mừng đến với kpdesk — chế độ nhận báo cáo cho Sở", self))
-            box.addWidget(hint_label("Hãy nhập thông tin của Sở một lần: tên và tiêu đề văn bản, ký hiệu, người ký, "
-                                     "nơi nhận. Các công văn trả lại báo cáo và đôn đốc dùng những thông tin này; có "
-                                     "thể sửa bất cứ lúc nào ở «Cài đặt › Thông tin của Sở…».", self))
-        else:
-            box.addWidget(heading_label("Thông tin của Sở", self))
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR}; font-weight: bold;")
-        self.error.hide()
-        box.addWidget(self.error)
-        self.tabs = QTabWidget(self)
-        box.addWidget(self.tabs, 1)
+        super().__init__(store, profile or NEW_PROFILE, parent, first_run=first_run)
 
+    def add_pages(self) -> None:
         form = form_page(self.tabs, "&1. Cơ quan", "Tên cơ quan và các dòng in ở góc trên bên trái của công văn "
                                                    "(tên cơ quan chủ quản, rồi tên Sở).")
         body = form.body  # type: ignore[attr-defined]
@@ -90,11 +75,8 @@ class DepartmentProfileDialog(QDialog):
                               ("Số điện thoại:", self.contact_phone), ("Thư điện tử:", self.contact_email)):
             form.addRow(field_label(label, widget), widget)
 
-        form = form_page(self.tabs, "&3. Người ký", "Những người ký công văn của Sở, ví dụ «KT. GIÁM ĐỐC» / «PHÓ "
-                                                   "GIÁM ĐỐC» / họ tên. Người ký mặc định được điền sẵn.")
-        body = form.body  # type: ignore[attr-defined]
-        self.signers = RowsEditor(SIGNERS_FIELD, body, row_word="Người ký")
-        form.addRow(self.signers)
+        self.add_signers_page("Những người ký công văn của Sở, ví dụ «KT. GIÁM ĐỐC» / «PHÓ GIÁM ĐỐC» / họ tên. Người "
+                              "ký mặc định được điền sẵn.")
 
         form = form_page(self.tabs, "&4. Nơi nhận", "Nơi nhận in ở cuối công văn, mỗi nơi một dòng. Để trống: «Như "
                                                    "trên», «Lãnh đạo Sở (để b/c)», «Lưu: VT, <ký hiệu phòng>».")
@@ -102,17 +84,6 @@ class DepartmentProfileDialog(QDialog):
         self.recipients = ListEditor(Field(id="default_recipients", type="list", label="Nơi nhận"), body, min_lines=4,
                                      item_word="nơi nhận", buttons=False)
         form.addRow(field_label("&Nơi nhận:", self.recipients), self.recipients)
-
-        buttons = QDialogButtonBox(self)
-        self.save_button = buttons.addButton("&Lưu thông tin của Sở", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("Để &sau" if first_run else "&Hủy",
-                                               QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        box.addWidget(buttons)
-        self.load(self.profile)
-        self.name.setFocus()
 
     def load(self, p: UnitProfile) -> None:
         self.name.setText(p.name)
@@ -127,46 +98,15 @@ class DepartmentProfileDialog(QDialog):
         self.contact_position.setText(p.contact_position)
         self.contact_phone.set_value(p.contact_phone or None)
         self.contact_email.set_value(p.contact_email or None)
-        self.signers.set_value([{"name": s.name, "position": s.position, "authority": list(s.authority) or None,
-                                 "is_default": s.is_default} for s in p.signers] or None)
+        self.load_signers(p)
         self.recipients.set_value(list(p.default_recipients) or None)
 
     def collected(self) -> UnitProfile:
-        """The profile as typed (the store cleans and checks it when saving)."""
-        signers = tuple(SignerProfile(name=row.get("name") or "", position=row.get("position") or "",
-                                      authority=tuple(row.get("authority") or ()),
-                                      is_default=bool(row.get("is_default")))
-                        for row in self.signers.value() or [])
         return replace(
             self.profile, name=self.name.text(), level="", province=self.province.text(),
             province_level=self.province_level.currentText(), superior=self.superior.text(),
             agency=tuple(self.agency.value() or ()), place=self.place.text(),
             agency_symbol=self.agency_symbol.text(), office_symbol=self.office_symbol.text(),
             contact_name=self.contact_name.text(), contact_position=self.contact_position.text(),
-            contact_phone=self.contact_phone.text(), contact_email=self.contact_email.text(), signers=signers,
-            default_recipients=tuple(self.recipients.value() or ()), role=DEPARTMENT)
-
-    def accept(self) -> None:
-        try:
-            self.saved_id = self.store.save_unit(self.collected())
-        except KpdeskError as exc:
-            self.show_error(exc.message, exc.field if isinstance(exc, ProfileError) else "name")
-            return
-        super().accept()
-
-    def show_error(self, message: str, field: str = "name") -> None:
-        """Show the store's message above the tabs and go to the field it names (`ProfileError.field`)."""
-        self.error.setText(f"✖ Chưa lưu được: {message}")
-        self.error.show()
-        if field.startswith("contact_"):
-            self.tabs.setCurrentIndex(1)
-            (self.contact_email if field == "contact_email" else self.contact_phone).focus_target().setFocus()
-        elif field == "signers":
-            self.tabs.setCurrentIndex(2)
-            self.signers.focus_target().setFocus()
-        elif field == "agency_symbol":
-            self.tabs.setCurrentIndex(0)
-            self.agency_symbol.setFocus()
-        else:
-            self.tabs.setCurrentIndex(0)
-            self.name.setFocus()
+            contact_phone=self.contact_phone.text(), contact_email=self.contact_email.text(),
+            signers=self.collected_signers(), default_recipients=tuple(self.recipients.value() or ()), role=DEPARTMENT)
