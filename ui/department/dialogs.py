@@ -84,6 +84,36 @@ def show_message(label: QLabel, text: str) -> None:
     label.show()
 
 
+def add_rows(form: QFormLayout, parent: QWidget, rows: tuple[tuple[str, QWidget], ...]) -> None:
+    """Add labelled rows to `form`; each label's Alt key goes to its box."""
+    for text, widget in rows:
+        label = QLabel(text, parent)
+        focus = getattr(widget, "focus_target", None)
+        label.setBuddy(focus() if callable(focus) else widget)
+        form.addRow(label, widget)
+
+
+def filter_row(parent: QWidget, placeholder: str) -> tuple[QHBoxLayout, QLineEdit]:
+    """«Tìm: [ … ]»: the search box over a list, with its Alt+T label and a clear button."""
+    find = QLabel("&Tìm:", parent)
+    edit = QLineEdit(parent)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    find.setBuddy(edit)
+    row = QHBoxLayout()
+    row.addWidget(find)
+    row.addWidget(edit, 1)
+    return row, edit
+
+
+def letter_number(parent: QWidget) -> QLineEdit:
+    """The box of a letter's number, left blank when the clerical office numbers it."""
+    number = QLineEdit(parent)
+    number.setPlaceholderText("để trống nếu văn thư sẽ ghi số")
+    number.setAccessibleName("Số công văn")
+    return number
+
+
 def dialog_buttons(dialog: QDialog, ok: str, cancel: str = "Hủy") -> tuple[QDialogButtonBox, QPushButton]:
     buttons = QDialogButtonBox(dialog)
     ok_button = buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -118,11 +148,8 @@ class DeadlineDialog(QDialog):
         self.now = QLabel(self)
         self.now.setWordWrap(True)
         self.day = date_editor("Ngày cuối cùng còn đúng hạn", self)
-        for text, widget in (("&Kỳ:", self.period), ("Hạn hiện nay:", self.now),
-                             ("&Hạn mới (ngày cuối cùng):", self.day)):
-            label = QLabel(text, self)
-            label.setBuddy(getattr(widget, "focus_target", lambda w=widget: w)())
-            form.addRow(label, widget)
+        add_rows(form, self, (("&Kỳ:", self.period), ("Hạn hiện nay:", self.now),
+                             ("&Hạn mới (ngày cuối cùng):", self.day)))
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)
@@ -190,14 +217,7 @@ class MatchDialog(QDialog):
         box.addWidget(hint_label("Nơi gửi này chưa có trong danh sách đơn vị (thường do gõ sai tên). Chọn đơn vị đúng: "
                                  "báo cáo được ghép vào đơn vị đó, và các báo cáo sau gửi dưới tên này cũng được "
                                  "ghép.", self))
-        find = QLabel("&Tìm:", self)
-        self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Gõ tên hoặc mã đơn vị (không cần dấu)…")
-        self.filter.setClearButtonEnabled(True)
-        find.setBuddy(self.filter)
-        row = QHBoxLayout()
-        row.addWidget(find)
-        row.addWidget(self.filter, 1)
+        row, self.filter = filter_row(self, "Gõ tên hoặc mã đơn vị (không cần dấu)…")
         box.addLayout(row)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Đơn vị trong danh sách")
@@ -261,14 +281,7 @@ class LogDialog(QDialog):
         self.resize(900, 600)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Nhật ký nhận báo cáo và thay đổi trạng thái", self))
-        find = QLabel("&Tìm:", self)
-        self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Gõ tên đơn vị, tên tệp, người thực hiện… (không cần dấu)")
-        self.filter.setClearButtonEnabled(True)
-        find.setBuddy(self.filter)
-        row = QHBoxLayout()
-        row.addWidget(find)
-        row.addWidget(self.filter, 1)
+        row, self.filter = filter_row(self, "Gõ tên đơn vị, tên tệp, người thực hiện… (không cần dấu)")
         box.addLayout(row)
         self.list = QListWidget(self)
         WrapDelegate(self.list)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -29,10 +28,12 @@ from kpdesk.kinds import Kind
 from ui import dialogs
 from ui.department.dialogs import (
     InputError,
+    add_rows,
     ascii_name,
     date_editor,
     dialog_buttons,
     error_label,
+    letter_number,
     read_date,
     show_message,
 )
@@ -108,15 +109,10 @@ class ReturnDialog(QDialog):
         self.note.setAccessibleName("Nội dung khác cần sửa")
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 3 + 14)
         self.resubmit = date_editor("Gửi lại trước ngày", self, self.today + dt.timedelta(days=letters.RESUBMIT_DAYS))
-        self.number = QLineEdit(self)
-        self.number.setPlaceholderText("để trống nếu văn thư sẽ ghi số")
-        self.number.setAccessibleName("Số công văn")
+        self.number = letter_number(self)
         self.date = date_editor("Ngày ký công văn", self, self.today)
-        for text, widget in (("Nội dung &khác cần sửa:", self.note), ("Gửi &lại trước ngày:", self.resubmit),
-                             ("&Số công văn:", self.number), ("Ngà&y ký:", self.date)):
-            label = QLabel(text, self)
-            label.setBuddy(getattr(widget, "focus_target", lambda w=widget: w)())
-            form.addRow(label, widget)
+        add_rows(form, self, (("Nội dung &khác cần sửa:", self.note), ("Gửi &lại trước ngày:", self.resubmit),
+                             ("&Số công văn:", self.number), ("Ngà&y ký:", self.date)))
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)
@@ -192,15 +188,10 @@ class RemindDialog(QDialog):
         form = QFormLayout()
         self.resubmit = date_editor("Đề nghị gửi trước ngày", self,
                                     self.today + dt.timedelta(days=letters.RESUBMIT_DAYS))
-        self.number = QLineEdit(self)
-        self.number.setPlaceholderText("để trống nếu văn thư sẽ ghi số")
-        self.number.setAccessibleName("Số công văn")
+        self.number = letter_number(self)
         self.date = date_editor("Ngày ký công văn", self, self.today)
-        for text, widget in (("&Gửi trước ngày:", self.resubmit), ("&Số công văn:", self.number),
-                             ("Ngày &ký:", self.date)):
-            label = QLabel(text, self)
-            label.setBuddy(getattr(widget, "focus_target", lambda w=widget: w)())
-            form.addRow(label, widget)
+        add_rows(form, self, (("&Gửi trước ngày:", self.resubmit), ("&Số công văn:", self.number),
+                             ("Ngày &ký:", self.date)))
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)

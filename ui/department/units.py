@@ -30,7 +30,7 @@ from kpdesk.department.unitlist import LEVELS, ListedUnit, fold, read_unit_list
 from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
 from ui import dialogs
-from ui.department.dialogs import InputError, date_editor, error_label, read_date, show_message
+from ui.department.dialogs import InputError, date_editor, error_label, filter_row, read_date, show_message
 from ui.operations import Op
 from ui.profile import field_label
 from ui.settings import Settings
@@ -153,14 +153,7 @@ class UnitsDialog(QDialog):
         box.addWidget(hint_label("Nhập từ tệp CSV hoặc Excel (.xlsx) với các cột Mã, Tên, Cấp (xã, phường, đặc khu) "
                                  "và nếu có: Thư điện tử, Điện thoại, Hiệu lực từ, Hiệu lực đến. Nhập lại danh sách "
                                  "mới thì cập nhật theo mã; đơn vị không có trong tệp mới vẫn được giữ.", self))
-        row = QHBoxLayout()
-        find = QLabel("&Tìm:", self)
-        self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Gõ tên hoặc mã (không cần dấu)…")
-        self.filter.setClearButtonEnabled(True)
-        find.setBuddy(self.filter)
-        row.addWidget(find)
-        row.addWidget(self.filter, 1)
+        row, self.filter = filter_row(self, "Gõ tên hoặc mã (không cần dấu)…")
         box.addLayout(row)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
