@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,7 +42,7 @@ from ui.department.mode import add_mode_action, switch_mode
 from ui.home import HomePage, MainViews, status_text, view_menu
 from ui.operations import Op, show_error
 from ui.settings import Settings
-from ui.widgets.common import HINT, heading_label
+from ui.widgets.common import HINT, heading_label, menu_action
 
 log = logging.getLogger(__name__)
 
@@ -322,13 +322,7 @@ class MainWindow(QMainWindow):
     # -- set-up ---------------------------------------------------------------------------
     def _menus(self) -> None:
         def action(menu: Any, text: str, slot: Any, keys: str | None = None, tip: str = "") -> QAction:
-            act = QAction(text, self)
-            if keys:
-                act.setShortcut(QKeySequence(keys))
-            act.setStatusTip(tip)
-            act.triggered.connect(slot)
-            menu.addAction(act)
-            return act
+            return menu_action(self, menu, text, slot, keys, tip)
 
         bar = self.menuBar()
         files = bar.addMenu("&Tệp")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -51,7 +51,7 @@ from ui.department.report import ReportPanel
 from ui.operations import Op
 from ui.profile import commune_kinds
 from ui.settings import Settings
-from ui.widgets.common import HINT, escape_html, heading_label, hint_label
+from ui.widgets.common import HINT, escape_html, heading_label, hint_label, menu_action
 
 
 class DepartmentWindow(QMainWindow):
@@ -179,14 +179,7 @@ class DepartmentWindow(QMainWindow):
     # -- set-up ---------------------------------------------------------------------------
     def _menus(self) -> None:
         def action(menu: Any, text: str, slot: Any, keys: str | None = None, tip: str = "") -> QAction:
-            act = QAction(text, self)
-            if keys:
-                act.setShortcut(QKeySequence(keys))
-            act.setStatusTip(tip)
-            act.setToolTip(tip or text.replace("&", ""))
-            act.triggered.connect(slot)
-            menu.addAction(act)
-            return act
+            return menu_action(self, menu, text, slot, keys, tip)
 
         bar = self.menuBar()
         files = bar.addMenu("&Tệp")

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPen, QPixmap, QWheelEvent
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -16,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
+    QMenu,
     QPlainTextEdit,
     QScrollArea,
     QStyledItemDelegate,
@@ -55,6 +68,18 @@ def with_mnemonic(text: str, key: str) -> str:
 #: The document forms as radio buttons, each with its Alt key ("&Báo cáo", "Công &văn", "T&hông báo").
 FORM_BUTTONS: dict[str, str] = {form: with_mnemonic(FORM_NAMES[form], key)
                                 for form, key in zip(FORMS, ("B", "v", "h"), strict=True)}
+
+
+def menu_action(owner: QWidget, menu: QMenu, text: str, slot: Any, keys: str | None = None, tip: str = "") -> QAction:
+    """An entry of `menu` (owned by the window `owner`) that runs `slot`, with its shortcut and the status-bar tip."""
+    act = QAction(text, owner)
+    if keys:
+        act.setShortcut(QKeySequence(keys))
+    act.setStatusTip(tip)
+    act.setToolTip(tip or text.replace("&", ""))
+    act.triggered.connect(slot)
+    menu.addAction(act)
+    return act
 
 
 def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
