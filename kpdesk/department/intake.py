@@ -157,8 +157,9 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
     problems = validate(kind, draft, today=received_on).problems
     try:
         shown = docx_text_lines(data)
-        # the text as kpdesk wrote it (its digest travels in the file): nothing was edited, no need to render again
-        same = embedded.text_sha256 is not None and text_digest(shown) == embedded.text_sha256
+        # the text and the data as kpdesk wrote them (their digest travels in the file): nothing was edited, no need
+        # to render again; a digest of older files (the text alone) never matches, so they are compared in full
+        same = embedded.text_sha256 is not None and text_digest(shown, embedded.json) == embedded.text_sha256
         edited = () if same else tuple(edited_after_export(text_lines(build_layout(kind, draft)), shown,
                                                            [draft.unit.name]))
     except KpdeskError as exc:

@@ -52,7 +52,7 @@ def build_document(source: Layout | Frame) -> DocumentObject:
     if layout.payload is not None:
         from kpdesk.render.plain import text_digest, text_lines
 
-        attach_payload(document, layout.payload, text_digest(text_lines(layout)))
+        attach_payload(document, layout.payload, text_digest(text_lines(layout), layout.payload))
     return document
 
 

@@ -37,8 +37,8 @@ _DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 @dataclass(frozen=True)
 class Embedded:
-    """What a .docx made by kpdesk carries: the draft's JSON, and the digest of the text it showed when written
-    (`plain.text_digest`; None in files written before kpdesk kept it)."""
+    """What a .docx made by kpdesk carries: the draft's JSON, and the digest of the text it showed and of that JSON
+    when written (`plain.text_digest`; None in files written before kpdesk kept it)."""
 
     json: str
     text_sha256: str | None

@@ -35,15 +35,17 @@ def text_lines(layout: Layout) -> list[str]:
     return lines
 
 
-def text_digest(lines: list[str]) -> str:
-    """Return the sha256 of what `lines` say, ignoring how a word processor may respace them: each line in NFC,
-    its no-break and other spaces made plain and runs of whitespace made one. The .docx carries the digest of
-    what it showed when kpdesk wrote it, so a department can tell at once whether the text was edited since."""
+def text_digest(lines: list[str], payload: str = "") -> str:
+    """Return the sha256 of what `lines` say together with the draft's JSON `payload` the file carries, ignoring
+    how a word processor may respace the lines: each line in NFC, its no-break and other spaces made plain and runs
+    of whitespace made one. The .docx carries the digest of what it showed and held when kpdesk wrote it, so a
+    department can tell at once that neither the text nor the data was changed since; when either was, the
+    digest differs and the page is compared with the data line by line."""
     import hashlib
     import unicodedata
 
     said = "\n".join(" ".join(unicodedata.normalize("NFC", line).replace("\u00a0", " ").split()) for line in lines)
-    return hashlib.sha256(said.encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{said}\n\0{payload}".encode()).hexdigest()
 
 
 def docx_text_lines(source: Source) -> list[str]:

@@ -220,7 +220,12 @@ def render_summary(figures: Figures, skipped: int = 0) -> str:
               "the hash, and the import accepts it as the draft. What the department side relies on instead is "
               "comparing the document's visible text (`render.plain.docx_text_lines`) with the text of the "
               "layout built from the imported data (`render.plain.text_lines`): a payload that says something "
-              "the page does not is caught there; the hash only says the payload is intact.",
+              "the page does not is caught there. The file also carries one digest of its visible text and its "
+              "data together (`render.plain.text_digest`): when both are as kpdesk wrote them the comparison is "
+              "skipped, and when either was changed (even with the payload's own hash redone) the page is compared "
+              "with the data line by line (`test_intake.py::test_a_figure_changed_in_the_data_inside_the_file_is_"
+              "flagged_even_with_its_hashes_redone`). Someone who recomputes that digest as well defeats it: it "
+              "detects edits, not intent.",
               "- The disk-full and read-only-filesystem checks need root on Linux (they mount a tmpfs); elsewhere "
               "they are skipped and counted below."]
     lines += ["", "Decisions these checks pin down:", "",

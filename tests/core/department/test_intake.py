@@ -79,6 +79,29 @@ def test_a_figure_changed_in_word_after_export_is_flagged_with_both_values(intak
     assert row.to_json()["edited_after_export"] is True and "văn bản đã bị sửa sau khi xuất" in row.flags
 
 
+def test_a_figure_changed_in_the_data_inside_the_file_is_flagged_even_with_its_hashes_redone(intake, tmp_path):
+    """The page says 352 triệu; the embedded draft was edited to 999 triệu and its own sha256 recomputed, the text
+    digest kept: the digest covers the data too, so the page is compared with the data and the mismatch flagged."""
+    import zipfile
+
+    from kpdesk.render.payload import payload_xml, read_embedded
+
+    source = intake.files["edited"].parent.parent / "edited-source.docx"  # as exported, before Word touched it
+    embedded = read_embedded(source)
+    assert embedded is not None and '"budget_total": 352000000' in embedded.json
+    forged = tmp_path / "sua-du-lieu.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "customXml/kpdesk-draft.xml":
+                data = payload_xml(embedded.json.replace('"budget_total": 352000000', '"budget_total": 999000000'),
+                                   embedded.text_sha256)
+            zout.writestr(item, data)
+    (r,) = receive(intake.records, [forged], received_on=dt.date(2026, 5, 19))
+    assert r.outcome in (RECEIVED, NEW_VERSION)
+    assert [(d.expected, d.found) for d in r.edited] == [("999 triệu đồng", "352 triệu đồng")]
+
+
 @pytest.mark.office
 def test_a_file_resaved_by_libreoffice_is_received_and_not_flagged(intake):
     if "resaved" not in intake.files:

@@ -1,4 +1,4 @@
-"""The digest of the text a .docx showed when kpdesk wrote it travels in the file, beside the draft."""
+"""The digest of the text a .docx showed and the data it held when kpdesk wrote it travels in the file."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def written(tmp_path) -> Path:
 def test_the_file_carries_the_digest_of_its_own_text(written):
     embedded = read_embedded(written)
     assert embedded is not None and embedded.json == read_payload(written)
-    assert embedded.text_sha256 == text_digest(docx_text_lines(written))
+    assert embedded.text_sha256 == text_digest(docx_text_lines(written), embedded.json)
 
 
 def test_the_digest_ignores_respacing_but_not_a_changed_figure():
@@ -45,3 +45,8 @@ def test_a_file_written_before_the_digest_existed_reads_with_none(written, tmp_p
             zout.writestr(item, data)
     embedded = read_embedded(old)
     assert embedded is not None and embedded.text_sha256 is None and embedded.json == read_payload(written)
+
+
+def test_the_digest_covers_the_data_as_well_as_the_text():
+    lines = ["Kinh phí: 352 triệu đồng."]
+    assert text_digest(lines, '{"budget_total": 352000000}') != text_digest(lines, '{"budget_total": 999000000}')
