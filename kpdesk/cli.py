@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from kpdesk.errors import KpdeskError
 
@@ -537,15 +537,59 @@ def _version() -> str:
     return app_version()
 
 
+#: argparse's own words (usage, errors, the help line of -h) in Vietnamese, by their English message ids.
+ARGPARSE_WORDS = {
+    "usage: ": "Cách dùng: ",
+    "options": "tùy chọn",
+    "positional arguments": "tham số",
+    "show this help message and exit": "xem hướng dẫn này rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "không có lựa chọn %(value)r (chọn một trong: %(choices)s)",
+    "unrecognized arguments: %s": "không hiểu các tham số: %s",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần đúng một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "expected %s argument": "cần %s giá trị",
+    "expected %s arguments": "cần %s giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không đọc được (cần kiểu %(type)s)",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn %(option)s chưa rõ: có thể là %(matches)s",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "ignored explicit argument %r": "tùy chọn này không nhận giá trị %r",
+    "can't open '%(filename)s': %(error)s": "không mở được «%(filename)s»: %(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "không có lệnh %(parser_name)r (các lệnh: %(choices)s)",
+}
+
+
+def _argparse_in_vietnamese() -> None:
+    """Make argparse speak Vietnamese: it looks its words up through its module's `_` and `ngettext` when it builds
+    a parser and when it reports a mistake; a message without a translation stays as it was."""
+    argparse._ = lambda message: ARGPARSE_WORDS.get(message, message)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: ARGPARSE_WORDS.get(one if n == 1 else many,  # type: ignore[attr-defined]
+                                                                one if n == 1 else many)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose refusal also says where to read how the command is used."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\nXem cách dùng: {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    _argparse_in_vietnamese()
+    parser = _Parser(
         prog="kpdesk",
         description="kpdesk — soạn báo cáo KH, CN, ĐMST và chuyển đổi số của UBND xã/phường theo Nghị định 30/2020.",
     )
     parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     parser.add_argument("--selftest", action="store_true",
                         help="tự kiểm tra bản cài đặt (xuất thử các mẫu, mở cửa sổ ẩn) rồi thoát; mã 0 nếu đạt hết")
-    parser.add_argument("--version", action="version", version=f"kpdesk {_version()}")
+    parser.add_argument("--version", action="version", version=f"kpdesk {_version()}",
+                        help="cho biết phiên bản kpdesk rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     p = sub.add_parser("kinds", help="liệt kê các loại báo cáo (có sẵn và đã cài), đóng gói hoặc cài gói mẫu")
     p.set_defaults(func=cmd_kinds)

@@ -203,3 +203,35 @@ def test_importing_the_same_file_twice_says_so_and_makes_no_duplicate(tmp_path, 
     assert "đã được nhập: bản nháp số 1" in capsys.readouterr().out
     with Store.open(data) as store:
         assert [i.id for i in store.list_drafts()] == [1]
+
+
+ENGLISH = ("usage:", "error:", "invalid choice", "arguments are required", "show this help", "unrecognized",
+           "expected one argument", "positional arguments", "options:", "show program's")
+
+
+def _subparsers(parser):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                yield child
+                yield from _subparsers(child)
+
+
+def test_the_parser_speaks_vietnamese_in_its_help_and_its_refusals(capsys):
+    from kpdesk.cli import build_parser
+
+    parser = build_parser()
+    helps = [parser.format_help()] + [child.format_help() for child in _subparsers(parser)]
+    assert len(helps) > 20 and all(h.startswith("Cách dùng: ") for h in helps)
+    assert not [word for h in helps for word in ENGLISH if word in h.lower()]
+    for argv, said in ((["frob"], "không có lựa chọn 'frob'"), (["kinds", "install"], "thiếu tham số bắt buộc: file"),
+                       (["department", "status", "--kind", "x"], "thiếu tham số bắt buộc: --period"),
+                       (["drafts", "--bogus"], "không hiểu các tham số: --bogus"),
+                       (["render", "1", "-o"], "tham số -o/--output: cần đúng một giá trị")):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and said in err, err
+        assert "lỗi:" in err and "Xem cách dùng: kpdesk" in err and not [w for w in ENGLISH if w in err.lower()]
