@@ -9,7 +9,9 @@ The words, exactly as the home, `kpdesk due` and their tests use them:
 - The periods looked at run from the one after the last period sent to the period whose deadline is the next one
   to come (the first whose last on-time day is today or later; at the latest the period after the current one).
   When none was sent they start with the current period, or with the last period listed before the next deadline
-  when that one is earlier (a half-year report due after its half-year: on 10/7 the first half, not the second).
+  when that one is earlier (a half-year report due after its half-year: on 10/7 the first half, not the second),
+  or with the earliest period the unit has a draft of, when that is earlier still (a report begun and never sent
+  is owed).
   A period that ended more than `LOOKBACK_DAYS` days ago is never looked at, however long ago the last report was
   sent: the home lists at most a year of missed periods.
 - Each of those periods not sent is listed when it has a deadline (`kpdesk.deadlines.deadline`: the department's
@@ -218,6 +220,7 @@ def _due_of(store: Store, unit: UnitProfile, kind: Kind, period_type: str, infos
     else:  # none sent: the current period, or the last one to list up to the next deadline when that is earlier
         ready = [p for p in deadlines if p.start <= last.start and listed(p)]
         first = min(current, ready[-1], key=lambda p: p.start) if ready else current
+        first = min([first, *(i.period for i in infos)], key=lambda p: p.start)  # a draft begun is owed
     first = max(first, oldest, key=lambda p: p.start)
     drafts: dict[Period, DraftId] = {}
     for i in reversed(newest):                             # the most recently saved draft of a period wins

@@ -138,8 +138,19 @@ def test_of_several_drafts_of_a_period_the_last_saved_is_opened(store, unit):
 
 
 def test_without_any_report_sent_only_the_current_period_is_listed(store, unit):
-    draft(store, unit, month(3))  # written, never exported: the officer may have sent it another way
+    draft(store, unit, month(5))
     assert listed(store, unit, day(15, 5)) == [(MONTHLY, "2026-05", "due")]
+
+
+def test_a_report_begun_and_never_exported_is_owed_from_its_period_on(store, unit):
+    """Issue 22: the periods with no exported report are listed; a draft of March written and never exported means
+    March (and April after it) is still owed, even when no report was ever sent."""
+    march = draft(store, unit, month(3))
+    found = due(store, unit, day(15, 5)).items
+    assert [(period_key(i.period), i.state, i.draft_id) for i in found] == [
+        ("2026-03", "overdue", march), ("2026-04", "overdue", None), ("2026-05", "due", None)]
+    store.record_export(march, Path("bc-3.docx"), "a" * 64, store.info(march).revision)
+    assert listed(store, unit, day(15, 5)) == [(MONTHLY, "2026-04", "overdue"), (MONTHLY, "2026-05", "due")]
 
 
 def test_it_looks_back_one_year_at_most(store, unit):
