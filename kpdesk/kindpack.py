@@ -749,7 +749,7 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
             raise KindError(f"Thư mục {_shown_name(str(folder))} không có tệp kind.toml; hãy chỉ ra thư mục của một "
                             "mẫu báo cáo.")
         try:
-            kind = load_kind(folder, _declared_id(folder))
+            kind = load_kind(folder, declared_id(folder))
         except KindError as exc:
             raise _failure(output.name, f"{exc.message} Hãy sửa rồi đóng gói lại.", True) from None
         if any(e.id == kind.id for e in entries):
@@ -792,7 +792,7 @@ def _check_packable(path: Path, content: bytes) -> None:
                         "tệp); hãy rút gọn tệp rồi đóng gói lại.")
 
 
-def _declared_id(folder: Path) -> str | None:
+def declared_id(folder: Path) -> str | None:
     """The id a kind.toml declares, so that a kind may be packed from a folder of any name (None: unreadable)."""
     import tomllib
 
