@@ -78,7 +78,7 @@ class KindsPackDialog(QDialog):
         super().__init__(parent)
         self.result_: PackResult | None = None
         self.setWindowTitle("Đóng gói mẫu báo cáo — kpdesk")
-        self.resize(820, 640)
+        self.resize(840, 700)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Đóng gói mẫu báo cáo", self))
         box.addWidget(hint_label("Gói (.kpkind) mang các mẫu báo cáo đã chọn để các xã, phường cài bằng «Tệp › Cập "
@@ -90,9 +90,10 @@ class KindsPackDialog(QDialog):
         self.kind_list.setAccessibleName("Mẫu báo cáo đưa vào gói")
         self.kind_list.setWordWrap(True)
         self.kind_list.setAlternatingRowColors(True)
+        self.kind_list.setSpacing(2)
         label.setBuddy(self.kind_list)
         choices, broken = packable_kinds()
-        for choice in choices:
+        for choice in sorted(choices, key=lambda c: c.kind.audience != "commune"):  # the communes' kinds first
             self.add_choice(choice, checked=choice.kind.audience == "commune")
         box.addWidget(self.kind_list, 2)
         row = QHBoxLayout()
@@ -122,7 +123,9 @@ class KindsPackDialog(QDialog):
         self.choose_button.clicked.connect(self.choose_output)
         where.addWidget(self.output, 1)
         where.addWidget(self.choose_button)
-        form.addRow("&Ghi vào tệp:", where)
+        output_label = QLabel("Ghi &vào tệp:", self)
+        output_label.setBuddy(self.output)
+        form.addRow(output_label, where)
         box.addLayout(form)
 
         self.results = QTextBrowser(self)
@@ -231,12 +234,12 @@ class KindsPackDialog(QDialog):
     def _packed(self, result: PackResult) -> None:
         self.pack_button.setEnabled(True)
         self.result_ = result
-        checks = "".join(f"<li>✓ {escape_html(line)}</li>" for line in result.checked)
+        checks = "".join(f"<p style='margin:2px 0 2px 12px'>✓ {escape_html(line)}</p>" for line in result.checked)
         self.results.setHtml(
             f"<p style='color:{OK}'><b>Đã ghi gói mẫu báo cáo ({len(result.kinds)} mẫu):</b><br>"
             f"{escape_html(str(result.path))}</p>"
             f"<p style='color:{HINT}'>Mã kiểm tra sha256: {result.sha256}</p>"
-            f"<p><b>Đã kiểm tra:</b></p><ul style='margin-top:2px'>{checks}</ul>")
+            f"<p><b>Đã kiểm tra:</b></p>{checks}")
         self.results.show()
         if dialogs.choose(self, f"Đã ghi gói mẫu báo cáo ({len(result.kinds)} mẫu):\n{result.path}",
                           ["Mở thư mục", "Đóng"], escape=1, icon=dialogs.QMessageBox.Icon.Information) == 0:
