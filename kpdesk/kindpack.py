@@ -99,12 +99,38 @@ class Package:
     sha256: str
     manifest: Manifest
     members: dict[str, bytes]
+    #: When the department packs it: the folder each kind comes from, so that a refusal names the file to fix.
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def packing(self) -> bool:
+        return bool(self.sources)
 
     def fail(self, what: str) -> KindError:
-        return _failure(self.name, what)
+        return _failure(self.name, what, self.packing)
+
+    def folder_of(self, kind: Kind) -> str:
+        """How a message names the folder `kind` was checked in: the one it is packed from, or its id."""
+        return str(self.sources.get(kind.id, kind.id))
+
+    def source_file(self, kind_id: str, file: str) -> str:
+        """The file of a kind being packed, as the packer finds it (its folder and name)."""
+        folder = self.sources.get(kind_id)
+        return str(folder / file) if folder is not None else f"{kind_id}/{file}"
+
+    def fix(self, kind_id: str, file: str | None = None, line: int | None = None) -> str:
+        """What to do about a kind that is refused: the commune asks the department for a corrected package; the
+        department, packing it, fixes the file (at its line) and packs again."""
+        if not self.packing:
+            return "Hãy báo Sở để sửa mẫu và gửi lại gói."
+        if file is None:
+            return f"Hãy sửa mẫu trong thư mục {self.sources.get(kind_id, kind_id)} rồi đóng gói lại."
+        return f"Hãy sửa tệp {self.source_file(kind_id, file)}{f', dòng {line}' if line else ''} rồi đóng gói lại."
 
 
-def _failure(name: str, what: str) -> KindError:
+def _failure(name: str, what: str, packing: bool = False) -> KindError:
+    if packing:
+        return KindError(f"Chưa đóng gói «{_shown_name(name)}» (chưa ghi tệp nào): {what}")
     return KindError(f"Gói mẫu báo cáo «{_shown_name(name)}»: {what}")
 
 
@@ -133,11 +159,13 @@ def _shown_name(name: str) -> str:
 # ---------------------------------------------------------------------------- reading a package safely
 
 
-def read_package(source: Path | str | bytes, name: str | None = None) -> Package:
+def read_package(source: Path | str | bytes, name: str | None = None, *,
+                 sources: dict[str, Path] | None = None) -> Package:
     """Read and check a .kpkind (a path or its bytes): a zip of at most `MAX_MEMBERS` plain members of bounded size,
     with safe names, no links, a manifest this kpdesk can read, and every member listed with its sha256.
 
     Anything else is a `KindError` in Vietnamese saying what is wrong and what to do; nothing is written.
+    `sources` (when packing) are the folders the kinds come from: the messages then speak to the packer.
     """
     if isinstance(source, (bytes, bytearray)):
         data, name = bytes(source), name or "gói mẫu báo cáo"
@@ -146,7 +174,7 @@ def read_package(source: Path | str | bytes, name: str | None = None) -> Package
         name = name or path.name
         data = _read_file(path, name)
     def fail(what: str) -> KindError:
-        return _failure(name, what)
+        return _failure(name, what, bool(sources))
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -158,7 +186,7 @@ def read_package(source: Path | str | bytes, name: str | None = None) -> Package
     if MANIFEST not in members:
         raise fail(f"thiếu danh mục {MANIFEST}; đây không phải gói mẫu báo cáo kpdesk. Hãy chọn đúng tệp Sở gửi.")
     manifest = _read_manifest(members.pop(MANIFEST), fail)
-    package = Package(name, hashlib.sha256(data).hexdigest(), manifest, members)
+    package = Package(name, hashlib.sha256(data).hexdigest(), manifest, members, dict(sources or {}))
     _check_listing(package)
     return package
 
@@ -329,8 +357,8 @@ def extract_kinds(package: Package, folder: Path) -> list[Kind]:
         try:
             kind = load_kind(target, entry.id)
         except KindError as exc:
-            message = exc.message.replace(str(target), entry.id)
-            raise package.fail(f"{where} không dùng được: {message} Hãy báo Sở để sửa mẫu và gửi lại gói.") from None
+            message = exc.message.replace(str(target), str(package.sources.get(entry.id, entry.id)))
+            raise package.fail(f"{where} không dùng được: {message} {package.fix(entry.id)}") from None
         if kind.version != entry.version:
             raise package.fail(f"{where}: kind.toml ghi version = {kind.version}, khác danh mục; gói đã bị sửa.")
         start = _period_key(kind.applies_from)
@@ -340,8 +368,8 @@ def extract_kinds(package: Package, folder: Path) -> list[Kind]:
         names = {m.split("/", 1)[1] for m in entry.files}
         if kind.template not in names:
             raise package.fail(f"{where}: thiếu tệp mẫu nội dung «{kind.template}» trong gói.")
-        check_templates(kind, names, package.fail)
-        try_render(kind, package.fail)
+        check_templates(kind, names, package)
+        try_render(kind, package)
         kinds.append(kind)
     return kinds
 
@@ -361,7 +389,7 @@ def _same_period(key: str | None, written: str | None) -> bool:
         return False
 
 
-def check_templates(kind: Kind, names: set[str], fail: Any) -> None:
+def check_templates(kind: Kind, names: set[str], package: Package) -> None:
     """Refuse, before anything renders, a template of `kind` that reaches outside Jinja's sandbox (Python's
     internals, frames, methods that change values) or outside its folder (an include, import or extends of a file
     that is not one of `names`, or whose name is not written out), or that does not compile."""
@@ -373,33 +401,38 @@ def check_templates(kind: Kind, names: set[str], fail: Any) -> None:
         try:
             sources.append((name, (kind.folder / name).read_text(encoding="utf-8"), body))
         except UnicodeDecodeError:
-            raise fail(f"mẫu «{kind.id}», tệp {name} không phải văn bản UTF-8; hãy lưu lại tệp mẫu ở dạng UTF-8.") \
-                from None
+            raise package.fail(f"mẫu «{kind.id}», tệp {name} không phải văn bản UTF-8; hãy lưu lại tệp mẫu ở dạng "
+                               f"UTF-8. {package.fix(kind.id, name)}") from None
     text = environment(str(kind.folder), False)
     sources += [("kind.toml (title)", kind.title, text), ("kind.toml (subject)", kind.subject, text)]
     for name, source, env in sources:
-        _check_source(kind, name, source, env, names, fail, main=name in (kind.template, "kind.toml (title)",
+        _check_source(kind, name, source, env, names, package, main=name in (kind.template, "kind.toml (title)",
                                                                           "kind.toml (subject)"))
 
 
-def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str], fail: Any, *, main: bool) -> None:
+def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str], package: Package, *,
+                  main: bool) -> None:
     from jinja2 import nodes
 
     where = f"mẫu «{kind.id}», tệp {name}"
+    file = "kind.toml" if name.startswith("kind.toml") else name
+
+    def fail(line: Any, what: str) -> KindError:
+        at = f", dòng {line}" if line else ""
+        return package.fail(f"{where}{at}: {what} {package.fix(kind.id, file, None if file == 'kind.toml' else line)}")
+
     try:
         tree = env.parse(source)
         env.compile(tree, name, name)
     except Exception as exc:  # noqa: BLE001 - a syntax error, an unknown filter or test, a nesting too deep
         from kpdesk.template_env import describe
 
-        line = getattr(exc, "lineno", None)
-        raise fail(f"{where}{f', dòng {line}' if line else ''} không phải mẫu Jinja hợp lệ: {describe(exc)}.") \
-            from None
+        raise fail(getattr(exc, "lineno", None), f"không phải mẫu Jinja hợp lệ: {describe(exc)}.") from None
 
     def refuse(node: Any, what: str) -> KindError:
-        return fail(f"{where}, dòng {getattr(node, 'lineno', '?')}: {what}. Mẫu chạy trong vùng cách ly (sandbox) "
-                    "và chỉ được dùng các giá trị của báo cáo và các tệp .j2 cùng thư mục; gói bị từ chối. Hãy báo Sở "
-                    "để sửa mẫu và gửi lại gói.")
+        refused = "" if package.packing else "; gói bị từ chối"
+        return fail(getattr(node, "lineno", None), f"{what}. Mẫu chạy trong vùng cách ly (sandbox) và chỉ được dùng "
+                    f"các giá trị của báo cáo và các tệp .j2 cùng thư mục{refused}.")
 
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
@@ -411,8 +444,8 @@ def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str],
         if main and isinstance(target, nodes.Name) and target.name in ("v", "c") and not (
                 target.name == "v" and attr in {f.id for f in kind.fields}
                 or target.name == "c" and attr in {x.id for x in kind.computed}):
-            raise fail(f"{where}, dòng {node.lineno}: dùng «{target.name}.{attr}» nhưng mẫu không có trường hay giá "
-                       "trị tính nào tên đó.")
+            raise fail(node.lineno, f"dùng «{target.name}.{attr}» nhưng mẫu không có trường hay giá trị tính nào "
+                       "tên đó.")
     for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         target = node.template
         wanted = [target] if isinstance(target, nodes.Const) else list(getattr(target, "items", [None]))
@@ -465,7 +498,7 @@ def sample_draft(kind: Kind, period: Period | None = None, form: str | None = No
                  values=values)
 
 
-def try_render(kind: Kind, fail: Any, drafts: Sequence[tuple[str, Any]] = ()) -> None:
+def try_render(kind: Kind, package: Package, drafts: Sequence[tuple[str, Any]] = ()) -> None:
     """Lay out `drafts` (name, draft) with `kind` — by default a draft with every field filled and an empty one, in
     each form — and refuse the kind, naming the draft, if one does not."""
     from kpdesk.render import build_layout
@@ -476,12 +509,13 @@ def try_render(kind: Kind, fail: Any, drafts: Sequence[tuple[str, Any]] = ()) ->
     for name, draft in drafts:
         try:
             build_layout(kind, draft)
-        except KpdeskError as exc:  # named by its file in the package, not the staging folder it was checked in
-            message = exc.message.replace(str(kind.folder), kind.id)
-            raise fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name}: {message}") from None
+        except KpdeskError as exc:  # named by its file in the package (or packed), not the folder it was checked in
+            message = exc.message.replace(str(kind.folder), package.folder_of(kind))
+            raise package.fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name}: {message} "
+                               f"{package.fix(kind.id)}") from None
         except Exception as exc:  # noqa: BLE001 - a kind from outside may fail in any way: it is refused
-            raise fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name} "
-                       f"({type(exc).__name__}: {str(exc)[:200]}).") from None
+            raise package.fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name} "
+                               f"({type(exc).__name__}: {str(exc)[:200]}). {package.fix(kind.id)}") from None
 
 
 # ---------------------------------------------------------------------------- installing
@@ -599,10 +633,18 @@ def _plan_kind(package: Package, reg: Registry, kind: Kind) -> PlannedKind:
     if same is not None:
         if _kind_files(same.folder) != _kind_files(kind.folder):
             where = "có sẵn trong kpdesk" if same.builtin else "đã cài"
+            toml = package.source_file(kind.id, "kind.toml")
+            advice = (f"hãy ghi version = {versions[-1].version + 1} trong tệp {toml} rồi đóng gói lại."
+                      if package.packing else "hãy xin Sở gói mới.")
             raise package.fail(f"mẫu «{kind.name}» phiên bản {kind.version} {where} trên máy này với nội dung khác. "
-                               "Khi sửa mẫu, Sở phải tăng số phiên bản (version); hãy xin Sở gói mới.")
+                               f"Khi sửa mẫu, Sở phải tăng số phiên bản (version); {advice}")
         return PlannedKind(kind, kind_changes(reg.load(same), kind), True)
     if versions and versions[-1].version > kind.version:
+        if package.packing:
+            raise package.fail(f"mẫu «{kind.name}» phiên bản {kind.version} cũ hơn phiên bản {versions[-1].version} "
+                               "đang có trên máy này; các xã, phường sẽ không cài được. Hãy ghi version = "
+                               f"{versions[-1].version + 1} trong tệp {package.source_file(kind.id, 'kind.toml')} "
+                               "rồi đóng gói lại.")
         raise package.fail(f"mẫu «{kind.name}» phiên bản {kind.version} cũ hơn phiên bản {versions[-1].version} "
                            "đang có trên máy này nên không được cài. (Bản nháp đã soạn theo mẫu cũ vẫn mở được.)")
     previous = reg.load(versions[-1]) if versions else None
@@ -695,27 +737,40 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
         raise KindError(f"Tên tệp gói «{_shown_name(output.name)}» phải có đuôi {SUFFIX}.")
     if not folders:
         raise KindError("Hãy chỉ ra ít nhất một thư mục mẫu báo cáo (thư mục chứa kind.toml và body.j2).")
+    if len(folders) > MAX_KINDS:
+        raise KindError(f"Một gói mang tối đa {MAX_KINDS} mẫu báo cáo; hãy chia {len(folders)} mẫu thành nhiều gói.")
     created = created or dt.datetime.now().astimezone()
     entries: list[PackagedKind] = []
     members: dict[str, bytes] = {}
+    sources: dict[str, Path] = {}
     for raw in folders:
         folder = Path(raw)
         if not (folder / "kind.toml").is_file():
             raise KindError(f"Thư mục {_shown_name(str(folder))} không có tệp kind.toml; hãy chỉ ra thư mục của một "
                             "mẫu báo cáo.")
-        kind = load_kind(folder, _declared_id(folder))
+        try:
+            kind = load_kind(folder, declared_id(folder))
+        except KindError as exc:
+            raise _failure(output.name, f"{exc.message} Hãy sửa rồi đóng gói lại.", True) from None
         if any(e.id == kind.id for e in entries):
             raise KindError(f"Mẫu «{kind.id}» được chỉ ra hai lần; mỗi gói chỉ mang một phiên bản của mỗi mẫu.")
         if not TEMPLATE_NAME.fullmatch(kind.template):
             raise KindError(f"Mẫu «{kind.id}»: tệp mẫu nội dung «{kind.template}» phải có đuôi .j2 để đóng gói.")
         files = {f"{kind.id}/{name}": content for name, content in sorted(_kind_files(folder).items())}
+        for name, content in files.items():
+            _check_packable(folder / name.split("/", 1)[1], content)
         members.update(files)
+        sources[kind.id] = folder
         entries.append(PackagedKind(kind.id, kind.version, _period_key(kind.applies_from),
                                     {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}))
+    if len(members) + 1 > MAX_MEMBERS or sum(map(len, members.values())) > MAX_TOTAL_BYTES:
+        raise KindError(f"Các mẫu đã chọn có {len(members)} tệp, {sum(map(len, members.values())):,} byte: quá lớn "
+                        f"cho một gói (tối đa {MAX_MEMBERS} tệp, {MAX_TOTAL_BYTES // 1_000_000} MB); hãy chia thành "
+                        "nhiều gói.")
     manifest = Manifest(FORMAT_VERSION, kpdesk_min or _app_version(), publisher,
                         created.isoformat(timespec="seconds"), tuple(entries))
     data = _zip(manifest, members, created)
-    package = read_package(data, output.name)
+    package = read_package(data, output.name, sources=sources)
     checked: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kpdesk-pack-") as tmp:
         kinds = extract_kinds(package, Path(tmp))
@@ -727,7 +782,17 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
     return PackResult(output, hashlib.sha256(data).hexdigest(), tuple(kinds), tuple(checked))
 
 
-def _declared_id(folder: Path) -> str | None:
+def _check_packable(path: Path, content: bytes) -> None:
+    """A file the communes' kpdesk would refuse in a package is refused before packing, naming it."""
+    if WINDOWS_DEVICES.fullmatch(path.name):
+        raise KindError(f"Tệp {path}: tên «{path.name}» là tên Windows dành cho thiết bị, không dùng được trên máy "
+                        "của xã, phường; hãy đổi tên tệp (và chỗ include nó) rồi đóng gói lại.")
+    if len(content) > MAX_MEMBER_BYTES:
+        raise KindError(f"Tệp {path} quá lớn ({len(content):,} byte; tối đa {MAX_MEMBER_BYTES // 1_000_000} MB mỗi "
+                        "tệp); hãy rút gọn tệp rồi đóng gói lại.")
+
+
+def declared_id(folder: Path) -> str | None:
     """The id a kind.toml declares, so that a kind may be packed from a folder of any name (None: unreadable)."""
     import tomllib
 
@@ -768,8 +833,8 @@ def _check_upgrades(package: Package, reg: Registry, kind: Kind, examples: Path 
         except (ValueError, AttributeError):
             continue
         except KpdeskError as exc:
-            raise package.fail(f"không đọc được bản nháp mẫu {path.name} để thử mẫu «{kind.id}»: {exc.message}") \
-                from None
+            raise package.fail(f"không đọc được bản nháp mẫu {path} để thử mẫu «{kind.id}»: {exc.message} Hãy sửa "
+                               "hoặc bỏ bản nháp mẫu này rồi đóng gói lại.") from None
     if previous is not None:
         fit = next((p for p in previous.periods if p in kind.periods), previous.periods[0])
         start = kind.applies_from.start if kind.applies_from else dt.date(2026, 1, 1)
@@ -782,8 +847,9 @@ def _check_upgrades(package: Package, reg: Registry, kind: Kind, examples: Path 
             upgraded, _ = drafts.upgrade_draft(draft, kind)
         except KpdeskError as exc:
             raise package.fail(f"{name} (phiên bản {draft.kind_version}) không chuyển được sang phiên bản "
-                               f"{kind.version} của «{kind.id}»: {exc.message}") from None
-        try_render(kind, package.fail, [(f"{name} sau khi chuyển từ phiên bản {draft.kind_version}", upgraded)])
+                               f"{kind.version} của «{kind.id}»: {exc.message} Hãy sửa phần [[upgrades]] trong tệp "
+                               f"{package.source_file(kind.id, 'kind.toml')} rồi đóng gói lại.") from None
+        try_render(kind, package, [(f"{name} sau khi chuyển từ phiên bản {draft.kind_version}", upgraded)])
         lines.append(f"«{kind.id}»: {name} chuyển từ phiên bản {draft.kind_version} sang {kind.version} và xuất được.")
     return lines
 

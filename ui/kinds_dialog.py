@@ -1,11 +1,16 @@
-"""«Cập nhật mẫu báo cáo»: what a kind package from the department changes, before the officer installs it."""
+"""«Cập nhật mẫu báo cáo…» of both windows: check a kind package, show what it changes, install it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from kpdesk.errors import KpdeskError
 from kpdesk.kindpack import InstallPlan
 from kpdesk.kinds import KindChanges
+from ui import dialogs, operations
+from ui.settings import Settings
 from ui.widgets.common import HINT, escape_html, heading_label, hint_label
 
 
@@ -58,3 +63,44 @@ class KindsInstallDialog(QDialog):
             else:
                 parts.append(changes_html(item.changes))
         return "".join(parts)
+
+
+def update_kinds(parent: QWidget, settings: Settings, installed: Callable[[InstallPlan], None], *,
+                 caption: str = "Chọn gói mẫu báo cáo do Sở gửi") -> None:
+    """«Cập nhật mẫu báo cáo…»: ask for a .kpkind, check it off the UI thread, show what it changes in
+    `KindsInstallDialog` and install it when the officer agrees; then `installed(plan)` (the window lists the kinds
+    again). A package refused is shown with the core's message, and nothing changes."""
+    path = dialogs.open_path(parent, caption, settings.folder("kinds"), "Gói mẫu báo cáo (*.kpkind)")
+    if path is None:
+        return
+    settings.remember_folder("kinds", path)
+    from kpdesk.kindpack import plan_install
+
+    operations.Op(parent, lambda progress: plan_install(path), label=f"Đang kiểm tra gói mẫu báo cáo {path.name}…",
+                  error_what=f"Không cài được gói mẫu báo cáo {path.name}.") \
+        .success(lambda plan: confirm_install(parent, plan, installed)).run()
+
+
+def confirm_install(parent: QWidget, plan: InstallPlan, installed: Callable[[InstallPlan], None]) -> None:
+    """Show what `plan` changes; install it when the officer presses «Cài đặt», then call `installed(plan)`."""
+    from kpdesk.kindpack import install
+
+    dialog = KindsInstallDialog(plan, parent)
+    parent.kinds_dialog = dialog  # type: ignore[attr-defined]  # kept, so tests and screenshots can reach it
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or plan.nothing_new:
+            return
+        try:
+            install(plan)
+        except KpdeskError as exc:
+            operations.show_error(parent, exc, what="Chưa cài được gói mẫu báo cáo; chưa có gì thay đổi.")
+            return
+    finally:
+        plan.discard()
+    installed(plan)
+
+
+def installed_text(plan: InstallPlan) -> str:
+    """"Đã cài 1 mẫu báo cáo mới: «…» phiên bản 2." for the status bar."""
+    names = ", ".join(f"«{item.kind.short}» phiên bản {item.kind.version}" for item in plan.new)
+    return f"Đã cài {len(plan.installed)} mẫu báo cáo mới: {names}."

@@ -605,35 +605,13 @@ class MainWindow(QMainWindow):
     def update_kinds(self) -> None:
         """«Cập nhật mẫu báo cáo…»: check a package from the department (off the UI thread), show what it changes,
         install it when the officer agrees, and list the kinds again."""
-        path = dialogs.open_path(self, "Chọn gói mẫu báo cáo do Sở gửi", self.settings.folder("kinds"),
-                                 "Gói mẫu báo cáo (*.kpkind)")
-        if path is None:
-            return
-        self.settings.remember_folder("kinds", path)
-        from kpdesk.kindpack import plan_install
+        from ui.kinds_dialog import installed_text, update_kinds
 
-        Op(self, lambda progress: plan_install(path), label=f"Đang kiểm tra gói mẫu báo cáo {path.name}…",
-           error_what=f"Không cài được gói mẫu báo cáo {path.name}.").success(self._confirm_kinds).run()
+        def installed(plan: Any) -> None:
+            self.reload_kinds()
+            self.statusBar().showMessage(installed_text(plan), 15000)
 
-    def _confirm_kinds(self, plan: Any) -> None:
-        from kpdesk.kindpack import install
-        from ui.kinds_dialog import KindsInstallDialog
-
-        dialog = KindsInstallDialog(plan, self)
-        self.kinds_dialog = dialog
-        try:
-            if dialog.exec() != QDialog.DialogCode.Accepted or plan.nothing_new:
-                return
-            try:
-                done = install(plan)
-            except KpdeskError as exc:
-                show_error(self, exc, what="Chưa cài được gói mẫu báo cáo; chưa có gì thay đổi.")
-                return
-        finally:
-            plan.discard()
-        self.reload_kinds()
-        names = ", ".join(f"«{item.kind.short}» phiên bản {item.kind.version}" for item in plan.new)
-        self.statusBar().showMessage(f"Đã cài {len(done)} mẫu báo cáo mới: {names}.", 15000)
+        update_kinds(self, self.settings, installed)
 
     def reload_kinds(self) -> None:
         """Read the kinds again (after a package was installed): the lists, and the bar of the open draft."""

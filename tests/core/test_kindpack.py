@@ -248,6 +248,28 @@ def test_pack_refuses_what_a_kind_may_not_do_and_says_how_to_name_the_publisher(
         kindpack.pack([make_kind(tmp_path / "c")], tmp_path / "x.zip", PUBLISHER)
 
 
+def test_a_refused_pack_tells_the_packer_which_file_and_line_to_fix_and_writes_nothing(tmp_path, data):
+    folder = make_kind(tmp_path, body_extra='{{ "".__class__ }}\n')
+    line = folder.joinpath("body.j2").read_text(encoding="utf-8").splitlines().index('{{ "".__class__ }}') + 1
+    with pytest.raises(KindError) as caught:
+        kindpack.pack([folder], tmp_path / "x.kpkind", PUBLISHER)
+    message = caught.value.message
+    assert message.startswith("Chưa đóng gói «x.kpkind» (chưa ghi tệp nào)"), message
+    assert "truy cập «__class__», phần bị cấm" in message
+    assert f"Hãy sửa tệp {folder / 'body.j2'}, dòng {line} rồi đóng gói lại." in message, message
+    assert "báo Sở" not in message and "xin Sở" not in message and "gói bị từ chối" not in message
+    assert not (tmp_path / "x.kpkind").exists()
+
+
+def test_a_pack_of_a_changed_version_already_here_says_which_version_to_write(tmp_path, data):
+    kindpack.install_package(package(tmp_path, make_kind(tmp_path)))
+    changed = make_kind(tmp_path / "again", body_extra="<p>Thêm một câu.</p>\n")
+    with pytest.raises(KindError) as caught:
+        kindpack.pack([changed], tmp_path / "x.kpkind", PUBLISHER)
+    assert f"hãy ghi version = 3 trong tệp {changed / 'kind.toml'} rồi đóng gói lại." in caught.value.message
+    assert "xin Sở" not in caught.value.message
+
+
 def test_pack_reports_each_example_it_upgraded(tmp_path, data):
     result = kindpack.pack([make_kind(tmp_path)], tmp_path / "x.kpkind", PUBLISHER)
     text = "\n".join(result.checked)
@@ -369,6 +391,8 @@ def test_a_template_that_escapes_the_sandbox_or_its_folder_is_refused_at_install
                                               1).encode()
     message = refused(write_zip(tmp_path / "thoat.kpkind", signed(members)), data, "gói bị từ chối")
     assert f"mẫu «{KIND}», tệp body.j2, dòng" in message
+    assert message.endswith("Hãy báo Sở để sửa mẫu và gửi lại gói."), "the commune asks the department to fix it"
+    assert "đóng gói lại" not in message
 
 
 def test_a_template_named_outside_its_folder_is_refused_at_install(tmp_path, data):

@@ -84,9 +84,7 @@ class DepartmentWindow(QMainWindow):
         self.kind_combo = QComboBox(self.main)
         self.kind_combo.setAccessibleName("Loại báo cáo")
         self.kind_combo.setMaximumWidth(720)
-        for kind in self.kinds:
-            self.kind_combo.addItem(f"{kind.short} — {kind.name}", kind.id)
-            self.kind_combo.setItemData(self.kind_combo.count() - 1, kind.description, Qt.ItemDataRole.ToolTipRole)
+        self._fill_kinds()
         kind_label.setBuddy(self.kind_combo)
         self.type_label = QLabel("&Kỳ:", self.main)
         self.type_combo = QComboBox(self.main)
@@ -188,6 +186,12 @@ class DepartmentWindow(QMainWindow):
         action(files, "Nhận cả thư &mục…", self.receive_folder, "Ctrl+Shift+O",
                "Nhận mọi báo cáo trong một thư mục (kể cả thư mục con)")
         files.addSeparator()
+        self.update_kinds_action = action(files, "&Cập nhật mẫu báo cáo…", self.update_kinds, None,
+                                          "Cài gói mẫu báo cáo (.kpkind) trên máy này, để nhận báo cáo làm theo "
+                                          "phiên bản mẫu mới")
+        self.pack_kinds_action = action(files, "Đóng &gói mẫu báo cáo…", self.pack_kinds, None,
+                                        "Kiểm tra và đóng gói các mẫu báo cáo thành tệp .kpkind gửi các xã, phường")
+        files.addSeparator()
         action(files, "&Sao lưu dữ liệu", self.backup, None, "Sao lưu toàn bộ dữ liệu của Sở trên máy này")
         files.addSeparator()
         action(files, "T&hoát", self.close, "Ctrl+Q")
@@ -245,6 +249,11 @@ class DepartmentWindow(QMainWindow):
         if kind is None:
             return []
         return recent_periods(kind, self.today or dt.date.today(), self.PERIODS, self.type_combo.currentData())
+
+    def _fill_kinds(self) -> None:
+        for kind in self.kinds:
+            self.kind_combo.addItem(f"{kind.short} — {kind.name}", kind.id)
+            self.kind_combo.setItemData(self.kind_combo.count() - 1, kind.description, Qt.ItemDataRole.ToolTipRole)
 
     def _kind_changed(self) -> None:
         kind = self.kind()
@@ -485,6 +494,41 @@ class DepartmentWindow(QMainWindow):
         Op(self, lambda progress: store.backup("manual"), label="Đang sao lưu dữ liệu…",
            error_what="Chưa sao lưu được.").success(
             lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
+
+    # -- report kinds: install a package, pack one for the communes --------------------------------------
+    def update_kinds(self) -> None:
+        """«Cập nhật mẫu báo cáo…»: as in the commune's window (ui.kinds_dialog); then list the kinds again."""
+        from ui.kinds_dialog import installed_text, update_kinds
+
+        def installed(plan: Any) -> None:
+            self.reload_kinds()
+            self.say(installed_text(plan))
+
+        update_kinds(self, self.settings, installed, caption="Chọn gói mẫu báo cáo (.kpkind) để cài trên máy này")
+
+    def reload_kinds(self) -> None:
+        """Read the kinds again (a package was installed), keeping the kind chosen."""
+        chosen = self.kind_combo.currentData()
+        self.kinds = commune_kinds()
+        self.kind_combo.blockSignals(True)
+        self.kind_combo.clear()
+        self._fill_kinds()
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(chosen)))
+        self.kind_combo.blockSignals(False)
+        self._fill_types()
+        self.refresh()
+
+    def pack_kinds(self) -> None:
+        """«Đóng gói mẫu báo cáo…»: the kinds chosen, checked and packed into a .kpkind for the communes."""
+        from ui.kinds_pack import KindsPackDialog, publisher_of
+
+        dialog = KindsPackDialog(publisher_of(self.store.department()), self.settings.folder("kinds"), self,
+                                 today=self.today)
+        self.pack_dialog = dialog
+        dialog.exec()
+        if dialog.result_ is not None:
+            self.settings.remember_folder("kinds", dialog.result_.path)
+            self.say(f"Đã ghi gói mẫu báo cáo {dialog.result_.path}")
 
     def switch_mode(self) -> None:
         chosen = mode.switch_mode(self, self, DEPARTMENT)
