@@ -335,7 +335,7 @@ def windows(wine64):
 #: What an officer has in the data folder: the database, a backup, a kind package installed from the department
 #: (`<data>/kinds/<id>/<version>/`, issue 16), a file with a Vietnamese name; any bytes.
 DATA = {
-    "kinds/co-che-tai-chinh-thang/2/kind.toml": 'id = "co-che-tai-chinh-thang"\nversion = 2\n'.encode(),
+    "kinds/co-che-tai-chinh-thang/2/kind.toml": b'id = "co-che-tai-chinh-thang"\nversion = 2\n',
     "kinds/co-che-tai-chinh-thang/2/body.j2": "Kính gửi: Sở Khoa học và Công nghệ\n".encode(),
     "kpdesk.sqlite3": bytes(range(256)) * 64,
     "backups/20260401-083000-upgrade.sqlite3": b"SQLite format 3\0" + bytes(range(255, -1, -1)) * 16,
