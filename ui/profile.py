@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from kpdesk import vn
 from kpdesk.draft import Unit
 from kpdesk.errors import KpdeskError, ProfileError
-from kpdesk.kinds import Field, Kind, get_kind, kind_folders
+from kpdesk.kinds import Field, Kind, get_kind, kind_ids
 from kpdesk.store import SignerProfile, Store, UnitProfile
 from kpdesk.vocab import PERIOD_NAMES
 from ui.widgets.common import ERROR, heading_label, hint_label, wheel_needs_focus
@@ -68,11 +68,12 @@ def combo_box(parent: QWidget, items: tuple[str, ...], name: str) -> QComboBox:
 
 
 def commune_kinds() -> list[Kind]:
-    """The report kinds a commune writes (those that load; a kind the department writes itself is left out)."""
+    """The report kinds a commune writes, built in or installed from a kind package, each in its newest version (those
+    that load; a kind the department writes itself is left out)."""
     found = []
-    for folder in kind_folders():
+    for kind_id in kind_ids():
         try:
-            kind = get_kind(folder.name)
+            kind = get_kind(kind_id)
         except KpdeskError:
             continue
         if getattr(kind, "audience", "commune") == "commune":

@@ -257,3 +257,26 @@ def test_the_pack_dialog_says_what_is_missing_before_packing(window, answers, mo
 
     dialog = run_pack_dialog(window, monkeypatch, act)
     assert operations.running() == 0 and dialog.result_ is None and not answers.asked
+
+
+def test_a_new_kind_installed_from_a_package_is_listed_in_the_window_and_the_profile(window, department, tmp_path,
+                                                                                    qtbot):
+    """A kind id kpdesk does not ship, installed from a package, is a kind like the others: the department's kind
+    list offers it (after «Cập nhật mẫu báo cáo…» reloads), and a commune can tick it in its profile."""
+    from ui.profile import ProfileDialog, commune_kinds
+
+    folder = tmp_path / "src" / "bao-cao-so-hoa"
+    shutil.copytree(templates_dir() / KIND, folder)
+    toml = (folder / "kind.toml").read_text(encoding="utf-8")
+    toml = toml.replace(f'id = "{KIND}"', 'id = "bao-cao-so-hoa"', 1)
+    (folder / "kind.toml").write_text(toml, encoding="utf-8")
+    package = tmp_path / "so-hoa.kpkind"
+    kindpack.pack([folder], package, publisher=PUBLISHER)
+    assert "bao-cao-so-hoa" not in [k.id for k in commune_kinds()]
+    kindpack.install_package(package)
+    assert "bao-cao-so-hoa" in [k.id for k in commune_kinds()]
+    window.reload_kinds()
+    assert "bao-cao-so-hoa" in [window.kind_combo.itemData(i) for i in range(window.kind_combo.count())]
+    dialog = ProfileDialog(department, None)
+    qtbot.addWidget(dialog)
+    assert "bao-cao-so-hoa" in dialog.kind_boxes
