@@ -76,3 +76,44 @@ def test_a_unit_added_by_hand_matches_a_report_received_before(inbox, tmp_path):
         (sub,) = records.submissions(MONTHLY, MAY_KEY)
         assert sub.unit_id == records.find_unit("TH38").id
 
+
+@pytest.fixture
+def two_versions(tmp_path):
+    """TH38's May report signed on 13/5 (with errors) and its correction signed on 19/5; file names sort the
+    correction first."""
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    u = listed_units()[37]
+    old = _render(commune_draft("001", u.name, u.level, period=MAY, date="2026-05-13"), folder / "b-ban-dau.docx")
+    new = _render(commune_draft("001", u.name, u.level, period=MAY, date="2026-05-19", fund_status="not_established",
+                                fund_charter="not_issued"), folder / "a-ban-sua.docx")
+    return folder, old, new
+
+
+@pytest.mark.parametrize("given", ["folder", "newer-first"])
+def test_versions_received_together_are_numbered_in_the_order_they_were_signed(tmp_path, two_versions, given):
+    from kpdesk.department.intake import RECEIVED, receive
+
+    folder, old, new = two_versions
+    with Store.open(tmp_path / "data") as store:
+        records = Records(store)
+        records.import_units(listed_units())
+        receipts = receive(records, [folder] if given == "folder" else [new, old], received_on=dt.date(2026, 5, 20))
+        assert [(r.path.name, r.version) for r in receipts] == [("b-ban-dau.docx", 1), ("a-ban-sua.docx", 2)]
+        assert receipts[0].outcome == RECEIVED
+        (sub,) = records.submissions(MONTHLY, MAY_KEY)
+        latest = records.latest(sub.id)
+        assert latest.number == 2 and latest.sent_on == dt.date(2026, 5, 19) and latest.errors == 0
+
+
+def test_a_version_received_later_stays_the_newer_one_even_when_signed_earlier(tmp_path, two_versions):
+    from kpdesk.department.intake import NEW_VERSION, receive
+
+    folder, old, new = two_versions
+    with Store.open(tmp_path / "data") as store:
+        records = Records(store)
+        records.import_units(listed_units())
+        receive(records, [new], received_on=dt.date(2026, 5, 20))
+        (r,) = receive(records, [old], received_on=dt.date(2026, 5, 21))
+        assert r.outcome == NEW_VERSION and r.version == 2
+        assert "ngày ký 13/5/2026, trước bản 1 (ngày ký 19/5/2026)" in r.message
