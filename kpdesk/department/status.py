@@ -12,7 +12,9 @@ from kpdesk.deadlines import Deadline, deadline, period_key
 from kpdesk.department.records import ACCEPTED, RETURNED, Records, Summary
 from kpdesk.department.unitlist import ListedUnit
 from kpdesk.draft import Period
+from kpdesk.errors import DepartmentError
 from kpdesk.kinds import Kind
+from kpdesk.vocab import PERIOD_NAMES
 
 #: The states `kpdesk department status --json` prints (the contract scripts rely on).
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
@@ -160,8 +162,25 @@ def _state(summary: Summary | None, due: Deadline | None) -> str:
     return LATE if due is not None and due.days_late(summary.dated) > 0 else ON_TIME
 
 
+def check_period(kind: Kind, period: Period) -> None:
+    """Refuse a period of a type `kind` is not reported for (a monthly report for "2026-H1"), saying which periods
+    it has and how to write one; every department command and the window go through here."""
+    if period.type in kind.periods:
+        return
+    examples = {"month": (f"{period.year}-05", f"tháng 5 năm {period.year}"),
+                "half": (f"{period.year}-H1", f"6 tháng đầu năm {period.year}"),
+                "year": (f"{period.year}", f"năm {period.year}")}
+    kinds = " hoặc ".join(f"báo cáo {PERIOD_NAMES[p]}" for p in kind.periods)
+    shown = " hoặc ".join(f"«{examples[p][0]}» ({examples[p][1]})" for p in kind.periods)
+    raise DepartmentError(f"«{kind.name}» ({kind.id}) là {kinds}, không có kỳ «{period_key(period)}» "
+                          f"({period.label}). Hãy ghi kỳ như {shown}.")
+
+
 def matrix(records: Records, kind: Kind, periods: Sequence[Period], today: dt.date | None = None) -> list[Status]:
-    """The status of `kind` for each of `periods` (one query for all), in the order given."""
+    """The status of `kind` for each of `periods` (one query for all), in the order given; a period the kind is
+    not reported for is refused (`check_period`)."""
+    for period in periods:
+        check_period(kind, period)
     today = today or dt.date.today()
     keys = [period_key(p) for p in periods]
     by_period: dict[str, list[Summary]] = {k: [] for k in keys}

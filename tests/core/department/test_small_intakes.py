@@ -15,7 +15,7 @@ from kpdesk.kinds import get_kind
 from kpdesk.render import render_to_file
 from kpdesk.store import Store
 
-from .conftest import MAY, MONTHLY, commune_draft, listed_units
+from .conftest import MAY, MONTHLY, commune_draft, department_profile, listed_units
 
 MAY_KEY = parse_period("2026-05")
 
@@ -117,3 +117,24 @@ def test_a_version_received_later_stays_the_newer_one_even_when_signed_earlier(t
         (r,) = receive(records, [old], received_on=dt.date(2026, 5, 21))
         assert r.outcome == NEW_VERSION and r.version == 2
         assert "ngày ký 13/5/2026, trước bản 1 (ngày ký 19/5/2026)" in r.message
+
+
+@pytest.mark.parametrize(("kind", "period", "says"), [
+    (MONTHLY, "2026-H1", ["báo cáo tháng", "«2026-05»"]),
+    ("quan-ly-khcn-6-thang", "2026-05", ["báo cáo 6 tháng", "«2026-H1»"]),
+    ("ke-hoach-khcn-nam", "2026-H2", ["báo cáo năm", "«2026»"]),
+])
+def test_a_period_that_does_not_fit_the_kind_is_refused_by_every_command(tmp_path, capsys, kind, period, says):
+    data = str(tmp_path / "data")
+    with Store.open(tmp_path / "data") as store:
+        Records(store).import_units(listed_units()[:3])
+        store.save_unit(department_profile())
+        with pytest.raises(Exception) as refused:
+            status(Records(store), get_kind(kind), parse_period(period))
+        assert all(s in str(refused.value) for s in says) and get_kind(kind).name in str(refused.value)
+    for command in (["status"], ["table", "-o", str(tmp_path / "b.xlsx")], ["summary", "-o", str(tmp_path / "t.docx")],
+                    ["remind", "-o", str(tmp_path / "d.docx")], ["deadline", "15/7/2026"]):
+        assert main(["--data-dir", data, "department", *command, "--kind", kind, "--period", period]) == 2, command
+        err = capsys.readouterr().err
+        assert all(s in err for s in says), (command, err)
+    assert not any((tmp_path / name).exists() for name in ("b.xlsx", "t.docx", "d.docx"))
