@@ -35,6 +35,11 @@ STATE_NAMES = {ON_TIME: "Đúng hạn", LATE: "Gửi muộn", MISSING: "Chưa g�
                "accepted": "Đã chấp nhận"}
 
 
+def state_name(state: str, deadline_set: bool = True) -> str:
+    """How a state is named in a table: a report sent for a period with no deadline is only "received"."""
+    return "Đã nhận (chưa đặt hạn gửi)" if state == ON_TIME and not deadline_set else STATE_NAMES[state]
+
+
 @dataclass(frozen=True)
 class Column:
     """One figure of the kind as a column of the consolidated table.
@@ -672,4 +677,4 @@ __all__ = ["AMOUNT", "CHOICE", "COUNTS", "DECIMAL", "INT", "NONE", "PERCENT", "R
            "Column", "Consolidation", "CumulativeChart", "Figure", "MonthPoint", "OptionChart", "Pair", "RateChart",
            "Raised", "Source", "StatusChart", "StatusPoint", "Theme", "UnitLateness", "UnitRow", "consolidate",
            "cumulative_chart", "money_unit_of", "option_charts", "period_key", "period_label", "raised", "rate",
-           "rate_charts", "status_chart", "themes_of", "totals_of", "values_of"]
+           "rate_charts", "state_name", "status_chart", "themes_of", "totals_of", "values_of"]

@@ -19,6 +19,9 @@ from kpdesk.vocab import PERIOD_NAMES
 #: The states `kpdesk department status --json` prints (the contract scripts rely on).
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 STATES = (ON_TIME, LATE, MISSING, RETURNED, ACCEPTED)
+#: A report received for a period with no deadline (set by the kind or the department) is neither on time nor late:
+#: its state is `on_time` (scripts need no new state) and its words say only that it came.
+RECEIVED_NO_DEADLINE = "đã nhận"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class Row:
 
     @property
     def label(self) -> str:
-        """The state in words, never by colour alone: "đúng hạn", "muộn 3 ngày", "chưa gửi — quá hạn 2 ngày"…"""
+        """The state in words, never by colour alone: "đúng hạn", "muộn 3 ngày", "chưa gửi — quá hạn 2 ngày", "đã
+        nhận" (no deadline to judge by)…"""
         s = self.summary
         if s is None:
             if self.deadline is None:
@@ -60,8 +64,11 @@ class Row:
             left = self.deadline.days_left(self.today or dt.date.today())
             return f"chưa gửi — quá hạn {-left} ngày" if left < 0 else f"chưa gửi — còn {left} ngày"
         text = {ACCEPTED: "đã chấp nhận", RETURNED: "đã trả lại để sửa"}.get(s.state, "")
-        timing = f"muộn {self.days_late} ngày" if self.late else "đúng hạn"
-        text = f"{text} ({timing})" if text else timing
+        if self.deadline is None:  # nothing to judge it by: its state stays `on_time` (the JSON contract)
+            text = text or RECEIVED_NO_DEADLINE
+        else:
+            timing = f"muộn {self.days_late} ngày" if self.late else "đúng hạn"
+            text = f"{text} ({timing})" if text else timing
         if s.version > 1:
             text += f", bản {s.version}"
         return text
@@ -147,7 +154,7 @@ class Status:
         if self.unlisted:
             parts.append(f"{len(self.unlisted)} nơi gửi chưa có trong danh sách")
         text = "; ".join(parts)
-        due = f" (hạn: {self.deadline.text})" if self.deadline else " (chưa đặt hạn gửi)"
+        due = f" (hạn gửi: {self.deadline.when})" if self.deadline else " (chưa đặt hạn gửi)"
         return f"{self.kind.short} {self.period.label}: {text}{due}."
 
     def to_json(self) -> list[dict[str, object]]:

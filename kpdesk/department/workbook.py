@@ -20,7 +20,6 @@ from kpdesk.department.consolidate import (
     NONE,
     PERCENT,
     RATE,
-    STATE_NAMES,
     SUM,
     YEAR,
     Column,
@@ -31,6 +30,7 @@ from kpdesk.department.consolidate import (
     option_charts,
     rate_charts,
     rate_parts,
+    state_name,
 )
 from kpdesk.department.status import STATES
 from kpdesk.errors import DepartmentError
@@ -257,7 +257,7 @@ class _Book:
         for state in STATES:
             row += 1
             count = sum(1 for r in cons.status.rows if r.unit is not None and r.state == state)
-            ws.write_string(row, 2, STATE_NAMES[state], fmt.text)
+            ws.write_string(row, 2, state_name(state, cons.status.deadline is not None), fmt.text)
             ws.write_formula(row, 3, f"=COUNTIFS({_range(4, FIRST_ROW, last, absolute=True)},{_quoted(state)},"
                                      f"{_range(1, FIRST_ROW, last, absolute=True)},\"<>—\")", fmt.get(INT), count)
         row += 2

@@ -138,3 +138,37 @@ def test_a_period_that_does_not_fit_the_kind_is_refused_by_every_command(tmp_pat
         err = capsys.readouterr().err
         assert all(s in err for s in says), (command, err)
     assert not any((tmp_path / name).exists() for name in ("b.xlsx", "t.docx", "d.docx"))
+
+
+def test_the_deadline_is_said_once_and_a_report_with_no_deadline_is_only_received(tmp_path):
+    import openpyxl
+
+    from kpdesk.department.consolidate import consolidate
+    from kpdesk.department.intake import receive
+    from kpdesk.department.workbook import write_workbook
+
+    from .conftest import ANNUAL, HALF, YEAR
+
+    units = listed_units()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _render(commune_draft("004", units[0].name, units[0].level, period=YEAR, date="2026-12-10"), folder / "nam.docx")
+    with Store.open(tmp_path / "data") as store:
+        records = Records(store)
+        records.import_units(units[:2])
+        receive(records, [folder], received_on=dt.date(2026, 12, 12))
+        records.set_deadline(HALF, parse_period("2026-H1"), dt.date(2026, 7, 15))
+        half = status(records, get_kind(HALF), parse_period("2026-H1"), dt.date(2026, 7, 20))
+        assert half.headline.endswith("(hạn gửi: ngày 15/7/2026).") and "hạn: hạn" not in half.headline
+        may = status(records, get_kind(MONTHLY), MAY_KEY, dt.date(2026, 5, 25))
+        assert may.headline.endswith("(hạn gửi: trước ngày 20/5/2026).")
+        annual = status(records, get_kind(ANNUAL), parse_period("2026"), dt.date(2026, 12, 20))
+        row = next(r for r in annual.rows if r.summary is not None)
+        assert annual.deadline is None and row.label == "đã nhận" and row.to_json()["state"] == "on_time"
+        assert "đúng hạn" not in "\n".join(r.label for r in annual.rows)
+        path = write_workbook(consolidate(records, get_kind(ANNUAL), parse_period("2026"), today=dt.date(2026, 12, 20)),
+                              tmp_path / "nam.xlsx")
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Đã nhận" in texts and "Đã nhận (chưa đặt hạn gửi)" in texts
+    assert not any(t.startswith("Đúng hạn") for t in texts)

@@ -259,7 +259,7 @@ def test_a_deadline_set_by_the_department_decides_late_and_on_time(qtbot, depart
     monkeypatch.setattr(DeadlineDialog, "exec", set_day)
     window.set_deadline()
     assert cell(window.matrix, "Xã Thiệu Hóa") == "✓ đúng hạn"
-    assert "(hạn: hạn ngày 25/5/2026)" in window.headline.text()
+    assert "(hạn gửi: ngày 25/5/2026)" in window.headline.text()
     assert records.deadlines(MONTHLY) == {"2026-05": dt.date(2026, 5, 25)}
 
     def clear(dialog: DeadlineDialog) -> int:
