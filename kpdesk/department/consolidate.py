@@ -172,15 +172,16 @@ def _numeric(f: Field) -> str | None:
 
 def themes_of(kind: Kind) -> tuple[Theme, ...]:
     """The kind's figures, section by section: its number fields, choices and yes/no fields (not those filled from
-    the unit's profile), each table's row count and column sums, and its computed values (a group sum one column per
-    group, words left out), each computed value in the section of the first field it is made from."""
+    the unit's profile, nor those the kind marks `figure = false`), each table's row count and column sums, and its
+    computed values (a group sum one column per group, words and `figure = false` left out), each computed value in
+    the section of the first field it is made from."""
     counted = {c.args["of"] for c in kind.computed if c.op == "count"}
     summed = {c.args["of"] for c in kind.computed if c.op == "sum" and isinstance(c.args["of"], str)}
     ties = {r.args["field"]: (r.args["num"], r.args["den"]) for r in kind.rules if r.check == "percent_close"}
     by_section: dict[str, list[Column]] = {s.id: [] for s in kind.sections}
     for s in kind.sections:
         for f in s.fields:
-            if f.prefill:
+            if f.prefill or not f.figure:
                 continue
             kind_of_value = _numeric(f)
             if kind_of_value == PERCENT:
@@ -201,7 +202,7 @@ def themes_of(kind: Kind) -> tuple[Theme, ...]:
                                                        unit=c.unit))
     order = [s.id for s in kind.sections]
     for comp in kind.computed:
-        if comp.op == "words":
+        if comp.op == "words" or not comp.figure:
             continue
         homes = [kind.section_of(name.split(".", 1)[0]).id for name in kind.sources(comp.id)]
         home = min(homes, key=order.index) if homes else order[-1]

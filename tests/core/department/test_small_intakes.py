@@ -172,3 +172,48 @@ def test_the_deadline_is_said_once_and_a_report_with_no_deadline_is_only_receive
     texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "Đã nhận" in texts and "Đã nhận (chưa đặt hạn gửi)" in texts
     assert not any(t.startswith("Đúng hạn") for t in texts)
+
+
+@pytest.fixture
+def annual(tmp_path):
+    """The 2026 annual plans of TH01 and TH02 (example 004), received into a fresh store."""
+    from kpdesk.department.intake import receive
+
+    from .conftest import YEAR
+
+    folder = tmp_path / "nam"
+    folder.mkdir()
+    units = listed_units()
+    for u in units[:2]:
+        _render(commune_draft("004", u.name, u.level, period=YEAR, date="2026-12-10"), folder / f"{u.code}.docx")
+    store = Store.open(tmp_path / "data")
+    records = Records(store)
+    records.import_units(units[:3])
+    store.save_unit(department_profile())
+    receive(records, [folder], received_on=dt.date(2026, 12, 12))
+    yield records
+    store.close()
+
+
+def test_the_annual_summary_and_workbook_leave_out_values_that_are_not_figures(annual, tmp_path):
+    import openpyxl
+
+    from kpdesk.department.consolidate import consolidate
+    from kpdesk.department.summary import summary_draft
+    from kpdesk.department.workbook import write_workbook
+
+    from .conftest import ANNUAL, YEAR
+
+    kind, year = get_kind(ANNUAL), parse_period("2026")
+    assert commune_draft("004", "Thiệu Trung", "xã", period=YEAR, date=None).values["dt_teams_members_approx"] is True
+    cons = consolidate(annual, kind, year, today=dt.date(2026, 12, 20))
+    left_out = {"dt_teams_members_approx", "budget_parts"}
+    assert not left_out & {c.id for c in cons.columns}
+    assert {"dt_teams_members", "budget_total", "budget_recurrent"} <= {c.id for c in cons.columns}
+    values = summary_draft(annual, kind, year, today=dt.date(2026, 12, 20)).values
+    shown = [r["label"] for r in (values.get("figures") or []) + (values.get("choices") or [])]
+    assert shown and not [s for s in shown if "ước tính" in s or "Chi thường xuyên + chi" in s], shown
+    path = write_workbook(cons, tmp_path / "nam.xlsx")
+    texts = {c for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows(values_only=True)
+             for c in row if isinstance(c, str)}
+    assert not [t for t in texts if "ước tính" in t or "Chi thường xuyên + chi" in t]
