@@ -217,3 +217,27 @@ def test_the_annual_summary_and_workbook_leave_out_values_that_are_not_figures(a
     texts = {c for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows(values_only=True)
              for c in row if isinstance(c, str)}
     assert not [t for t in texts if "ước tính" in t or "Chi thường xuyên + chi" in t]
+
+
+def test_a_reminder_with_nobody_missing_says_everyone_sent(tmp_path, capsys):
+    data = str(tmp_path / "data")
+    units = listed_units()[:2]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for u, signed in zip(units, ("2026-05-15", "2026-05-22"), strict=True):
+        _render(commune_draft("000", u.name, u.level, period=MAY, date=signed), folder / f"{u.code}.docx")
+    args = ["--data-dir", data, "department", "remind", "--kind", MONTHLY, "--period", "2026-05", "-o",
+            str(tmp_path / "don-doc.docx"), "--on", "2026-05-25"]
+    with Store.open(tmp_path / "data") as store:
+        store.save_unit(department_profile())
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Chưa có danh sách đơn vị" in err and "units import" in err, err
+    with Store.open(tmp_path / "data") as store:
+        Records(store).import_units(units)
+    assert main(["--data-dir", data, "department", "receive", str(folder), "--received-on", "2026-05-22"]) == 0
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Tất cả 2 đơn vị đã gửi báo cáo kỳ tháng 5 năm 2026" in err and "không cần đôn đốc" in err, err
+    assert "1 đơn vị gửi muộn" in err and not (tmp_path / "don-doc.docx").exists()
