@@ -241,3 +241,27 @@ def test_a_reminder_with_nobody_missing_says_everyone_sent(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Tất cả 2 đơn vị đã gửi báo cáo kỳ tháng 5 năm 2026" in err and "không cần đôn đốc" in err, err
     assert "1 đơn vị gửi muộn" in err and not (tmp_path / "don-doc.docx").exists()
+
+
+def test_the_annual_workbook_lists_next_years_estimate_line_by_line(annual, tmp_path):
+    import openpyxl
+
+    from kpdesk.department.consolidate import consolidate
+    from kpdesk.department.workbook import FIRST_ROW, write_workbook
+
+    from .conftest import ANNUAL, example
+
+    lines = example("004")["values"]["estimate_lines"]
+    assert len(lines) >= 2
+    cons = consolidate(annual, get_kind(ANNUAL), parse_period("2026"), today=dt.date(2026, 12, 20))
+    path = write_workbook(cons, tmp_path / "nam.xlsx")
+    book = openpyxl.load_workbook(path)
+    (name,) = [n for n in book.sheetnames if n.startswith("Chi tiết")]
+    ws = book[name]
+    rows = [r for r in ws.iter_rows(min_row=FIRST_ROW + 1, values_only=True)]
+    body, total = rows[:-1], rows[-1]
+    groups = {o.value: o.label for o in get_kind(ANNUAL).field("estimate_lines").column("group").options}
+    expected = [(code, groups[x["group"]], x["content"], x["amount"]) for code in ("TH01", "TH02") for x in lines]
+    assert [(r[1], r[3], r[4], r[5]) for r in body] == expected
+    assert total[0] == "Tổng cộng" and total[5] == f"=SUM(F{FIRST_ROW + 1}:F{FIRST_ROW + len(body)})"
+    assert sum(x["amount"] for x in lines) * 2 == cons.totals["estimate_sum"]
