@@ -312,7 +312,8 @@ class Commands:
              f"{len(found)} bản.")
         for v in found:
             flags = [f"{v.errors} lỗi", f"{v.warnings} cảnh báo"] + (["bị sửa sau khi xuất"] if v.edited else [])
-            _out(f"  bản {v.number}: {v.file_name}, nhận {vn.format_date(v.received_on)} ({', '.join(flags)})")
+            _out(f"  bản {v.number}: {v.file_name}, nhận {vn.format_date(v.received_on)}, mẫu phiên bản "
+                 f"{v.kind_version} ({', '.join(flags)})")
         for older, newer in zip(found, found[1:], strict=False):
             kind = get_kind(submission.kind)
             changes = diff_drafts(kind, older.draft, newer.draft)

@@ -42,6 +42,8 @@ class Receipt:
     edited: tuple[Difference, ...] = ()
     errors: int = 0
     warnings: int = 0
+    #: The version of the kind the report was made with (a kind package may add a version from some period on).
+    kind_version: int | None = None
 
     @property
     def line(self) -> str:
@@ -53,7 +55,8 @@ class Receipt:
         return {"file": str(self.path), "outcome": self.outcome, "message": self.message,
                 "report": s.id if s else None, "version": self.version, "unit": s.unit_id if s else None,
                 "kind": s.kind if s else None, "period": s.period_key if s else None, "unlisted": self.unlisted,
-                "errors": self.errors, "warnings": self.warnings, "edited_after_export": bool(self.edited)}
+                "errors": self.errors, "warnings": self.warnings, "edited_after_export": bool(self.edited),
+                "kind_version": self.kind_version}
 
 
 def collect(paths: Iterable[Path | str]) -> tuple[list[Path], list[Receipt]]:
@@ -230,7 +233,7 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
         parts.append(f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess} "
                      f"(ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ)")
     return Receipt(path, RECEIVED if number == 1 else NEW_VERSION, "; ".join(parts) + ".", submission, number,
-                   unlisted=unit is None, edited=edited, errors=errors, warnings=warnings)
+                   unlisted=unit is None, edited=edited, errors=errors, warnings=warnings, kind_version=kind.version)
 
 
 def _signed_before(records: Records, submission: Submission, number: int, signed: dt.date) -> list[str]:
@@ -278,7 +281,7 @@ def enter_manually(records: Records, file_id: int, draft: Draft, *, unit: Listed
     errors = sum(p.is_error for p in problems)
     return Receipt(path, RECEIVED if number == 1 else NEW_VERSION,
                    f"nhập tay {_what(submission)}, bản {number}; {errors} lỗi, {len(problems) - errors} cảnh báo.",
-                   submission, number, errors=errors, warnings=len(problems) - errors)
+                   submission, number, errors=errors, warnings=len(problems) - errors, kind_version=kind.version)
 
 
 def _what(submission: Submission) -> str:
