@@ -516,8 +516,9 @@ class _Book:
         self._titles(ws, width, f"{table.label} (từng dòng của từng đơn vị)")
         for i, w in enumerate((5, 8, 24)):
             ws.set_column(i, i, w)
-        for i, col in enumerate(columns, 3):
-            ws.set_column(i, i, 40 if col.type in ("text", "longtext") else 16 if col.type in NUMERIC else 24)
+        widths = [60 if col.type in ("text", "longtext") else 16 if col.type in NUMERIC else 26 for col in columns]
+        for i, w in enumerate(widths, 3):
+            ws.set_column(i, i, w)
         for i, head in enumerate(heads):
             ws.merge_range(HEAD_TOP, i, HEAD_TOP + 1, i, head, fmt.header)
         row, n = FIRST_ROW, 0
@@ -525,6 +526,7 @@ class _Book:
         for unit_row in cons.rows:
             for line in unit_row.tables.get(table.id, ()):
                 n += 1
+                lines = 1
                 ws.write_number(row, 0, n, fmt.get("center"))
                 ws.write_string(row, 1, unit_row.unit.code, fmt.get("center"))
                 ws.write_string(row, 2, unit_row.unit.title, fmt.text)
@@ -540,6 +542,9 @@ class _Book:
                                         fmt.text)
                     else:
                         ws.write_string(row, i, str(value), fmt.text)
+                        lines = max(lines, -(-len(str(value)) // widths[i - 3]))
+                if lines > 1:  # spreadsheet programs do not all grow a row to its wrapped text
+                    ws.set_row(row, 15 * lines)
                 row += 1
         ws.merge_range(row, 0, row, 2, "Tổng cộng", fmt.get("text", total=True))
         for i, col in enumerate(columns, 3):
