@@ -109,7 +109,9 @@ def _report_key(path: Path) -> tuple[tuple[str, str, str], tuple[str, str]] | No
 
     try:
         embedded = read_embedded(_read(path))
-        data = json.loads(embedded.json) if embedded is not None else None
+        if embedded is None:
+            return None
+        data = json.loads(embedded.json)
         unit, period = data["unit"], data["period"]
         group = (fold(f"{unit.get('level', '')} {unit.get('name', '')}"), str(data["kind"]),
                  json.dumps(period, sort_keys=True))
@@ -241,12 +243,13 @@ def _signed_before(records: Records, submission: Submission, number: int, signed
     (arrival decides), and the department should know."""
     from kpdesk import vn
 
-    newer = [v for v in records.versions(submission.id) if v.number < number and v.sent_on and v.sent_on > signed]
+    newer = [(v.number, v.sent_on) for v in records.versions(submission.id)
+             if v.number < number and v.sent_on is not None and v.sent_on > signed]
     if not newer:
         return []
-    last = newer[-1]
-    return [f"lưu ý: bản này ngày ký {vn.format_date(signed)}, trước bản {last.number} (ngày ký "
-            f"{vn.format_date(last.sent_on)}) nhưng nhận sau nên được dùng là bản mới nhất; nếu xã gửi nhầm bản cũ, "
+    last, last_signed = newer[-1]
+    return [f"lưu ý: bản này ngày ký {vn.format_date(signed)}, trước bản {last} (ngày ký "
+            f"{vn.format_date(last_signed)}) nhưng nhận sau nên được dùng là bản mới nhất; nếu xã gửi nhầm bản cũ, "
             "hãy trả lại để xã gửi bản đúng"]
 
 

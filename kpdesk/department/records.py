@@ -202,12 +202,17 @@ class UnitImport:
     unchanged: int
     #: Reports received before from senders not on the list that now match a unit of it exactly.
     matched: int = 0
+    #: Reports from senders still not on the list (a name typed with a slip): they wait to be matched by hand.
+    unmatched: int = 0
 
     @property
     def text(self) -> str:
         text = f"Đã nhập danh sách đơn vị: thêm {self.added}, cập nhật {self.updated}, giữ nguyên {self.unchanged}."
         if self.matched:
             text += f" Đã ghép được {self.matched} báo cáo đã nhận với đơn vị trong danh sách."
+        if self.unmatched:
+            text += (f" Còn {self.unmatched} báo cáo của nơi gửi chưa có trong danh sách (tên gõ khác): hãy ghép tay "
+                     "(kpdesk department match SỐ-BÁO-CÁO MÃ-ĐƠN-VỊ, hoặc trong cửa sổ).")
         return text
 
 
@@ -317,7 +322,7 @@ class Records:
                     self._join(c, report_id, sender, kind, pkey, unit, who=who,
                                note=f"«{sender}» là {unit.title} (mã {unit.code}), ghép khi nhập danh sách đơn vị")
                     matched += 1
-        return replace(counted, matched=matched)
+        return replace(counted, matched=matched, unmatched=len(unmatched) - matched)
 
     def aliases(self) -> dict[str, int]:
         """Sender names matched to a unit by hand: folded "level name" → unit id."""

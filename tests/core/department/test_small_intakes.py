@@ -49,7 +49,7 @@ def test_importing_the_unit_list_after_the_reports_matches_them(inbox, tmp_path,
     csv = _unit_csv(tmp_path / "units.csv", [units[0], *units[36:39]])
     assert main(["--data-dir", data, "department", "units", "import", str(csv), "--by", "Lê Thị Hoa"]) == 0
     out = capsys.readouterr().out
-    assert "ghép được 3 báo cáo đã nhận" in out
+    assert "ghép được 3 báo cáo đã nhận" in out and "Còn 1 báo cáo của nơi gửi chưa có trong danh sách" in out
     with Store.open(tmp_path / "data") as store:
         records = Records(store)
         found = status(records, get_kind(MONTHLY), MAY_KEY, dt.date(2026, 5, 25))
