@@ -307,7 +307,8 @@ def test_without_a_unit_missing_no_reminder_is_written_and_the_core_says_why(qtb
     store.save_unit(helpers.department_profile())
     window = make_window(qtbot, store, dept_settings)
     window.remind()
-    assert any(a.startswith("error: Chưa đôn đốc được.") and "không cần đôn đốc" in a for a in answers.asked)
+    # no unit on the list: nobody can be missing, and the core says to import the list (not "everyone sent")
+    assert any(a.startswith("error: Chưa đôn đốc được.") and "Chưa có danh sách đơn vị" in a for a in answers.asked)
 
 
 def test_the_matrix_of_a_half_year_kind_has_half_year_columns(qtbot, department, dept_settings, answers):
