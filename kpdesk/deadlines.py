@@ -66,6 +66,12 @@ class Deadline:
             return f"trước ngày {vn.format_date(self.last_day + dt.timedelta(days=1))}"
         return f"hạn ngày {vn.format_date(self.last_day)}"
 
+    @property
+    def when(self) -> str:
+        """Return the deadline after a word that already says it is one ("hạn gửi: …"): "trước ngày 20/5/2026" or
+        "ngày 15/7/2026"."""
+        return self.text.removeprefix("hạn ")
+
     def days_late(self, sent: dt.date) -> int:
         """Return how many days after the deadline `sent` is (0 when on time)."""
         return max(0, (sent - self.last_day).days)

@@ -170,9 +170,11 @@ class Commands:
 
     def deadline(self, args: argparse.Namespace) -> int:
         from kpdesk import vn
+        from kpdesk.department.status import check_period
         from kpdesk.kinds import get_kind
 
         kind = get_kind(args.kind)
+        check_period(kind, args.period)
         if args.date is None and not args.clear:
             raise DepartmentError("Hãy ghi ngày hạn (ví dụ 15/7/2026) hoặc --clear để bỏ hạn đã đặt.")
         store, records = self._records(args)
@@ -184,9 +186,11 @@ class Commands:
 
     # -- review ----------------------------------------------------------------------------------
     def _submission(self, records, args: argparse.Namespace):
+        from kpdesk.department.status import check_period
         from kpdesk.kinds import get_kind
 
         kind = get_kind(args.kind)
+        check_period(kind, args.period)
         unit = records.find_unit(args.unit)
         found = records.find_submission(unit, kind.id, args.period)
         if found is None:
@@ -224,12 +228,14 @@ class Commands:
     # -- consolidation ---------------------------------------------------------------------------
     def _reported_kind(self, args: argparse.Namespace):
         """The version of the kind the communes report for the period (not one of the department's own kinds)."""
+        from kpdesk.department.status import check_period
         from kpdesk.kinds import kind_for_period
 
         kind = kind_for_period(args.kind, args.period)
         if kind.audience == "department":
             raise DepartmentError(f"«{kind.name}» là văn bản của Sở, không phải báo cáo các xã, phường gửi; hãy ghi "
                                   "mã một loại báo cáo của xã, phường (xem: kpdesk kinds).")
+        check_period(kind, args.period)
         return kind
 
     def table(self, args: argparse.Namespace) -> int:
@@ -306,7 +312,8 @@ class Commands:
              f"{len(found)} bản.")
         for v in found:
             flags = [f"{v.errors} lỗi", f"{v.warnings} cảnh báo"] + (["bị sửa sau khi xuất"] if v.edited else [])
-            _out(f"  bản {v.number}: {v.file_name}, nhận {vn.format_date(v.received_on)} ({', '.join(flags)})")
+            _out(f"  bản {v.number}: {v.file_name}, nhận {vn.format_date(v.received_on)}, mẫu phiên bản "
+                 f"{v.kind_version} ({', '.join(flags)})")
         for older, newer in zip(found, found[1:], strict=False):
             kind = get_kind(submission.kind)
             changes = diff_drafts(kind, older.draft, newer.draft)

@@ -35,6 +35,11 @@ STATE_NAMES = {ON_TIME: "Đúng hạn", LATE: "Gửi muộn", MISSING: "Chưa g�
                "accepted": "Đã chấp nhận"}
 
 
+def state_name(state: str, deadline_set: bool = True) -> str:
+    """How a state is named in a table: a report sent for a period with no deadline is only "received"."""
+    return "Đã nhận (chưa đặt hạn gửi)" if state == ON_TIME and not deadline_set else STATE_NAMES[state]
+
+
 @dataclass(frozen=True)
 class Column:
     """One figure of the kind as a column of the consolidated table.
@@ -93,6 +98,8 @@ class UnitRow:
     version: Version | None = None
     values: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    #: The rows of the kind's tables of figures (`detail_tables`) as typed, every cell (a line's text and amount).
+    tables: dict[str, tuple[dict[str, Any], ...]] = field(default_factory=dict, repr=False)
 
     @property
     def source(self) -> Source | None:
@@ -167,15 +174,16 @@ def _numeric(f: Field) -> str | None:
 
 def themes_of(kind: Kind) -> tuple[Theme, ...]:
     """The kind's figures, section by section: its number fields, choices and yes/no fields (not those filled from
-    the unit's profile), each table's row count and column sums, and its computed values (a group sum one column per
-    group, words left out), each computed value in the section of the first field it is made from."""
+    the unit's profile, nor those the kind marks `figure = false`), each table's row count and column sums, and its
+    computed values (a group sum one column per group, words and `figure = false` left out), each computed value in
+    the section of the first field it is made from."""
     counted = {c.args["of"] for c in kind.computed if c.op == "count"}
     summed = {c.args["of"] for c in kind.computed if c.op == "sum" and isinstance(c.args["of"], str)}
     ties = {r.args["field"]: (r.args["num"], r.args["den"]) for r in kind.rules if r.check == "percent_close"}
     by_section: dict[str, list[Column]] = {s.id: [] for s in kind.sections}
     for s in kind.sections:
         for f in s.fields:
-            if f.prefill:
+            if f.prefill or not f.figure:
                 continue
             kind_of_value = _numeric(f)
             if kind_of_value == PERCENT:
@@ -196,7 +204,7 @@ def themes_of(kind: Kind) -> tuple[Theme, ...]:
                                                        unit=c.unit))
     order = [s.id for s in kind.sections]
     for comp in kind.computed:
-        if comp.op == "words":
+        if comp.op == "words" or not comp.figure:
             continue
         homes = [kind.section_of(name.split(".", 1)[0]).id for name in kind.sources(comp.id)]
         home = min(homes, key=order.index) if homes else order[-1]
@@ -355,6 +363,34 @@ def money_unit_of(kind: Kind) -> str:
     return max(set(units), key=units.count) if units else "trieu"
 
 
+def detail_tables(kind: Kind) -> tuple[Field, ...]:
+    """The kind's tables with a number column (the annual plan's estimate lines, the half-year report's models): the
+    workbook lists their rows one by one beside the sums."""
+    return tuple(f for f in kind.fields if f.type == "rows" and f.figure and not f.prefill
+                 and any(c.type in NUMERIC for c in f.columns))
+
+
+def _table_rows(kind: Kind, table: Field, version: Version, draft: Draft) -> tuple[dict[str, Any], ...]:
+    """The rows of `table` in `version`, every cell as `kind` reads it (a draft of an older version of the kind,
+    read whole and upgraded, gives its own rows)."""
+    if not table.applies(draft.values):
+        return ()
+    if version.kind_version != kind.version:
+        return tuple(r for r in draft.values.get(table.id) or () if isinstance(r, dict))
+    out = []
+    for raw in (version.data.get("values") or {}).get(table.id) or ():
+        if not isinstance(raw, dict):
+            continue
+        row: dict[str, Any] = {}
+        for col in table.columns:
+            try:
+                row[col.id] = drafts.value_from_json(col, raw.get(col.id))
+            except KpdeskError:  # a cell this version of the kind cannot read: left blank
+                row[col.id] = None
+        out.append(row)
+    return tuple(out)
+
+
 def _unit_rows(records: Records, kind: Kind, period: Period, found: Status, columns: Sequence[Column], *,
                lists: bool = True) -> list[UnitRow]:
     latest: dict[int, Version] = {rid: versions[-1] for rid, versions in
@@ -372,7 +408,8 @@ def _unit_rows(records: Records, kind: Kind, period: Period, found: Status, colu
         draft = _figures_draft(kind, period, version, fields)
         items = {f.id: tuple(draft.values.get(f.id) or ()) for f in fields
                  if lists and f.type == "list" and f.applies(draft.values)}
-        rows.append(UnitRow(r.unit, r, version, values_of(figures_kind, columns, draft), items))
+        tables = {t.id: _table_rows(kind, t, version, draft) for t in detail_tables(kind)} if lists else {}
+        rows.append(UnitRow(r.unit, r, version, values_of(figures_kind, columns, draft), items, tables))
     return rows
 
 
@@ -671,5 +708,5 @@ def period_label(period: Period) -> str:
 __all__ = ["AMOUNT", "CHOICE", "COUNTS", "DECIMAL", "INT", "NONE", "PERCENT", "RATE", "STATE_NAMES", "SUM", "YEAR",
            "Column", "Consolidation", "CumulativeChart", "Figure", "MonthPoint", "OptionChart", "Pair", "RateChart",
            "Raised", "Source", "StatusChart", "StatusPoint", "Theme", "UnitLateness", "UnitRow", "consolidate",
-           "cumulative_chart", "money_unit_of", "option_charts", "period_key", "period_label", "raised", "rate",
-           "rate_charts", "status_chart", "themes_of", "totals_of", "values_of"]
+           "cumulative_chart", "detail_tables", "money_unit_of", "option_charts", "period_key", "period_label",
+           "raised", "rate", "rate_charts", "state_name", "status_chart", "themes_of", "totals_of", "values_of"]

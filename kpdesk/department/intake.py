@@ -14,7 +14,7 @@ from pathlib import Path
 from kpdesk import draft as drafts
 from kpdesk.department.compare import Difference, edited_after_export
 from kpdesk.department.records import DuplicateSubmission, Records, Submission, who_default
-from kpdesk.department.unitlist import ListedUnit, UnitMatcher, suggest_units
+from kpdesk.department.unitlist import ListedUnit, UnitMatcher, fold, suggest_units
 from kpdesk.draft import Draft
 from kpdesk.errors import DepartmentError, KpdeskError
 from kpdesk.kinds import kind_of
@@ -42,6 +42,8 @@ class Receipt:
     edited: tuple[Difference, ...] = ()
     errors: int = 0
     warnings: int = 0
+    #: The version of the kind the report was made with (a kind package may add a version from some period on).
+    kind_version: int | None = None
 
     @property
     def line(self) -> str:
@@ -53,7 +55,8 @@ class Receipt:
         return {"file": str(self.path), "outcome": self.outcome, "message": self.message,
                 "report": s.id if s else None, "version": self.version, "unit": s.unit_id if s else None,
                 "kind": s.kind if s else None, "period": s.period_key if s else None, "unlisted": self.unlisted,
-                "errors": self.errors, "warnings": self.warnings, "edited_after_export": bool(self.edited)}
+                "errors": self.errors, "warnings": self.warnings, "edited_after_export": bool(self.edited),
+                "kind_version": self.kind_version}
 
 
 def collect(paths: Iterable[Path | str]) -> tuple[list[Path], list[Receipt]]:
@@ -86,15 +89,56 @@ def collect(paths: Iterable[Path | str]) -> tuple[list[Path], list[Receipt]]:
 
 def receive(records: Records, paths: Iterable[Path | str], *, received_on: dt.date | None = None,
             who: str = "") -> list[Receipt]:
-    """Receive every .docx under `paths`; one receipt per file, in order. Nothing is half-stored: a file is either
-    stored whole (in one transaction) or refused with the reason."""
+    """Receive every .docx under `paths`; one receipt per file, in order (but see `in_signing_order`). Nothing is
+    half-stored: a file is either stored whole (in one transaction) or refused with the reason."""
     received_on = received_on or dt.date.today()
     who = who or who_default()
     files, receipts = collect(paths)
     matcher = UnitMatcher(records.units(), records.aliases())
-    for path in files:
+    for path in in_signing_order(files):
         receipts.append(receive_file(records, path, received_on=received_on, who=who, matcher=matcher))
     return receipts
+
+
+def _report_key(path: Path) -> tuple[tuple[str, str, str], tuple[str, str]] | None:
+    """(sender, kind, period) and (signing date, file name) of the report a file carries, or None when it carries
+    none that can be read (intake then says why)."""
+    import json
+
+    from kpdesk.render.payload import read_embedded
+
+    try:
+        embedded = read_embedded(_read(path))
+        if embedded is None:
+            return None
+        data = json.loads(embedded.json)
+        unit, period = data["unit"], data["period"]
+        group = (fold(f"{unit.get('level', '')} {unit.get('name', '')}"), str(data["kind"]),
+                 json.dumps(period, sort_keys=True))
+        return group, (str(data.get("date") or ""), path.name)
+    except (KpdeskError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def in_signing_order(files: list[Path]) -> list[Path]:
+    """`files`, except that the reports one sender sent for one kind and period come in the order they were made:
+    by the report's own date (ngày ký), then by file name, so that a correction received together with the report it
+    corrects becomes the later version whatever the files are called. (The draft carries no time of export, so two
+    versions signed on one day go by file name.) Each such report takes the places its group held in `files`."""
+    if len(files) < 2:
+        return files
+    keys = [_report_key(p) for p in files]
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            groups.setdefault(key[0], []).append(i)
+    out = list(files)
+    for places in groups.values():
+        if len(places) > 1:
+            ordered = sorted(places, key=lambda i: keys[i][1])  # type: ignore[index]
+            for place, i in zip(places, ordered, strict=True):
+                out[place] = files[i]
+    return out
 
 
 def _read(path: Path) -> bytes:
@@ -183,13 +227,30 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
     parts.append(f"{errors} lỗi, {warnings} cảnh báo" if problems else "không có lỗi")
     if edited:
         parts.append(f"văn bản đã bị sửa sau khi xuất ({len(edited)} số khác dữ liệu)")
+    if number > 1 and draft.date is not None:
+        parts.extend(_signed_before(records, submission, number, draft.date))
     if unit is None:
         close = suggest_units(draft.unit.name, matcher.units)
         guess = f"; có phải {' hoặc '.join(u.full_name for u in close)}?" if close else ""
         parts.append(f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess} "
                      f"(ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ)")
     return Receipt(path, RECEIVED if number == 1 else NEW_VERSION, "; ".join(parts) + ".", submission, number,
-                   unlisted=unit is None, edited=edited, errors=errors, warnings=warnings)
+                   unlisted=unit is None, edited=edited, errors=errors, warnings=warnings, kind_version=kind.version)
+
+
+def _signed_before(records: Records, submission: Submission, number: int, signed: dt.date) -> list[str]:
+    """A warning when a version received later was signed before an earlier version: it still counts as the newest
+    (arrival decides), and the department should know."""
+    from kpdesk import vn
+
+    newer = [(v.number, v.sent_on) for v in records.versions(submission.id)
+             if v.number < number and v.sent_on is not None and v.sent_on > signed]
+    if not newer:
+        return []
+    last, last_signed = newer[-1]
+    return [f"lưu ý: bản này ngày ký {vn.format_date(signed)}, trước bản {last} (ngày ký "
+            f"{vn.format_date(last_signed)}) nhưng nhận sau nên được dùng là bản mới nhất; nếu xã gửi nhầm bản cũ, "
+            "hãy trả lại để xã gửi bản đúng"]
 
 
 def enter_manually(records: Records, file_id: int, draft: Draft, *, unit: ListedUnit | None = None,
@@ -223,7 +284,7 @@ def enter_manually(records: Records, file_id: int, draft: Draft, *, unit: Listed
     errors = sum(p.is_error for p in problems)
     return Receipt(path, RECEIVED if number == 1 else NEW_VERSION,
                    f"nhập tay {_what(submission)}, bản {number}; {errors} lỗi, {len(problems) - errors} cảnh báo.",
-                   submission, number, errors=errors, warnings=len(problems) - errors)
+                   submission, number, errors=errors, warnings=len(problems) - errors, kind_version=kind.version)
 
 
 def _what(submission: Submission) -> str:

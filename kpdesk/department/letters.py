@@ -149,9 +149,15 @@ def reminder_letter(records: Records, status: Status, *, resubmit_by: dt.date | 
     (and naming those that sent late), addressed to the missing ones."""
     today = today or dt.date.today()
     missing = status.missing
-    if not missing:
-        raise DepartmentError(f"Mọi đơn vị đã gửi {status.kind.short} {status.period.label}; không cần đôn đốc.")
     late = [r for r in status.rows if r.unit is not None and r.summary is not None and r.late]
+    if not status.expected:
+        raise DepartmentError("Chưa có danh sách đơn vị nên chưa biết đơn vị nào chưa gửi báo cáo; hãy nhập danh "
+                              "sách: kpdesk department units import TỆP.csv (hoặc trong cửa sổ: «Danh sách đơn vị»).")
+    if not missing:
+        also = (f" {len(late)} đơn vị gửi muộn: xem tình hình gửi báo cáo (kpdesk department status --kind "
+                f"{status.kind.id} --period {period_key(status.period)})." if late else "")
+        raise DepartmentError(f"Tất cả {status.expected} đơn vị đã gửi báo cáo kỳ {status.period.label} "
+                              f"({status.kind.short}); không cần đôn đốc.{also}")
     values: dict[str, Any] = {
         "report_kind": status.kind.id, "report_kind_name": status.kind.name,
         "deadline_text": status.deadline.text if status.deadline else None, "as_of": today,

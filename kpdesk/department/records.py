@@ -8,12 +8,12 @@ import getpass
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kpdesk import draft as drafts
 from kpdesk.deadlines import parse_period, period_key
-from kpdesk.department.unitlist import ListedUnit, fold, suggest_units
+from kpdesk.department.unitlist import ListedUnit, UnitMatcher, fold, suggest_units
 from kpdesk.draft import Draft, Period
 from kpdesk.errors import DepartmentError, NotFound
 from kpdesk.store import Store
@@ -200,10 +200,20 @@ class UnitImport:
     added: int
     updated: int
     unchanged: int
+    #: Reports received before from senders not on the list that now match a unit of it exactly.
+    matched: int = 0
+    #: Reports from senders still not on the list (a name typed with a slip): they wait to be matched by hand.
+    unmatched: int = 0
 
     @property
     def text(self) -> str:
-        return f"Đã nhập danh sách đơn vị: thêm {self.added}, cập nhật {self.updated}, giữ nguyên {self.unchanged}."
+        text = f"Đã nhập danh sách đơn vị: thêm {self.added}, cập nhật {self.updated}, giữ nguyên {self.unchanged}."
+        if self.matched:
+            text += f" Đã ghép được {self.matched} báo cáo đã nhận với đơn vị trong danh sách."
+        if self.unmatched:
+            text += (f" Còn {self.unmatched} báo cáo của nơi gửi chưa có trong danh sách (tên gõ khác): hãy ghép tay "
+                     "(kpdesk department match SỐ-BÁO-CÁO MÃ-ĐƠN-VỊ, hoặc trong cửa sổ).")
+        return text
 
 
 class Records:
@@ -273,7 +283,10 @@ class Records:
 
     def import_units(self, units: Iterable[ListedUnit], *, who: str = "") -> UnitImport:
         """Add the units that are new (by code) and update the others; units not in `units` are kept (a list that
-        leaves a commune out does not erase its reports)."""
+        leaves a commune out does not erase its reports). Reports received before from senders not on the list
+        that now match a unit exactly (as intake matches) join it, logged as a match by `who`; near matches stay
+        for matching by hand."""
+        who = who or who_default()
         added = updated = unchanged = 0
         now = now_stamp()
         with self.store.tx() as c:
@@ -292,9 +305,24 @@ class Records:
                     updated += 1
                 else:
                     unchanged += 1
-            result = UnitImport(added, updated, unchanged)
-            self._log(c, "units", note=result.text, who=who)
-        return result
+            counted = UnitImport(added, updated, unchanged)
+            self._log(c, "units", note=counted.text, who=who)
+            listed = [_unit(r) for r in c.execute("SELECT id, code, name, level, email, phone, valid_from, "
+                                                  "valid_until FROM dept_units ORDER BY code")]
+            matcher = UnitMatcher(listed, dict(c.execute("SELECT sender_key, unit_id FROM dept_aliases").fetchall()))
+            unmatched = c.execute(
+                "SELECT r.id, r.sender, r.kind, r.period_key, (SELECT v.data FROM dept_versions v WHERE v.report_id "
+                "= r.id ORDER BY v.version DESC LIMIT 1) FROM dept_reports r WHERE r.unit_id IS NULL AND "
+                "r.merged_into IS NULL ORDER BY r.id").fetchall()
+            matched = 0
+            for report_id, sender, kind, pkey, data in unmatched:
+                sent_by = json.loads(data).get("unit", {}) if data else {}
+                unit = matcher.match(str(sent_by.get("name", "")), str(sent_by.get("level", "")))
+                if unit is not None:
+                    self._join(c, report_id, sender, kind, pkey, unit, who=who,
+                               note=f"«{sender}» là {unit.title} (mã {unit.code}), ghép khi nhập danh sách đơn vị")
+                    matched += 1
+        return replace(counted, matched=matched, unmatched=len(unmatched) - matched)
 
     def aliases(self) -> dict[str, int]:
         """Sender names matched to a unit by hand: folded "level name" → unit id."""
@@ -471,27 +499,34 @@ class Records:
         if report.unit_id == unit.id:
             return report
         who = who or who_default()
-        now = now_stamp()
         with self.store.tx() as c:
             key = c.execute("SELECT sender_key FROM dept_reports WHERE id = ?", (report_id,)).fetchone()[0]
             c.execute("INSERT INTO dept_aliases (sender_key, unit_id, created) VALUES (?, ?, ?) "
-                      "ON CONFLICT(sender_key) DO UPDATE SET unit_id = excluded.unit_id", (key, unit.id, now))
-            existing = c.execute("SELECT id FROM dept_reports WHERE unit_id = ? AND kind = ? AND period_key = ? "
-                                 "AND merged_into IS NULL", (unit.id, report.kind, report.period_key)).fetchone()
-            target = report_id
-            if existing is None:
-                c.execute("UPDATE dept_reports SET unit_id = ? WHERE id = ?", (unit.id, report_id))
-            else:
-                target = existing[0]
-                base = c.execute("SELECT COALESCE(MAX(version), 0) FROM dept_versions WHERE report_id = ?",
-                                 (target,)).fetchone()[0]
-                c.execute("UPDATE dept_versions SET report_id = ?, version = version + ? WHERE report_id = ?",
-                          (target, base, report_id))
-                c.execute("UPDATE dept_reports SET merged_into = ? WHERE id = ?", (target, report_id))
-                c.execute("UPDATE dept_reports SET state = ?, state_at = ? WHERE id = ?", (RECEIVED, now, target))
-            self._log(c, "matched", report_id=target, note=f"«{report.sender}» là {unit.title} (mã {unit.code})",
-                      who=who, detail={"from_report": report_id})
+                      "ON CONFLICT(sender_key) DO UPDATE SET unit_id = excluded.unit_id", (key, unit.id, now_stamp()))
+            target = self._join(c, report_id, report.sender, report.kind, report.period_key, unit, who=who,
+                                note=f"«{report.sender}» là {unit.title} (mã {unit.code})")
         return self.submission(target)
+
+    def _join(self, c: sqlite3.Connection, report_id: int, sender: str, kind: str, pkey: str, unit: ListedUnit, *,
+              who: str, note: str) -> int:
+        """Make a report the unit's (its versions join the unit's report of that kind and period when there is one),
+        log it; return the id of the report they are in now."""
+        now = now_stamp()
+        existing = c.execute("SELECT id FROM dept_reports WHERE unit_id = ? AND kind = ? AND period_key = ? "
+                             "AND merged_into IS NULL", (unit.id, kind, pkey)).fetchone()
+        target = report_id
+        if existing is None:
+            c.execute("UPDATE dept_reports SET unit_id = ? WHERE id = ?", (unit.id, report_id))
+        else:
+            target = existing[0]
+            base = c.execute("SELECT COALESCE(MAX(version), 0) FROM dept_versions WHERE report_id = ?",
+                             (target,)).fetchone()[0]
+            c.execute("UPDATE dept_versions SET report_id = ?, version = version + ? WHERE report_id = ?",
+                      (target, base, report_id))
+            c.execute("UPDATE dept_reports SET merged_into = ? WHERE id = ?", (target, report_id))
+            c.execute("UPDATE dept_reports SET state = ?, state_at = ? WHERE id = ?", (RECEIVED, now, target))
+        self._log(c, "matched", report_id=target, note=note, who=who, detail={"from_report": report_id})
+        return target
 
     # ------------------------------------------------------------------ deadlines
 

@@ -12,11 +12,16 @@ from kpdesk.deadlines import Deadline, deadline, period_key
 from kpdesk.department.records import ACCEPTED, RETURNED, Records, Summary
 from kpdesk.department.unitlist import ListedUnit
 from kpdesk.draft import Period
+from kpdesk.errors import DepartmentError
 from kpdesk.kinds import Kind
+from kpdesk.vocab import PERIOD_NAMES
 
 #: The states `kpdesk department status --json` prints (the contract scripts rely on).
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 STATES = (ON_TIME, LATE, MISSING, RETURNED, ACCEPTED)
+#: A report received for a period with no deadline (set by the kind or the department) is neither on time nor late:
+#: its state is `on_time` (scripts need no new state) and its words say only that it came.
+RECEIVED_NO_DEADLINE = "đã nhận"
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,8 @@ class Row:
 
     @property
     def label(self) -> str:
-        """The state in words, never by colour alone: "đúng hạn", "muộn 3 ngày", "chưa gửi — quá hạn 2 ngày"…"""
+        """The state in words, never by colour alone: "đúng hạn", "muộn 3 ngày", "chưa gửi — quá hạn 2 ngày", "đã
+        nhận" (no deadline to judge by)…"""
         s = self.summary
         if s is None:
             if self.deadline is None:
@@ -58,8 +64,11 @@ class Row:
             left = self.deadline.days_left(self.today or dt.date.today())
             return f"chưa gửi — quá hạn {-left} ngày" if left < 0 else f"chưa gửi — còn {left} ngày"
         text = {ACCEPTED: "đã chấp nhận", RETURNED: "đã trả lại để sửa"}.get(s.state, "")
-        timing = f"muộn {self.days_late} ngày" if self.late else "đúng hạn"
-        text = f"{text} ({timing})" if text else timing
+        if self.deadline is None:  # nothing to judge it by: its state stays `on_time` (the JSON contract)
+            text = text or RECEIVED_NO_DEADLINE
+        else:
+            timing = f"muộn {self.days_late} ngày" if self.late else "đúng hạn"
+            text = f"{text} ({timing})" if text else timing
         if s.version > 1:
             text += f", bản {s.version}"
         return text
@@ -145,7 +154,7 @@ class Status:
         if self.unlisted:
             parts.append(f"{len(self.unlisted)} nơi gửi chưa có trong danh sách")
         text = "; ".join(parts)
-        due = f" (hạn: {self.deadline.text})" if self.deadline else " (chưa đặt hạn gửi)"
+        due = f" (hạn gửi: {self.deadline.when})" if self.deadline else " (chưa đặt hạn gửi)"
         return f"{self.kind.short} {self.period.label}: {text}{due}."
 
     def to_json(self) -> list[dict[str, object]]:
@@ -160,8 +169,25 @@ def _state(summary: Summary | None, due: Deadline | None) -> str:
     return LATE if due is not None and due.days_late(summary.dated) > 0 else ON_TIME
 
 
+def check_period(kind: Kind, period: Period) -> None:
+    """Refuse a period of a type `kind` is not reported for (a monthly report for "2026-H1"), saying which periods
+    it has and how to write one; every department command and the window go through here."""
+    if period.type in kind.periods:
+        return
+    examples = {"month": (f"{period.year}-05", f"tháng 5 năm {period.year}"),
+                "half": (f"{period.year}-H1", f"6 tháng đầu năm {period.year}"),
+                "year": (f"{period.year}", f"năm {period.year}")}
+    kinds = " hoặc ".join(f"báo cáo {PERIOD_NAMES[p]}" for p in kind.periods)
+    shown = " hoặc ".join(f"«{examples[p][0]}» ({examples[p][1]})" for p in kind.periods)
+    raise DepartmentError(f"«{kind.name}» ({kind.id}) là {kinds}, không có kỳ «{period_key(period)}» "
+                          f"({period.label}). Hãy ghi kỳ như {shown}.")
+
+
 def matrix(records: Records, kind: Kind, periods: Sequence[Period], today: dt.date | None = None) -> list[Status]:
-    """The status of `kind` for each of `periods` (one query for all), in the order given."""
+    """The status of `kind` for each of `periods` (one query for all), in the order given; a period the kind is
+    not reported for is refused (`check_period`)."""
+    for period in periods:
+        check_period(kind, period)
     today = today or dt.date.today()
     keys = [period_key(p) for p in periods]
     by_period: dict[str, list[Summary]] = {k: [] for k in keys}

@@ -18,9 +18,9 @@ from kpdesk.department.consolidate import (
     DECIMAL,
     INT,
     NONE,
+    NUMERIC,
     PERCENT,
     RATE,
-    STATE_NAMES,
     SUM,
     YEAR,
     Column,
@@ -28,13 +28,16 @@ from kpdesk.department.consolidate import (
     CumulativeChart,
     OptionChart,
     Theme,
+    detail_tables,
     option_charts,
     rate_charts,
     rate_parts,
+    state_name,
 )
 from kpdesk.department.status import STATES
 from kpdesk.errors import DepartmentError
 from kpdesk.files import write_atomic
+from kpdesk.kinds import Field
 
 #: The sheets every workbook has, besides one per theme.
 STATUS_SHEET, CHARTS_SHEET, DATA_SHEET = "Tình hình gửi báo cáo", "Biểu đồ", "Dữ liệu"
@@ -257,7 +260,7 @@ class _Book:
         for state in STATES:
             row += 1
             count = sum(1 for r in cons.status.rows if r.unit is not None and r.state == state)
-            ws.write_string(row, 2, STATE_NAMES[state], fmt.text)
+            ws.write_string(row, 2, state_name(state, cons.status.deadline is not None), fmt.text)
             ws.write_formula(row, 3, f"=COUNTIFS({_range(4, FIRST_ROW, last, absolute=True)},{_quoted(state)},"
                                      f"{_range(1, FIRST_ROW, last, absolute=True)},\"<>—\")", fmt.get(INT), count)
         row += 2
@@ -500,6 +503,59 @@ class _Book:
             anchor = max(anchor, row)
         self._page(ws, None, None)
 
+    # ------------------------------------------------------------------ the rows of a table, one by one
+
+    def table_sheet(self, table: Field) -> None:
+        """Every unit's rows of one of the kind's tables (the annual plan's estimate lines: field, content, amount),
+        with a total of each number column; units that sent no row have none here (the status sheet has them)."""
+        cons, fmt = self.cons, self.fmt
+        ws = self.book.add_worksheet(sheet_name(f"Chi tiết {table.label}", self.taken))
+        columns = list(table.columns)
+        heads = [*FIXED[:3], *(c.label for c in columns)]
+        width = len(heads)
+        self._titles(ws, width, f"{table.label} (từng dòng của từng đơn vị)")
+        for i, w in enumerate((5, 8, 24)):
+            ws.set_column(i, i, w)
+        widths = [60 if col.type in ("text", "longtext") else 16 if col.type in NUMERIC else 26 for col in columns]
+        for i, w in enumerate(widths, 3):
+            ws.set_column(i, i, w)
+        for i, head in enumerate(heads):
+            ws.merge_range(HEAD_TOP, i, HEAD_TOP + 1, i, head, fmt.header)
+        row, n = FIRST_ROW, 0
+        sums: dict[str, Any] = {}
+        for unit_row in cons.rows:
+            for line in unit_row.tables.get(table.id, ()):
+                n += 1
+                lines = 1
+                ws.write_number(row, 0, n, fmt.get("center"))
+                ws.write_string(row, 1, unit_row.unit.code, fmt.get("center"))
+                ws.write_string(row, 2, unit_row.unit.title, fmt.text)
+                for i, col in enumerate(columns, 3):
+                    value = line.get(col.id)
+                    if value is None or value == "":
+                        ws.write_blank(row, i, None, fmt.text)
+                    elif col.type in NUMERIC and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                        ws.write_number(row, i, _number(value, col.type), fmt.number(col.type, value))
+                        sums[col.id] = sums.get(col.id, 0) + value
+                    elif col.type == "choice":
+                        ws.write_string(row, i, next((o.label for o in col.options if o.value == value), str(value)),
+                                        fmt.text)
+                    else:
+                        ws.write_string(row, i, str(value), fmt.text)
+                        lines = max(lines, -(-len(str(value)) // widths[i - 3]))
+                if lines > 1:  # spreadsheet programs do not all grow a row to its wrapped text
+                    ws.set_row(row, 15 * lines)
+                row += 1
+        ws.merge_range(row, 0, row, 2, "Tổng cộng", fmt.get("text", total=True))
+        for i, col in enumerate(columns, 3):
+            if col.type in NUMERIC and n:
+                total = sums.get(col.id, 0)
+                ws.write_formula(row, i, f"=SUM({_range(i, FIRST_ROW, row - 1)})",
+                                 fmt.number(col.type, total, total=True), _number(total, col.type))
+            else:
+                ws.write_blank(row, i, None, fmt.get("text", total=True))
+        self._page(ws, (HEAD_TOP, HEAD_TOP + 1), (FIRST_ROW, 3))
+
     # ------------------------------------------------------------------ the long data
 
     def data_sheet(self) -> None:
@@ -553,11 +609,14 @@ def _option_rows(oc: OptionChart) -> list[tuple[str, int]]:
 
 
 def workbook_bytes(cons: Consolidation, cumulative: CumulativeChart | None = None) -> bytes:
-    """The .xlsx of `cons`: the status sheet, one sheet per theme, the charts, the long data."""
+    """The .xlsx of `cons`: the status sheet, one sheet per theme, the rows of each table of figures, the charts, the
+    long data."""
     book = _Book(cons, cumulative)
     book.status_sheet()
     for theme in cons.themes:
         book.theme_sheet(theme)
+    for table in detail_tables(cons.kind):
+        book.table_sheet(table)
     book.charts_sheet()
     book.data_sheet()
     return book.close()

@@ -173,6 +173,7 @@ def _read_field(r: _Reader, section: str, *, is_column: bool = False) -> Field:
         section=section,
         deadline=_read_deadline_flag(r, fid, ftype),
         printed=r.get("printed", bool, True),
+        figure=r.get("figure", bool, True),
     )
 
 
@@ -280,8 +281,8 @@ def _build_kind(folder: Path, path: Path, raw: Any, expected_id: str) -> Kind:
                     choices=COMPUTED_FORMATS)
         label = c.get("label", str)
         schema.add_computed(cid, _check_computed(c, op, fmt, schema, declared), fmt)
-        args = {k: v for k, v in c.data.items() if k not in ("id", "op", "label", "format")}
-        computed.append(Computed(cid, label, op, args, fmt))
+        args = {k: v for k, v in c.data.items() if k not in ("id", "op", "label", "format", "figure")}
+        computed.append(Computed(cid, label, op, args, fmt, figure=c.get("figure", bool, True)))
 
     rules = []
     for i, raw_rule in enumerate(r.get("rules", list, [])):
@@ -482,7 +483,7 @@ def _unknown_keys(r: _Reader, known: tuple[str, ...], allowed: tuple[str, ...], 
 
 def _check_computed(c: _Reader, op: str, fmt: str, schema: _Schema, declared: set[str]) -> str:
     """Check the keys of a computation; return what its value holds ("int", "number", "groups", "text")."""
-    _unknown_keys(c, ("id", "op", "label", "format"), COMPUTED_KEYS[op], f"phép «{op}»")
+    _unknown_keys(c, ("id", "op", "label", "format", "figure"), COMPUTED_KEYS[op], f"phép «{op}»")
     later = declared - set(schema.computed)
     holds: str
     if op == "sum" and isinstance(c.data.get("of"), str) and "." in c.data["of"]:

@@ -118,6 +118,9 @@ class Field:
     #: False for a field kept for kpdesk only and never printed (the return letter's kind id, which a commune's
     #: kpdesk reads to find the report it concerns).
     printed: bool = True
+    #: False for a value that is not one of the report's figures (a flag that only words another, such as «khoảng»):
+    #: the department's consolidated tables and notice leave it out.
+    figure: bool = True
 
     def applies(self, values: Mapping[str, Any]) -> bool:
         """Return whether the field applies to a draft with these `values`: it has no `visible_if`, or it holds."""
@@ -165,6 +168,9 @@ class Computed:
     op: str
     args: dict[str, Any]
     format: str  # amount | int | percent | words | decimal
+    #: False for a value made only for a check (a sum that must equal a typed total): the department's consolidated
+    #: tables and notice leave it out.
+    figure: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:

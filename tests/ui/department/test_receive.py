@@ -259,7 +259,7 @@ def test_a_deadline_set_by_the_department_decides_late_and_on_time(qtbot, depart
     monkeypatch.setattr(DeadlineDialog, "exec", set_day)
     window.set_deadline()
     assert cell(window.matrix, "Xã Thiệu Hóa") == "✓ đúng hạn"
-    assert "(hạn: hạn ngày 25/5/2026)" in window.headline.text()
+    assert "(hạn gửi: ngày 25/5/2026)" in window.headline.text()
     assert records.deadlines(MONTHLY) == {"2026-05": dt.date(2026, 5, 25)}
 
     def clear(dialog: DeadlineDialog) -> int:
@@ -307,7 +307,8 @@ def test_without_a_unit_missing_no_reminder_is_written_and_the_core_says_why(qtb
     store.save_unit(helpers.department_profile())
     window = make_window(qtbot, store, dept_settings)
     window.remind()
-    assert any(a.startswith("error: Chưa đôn đốc được.") and "không cần đôn đốc" in a for a in answers.asked)
+    # no unit on the list: nobody can be missing, and the core says to import the list (not "everyone sent")
+    assert any(a.startswith("error: Chưa đôn đốc được.") and "Chưa có danh sách đơn vị" in a for a in answers.asked)
 
 
 def test_the_matrix_of_a_half_year_kind_has_half_year_columns(qtbot, department, dept_settings, answers):
