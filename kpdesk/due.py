@@ -111,7 +111,7 @@ class DueItem:
         if self.deadline is None:
             return (f"{self.title} — chưa có hạn (Sở chưa đặt ngày); kỳ báo cáo đã hết ngày "
                     f"{vn.format_date(self.period.end)}")
-        return f"{self.title} — hạn: {self.deadline.text}, {self.when}"
+        return f"{self.title} — hạn: {self.deadline.when}, {self.when}"
 
     @property
     def action(self) -> str:

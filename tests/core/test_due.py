@@ -229,7 +229,7 @@ def test_a_half_year_with_a_department_date_uses_that_date(store):
     dates = {HALF: {"2026-H1": day(15, 7)}}
     [item] = due(store, unit, day(15, 5), set_dates=dates).items
     assert item.deadline == Deadline(day(15, 7), "department")
-    assert item.line == "Báo cáo 6 tháng đầu năm 2026 — hạn: hạn ngày 15/7/2026, còn 61 ngày"
+    assert item.line == "Báo cáo 6 tháng đầu năm 2026 — hạn: ngày 15/7/2026, còn 61 ngày"
     assert [(i.when, i.soon) for i in due(store, unit, day(10, 7), set_dates=dates).items] == [("còn 5 ngày", True)]
     assert [i.when for i in due(store, unit, day(15, 7), set_dates=dates).items] == ["hôm nay là ngày cuối"]
     assert listed(store, unit, day(16, 7), set_dates=dates) == [(HALF, "2026-H1", "overdue")]

@@ -20,9 +20,9 @@ OVERDUE, NOT_DUE = "overdue", "not_due"
 BACKGROUND = {ON_TIME: "#dcefdf", LATE: "#fde3b5", OVERDUE: "#f6d0cc", NOT_DUE: "#ffffff", RETURNED: "#e2daf4",
               ACCEPTED: "#b9e0c2"}
 NOT_EXPECTED = "—"
-LEGEND = (f"✓ đúng hạn · muộn N: gửi muộn N ngày · ✗ chưa gửi, đã quá hạn · ○ chưa gửi, chưa đến hạn · ↩ đã trả lại để "
-          f"sửa · ★ đã chấp nhận · {MARK_ERRORS} có lỗi · {MARK_EDITED} văn bản bị sửa sau khi xuất · "
-          f"{NOT_EXPECTED} đơn vị không có trong kỳ (theo ngày hiệu lực)")
+LEGEND = (f"✓ đúng hạn (✓ đã nhận: kỳ chưa đặt hạn) · muộn N: gửi muộn N ngày · ✗ chưa gửi, đã quá hạn · ○ chưa gửi, "
+          f"chưa đến hạn · ↩ đã trả lại để sửa · ★ đã chấp nhận · {MARK_ERRORS} có lỗi · {MARK_EDITED} văn bản bị sửa "
+          f"sau khi xuất · {NOT_EXPECTED} đơn vị không có trong kỳ (theo ngày hiệu lực)")
 
 
 def period_header(period: Period) -> str:
@@ -45,7 +45,7 @@ def cell_text(row: Row) -> str:
     """The state of `row` in a few words, with a mark for errors and for a document edited after export."""
     state = row.state
     if state == ON_TIME:
-        text = "✓ đúng hạn"
+        text = "✓ đúng hạn" if row.deadline is not None else "✓ đã nhận"  # no deadline: nothing to be on time for
     elif state == LATE:
         text = f"muộn {row.days_late}"
     elif state == MISSING:
@@ -55,6 +55,7 @@ def cell_text(row: Row) -> str:
     else:
         text = "★ chấp nhận"
     s = row.summary
+    # warnings are in the tooltip only: most are the report's own date past the deadline, which the cell already says
     marks = (MARK_ERRORS if s is not None and s.errors else "") + (MARK_EDITED if s is not None and s.edited else "")
     return f"{text} {marks}" if marks else text
 

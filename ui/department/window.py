@@ -461,7 +461,10 @@ class DepartmentWindow(QMainWindow):
         try:  # the core says first when there is nobody to remind, or no profile to write with
             letters.reminder_letter(self.records, status, today=self.today)
         except KpdeskError as exc:
-            operations.show_error(self, exc, what="Chưa đôn đốc được.")
+            if status.expected and not status.missing:  # nobody to remind: news, not a failure
+                dialogs.tell(self, exc.message, title="Đôn đốc — kpdesk")
+            else:
+                operations.show_error(self, exc, what="Chưa đôn đốc được.")
             return
         dialog = RemindDialog(self.records, status, self, today=self.today, folder=self.settings.folder("letters"))
         self.remind_dialog = dialog

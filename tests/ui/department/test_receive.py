@@ -326,3 +326,26 @@ def test_the_matrix_of_a_half_year_kind_has_half_year_columns(qtbot, department,
     window.type_combo.setCurrentIndex(1)
     assert window.matrix.horizontalHeaderItem(11).text() == "Năm\n2026"
     assert get_kind("quan-ly-khcn-6-thang").id == dept_settings.q.value("department/kind")
+
+
+def test_without_a_deadline_a_received_report_reads_received_and_a_full_period_needs_no_reminder(
+        qtbot, department, dept_settings, answers, kit, monkeypatch, helpers):
+    """A half-year report before the department set its date is «✓ đã nhận» (nothing to be on time for); when
+    every unit sent, «Đôn đốc…» says so as news, not as a failure."""
+    store, records, units, inbox = department
+    half = inbox.parent / "nua-nam"
+    half.mkdir()
+    first_half = {"type": "half", "year": 2026, "half": 1}
+    for unit in units:
+        helpers._render(helpers.commune_draft("002", unit.name, unit.level, period=first_half, date="2026-06-25"),
+                        half / f"{unit.code}.docx")
+    window = make_window(qtbot, store, dept_settings)
+    window.kind_combo.setCurrentIndex(window.kind_combo.findData("quan-ly-khcn-6-thang"))
+    seen, drive = receive_in_dialog(qtbot, kit, "26/6/2026")
+    monkeypatch.setattr(ReceiveDialog, "exec", drive)
+    window.receive([half])
+    assert cell(window.matrix, "Xã Thiệu Trung", "6 tháng đầu\n2026").startswith("✓ đã nhận")
+    answers.asked.clear()
+    window.remind()
+    assert len(answers.asked) == 1 and "không cần đôn đốc" in answers.asked[0]
+    assert not answers.asked[0].startswith("error:")
