@@ -425,7 +425,8 @@ def register(sub: Any, open_store: OpenStore) -> None:
     p.set_defaults(func=c.deadline)
 
     for name, state, text in (("accept", "accepted", "chấp nhận báo cáo"),
-                              ("reopen", "received", "mở lại báo cáo đã chấp nhận hoặc đã trả lại")):
+                              ("flag", "problems", "đánh dấu báo cáo có vấn đề cần xem (ghi vấn đề bằng --note)"),
+                              ("reopen", "received", "mở lại báo cáo đã chấp nhận, đã trả lại hoặc có vấn đề")):
         p = subs.add_parser(name, help=text)
         p.add_argument("unit", help="mã hoặc tên đơn vị trong danh sách")
         kind_period(p)

@@ -20,16 +20,19 @@ from kpdesk.store import Store
 from kpdesk.store.database import local_time, now_stamp
 from kpdesk.validate import Problem
 
-#: Review states, as DHIS2's approval and ODK Central's review: a report is received (the problems it has are shown
-#: beside it), returned to its sender for correction, or accepted. A new version puts it back to received.
-RECEIVED, RETURNED, ACCEPTED = "received", "returned", "accepted"
-STATES = (RECEIVED, RETURNED, ACCEPTED)
-STATE_LABELS = {RECEIVED: "đã nhận", RETURNED: "đã trả lại để sửa", ACCEPTED: "đã chấp nhận"}
+#: Review states, as DHIS2's approval and ODK Central's review: a report is received (the problems kpdesk finds are
+#: shown beside it), marked by the department as having problems (ODK's "has issues", with a note saying which),
+#: returned to its sender for correction, or accepted. A new version puts it back to received.
+RECEIVED, PROBLEMS, RETURNED, ACCEPTED = "received", "problems", "returned", "accepted"
+STATES = (RECEIVED, PROBLEMS, RETURNED, ACCEPTED)
+STATE_LABELS = {RECEIVED: "đã nhận", PROBLEMS: "có vấn đề, Sở đang xem", RETURNED: "đã trả lại để sửa",
+                ACCEPTED: "đã chấp nhận"}
 #: What the log records, and how each is said.
 ACTIONS = {
     "received": "nhận báo cáo", "new_version": "nhận bản sửa", "duplicate": "nhận trùng (bỏ qua)",
     "manual": "nhập tay báo cáo", "matched": "ghép với đơn vị", "returned": "trả lại để sửa",
-    "accepted": "chấp nhận", "reopened": "mở lại", "reminded": "đôn đốc", "deadline": "đặt hạn gửi",
+    "accepted": "chấp nhận", "flagged": "đánh dấu có vấn đề", "reopened": "mở lại", "reminded": "đôn đốc",
+    "deadline": "đặt hạn gửi",
     "units": "nhập danh sách đơn vị", "file": "nhận tệp không có dữ liệu kpdesk",
 }
 
@@ -114,6 +117,7 @@ class Summary:
     errors: int
     warnings: int
     edited: bool
+    state_note: str = ""            # the department's note on its review state ("số giải ngân chưa khớp")
 
     @property
     def dated(self) -> dt.date:
@@ -391,7 +395,7 @@ class Records:
             return []
         marks = ", ".join("?" * len(period_keys))
         sql = f"""
-            SELECT r.id, r.unit_id, r.sender, r.period_key, r.state,
+            SELECT r.id, r.unit_id, r.sender, r.period_key, r.state, r.state_note,
                    first.received_on, first.sent_on, last.version, last.received_on, last.errors, last.warnings,
                    last.edited != '[]'
             FROM dept_reports r
@@ -404,8 +408,9 @@ class Records:
         with self.store.read() as c:
             rows = c.execute(sql, (kind, *period_keys)).fetchall()
         return [Summary(i, u, sender, pk, state, dt.date.fromisoformat(first_on), _date(first_sent), version,
-                        dt.date.fromisoformat(last_on), errors, warnings, bool(edited))
-                for i, u, sender, pk, state, first_on, first_sent, version, last_on, errors, warnings, edited in rows]
+                        dt.date.fromisoformat(last_on), errors, warnings, bool(edited), note)
+                for i, u, sender, pk, state, note, first_on, first_sent, version, last_on, errors, warnings, edited
+                in rows]
 
     def known_file(self, file_sha256: str) -> tuple[int | None, int | None]:
         """(report id, version) of a version received from this very file, or (None, None); a file with no kpdesk
@@ -477,10 +482,14 @@ class Records:
 
     def set_state(self, report_id: int, state: str, note: str = "", *, who: str = "",
                   detail: dict[str, Any] | None = None) -> Submission:
-        """Move a report to `state` (received = reopen, returned, accepted) with a note; the change is logged."""
+        """Move a report to `state` (received = reopen, problems, returned, accepted) with a note (required for
+        problems: it says which); the change is logged."""
         if state not in STATES:
             raise DepartmentError(f"Trạng thái «{state}» không hợp lệ; dùng: {', '.join(STATES)}.")
         report = self.submission(report_id)
+        if state == PROBLEMS and not note.strip():
+            raise DepartmentError(f"Hãy ghi vấn đề cần xem ở báo cáo của {report.sender} ({report.period.label}) vào "
+                                  "ô «Ghi chú» (dòng lệnh: --note \"…\"), rồi đánh dấu lại.")
         if report.state == state:
             raise DepartmentError(f"Báo cáo của {report.sender} ({report.period.label}) đã ở trạng thái "
                                   f"«{STATE_LABELS[state]}».")
@@ -488,7 +497,7 @@ class Records:
         with self.store.tx() as c:
             c.execute("UPDATE dept_reports SET state = ?, state_note = ?, state_by = ?, state_at = ? WHERE id = ?",
                       (state, note, who, now_stamp(), report_id))
-            action = {RECEIVED: "reopened", RETURNED: "returned", ACCEPTED: "accepted"}[state]
+            action = {RECEIVED: "reopened", PROBLEMS: "flagged", RETURNED: "returned", ACCEPTED: "accepted"}[state]
             self._log(c, action, report_id=report_id, version=report.versions, note=note, who=who, detail=detail)
         return self.submission(report_id)
 

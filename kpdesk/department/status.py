@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from kpdesk import vn
 from kpdesk.deadlines import Deadline, deadline, period_key
-from kpdesk.department.records import ACCEPTED, RETURNED, Records, Summary
+from kpdesk.department.records import ACCEPTED, PROBLEMS, RETURNED, Records, Summary
 from kpdesk.department.unitlist import ListedUnit
 from kpdesk.draft import Period
 from kpdesk.errors import DepartmentError
@@ -63,7 +63,7 @@ class Row:
                 return "chưa gửi"
             left = self.deadline.days_left(self.today or dt.date.today())
             return f"chưa gửi — quá hạn {-left} ngày" if left < 0 else f"chưa gửi — còn {left} ngày"
-        text = {ACCEPTED: "đã chấp nhận", RETURNED: "đã trả lại để sửa"}.get(s.state, "")
+        text = {ACCEPTED: "đã chấp nhận", RETURNED: "đã trả lại để sửa", PROBLEMS: "có vấn đề"}.get(s.state, "")
         if self.deadline is None:  # nothing to judge it by: its state stays `on_time` (the JSON contract)
             text = text or RECEIVED_NO_DEADLINE
         else:
@@ -79,6 +79,8 @@ class Row:
         s = self.summary
         out = []
         if s is not None:
+            if s.state == PROBLEMS:
+                out.append(f"Sở đánh dấu có vấn đề: {s.state_note}")
             if s.errors:
                 out.append(f"{s.errors} lỗi")
             if s.warnings:
@@ -147,6 +149,9 @@ class Status:
         edited = sum(1 for r in self.rows if r.summary is not None and r.summary.edited)
         if edited:
             parts.append(f"{edited} bị sửa sau khi xuất")
+        flagged = sum(1 for r in self.rows if r.summary is not None and r.summary.state == PROBLEMS)
+        if flagged:
+            parts.append(f"{flagged} có vấn đề Sở đang xem")
         if self.count(RETURNED):
             parts.append(f"{self.count(RETURNED)} đã trả lại")
         if self.count(ACCEPTED):

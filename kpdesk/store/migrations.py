@@ -37,7 +37,8 @@ Schema 3 (`0003_department`): the department's side, and what it sends back to t
 - `dept_units`: the units expected to report (code, name, level, contacts, valid-from/until dates);
   `dept_aliases`: sender names matched to a unit by hand ("xa thieu trong" → unit).
 - `dept_reports`: one row per sender, kind and period (`period_key` "2026-05", "2026-H1", "2026") with its review
-  state (received, returned, accepted); `merged_into` when an unmatched sender's report was joined to its unit's.
+  state (received, problems, returned, accepted); `merged_into` when an unmatched sender's report was joined to
+  its unit's.
 - `dept_versions`: every version received (file name and SHA-256, the embedded draft's SHA-256 and JSON, when and
   from where it was received, the report's own date, the problems found by re-validating, the figures its visible
   text shows otherwise than its data, `manual` when entered by hand at the department).

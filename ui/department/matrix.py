@@ -9,20 +9,21 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from kpdesk import vn
-from kpdesk.department.records import ACCEPTED, RETURNED
+from kpdesk.department.records import ACCEPTED, PROBLEMS, RETURNED
 from kpdesk.department.status import LATE, MISSING, ON_TIME, Row, Status
 from kpdesk.department.unitlist import fold
 from kpdesk.draft import Period
 
 #: How each state reads in a cell (the words come first: colour is never the only sign).
-MARK_ERRORS, MARK_EDITED = "✖", "✎"
+MARK_ERRORS, MARK_EDITED, MARK_PROBLEMS = "✖", "✎", "⚑"
 OVERDUE, NOT_DUE = "overdue", "not_due"
 BACKGROUND = {ON_TIME: "#dcefdf", LATE: "#fde3b5", OVERDUE: "#f6d0cc", NOT_DUE: "#ffffff", RETURNED: "#e2daf4",
               ACCEPTED: "#b9e0c2"}
 NOT_EXPECTED = "—"
 LEGEND = (f"✓ đúng hạn (✓ đã nhận: kỳ chưa đặt hạn) · muộn N: gửi muộn N ngày · ✗ chưa gửi, đã quá hạn · ○ chưa gửi, "
           f"chưa đến hạn · ↩ đã trả lại để sửa · ★ đã chấp nhận · {MARK_ERRORS} có lỗi · {MARK_EDITED} văn bản bị sửa "
-          f"sau khi xuất · {NOT_EXPECTED} đơn vị không có trong kỳ (theo ngày hiệu lực)")
+          f"sau khi xuất · {MARK_PROBLEMS} Sở đánh dấu có vấn đề · {NOT_EXPECTED} đơn vị không có trong kỳ (theo ngày "
+          f"hiệu lực)")
 
 
 def period_header(period: Period) -> str:
@@ -56,7 +57,8 @@ def cell_text(row: Row) -> str:
         text = "★ chấp nhận"
     s = row.summary
     # warnings are in the tooltip only: most are the report's own date past the deadline, which the cell already says
-    marks = (MARK_ERRORS if s is not None and s.errors else "") + (MARK_EDITED if s is not None and s.edited else "")
+    marks = "" if s is None else ((MARK_PROBLEMS if s.state == PROBLEMS else "") + (MARK_ERRORS if s.errors else "")
+                                  + (MARK_EDITED if s.edited else ""))
     return f"{text} {marks}" if marks else text
 
 

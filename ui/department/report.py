@@ -24,7 +24,16 @@ from PySide6.QtWidgets import (
 
 from kpdesk import vn
 from kpdesk.department.compare import Difference
-from kpdesk.department.records import ACCEPTED, RECEIVED, RETURNED, STATE_LABELS, Records, Submission, Version
+from kpdesk.department.records import (
+    ACCEPTED,
+    PROBLEMS,
+    RECEIVED,
+    RETURNED,
+    STATE_LABELS,
+    Records,
+    Submission,
+    Version,
+)
 from kpdesk.department.status import Row
 from kpdesk.diff import describe_change, diff_drafts
 from kpdesk.errors import KpdeskError
@@ -134,9 +143,11 @@ class ReportPanel(QWidget):
         self.return_button.setToolTip("Viết công văn đề nghị hoàn thiện báo cáo, kèm phiếu sửa cho kpdesk ở xã")
         self.accept_button = QPushButton("Chấp &nhận", self.actions)
         self.accept_button.setToolTip("Báo cáo đạt: đánh dấu đã chấp nhận (ghi vào nhật ký)")
+        self.flag_button = QPushButton("Có &vấn đề", self.actions)
+        self.flag_button.setToolTip("Đánh dấu báo cáo có vấn đề Sở đang xem (ghi vấn đề ở ô «Ghi chú»; vào nhật ký)")
         self.reopen_button = QPushButton("Mở &lại", self.actions)
-        self.reopen_button.setToolTip("Đưa báo cáo về trạng thái «đã nhận» (bỏ chấp nhận hoặc trả lại)")
-        for b in (self.view_button, self.return_button, self.accept_button, self.reopen_button):
+        self.reopen_button.setToolTip("Đưa báo cáo về trạng thái «đã nhận» (bỏ chấp nhận, trả lại hoặc có vấn đề)")
+        for b in (self.view_button, self.return_button, self.accept_button, self.flag_button, self.reopen_button):
             b.setAutoDefault(False)
             line.addWidget(b)
         line.addStretch(1)
@@ -151,7 +162,7 @@ class ReportPanel(QWidget):
         note = QHBoxLayout()
         note_label = QLabel("Gh&i chú:", self.actions)
         self.note = QLineEdit(self.actions)
-        self.note.setPlaceholderText("ghi kèm khi chấp nhận hoặc mở lại (không bắt buộc)")
+        self.note.setPlaceholderText("ghi kèm khi chấp nhận, mở lại; khi đánh dấu có vấn đề: ghi vấn đề (bắt buộc)")
         note_label.setBuddy(self.note)
         note.addWidget(note_label)
         note.addWidget(self.note, 1)
@@ -201,6 +212,7 @@ class ReportPanel(QWidget):
         self.view_button.clicked.connect(self.view)
         self.return_button.clicked.connect(self.return_report)
         self.accept_button.clicked.connect(lambda: self.set_state(ACCEPTED))
+        self.flag_button.clicked.connect(lambda: self.set_state(PROBLEMS))
         self.reopen_button.clicked.connect(lambda: self.set_state(RECEIVED))
         self.match_button.clicked.connect(self.match)
         self.version_list.currentRowChanged.connect(self._show_version)
@@ -287,7 +299,8 @@ class ReportPanel(QWidget):
         assert s is not None
         self.return_button.setEnabled(s.state != RETURNED)
         self.accept_button.setEnabled(s.state != ACCEPTED)
-        self.reopen_button.setEnabled(s.state in (RETURNED, ACCEPTED))
+        self.flag_button.setEnabled(s.state != PROBLEMS)
+        self.reopen_button.setEnabled(s.state in (PROBLEMS, RETURNED, ACCEPTED))
         self.match_button.setVisible(self.row is not None and self.row.unit is None)
 
     def current_version(self) -> Version | None:

@@ -185,6 +185,38 @@ def test_review_states_are_kept_with_who_when_and_a_note_and_logged(intake):
         records.set_state(sub.id, ACCEPTED)
 
 
+def test_the_department_marks_a_report_as_having_problems_with_a_note_that_says_which(intake, capsys):
+    """Issue 23: received → has problems → returned → accepted; «có vấn đề» (ODK's "has issues") needs its note, keeps
+    the report's timeliness in the JSON contract, is flagged and counted, logged, and reopened like the others."""
+    from kpdesk.cli import main
+    from kpdesk.department.records import PROBLEMS, RECEIVED
+
+    records = intake.records
+    unit = records.find_unit("TH03")
+    sub = records.find_submission(unit, MONTHLY, MAY)
+    with pytest.raises(Exception, match="Hãy ghi vấn đề cần xem"):
+        records.set_state(sub.id, PROBLEMS, "  ")
+    assert records.submission(sub.id).state == RECEIVED and records.log(sub.id)[0].action == "received"
+    flagged = records.set_state(sub.id, PROBLEMS, "Số giải ngân chưa khớp với Kho bạc", who="Lê Thị Hoa")
+    assert (flagged.state, flagged.state_by) == (PROBLEMS, "Lê Thị Hoa")
+    found = status(records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 25))
+    row = next(r for r in found.rows if r.unit and r.unit.code == "TH03")
+    assert row.state == "on_time" and row.to_json()["state"] == "on_time", "the JSON contract keeps its states"
+    assert row.label == "có vấn đề (đúng hạn)"
+    assert row.flags[0] == "Sở đánh dấu có vấn đề: Số giải ngân chưa khớp với Kho bạc"
+    assert "1 có vấn đề Sở đang xem" in found.headline
+    entry = records.log(sub.id)[0]
+    assert entry.action == "flagged" and "đánh dấu có vấn đề" in entry.text and "Kho bạc" in entry.text
+    store_dir = str(intake.store.data_dir)
+    assert main(["--data-dir", store_dir, "department", "reopen", "TH03", "--kind", MONTHLY, "--period", "2026-05",
+                 "--by", "Lê Thị Hoa"]) == 0
+    assert records.submission(sub.id).state == RECEIVED
+    assert main(["--data-dir", store_dir, "department", "flag", "TH03", "--kind", MONTHLY, "--period", "2026-05",
+                 "--note", "Thiếu số liệu quỹ"]) == 0
+    assert "có vấn đề, Sở đang xem" in capsys.readouterr().out
+    assert records.submission(sub.id).state_note == "Thiếu số liệu quỹ"
+
+
 def test_a_new_version_reopens_a_returned_report(intake, tmp_path, make_draft):
     records = intake.records
     unit = records.find_unit("TH36")

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from kpdesk import corrections
-from kpdesk.department.records import ACCEPTED, RECEIVED, RETURNED
+from kpdesk.department.records import ACCEPTED, PROBLEMS, RECEIVED, RETURNED
 from kpdesk.store import Store
 from ui import operations
 from ui.department.dialogs import MatchDialog, PreviewDialog
@@ -55,6 +55,27 @@ def test_accept_and_reopen_change_the_cell_and_are_logged_with_the_note(qtbot, i
     qtbot.mouseClick(panel.reopen_button, Qt.MouseButton.LeftButton)
     assert intake.records.submission(report.id).state == RECEIVED
     assert window.matrix.currentItem().text() == "✓ đúng hạn" and "mở lại" in text_of(panel.log)[0]
+
+
+def test_co_van_de_needs_its_note_then_marks_the_cell_and_is_logged(qtbot, intake, dept_settings, answers, kit):
+    window = make_window(qtbot, intake, dept_settings)
+    choose(window, "TH04")
+    panel = window.panel
+    assert panel.flag_button.isEnabled() and panel.flag_button.text() == "Có &vấn đề"
+    before = window.matrix.currentItem().text()
+    qtbot.mouseClick(panel.flag_button, Qt.MouseButton.LeftButton)  # no note: refused, nothing changes
+    assert any(a.startswith("error:") and "Hãy ghi vấn đề cần xem" in a for a in answers.asked)
+    report = intake.records.find_submission(intake.records.find_unit("TH04"), MONTHLY, window.periods()[-1])
+    assert report.state == RECEIVED and window.matrix.currentItem().text() == before
+    kit.type_keys(panel.note, "Số giải ngân chưa khớp")
+    qtbot.mouseClick(panel.flag_button, Qt.MouseButton.LeftButton)
+    report = intake.records.submission(report.id)
+    assert report.state == PROBLEMS and report.state_note == "Số giải ngân chưa khớp"
+    assert window.matrix.currentItem().text() == f"{before} ⚑"
+    assert "Sở đánh dấu có vấn đề: Số giải ngân chưa khớp" in window.matrix.currentItem().toolTip()
+    assert "1 có vấn đề Sở đang xem" in window.headline.text()
+    assert "đánh dấu có vấn đề" in text_of(panel.log)[0]
+    assert not panel.flag_button.isEnabled() and panel.reopen_button.isEnabled()
 
 
 def test_a_corrected_version_shows_both_versions_and_what_changed_field_by_field(qtbot, intake, dept_settings,
