@@ -221,7 +221,7 @@ class Shell:
         else:
             from ui.main_window import MainWindow
 
-            window = MainWindow(self.store, self.settings)
+            window = MainWindow(self.store, self.settings, fill_later=True)  # its lists right after it shows
         window.mode_changed.connect(self.switch)
         old, self.window = self.window, window
         show_read_only(window, self.store)
