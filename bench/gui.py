@@ -55,9 +55,10 @@ OUT = {}
 def mark(key):
     now = time.perf_counter()
     spawn = os.environ.get("BENCH_T_SPAWN")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     OUT[key] = {"since_first_line": now - T0, "since_spawn": (now - float(spawn)) if spawn else None,
-                "since_process_created": _proc_age(),
-                "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+                "since_process_created": _proc_age(), "cpu_s": usage.ru_utime + usage.ru_stime,
+                "peak_rss_mib": usage.ru_maxrss / 1024}
 def report():
     sys.stdout.write("BENCH-RESULT " + json.dumps(OUT) + "\n")
     sys.stdout.flush()
