@@ -31,17 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData
-from kpdesk.store import ENV_DATA_DIR, Store
-from ui.qt_words import VietnameseQt
-from ui.settings import Settings
+import ui
+
+ui.skip_source_scan()  # before the modules below: PySide would read the source of each module imported from here
+
+from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData  # noqa: E402
+from kpdesk.store import ENV_DATA_DIR, Store  # noqa: E402
+from ui.qt_words import VietnameseQt  # noqa: E402
+from ui.settings import Settings  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """Return the QApplication (creating it with high-DPI, Vietnamese and font settings when needed)."""
-    import ui
-
     ui.guard_binding()
     app = QApplication.instance()
     if app is None:

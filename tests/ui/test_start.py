@@ -96,3 +96,24 @@ def test_kpdesk_alone_opens_the_window_without_the_command_line_parser(qtbot, tm
     assert window.isVisible() and (tmp_path / "data" / "kpdesk.sqlite3").exists()
     assert not window.is_filled  # the program's start fills its lists after the first paint
     window.close()
+
+
+def test_pyside_does_not_read_the_source_of_each_module_imported(tmp_path, monkeypatch):
+    import linecache
+    import sys
+
+    import ui.app  # noqa: F401 - it stops the scan before importing the core
+
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None:  # a PySide without the scan: nothing to stop
+        return
+    assert feature._mod_uses_pyside(object()) is True
+    (tmp_path / "kpdesk_probe_module.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = __import__("kpdesk_probe_module")  # the import statement's way, which PySide watches
+    try:
+        assert module.VALUE == 1
+        assert str(tmp_path / "kpdesk_probe_module.py") not in linecache.cache
+        assert feature.pyside_feature_dict.get("kpdesk_probe_module") == 0  # the plain Qt API, as before
+    finally:
+        sys.modules.pop("kpdesk_probe_module", None)
