@@ -2,11 +2,13 @@
 
 Each run is a new `python -c` process. Its first line reads `time.perf_counter()`; it then imports, builds and
 shows the window and runs the event loop until the loop is about to block (`QAbstractEventDispatcher.aboutToBlock`)
-with the main window visible and exposed and its lists filled: shown and idle. Two earlier moments are marked too:
-"painted", when the main window's first paint is done (an application event filter sees its paint events and
-marks the first event after them: its widgets are painted and flushed by then), and "drafts listed", the same
-with the window's home and list of drafts filled (`MainWindow.is_filled`; a bare window counts as filled). It
-prints, for each moment:
+with the main window visible and exposed and its lists filled: shown and idle. Two moments are marked before:
+"painted", when the loop is about to block after the main window's first paint event (an event filter on that
+window alone, installed when it is shown; by then its widgets are painted and flushed), and "drafts listed", the
+first such moment with the window's home and list of drafts filled (`MainWindow.is_filled`; a bare window counts
+as filled). Lists are filled by a zero timer after the first paint, and what they change is repainted before
+the loop blocks again, so "drafts listed" is the moment the officer sees them; "idle" is the same moment unless a
+background operation still runs. It prints, for each moment:
   - seconds since its first line (Python already started: imports, window, first paint);
   - seconds since the process was created: the parent reads `time.perf_counter()` (CLOCK_MONOTONIC, shared by
     all processes on Linux) just before spawning it and passes it in, so this includes the interpreter's start;
@@ -63,47 +65,51 @@ def report():
     sys.stdout.write("BENCH-RESULT " + json.dumps(OUT) + "\n")
     sys.stdout.flush()
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow
 class PaintWatch(QObject):
-    """Marks "painted" when the main window's first paint is done (the event after its paint events: by then
-    its widgets are painted and flushed), and "listed" when the same happens with its lists filled."""
+    """Watches the main window's own events only (an application-wide filter would slow every event down): marks
+    "painted" when the loop is about to block after the window's first paint event (its widgets are painted
+    then, and flushed), and "listed" at the first such moment with its lists filled (`is_filled`)."""
     def __init__(self):
         super().__init__()
-        self.pending = None
-    def done(self):
-        if self.pending is not None:
-            filled = getattr(self.pending, "is_filled", True)
-            self.pending = None
+        self.window = None
+        self.seen = False
+    def watch(self, window):
+        if self.window is None:
+            self.window = window
+            window.installEventFilter(self)
+    def eventFilter(self, obj, event):
+        if not self.seen and event.type() == QEvent.Type.Paint:
+            self.seen = True
+        return False
+    def on_block(self):
+        if self.seen and self.window is not None:
             if "painted" not in OUT:
                 mark("painted")
-            if filled and "listed" not in OUT:
+            if "listed" not in OUT and getattr(self.window, "is_filled", True):
                 mark("listed")
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget):
-            window = obj.window()
-            if isinstance(window, QMainWindow) and window.isVisible():
-                self.pending = window
-                return False
-        self.done()
-        return False
+                self.window.removeEventFilter(self)
 PAINT = PaintWatch()
+_show = QMainWindow.show
+def _watched_show(self):  # the first main window shown is the one watched
+    PAINT.watch(self)
+    _show(self)
+QMainWindow.show = _watched_show
 '''
 
 BARE = "import time; T0 = time.perf_counter()\n" + _COMMON + r'''
 from PySide6.QtCore import QAbstractEventDispatcher
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
-app.installEventFilter(PAINT)
 window = QMainWindow()
 window.setWindowTitle("bare")
 window.resize(1280, 720)
 window.show()
 def on_block():
-    PAINT.done()
+    PAINT.on_block()
     handle = window.windowHandle()
     if "idle" not in OUT and "listed" in OUT and window.isVisible() and handle is not None and handle.isExposed():
         mark("idle")
-        app.removeEventFilter(PAINT)
         app.quit()
 QAbstractEventDispatcher.instance().aboutToBlock.connect(on_block)
 app.exec()
@@ -122,7 +128,6 @@ def make_app(*args, **kwargs):  # the program's own make_app, then the idle watc
     app = _make_app(*args, **kwargs)
     if "app" not in STATE:
         STATE["app"] = app
-        app.installEventFilter(PAINT)
         QTimer.singleShot(int(os.environ.get("BENCH_WATCHDOG_MS", "90000")), watchdog)
         QAbstractEventDispatcher.instance().aboutToBlock.connect(on_block)
     return app
@@ -160,14 +165,11 @@ def open_wizard():
 def on_block():
     phase = STATE["phase"]
     if phase == "start":
-        PAINT.done()
+        PAINT.on_block()
         window = main_window()
-        if window is None or busy() or not getattr(window, "is_filled", True):
+        if window is None or busy() or "listed" not in OUT:
             return
-        if "listed" not in OUT:  # filled, but no paint seen since: the lists are on screen by now at the latest
-            mark("listed")
         mark("idle")
-        STATE["app"].removeEventFilter(PAINT)
         if OPEN:
             STATE.update(phase="opening", window=window)
             QTimer.singleShot(0, open_wizard)
