@@ -117,3 +117,27 @@ def test_pyside_does_not_read_the_source_of_each_module_imported(tmp_path, monke
         assert feature.pyside_feature_dict.get("kpdesk_probe_module") == 0  # the plain Qt API, as before
     finally:
         sys.modules.pop("kpdesk_probe_module", None)
+
+
+def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(qtbot, store, kit, monkeypatch,
+                                                                               capsys, answers):
+    import argparse
+    import time
+
+    from ui import app as app_module
+    from ui.department.mode import MODE_KEY
+
+    add_examples(store, kit)
+    store.set_setting(MODE_KEY, "commune")
+    monkeypatch.setenv(app_module.BENCH_IDLE_ENV, "1")
+    shells = []
+    real = app_module.report_idle
+    monkeypatch.setattr(app_module, "report_idle", lambda app, shell: (shells.append(shell), real(app, shell)))
+    before = time.perf_counter()
+    assert app_module.run(argparse.Namespace(data_dir=str(store.data_dir))) == 0  # it quit by itself
+    [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith("kpdesk-idle ")]
+    assert before < float(line.split()[1]) <= time.perf_counter()
+    window = shells[0].window
+    qtbot.addWidget(window)
+    assert window.is_filled and window.list_page.table.rowCount() == len(kit.EXAMPLES)
+    window.close()
