@@ -1,6 +1,7 @@
 """The frozen bundle (PyInstaller, one folder): its size, and its start against the unfrozen program's.
 
-Looked for at `/tmp/kpdesk-dist/kpdesk/kpdesk` (where packaging/build-and-check.sh builds it) and `dist/kpdesk/`.
+Looked for in `$KPDESK_DIST/kpdesk/` when that is set, then at `/tmp/kpdesk-dist/kpdesk/kpdesk` (where
+packaging/build-and-check.sh builds it by default) and `dist/kpdesk/`.
 When neither exists: "chưa có bản đóng gói" and the rows are skipped.
 
 Start, both wall-clock from the parent (spawn to exit), interleaved:
@@ -39,7 +40,9 @@ WINDOW_TIMEOUT_S = 30
 
 
 def find_bundle() -> Path | None:
-    for folder in (Path(tempfile.gettempdir()) / "kpdesk-dist" / "kpdesk", ROOT / "dist" / "kpdesk"):
+    chosen = os.environ.get("KPDESK_DIST")  # where packaging/build-and-check.sh was told to build
+    folders = [Path(chosen) / "kpdesk"] if chosen else []
+    for folder in (*folders, Path(tempfile.gettempdir()) / "kpdesk-dist" / "kpdesk", ROOT / "dist" / "kpdesk"):
         exe = folder / EXE
         if exe.is_file() and os.access(exe, os.X_OK):
             return exe
