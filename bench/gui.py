@@ -23,9 +23,9 @@ XDG_CONFIG_HOME. After the first idle the same process opens the largest example
 (`MainWindow.open_draft`), visits every step (the last one builds the print preview), waits until idle again and
 reports the peak RSS: the memory figure.
 Floor: a bare PySide6 `QApplication` + `QMainWindow` (1280×720, the size kpdesk opens at) doing the same.
-Goals: drafts listed at most 1.3× the bare window painted, and idle at most 1.3× the bare window idle. Memory has
-no numeric goal; the ratio is reported. The kinds' cache (`KPDESK_CACHE_DIR`) is a temporary folder that the
-warm-up runs fill, as the officer's first start does.
+Goals: drafts listed at most 1.3× the bare window painted, idle at most 1.3× the bare window idle, and the peak
+memory with the wizard open at most 1.8× the bare window's. The kinds' cache (`KPDESK_CACHE_DIR`) is a
+temporary folder that the warm-up runs fill, as the officer's first start does.
 """
 
 from __future__ import annotations
@@ -237,7 +237,8 @@ NAMES = ("start to main window painted (from process creation)",
          "start to drafts listed (from process creation)",
          "start to idle main window (from process creation)", "start to idle main window (from first line)",
          "peak RSS, main window + wizard on largest draft")
-GOALS = (None, "<= 1.3x bare", "<= 1.3x bare", None, None)
+GOALS = (None, "<= 1.3x bare", "<= 1.3x bare", None, "<= 1.8x bare")
+MEMORY_GOAL = 1.8
 
 
 def run(config: Config) -> list[Result]:
@@ -273,9 +274,12 @@ def run(config: Config) -> list[Result]:
 
     kernel_k = series(k, "since_process_created")
     kernel_b = series(b, "since_process_created")
+    cpu = {f"{who} {moment}": median(values) for who, rs in (("kpdesk", k), ("bare", b))
+           for moment in ("painted", "listed", "idle") if (values := series(rs, "cpu_s", moment))}
     extra = {
         "kernel_clock_since_created_s": {"kpdesk": median(kernel_k) if kernel_k else None,
                                          "bare": median(kernel_b) if kernel_b else None},
+        "cpu_s": cpu,  # the process's CPU time at each moment: steadier than wall time on a loaded machine
         "runs": len(k),
     }
     results = [
@@ -299,11 +303,11 @@ def run(config: Config) -> list[Result]:
     rss_b = series(b, "peak_rss_mib")
     wizard_s = [r["wizard_open_s"] for r in k if "wizard_open_s" in r]
     if not (rss_k and wizard_s and rss_b):
-        results.append(skipped(names[4], AREA, "the wizard did not open in the measured runs"))
+        results.append(skipped(names[4], AREA, "the wizard did not open in the measured runs", goal=GOALS[4]))
         return results
     mem = Result(name=names[4], area=AREA, floor_name="bare QMainWindow process", unit="MiB",
                  median=median(rss_k), floor_median=median(rss_b), ratio=median(rss_k) / median(rss_b),
-                 samples=len(rss_k),
+                 samples=len(rss_k), goal=GOALS[4], met=median(rss_k) / median(rss_b) <= MEMORY_GOAL,
                  note=f"main window alone {median(rss_idle):.1f} MiB; wizard opened on {largest_example().name} and "
                       f"all {k[0].get('wizard_steps')} steps visited in {median(wizard_s) * 1e3:.0f} ms (median)",
                  extra={"main_window_only_mib": median(rss_idle), "wizard_open_s": median(wizard_s),
