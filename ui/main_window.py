@@ -328,7 +328,8 @@ class MainWindow(QMainWindow):
         """Read the kinds and fill the home and the list of drafts (once; what needs them calls this first).
 
         At the program's start this runs just after the window's first paint, so the officer sees the window at
-        once and its lists a moment later (a window never painted, minimised at start, is filled when shown)."""
+        once and its lists a moment later (a window not painted soon, minimised at start, is filled
+        `FILL_AT_THE_LATEST_MS` after it is shown)."""
         if self._filled:
             return
         self._filled = True
