@@ -77,6 +77,9 @@ _WORD_CONTROL = re.compile("[\x07\x0b\x0c\x1e\x1f]")
 _OTHER_CONTROL = re.compile("[\x00-\x06\x08\x0e-\x1d]")
 #: Bidi controls: embeddings, overrides and isolates, LRM/RLM and the Arabic letter mark. Vietnamese never needs them
 #: and a pasted U+202E shows the rest of a paragraph reversed, so a figure could read differently from what was typed.
+#: The space separators (Unicode category Zs) other than the plain space, each read as a plain space; written out
+#: because finding them with `unicodedata` at every start took milliseconds (tests/core check the list).
+SPACE_SEPARATORS = (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
 _BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
 
 
@@ -86,9 +89,7 @@ def _clean_table() -> dict[int, int | None]:
     table.update({c: None for c in range(0xD800, 0xE000)})  # lone surrogates
     table.update({0xFFFE: None, 0xFFFF: None, 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x2060: None})
     table.update({c: None for c in _BIDI_CONTROLS})
-    for c in range(0x80, 0x3001):
-        if unicodedata.category(chr(c)) == "Zs":  # U+00A0, U+1680, U+2000-U+200A, U+202F, U+205F, U+3000
-            table[c] = 0x20
+    table.update({c: 0x20 for c in SPACE_SEPARATORS})
     return table
 
 

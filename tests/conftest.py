@@ -1,11 +1,18 @@
 """Shared test setup: Qt runs offscreen, and examples and kinds are found from the repository."""
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the kinds' cache of this test session (and of the programs it starts): never the user's own cache folder
+_CACHE = tempfile.mkdtemp(prefix="kpdesk-test-cache-")
+os.environ["KPDESK_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))

@@ -13,6 +13,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData
-from kpdesk.store import ENV_DATA_DIR, Store
-from ui.qt_words import VietnameseQt
-from ui.settings import Settings
+import ui
+
+ui.skip_source_scan()  # before the modules below: PySide would read the source of each module imported from here
+
+from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData  # noqa: E402
+from kpdesk.store import ENV_DATA_DIR, Store  # noqa: E402
+from ui.qt_words import VietnameseQt  # noqa: E402
+from ui.settings import Settings  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """Return the QApplication (creating it with high-DPI, Vietnamese and font settings when needed)."""
-    import ui
-
     ui.guard_binding()
     app = QApplication.instance()
     if app is None:
@@ -221,7 +224,7 @@ class Shell:
         else:
             from ui.main_window import MainWindow
 
-            window = MainWindow(self.store, self.settings)
+            window = MainWindow(self.store, self.settings, fill_later=True)  # its lists right after it shows
         window.mode_changed.connect(self.switch)
         old, self.window = self.window, window
         show_read_only(window, self.store)
@@ -241,6 +244,32 @@ class Shell:
 
     def flush(self) -> bool:
         return self.window.flush() if self.window is not None else True
+
+
+#: Set (to anything), the window prints "kpdesk-idle <time.perf_counter()>" on standard output once it is shown with
+#: its lists filled and the event loop is about to wait, then quits: how bench/bundle.py times the start of a
+#: frozen program, whose event loop it cannot hook.
+BENCH_IDLE_ENV = "KPDESK_BENCH_IDLE"
+
+
+def report_idle(app: QApplication, shell: Shell) -> None:
+    """Print the moment the window is first idle (see `BENCH_IDLE_ENV`) and quit."""
+    from PySide6.QtCore import QAbstractEventDispatcher
+
+    dispatcher = QAbstractEventDispatcher.instance()
+
+    def on_block() -> None:
+        window = shell.window
+        handle = window.windowHandle() if window is not None else None
+        if handle is None or not window.isVisible() or not handle.isExposed() \
+                or not getattr(window, "is_filled", True):
+            return
+        dispatcher.aboutToBlock.disconnect(on_block)
+        sys.stdout.write(f"kpdesk-idle {time.perf_counter():.6f}\n")
+        sys.stdout.flush()
+        app.quit()
+
+    dispatcher.aboutToBlock.connect(on_block)
 
 
 def run(args: argparse.Namespace | None = None) -> int:
@@ -265,6 +294,8 @@ def run(args: argparse.Namespace | None = None) -> int:
         shell = Shell(store)
         app.aboutToQuit.connect(shell.flush)
         shell.open(mode)
+        if os.environ.get(BENCH_IDLE_ENV):
+            report_idle(app, shell)
         try:
             return app.exec()
         finally:

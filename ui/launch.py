@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
-
-from kpdesk import cli
 
 if TYPE_CHECKING:
     from kpdesk.department.summary import ChartMaker
@@ -22,7 +22,8 @@ def shell(args: argparse.Namespace) -> int:
     from kpdesk.upgrade import check_upgrade
     from ui.app import run
 
-    check_upgrade(cli.data_dir(args))  # a new version backs the data up before its first start
+    data_dir = getattr(args, "data_dir", None)
+    check_upgrade(Path(data_dir) if data_dir else None)  # a new version backs the data up before its first start
     return run(args)
 
 
@@ -47,7 +48,17 @@ def chart_maker() -> ChartMaker | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, shell=shell, pdf_fallback=pdf_fallback, chart_maker=chart_maker)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words:  # `kpdesk` alone, the officer's start: the window, without building the command line first
+        from kpdesk.kinds import kinds_of_data_dir
+
+        args = argparse.Namespace(data_dir=None, selftest=False, command=None, pdf_fallback=pdf_fallback,
+                                  chart_maker=chart_maker)
+        with kinds_of_data_dir(None):  # as `cli.main` does for every command
+            return shell(args)
+    from kpdesk import cli
+
+    return cli.main(words, shell=shell, pdf_fallback=pdf_fallback, chart_maker=chart_maker)
 
 
 if __name__ == "__main__":

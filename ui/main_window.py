@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk.corrections import Imported, import_path
 from kpdesk.draft import upgrade_draft, upgrade_offer
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_changes, kind_folder, kind_ids, kind_of
-from kpdesk.render import RenderResult
 from kpdesk.store import COMMUNE, DraftId, DraftInfo, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:
+    from kpdesk.corrections import Imported
+    from kpdesk.render import RenderResult
     from ui.wizard.wizard import WizardView
 from ui import dialogs
 from ui.department.mode import add_mode_action, switch_mode
@@ -46,6 +46,9 @@ from ui.widgets.common import HINT, heading_label, menu_action
 
 log = logging.getLogger(__name__)
 
+#: A window started with its lists to fill (`MainWindow(fill_later=True)`) fills them at the latest this long after
+#: it is shown, even when it has not been painted yet.
+FILL_AT_THE_LATEST_MS = 250
 STATUS_FILTERS = (("Mọi trạng thái", None), ("Đang soạn", "drafting"), ("Đã xuất", "exported"))
 
 
@@ -270,14 +273,21 @@ class MainWindow(QMainWindow):
     """What is due and the list of drafts (two tabs), the wizard of the open draft, menus, the undo bar."""
 
     mode_changed = Signal(str)  # the officer switched this PC to the department's mode
+    filled = Signal()  # the home and the list of drafts were filled (see `fill`)
 
-    def __init__(self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None) -> None:
+    def __init__(self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None,
+                 fill_later: bool = False) -> None:
+        """The window with its lists filled; with `fill_later` (the program's start), the window's frame only, and
+        its lists filled right after it is first painted (see `fill`)."""
         super().__init__()
         self.store = store
         self.settings = settings or Settings()
         self.today = today
-        self.kinds, self.broken_kinds = load_kinds()
-        self._kinds = {k.id: k for k in self.kinds}
+        self.kinds: list[Kind] = []
+        self.broken_kinds: list[str] = []
+        self._kinds: dict[str, Kind] = {}
+        self._filled = False
+        self._fill_on_paint = fill_later
         self.wizard: WizardView | None = None
         self.draft_id: DraftId | None = None
         self.setWindowTitle("Soạn báo cáo KH, CN, ĐMST và chuyển đổi số")  # Qt adds " — kpdesk"
@@ -311,6 +321,22 @@ class MainWindow(QMainWindow):
         self._deleted: DraftId | None = None
         if not self.settings.restore_window("main", self):
             self.resize(1280, 720)
+        if not fill_later:
+            self.fill()
+
+    def fill(self) -> None:
+        """Read the kinds and fill the home and the list of drafts (once; what needs them calls this first).
+
+        At the program's start this runs just after the window's first paint, so the officer sees the window at
+        once and its lists a moment later (a window not painted soon, minimised at start, is filled
+        `FILL_AT_THE_LATEST_MS` after it is shown)."""
+        if self._filled:
+            return
+        self._filled = True
+        self._fill_on_paint = False
+        self.kinds, self.broken_kinds = load_kinds()
+        self._kinds = {k.id: k for k in self.kinds}
+        self.list_page.fill_kind_filter()
         self._show_unit()
         self.list_page.refresh()
         if self.broken_kinds:
@@ -318,6 +344,27 @@ class MainWindow(QMainWindow):
         elif self.home.due is not None and (said := status_text(self.home.due)):
             self.statusBar().showMessage(said)  # once, at start; the next message replaces it
         self.views.focus_current()
+        self.filled.emit()
+
+    @property
+    def is_filled(self) -> bool:
+        """Whether the home and the list of drafts have been filled (`fill`)."""
+        return self._filled
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
+        super().paintEvent(event)
+        if self._fill_on_paint:  # the frame is on screen: fill the lists at the next turn of the event loop
+            self._fill_on_paint = False
+            QTimer.singleShot(0, self._fill_shown)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if self._fill_on_paint:  # in case the window is not painted soon (minimised at start)
+            QTimer.singleShot(FILL_AT_THE_LATEST_MS, self._fill_shown)
+
+    def _fill_shown(self) -> None:
+        if self.isVisible():  # not once closed: the program may be closing its store
+            self.fill()
 
     # -- set-up ---------------------------------------------------------------------------
     def _menus(self) -> None:
@@ -344,6 +391,7 @@ class MainWindow(QMainWindow):
         action(helpm, "&Giới thiệu kpdesk…", self.about, None, "Phiên bản và thư mục dữ liệu")
 
     def kind(self, kind_id: str) -> Kind | None:
+        self.fill()
         return self._kinds.get(kind_id)
 
     def unit(self) -> UnitProfile | None:
@@ -413,6 +461,7 @@ class MainWindow(QMainWindow):
 
     # -- drafts -----------------------------------------------------------------------------
     def new_report(self) -> None:
+        self.fill()
         if not self.ensure_profile():
             return
         unit = self.unit()
@@ -442,6 +491,7 @@ class MainWindow(QMainWindow):
         self.open_draft(draft_id)
 
     def open_draft(self, draft_id: int) -> None:
+        self.fill()
         try:
             stored = self.store.load(DraftId(draft_id))
         except KpdeskError as exc:
@@ -634,6 +684,8 @@ class MainWindow(QMainWindow):
         self.settings.remember_folder("import", path)
         unit = self.unit()
         store = self.store
+        from kpdesk.corrections import import_path  # the checks of an imported file: loaded when first used
+
         Op(self, lambda progress: import_path(store, path, unit.id if unit else None),
            label=f"Đang nhập {path.name}…", error_what=f"Chưa nhập được tệp {path.name}.") \
             .success(self._imported).run()

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kpdesk.errors import KindError
-from kpdesk.kinds.loader import kind_folders, load_kind, templates_dir
+from kpdesk.kinds.cache import cached_load
+from kpdesk.kinds.loader import kind_folders, templates_dir
 from kpdesk.kinds.model import KIND_ID, Kind
 from kpdesk.period import Period
 
@@ -102,8 +103,10 @@ class HasKindVersion(Protocol):
 
 
 @cache
-def _load_cached(folder: str, kind_id: str, mtime: float) -> Kind:
-    return load_kind(Path(folder), kind_id)
+def _load_cached(folder: str, kind_id: str, stamp: tuple[int, int, int]) -> Kind:
+    """The kind in `folder`, kept in memory while its kind.toml's `stamp` (size, time, inode) stays the same;
+    across starts, from the cache on disk (`kpdesk.kinds.cache`) while its files' hashes stay the same."""
+    return cached_load(folder, kind_id)
 
 
 def _shown(kind_id: object) -> str:
@@ -158,10 +161,10 @@ class Registry:
     def _load(self, folder: Path, kind_id: str) -> Kind:
         toml = folder / "kind.toml"
         try:
-            mtime = toml.stat().st_mtime
+            st = toml.stat()
         except OSError:
             raise KindError(f"Không đọc được mẫu báo cáo «{kind_id}» ở {folder}.") from None
-        return _load_cached(str(folder), kind_id, mtime)
+        return _load_cached(str(folder), kind_id, (st.st_size, st.st_mtime_ns, st.st_ino))
 
     def load(self, found: KindVersion) -> Kind:
         kind = self._load(found.folder, found.kind_id)

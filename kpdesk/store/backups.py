@@ -54,7 +54,8 @@ def backup_time(path: Path) -> dt.datetime | None:
     m = _BACKUP_NAME.match(Path(path).name)
     if not m:
         return None
-    return dt.datetime.strptime(m.group(1), "%Y%m%d-%H%M%S").astimezone()
+    s = m.group(1)  # YYYYmmdd-HHMMSS, digits (not `strptime`: its module costs ms at every start)
+    return dt.datetime(int(s[:4]), int(s[4:6]), int(s[6:8]), int(s[9:11]), int(s[11:13]), int(s[13:15])).astimezone()
 
 
 def backup_reason(path: Path) -> str:

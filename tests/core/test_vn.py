@@ -1054,3 +1054,13 @@ def test_parsers_accept_nfd_and_nfc_alike(text: str) -> None:
             except FormatError:
                 outcomes.append(FormatError)
         assert outcomes[0] == outcomes[1]
+
+
+def test_the_space_separators_written_out_are_exactly_unicodes():
+    import sys
+    import unicodedata
+
+    from kpdesk.vn import SPACE_SEPARATORS
+
+    found = tuple(c for c in range(sys.maxunicode + 1) if c != 0x20 and unicodedata.category(chr(c)) == "Zs")
+    assert SPACE_SEPARATORS == found

@@ -1,0 +1,163 @@
+"""Report kinds once read and checked, kept on disk between starts and keyed by the hashes of their files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kpdesk.kinds.loader import MAX_KIND_BYTES, load_kind
+from kpdesk.kinds.loader import _check_template as check_template
+from kpdesk.kinds.model import Kind
+
+#: Where the cache lives: this folder when set (set empty: no cache at all), else the per-user cache folder.
+ENV_CACHE_DIR = "KPDESK_CACHE_DIR"
+CACHE_FILE = "kinds.pickle"
+#: The cache keeps the kinds most recently read, at most this many (every version, every folder tried).
+CACHE_ENTRIES = 64
+#: Bumped when what an entry holds changes shape.
+FORMAT = 1
+#: The modules whose code decides what a kind.toml loads as: a change to any of them makes every entry stale.
+_LOADER_MODULES = ("kpdesk.kinds.cache", "kpdesk.kinds.loader", "kpdesk.kinds.model", "kpdesk.template_env",
+                   "kpdesk.sandbox", "kpdesk.vocab", "kpdesk.period", "kpdesk.deadlines", "kpdesk.vn",
+                   "kpdesk.errors")
+
+Key = tuple[str, str, str]  # the kind's folder, its id, the sha256 of its kind.toml
+
+
+def cache_path() -> Path | None:
+    """The cache file, or None when `KPDESK_CACHE_DIR` is set empty (no cache)."""
+    env = os.environ.get(ENV_CACHE_DIR)
+    if env is not None:
+        return Path(env).expanduser() / CACHE_FILE if env.strip() else None
+    import platformdirs
+
+    return platformdirs.user_cache_path("kpdesk", appauthor=False) / CACHE_FILE
+
+
+def file_digest(path: Path, limit: int | None = MAX_KIND_BYTES) -> str | None:
+    """The sha256 of a file, or None when it cannot be read or is bigger than `limit` bytes (None: any size)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read() if limit is None else fh.read(limit + 1)
+    except OSError:
+        return None
+    return hashlib.sha256(data).hexdigest() if limit is None or len(data) <= limit else None
+
+
+@cache
+def _code_stamp() -> tuple[Any, ...]:
+    """What identifies the code that reads kinds: Python's version and each loader module's file (size, time),
+    or the program's own file in a bundle whose modules have no file of their own."""
+    stamp: list[Any] = [FORMAT, sys.version, pickle.HIGHEST_PROTOCOL]
+    for name in _LOADER_MODULES:
+        where = getattr(sys.modules.get(name), "__file__", None) or sys.executable
+        try:
+            st = os.stat(where)
+        except OSError:
+            where = sys.executable
+            st = os.stat(where)
+        stamp.append((name, where, st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
+class KindCache:
+    """The kinds kept on disk: an entry is served only while the kind.toml has the hash it was read with and the
+    body template the hash it had then. A cache file that is missing, damaged, of another version of kpdesk or
+    cannot be written only costs start time: the kinds are then read from their files as without a cache.
+
+    The file is Python's pickle format in the user's own cache folder (only the user can write there)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._path: Path | None = None
+        self._entries: dict[Key, tuple[Kind, str]] | None = None
+
+    def _load(self) -> dict[Key, tuple[Kind, str]]:
+        path = cache_path()
+        if self._entries is not None and path == self._path:
+            return self._entries
+        entries: dict[Key, tuple[Kind, str]] = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as fh:
+                    data = pickle.load(fh)
+                if isinstance(data, dict) and data.get("code") == _code_stamp():
+                    entries = {k: v for k, v in data["kinds"].items()
+                               if isinstance(k, tuple) and len(k) == 3 and isinstance(v, tuple) and len(v) == 2
+                               and isinstance(v[0], Kind) and isinstance(v[1], str)}
+            except Exception:  # noqa: BLE001 - none yet, an older one, a damaged one: the kinds are read again
+                entries = {}
+        self._path, self._entries = path, entries
+        return entries
+
+    def get(self, folder: str, kind_id: str, toml_digest: str) -> Kind | None:
+        """The kind cached for this folder and kind.toml, if its body template is still the one it was read with."""
+        with self._lock:
+            entry = self._load().get((folder, kind_id, toml_digest))
+        if entry is None:
+            return None
+        kind, template_digest = entry
+        if file_digest(kind.template_path, None) != template_digest:
+            return None
+        try:
+            check_template(kind, Path(folder) / "kind.toml")  # still a plain file in the folder, not a link out
+        except Exception:  # noqa: BLE001 - the loader will say what is wrong
+            return None
+        return kind
+
+    def put(self, folder: str, kind_id: str, toml_digest: str, kind: Kind) -> None:
+        """Keep `kind`, read from `folder` whose kind.toml had `toml_digest`, for the next start."""
+        template_digest = file_digest(kind.template_path, None)
+        if template_digest is None:
+            return
+        with self._lock:
+            entries = self._load()
+            key = (folder, kind_id, toml_digest)
+            entries.pop(key, None)
+            entries[key] = (kind, template_digest)  # the newest last: the oldest go first when there are too many
+            while len(entries) > CACHE_ENTRIES:
+                entries.pop(next(iter(entries)))
+            if self._path is not None:
+                self._write(self._path, entries)
+
+    @staticmethod
+    def _write(path: Path, entries: dict[Key, tuple[Kind, str]]) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kinds-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump({"code": _code_stamp(), "kinds": entries}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs the next start's time
+            pass
+
+
+disk = KindCache()
+
+
+def cached_load(folder: str, kind_id: str) -> Kind:
+    """The kind in `folder`: from the cache when its kind.toml and body template are those cached, else read and
+    checked by `load_kind` (and cached when it loads)."""
+    if cache_path() is None:
+        return load_kind(Path(folder), kind_id)
+    toml = Path(folder) / "kind.toml"
+    digest = file_digest(toml)
+    if digest is not None:
+        kind = disk.get(folder, kind_id, digest)
+        if kind is not None:
+            return kind
+    kind = load_kind(Path(folder), kind_id)
+    if digest is not None and file_digest(toml) == digest:  # not changed while it was read
+        disk.put(folder, kind_id, digest, kind)
+    return kind

@@ -1,0 +1,167 @@
+"""The kinds' cache on disk: served only while kind.toml and the body template are unchanged, never trusted blindly."""
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kpdesk.errors import KindError
+from kpdesk.kinds import cache, get_kind, templates_dir
+
+KIND = "co-che-tai-chinh-thang"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """A copy of a shipped kind, and a cache folder of its own with nothing in memory (a fresh start)."""
+    monkeypatch.setenv(cache.ENV_CACHE_DIR, str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "disk", cache.KindCache())
+    target = tmp_path / "kinds" / KIND
+    shutil.copytree(templates_dir() / KIND, target)
+    return target
+
+
+def restart(monkeypatch):
+    """What the next start of the program has: the cache file, nothing in memory."""
+    monkeypatch.setattr(cache, "disk", cache.KindCache())
+
+
+def count_reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    real = cache.load_kind
+
+    def load_kind(folder: Path, kind_id=None):
+        reads.append(str(folder))
+        return real(folder, kind_id)
+
+    monkeypatch.setattr(cache, "load_kind", load_kind)
+    return reads
+
+
+def test_the_test_session_never_writes_to_the_users_cache_folder():
+    import platformdirs
+
+    assert os.environ.get(cache.ENV_CACHE_DIR)
+    assert not cache.cache_path().is_relative_to(platformdirs.user_cache_path("kpdesk", appauthor=False))
+
+
+def test_a_kind_read_once_is_served_from_the_cache_at_the_next_start(folder, monkeypatch):
+    first = cache.cached_load(str(folder), KIND)
+    assert (folder.parent.parent / "cache" / cache.CACHE_FILE).is_file()
+    restart(monkeypatch)
+    reads = count_reads(monkeypatch)
+    again = cache.cached_load(str(folder), KIND)
+    assert reads == []
+    assert again == first and again.fields == first.fields and again.folder == folder
+
+
+def test_a_changed_kind_toml_is_read_again(folder, monkeypatch):
+    cache.cached_load(str(folder), KIND)
+    toml = folder / "kind.toml"
+    text = toml.read_text(encoding="utf-8")
+    old_name = get_kind(KIND).name
+    toml.write_text(text.replace(f'name = "{old_name}"', 'name = "Tên đã sửa"', 1), encoding="utf-8")
+    restart(monkeypatch)
+    reads = count_reads(monkeypatch)
+    kind = cache.cached_load(str(folder), KIND)
+    assert reads == [str(folder)] and kind.name == "Tên đã sửa"
+
+
+def test_a_kind_toml_broken_after_caching_is_reported_not_served(folder, monkeypatch):
+    cache.cached_load(str(folder), KIND)
+    (folder / "kind.toml").write_text("id = [", encoding="utf-8")
+    restart(monkeypatch)
+    with pytest.raises(KindError, match="kind.toml"):
+        cache.cached_load(str(folder), KIND)
+
+
+def test_a_changed_body_template_is_not_served_from_the_cache(folder, monkeypatch):
+    cache.cached_load(str(folder), KIND)
+    body = folder / "body.j2"
+    body.write_text(body.read_text(encoding="utf-8") + "\n{# sửa #}\n", encoding="utf-8")
+    restart(monkeypatch)
+    reads = count_reads(monkeypatch)
+    cache.cached_load(str(folder), KIND)
+    assert reads == [str(folder)]
+    restart(monkeypatch)  # and the new one is cached in its place
+    reads.clear()
+    cache.cached_load(str(folder), KIND)
+    assert reads == []
+
+
+def test_a_removed_body_template_is_reported_not_served(folder, monkeypatch):
+    cache.cached_load(str(folder), KIND)
+    (folder / "body.j2").unlink()
+    restart(monkeypatch)
+    with pytest.raises(KindError, match="body.j2"):
+        cache.cached_load(str(folder), KIND)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle at all", None])
+def test_a_damaged_cache_file_is_ignored_and_replaced(folder, monkeypatch, content):
+    first = cache.cached_load(str(folder), KIND)
+    path = cache.cache_path()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if content is None else content)  # None: cut short
+    restart(monkeypatch)
+    reads = count_reads(monkeypatch)
+    assert cache.cached_load(str(folder), KIND) == first
+    assert reads == [str(folder)]
+    restart(monkeypatch)
+    reads.clear()
+    cache.cached_load(str(folder), KIND)
+    assert reads == []
+
+
+def test_a_cache_holding_something_else_is_ignored(folder, monkeypatch):
+    path = cache.cache_path()
+    path.parent.mkdir(parents=True)
+    stamp = cache._code_stamp()
+    digest = cache.file_digest(folder / "kind.toml")
+    path.write_bytes(pickle.dumps({"code": stamp, "kinds": {(str(folder), KIND, digest): ("not a kind", "x")}}))
+    reads = count_reads(monkeypatch)
+    assert cache.cached_load(str(folder), KIND).id == KIND
+    assert reads == [str(folder)]
+
+
+def test_a_cache_of_other_code_is_ignored(folder, monkeypatch):
+    cache.cached_load(str(folder), KIND)
+    restart(monkeypatch)
+    monkeypatch.setattr(cache, "_code_stamp", lambda: ("another version of the loader",))
+    reads = count_reads(monkeypatch)
+    cache.cached_load(str(folder), KIND)
+    assert reads == [str(folder)]
+
+
+def test_an_empty_cache_dir_setting_means_no_cache(folder, monkeypatch, tmp_path):
+    monkeypatch.setenv(cache.ENV_CACHE_DIR, "")
+    assert cache.cache_path() is None
+    reads = count_reads(monkeypatch)
+    cache.cached_load(str(folder), KIND)
+    cache.cached_load(str(folder), KIND)
+    assert reads == [str(folder), str(folder)]
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_still_loads_the_kind(folder, monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv(cache.ENV_CACHE_DIR, str(blocker / "cache"))  # under a file: never a folder
+    assert cache.cached_load(str(folder), KIND).id == KIND
+
+
+def test_the_cache_keeps_only_the_newest_entries(folder, monkeypatch):
+    monkeypatch.setattr(cache, "CACHE_ENTRIES", 2)
+    copies = []
+    for i in range(3):
+        copy = folder.parent / f"copy{i}" / KIND
+        shutil.copytree(folder, copy)
+        cache.cached_load(str(copy), KIND)
+        copies.append(copy)
+    restart(monkeypatch)
+    reads = count_reads(monkeypatch)
+    for copy in reversed(copies):  # the newest first: reading an evicted one again evicts the oldest left
+        cache.cached_load(str(copy), KIND)
+    assert reads == [str(copies[0])]

@@ -1,0 +1,143 @@
+"""The start: the window shows its frame first and fills its lists right after its first paint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+from kpdesk import draft as drafts
+from ui.main_window import MainWindow
+
+
+def add_examples(store, kit) -> int:
+    example = drafts.load(kit.EXAMPLES[0])
+    unit_id = store.save_unit(kit.profile_for(example))
+    for path in kit.EXAMPLES:
+        store.add_draft(drafts.load(path), unit_id)
+    return len(kit.EXAMPLES)
+
+
+class PaintLog(QObject):
+    """Whether the window was filled at each paint of the window itself."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window, self.filled_at_paint = window, []
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt naming
+        if obj is self.window and event.type() == QEvent.Type.Paint:
+            self.filled_at_paint.append(self.window.is_filled)
+        return False
+
+
+def test_a_window_filled_later_is_painted_first_then_lists_the_drafts(qtbot, store, settings, kit):
+    count = add_examples(store, kit)
+    window = MainWindow(store, settings, today=kit.TODAY, fill_later=True)
+    qtbot.addWidget(window)
+    assert not window.is_filled
+    assert window.list_page.table.rowCount() == 0 and window.kinds == []
+    assert window.list_page.kind_filter.count() == 1  # «Mọi loại báo cáo» only, until the kinds are read
+    paints = PaintLog(window)
+    window.installEventFilter(paints)
+    with qtbot.waitSignal(window.filled, timeout=5000):
+        window.show()
+    assert paints.filled_at_paint[:1] == [False], "the frame is painted before the lists are filled"
+    assert window.is_filled and window.list_page.table.rowCount() == count
+    assert window.list_page.kind_filter.count() == 1 + len(window.kinds) and window.kinds
+    assert window.home.due is not None
+    filled: list[bool] = []
+    window.filled.connect(lambda: filled.append(True))
+    window.fill()  # once only
+    qtbot.wait(20)
+    assert filled == [] and window.list_page.table.rowCount() == count
+
+
+def test_what_needs_the_lists_fills_them_first(qtbot, store, settings, kit):
+    add_examples(store, kit)
+    window = MainWindow(store, settings, today=kit.TODAY, fill_later=True)
+    qtbot.addWidget(window)
+    kind_id = drafts.load(kit.EXAMPLES[0]).kind
+    assert window.kind(kind_id) is not None
+    assert window.is_filled and window.list_page.table.rowCount() == len(kit.EXAMPLES)
+
+
+def test_a_window_closed_before_its_fill_is_not_filled_by_the_timer(qtbot, store, settings, kit):
+    add_examples(store, kit)
+    window = MainWindow(store, settings, today=kit.TODAY, fill_later=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.close()  # before the event loop ran: the program may close its store next
+    qtbot.wait(400)  # longer than the latest fill
+    assert not window.is_filled
+
+
+def test_a_window_filled_at_once_by_default(qtbot, store, settings, kit):
+    count = add_examples(store, kit)
+    window = MainWindow(store, settings, today=kit.TODAY)
+    qtbot.addWidget(window)
+    assert window.is_filled and window.list_page.table.rowCount() == count
+
+
+def test_kpdesk_alone_opens_the_window_without_the_command_line_parser(qtbot, tmp_path, monkeypatch, answers):
+    from kpdesk import cli
+    from ui.launch import main
+
+    def no_parser():
+        raise AssertionError("the window's start built the command line's parser")
+
+    monkeypatch.setattr(cli, "build_parser", no_parser)
+    monkeypatch.setenv("KPDESK_DATA_DIR", str(tmp_path / "data"))
+    shown: list[MainWindow] = []
+    monkeypatch.setattr(MainWindow, "ensure_profile", lambda self: shown.append(self) or True)
+    monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
+    assert main([]) == 0
+    [window] = shown
+    qtbot.addWidget(window)
+    assert window.isVisible() and (tmp_path / "data" / "kpdesk.sqlite3").exists()
+    assert not window.is_filled  # the program's start fills its lists after the first paint
+    window.close()
+
+
+def test_pyside_does_not_read_the_source_of_each_module_imported(tmp_path, monkeypatch):
+    import linecache
+    import sys
+
+    import ui.app  # noqa: F401 - it stops the scan before importing the core
+
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None:  # a PySide without the scan: nothing to stop
+        return
+    assert feature._mod_uses_pyside(object()) is True
+    (tmp_path / "kpdesk_probe_module.py").write_text("VALUE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = __import__("kpdesk_probe_module")  # the import statement's way, which PySide watches
+    try:
+        assert module.VALUE == 1
+        assert str(tmp_path / "kpdesk_probe_module.py") not in linecache.cache
+        assert feature.pyside_feature_dict.get("kpdesk_probe_module") == 0  # the plain Qt API, as before
+    finally:
+        sys.modules.pop("kpdesk_probe_module", None)
+
+
+def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(qtbot, store, kit, monkeypatch,
+                                                                               capsys, answers):
+    import argparse
+    import time
+
+    from ui import app as app_module
+    from ui.department.mode import MODE_KEY
+
+    add_examples(store, kit)
+    store.set_setting(MODE_KEY, "commune")
+    monkeypatch.setenv(app_module.BENCH_IDLE_ENV, "1")
+    shells = []
+    real = app_module.report_idle
+    monkeypatch.setattr(app_module, "report_idle", lambda app, shell: (shells.append(shell), real(app, shell)))
+    before = time.perf_counter()
+    assert app_module.run(argparse.Namespace(data_dir=str(store.data_dir))) == 0  # it quit by itself
+    [line] = [x for x in capsys.readouterr().out.splitlines() if x.startswith("kpdesk-idle ")]
+    assert before < float(line.split()[1]) <= time.perf_counter()
+    window = shells[0].window
+    qtbot.addWidget(window)
+    assert window.is_filled and window.list_page.table.rowCount() == len(kit.EXAMPLES)
+    window.close()
