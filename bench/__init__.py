@@ -41,26 +41,56 @@ class Config:
     """How much work each area does; `mode` is "full", "quick" or "smoke" (tiny counts, for the test)."""
 
     mode: str
-    warmup: int            # in-process warm-up runs before timing
-    repeat: int            # in-process timed samples (each the mean of `number` calls for sub-ms work)
-    spawn_warmup: int      # subprocess runs thrown away (disk cache, .pyc files, first-of-day backup)
-    spawn_repeat: int      # subprocess runs timed
-    store_samples: int     # Store.set_value samples (p50/p95 need many)
-    drafts: int            # drafts in the listing/search store
+    warmup: int  # in-process warm-up runs before timing
+    repeat: int  # in-process timed samples (each the mean of `number` calls for sub-ms work)
+    spawn_warmup: int  # subprocess runs thrown away (disk cache, .pyc files, first-of-day backup)
+    spawn_repeat: int  # subprocess runs timed
+    store_samples: int  # Store.set_value samples (p50/p95 need many)
+    drafts: int  # drafts in the listing/search store
     list_repeat: int
-    docx_files: int        # rendered reports imported
+    docx_files: int  # rendered reports imported
     import_repeat: int
 
     @classmethod
     def for_mode(cls, mode: str) -> Config:
         if mode == "smoke":
-            return cls(mode, warmup=0, repeat=1, spawn_warmup=0, spawn_repeat=1, store_samples=3, drafts=40,
-                       list_repeat=1, docx_files=4, import_repeat=1)
+            return cls(
+                mode,
+                warmup=0,
+                repeat=1,
+                spawn_warmup=0,
+                spawn_repeat=1,
+                store_samples=3,
+                drafts=40,
+                list_repeat=1,
+                docx_files=4,
+                import_repeat=1,
+            )
         if mode == "quick":
-            return cls(mode, warmup=2, repeat=7, spawn_warmup=1, spawn_repeat=4, store_samples=150, drafts=10_000,
-                       list_repeat=5, docx_files=200, import_repeat=3)
-        return cls(mode, warmup=3, repeat=31, spawn_warmup=2, spawn_repeat=21, store_samples=1000, drafts=10_000,
-                   list_repeat=21, docx_files=200, import_repeat=9)
+            return cls(
+                mode,
+                warmup=2,
+                repeat=7,
+                spawn_warmup=1,
+                spawn_repeat=4,
+                store_samples=150,
+                drafts=10_000,
+                list_repeat=5,
+                docx_files=200,
+                import_repeat=3,
+            )
+        return cls(
+            mode,
+            warmup=3,
+            repeat=31,
+            spawn_warmup=2,
+            spawn_repeat=21,
+            store_samples=1000,
+            drafts=10_000,
+            list_repeat=21,
+            docx_files=200,
+            import_repeat=9,
+        )
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -91,8 +121,14 @@ def time_calls(fn: Callable[[], Any], number: int = 1) -> float:
     return (time.perf_counter() - start) / number
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], *, warmup: int, repeat: int, number: int = 1,
-                setup: Callable[[], Any] | None = None) -> dict[str, list[float]]:
+def interleaved(
+    fns: dict[str, Callable[[], Any]],
+    *,
+    warmup: int,
+    repeat: int,
+    number: int = 1,
+    setup: Callable[[], Any] | None = None,
+) -> dict[str, list[float]]:
     """Time each function `repeat` times, alternating their order every round so that a change of machine load
     falls on subject and floor alike; `warmup` untimed rounds first. Returns seconds per call, per name."""
     names = list(fns)
@@ -136,7 +172,7 @@ class Result:
     goal: str | None = None
     met: bool | None = None
     unit: str = "s"
-    median: float | None = None          # non-time measurements (MiB, …); equals median_s for times
+    median: float | None = None  # non-time measurements (MiB, …); equals median_s for times
     floor_median: float | None = None
     samples: int = 0
     skipped: str | None = None
@@ -145,27 +181,62 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         out = {
-            "name": self.name, "area": self.area, "median_s": self.median_s, "p95_s": self.p95_s,
-            "floor_name": self.floor_name, "floor_median_s": self.floor_median_s, "ratio": self.ratio,
-            "goal": self.goal, "met": self.met, "unit": self.unit, "median": self.median,
-            "floor_median": self.floor_median, "samples": self.samples, "skipped": self.skipped, "note": self.note,
+            "name": self.name,
+            "area": self.area,
+            "median_s": self.median_s,
+            "p95_s": self.p95_s,
+            "floor_name": self.floor_name,
+            "floor_median_s": self.floor_median_s,
+            "ratio": self.ratio,
+            "goal": self.goal,
+            "met": self.met,
+            "unit": self.unit,
+            "median": self.median,
+            "floor_median": self.floor_median,
+            "samples": self.samples,
+            "skipped": self.skipped,
+            "note": self.note,
         }
         if self.extra:
             out["extra"] = self.extra
         return out
 
 
-def timing(name: str, area: str, subject: list[float], floor_name: str | None, floor: list[float] | None, *,
-           goal: str | None = None, met: Callable[[float, float | None, float | None], bool] | None = None,
-           p95: bool = False, note: str = "", extra: dict[str, Any] | None = None) -> Result:
+def timing(
+    name: str,
+    area: str,
+    subject: list[float],
+    floor_name: str | None,
+    floor: list[float] | None,
+    *,
+    goal: str | None = None,
+    met: Callable[[float, float | None, float | None], bool] | None = None,
+    p95: bool = False,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+) -> Result:
     """A timed Result: median (and p95) of `subject`, floor median, ratio; `met(median, p95, ratio)` judges the goal."""
     med = median(subject)
     p = percentile(subject, 95) if p95 else None
     fmed = median(floor) if floor else None
     ratio = med / fmed if fmed else None
-    return Result(name=name, area=area, median_s=med, p95_s=p, floor_name=floor_name, floor_median_s=fmed,
-                  ratio=ratio, goal=goal, met=(met(med, p, ratio) if met else None), unit="s", median=med,
-                  floor_median=fmed, samples=len(subject), note=note, extra=extra or {})
+    return Result(
+        name=name,
+        area=area,
+        median_s=med,
+        p95_s=p,
+        floor_name=floor_name,
+        floor_median_s=fmed,
+        ratio=ratio,
+        goal=goal,
+        met=(met(med, p, ratio) if met else None),
+        unit="s",
+        median=med,
+        floor_median=fmed,
+        samples=len(subject),
+        note=note,
+        extra=extra or {},
+    )
 
 
 def skipped(name: str, area: str, why: str, goal: str | None = None) -> Result:
@@ -227,8 +298,10 @@ def machine_info() -> dict[str, Any]:
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "load_average_start": load_average(),
         "temp_dir": tempfile.gettempdir(),
-        "packages": {name: _version(name) for name in (
-            "PySide6-Essentials", "PySide6", "python-docx", "docxtpl", "lxml", "Jinja2", "sqlite-utils")},
+        "packages": {
+            name: _version(name)
+            for name in ("PySide6-Essentials", "PySide6", "python-docx", "docxtpl", "lxml", "Jinja2", "sqlite-utils")
+        },
         "sqlite": __import__("sqlite3").sqlite_version,
     }
 
@@ -264,18 +337,28 @@ def table(results: list[Result]) -> str:
             rows.append((r.name, "-", "-", "-", "-", "-", r.goal or "-", f"skipped: {why}"))
             continue
         met = "-" if r.met is None else ("yes" if r.met else "NO")
-        rows.append((r.name, fmt_value(r.median, r.unit), _fmt_time(r.p95_s) if r.p95_s is not None else "-",
-                     r.floor_name or "-", fmt_value(r.floor_median, r.unit),
-                     f"{r.ratio:.2f}x" if r.ratio is not None else "-", r.goal or "-", met))
+        rows.append(
+            (
+                r.name,
+                fmt_value(r.median, r.unit),
+                _fmt_time(r.p95_s) if r.p95_s is not None else "-",
+                r.floor_name or "-",
+                fmt_value(r.floor_median, r.unit),
+                f"{r.ratio:.2f}x" if r.ratio is not None else "-",
+                r.goal or "-",
+                met,
+            )
+        )
     widths = [max(len(str(row[i])) for row in [head, *rows]) for i in range(len(head))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(head, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(lines)
 
 
-def write_results(path: Path, config: Config, machine: dict[str, Any], results: list[Result],
-                  elapsed: float) -> None:
+def write_results(path: Path, config: Config, machine: dict[str, Any], results: list[Result], elapsed: float) -> None:
     machine = {**machine, "load_average_end": load_average()}
     data = {
         "format": "kpdesk-bench",

@@ -29,10 +29,14 @@ AREAS = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions: a run under a minute")
-    parser.add_argument("--smoke", action="store_true",
-                        help="tiny repetition counts and data (for the test that the bench runs); numbers mean nothing")
-    parser.add_argument("--only", nargs="+", choices=sorted(AREAS), metavar="AREA",
-                        help=f"run only these areas ({', '.join(AREAS)})")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny repetition counts and data (for the test that the bench runs); numbers mean nothing",
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=sorted(AREAS), metavar="AREA", help=f"run only these areas ({', '.join(AREAS)})"
+    )
     parser.add_argument("--out", type=Path, default=None, help=f"results file (default {RESULTS})")
     args = parser.parse_args(argv)
     mode = "smoke" if args.smoke else "quick" if args.quick else "full"
@@ -41,8 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     machine = machine_info()
-    log(f"kpdesk bench, {mode} run: {machine['cpu_model']}, {machine['cores']} cores, Python {machine['python']}, "
-        f"load {machine['load_average_start']}")
+    log(
+        f"kpdesk bench, {mode} run: {machine['cpu_model']}, {machine['cores']} cores, Python {machine['python']}, "
+        f"load {machine['load_average_start']}"
+    )
     start = time.perf_counter()
     results: list[Result] = []
     failed = 0
@@ -56,15 +62,23 @@ def main(argv: list[str] | None = None) -> int:
             failed += 1
             traceback.print_exc()
             why = f"error: {type(exc).__name__}: {exc}"[:300]
-            results.append(Result(name=f"{area}: failed", area=area, skipped=why,
-                                  note="".join(traceback.format_exception_only(type(exc), exc)).strip()[:1000]))
+            results.append(
+                Result(
+                    name=f"{area}: failed",
+                    area=area,
+                    skipped=why,
+                    note="".join(traceback.format_exception_only(type(exc), exc)).strip()[:1000],
+                )
+            )
         log(f"  ({time.perf_counter() - t0:.1f} s)")
     elapsed = time.perf_counter() - start
     write_results(out, config, machine, results, elapsed)
     print(table(results))
     missed = [r.name for r in results if r.met is False]
-    print(f"\n{mode} run in {elapsed:.0f} s; goals met: {sum(r.met is True for r in results)}, "
-          f"missed: {len(missed)}; results in {out}")
+    print(
+        f"\n{mode} run in {elapsed:.0f} s; goals met: {sum(r.met is True for r in results)}, "
+        f"missed: {len(missed)}; results in {out}"
+    )
     return 1 if failed else 0
 
 

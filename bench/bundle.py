@@ -90,50 +90,81 @@ def _until_idle(cmd: list[str], env: dict[str, str], failures: list[str]) -> flo
     `time.perf_counter`, system-wide on Linux and Windows)."""
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, env={**env, "KPDESK_BENCH_IDLE": "1"}, capture_output=True, text=True,
-                              timeout=WINDOW_TIMEOUT_S)
+        proc = subprocess.run(
+            cmd,
+            cwd=ROOT,
+            env={**env, "KPDESK_BENCH_IDLE": "1"},
+            capture_output=True,
+            text=True,
+            timeout=WINDOW_TIMEOUT_S,
+        )
     except subprocess.TimeoutExpired:
-        raise RuntimeError(f"{' '.join(cmd)} did not quit within {WINDOW_TIMEOUT_S} s: a bundle built before "
-                           "KPDESK_BENCH_IDLE existed keeps its window open; build it again") from None
+        raise RuntimeError(
+            f"{' '.join(cmd)} did not quit within {WINDOW_TIMEOUT_S} s: a bundle built before "
+            "KPDESK_BENCH_IDLE existed keeps its window open; build it again"
+        ) from None
     for line in proc.stdout.splitlines():
         if line.startswith(IDLE_LINE):
-            return float(line[len(IDLE_LINE):]) - start
-    raise RuntimeError(f"{' '.join(cmd)} printed no «{IDLE_LINE.strip()}» line (a bundle built before "
-                       f"KPDESK_BENCH_IDLE existed: build it again); exit code {proc.returncode}: "
-                       f"{(proc.stderr or proc.stdout)[-500:]}")
+            return float(line[len(IDLE_LINE) :]) - start
+    raise RuntimeError(
+        f"{' '.join(cmd)} printed no «{IDLE_LINE.strip()}» line (a bundle built before "
+        f"KPDESK_BENCH_IDLE existed: build it again); exit code {proc.returncode}: "
+        f"{(proc.stderr or proc.stdout)[-500:]}"
+    )
 
 
 def _goal(name: str) -> str | None:
-    return f"≤ {START_GOAL_RATIO}× unfrozen" if name in ("frozen start (bare command)",
-                                                         "frozen window start (drafts listed)") else None
+    return (
+        f"≤ {START_GOAL_RATIO}× unfrozen"
+        if name in ("frozen start (bare command)", "frozen window start (drafts listed)")
+        else None
+    )
 
 
 def run(config: Config) -> list[Result]:
-    names = ("frozen bundle size", "frozen start (bare command)", "frozen --selftest",
-             "frozen window start (drafts listed)")
+    names = (
+        "frozen bundle size",
+        "frozen start (bare command)",
+        "frozen --selftest",
+        "frozen window start (drafts listed)",
+    )
     exe = find_bundle()
     if exe is None:
         log(f"  {NOT_BUILT}")
         return [skipped(n, AREA, NOT_BUILT, goal=_goal(n)) for n in names]
     size, files = folder_size(exe.parent)
-    results = [Result(name=names[0], area=AREA, unit="MiB", median=size / 2**20, samples=1,
-                      goal=f"≤ {SIZE_GOAL_BYTES // 10**6} MB", met=size <= SIZE_GOAL_BYTES,
-                      note=f"{exe.parent}: {files} files, {size / 10**6:.1f} MB",
-                      extra={"bytes": size, "files": files, "path": str(exe)})]
+    results = [
+        Result(
+            name=names[0],
+            area=AREA,
+            unit="MiB",
+            median=size / 2**20,
+            samples=1,
+            goal=f"≤ {SIZE_GOAL_BYTES // 10**6} MB",
+            met=size <= SIZE_GOAL_BYTES,
+            note=f"{exe.parent}: {files} files, {size / 10**6:.1f} MB",
+            extra={"bytes": size, "files": files, "path": str(exe)},
+        )
+    ]
     cli = exe.parent / CLI  # the console program: on Windows the window one prints nothing
     bare = cli if cli.is_file() else exe
     with tempfile.TemporaryDirectory(prefix="kpdesk-bench-bundle-") as tmp:
-        env = child_env(KPDESK_DATA_DIR=str(Path(tmp) / "data"), XDG_CONFIG_HOME=str(Path(tmp) / "config"),
-                        KPDESK_CACHE_DIR=str(Path(tmp) / "cache"))
+        env = child_env(
+            KPDESK_DATA_DIR=str(Path(tmp) / "data"),
+            XDG_CONFIG_HOME=str(Path(tmp) / "config"),
+            KPDESK_CACHE_DIR=str(Path(tmp) / "cache"),
+        )
         # the installed program is ui.launch (kpdesk's [project.scripts]); before it existed, kpdesk.cli
         launcher = "ui.launch" if (ROOT / "ui" / "launch.py").is_file() else "kpdesk"
         frozen, source = [str(exe)], [sys.executable, "-m", launcher]
         frozen_help, source_help = _help([str(bare)], env), _help(source, env)
         flag = "--version" if "--version" in frozen_help and "--version" in source_help else "--help"
         selftest_source = [*source, "--selftest"]
-        pairs = [(names[1], [str(bare), flag], [*source, flag], f"`{bare.name} {flag}`"),
-                 (names[2], [*frozen, "--selftest"], selftest_source, "`kpdesk --selftest`"),
-                 (names[3], frozen, source, "`kpdesk` until its window is idle with the drafts listed")]
+        pairs = [
+            (names[1], [str(bare), flag], [*source, flag], f"`{bare.name} {flag}`"),
+            (names[2], [*frozen, "--selftest"], selftest_source, "`kpdesk --selftest`"),
+            (names[3], frozen, source, "`kpdesk` until its window is idle with the drafts listed"),
+        ]
         window_env = env
         if config.mode == "smoke":
             pairs = pairs[:1]
@@ -146,29 +177,53 @@ def run(config: Config) -> list[Result]:
             samples: dict[str, list[float]] = {"frozen": [], "source": []}
             failures: dict[str, list[str]] = {"frozen": [], "source": []}
             # the self-test takes ~1 s a run: a quick run does half as many
-            repeat = config.spawn_repeat if config.mode == "full" or name == names[1] else \
-                max(1, config.spawn_repeat // 2)
+            repeat = (
+                config.spawn_repeat if config.mode == "full" or name == names[1] else max(1, config.spawn_repeat // 2)
+            )
             try:
                 for i in range(config.spawn_warmup + repeat):
                     for key in ("frozen", "source") if i % 2 == 0 else ("source", "frozen"):
                         cmd = frozen_cmd if key == "frozen" else source_cmd
-                        t = _until_idle(cmd, window_env, failures[key]) if name == names[3] else \
-                            _wall(cmd, env, failures[key])
+                        t = (
+                            _until_idle(cmd, window_env, failures[key])
+                            if name == names[3]
+                            else _wall(cmd, env, failures[key])
+                        )
                         if i >= config.spawn_warmup:
                             samples[key].append(t)
             except (RuntimeError, subprocess.TimeoutExpired) as exc:
                 log(f"  {name}: {exc}")
                 results.append(skipped(name, AREA, f"failed: {str(exc)[:200]}", goal=_goal(name)))
                 continue
-            flagged = "".join(f"; {key} failed a check, so did less work: {' | '.join(lines)[:300]}"
-                              for key, lines in failures.items() if lines)
-            goal = {"goal": f"≤ {START_GOAL_RATIO}× unfrozen",
-                    "met": lambda _median, _p95, ratio: ratio is not None and ratio <= START_GOAL_RATIO} \
-                if name in (names[1], names[3]) else {}
-            results.append(timing(name, AREA, samples["frozen"], f"unfrozen: {' '.join(source_cmd[1:])}",
-                                  samples["source"], p95=True, **goal,
-                                  note=f"{what}, wall clock from spawn to "
-                                       f"{'the idle line' if name == names[3] else 'exit'}{flagged}",
-                                  extra={"frozen_cmd": frozen_cmd, "source_cmd": source_cmd, "bundle": str(exe),
-                                         "check_failures": failures}))
+            flagged = "".join(
+                f"; {key} failed a check, so did less work: {' | '.join(lines)[:300]}"
+                for key, lines in failures.items()
+                if lines
+            )
+            goal = (
+                {
+                    "goal": f"≤ {START_GOAL_RATIO}× unfrozen",
+                    "met": lambda _median, _p95, ratio: ratio is not None and ratio <= START_GOAL_RATIO,
+                }
+                if name in (names[1], names[3])
+                else {}
+            )
+            results.append(
+                timing(
+                    name,
+                    AREA,
+                    samples["frozen"],
+                    f"unfrozen: {' '.join(source_cmd[1:])}",
+                    samples["source"],
+                    p95=True,
+                    **goal,
+                    note=f"{what}, wall clock from spawn to {'the idle line' if name == names[3] else 'exit'}{flagged}",
+                    extra={
+                        "frozen_cmd": frozen_cmd,
+                        "source_cmd": source_cmd,
+                        "bundle": str(exe),
+                        "check_failures": failures,
+                    },
+                )
+            )
     return results

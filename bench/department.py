@@ -29,25 +29,74 @@ KIND = "co-che-tai-chinh-thang"
 UNITS = 200
 GOALS = {"workbook": 1.0, "summary": 0.2, "chart": 0.1}
 
-_FIRST = ["Thiệu", "Đông", "Quảng", "Hoằng", "Hà", "Nga", "Yên", "Vĩnh", "Thọ", "Triệu", "Nông", "Như", "Cẩm", "Ngọc",
-          "Thạch", "Hậu", "Tân", "Xuân", "Minh", "Hải"]
-_SECOND = ["Trung", "Hóa", "Toán", "Tiến", "Quang", "Vận", "Sơn", "Thanh", "Xương", "Ninh", "Yên", "Lộc", "Định",
-           "Thành", "Lợi", "Phú", "Hưng", "Long", "An", "Bình"]
+_FIRST = [
+    "Thiệu",
+    "Đông",
+    "Quảng",
+    "Hoằng",
+    "Hà",
+    "Nga",
+    "Yên",
+    "Vĩnh",
+    "Thọ",
+    "Triệu",
+    "Nông",
+    "Như",
+    "Cẩm",
+    "Ngọc",
+    "Thạch",
+    "Hậu",
+    "Tân",
+    "Xuân",
+    "Minh",
+    "Hải",
+]
+_SECOND = [
+    "Trung",
+    "Hóa",
+    "Toán",
+    "Tiến",
+    "Quang",
+    "Vận",
+    "Sơn",
+    "Thanh",
+    "Xương",
+    "Ninh",
+    "Yên",
+    "Lộc",
+    "Định",
+    "Thành",
+    "Lợi",
+    "Phú",
+    "Hưng",
+    "Long",
+    "An",
+    "Bình",
+]
 #: What communes write about their difficulties and proposals, each with the slips of real typing.
 DIFFICULTIES = [
-    ["Chưa thành lập Quỹ phát triển khoa học và công nghệ của xã", "chưa thành lập quỹ phát triển khoa học và "
-     "công nghệ của xã;", "Chưa thành lập Quỹ phát triển khoa hoc và công nghệ của xã."],
+    [
+        "Chưa thành lập Quỹ phát triển khoa học và công nghệ của xã",
+        "chưa thành lập quỹ phát triển khoa học và công nghệ của xã;",
+        "Chưa thành lập Quỹ phát triển khoa hoc và công nghệ của xã.",
+    ],
     ["Kinh phí bố trí cho khoa học, công nghệ còn hạn chế", "Kinh phí bố trí cho khoa học, công nghệ còn hạn chế."],
-    ["Cán bộ phụ trách chủ yếu kiêm nhiệm, chưa được đào tạo chuyên sâu", "Cán bộ phụ trách chủ yếu kiêm nhiệm, "
-     "chưa được đào tạo chuyên sâu;"],
+    [
+        "Cán bộ phụ trách chủ yếu kiêm nhiệm, chưa được đào tạo chuyên sâu",
+        "Cán bộ phụ trách chủ yếu kiêm nhiệm, chưa được đào tạo chuyên sâu;",
+    ],
     ["Hạ tầng công nghệ thông tin của xã còn thiếu và lạc hậu"],
     ["Hướng dẫn về cơ chế tài chính cho cấp xã chưa cụ thể"],
 ]
 PROPOSALS = [
-    ["Đề nghị Sở tổ chức tập huấn về quản lý kinh phí khoa học, công nghệ cho cấp xã", "Đề nghị Sở tổ chức tập "
-     "huấn về quản lý kinh phí khoa học, công nghệ cho cấp xã."],
-    ["Đề nghị tỉnh bố trí kinh phí riêng cho chuyển đổi số cấp xã", "đề nghị tỉnh bố trí kinh phí riêng cho chuyển "
-     "đổi số cấp xã"],
+    [
+        "Đề nghị Sở tổ chức tập huấn về quản lý kinh phí khoa học, công nghệ cho cấp xã",
+        "Đề nghị Sở tổ chức tập huấn về quản lý kinh phí khoa học, công nghệ cho cấp xã.",
+    ],
+    [
+        "Đề nghị tỉnh bố trí kinh phí riêng cho chuyển đổi số cấp xã",
+        "đề nghị tỉnh bố trí kinh phí riêng cho chuyển đổi số cấp xã",
+    ],
     ["Đề nghị ban hành hướng dẫn thành lập Quỹ phát triển khoa học và công nghệ cấp xã"],
 ]
 
@@ -77,11 +126,21 @@ def province(folder: Path, *, units: int = UNITS, months: int = 5, year: int = 2
     records = Records(store)
     listed = [ListedUnit(code, name, level) for code, name, level in unit_names(units)]
     records.import_units(listed, who="bench")
-    store.save_unit(UnitProfile(
-        name="Sở Khoa học và Công nghệ", level="", province="Thanh Hóa", superior="UBND TỈNH THANH HÓA",
-        agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"), place="Thanh Hóa", office_symbol="QLKH", agency_symbol="SKHCN",
-        signers=(SignerProfile("Nguyễn Văn Bình", "PHÓ GIÁM ĐỐC", ("KT. GIÁM ĐỐC",), True),),
-        default_recipients=("Như trên", "Lãnh đạo Sở (để b/c)", "Lưu: VT, QLKH"), role=DEPARTMENT))
+    store.save_unit(
+        UnitProfile(
+            name="Sở Khoa học và Công nghệ",
+            level="",
+            province="Thanh Hóa",
+            superior="UBND TỈNH THANH HÓA",
+            agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"),
+            place="Thanh Hóa",
+            office_symbol="QLKH",
+            agency_symbol="SKHCN",
+            signers=(SignerProfile("Nguyễn Văn Bình", "PHÓ GIÁM ĐỐC", ("KT. GIÁM ĐỐC",), True),),
+            default_recipients=("Như trên", "Lãnh đạo Sở (để b/c)", "Lưu: VT, QLKH"),
+            role=DEPARTMENT,
+        )
+    )
     base = json.loads(next(EXAMPLES_DIR.glob("000-*.json")).read_text(encoding="utf-8"))
     listed = records.units()
     plan = []
@@ -103,22 +162,42 @@ def province(folder: Path, *, units: int = UNITS, months: int = 5, year: int = 2
             data["period"] = {"type": "month", "year": year, "month": month}
             data["date"], data["number"] = sent.isoformat(), f"{month:02d}"
             values = data["values"]
-            values.update(budget_total=budget, budget_year=year,
-                          disbursed=min(budget, int(budget * pace * month) // 100_000 * 100_000),
-                          fund_status="established" if fund else "not_established",
-                          fund_charter="issued" if fund and i % 2 else "not_issued",
-                          difficulties=difficulties or None, proposals=proposals or ["Không có kiến nghị"])
+            values.update(
+                budget_total=budget,
+                budget_year=year,
+                disbursed=min(budget, int(budget * pace * month) // 100_000 * 100_000),
+                fund_status="established" if fund else "not_established",
+                fund_charter="issued" if fund and i % 2 else "not_issued",
+                difficulties=difficulties or None,
+                proposals=proposals or ["Không có kiến nghị"],
+            )
             if fund:
                 values["fund_start_year"] = 2020 + i % 6
             draft = drafts.from_json({**data, "values": {k: v for k, v in values.items() if v is not None}})
             payload = hashlib.sha256(json.dumps(drafts.to_json(draft), sort_keys=True).encode()).hexdigest()
-            records.add_version(draft, unit=u, file_name=f"{u.code}-T{month:02d}.docx", file_sha256=payload,
-                                payload_sha256=payload, source="bench", received_on=sent, problems=())
+            records.add_version(
+                draft,
+                unit=u,
+                file_name=f"{u.code}-T{month:02d}.docx",
+                file_sha256=payload,
+                payload_sha256=payload,
+                source="bench",
+                received_on=sent,
+                problems=(),
+            )
             if i == 0 and month == months:  # a corrected version 2 of the last month
                 fixed = draft.with_values(disbursed=draft.values["disbursed"] + 1_000_000)
                 again = hashlib.sha256(payload.encode() + b"v2").hexdigest()
-                records.add_version(fixed, unit=u, file_name=f"{u.code}-T{month:02d}-v2.docx", file_sha256=again,
-                                    payload_sha256=again, source="bench", received_on=sent, problems=())
+                records.add_version(
+                    fixed,
+                    unit=u,
+                    file_name=f"{u.code}-T{month:02d}-v2.docx",
+                    file_sha256=again,
+                    payload_sha256=again,
+                    source="bench",
+                    received_on=sent,
+                    problems=(),
+                )
     return store
 
 
@@ -143,8 +222,10 @@ def run(config: Config) -> list[Result]:
             columns = sum(len(t.columns) for t in themes_of(kind))
 
             def workbook() -> None:
-                workbook_bytes(consolidate(records, kind, period, today=today),
-                               cumulative_chart(records, kind, period, today=today))
+                workbook_bytes(
+                    consolidate(records, kind, period, today=today),
+                    cumulative_chart(records, kind, period, today=today),
+                )
 
             def workbook_floor() -> None:
                 import xlsxwriter
@@ -163,16 +244,30 @@ def run(config: Config) -> list[Result]:
                 records.versions_for(kind.id, period)
 
             samples = interleaved({"subject": workbook, "floor": workbook_floor}, warmup=1, repeat=repeat)
-            results.append(timing(
-                f"department workbook, {units} units", AREA, samples["subject"],
-                f"XlsxWriter {units}x{columns + 4} plain numbers", samples["floor"], goal="< 1 s for 200 units",
-                met=lambda med, p95, ratio: med < GOALS["workbook"] * units / UNITS,
-                note="consolidation + cumulative months + .xlsx bytes (status, themes, charts, data)"))
+            results.append(
+                timing(
+                    f"department workbook, {units} units",
+                    AREA,
+                    samples["subject"],
+                    f"XlsxWriter {units}x{columns + 4} plain numbers",
+                    samples["floor"],
+                    goal="< 1 s for 200 units",
+                    met=lambda med, p95, ratio: med < GOALS["workbook"] * units / UNITS,
+                    note="consolidation + cumulative months + .xlsx bytes (status, themes, charts, data)",
+                )
+            )
             samples = interleaved({"subject": summary, "floor": summary_floor}, warmup=1, repeat=repeat)
-            results.append(timing(
-                f"department summary draft, {units} units", AREA, samples["subject"],
-                "Records.versions_for (read the period)", samples["floor"], goal="< 200 ms for 200 units",
-                met=lambda med, p95, ratio: med < GOALS["summary"] * units / UNITS))
+            results.append(
+                timing(
+                    f"department summary draft, {units} units",
+                    AREA,
+                    samples["subject"],
+                    "Records.versions_for (read the period)",
+                    samples["floor"],
+                    goal="< 200 ms for 200 units",
+                    met=lambda med, p95, ratio: med < GOALS["summary"] * units / UNITS,
+                )
+            )
             results += _charts(records, kind, period, today, units, repeat)
         finally:
             store.close()
@@ -202,10 +297,19 @@ def _charts(records: Any, kind: Any, period: Any, today: dt.date, units: int, re
 
     out = []
     for chart in data.charts():
-        samples = interleaved({"subject": lambda chart=chart: charts.paint_image(chart, size), "floor": floor},
-                              warmup=1, repeat=repeat)
-        out.append(timing(f"department chart drawn: {chart.key}", AREA, samples["subject"],
-                          f"QPainter {units} rectangles + labels", samples["floor"], goal="< 100 ms per chart",
-                          met=lambda med, p95, ratio: med < GOALS["chart"],
-                          note=f"{size[0]}x{size[1]} px, {units} units"))
+        samples = interleaved(
+            {"subject": lambda chart=chart: charts.paint_image(chart, size), "floor": floor}, warmup=1, repeat=repeat
+        )
+        out.append(
+            timing(
+                f"department chart drawn: {chart.key}",
+                AREA,
+                samples["subject"],
+                f"QPainter {units} rectangles + labels",
+                samples["floor"],
+                goal="< 100 ms per chart",
+                met=lambda med, p95, ratio: med < GOALS["chart"],
+                note=f"{size[0]}x{size[1]} px, {units} units",
+            )
+        )
     return out

@@ -97,7 +97,10 @@ def _watched_show(self):  # the first main window shown is the one watched
 QMainWindow.show = _watched_show
 '''
 
-BARE = "import time; T0 = time.perf_counter()\n" + _COMMON + r'''
+BARE = (
+    "import time; T0 = time.perf_counter()\n"
+    + _COMMON
+    + r"""
 from PySide6.QtCore import QAbstractEventDispatcher
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
@@ -114,9 +117,13 @@ def on_block():
 QAbstractEventDispatcher.instance().aboutToBlock.connect(on_block)
 app.exec()
 report()
-'''
+"""
+)
 
-KPDESK = "import time; T0 = time.perf_counter()\n" + _COMMON + r'''
+KPDESK = (
+    "import time; T0 = time.perf_counter()\n"
+    + _COMMON
+    + r"""
 import ui.app
 from PySide6.QtCore import QAbstractEventDispatcher, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -193,14 +200,21 @@ except ImportError:
     code = ui.app.run(None)
 OUT["exit_code"] = code
 report()
-'''
+"""
+)
 
 
 def ui_importable() -> str | None:
     """None when `ui.main_window` imports in a fresh process, else why not (its last error line)."""
     env = child_env()
-    proc = subprocess.run([sys.executable, "-c", "import ui.app, ui.main_window"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=TIMEOUT_S)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import ui.app, ui.main_window"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
     if proc.returncode == 0:
         return None
     lines = (proc.stderr or proc.stdout).strip().splitlines()
@@ -222,21 +236,25 @@ def prepare_data_dir(folder: Path) -> int:
 
 def spawn(script: str, env: dict[str, str]) -> dict[str, Any]:
     env = {**env, "BENCH_T_SPAWN": repr(time.perf_counter())}
-    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT_S)
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S
+    )
     for line in proc.stdout.splitlines():
         if line.startswith("BENCH-RESULT "):
-            data = json.loads(line[len("BENCH-RESULT "):])
+            data = json.loads(line[len("BENCH-RESULT ") :])
             if "error" in data or "idle" not in data:
                 raise RuntimeError(f"{data.get('error', 'no idle window')}; stderr: {proc.stderr[-2000:]}")
             return data
     raise RuntimeError(f"exit code {proc.returncode}, no result; stderr: {proc.stderr[-2000:]}")
 
 
-NAMES = ("start to main window painted (from process creation)",
-         "start to drafts listed (from process creation)",
-         "start to idle main window (from process creation)", "start to idle main window (from first line)",
-         "peak RSS, main window + wizard on largest draft")
+NAMES = (
+    "start to main window painted (from process creation)",
+    "start to drafts listed (from process creation)",
+    "start to idle main window (from process creation)",
+    "start to idle main window (from first line)",
+    "peak RSS, main window + wizard on largest draft",
+)
 GOALS = (None, "<= 1.3x bare", "<= 1.3x bare", None, "<= 1.8x bare")
 MEMORY_GOAL = 1.8
 
@@ -251,9 +269,13 @@ def run(config: Config) -> list[Result]:
         tmp = Path(tmp_name)
         data_dir = tmp / "data"
         draft_id = prepare_data_dir(data_dir)
-        base_env = child_env(KPDESK_DATA_DIR=str(data_dir), XDG_CONFIG_HOME=str(tmp / "config"),
-                             KPDESK_CACHE_DIR=str(tmp / "cache"),  # filled by the warm-up runs, as by a first start
-                             XDG_DATA_HOME=str(tmp / "share"), BENCH_OPEN_DRAFT=str(draft_id))
+        base_env = child_env(
+            KPDESK_DATA_DIR=str(data_dir),
+            XDG_CONFIG_HOME=str(tmp / "config"),
+            KPDESK_CACHE_DIR=str(tmp / "cache"),  # filled by the warm-up runs, as by a first start
+            XDG_DATA_HOME=str(tmp / "share"),
+            BENCH_OPEN_DRAFT=str(draft_id),
+        )
         runs: dict[str, list[dict[str, Any]]] = {"kpdesk": [], "bare": []}
         scripts = {"kpdesk": KPDESK, "bare": BARE}
         try:
@@ -274,29 +296,62 @@ def run(config: Config) -> list[Result]:
 
     kernel_k = series(k, "since_process_created")
     kernel_b = series(b, "since_process_created")
-    cpu = {f"{who} {moment}": median(values) for who, rs in (("kpdesk", k), ("bare", b))
-           for moment in ("painted", "listed", "idle") if (values := series(rs, "cpu_s", moment))}
+    cpu = {
+        f"{who} {moment}": median(values)
+        for who, rs in (("kpdesk", k), ("bare", b))
+        for moment in ("painted", "listed", "idle")
+        if (values := series(rs, "cpu_s", moment))
+    }
     extra = {
-        "kernel_clock_since_created_s": {"kpdesk": median(kernel_k) if kernel_k else None,
-                                         "bare": median(kernel_b) if kernel_b else None},
+        "kernel_clock_since_created_s": {
+            "kpdesk": median(kernel_k) if kernel_k else None,
+            "bare": median(kernel_b) if kernel_b else None,
+        },
         "cpu_s": cpu,  # the process's CPU time at each moment: steadier than wall time on a loaded machine
         "runs": len(k),
     }
     results = [
-        timing(names[0], AREA, series(k, "since_spawn", "painted"), "bare QMainWindow painted, same harness",
-               series(b, "since_spawn", "painted"), p95=True,
-               note="the main window's first paint done (its frame; the lists are filled right after)"),
-        timing(names[1], AREA, series(k, "since_spawn", "listed"), "bare QMainWindow painted, same harness",
-               series(b, "since_spawn", "painted"), goal="<= 1.3x bare",
-               met=lambda med, p95, ratio: ratio <= START_GOAL, p95=True,
-               note="the main window painted with the home and the list of drafts filled"),
-        timing(names[2], AREA, series(k, "since_spawn"), "bare QMainWindow idle, same harness",
-               series(b, "since_spawn"),
-               goal="<= 1.3x bare", met=lambda med, p95, ratio: ratio <= START_GOAL, p95=True,
-               note="`kpdesk` (ui.launch.main) on a data folder with 4 drafts; offscreen; a fresh process each run",
-               extra=extra),
-        timing(names[3], AREA, series(k, "since_first_line"), "bare QMainWindow idle, same harness",
-               series(b, "since_first_line"), p95=True, note="without the interpreter's own start"),
+        timing(
+            names[0],
+            AREA,
+            series(k, "since_spawn", "painted"),
+            "bare QMainWindow painted, same harness",
+            series(b, "since_spawn", "painted"),
+            p95=True,
+            note="the main window's first paint done (its frame; the lists are filled right after)",
+        ),
+        timing(
+            names[1],
+            AREA,
+            series(k, "since_spawn", "listed"),
+            "bare QMainWindow painted, same harness",
+            series(b, "since_spawn", "painted"),
+            goal="<= 1.3x bare",
+            met=lambda med, p95, ratio: ratio <= START_GOAL,
+            p95=True,
+            note="the main window painted with the home and the list of drafts filled",
+        ),
+        timing(
+            names[2],
+            AREA,
+            series(k, "since_spawn"),
+            "bare QMainWindow idle, same harness",
+            series(b, "since_spawn"),
+            goal="<= 1.3x bare",
+            met=lambda med, p95, ratio: ratio <= START_GOAL,
+            p95=True,
+            note="`kpdesk` (ui.launch.main) on a data folder with 4 drafts; offscreen; a fresh process each run",
+            extra=extra,
+        ),
+        timing(
+            names[3],
+            AREA,
+            series(k, "since_first_line"),
+            "bare QMainWindow idle, same harness",
+            series(b, "since_first_line"),
+            p95=True,
+            note="without the interpreter's own start",
+        ),
     ]
     rss_k = series(k, "peak_rss_mib", "wizard")
     rss_idle = series(k, "peak_rss_mib")
@@ -305,12 +360,25 @@ def run(config: Config) -> list[Result]:
     if not (rss_k and wizard_s and rss_b):
         results.append(skipped(names[4], AREA, "the wizard did not open in the measured runs", goal=GOALS[4]))
         return results
-    mem = Result(name=names[4], area=AREA, floor_name="bare QMainWindow process", unit="MiB",
-                 median=median(rss_k), floor_median=median(rss_b), ratio=median(rss_k) / median(rss_b),
-                 samples=len(rss_k), goal=GOALS[4], met=median(rss_k) / median(rss_b) <= MEMORY_GOAL,
-                 note=f"main window alone {median(rss_idle):.1f} MiB; wizard opened on {largest_example().name} and "
-                      f"all {k[0].get('wizard_steps')} steps visited in {median(wizard_s) * 1e3:.0f} ms (median)",
-                 extra={"main_window_only_mib": median(rss_idle), "wizard_open_s": median(wizard_s),
-                        "wizard_steps": k[0].get("wizard_steps"), "wizard_shown": k[0].get("wizard_shown")})
+    mem = Result(
+        name=names[4],
+        area=AREA,
+        floor_name="bare QMainWindow process",
+        unit="MiB",
+        median=median(rss_k),
+        floor_median=median(rss_b),
+        ratio=median(rss_k) / median(rss_b),
+        samples=len(rss_k),
+        goal=GOALS[4],
+        met=median(rss_k) / median(rss_b) <= MEMORY_GOAL,
+        note=f"main window alone {median(rss_idle):.1f} MiB; wizard opened on {largest_example().name} and "
+        f"all {k[0].get('wizard_steps')} steps visited in {median(wizard_s) * 1e3:.0f} ms (median)",
+        extra={
+            "main_window_only_mib": median(rss_idle),
+            "wizard_open_s": median(wizard_s),
+            "wizard_steps": k[0].get("wizard_steps"),
+            "wizard_shown": k[0].get("wizard_shown"),
+        },
+    )
     results.append(mem)
     return results

@@ -36,8 +36,9 @@ def make_reports(folder: Path, count: int) -> list[Path]:
     from kpdesk import draft as drafts
     from kpdesk.render import render_to_file
 
-    base = json.loads(next((Path(__file__).resolve().parent.parent / "examples").glob("000-*.json"))
-                      .read_text(encoding="utf-8"))
+    base = json.loads(
+        next((Path(__file__).resolve().parent.parent / "examples").glob("000-*.json")).read_text(encoding="utf-8")
+    )
     files = []
     for i, name in enumerate(_unit_names(count)):
         data = copy.deepcopy(base)
@@ -85,12 +86,18 @@ def _intake(config: Config, tmp: Path) -> Result:
     repeat = max(1, config.import_repeat // 2) if config.mode != "full" else 3
     samples = interleaved({"subject": subject, "floor": floor}, warmup=0, repeat=repeat)
     med = sorted(samples["subject"])[len(samples["subject"]) // 2]
-    return timing(f"department receive x{count} reports", AREA, samples["subject"],
-                  "zipfile open+read draft and document.xml", samples["floor"], goal="< 10 s for 500",
-                  met=lambda med, p95, ratio: med < INTAKE_GOAL_S * count / 500,
-                  note=f"{count} files into a new store (one transaction each, synchronous=FULL); "
-                       f"{med / count * 1e3:.1f} ms per report",
-                  extra={"reports": count, "per_report_s": med / count})
+    return timing(
+        f"department receive x{count} reports",
+        AREA,
+        samples["subject"],
+        "zipfile open+read draft and document.xml",
+        samples["floor"],
+        goal="< 10 s for 500",
+        met=lambda med, p95, ratio: med < INTAKE_GOAL_S * count / 500,
+        note=f"{count} files into a new store (one transaction each, synchronous=FULL); "
+        f"{med / count * 1e3:.1f} ms per report",
+        extra={"reports": count, "per_report_s": med / count},
+    )
 
 
 def _status(config: Config, tmp: Path) -> Result:
@@ -104,25 +111,40 @@ def _status(config: Config, tmp: Path) -> Result:
     today = dt.date(2026, 12, 25)
     periods = recent_periods(kind, today, 12)
     store, records = _records(tmp / "status", units)
-    base = drafts.loads(next((Path(__file__).resolve().parent.parent / "examples").glob("000-*.json"))
-                        .read_text(encoding="utf-8"))
+    base = drafts.loads(
+        next((Path(__file__).resolve().parent.parent / "examples").glob("000-*.json")).read_text(encoding="utf-8")
+    )
     listed = records.units()
     with store.tx():  # setup: 2 400 reports in one transaction (the intake bench measures receiving)
         for period in periods:
             for i, unit in enumerate(listed):
                 if (i + period.month) % 10 == 0:
                     continue  # a tenth of the units miss each month
-                draft = drafts.Draft(**{**base.__dict__, "period": period,
-                                        "unit": drafts.Unit(unit.name, unit.level),
-                                        "date": dt.date(period.year, period.month, 15 if i % 7 else 22)})
-                records.add_version(draft, unit=unit, file_name=f"{unit.code}-{period_key(period)}.docx",
-                                    file_sha256=f"{i:08d}{period_key(period)}".ljust(64, "0"),
-                                    payload_sha256=f"p{i:07d}{period_key(period)}".ljust(64, "0"), source="",
-                                    received_on=draft.date, problems=[], who="bench")
+                draft = drafts.Draft(
+                    **{
+                        **base.__dict__,
+                        "period": period,
+                        "unit": drafts.Unit(unit.name, unit.level),
+                        "date": dt.date(period.year, period.month, 15 if i % 7 else 22),
+                    }
+                )
+                records.add_version(
+                    draft,
+                    unit=unit,
+                    file_name=f"{unit.code}-{period_key(period)}.docx",
+                    file_sha256=f"{i:08d}{period_key(period)}".ljust(64, "0"),
+                    payload_sha256=f"p{i:07d}{period_key(period)}".ljust(64, "0"),
+                    source="",
+                    received_on=draft.date,
+                    problems=[],
+                    who="bench",
+                )
     keys = [period_key(p) for p in periods]
-    sql = ("SELECT r.id, r.unit_id, r.period_key, r.state, MIN(v.version), MAX(v.version), MIN(v.received_on), "
-           "MAX(v.errors) FROM dept_reports r JOIN dept_versions v ON v.report_id = r.id WHERE r.kind = ? AND "
-           f"r.period_key IN ({', '.join('?' * len(keys))}) GROUP BY r.id")
+    sql = (
+        "SELECT r.id, r.unit_id, r.period_key, r.state, MIN(v.version), MAX(v.version), MIN(v.received_on), "
+        "MAX(v.errors) FROM dept_reports r JOIN dept_versions v ON v.report_id = r.id WHERE r.kind = ? AND "
+        f"r.period_key IN ({', '.join('?' * len(keys))}) GROUP BY r.id"
+    )
 
     def subject() -> None:
         matrix(records, kind, periods, today)
@@ -133,11 +155,17 @@ def _status(config: Config, tmp: Path) -> Result:
 
     with store:
         samples = interleaved({"subject": subject, "floor": floor}, warmup=config.warmup, repeat=config.repeat)
-    return timing(f"department status {units} units x 12 periods", AREA, samples["subject"],
-                  "one SQL query over the same rows", samples["floor"], goal="< 100 ms",
-                  met=lambda med, p95, ratio: med < STATUS_GOAL_S,
-                  note=f"{units} units, {len(periods)} months, a tenth of the units missing each month",
-                  extra={"units": units, "periods": len(periods)})
+    return timing(
+        f"department status {units} units x 12 periods",
+        AREA,
+        samples["subject"],
+        "one SQL query over the same rows",
+        samples["floor"],
+        goal="< 100 ms",
+        met=lambda med, p95, ratio: med < STATUS_GOAL_S,
+        note=f"{units} units, {len(periods)} months, a tenth of the units missing each month",
+        extra={"units": units, "periods": len(periods)},
+    )
 
 
 def run(config: Config) -> list[Result]:

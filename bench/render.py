@@ -168,8 +168,9 @@ def _stages(draft: Any, out: Path, repeat: int, today: dt.date) -> dict[str, flo
     from kpdesk.render.docx_file import build_document
     from kpdesk.validate import validate
 
-    times: dict[str, list[float]] = {k: [] for k in ("compute_validate", "build_layout", "build_document",
-                                                     "save_to_bytes", "write_atomic")}
+    times: dict[str, list[float]] = {
+        k: [] for k in ("compute_validate", "build_layout", "build_document", "save_to_bytes", "write_atomic")
+    }
     for _ in range(repeat):
         t0 = time.perf_counter()
         kind = get_kind(draft.kind)
@@ -212,33 +213,63 @@ def run(config: Config) -> list[Result]:
             kind = get_kind(d.kind)
             content = frame_content(build_frame(kind, d, compute(kind, d)))
             fns = {
-                "kpdesk": lambda d=d, tag=tag: render_to_file(d, tmp / f"{tag}-kpdesk.docx", allow_errors=True,
-                                                             today=today),
-                "python-docx": lambda content=content, tag=tag: write_python_docx(content,
-                                                                                  tmp / f"{tag}-python-docx.docx"),
+                "kpdesk": lambda d=d, tag=tag: render_to_file(
+                    d, tmp / f"{tag}-kpdesk.docx", allow_errors=True, today=today
+                ),
+                "python-docx": lambda content=content, tag=tag: write_python_docx(
+                    content, tmp / f"{tag}-python-docx.docx"
+                ),
             }
             if have_docxtpl:
                 template = tmp / f"{tag}-template.docx"
                 context = make_docxtpl_template(content, template)
                 fns["docxtpl"] = lambda template=template, context=context, tag=tag: render_docxtpl(
-                    template, context, tmp / f"{tag}-docxtpl.docx")
+                    template, context, tmp / f"{tag}-docxtpl.docx"
+                )
             samples = interleaved(fns, warmup=config.warmup, repeat=config.repeat)
             stages = _stages(d, tmp / f"{tag}-stages.docx", max(2, config.repeat // 2), today)
             paragraphs = sum(1 for item in content if item[0] == "p")
             tables = sum(1 for item in content if item[0] == "table")
-            extra = {"example": path.name, "paragraphs": paragraphs, "tables": tables, "kpdesk_stages_s": stages,
-                     "docx_bytes": (tmp / f"{tag}-kpdesk.docx").stat().st_size}
+            extra = {
+                "example": path.name,
+                "paragraphs": paragraphs,
+                "tables": tables,
+                "kpdesk_stages_s": stages,
+                "docx_bytes": (tmp / f"{tag}-kpdesk.docx").stat().st_size,
+            }
             if have_docxtpl:
-                results.append(timing(
-                    f"render {tag} .docx vs docxtpl", AREA, samples["kpdesk"], "docxtpl template render+save",
-                    samples["docxtpl"], goal=f"<= {RENDER_GOAL}x docxtpl",
-                    met=lambda med, p95, ratio: ratio <= RENDER_GOAL,
-                    note=f"{path.name}: {paragraphs} paragraphs, {tables} tables", extra=extra))
+                results.append(
+                    timing(
+                        f"render {tag} .docx vs docxtpl",
+                        AREA,
+                        samples["kpdesk"],
+                        "docxtpl template render+save",
+                        samples["docxtpl"],
+                        goal=f"<= {RENDER_GOAL}x docxtpl",
+                        met=lambda med, p95, ratio: ratio <= RENDER_GOAL,
+                        note=f"{path.name}: {paragraphs} paragraphs, {tables} tables",
+                        extra=extra,
+                    )
+                )
             else:
-                results.append(skipped(f"render {tag} .docx vs docxtpl", AREA, "docxtpl not installed "
-                                       "(pip install '.[bench]')", goal=f"<= {RENDER_GOAL}x docxtpl"))
-            results.append(timing(
-                f"render {tag} .docx vs python-docx", AREA, samples["kpdesk"], "python-docx, same content",
-                samples["python-docx"], note="no goal: the cost of the frame over plain python-docx", extra=extra))
+                results.append(
+                    skipped(
+                        f"render {tag} .docx vs docxtpl",
+                        AREA,
+                        "docxtpl not installed (pip install '.[bench]')",
+                        goal=f"<= {RENDER_GOAL}x docxtpl",
+                    )
+                )
+            results.append(
+                timing(
+                    f"render {tag} .docx vs python-docx",
+                    AREA,
+                    samples["kpdesk"],
+                    "python-docx, same content",
+                    samples["python-docx"],
+                    note="no goal: the cost of the frame over plain python-docx",
+                    extra=extra,
+                )
+            )
             log(f"  render {tag}: kpdesk {median(samples['kpdesk']) * 1e3:.1f} ms, stages {stages}")
     return results

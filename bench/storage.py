@@ -86,8 +86,9 @@ def set_value(config: Config, tmp: Path) -> list[Result]:
         counter = itertools.count()
 
         def window() -> None:  # what one keystroke costs the window once the autosave timer fires
-            session["draft"], changes = edits.apply(kind, session["draft"],
-                                                    edits.SetField(field_id, f"{base} {next(counter)}"))
+            session["draft"], changes = edits.apply(
+                kind, session["draft"], edits.SetField(field_id, f"{base} {next(counter)}")
+            )
             writer.write(session["draft"], changes)
 
         def call() -> None:
@@ -98,24 +99,39 @@ def set_value(config: Config, tmp: Path) -> list[Result]:
             bare.execute("INSERT INTO t (data) VALUES (?)", (text,))
             bare.execute("COMMIT")
 
-        samples = interleaved({"window": window, "call": call, "floor": floor}, warmup=config.warmup * 5,
-                              repeat=config.store_samples)
+        samples = interleaved(
+            {"window": window, "call": call, "floor": floor}, warmup=config.warmup * 5, repeat=config.store_samples
+        )
         revisions = {name: len(store.revision_list(i)) for name, i in (("window", by_window), ("call", by_call))}
     finally:
         bare.close()
         store.close()
     floor_p95 = percentile(samples["floor"], 95)
     results = []
-    for name, key, how in (("Store.save one-field edit, the window's path", "window",
-                            "edits.apply + DraftWriter.write"),
-                           ("Store.set_value one field", "call", "Store.set_value")):
-        results.append(timing(
-            name, AREA, samples[key], "sqlite3 INSERT+COMMIT, same PRAGMAs", samples["floor"], goal="p95 < 5 ms",
-            met=lambda med, p95, ratio: p95 is not None and p95 < SET_VALUE_GOAL_S, p95=True,
-            note=f"{how}; {path.name}, field «{field_id}», {len(samples[key])} edits in {revisions[key]} "
-                 f"revision(s) (coalesced); floor p95 {floor_p95 * 1e3:.2f} ms",
-            extra={"field": field_id, "floor_p95_s": floor_p95, "revisions": revisions[key],
-                   "json_bytes": len(text.encode())}))
+    for name, key, how in (
+        ("Store.save one-field edit, the window's path", "window", "edits.apply + DraftWriter.write"),
+        ("Store.set_value one field", "call", "Store.set_value"),
+    ):
+        results.append(
+            timing(
+                name,
+                AREA,
+                samples[key],
+                "sqlite3 INSERT+COMMIT, same PRAGMAs",
+                samples["floor"],
+                goal="p95 < 5 ms",
+                met=lambda med, p95, ratio: p95 is not None and p95 < SET_VALUE_GOAL_S,
+                p95=True,
+                note=f"{how}; {path.name}, field «{field_id}», {len(samples[key])} edits in {revisions[key]} "
+                f"revision(s) (coalesced); floor p95 {floor_p95 * 1e3:.2f} ms",
+                extra={
+                    "field": field_id,
+                    "floor_p95_s": floor_p95,
+                    "revisions": revisions[key],
+                    "json_bytes": len(text.encode()),
+                },
+            )
+        )
     return results
 
 
@@ -127,8 +143,24 @@ def _populate(store: Any, n: int) -> dict[str, Any]:
     from kpdesk.store import UnitProfile
 
     bases = [drafts.load(p) for p in example_paths()]
-    names = ["Thiệu Trung", "Bỉm Sơn", "Triệu Sơn", "Kiến Thụy", "Đông Hải", "Quảng Phú", "Hoằng Hóa", "Nga Sơn",
-             "Tĩnh Gia", "Yên Định", "Cẩm Thủy", "Vĩnh Lộc", "Thọ Xuân", "Ngọc Lặc", "Như Thanh", "Hà Trung"]
+    names = [
+        "Thiệu Trung",
+        "Bỉm Sơn",
+        "Triệu Sơn",
+        "Kiến Thụy",
+        "Đông Hải",
+        "Quảng Phú",
+        "Hoằng Hóa",
+        "Nga Sơn",
+        "Tĩnh Gia",
+        "Yên Định",
+        "Cẩm Thủy",
+        "Vĩnh Lộc",
+        "Thọ Xuân",
+        "Ngọc Lặc",
+        "Như Thanh",
+        "Hà Trung",
+    ]
     provinces = ["Thanh Hóa", "Hải Phòng", "Nghệ An", "Hà Tĩnh"]
     units: dict[tuple[str, str], Any] = {}
     made = []
@@ -146,12 +178,13 @@ def _populate(store: Any, n: int) -> dict[str, Any]:
             period = Period("half", year, half=1 + i % 2)
         else:
             period = Period("year", year)
-        made.append((replace(src, unit=unit, period=period, title=f"{src.title or 'Báo cáo'} số {i}"),
-                     units[name, province]))
+        made.append(
+            (replace(src, unit=unit, period=period, title=f"{src.title or 'Báo cáo'} số {i}"), units[name, province])
+        )
     batch = 500
     for start in range(0, n, batch):
         with store.tx():  # one transaction per batch: nested calls join it (see Database.tx)
-            for d, unit_id in made[start:start + batch]:
+            for d, unit_id in made[start : start + batch]:
                 store.add_draft(d, unit_id)
     return {"kinds": sorted({d.kind for d in bases})}
 
@@ -242,21 +275,31 @@ def list_drafts(config: Config, tmp: Path) -> list[Result]:
             if "text" in kwargs:
                 where.append("d.id IN (SELECT rowid FROM draft_search WHERE draft_search MATCH ?)")
                 args.append(fts_query(kwargs["text"]))
-            sql = (f"SELECT {_INFO} FROM drafts d WHERE {' AND '.join(where)} "
-                   "ORDER BY d.updated DESC, d.id DESC")
+            sql = f"SELECT {_INFO} FROM drafts d WHERE {' AND '.join(where)} ORDER BY d.updated DESC, d.id DESC"
             rows = len(store.list_drafts(**kwargs))
             bare_rows = len(conn.execute(sql, args).fetchall())
-            samples = interleaved({
-                "subject": lambda kwargs=kwargs: store.list_drafts(**kwargs),
-                "floor": lambda sql=sql, args=args: conn.execute(sql, args).fetchall(),
-            }, warmup=config.warmup, repeat=config.list_repeat)
+            samples = interleaved(
+                {
+                    "subject": lambda kwargs=kwargs: store.list_drafts(**kwargs),
+                    "floor": lambda sql=sql, args=args: conn.execute(sql, args).fetchall(),
+                },
+                warmup=config.warmup,
+                repeat=config.list_repeat,
+            )
             shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items()) or "no filter"
-            results.append(timing(
-                f"Store.list_drafts {config.drafts} drafts: {label}", AREA, samples["subject"],
-                "bare SELECT same rows", samples["floor"], goal="< 100 ms",
-                met=lambda med, p95, ratio: med < LIST_GOAL_S,
-                note=f"{shown}: {rows} rows (bare SELECT {bare_rows})",
-                extra={"filters": kwargs, "rows": rows, "drafts": config.drafts}))
+            results.append(
+                timing(
+                    f"Store.list_drafts {config.drafts} drafts: {label}",
+                    AREA,
+                    samples["subject"],
+                    "bare SELECT same rows",
+                    samples["floor"],
+                    goal="< 100 ms",
+                    met=lambda med, p95, ratio: med < LIST_GOAL_S,
+                    note=f"{shown}: {rows} rows (bare SELECT {bare_rows})",
+                    extra={"filters": kwargs, "rows": rows, "drafts": config.drafts},
+                )
+            )
             log(f"  list {label}: {rows} rows, {median(samples['subject']) * 1e3:.1f} ms")
     finally:
         store.close()
@@ -277,13 +320,21 @@ def open_store(config: Config, data_dir: Path) -> Result:
         conn.execute("PRAGMA quick_check").fetchall()
         conn.close()
 
-    samples = interleaved({"subject": lambda: Store.open(data_dir, daily_backup=False).close(), "floor": floor},
-                          warmup=1, repeat=config.list_repeat)
+    samples = interleaved(
+        {"subject": lambda: Store.open(data_dir, daily_backup=False).close(), "floor": floor},
+        warmup=1,
+        repeat=config.list_repeat,
+    )
     size = path.stat().st_size
-    return timing(f"Store.open with {config.drafts} drafts", AREA, samples["subject"],
-                  "sqlite3 connect + quick_check", samples["floor"],
-                  note=f"no goal; database {size / 2**20:.0f} MiB; the daily backup (first start of a day) is extra",
-                  extra={"db_bytes": size})
+    return timing(
+        f"Store.open with {config.drafts} drafts",
+        AREA,
+        samples["subject"],
+        "sqlite3 connect + quick_check",
+        samples["floor"],
+        note=f"no goal; database {size / 2**20:.0f} MiB; the daily backup (first start of a day) is extra",
+        extra={"db_bytes": size},
+    )
 
 
 def run(config: Config) -> list[Result]:

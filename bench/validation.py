@@ -36,15 +36,23 @@ def run(config: Config) -> list[Result]:
             json.dumps(data, ensure_ascii=False)
 
         number = max(calibrate(subject), calibrate(floor)) if config.mode != "smoke" else 2
-        samples = interleaved({"subject": subject, "floor": floor}, warmup=config.warmup,
-                              repeat=config.repeat * 2, number=number)
+        samples = interleaved(
+            {"subject": subject, "floor": floor}, warmup=config.warmup, repeat=config.repeat * 2, number=number
+        )
         report = validate(kind, d, compute(kind, d), today=today)
         tag = " (largest)" if path == largest else ""
-        results.append(timing(
-            f"compute+validate {path.stem[:3]}{tag}", AREA, samples["subject"],
-            "json.dumps(draft JSON)", samples["floor"], goal="< 1 ms",
-            met=lambda med, p95, ratio: med < GOAL_S,
-            note=f"{path.name}: {len(kind.fields)} fields, {len(kind.computed)} computed, {len(kind.rules)} rules, "
-                 f"{len(report.problems)} problems; mean of {number} calls per sample",
-            extra={"example": path.name, "calls_per_sample": number, "json_bytes": path.stat().st_size}))
+        results.append(
+            timing(
+                f"compute+validate {path.stem[:3]}{tag}",
+                AREA,
+                samples["subject"],
+                "json.dumps(draft JSON)",
+                samples["floor"],
+                goal="< 1 ms",
+                met=lambda med, p95, ratio: med < GOAL_S,
+                note=f"{path.name}: {len(kind.fields)} fields, {len(kind.computed)} computed, {len(kind.rules)} rules, "
+                f"{len(report.problems)} problems; mean of {number} calls per sample",
+                extra={"example": path.name, "calls_per_sample": number, "json_bytes": path.stat().st_size},
+            )
+        )
     return results

@@ -47,8 +47,10 @@ def _id(text: str) -> int:
     if number is None:
         raise argparse.ArgumentTypeError(f"«{text[:40]}» không phải là số; chỉ dùng các chữ số 0–9, ví dụ 12")
     if number > MAX_ID:
-        raise argparse.ArgumentTypeError(f"số «{text[:40]}» quá lớn, không có bản ghi nào mang số này; xem danh sách "
-                                         "bằng lệnh kpdesk drafts hoặc kpdesk units")
+        raise argparse.ArgumentTypeError(
+            f"số «{text[:40]}» quá lớn, không có bản ghi nào mang số này; xem danh sách "
+            "bằng lệnh kpdesk drafts hoặc kpdesk units"
+        )
     return number
 
 
@@ -65,8 +67,10 @@ def cmd_kinds(args: argparse.Namespace) -> int:
             kind = get_kind(kind_id)
         except KpdeskError as exc:
             broken += 1
-            _err(f"Lỗi: mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
-                 f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}.")
+            _err(
+                f"Lỗi: mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
+                f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}."
+            )
             continue
         periods = ", ".join(PERIOD_NAMES[p] for p in kind.periods)
         _out(f"{kind.id}  (phiên bản {kind.version}; kỳ: {periods}; người soạn: {AUDIENCES[kind.audience]})")
@@ -123,31 +127,48 @@ def cmd_kinds_install(args: argparse.Namespace) -> int:
 def _choices(f, indent: str) -> None:
     """The values a choice takes in a draft file, each with the label the window shows (either is read)."""
     if f.type == "choice":
-        _out(f"{indent}giá trị: " + ", ".join(f"\"{o.value}\"" + (f" ({o.label})" if o.label != o.value else "")
-                                               for o in f.options))
+        _out(
+            f"{indent}giá trị: "
+            + ", ".join(f'"{o.value}"' + (f" ({o.label})" if o.label != o.value else "") for o in f.options)
+        )
 
 
 def _document_parts(kind) -> None:
     """The keys of a draft file outside «values»: what each holds for this kind, and its defaults."""
     from kpdesk.vocab import FORM_NAMES
 
-    periods = {"month": '{"type": "month", "year": 2026, "month": 4}', "half": '{"type": "half", "year": 2026, '
-               '"half": 1}', "year": '{"type": "year", "year": 2026}'}
+    periods = {
+        "month": '{"type": "month", "year": 2026, "month": 4}',
+        "half": '{"type": "half", "year": 2026, "half": 1}',
+        "year": '{"type": "year", "year": 2026}',
+    }
     to = "; mặc định: " + "; ".join(kind.default_to) if kind.default_to else ""
     recipients = "; mặc định: " + "; ".join(kind.default_recipients) if kind.default_recipients else ""
     parts = [
-        ("form", "hình thức", ", ".join(f"\"{f}\" ({FORM_NAMES[f]})" for f in kind.forms)),
+        ("form", "hình thức", ", ".join(f'"{f}" ({FORM_NAMES[f]})' for f in kind.forms)),
         ("period", "kỳ báo cáo", " hoặc ".join(periods[p] for p in kind.periods)),
-        ("number", "số văn bản", "chữ số, ví dụ \"05\"; null: để trống cho văn thư ghi"),
-        ("date", "ngày ký", "\"2026-04-18\"; null: để trống ngày tháng"),
-        ("signer", "người ký", '{"authority": ["KT. CHỦ TỊCH"], "position": "PHÓ CHỦ TỊCH", "name": "…"}; '
-                               "dòng thẩm quyền bắt đầu bằng TM., KT., TL., TUQ. hoặc Q."),
-        ("to", "Kính gửi", "danh sách cơ quan nhận, in trên công văn" + (" (bắt buộc)" if "cong_van" in kind.forms
-                                                                          else "; mẫu này không có công văn") + to),
+        ("number", "số văn bản", 'chữ số, ví dụ "05"; null: để trống cho văn thư ghi'),
+        ("date", "ngày ký", '"2026-04-18"; null: để trống ngày tháng'),
+        (
+            "signer",
+            "người ký",
+            '{"authority": ["KT. CHỦ TỊCH"], "position": "PHÓ CHỦ TỊCH", "name": "…"}; '
+            "dòng thẩm quyền bắt đầu bằng TM., KT., TL., TUQ. hoặc Q.",
+        ),
+        (
+            "to",
+            "Kính gửi",
+            "danh sách cơ quan nhận, in trên công văn"
+            + (" (bắt buộc)" if "cong_van" in kind.forms else "; mẫu này không có công văn")
+            + to,
+        ),
         ("recipients", "Nơi nhận", "danh sách, «Lưu: VT» được thêm nếu thiếu" + recipients),
         ("money_unit", "đơn vị tiền", '"dong", "nghin", "trieu" (mặc định) hoặc "ty"'),
-        ("unit", "đơn vị gửi", '{"name": "Thiệu Trung", "level": "xã", "province": "Thanh Hóa", '
-                               '"office_symbol": "VHXH"}'),
+        (
+            "unit",
+            "đơn vị gửi",
+            '{"name": "Thiệu Trung", "level": "xã", "province": "Thanh Hóa", "office_symbol": "VHXH"}',
+        ),
     ]
     _out("\n[Thông tin văn bản] (các khóa ngoài «values» của tệp bản nháp, xem docs/draft-format.md)")
     for key, label, what in parts:
@@ -239,13 +260,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         from kpdesk.pdf import render_pdf
 
         fallback = args.pdf_fallback() if getattr(args, "pdf_fallback", None) else None
-        return render_pdf(draft, output, fallback=fallback, allow_errors=args.force,
-                          progress=lambda text: sys.stderr.write(text + "\n"))
+        return render_pdf(
+            draft,
+            output,
+            fallback=fallback,
+            allow_errors=args.force,
+            progress=lambda text: sys.stderr.write(text + "\n"),
+        )
 
     number = _number(args.draft)
     if number is None and args.draft.strip().isdigit() and not Path(args.draft).exists():
-        raise NotFound(f"«{args.draft}» không phải là số bản nháp (chỉ dùng các chữ số 0–9, ví dụ 12) và cũng không "
-                       "phải là tệp. Xem danh sách bằng lệnh: kpdesk drafts")
+        raise NotFound(
+            f"«{args.draft}» không phải là số bản nháp (chỉ dùng các chữ số 0–9, ví dụ 12) và cũng không "
+            "phải là tệp. Xem danh sách bằng lệnh: kpdesk drafts"
+        )
     if number is None or Path(args.draft).exists():
         draft = _load_draft(args.draft)
         _rendered(write(draft, target(draft)))
@@ -268,8 +296,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 with store.tx():  # the write lock first: a busy database stops here, before any .docx is written
                     result = result or write(stored.draft, output)
                     if not result.report.errors:  # a draft copy (--force) is never recorded as exported
-                        store.record_export(stored.info.id, result.path.resolve(), result.sha256,
-                                            stored.info.revision)
+                        store.record_export(stored.info.id, result.path.resolve(), result.sha256, stored.info.revision)
             except StoreError as exc:
                 if result is None:  # nothing was written
                     raise
@@ -277,9 +304,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     _rendered(result)
     if not_recorded is None:
         return 0
-    _err(f"Cảnh báo: đã ghi tệp {result.path}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất của bản nháp "
-         f"số {number}: {not_recorded}. Tệp đã ghi vẫn dùng được; khi ghi được dữ liệu, hãy chạy lại lệnh này để "
-         "ghi nhận lần xuất.")
+    _err(
+        f"Cảnh báo: đã ghi tệp {result.path}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất của bản nháp "
+        f"số {number}: {not_recorded}. Tệp đã ghi vẫn dùng được; khi ghi được dữ liệu, hãy chạy lại lệnh này để "
+        "ghi nhận lần xuất."
+    )
     return 1
 
 
@@ -288,8 +317,10 @@ def _rendered(result) -> None:
         _out(f"{'LỖI' if p.is_error else 'CẢNH BÁO'}: {p.message}")
     _out(f"Đã ghi {result.path} ({result.problem_count}).")
     if result.report.errors:  # written with --force: a copy to look at, not the report
-        _out("Đây là bản dự thảo để xem thử: đầu mỗi trang có chữ «DỰ THẢO», và bản nháp không được ghi nhận là "
-             "đã xuất. Hãy sửa hết lỗi rồi xuất lại để có bản chính thức gửi đi.")
+        _out(
+            "Đây là bản dự thảo để xem thử: đầu mỗi trang có chữ «DỰ THẢO», và bản nháp không được ghi nhận là "
+            "đã xuất. Hãy sửa hết lỗi rồi xuất lại để có bản chính thức gửi đi."
+        )
     if hasattr(result, "converter"):  # a PDF: which converter made it
         _out(result.message)
 
@@ -332,16 +363,21 @@ def cmd_drafts(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
         items = store.list_drafts(kind=args.kind, status=args.status, text=args.text, deleted=args.deleted)
     if not items:
-        _out("Thùng rác trống." if args.deleted and not (args.kind or args.status or args.text)
-             else "Không có bản nháp nào phù hợp.")
+        _out(
+            "Thùng rác trống."
+            if args.deleted and not (args.kind or args.status or args.text)
+            else "Không có bản nháp nào phù hợp."
+        )
         return 0
     shorts = {i.kind: _kind_short(i.kind) for i in items}
     w = max(4, *(len(s) for s in shorts.values()))
     _out(f"{'Số':>5}  {'Kỳ':<9}  {'Loại':<{w}}  {'Trạng thái':<10}  {'Cập nhật':<16}  Tiêu đề — đơn vị")
     for i in items:
         title = i.title or f"{shorts[i.kind]} {i.period.label}"
-        _out(f"{i.id:>5}  {i.period.code:<9}  {shorts[i.kind]:<{w}}  {i.status_label:<10}  "
-             f"{i.updated:%d/%m/%Y %H:%M}  {title} — {i.unit_name}")
+        _out(
+            f"{i.id:>5}  {i.period.code:<9}  {shorts[i.kind]:<{w}}  {i.status_label:<10}  "
+            f"{i.updated:%d/%m/%Y %H:%M}  {title} — {i.unit_name}"
+        )
     where = " trong thùng rác" if args.deleted else ""
     _out(f"\n{len(items)} bản nháp{where}.")
     return 0
@@ -367,8 +403,9 @@ def _period_arg(text: str):
 
 def _draft_number_arg(text: str) -> int:
     if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"số bản nháp «{text[:40]}» chỉ gồm các chữ số 0–9, ví dụ 12 "
-                                         "(xem `kpdesk drafts`)")
+        raise argparse.ArgumentTypeError(
+            f"số bản nháp «{text[:40]}» chỉ gồm các chữ số 0–9, ví dụ 12 (xem `kpdesk drafts`)"
+        )
     return int(text)
 
 
@@ -380,12 +417,13 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     with _open_store(args) as store:
         source = store.info(DraftId(args.source))
-        draft_id = store.new_from_previous(DraftId(args.source), args.period, form=args.form,
-                                           title=args.title or "")
+        draft_id = store.new_from_previous(DraftId(args.source), args.period, form=args.form, title=args.title or "")
         made = store.load(draft_id)
     info, draft = made.info, made.draft
-    _out(f"Đã tạo bản nháp số {draft_id}: {get_kind(info.kind).short} {info.period.label} — {info.unit_name}, "
-         f"từ bản nháp số {source.id} ({source.period.label}).")
+    _out(
+        f"Đã tạo bản nháp số {draft_id}: {get_kind(info.kind).short} {info.period.label} — {info.unit_name}, "
+        f"từ bản nháp số {source.id} ({source.period.label})."
+    )
     kept = [get_kind(info.kind).label_of(fid) for fid in draft.values]
     if kept:
         _out("Mang sang từ kỳ trước: " + "; ".join(f"«{label}»" for label in kept) + ".")
@@ -427,8 +465,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backup = Path(args.backup)
     number = _number(args.backup)
     if number is None and args.backup.strip().isdigit() and not backup.exists():
-        raise StoreError(f"«{args.backup}» không phải là số thứ tự bản sao lưu (chỉ dùng các chữ số 0–9) và cũng "
-                         "không phải là tệp; xem danh sách bằng lệnh: kpdesk restore")
+        raise StoreError(
+            f"«{args.backup}» không phải là số thứ tự bản sao lưu (chỉ dùng các chữ số 0–9) và cũng "
+            "không phải là tệp; xem danh sách bằng lệnh: kpdesk restore"
+        )
     if number is not None and not backup.exists():
         if not 1 <= number <= len(found):
             raise StoreError(f"Không có bản sao lưu số {number}; xem danh sách bằng lệnh: kpdesk restore")
@@ -501,15 +541,18 @@ def cmd_due(args: argparse.Namespace) -> int:
         _out(json.dumps([item.to_json() for due in found for item in due.items], ensure_ascii=False, indent=1))
         return 0
     if not found:
-        _out("Chưa có đơn vị nào. Hãy nhập thông tin đơn vị trong cửa sổ kpdesk hoặc nhập một bản nháp "
-             "(kpdesk import).")
+        _out(
+            "Chưa có đơn vị nào. Hãy nhập thông tin đơn vị trong cửa sổ kpdesk hoặc nhập một bản nháp (kpdesk import)."
+        )
         return 0
     _out(f"Các báo cáo đến hạn và quá hạn ngày {vn.format_date(today)}:")
     for due in found:
         _out(f"\n{due.unit.full_name} (đơn vị số {due.unit.id})")
         if not due.kinds:
-            _out("  Chưa biết đơn vị làm loại báo cáo nào: hãy đánh dấu các loại báo cáo định kỳ trong cửa sổ "
-                 "kpdesk (Cài đặt › Thông tin đơn vị › Báo cáo định kỳ).")
+            _out(
+                "  Chưa biết đơn vị làm loại báo cáo nào: hãy đánh dấu các loại báo cáo định kỳ trong cửa sổ "
+                "kpdesk (Cài đặt › Thông tin đơn vị › Báo cáo định kỳ)."
+            )
             continue
         if not due.items:
             shorts = ", ".join(k.short for k in due.kinds)
@@ -567,8 +610,11 @@ def _argparse_in_vietnamese() -> None:
     """Make argparse speak Vietnamese: it looks its words up through its module's `_` and `ngettext` when it builds
     a parser and when it reports a mistake; a message without a translation stays as it was."""
     argparse._ = lambda message: ARGPARSE_WORDS.get(message, message)  # type: ignore[attr-defined]
-    argparse.ngettext = lambda one, many, n: ARGPARSE_WORDS.get(one if n == 1 else many,  # type: ignore[attr-defined]
-                                                                one if n == 1 else many)
+
+    def plural(one: str, many: str, n: int) -> str:
+        return ARGPARSE_WORDS.get(one if n == 1 else many, one if n == 1 else many)
+
+    argparse.ngettext = plural  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -586,10 +632,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="kpdesk — soạn báo cáo KH, CN, ĐMST và chuyển đổi số của UBND xã/phường theo Nghị định 30/2020.",
     )
     parser.add_argument("--data-dir", help="thư mục dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
-    parser.add_argument("--selftest", action="store_true",
-                        help="tự kiểm tra bản cài đặt (xuất thử các mẫu, mở cửa sổ ẩn) rồi thoát; mã 0 nếu đạt hết")
-    parser.add_argument("--version", action="version", version=f"kpdesk {_version()}",
-                        help="cho biết phiên bản kpdesk rồi thoát")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="tự kiểm tra bản cài đặt (xuất thử các mẫu, mở cửa sổ ẩn) rồi thoát; mã 0 nếu đạt hết",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"kpdesk {_version()}", help="cho biết phiên bản kpdesk rồi thoát"
+    )
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     p = sub.add_parser("kinds", help="liệt kê các loại báo cáo (có sẵn và đã cài), đóng gói hoặc cài gói mẫu")
     p.set_defaults(func=cmd_kinds)
@@ -597,7 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
     k = kinds.add_parser("pack", help="(Sở) đóng gói các mẫu báo cáo thành tệp .kpkind gửi các xã, phường")
     k.add_argument("folders", nargs="+", metavar="THƯ-MỤC", help="thư mục của từng mẫu (chứa kind.toml, body.j2)")
     k.add_argument("-o", "--output", required=True, help="tệp gói sẽ ghi, đuôi .kpkind")
-    k.add_argument("--publisher", required=True, help="tên cơ quan phát hành, ví dụ \"Sở KH&CN tỉnh Thanh Hóa\"")
+    k.add_argument("--publisher", required=True, help='tên cơ quan phát hành, ví dụ "Sở KH&CN tỉnh Thanh Hóa"')
     k.add_argument("--kpdesk-min", help="bản kpdesk tối thiểu để cài gói (mặc định: bản đang chạy)")
     k.set_defaults(func=cmd_kinds_pack)
     k = kinds.add_parser("install", help="cài gói mẫu báo cáo .kpkind của Sở vào thư mục dữ liệu")
@@ -612,12 +662,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("render", help="xuất bản nháp thành tệp Word (.docx) hoặc PDF theo Nghị định 30")
     p.add_argument("draft", help="tệp bản nháp .json, hoặc số của bản nháp đã lưu (xem `kpdesk drafts`)")
-    p.add_argument("-o", "--output",
-                   help="tệp sẽ ghi: .docx, hoặc .pdf (tạo bằng Word, LibreOffice hoặc trình tạo PDF của kpdesk); "
-                        "mặc định: tên theo loại, kỳ và đơn vị, ví dụ BC-KHCN-T04-2026-Thieu-Trung.docx")
-    p.add_argument("--force", action="store_true",
-                   help="vẫn xuất khi bản nháp còn lỗi: bản dự thảo để xem thử, có chữ «DỰ THẢO» ở đầu mỗi trang "
-                        "và không được ghi nhận là đã xuất")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="tệp sẽ ghi: .docx, hoặc .pdf (tạo bằng Word, LibreOffice hoặc trình tạo PDF của kpdesk); "
+        "mặc định: tên theo loại, kỳ và đơn vị, ví dụ BC-KHCN-T04-2026-Thieu-Trung.docx",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="vẫn xuất khi bản nháp còn lỗi: bản dự thảo để xem thử, có chữ «DỰ THẢO» ở đầu mỗi trang "
+        "và không được ghi nhận là đã xuất",
+    )
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("drafts", help="liệt kê các bản nháp đã lưu trên máy")
     p.add_argument("--kind", help="chỉ loại báo cáo này (mã, xem `kpdesk kinds`)")
@@ -625,19 +681,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text", help="tìm theo chữ trong tiêu đề, tên đơn vị và nội dung (không cần dấu)")
     p.add_argument("--deleted", action="store_true", help="liệt kê thùng rác")
     p.set_defaults(func=cmd_drafts)
-    p = sub.add_parser("import", help="nhập một bản nháp .json (hoặc .docx do kpdesk tạo) vào máy; công văn trả lại "
-                                      "của Sở thì gắn vào báo cáo cần sửa")
+    p = sub.add_parser(
+        "import",
+        help="nhập một bản nháp .json (hoặc .docx do kpdesk tạo) vào máy; công văn trả lại "
+        "của Sở thì gắn vào báo cáo cần sửa",
+    )
     p.add_argument("file", help="tệp bản nháp .json hoặc báo cáo .docx")
     p.add_argument("--unit", type=_id, help="số của đơn vị (xem `kpdesk units`); mặc định: theo đơn vị trong tệp")
     p.set_defaults(func=cmd_import)
-    p = sub.add_parser("new", help="tạo bản nháp kỳ mới từ một bản nháp đã lưu của kỳ trước (mang sang người ký, "
-                                   "nơi nhận và các mục giữ qua các kỳ)")
-    p.add_argument("--from", dest="source", type=_draft_number_arg, required=True, metavar="SỐ",
-                   help="số bản nháp kỳ trước (xem `kpdesk drafts`)")
-    p.add_argument("--period", type=_period_arg, metavar="KỲ",
-                   help="kỳ của bản nháp mới: 2026-05 (tháng), 2026-H1 (6 tháng), 2026 (năm); mặc định: kỳ ngay sau")
-    p.add_argument("--form", choices=("bao_cao", "cong_van"),
-                   help="hình thức: bao_cao hoặc cong_van; mặc định: như bản nháp kỳ trước")
+    p = sub.add_parser(
+        "new",
+        help="tạo bản nháp kỳ mới từ một bản nháp đã lưu của kỳ trước (mang sang người ký, "
+        "nơi nhận và các mục giữ qua các kỳ)",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        type=_draft_number_arg,
+        required=True,
+        metavar="SỐ",
+        help="số bản nháp kỳ trước (xem `kpdesk drafts`)",
+    )
+    p.add_argument(
+        "--period",
+        type=_period_arg,
+        metavar="KỲ",
+        help="kỳ của bản nháp mới: 2026-05 (tháng), 2026-H1 (6 tháng), 2026 (năm); mặc định: kỳ ngay sau",
+    )
+    p.add_argument(
+        "--form",
+        choices=("bao_cao", "cong_van"),
+        help="hình thức: bao_cao hoặc cong_van; mặc định: như bản nháp kỳ trước",
+    )
     p.add_argument("--title", help="tên bản nháp mới trong danh sách")
     p.set_defaults(func=cmd_new)
     p = sub.add_parser("export", help="ghi một bản nháp đã lưu ra tệp .json")
@@ -652,8 +727,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("units", help="liệt kê các đơn vị (xã, phường) đã lưu")
     p.set_defaults(func=cmd_units)
     p = sub.add_parser("due", help="các báo cáo đến hạn và quá hạn của từng đơn vị (chưa xuất tệp Word)")
-    p.add_argument("--on", type=_on_date, metavar="NĂM-THÁNG-NGÀY",
-                   help="tính như vào ngày này (mặc định: hôm nay), ví dụ 2026-05-15")
+    p.add_argument(
+        "--on",
+        type=_on_date,
+        metavar="NĂM-THÁNG-NGÀY",
+        help="tính như vào ngày này (mặc định: hôm nay), ví dụ 2026-05-15",
+    )
     p.add_argument("--json", action="store_true", help="in dạng JSON cho các chương trình khác đọc")
     p.add_argument("--unit", type=int, help="chỉ đơn vị này (số đơn vị, xem `kpdesk units`)")
     p.set_defaults(func=cmd_due)
@@ -666,9 +745,13 @@ def build_parser() -> argparse.ArgumentParser:
 Shell = Callable[[argparse.Namespace], int]
 
 
-def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
-         pdf_fallback: Callable[[], Converter | None] | None = None,
-         chart_maker: Callable[[], ChartMaker | None] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    shell: Shell | None = None,
+    pdf_fallback: Callable[[], Converter | None] | None = None,
+    chart_maker: Callable[[], ChartMaker | None] | None = None,
+) -> int:
     """Run the command line; `shell` (given by the installed program, `ui.launch`) opens the window or self-test,
     `pdf_fallback` gives the PDF writer tried after Word and LibreOffice (called only when a PDF is made), and
     `chart_maker` the drawer of the department's charts (called only by `department summary --charts`).
@@ -683,8 +766,10 @@ def main(argv: Sequence[str] | None = None, *, shell: Shell | None = None,
     args.chart_maker = chart_maker
     if args.selftest or args.command is None:
         if shell is None:
-            sys.stderr.write("Cửa sổ và tự kiểm tra cần chương trình kpdesk đầy đủ: hãy chạy lệnh `kpdesk` đã cài "
-                             "(hoặc `python -m ui.launch`). Các lệnh dòng lệnh xem bằng `kpdesk --help`.\n")
+            sys.stderr.write(
+                "Cửa sổ và tự kiểm tra cần chương trình kpdesk đầy đủ: hãy chạy lệnh `kpdesk` đã cài "
+                "(hoặc `python -m ui.launch`). Các lệnh dòng lệnh xem bằng `kpdesk --help`.\n"
+            )
             return 2
         with kinds_of_data_dir(_data_dir(args)):
             return shell(args)

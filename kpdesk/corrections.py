@@ -31,10 +31,10 @@ class Correction:
 
     id: int
     draft_id: int
-    letter: str                       # "Công văn số 215/SKHCN-QLKH ngày 20/5/2026 của Sở Khoa học và Công nghệ"
+    letter: str  # "Công văn số 215/SKHCN-QLKH ngày 20/5/2026 của Sở Khoa học và Công nghệ"
     received: dt.datetime
     items: tuple[dict[str, Any], ...]
-    cleared: dt.datetime | None       # when the draft was exported again (no longer shown)
+    cleared: dt.datetime | None  # when the draft was exported again (no longer shown)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def is_return_letter(draft: Draft) -> bool:
 
 
 def letter_reference(letter: Draft) -> str:
-    """"Công văn số 215/SKHCN-QLKH ngày 20/5/2026 của Sở Khoa học và Công nghệ"."""
+    """ "Công văn số 215/SKHCN-QLKH ngày 20/5/2026 của Sở Khoa học và Công nghệ"."""
     from kpdesk.render import symbol
 
     number = document_number(letter.number)
@@ -71,21 +71,32 @@ def attach(store: Store, letter: Draft, letter_sha256: str) -> Correction:
     kind_id, unit_name = values.get("report_kind"), values.get("report_unit") or ""
     if not isinstance(kind_id, str):
         raise DraftError("Công văn trả lại không ghi loại báo cáo cần sửa (report_kind); không gắn được vào báo cáo.")
-    candidates = [i for i in store.list_drafts(kind=kind_id, period=letter.period)
-                  if fold(i.unit_name) == fold(unit_name)]
+    candidates = [
+        i for i in store.list_drafts(kind=kind_id, period=letter.period) if fold(i.unit_name) == fold(unit_name)
+    ]
     if not candidates:
-        raise StoreError(f"{letter_reference(letter)} đề nghị hoàn thiện báo cáo {letter.period.label} của "
-                         f"{unit_name}, nhưng máy này không có báo cáo đó. Hãy nhập báo cáo đã gửi (tệp .docx) "
-                         "trước, rồi nhập lại công văn.")
+        raise StoreError(
+            f"{letter_reference(letter)} đề nghị hoàn thiện báo cáo {letter.period.label} của "
+            f"{unit_name}, nhưng máy này không có báo cáo đó. Hãy nhập báo cáo đã gửi (tệp .docx) "
+            "trước, rồi nhập lại công văn."
+        )
     target = max(candidates, key=lambda i: (i.status == "exported", i.updated))
     items = [dict(row) for row in values.get("points") or []]
     with store.tx() as c:
-        row = c.execute("SELECT id FROM corrections WHERE draft_id = ? AND letter_sha256 = ?",
-                        (target.id, letter_sha256)).fetchone()
+        row = c.execute(
+            "SELECT id FROM corrections WHERE draft_id = ? AND letter_sha256 = ?", (target.id, letter_sha256)
+        ).fetchone()
         if row is None:
-            c.execute("INSERT INTO corrections (draft_id, letter_sha256, letter, received, items) "
-                      "VALUES (?, ?, ?, ?, ?)", (target.id, letter_sha256, letter_reference(letter), now_stamp(),
-                                                 json.dumps(items, ensure_ascii=False, default=str)))
+            c.execute(
+                "INSERT INTO corrections (draft_id, letter_sha256, letter, received, items) VALUES (?, ?, ?, ?, ?)",
+                (
+                    target.id,
+                    letter_sha256,
+                    letter_reference(letter),
+                    now_stamp(),
+                    json.dumps(items, ensure_ascii=False, default=str),
+                ),
+            )
     return next(x for x in corrections(store, target.id, active=False) if x.letter == letter_reference(letter))
 
 
@@ -96,9 +107,12 @@ def corrections(store: Store, draft_id: int, *, active: bool = True) -> list[Cor
         sql += " AND cleared IS NULL"
     with store.read() as c:
         rows = c.execute(sql + " ORDER BY id", (draft_id,)).fetchall()
-    return [Correction(i, d, letter, local_time(received), tuple(json.loads(items)),
-                       local_time(cleared) if cleared else None)
-            for i, d, letter, received, items, cleared in rows]
+    return [
+        Correction(
+            i, d, letter, local_time(received), tuple(json.loads(items)), local_time(cleared) if cleared else None
+        )
+        for i, d, letter, received, items, cleared in rows
+    ]
 
 
 def as_problems(kind: Kind, found: list[Correction]) -> list[Problem]:
@@ -142,23 +156,40 @@ def import_path(store: Store, path: Path, unit_id: UnitId | None = None) -> Impo
         if letter is not None and is_return_letter(letter):
             found = attach(store, letter, hashlib.sha256(path.read_bytes()).hexdigest())
             info = store.info(DraftId(found.draft_id))
-            return Imported(DraftId(found.draft_id),
-                            f"Đã nhận {found.letter}: {len(found.items)} nội dung cần sửa, đã gắn vào bản nháp số "
-                            f"{found.draft_id} ({info.unit_name}, {info.period.label}). Mở bản nháp để xem cạnh "
-                            "từng ô, sửa rồi xuất lại.", found)
+            return Imported(
+                DraftId(found.draft_id),
+                f"Đã nhận {found.letter}: {len(found.items)} nội dung cần sửa, đã gắn vào bản nháp số "
+                f"{found.draft_id} ({info.unit_name}, {info.period.label}). Mở bản nháp để xem cạnh "
+                "từng ô, sửa rồi xuất lại.",
+                found,
+            )
     try:
         draft_id = store.import_file(path, unit_id, allow_same=False)
     except AlreadyStored as exc:
         return Imported(exc.draft_id, exc.message, already=True)
     info = store.info(draft_id)
-    text = (f"Đã nhập {path.name} thành bản nháp số {draft_id}: {info.title or get_kind(info.kind).short} — "
-            f"{info.unit_name}, {info.period.label}.")
+    text = (
+        f"Đã nhập {path.name} thành bản nháp số {draft_id}: {info.title or get_kind(info.kind).short} — "
+        f"{info.unit_name}, {info.period.label}."
+    )
     unread = len(store.load(draft_id).draft.inputs)
     if unread:
-        text += (f" Có {unread} chỗ chưa đọc được (giữ nguyên chữ đã ghi, là lỗi cần sửa): xem bằng lệnh "
-                 f"kpdesk check {path}, hoặc mở bản nháp số {draft_id} trong cửa sổ kpdesk để sửa.")
+        text += (
+            f" Có {unread} chỗ chưa đọc được (giữ nguyên chữ đã ghi, là lỗi cần sửa): xem bằng lệnh "
+            f"kpdesk check {path}, hoặc mở bản nháp số {draft_id} trong cửa sổ kpdesk để sửa."
+        )
     return Imported(draft_id, text)
 
 
-__all__ = ["NOTE_CODE", "RETURN_KIND", "Correction", "Imported", "as_problems", "attach", "corrections",
-           "import_path", "is_return_letter", "letter_reference"]
+__all__ = [
+    "NOTE_CODE",
+    "RETURN_KIND",
+    "Correction",
+    "Imported",
+    "as_problems",
+    "attach",
+    "corrections",
+    "import_path",
+    "is_return_letter",
+    "letter_reference",
+]

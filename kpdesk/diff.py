@@ -18,8 +18,8 @@ MAX_SHOWN = 120
 class Change:
     """One value that differs: where, and how it reads before and after."""
 
-    section: str          # the section's title
-    field: str            # the field id or document part
+    section: str  # the section's title
+    field: str  # the field id or document part
     label: str
     before: str
     after: str
@@ -42,9 +42,15 @@ def _text(f: Field | None, value: Any) -> str:
 
 def _parts(d: Draft) -> list[tuple[str, Any]]:
     signer = " / ".join(filter(None, [*d.signer.authority, d.signer.position, d.signer.name]))
-    return [(DocPart.UNIT, d.unit.full_name), (DocPart.FORM, FORM_NAMES.get(d.form, d.form)),
-            (DocPart.NUMBER, d.number), (DocPart.DATE, vn.format_date(d.date) if d.date else None),
-            (DocPart.SIGNER, signer), (DocPart.TO, list(d.to)), (DocPart.RECIPIENTS, list(d.recipients))]
+    return [
+        (DocPart.UNIT, d.unit.full_name),
+        (DocPart.FORM, FORM_NAMES.get(d.form, d.form)),
+        (DocPart.NUMBER, d.number),
+        (DocPart.DATE, vn.format_date(d.date) if d.date else None),
+        (DocPart.SIGNER, signer),
+        (DocPart.TO, list(d.to)),
+        (DocPart.RECIPIENTS, list(d.recipients)),
+    ]
 
 
 def diff_drafts(kind: Kind, old: Draft, new: Draft) -> list[Change]:
@@ -68,19 +74,37 @@ def diff_drafts(kind: Kind, old: Draft, new: Draft) -> list[Change]:
                 rb = rows_b[i] if i < len(rows_b) else None
                 if ra is None or rb is None:
                     row = ra or rb or {}  # the one that is there
-                    shown = "; ".join(f"{c.label}: {_text(c, row.get(c.id))}" for c in f.columns
-                                      if not is_empty(row.get(c.id)))
-                    out.append(Change(section.title, f.id, f.label, "(không có dòng này)" if ra is None else shown,
-                                      shown if ra is None else "(đã bỏ dòng này)", i + 1))
+                    shown = "; ".join(
+                        f"{c.label}: {_text(c, row.get(c.id))}" for c in f.columns if not is_empty(row.get(c.id))
+                    )
+                    out.append(
+                        Change(
+                            section.title,
+                            f.id,
+                            f.label,
+                            "(không có dòng này)" if ra is None else shown,
+                            shown if ra is None else "(đã bỏ dòng này)",
+                            i + 1,
+                        )
+                    )
                     continue
                 for c in f.columns:
                     if ra.get(c.id) != rb.get(c.id) and not (is_empty(ra.get(c.id)) and is_empty(rb.get(c.id))):
-                        out.append(Change(section.title, f.id, f"{f.label}, cột «{c.label}»",
-                                          _text(c, ra.get(c.id)), _text(c, rb.get(c.id)), i + 1, c.id))
+                        out.append(
+                            Change(
+                                section.title,
+                                f.id,
+                                f"{f.label}, cột «{c.label}»",
+                                _text(c, ra.get(c.id)),
+                                _text(c, rb.get(c.id)),
+                                i + 1,
+                                c.id,
+                            )
+                        )
     return out
 
 
 def describe_change(change: Change) -> str:
-    """"Mục «2. …», «Kinh phí đã giải ngân»: 200 triệu đồng → 250 triệu đồng"."""
+    """ "Mục «2. …», «Kinh phí đã giải ngân»: 200 triệu đồng → 250 triệu đồng"."""
     row = f", dòng {change.row}" if change.row else ""
     return f"Mục «{change.section}», «{change.label}»{row}: {change.before} → {change.after}"

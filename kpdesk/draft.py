@@ -35,15 +35,15 @@ DOCUMENT_INPUTS: tuple[str, ...] = (DocPart.DATE,)
 class Unit:
     """The commune or ward that sends the report, as its profile describes it."""
 
-    name: str                          # "Thiệu Trung"
-    level: str = "xã"                  # "xã", "phường", "thị trấn", "huyện", …
-    province: str = ""                 # "Thanh Hóa"
-    province_level: str = "tỉnh"       # "tỉnh" or "thành phố"
-    superior: str = ""                 # superior agency line, usually empty for a commune
-    agency: tuple[str, ...] = ()       # letterhead lines; derived from level and name when empty
-    place: str = ""                    # place name of the date line; the unit's name when empty
-    office_symbol: str = ""            # drafting office, e.g. "VHXH"
-    agency_symbol: str = ""            # the issuing agency in document numbers; "" is a People's Committee, "UBND"
+    name: str  # "Thiệu Trung"
+    level: str = "xã"  # "xã", "phường", "thị trấn", "huyện", …
+    province: str = ""  # "Thanh Hóa"
+    province_level: str = "tỉnh"  # "tỉnh" or "thành phố"
+    superior: str = ""  # superior agency line, usually empty for a commune
+    agency: tuple[str, ...] = ()  # letterhead lines; derived from level and name when empty
+    place: str = ""  # place name of the date line; the unit's name when empty
+    office_symbol: str = ""  # drafting office, e.g. "VHXH"
+    agency_symbol: str = ""  # the issuing agency in document numbers; "" is a People's Committee, "UBND"
 
     @property
     def issuer_symbol(self) -> str:
@@ -78,8 +78,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Signer:
-    authority: tuple[str, ...] = ()    # ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
-    position: str = ""                 # "PHÓ CHỦ TỊCH"
+    authority: tuple[str, ...] = ()  # ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
+    position: str = ""  # "PHÓ CHỦ TỊCH"
     name: str = ""
 
 
@@ -97,7 +97,7 @@ class Draft:
     recipients: tuple[str, ...] = ()
     values: dict[str, Any] = field(default_factory=dict)
     title: str = ""
-    money_unit: str = "trieu"          # the unit amounts are written in: "trieu" or "ty" (or "dong", "nghin")
+    money_unit: str = "trieu"  # the unit amounts are written in: "trieu" or "ty" (or "dong", "nghin")
     #: Text typed but not readable yet, by `input_key` ("budget_total", "tasks.2.amount", "_date"); the value of
     #: such a field is empty until the text is corrected, and validation reports it as an error.
     inputs: dict[str, str] = field(default_factory=dict)
@@ -149,7 +149,7 @@ def _inputs_from_json(kind: Kind, version: int, raw: Any, values: dict[str, Any]
     if raw is None:
         return {}
     if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
-        raise DraftError("«inputs» (chữ đã gõ nhưng chưa đọc được) phải là một đối tượng {\"trường\": \"chữ\"}.")
+        raise DraftError('«inputs» (chữ đã gõ nhưng chưa đọc được) phải là một đối tượng {"trường": "chữ"}.')
     # the kind's upgrades rename and remove fields as they do values: {old id: old id} becomes {new id: old id}
     fields = {split_input_key(key)[0]: split_input_key(key)[0] for key in raw}
     current = {old: new for new, old in upgrade_values(kind, version, fields).items()}
@@ -227,7 +227,7 @@ def value_from_json(f: Field, raw: Any, where: str | None = None, *, unread: dic
             raise _fail(where, "phải là số nguyên" if t == "int" else "phải là số tiền nguyên đồng")
         if t in ("decimal", "percent"):
             if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-                raise _fail(where, "phải là số (2.5) hoặc số viết dạng chuỗi (\"2.5\")")
+                raise _fail(where, 'phải là số (2.5) hoặc số viết dạng chuỗi ("2.5")')
             written = repr(raw) if isinstance(raw, float) else str(raw)  # 2.5 as "2.5", the shortest exact form
             try:
                 value = Decimal(written)
@@ -236,16 +236,22 @@ def value_from_json(f: Field, raw: Any, where: str | None = None, *, unread: dic
             if not value.is_finite():
                 raise UnreadableValue(f"Giá trị của «{where}» không phải là số.", written)
             if value.adjusted() > MAX_DECIMAL_ADJUSTED:
-                raise UnreadableValue(f"Giá trị của «{where}» quá lớn "
-                                      f"({written if len(written) <= 30 else written[:30] + '…'}); "
-                                      "hãy kiểm tra lại số đã nhập.", written)
+                raise UnreadableValue(
+                    f"Giá trị của «{where}» quá lớn "
+                    f"({written if len(written) <= 30 else written[:30] + '…'}); "
+                    "hãy kiểm tra lại số đã nhập.",
+                    written,
+                )
             if value.as_tuple().exponent < MIN_DECIMAL_EXPONENT:  # type: ignore[operator]
-                raise UnreadableValue(f"Giá trị của «{where}» có quá nhiều chữ số sau dấu phẩy (tối đa "
-                                      f"{-MIN_DECIMAL_EXPONENT}); hãy làm tròn bớt.", written)
+                raise UnreadableValue(
+                    f"Giá trị của «{where}» có quá nhiều chữ số sau dấu phẩy (tối đa "
+                    f"{-MIN_DECIMAL_EXPONENT}); hãy làm tròn bớt.",
+                    written,
+                )
             return value
         if t == "date":
             if not isinstance(raw, str):
-                raise _fail(where, "phải là ngày dạng \"2026-03-30\"")
+                raise _fail(where, 'phải là ngày dạng "2026-03-30"')
             try:
                 return dt.date.fromisoformat(raw)
             except ValueError:
@@ -284,18 +290,21 @@ def reference_from_json(raw: Any, where: str) -> vn.DocRef:
     if isinstance(raw, str):
         return vn.parse_reference(raw)
     if not isinstance(raw, dict) or not isinstance(raw.get("code"), str):
-        raise _fail(where, "phải có dạng {\"code\": \"1133/SKHCN-KHTC\", \"date\": \"2026-03-30\", …}")
+        raise _fail(where, 'phải có dạng {"code": "1133/SKHCN-KHTC", "date": "2026-03-30", …}')
     when = raw.get("date")
     if when is not None and not isinstance(when, str):
-        raise _fail(where, f"có ngày {_shown(when)}, không phải chuỗi ngày dạng \"2026-03-30\" (hoặc null)")
+        raise _fail(where, f'có ngày {_shown(when)}, không phải chuỗi ngày dạng "2026-03-30" (hoặc null)')
     try:
         date = dt.date.fromisoformat(when) if isinstance(when, str) else None
     except ValueError:
         raise _fail(where, f"có ngày «{str(when)[:40]}» không hợp lệ (dạng 2026-03-30)") from None
     kind, issuer = raw.get("kind"), raw.get("issuer")
-    return vn.DocRef(vn.clean_line(kind) if isinstance(kind, str) and kind.strip() else None,
-                     vn.clean_line(raw["code"]), date,
-                     vn.clean_line(issuer) if isinstance(issuer, str) and issuer.strip() else None)
+    return vn.DocRef(
+        vn.clean_line(kind) if isinstance(kind, str) and kind.strip() else None,
+        vn.clean_line(raw["code"]),
+        date,
+        vn.clean_line(issuer) if isinstance(issuer, str) and issuer.strip() else None,
+    )
 
 
 def value_to_json(f: Field, value: Any) -> Any:
@@ -307,8 +316,12 @@ def value_to_json(f: Field, value: Any) -> Any:
     if t == "date":
         return value.isoformat()
     if t == "reference":
-        return {"kind": value.kind, "code": value.code,
-                "date": value.date.isoformat() if value.date else None, "issuer": value.issuer}
+        return {
+            "kind": value.kind,
+            "code": value.code,
+            "date": value.date.isoformat() if value.date else None,
+            "issuer": value.issuer,
+        }
     if t == "rows":
         return [{c.id: value_to_json(c, row.get(c.id)) for c in f.columns} for row in value]
     if t == "list":
@@ -350,15 +363,16 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
     if not isinstance(data, dict):
         raise DraftError("Tệp bản nháp phải là một đối tượng JSON.")
     if data.get("format") != FORMAT:
-        raise DraftError("Tệp này không phải bản nháp kpdesk (thiếu \"format\": \"kpdesk-draft\").")
+        raise DraftError('Tệp này không phải bản nháp kpdesk (thiếu "format": "kpdesk-draft").')
     version = data.get("format_version")
     if version is None:
         raise DraftError("Bản nháp thiếu «format_version».")
     if not isinstance(version, int) or isinstance(version, bool):
         raise DraftError(f"«format_version» của bản nháp phải là số nguyên, đang là {_shown(version)}.")
     if version > FORMAT_VERSION:
-        raise DraftError(f"Bản nháp được tạo bởi phiên bản kpdesk mới hơn (định dạng {version}); "
-                         "hãy cập nhật kpdesk để mở nó.")
+        raise DraftError(
+            f"Bản nháp được tạo bởi phiên bản kpdesk mới hơn (định dạng {version}); hãy cập nhật kpdesk để mở nó."
+        )
     kind_id = data.get("kind")
     if not isinstance(kind_id, str):
         raise DraftError("Bản nháp thiếu «kind» (loại báo cáo).")
@@ -371,9 +385,11 @@ def from_json(data: Any, *, kinds_root=None) -> Draft:
         if kind_version in present:
             return _build(data, get_kind(kind_id, kind_version, kinds_root), kind_version)[0]
         if kind_version > newest.version:
-            raise DraftError(f"Bản nháp dùng mẫu «{newest.name}» phiên bản {kind_version}, mới hơn bản đang cài "
-                             f"trên máy này (phiên bản {newest.version}); hãy cài gói mẫu báo cáo mới nhất của Sở "
-                             "(Tệp › Cập nhật mẫu báo cáo…, hoặc lệnh kpdesk kinds install) rồi mở lại.")
+            raise DraftError(
+                f"Bản nháp dùng mẫu «{newest.name}» phiên bản {kind_version}, mới hơn bản đang cài "
+                f"trên máy này (phiên bản {newest.version}); hãy cài gói mẫu báo cáo mới nhất của Sở "
+                "(Tệp › Cập nhật mẫu báo cáo…, hoặc lệnh kpdesk kinds install) rồi mở lại."
+            )
         period = Period.from_json(data.get("period"))
         target = _upgrade_target(kind_id, kind_version, period, present, kinds_root)
     except KindError as exc:
@@ -394,8 +410,9 @@ def _upgrade_target(kind_id: str, version: int, period: Period, present: set[int
     return get_kind(kind_id, min(v for v in present if v > version), kinds_root)
 
 
-def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bool = False,
-           lenient: bool = False) -> tuple[Draft, list[str]]:
+def _build(
+    data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bool = False, lenient: bool = False
+) -> tuple[Draft, list[str]]:
     """The draft `data` describes, read against `kind`. `upgrading`: the values were written under `kind_version`
     and are carried over by the kind's upgrade rules. `lenient` (an upgrade the officer asked for): a value the
     new version has no field for, or cannot read any more, is dropped or kept as typed text to correct, and said
@@ -413,8 +430,10 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
     values: dict[str, Any] = {}
     for fid, raw in raw_values.items():
         if fid in unknown:
-            notes.append(f"Giá trị «{_shown(raw)}» của trường «{fid}» không còn chỗ trong mẫu phiên bản "
-                         f"{kind.version} nên không được giữ.")
+            notes.append(
+                f"Giá trị «{_shown(raw)}» của trường «{fid}» không còn chỗ trong mẫu phiên bản "
+                f"{kind.version} nên không được giữ."
+            )
             continue
         f = kind.field(fid)
         cells: dict[str, str] = {}
@@ -423,27 +442,34 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
         except UnreadableValue as exc:  # kept as typed text to correct, as the window keeps it
             kept_text[fid] = exc.text
             if lenient:
-                notes.append(f"Giá trị cũ của «{f.label}» ({_shown(raw)}) không đọc được theo mẫu mới; đã giữ "
-                             "lại dạng chữ để anh/chị sửa.")
+                notes.append(
+                    f"Giá trị cũ của «{f.label}» ({_shown(raw)}) không đọc được theo mẫu mới; đã giữ "
+                    "lại dạng chữ để anh/chị sửa."
+                )
         except DraftError as exc:
             if not lenient:
                 raise
             if f.type not in ("rows", "list") and isinstance(raw, (str, int)) and not isinstance(raw, bool):
                 kept_text[fid] = str(raw)
-                notes.append(f"Giá trị cũ của «{f.label}» ({_shown(raw)}) không đọc được theo mẫu mới; đã giữ "
-                             "lại dạng chữ để anh/chị sửa.")
+                notes.append(
+                    f"Giá trị cũ của «{f.label}» ({_shown(raw)}) không đọc được theo mẫu mới; đã giữ "
+                    "lại dạng chữ để anh/chị sửa."
+                )
             else:
-                notes.append(f"Giá trị cũ của «{f.label}» không đọc được theo mẫu mới nên không được giữ "
-                             f"({exc.message})")
+                notes.append(
+                    f"Giá trị cũ của «{f.label}» không đọc được theo mẫu mới nên không được giữ ({exc.message})"
+                )
         if fid not in values:
             cells.clear()  # a table dropped whole (an upgrade the officer asked for) keeps no text of its cells
         kept_text.update(cells)
         if cells and lenient:
-            notes.append(f"{len(cells)} ô của bảng «{f.label}» không đọc được theo mẫu mới; đã giữ lại dạng chữ "
-                         "để anh/chị sửa.")
+            notes.append(
+                f"{len(cells)} ô của bảng «{f.label}» không đọc được theo mẫu mới; đã giữ lại dạng chữ để anh/chị sửa."
+            )
     if len(kept_text) > MAX_INPUTS:
-        raise DraftError(f"Bản nháp có {len(kept_text)} giá trị không đọc được (tối đa {MAX_INPUTS}); hãy kiểm "
-                         "tra lại tệp.")
+        raise DraftError(
+            f"Bản nháp có {len(kept_text)} giá trị không đọc được (tối đa {MAX_INPUTS}); hãy kiểm tra lại tệp."
+        )
     values = {k: v for k, v in values.items() if not is_empty(v)}
 
     unit_raw = data.get("unit")
@@ -463,19 +489,25 @@ def _build(data: dict[str, Any], kind: Kind, kind_version: int, *, upgrading: bo
     signer_raw = data.get("signer") or {}
     if not isinstance(signer_raw, dict):
         raise DraftError("«signer» phải là một đối tượng.")
-    signer = Signer(_strs(signer_raw, "authority", "signer."), _str(signer_raw, "position", "signer."),
-                    _str(signer_raw, "name", "signer."))
+    signer = Signer(
+        _strs(signer_raw, "authority", "signer."),
+        _str(signer_raw, "position", "signer."),
+        _str(signer_raw, "name", "signer."),
+    )
     form = data.get("form", kind.forms[0])
     if form not in kind.forms and lenient and isinstance(form, str):
-        notes.append(f"Mẫu phiên bản {kind.version} không có hình thức «{FORM_NAMES.get(form, form)}»; bản nháp "
-                     f"chuyển sang «{FORM_NAMES.get(kind.forms[0], kind.forms[0])}».")
+        notes.append(
+            f"Mẫu phiên bản {kind.version} không có hình thức «{FORM_NAMES.get(form, form)}»; bản nháp "
+            f"chuyển sang «{FORM_NAMES.get(kind.forms[0], kind.forms[0])}»."
+        )
         form = kind.forms[0]
     if form not in kind.forms:
         raise DraftError(f"Mẫu «{kind.name}» không có hình thức «{form}»; chọn: {', '.join(kind.forms)}.")
     date_raw = data.get("date")
     if date_raw is not None and not isinstance(date_raw, str):
-        raise DraftError(f"Ngày ký «date» phải là chuỗi ngày dạng \"2026-04-18\" (hoặc null), "
-                         f"đang là {_shown(date_raw)}.")
+        raise DraftError(
+            f'Ngày ký «date» phải là chuỗi ngày dạng "2026-04-18" (hoặc null), đang là {_shown(date_raw)}.'
+        )
     try:
         date = dt.date.fromisoformat(date_raw) if date_raw else None
     except ValueError:
@@ -532,8 +564,10 @@ def upgrade_draft(draft: Draft, version: int | Kind, *, old: Kind | None = None)
     if new.id != draft.kind:
         raise DraftError(f"Không chuyển được bản nháp mẫu «{old.name}» sang mẫu khác («{new.name}»).")
     if new.version <= draft.kind_version:
-        raise DraftError(f"Bản nháp đang dùng mẫu «{new.name}» phiên bản {draft.kind_version}; chỉ cập nhật được "
-                         f"lên phiên bản mới hơn (không phải {new.version}).")
+        raise DraftError(
+            f"Bản nháp đang dùng mẫu «{new.name}» phiên bản {draft.kind_version}; chỉ cập nhật được "
+            f"lên phiên bản mới hơn (không phải {new.version})."
+        )
     upgraded, notes = _build(to_json(draft, old), new, draft.kind_version, upgrading=True, lenient=True)
     return upgraded, kind_changes(old, new).with_notes(notes)
 
@@ -585,11 +619,22 @@ def to_json(draft: Draft, kind: Kind | None = None) -> dict[str, Any]:
         "period": draft.period.to_json(),
         "number": draft.number,
         "date": draft.date.isoformat() if draft.date else None,
-        "unit": {"name": u.name, "level": u.level, "province": u.province, "province_level": u.province_level,
-                 "superior": u.superior, "agency": list(u.agency), "place": u.place,
-                 "office_symbol": u.office_symbol, **({"agency_symbol": u.agency_symbol} if u.agency_symbol else {})},
-        "signer": {"authority": list(draft.signer.authority), "position": draft.signer.position,
-                   "name": draft.signer.name},
+        "unit": {
+            "name": u.name,
+            "level": u.level,
+            "province": u.province,
+            "province_level": u.province_level,
+            "superior": u.superior,
+            "agency": list(u.agency),
+            "place": u.place,
+            "office_symbol": u.office_symbol,
+            **({"agency_symbol": u.agency_symbol} if u.agency_symbol else {}),
+        },
+        "signer": {
+            "authority": list(draft.signer.authority),
+            "position": draft.signer.position,
+            "name": draft.signer.name,
+        },
         "to": list(draft.to),
         "recipients": list(draft.recipients),
         "values": values,
@@ -624,9 +669,11 @@ def _check_parts(data: Any) -> None:
         if isinstance(value, (list, dict)):
             if len(value) > MAX_ITEMS:
                 shown = f"«{where[:60]}»" if where else "Tệp bản nháp"
-                raise DraftError(f"{shown} có {vn.format_int(len(value))} mục, nhiều hơn mức tối đa "
-                                 f"{vn.format_int(MAX_ITEMS)} của một danh sách hay bảng; đây không phải bản nháp "
-                                 "kpdesk hợp lệ. Hãy chia bớt nội dung hoặc kiểm tra lại tệp.")
+                raise DraftError(
+                    f"{shown} có {vn.format_int(len(value))} mục, nhiều hơn mức tối đa "
+                    f"{vn.format_int(MAX_ITEMS)} của một danh sách hay bảng; đây không phải bản nháp "
+                    "kpdesk hợp lệ. Hãy chia bớt nội dung hoặc kiểm tra lại tệp."
+                )
             parts += len(value)
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
@@ -635,9 +682,11 @@ def _check_parts(data: Any) -> None:
         elif isinstance(value, str):
             parts += value.count("\n")
         if parts > MAX_PARTS:
-            raise DraftError(f"Tệp bản nháp có hơn {vn.format_int(MAX_PARTS)} phần (ý của danh sách, dòng của bảng, "
-                             "dòng chữ), trong khi một báo cáo chỉ có vài trăm; đây không phải bản nháp kpdesk hợp "
-                             "lệ. Hãy kiểm tra lại tệp.")
+            raise DraftError(
+                f"Tệp bản nháp có hơn {vn.format_int(MAX_PARTS)} phần (ý của danh sách, dòng của bảng, "
+                "dòng chữ), trong khi một báo cáo chỉ có vài trăm; đây không phải bản nháp kpdesk hợp "
+                "lệ. Hãy kiểm tra lại tệp."
+            )
 
 
 def _without_surrogates(value: Any) -> Any:
@@ -670,8 +719,9 @@ def loads(text: str | bytes, *, kinds_root=None) -> Draft:
     except RecursionError:
         raise DraftError("Tệp bản nháp lồng nhau quá sâu; đây không phải bản nháp kpdesk.") from None
     except ValueError:  # an integer of more than 4 300 digits (int's string-conversion limit)
-        raise DraftError("Tệp bản nháp có một con số quá dài (hàng nghìn chữ số); "
-                         "đây không phải bản nháp kpdesk hợp lệ.") from None
+        raise DraftError(
+            "Tệp bản nháp có một con số quá dài (hàng nghìn chữ số); đây không phải bản nháp kpdesk hợp lệ."
+        ) from None
     _check_parts(data)
     if _ESCAPED_SURROGATE.search(text) or _SURROGATE.search(text):
         try:
@@ -700,8 +750,10 @@ def load(path) -> Draft:
     except PermissionError:
         raise DraftError(f"Không có quyền đọc tệp {shown}.") from None
     except (OSError, ValueError) as exc:  # a name too long, a symlink loop, a NUL in the name
-        known: dict[int | None, str] = {errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
-                                        errno.ELOOP: "đường dẫn có lối tắt (liên kết tượng trưng) trỏ vòng quanh"}
+        known: dict[int | None, str] = {
+            errno.ENAMETOOLONG: "tên tệp hoặc đường dẫn quá dài",
+            errno.ELOOP: "đường dẫn có lối tắt (liên kết tượng trưng) trỏ vòng quanh",
+        }
         why = known.get(getattr(exc, "errno", None), getattr(exc, "strerror", None) or "đường dẫn không hợp lệ")
         raise DraftError(f"Không mở được tệp {shown} ({why}). Hãy kiểm tra lại tên và đường dẫn tệp.") from None
     try:
@@ -709,8 +761,10 @@ def load(path) -> Draft:
         if stat.S_ISDIR(st.st_mode):
             raise DraftError(f"{shown} là thư mục, không phải tệp bản nháp.")
         if not stat.S_ISREG(st.st_mode):
-            raise DraftError(f"{shown} không phải là tệp thường (thiết bị hoặc đường ống) nên không đọc được; "
-                             "hãy chọn tệp bản nháp .json.")
+            raise DraftError(
+                f"{shown} không phải là tệp thường (thiết bị hoặc đường ống) nên không đọc được; "
+                "hãy chọn tệp bản nháp .json."
+            )
         if st.st_size > MAX_DRAFT_BYTES:
             raise DraftError(f"Tệp {shown} quá lớn (hơn 5 MB); đây không phải bản nháp kpdesk.")
         chunks, size = [], 0
@@ -731,14 +785,23 @@ def load(path) -> Draft:
 
 def new_draft(kind: Kind, period: Period, unit: Unit, **kw: Any) -> Draft:
     """Return an empty draft of `kind` for `period`, with the kind's default recipients."""
-    return Draft(kind=kind.id, kind_version=kind.version, period=period, unit=unit,
-                 form=kw.pop("form", kind.forms[0]),
-                 to=kw.pop("to", ()) or tuple(fill_unit(t, unit) for t in kind.default_to),
-                 recipients=kw.pop("recipients", ()) or tuple(fill_unit(t, unit) for t in kind.default_recipients),
-                 **kw)
+    return Draft(
+        kind=kind.id,
+        kind_version=kind.version,
+        period=period,
+        unit=unit,
+        form=kw.pop("form", kind.forms[0]),
+        to=kw.pop("to", ()) or tuple(fill_unit(t, unit) for t in kind.default_to),
+        recipients=kw.pop("recipients", ()) or tuple(fill_unit(t, unit) for t in kind.default_recipients),
+        **kw,
+    )
 
 
 def fill_unit(text: str, unit: Unit) -> str:
     """Replace {province_full}, {full_name}, {office_symbol} in a kind's default text."""
-    return (text.replace("{province_full}", unit.province_full).replace("{full_name}", unit.full_name)
-            .replace("{office_symbol}", unit.office_symbol).replace("{name}", unit.name))
+    return (
+        text.replace("{province_full}", unit.province_full)
+        .replace("{full_name}", unit.full_name)
+        .replace("{office_symbol}", unit.office_symbol)
+        .replace("{name}", unit.name)
+    )

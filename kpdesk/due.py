@@ -51,7 +51,7 @@ class DueItem:
     """One period of one kind the unit has still to send."""
 
     unit_id: UnitId
-    unit_name: str            # "xã Thiệu Trung"
+    unit_name: str  # "xã Thiệu Trung"
     kind: Kind
     period: Period
     deadline: Deadline | None
@@ -109,8 +109,10 @@ class DueItem:
     def line(self) -> str:
         """The item in one line: "Báo cáo tháng 5/2026 — hạn: trước ngày 20/5/2026, còn 5 ngày"."""
         if self.deadline is None:
-            return (f"{self.title} — chưa có hạn (Sở chưa đặt ngày); kỳ báo cáo đã hết ngày "
-                    f"{vn.format_date(self.period.end)}")
+            return (
+                f"{self.title} — chưa có hạn (Sở chưa đặt ngày); kỳ báo cáo đã hết ngày "
+                f"{vn.format_date(self.period.end)}"
+            )
         return f"{self.title} — hạn: {self.deadline.when}, {self.when}"
 
     @property
@@ -120,11 +122,18 @@ class DueItem:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "unit": self.unit_id, "unit_name": self.unit_name, "kind": self.kind.id, "kind_name": self.kind.name,
-            "period": period_key(self.period), "period_label": self.period.label,
+            "unit": self.unit_id,
+            "unit_name": self.unit_name,
+            "kind": self.kind.id,
+            "kind_name": self.kind.name,
+            "period": period_key(self.period),
+            "period_label": self.period.label,
             "deadline": self.deadline.last_day.isoformat() if self.deadline else None,
             "deadline_text": self.deadline.text if self.deadline else None,
-            "days_left": self.days_left, "state": self.state, "soon": self.soon, "draft": self.draft_id,
+            "days_left": self.days_left,
+            "state": self.state,
+            "soon": self.soon,
+            "draft": self.draft_id,
             "line": self.line,
         }
 
@@ -136,8 +145,8 @@ class UnitDue:
     unit: UnitProfile
     today: dt.date
     items: tuple[DueItem, ...]
-    kinds: tuple[Kind, ...]       # the kinds the unit makes
-    problems: tuple[str, ...]     # the kinds it makes that could not be read, in Vietnamese
+    kinds: tuple[Kind, ...]  # the kinds the unit makes
+    problems: tuple[str, ...]  # the kinds it makes that could not be read, in Vietnamese
 
     @property
     def overdue(self) -> tuple[DueItem, ...]:
@@ -156,8 +165,14 @@ class UnitDue:
         return [(kind, sorted(items, key=lambda i: i.period.start)) for kind, items in groups.values()]
 
 
-def due_for_unit(store: Store, unit: UnitProfile, today: dt.date, *, kinds: KindSource | None = None,
-                 set_dates: Mapping[str, Mapping[str, dt.date]] | None = None) -> UnitDue:
+def due_for_unit(
+    store: Store,
+    unit: UnitProfile,
+    today: dt.date,
+    *,
+    kinds: KindSource | None = None,
+    set_dates: Mapping[str, Mapping[str, dt.date]] | None = None,
+) -> UnitDue:
     """Return what `unit` has still to send on `today` (see the module's words).
 
     `kinds` finds a kind by id (default `get_kind`); `set_dates` holds dates the department set that are not in
@@ -181,8 +196,9 @@ def due_for_unit(store: Store, unit: UnitProfile, today: dt.date, *, kinds: Kind
         dates = (set_dates or {}).get(kind.id, {})
         mine = [i for i in infos if i.kind == kind.id]
         for period_type in _period_types(kind, mine, dates):
-            items += _due_of(store, unit, kind, period_type, [i for i in mine if i.period.type == period_type],
-                             dates, today, cutoff)
+            items += _due_of(
+                store, unit, kind, period_type, [i for i in mine if i.period.type == period_type], dates, today, cutoff
+            )
     items.sort(key=_pressing)
     return UnitDue(unit, today, tuple(items), tuple(made), tuple(problems))
 
@@ -201,18 +217,27 @@ def _period_types(kind: Kind, infos: list[DraftInfo], dates: Mapping[str, dt.dat
     return [t for t in kind.periods if t in used] or list(kind.periods[:1])
 
 
-def _due_of(store: Store, unit: UnitProfile, kind: Kind, period_type: str, infos: list[DraftInfo],
-            dates: Mapping[str, dt.date], today: dt.date, cutoff: dt.date) -> list[DueItem]:
+def _due_of(
+    store: Store,
+    unit: UnitProfile,
+    kind: Kind,
+    period_type: str,
+    infos: list[DraftInfo],
+    dates: Mapping[str, dt.date],
+    today: dt.date,
+    cutoff: dt.date,
+) -> list[DueItem]:
     """The periods of one kind and type the unit has still to send (`infos`: the unit's drafts of them)."""
-    oldest = Period.containing(period_type, cutoff)       # the first period that ended within LOOKBACK_DAYS
+    oldest = Period.containing(period_type, cutoff)  # the first period that ended within LOOKBACK_DAYS
     current = Period.containing(period_type, today)
     deadlines = {p: deadline(kind, p, dates) for p in _periods(oldest, current.next())}
 
     def listed(p: Period) -> bool:
         return deadlines[p] is not None or p.end < today
 
-    last = next((p for p, found in deadlines.items() if found is not None and found.days_left(today) >= 0),
-                current.next())
+    last = next(
+        (p for p, found in deadlines.items() if found is not None and found.days_left(today) >= 0), current.next()
+    )
     newest = sorted(infos, key=lambda i: (i.period.start, i.updated), reverse=True)
     sent_last = next((i.period for i in newest if _was_exported(store, i)), None)
     if sent_last is not None:
@@ -223,12 +248,15 @@ def _due_of(store: Store, unit: UnitProfile, kind: Kind, period_type: str, infos
         first = min([first, *(i.period for i in infos)], key=lambda p: p.start)  # a draft begun is owed
     first = max(first, oldest, key=lambda p: p.start)
     drafts: dict[Period, DraftId] = {}
-    for i in reversed(newest):                             # the most recently saved draft of a period wins
+    for i in reversed(newest):  # the most recently saved draft of a period wins
         drafts[i.period] = i.id
     unit_id = unit.id
     assert unit_id is not None
-    return [DueItem(unit_id, unit.full_name, kind, p, deadlines[p], today, drafts.get(p))
-            for p in _periods(first, last) if listed(p)]
+    return [
+        DueItem(unit_id, unit.full_name, kind, p, deadlines[p], today, drafts.get(p))
+        for p in _periods(first, last)
+        if listed(p)
+    ]
 
 
 def _periods(first: Period, last: Period) -> list[Period]:

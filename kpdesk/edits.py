@@ -16,9 +16,16 @@ from kpdesk.vocab import DOC_LABELS, DocPart
 
 #: The `Draft` attribute that holds each document part.
 PART_ATTRIBUTES: dict[DocPart, str] = {
-    DocPart.UNIT: "unit", DocPart.PERIOD: "period", DocPart.FORM: "form", DocPart.MONEY: "money_unit",
-    DocPart.NUMBER: "number", DocPart.DATE: "date", DocPart.SIGNER: "signer", DocPart.TO: "to",
-    DocPart.RECIPIENTS: "recipients", DocPart.TITLE: "title",
+    DocPart.UNIT: "unit",
+    DocPart.PERIOD: "period",
+    DocPart.FORM: "form",
+    DocPart.MONEY: "money_unit",
+    DocPart.NUMBER: "number",
+    DocPart.DATE: "date",
+    DocPart.SIGNER: "signer",
+    DocPart.TO: "to",
+    DocPart.RECIPIENTS: "recipients",
+    DocPart.TITLE: "title",
 }
 #: The document part each of those attributes is.
 PART_OF_ATTRIBUTE: dict[str, DocPart] = {attr: part for part, attr in PART_ATTRIBUTES.items()}
@@ -115,8 +122,11 @@ def _set_field(kind: Kind, draft: Draft, edit: SetField) -> tuple[Draft, Changes
     value = None if is_empty(edit.value) else edit.value
     if value is not None:
         _check_value(f, value, f.label)
-    typed = _typed(edit.inputs, f"trường «{fid}»",
-                   lambda key: split_input_key(key)[0] == fid and input_field(kind, key) is not None)
+    typed = _typed(
+        edit.inputs,
+        f"trường «{fid}»",
+        lambda key: split_input_key(key)[0] == fid and input_field(kind, key) is not None,
+    )
     old, others = _split_inputs(draft.inputs, fid)
     if draft.values.get(fid) == value and old == typed:
         return draft, NO_CHANGES
@@ -214,8 +224,12 @@ def _part_value(kind: Kind, part: DocPart, label: str, value: Any) -> Any:
         if value not in vn.UNITS:
             raise EditError(f"«{label}» phải là một trong: {', '.join(vn.UNITS)}.")
         return value
-    wanted: dict[DocPart, type] = {DocPart.UNIT: Unit, DocPart.PERIOD: Period, DocPart.SIGNER: Signer,
-                                   DocPart.TITLE: str}
+    wanted: dict[DocPart, type] = {
+        DocPart.UNIT: Unit,
+        DocPart.PERIOD: Period,
+        DocPart.SIGNER: Signer,
+        DocPart.TITLE: str,
+    }
     if not isinstance(value, wanted[part]):
         raise _wrong(label, value)
     return value

@@ -80,4 +80,3 @@ def understood(field: Field, value: Any) -> str:
         except FormatError:
             return ""
     return ""
-

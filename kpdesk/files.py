@@ -82,8 +82,10 @@ def _check_target(target: Path) -> None:
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
     if not stat.S_ISREG(st.st_mode):
         what = "lối tắt (liên kết tượng trưng)" if stat.S_ISLNK(st.st_mode) else "tệp thiết bị hoặc đường ống"
-        raise WriteError(f"«{target}» là một {what}, không phải tệp thường, nên kpdesk không ghi đè lên nó. "
-                         "Hãy chọn một tên tệp mới hoặc một tệp thường.")
+        raise WriteError(
+            f"«{target}» là một {what}, không phải tệp thường, nên kpdesk không ghi đè lên nó. "
+            "Hãy chọn một tên tệp mới hoặc một tệp thường."
+        )
     if not st.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
         raise PermissionError(errno.EACCES, "read-only file", str(target))
 

@@ -41,9 +41,9 @@ FORMAT = "kpdesk-kinds"
 FORMAT_VERSION = 1
 SUFFIX = ".kpkind"
 MANIFEST = "manifest.json"
-MAX_PACKAGE_BYTES = 20_000_000   # a package of a few kinds is some tens of kilobytes
+MAX_PACKAGE_BYTES = 20_000_000  # a package of a few kinds is some tens of kilobytes
 MAX_MEMBERS = 200
-MAX_MEMBER_BYTES = 2_000_000     # as a template may be (template_env.MAX_TEMPLATE_BYTES)
+MAX_MEMBER_BYTES = 2_000_000  # as a template may be (template_env.MAX_TEMPLATE_BYTES)
 MAX_TOTAL_BYTES = 20_000_000
 MAX_KINDS = 50
 #: A member of a package: "<kind id>/<file>", the file being kind.toml or a template ending in .j2.
@@ -55,12 +55,44 @@ WINDOWS_DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.I
 STAGING_PREFIX = ".tmp-"
 #: Attributes a template may not reach: Python's internals and frames, and methods that change a value in place
 #: (Jinja's sandbox refuses them when the template runs; a package is refused for them when it is installed).
-FORBIDDEN_ATTRIBUTES = frozenset({
-    "mro", "gi_frame", "gi_code", "gi_yieldfrom", "cr_frame", "cr_code", "cr_await", "ag_code", "ag_frame",
-    "f_globals", "f_locals", "f_back", "f_builtins", "f_code", "tb_frame", "tb_next", "func_globals", "func_code",
-    "append", "extend", "insert", "pop", "popitem", "remove", "clear", "update", "setdefault", "add", "discard",
-    "difference_update", "intersection_update", "symmetric_difference_update", "sort", "reverse",
-})
+FORBIDDEN_ATTRIBUTES = frozenset(
+    {
+        "mro",
+        "gi_frame",
+        "gi_code",
+        "gi_yieldfrom",
+        "cr_frame",
+        "cr_code",
+        "cr_await",
+        "ag_code",
+        "ag_frame",
+        "f_globals",
+        "f_locals",
+        "f_back",
+        "f_builtins",
+        "f_code",
+        "tb_frame",
+        "tb_next",
+        "func_globals",
+        "func_code",
+        "append",
+        "extend",
+        "insert",
+        "pop",
+        "popitem",
+        "remove",
+        "clear",
+        "update",
+        "setdefault",
+        "add",
+        "discard",
+        "difference_update",
+        "intersection_update",
+        "symmetric_difference_update",
+        "sort",
+        "reverse",
+    }
+)
 
 
 # ---------------------------------------------------------------------------- the manifest
@@ -85,10 +117,16 @@ class Manifest:
     kinds: tuple[PackagedKind, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "format_version": self.format_version, "kpdesk_min": self.kpdesk_min,
-                "publisher": self.publisher, "created": self.created,
-                "kinds": [{"id": k.id, "version": k.version, "applies_from": k.applies_from, "files": k.files}
-                          for k in self.kinds]}
+        return {
+            "format": FORMAT,
+            "format_version": self.format_version,
+            "kpdesk_min": self.kpdesk_min,
+            "publisher": self.publisher,
+            "created": self.created,
+            "kinds": [
+                {"id": k.id, "version": k.version, "applies_from": k.applies_from, "files": k.files} for k in self.kinds
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -135,7 +173,7 @@ def _failure(name: str, what: str, packing: bool = False) -> KindError:
 
 
 def version_key(text: str) -> tuple[int, ...]:
-    """"0.10.2" → (0, 10, 2), to compare kpdesk versions (a part's leading digits count, the rest is ignored)."""
+    """ "0.10.2" → (0, 10, 2), to compare kpdesk versions (a part's leading digits count, the rest is ignored)."""
     out = []
     for part in str(text).strip().split("."):
         digits = re.match(r"\d*", part)
@@ -159,8 +197,9 @@ def _shown_name(name: str) -> str:
 # ---------------------------------------------------------------------------- reading a package safely
 
 
-def read_package(source: Path | str | bytes, name: str | None = None, *,
-                 sources: dict[str, Path] | None = None) -> Package:
+def read_package(
+    source: Path | str | bytes, name: str | None = None, *, sources: dict[str, Path] | None = None
+) -> Package:
     """Read and check a .kpkind (a path or its bytes): a zip of at most `MAX_MEMBERS` plain members of bounded size,
     with safe names, no links, a manifest this kpdesk can read, and every member listed with its sha256.
 
@@ -173,14 +212,16 @@ def read_package(source: Path | str | bytes, name: str | None = None, *,
         path = Path(source)
         name = name or path.name
         data = _read_file(path, name)
+
     def fail(what: str) -> KindError:
         return _failure(name, what, bool(sources))
 
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
-        raise fail("không phải gói mẫu báo cáo (tệp .kpkind là một tệp nén zip do kpdesk tạo). "
-                   "Hãy chọn đúng tệp Sở gửi.") from None
+        raise fail(
+            "không phải gói mẫu báo cáo (tệp .kpkind là một tệp nén zip do kpdesk tạo). Hãy chọn đúng tệp Sở gửi."
+        ) from None
     with zf:
         members = _read_members(zf, fail)
     if MANIFEST not in members:
@@ -195,8 +236,10 @@ def _read_file(path: Path, name: str) -> bytes:
     shown = _shown_name(str(path))
     try:
         if path.stat().st_size > MAX_PACKAGE_BYTES:
-            raise KindError(f"Tệp {shown} quá lớn (hơn {MAX_PACKAGE_BYTES // 1_000_000} MB) để là một gói mẫu báo "
-                            "cáo; hãy chọn đúng tệp .kpkind Sở gửi.")
+            raise KindError(
+                f"Tệp {shown} quá lớn (hơn {MAX_PACKAGE_BYTES // 1_000_000} MB) để là một gói mẫu báo "
+                "cáo; hãy chọn đúng tệp .kpkind Sở gửi."
+            )
         with path.open("rb") as fh:
             data = fh.read(MAX_PACKAGE_BYTES + 1)
     except FileNotFoundError:
@@ -215,18 +258,28 @@ def _read_file(path: Path, name: str) -> bytes:
 def _read_members(zf: zipfile.ZipFile, fail: Any) -> dict[str, bytes]:
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
-        raise fail(f"có {len(infos)} tệp bên trong, quá nhiều (tối đa {MAX_MEMBERS}); gói này không phải do kpdesk "
-                   "tạo hoặc đã bị sửa. Hãy xin Sở gửi lại gói.")
+        raise fail(
+            f"có {len(infos)} tệp bên trong, quá nhiều (tối đa {MAX_MEMBERS}); gói này không phải do kpdesk "
+            "tạo hoặc đã bị sửa. Hãy xin Sở gửi lại gói."
+        )
     members: dict[str, bytes] = {}
     declared = read = 0
     for info in infos:
         entry = info.filename
         shown = _shown_name(entry)
-        unsafe = (not entry or entry.startswith(("/", "\\")) or "\\" in entry or "\x00" in entry or ":" in entry
-                  or any(part in ("..", ".") for part in entry.split("/")))
+        unsafe = (
+            not entry
+            or entry.startswith(("/", "\\"))
+            or "\\" in entry
+            or "\x00" in entry
+            or ":" in entry
+            or any(part in ("..", ".") for part in entry.split("/"))
+        )
         if unsafe:
-            raise fail(f"có tệp với đường dẫn không an toàn («{shown}»: đường dẫn tuyệt đối, «..» hoặc ổ đĩa) nên bị "
-                       "từ chối. Gói mẫu chỉ chứa tệp trong thư mục của từng mẫu; hãy xin Sở gửi lại gói.")
+            raise fail(
+                f"có tệp với đường dẫn không an toàn («{shown}»: đường dẫn tuyệt đối, «..» hoặc ổ đĩa) nên bị "
+                "từ chối. Gói mẫu chỉ chứa tệp trong thư mục của từng mẫu; hãy xin Sở gửi lại gói."
+            )
         kind_bits = (info.external_attr >> 16) & 0o170000
         if kind_bits == stat.S_IFLNK:
             raise fail(f"có liên kết «{shown}» (symlink) nên bị từ chối: gói mẫu chỉ được chứa tệp thường.")
@@ -256,8 +309,10 @@ def _read_members(zf: zipfile.ZipFile, fail: Any) -> dict[str, bytes]:
 
 
 def _oversized(fail: Any, shown: str) -> KindError:
-    return fail(f"tệp «{shown}» bên trong quá lớn khi giải nén (tối đa {MAX_MEMBER_BYTES // 1_000_000} MB mỗi tệp, "
-                f"{MAX_TOTAL_BYTES // 1_000_000} MB cả gói); gói có thể là tệp độc hại nên bị từ chối.")
+    return fail(
+        f"tệp «{shown}» bên trong quá lớn khi giải nén (tối đa {MAX_MEMBER_BYTES // 1_000_000} MB mỗi tệp, "
+        f"{MAX_TOTAL_BYTES // 1_000_000} MB cả gói); gói có thể là tệp độc hại nên bị từ chối."
+    )
 
 
 def _read_manifest(raw: bytes, fail: Any) -> Manifest:
@@ -266,17 +321,19 @@ def _read_manifest(raw: bytes, fail: Any) -> Manifest:
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise fail(f"danh mục {MANIFEST} không phải JSON hợp lệ; gói bị hỏng. Hãy xin Sở gửi lại gói.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise fail(f"danh mục {MANIFEST} không phải của gói mẫu báo cáo kpdesk (\"format\": \"{FORMAT}\").")
+        raise fail(f'danh mục {MANIFEST} không phải của gói mẫu báo cáo kpdesk ("format": "{FORMAT}").')
     version, needed = data.get("format_version"), data.get("kpdesk_min")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise fail(f"danh mục {MANIFEST} thiếu «format_version» (số nguyên).")
     if not isinstance(needed, str) or not needed.strip() or len(needed) > 40:
-        raise fail(f"danh mục {MANIFEST} thiếu «kpdesk_min» (bản kpdesk tối thiểu, ví dụ \"0.2.0\").")
+        raise fail(f'danh mục {MANIFEST} thiếu «kpdesk_min» (bản kpdesk tối thiểu, ví dụ "0.2.0").')
     current = _app_version()
     if version_key(needed) > version_key(current) or version > FORMAT_VERSION:
         wanted = needed if version_key(needed) > version_key(current) else "mới nhất"
-        raise fail(f"được làm cho kpdesk bản {_shown_name(needed)} trở lên (định dạng gói {version}); máy này đang "
-                   f"dùng kpdesk bản {current}. Hãy cập nhật kpdesk lên bản {_shown_name(wanted)} rồi cài lại gói.")
+        raise fail(
+            f"được làm cho kpdesk bản {_shown_name(needed)} trở lên (định dạng gói {version}); máy này đang "
+            f"dùng kpdesk bản {current}. Hãy cập nhật kpdesk lên bản {_shown_name(wanted)} rồi cài lại gói."
+        )
     publisher, created = data.get("publisher"), data.get("created")
     if not isinstance(publisher, str) or not vn.clean_line(publisher) or len(publisher) > 200:
         raise fail(f"danh mục {MANIFEST} thiếu «publisher» (tên Sở phát hành gói).")
@@ -296,9 +353,12 @@ def _read_manifest(raw: bytes, fail: Any) -> Manifest:
         if not isinstance(kversion, int) or isinstance(kversion, bool) or kversion < 1:
             raise fail(f"{where} («{kid}») thiếu «version» (số nguyên từ 1).")
         if start is not None and not isinstance(start, str):
-            raise fail(f"{where} («{kid}»): «applies_from» phải là chuỗi như \"2026-07\" hoặc null.")
-        if not isinstance(files, dict) or not files or not all(
-                isinstance(k, str) and isinstance(v, str) and SHA256.fullmatch(v) for k, v in files.items()):
+            raise fail(f'{where} («{kid}»): «applies_from» phải là chuỗi như "2026-07" hoặc null.')
+        if (
+            not isinstance(files, dict)
+            or not files
+            or not all(isinstance(k, str) and isinstance(v, str) and SHA256.fullmatch(v) for k, v in files.items())
+        ):
             raise fail(f"{where} («{kid}»): «files» phải liệt kê từng tệp với mã sha256 của nó.")
         if any(k.id == kid for k in kinds):
             raise fail(f"mẫu «{kid}» có hai lần trong danh mục; mỗi gói chỉ mang một phiên bản của mỗi mẫu.")
@@ -313,30 +373,44 @@ def _check_listing(package: Package) -> None:
         for member, digest in k.files.items():
             match = MEMBER.fullmatch(member)
             if match is None or match.group(1) != k.id:
-                raise package.fail(f"danh mục liệt kê tệp «{_shown_name(member)}» không nằm trong thư mục «{k.id}/» "
-                                   "của mẫu; mỗi tệp phải nằm ngay trong thư mục của mẫu mình.")
-            if match.group(2) != "kind.toml" and not TEMPLATE_NAME.fullmatch(match.group(2)) \
-                    or WINDOWS_DEVICES.fullmatch(match.group(2)):
-                raise package.fail(f"tệp «{_shown_name(member)}» không phải kind.toml hay tệp mẫu .j2; gói mẫu chỉ "
-                                   "chứa hai loại tệp đó.")
+                raise package.fail(
+                    f"danh mục liệt kê tệp «{_shown_name(member)}» không nằm trong thư mục «{k.id}/» "
+                    "của mẫu; mỗi tệp phải nằm ngay trong thư mục của mẫu mình."
+                )
+            if (
+                match.group(2) != "kind.toml"
+                and not TEMPLATE_NAME.fullmatch(match.group(2))
+                or WINDOWS_DEVICES.fullmatch(match.group(2))
+            ):
+                raise package.fail(
+                    f"tệp «{_shown_name(member)}» không phải kind.toml hay tệp mẫu .j2; gói mẫu chỉ "
+                    "chứa hai loại tệp đó."
+                )
             if member.lower() in {m.lower() for m in listed}:
-                raise package.fail(f"có hai tệp «{_shown_name(member)}» chỉ khác nhau chữ hoa, chữ thường; gói bị "
-                                   "từ chối vì trên Windows chúng là một tệp.")
+                raise package.fail(
+                    f"có hai tệp «{_shown_name(member)}» chỉ khác nhau chữ hoa, chữ thường; gói bị "
+                    "từ chối vì trên Windows chúng là một tệp."
+                )
             listed[member] = digest
         if f"{k.id}/kind.toml" not in k.files:
             raise package.fail(f"mẫu «{k.id}» thiếu tệp {k.id}/kind.toml.")
     for member in package.members:
         if member not in listed:
-            raise package.fail(f"có tệp «{_shown_name(member)}» không có trong danh mục {MANIFEST}; gói đã bị sửa "
-                               "sau khi Sở tạo. Hãy xin Sở gửi lại gói.")
+            raise package.fail(
+                f"có tệp «{_shown_name(member)}» không có trong danh mục {MANIFEST}; gói đã bị sửa "
+                "sau khi Sở tạo. Hãy xin Sở gửi lại gói."
+            )
     for member, digest in listed.items():
         content = package.members.get(member)
         if content is None:
-            raise package.fail(f"thiếu tệp «{_shown_name(member)}» mà danh mục liệt kê; gói bị hỏng. Hãy xin Sở gửi "
-                               "lại gói.")
+            raise package.fail(
+                f"thiếu tệp «{_shown_name(member)}» mà danh mục liệt kê; gói bị hỏng. Hãy xin Sở gửi lại gói."
+            )
         if hashlib.sha256(content).hexdigest() != digest:
-            raise package.fail(f"tệp «{_shown_name(member)}» đã bị sửa sau khi Sở tạo gói (mã kiểm tra sha256 không "
-                               "khớp với danh mục). Đừng cài gói này; hãy xin Sở gửi lại gói.")
+            raise package.fail(
+                f"tệp «{_shown_name(member)}» đã bị sửa sau khi Sở tạo gói (mã kiểm tra sha256 không "
+                "khớp với danh mục). Đừng cài gói này; hãy xin Sở gửi lại gói."
+            )
 
 
 # ---------------------------------------------------------------------------- checking the kinds of a package
@@ -363,8 +437,10 @@ def extract_kinds(package: Package, folder: Path) -> list[Kind]:
             raise package.fail(f"{where}: kind.toml ghi version = {kind.version}, khác danh mục; gói đã bị sửa.")
         start = _period_key(kind.applies_from)
         if start != (entry.applies_from or None) and not _same_period(start, entry.applies_from):
-            raise package.fail(f"{where}: kind.toml ghi applies_from = {start!r}, khác danh mục "
-                               f"({entry.applies_from!r}); gói đã bị sửa.")
+            raise package.fail(
+                f"{where}: kind.toml ghi applies_from = {start!r}, khác danh mục "
+                f"({entry.applies_from!r}); gói đã bị sửa."
+            )
         names = {m.split("/", 1)[1] for m in entry.files}
         if kind.template not in names:
             raise package.fail(f"{where}: thiếu tệp mẫu nội dung «{kind.template}» trong gói.")
@@ -401,17 +477,27 @@ def check_templates(kind: Kind, names: set[str], package: Package) -> None:
         try:
             sources.append((name, (kind.folder / name).read_text(encoding="utf-8"), body))
         except UnicodeDecodeError:
-            raise package.fail(f"mẫu «{kind.id}», tệp {name} không phải văn bản UTF-8; hãy lưu lại tệp mẫu ở dạng "
-                               f"UTF-8. {package.fix(kind.id, name)}") from None
+            raise package.fail(
+                f"mẫu «{kind.id}», tệp {name} không phải văn bản UTF-8; hãy lưu lại tệp mẫu ở dạng "
+                f"UTF-8. {package.fix(kind.id, name)}"
+            ) from None
     text = environment(str(kind.folder), False)
     sources += [("kind.toml (title)", kind.title, text), ("kind.toml (subject)", kind.subject, text)]
     for name, source, env in sources:
-        _check_source(kind, name, source, env, names, package, main=name in (kind.template, "kind.toml (title)",
-                                                                          "kind.toml (subject)"))
+        _check_source(
+            kind,
+            name,
+            source,
+            env,
+            names,
+            package,
+            main=name in (kind.template, "kind.toml (title)", "kind.toml (subject)"),
+        )
 
 
-def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str], package: Package, *,
-                  main: bool) -> None:
+def _check_source(
+    kind: Kind, name: str, source: str, env: Any, names: set[str], package: Package, *, main: bool
+) -> None:
     from jinja2 import nodes
 
     where = f"mẫu «{kind.id}», tệp {name}"
@@ -431,8 +517,11 @@ def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str],
 
     def refuse(node: Any, what: str) -> KindError:
         refused = "" if package.packing else "; gói bị từ chối"
-        return fail(getattr(node, "lineno", None), f"{what}. Mẫu chạy trong vùng cách ly (sandbox) và chỉ được dùng "
-                    f"các giá trị của báo cáo và các tệp .j2 cùng thư mục{refused}.")
+        return fail(
+            getattr(node, "lineno", None),
+            f"{what}. Mẫu chạy trong vùng cách ly (sandbox) và chỉ được dùng "
+            f"các giá trị của báo cáo và các tệp .j2 cùng thư mục{refused}.",
+        )
 
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
@@ -441,11 +530,20 @@ def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str],
         if attr.startswith("_") or isinstance(node, nodes.Getattr) and attr in FORBIDDEN_ATTRIBUTES:
             raise refuse(node, f"truy cập «{_shown_name(attr)}», phần bị cấm")
         target = node.node
-        if main and isinstance(target, nodes.Name) and target.name in ("v", "c") and not (
-                target.name == "v" and attr in {f.id for f in kind.fields}
-                or target.name == "c" and attr in {x.id for x in kind.computed}):
-            raise fail(node.lineno, f"dùng «{target.name}.{attr}» nhưng mẫu không có trường hay giá trị tính nào "
-                       "tên đó.")
+        if (
+            main
+            and isinstance(target, nodes.Name)
+            and target.name in ("v", "c")
+            and not (
+                target.name == "v"
+                and attr in {f.id for f in kind.fields}
+                or target.name == "c"
+                and attr in {x.id for x in kind.computed}
+            )
+        ):
+            raise fail(
+                node.lineno, f"dùng «{target.name}.{attr}» nhưng mẫu không có trường hay giá trị tính nào tên đó."
+            )
     for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         target = node.template
         wanted = [target] if isinstance(target, nodes.Const) else list(getattr(target, "items", [None]))
@@ -454,8 +552,7 @@ def _check_source(kind: Kind, name: str, source: str, env: Any, names: set[str],
             if not isinstance(value, str):
                 raise refuse(node, "tên tệp trong include, import hoặc extends phải viết sẵn trong ngoặc kép")
             if not TEMPLATE_NAME.fullmatch(value) or value not in names:
-                raise refuse(node, f"dùng tệp «{_shown_name(value)}» nằm ngoài thư mục của mẫu hoặc không có trong "
-                                   "gói")
+                raise refuse(node, f"dùng tệp «{_shown_name(value)}» nằm ngoài thư mục của mẫu hoặc không có trong gói")
 
 
 def sample_value(f: Field, period: Period, depth: int = 0) -> Any:
@@ -490,12 +587,19 @@ def sample_draft(kind: Kind, period: Period | None = None, form: str | None = No
         start = kind.applies_from.start if kind.applies_from else dt.date(2026, 1, 1)
         period = Period.containing(kind.periods[0], start)
     values = {} if empty else {f.id: sample_value(f, period) for f in kind.fields}
-    return Draft(kind=kind.id, kind_version=kind.version, period=period, form=form or kind.forms[0],
-                 unit=Unit("Mẫu Thử", province="Thanh Hóa", office_symbol="VHXH"), number="01",
-                 date=period.end + dt.timedelta(days=5),
-                 signer=Signer(("KT. CHỦ TỊCH",), "PHÓ CHỦ TỊCH", "Nguyễn Văn Mẫu"),
-                 to=("Sở Khoa học và Công nghệ tỉnh Thanh Hóa",), recipients=("Như trên;", "Lưu: VT."),
-                 values=values)
+    return Draft(
+        kind=kind.id,
+        kind_version=kind.version,
+        period=period,
+        form=form or kind.forms[0],
+        unit=Unit("Mẫu Thử", province="Thanh Hóa", office_symbol="VHXH"),
+        number="01",
+        date=period.end + dt.timedelta(days=5),
+        signer=Signer(("KT. CHỦ TỊCH",), "PHÓ CHỦ TỊCH", "Nguyễn Văn Mẫu"),
+        to=("Sở Khoa học và Công nghệ tỉnh Thanh Hóa",),
+        recipients=("Như trên;", "Lưu: VT."),
+        values=values,
+    )
 
 
 def try_render(kind: Kind, package: Package, drafts: Sequence[tuple[str, Any]] = ()) -> None:
@@ -503,19 +607,27 @@ def try_render(kind: Kind, package: Package, drafts: Sequence[tuple[str, Any]] =
     each form — and refuse the kind, naming the draft, if one does not."""
     from kpdesk.render import build_layout
 
-    drafts = list(drafts) or [(f"bản nháp thử ({'đủ mọi trường' if not empty else 'để trống'}, {form})",
-                               sample_draft(kind, form=form, empty=empty))
-                              for form in kind.forms for empty in (False, True)]
+    drafts = list(drafts) or [
+        (
+            f"bản nháp thử ({'đủ mọi trường' if not empty else 'để trống'}, {form})",
+            sample_draft(kind, form=form, empty=empty),
+        )
+        for form in kind.forms
+        for empty in (False, True)
+    ]
     for name, draft in drafts:
         try:
             build_layout(kind, draft)
         except KpdeskError as exc:  # named by its file in the package (or packed), not the folder it was checked in
             message = exc.message.replace(str(kind.folder), package.folder_of(kind))
-            raise package.fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name}: {message} "
-                               f"{package.fix(kind.id)}") from None
+            raise package.fail(
+                f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name}: {message} {package.fix(kind.id)}"
+            ) from None
         except Exception as exc:  # noqa: BLE001 - a kind from outside may fail in any way: it is refused
-            raise package.fail(f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name} "
-                               f"({type(exc).__name__}: {str(exc)[:200]}). {package.fix(kind.id)}") from None
+            raise package.fail(
+                f"mẫu «{kind.id}» phiên bản {kind.version} không xuất được {name} "
+                f"({type(exc).__name__}: {str(exc)[:200]}). {package.fix(kind.id)}"
+            ) from None
 
 
 # ---------------------------------------------------------------------------- installing
@@ -609,15 +721,19 @@ def plan_install(path: Path | str, root: Path | None = None) -> InstallPlan:
         staging = root / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
         staging.mkdir()
     except OSError as exc:
-        raise KindError(f"Không ghi được vào thư mục mẫu báo cáo {root} ({exc.strerror or exc}); hãy kiểm tra quyền "
-                        "ghi của thư mục dữ liệu hoặc chọn thư mục dữ liệu khác.") from None
+        raise KindError(
+            f"Không ghi được vào thư mục mẫu báo cáo {root} ({exc.strerror or exc}); hãy kiểm tra quyền "
+            "ghi của thư mục dữ liệu hoặc chọn thư mục dữ liệu khác."
+        ) from None
     plan = InstallPlan(package, root, staging)
     try:
         try:
             kinds = extract_kinds(package, staging)
         except OSError as exc:
-            raise KindError(f"Không giải nén được gói mẫu báo cáo vào {staging} ({exc.strerror or exc}); hãy kiểm "
-                            "tra chỗ trống và quyền ghi của thư mục dữ liệu.") from None
+            raise KindError(
+                f"Không giải nén được gói mẫu báo cáo vào {staging} ({exc.strerror or exc}); hãy kiểm "
+                "tra chỗ trống và quyền ghi của thư mục dữ liệu."
+            ) from None
         reg = _registry_for(root)
         for kind in kinds:
             plan.items.append(_plan_kind(package, reg, kind))
@@ -634,19 +750,28 @@ def _plan_kind(package: Package, reg: Registry, kind: Kind) -> PlannedKind:
         if _kind_files(same.folder) != _kind_files(kind.folder):
             where = "có sẵn trong kpdesk" if same.builtin else "đã cài"
             toml = package.source_file(kind.id, "kind.toml")
-            advice = (f"hãy ghi version = {versions[-1].version + 1} trong tệp {toml} rồi đóng gói lại."
-                      if package.packing else "hãy xin Sở gói mới.")
-            raise package.fail(f"mẫu «{kind.name}» phiên bản {kind.version} {where} trên máy này với nội dung khác. "
-                               f"Khi sửa mẫu, Sở phải tăng số phiên bản (version); {advice}")
+            advice = (
+                f"hãy ghi version = {versions[-1].version + 1} trong tệp {toml} rồi đóng gói lại."
+                if package.packing
+                else "hãy xin Sở gói mới."
+            )
+            raise package.fail(
+                f"mẫu «{kind.name}» phiên bản {kind.version} {where} trên máy này với nội dung khác. "
+                f"Khi sửa mẫu, Sở phải tăng số phiên bản (version); {advice}"
+            )
         return PlannedKind(kind, kind_changes(reg.load(same), kind), True)
     if versions and versions[-1].version > kind.version:
         if package.packing:
-            raise package.fail(f"mẫu «{kind.name}» phiên bản {kind.version} cũ hơn phiên bản {versions[-1].version} "
-                               "đang có trên máy này; các xã, phường sẽ không cài được. Hãy ghi version = "
-                               f"{versions[-1].version + 1} trong tệp {package.source_file(kind.id, 'kind.toml')} "
-                               "rồi đóng gói lại.")
-        raise package.fail(f"mẫu «{kind.name}» phiên bản {kind.version} cũ hơn phiên bản {versions[-1].version} "
-                           "đang có trên máy này nên không được cài. (Bản nháp đã soạn theo mẫu cũ vẫn mở được.)")
+            raise package.fail(
+                f"mẫu «{kind.name}» phiên bản {kind.version} cũ hơn phiên bản {versions[-1].version} "
+                "đang có trên máy này; các xã, phường sẽ không cài được. Hãy ghi version = "
+                f"{versions[-1].version + 1} trong tệp {package.source_file(kind.id, 'kind.toml')} "
+                "rồi đóng gói lại."
+            )
+        raise package.fail(
+            f"mẫu «{kind.name}» phiên bản {kind.version} cũ hơn phiên bản {versions[-1].version} "
+            "đang có trên máy này nên không được cài. (Bản nháp đã soạn theo mẫu cũ vẫn mở được.)"
+        )
     previous = reg.load(versions[-1]) if versions else None
     return PlannedKind(kind, kind_changes(previous, kind), False)
 
@@ -668,19 +793,25 @@ def install(plan: InstallPlan) -> list[KindVersion]:
         raise KindError("Gói mẫu báo cáo này đã được cài hoặc đã hủy; hãy mở lại tệp gói.")
     moved: list[tuple[Path, Path]] = []
     m = plan.package.manifest
-    origin = {"publisher": m.publisher, "created": m.created, "package": plan.package.name,
-              "package_sha256": plan.package.sha256, "kpdesk_min": m.kpdesk_min,
-              "installed": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    origin = {
+        "publisher": m.publisher,
+        "created": m.created,
+        "package": plan.package.name,
+        "package_sha256": plan.package.sha256,
+        "kpdesk_min": m.kpdesk_min,
+        "installed": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
     try:
         for item in plan.new:
             source = Path(item.kind.folder)
-            (source / ORIGIN_FILE).write_text(json.dumps(origin, ensure_ascii=False, indent=2) + "\n",
-                                              encoding="utf-8")
+            (source / ORIGIN_FILE).write_text(json.dumps(origin, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             target = plan.root / item.kind.id / str(item.kind.version)
             target.parent.mkdir(exist_ok=True)
             if target.exists():
-                raise KindError(f"Mẫu «{item.kind.name}» phiên bản {item.kind.version} vừa được cài (có thể từ một "
-                                "cửa sổ kpdesk khác); hãy mở lại danh sách mẫu.")
+                raise KindError(
+                    f"Mẫu «{item.kind.name}» phiên bản {item.kind.version} vừa được cài (có thể từ một "
+                    "cửa sổ kpdesk khác); hãy mở lại danh sách mẫu."
+                )
             os.replace(source, target)
             moved.append((target, source))
     except (OSError, KindError) as exc:
@@ -692,11 +823,15 @@ def install(plan: InstallPlan) -> list[KindVersion]:
         plan.discard()
         if isinstance(exc, KindError):
             raise
-        raise KindError(f"Không cài được gói mẫu báo cáo vào {plan.root} ({exc.strerror or exc}); chưa có gì thay "
-                        "đổi. Hãy kiểm tra quyền ghi của thư mục dữ liệu rồi thử lại.") from None
+        raise KindError(
+            f"Không cài được gói mẫu báo cáo vào {plan.root} ({exc.strerror or exc}); chưa có gì thay "
+            "đổi. Hãy kiểm tra quyền ghi của thư mục dữ liệu rồi thử lại."
+        ) from None
     plan.discard()
-    plan.installed = [KindVersion(item.kind.id, item.kind.version, plan.root / item.kind.id / str(item.kind.version),
-                                  False) for item in plan.new]
+    plan.installed = [
+        KindVersion(item.kind.id, item.kind.version, plan.root / item.kind.id / str(item.kind.version), False)
+        for item in plan.new
+    ]
     return plan.installed
 
 
@@ -718,8 +853,15 @@ class PackResult:
     checked: tuple[str, ...]  # what was checked, one line each
 
 
-def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, kpdesk_min: str | None = None,
-         created: dt.datetime | None = None, examples: Path | None = None) -> PackResult:
+def pack(
+    folders: Sequence[Path | str],
+    output: Path | str,
+    publisher: str,
+    *,
+    kpdesk_min: str | None = None,
+    created: dt.datetime | None = None,
+    examples: Path | None = None,
+) -> PackResult:
     """Pack the kinds in `folders` into the package `output` (.kpkind), published by `publisher`.
 
     Each kind gets every check it gets when it loads and when a package is installed; then every example draft of
@@ -730,8 +872,9 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
 
     publisher = vn.clean_line(publisher or "")
     if not publisher:
-        raise KindError("Hãy ghi tên cơ quan phát hành gói, ví dụ --publisher \"Sở Khoa học và Công nghệ tỉnh "
-                        "Thanh Hóa\".")
+        raise KindError(
+            'Hãy ghi tên cơ quan phát hành gói, ví dụ --publisher "Sở Khoa học và Công nghệ tỉnh Thanh Hóa".'
+        )
     output = Path(output)
     if output.suffix.lower() != SUFFIX:
         raise KindError(f"Tên tệp gói «{_shown_name(output.name)}» phải có đuôi {SUFFIX}.")
@@ -746,8 +889,9 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
     for raw in folders:
         folder = Path(raw)
         if not (folder / "kind.toml").is_file():
-            raise KindError(f"Thư mục {_shown_name(str(folder))} không có tệp kind.toml; hãy chỉ ra thư mục của một "
-                            "mẫu báo cáo.")
+            raise KindError(
+                f"Thư mục {_shown_name(str(folder))} không có tệp kind.toml; hãy chỉ ra thư mục của một mẫu báo cáo."
+            )
         try:
             kind = load_kind(folder, declared_id(folder))
         except KindError as exc:
@@ -761,14 +905,23 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
             _check_packable(folder / name.split("/", 1)[1], content)
         members.update(files)
         sources[kind.id] = folder
-        entries.append(PackagedKind(kind.id, kind.version, _period_key(kind.applies_from),
-                                    {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}))
+        entries.append(
+            PackagedKind(
+                kind.id,
+                kind.version,
+                _period_key(kind.applies_from),
+                {name: hashlib.sha256(content).hexdigest() for name, content in files.items()},
+            )
+        )
     if len(members) + 1 > MAX_MEMBERS or sum(map(len, members.values())) > MAX_TOTAL_BYTES:
-        raise KindError(f"Các mẫu đã chọn có {len(members)} tệp, {sum(map(len, members.values())):,} byte: quá lớn "
-                        f"cho một gói (tối đa {MAX_MEMBERS} tệp, {MAX_TOTAL_BYTES // 1_000_000} MB); hãy chia thành "
-                        "nhiều gói.")
-    manifest = Manifest(FORMAT_VERSION, kpdesk_min or _app_version(), publisher,
-                        created.isoformat(timespec="seconds"), tuple(entries))
+        raise KindError(
+            f"Các mẫu đã chọn có {len(members)} tệp, {sum(map(len, members.values())):,} byte: quá lớn "
+            f"cho một gói (tối đa {MAX_MEMBERS} tệp, {MAX_TOTAL_BYTES // 1_000_000} MB); hãy chia thành "
+            "nhiều gói."
+        )
+    manifest = Manifest(
+        FORMAT_VERSION, kpdesk_min or _app_version(), publisher, created.isoformat(timespec="seconds"), tuple(entries)
+    )
     data = _zip(manifest, members, created)
     package = read_package(data, output.name, sources=sources)
     checked: list[str] = []
@@ -785,11 +938,15 @@ def pack(folders: Sequence[Path | str], output: Path | str, publisher: str, *, k
 def _check_packable(path: Path, content: bytes) -> None:
     """A file the communes' kpdesk would refuse in a package is refused before packing, naming it."""
     if WINDOWS_DEVICES.fullmatch(path.name):
-        raise KindError(f"Tệp {path}: tên «{path.name}» là tên Windows dành cho thiết bị, không dùng được trên máy "
-                        "của xã, phường; hãy đổi tên tệp (và chỗ include nó) rồi đóng gói lại.")
+        raise KindError(
+            f"Tệp {path}: tên «{path.name}» là tên Windows dành cho thiết bị, không dùng được trên máy "
+            "của xã, phường; hãy đổi tên tệp (và chỗ include nó) rồi đóng gói lại."
+        )
     if len(content) > MAX_MEMBER_BYTES:
-        raise KindError(f"Tệp {path} quá lớn ({len(content):,} byte; tối đa {MAX_MEMBER_BYTES // 1_000_000} MB mỗi "
-                        "tệp); hãy rút gọn tệp rồi đóng gói lại.")
+        raise KindError(
+            f"Tệp {path} quá lớn ({len(content):,} byte; tối đa {MAX_MEMBER_BYTES // 1_000_000} MB mỗi "
+            "tệp); hãy rút gọn tệp rồi đóng gói lại."
+        )
 
 
 def declared_id(folder: Path) -> str | None:
@@ -808,8 +965,10 @@ def _zip(manifest: Manifest, members: dict[str, bytes], created: dt.datetime) ->
     buffer = io.BytesIO()
     stamp = (max(created.year, 1980), created.month, created.day, created.hour, created.minute, created.second)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in [(MANIFEST, (json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n")
-                               .encode("utf-8")), *sorted(members.items())]:
+        for name, content in [
+            (MANIFEST, (json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")),
+            *sorted(members.items()),
+        ]:
             info = zipfile.ZipInfo(name, stamp)
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -833,22 +992,30 @@ def _check_upgrades(package: Package, reg: Registry, kind: Kind, examples: Path 
         except (ValueError, AttributeError):
             continue
         except KpdeskError as exc:
-            raise package.fail(f"không đọc được bản nháp mẫu {path} để thử mẫu «{kind.id}»: {exc.message} Hãy sửa "
-                               "hoặc bỏ bản nháp mẫu này rồi đóng gói lại.") from None
+            raise package.fail(
+                f"không đọc được bản nháp mẫu {path} để thử mẫu «{kind.id}»: {exc.message} Hãy sửa "
+                "hoặc bỏ bản nháp mẫu này rồi đóng gói lại."
+            ) from None
     if previous is not None:
         fit = next((p for p in previous.periods if p in kind.periods), previous.periods[0])
         start = kind.applies_from.start if kind.applies_from else dt.date(2026, 1, 1)
-        candidates.append((f"bản nháp thử đủ mọi trường của phiên bản {previous.version}",
-                           sample_draft(previous, Period.containing(fit, start))))
+        candidates.append(
+            (
+                f"bản nháp thử đủ mọi trường của phiên bản {previous.version}",
+                sample_draft(previous, Period.containing(fit, start)),
+            )
+        )
     for name, draft in candidates:
         if draft.kind_version >= kind.version:
             continue
         try:
             upgraded, _ = drafts.upgrade_draft(draft, kind)
         except KpdeskError as exc:
-            raise package.fail(f"{name} (phiên bản {draft.kind_version}) không chuyển được sang phiên bản "
-                               f"{kind.version} của «{kind.id}»: {exc.message} Hãy sửa phần [[upgrades]] trong tệp "
-                               f"{package.source_file(kind.id, 'kind.toml')} rồi đóng gói lại.") from None
+            raise package.fail(
+                f"{name} (phiên bản {draft.kind_version}) không chuyển được sang phiên bản "
+                f"{kind.version} của «{kind.id}»: {exc.message} Hãy sửa phần [[upgrades]] trong tệp "
+                f"{package.source_file(kind.id, 'kind.toml')} rồi đóng gói lại."
+            ) from None
         try_render(kind, package, [(f"{name} sau khi chuyển từ phiên bản {draft.kind_version}", upgraded)])
         lines.append(f"«{kind.id}»: {name} chuyển từ phiên bản {draft.kind_version} sang {kind.version} và xuất được.")
     return lines

@@ -38,8 +38,17 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["ENCODINGS", "ENCODING_NAMES", "LegacyGuess", "analyse_legacy", "convert_legacy", "detect_legacy",
-           "encode_legacy", "is_vietnamese_syllable", "tone_well_placed"]
+__all__ = [
+    "ENCODINGS",
+    "ENCODING_NAMES",
+    "LegacyGuess",
+    "analyse_legacy",
+    "convert_legacy",
+    "detect_legacy",
+    "encode_legacy",
+    "is_vietnamese_syllable",
+    "tone_well_placed",
+]
 
 ENCODINGS = ("tcvn3", "vni")
 #: What to call each encoding when offering the conversion to the officer.
@@ -113,8 +122,11 @@ def _pasted_forms(byte: int) -> list[str]:
 _TCVN3_DECODE: dict[str, str] = {form: letter for b, letter in _TCVN3_BYTES.items() for form in _pasted_forms(b)}
 _TCVN3_ENCODE: dict[str, str] = {letter: _pasted_forms(b)[0] for b, letter in _TCVN3_BYTES.items()}
 # Windows-1252 punctuation that also carries a capital: read as a letter only inside a word.
-_TCVN3_PUNCT = frozenset(ch for ch in _TCVN3_DECODE if ord(ch) > 0xFF and unicodedata.category(ch)[0] in "PSL"
-                         and unicodedata.category(ch) not in ("Lu", "Ll"))
+_TCVN3_PUNCT = frozenset(
+    ch
+    for ch in _TCVN3_DECODE
+    if ord(ch) > 0xFF and unicodedata.category(ch)[0] in "PSL" and unicodedata.category(ch) not in ("Lu", "Ll")
+)
 _TCVN3_PUNCT_CHARS = "".join(sorted(_TCVN3_PUNCT))
 
 # ----------------------------------------------------------------------------- VNI
@@ -144,8 +156,7 @@ def _vni_table() -> dict[str, str]:
 
 
 _VNI_ENCODE_LOWER = _vni_table()
-_VNI_ENCODE: dict[str, str] = {**_VNI_ENCODE_LOWER,
-                               **{k.upper(): v.upper() for k, v in _VNI_ENCODE_LOWER.items()}}
+_VNI_ENCODE: dict[str, str] = {**_VNI_ENCODE_LOWER, **{k.upper(): v.upper() for k, v in _VNI_ENCODE_LOWER.items()}}
 # (base, mark) -> letter, lowercase; and the single characters
 _VNI_PAIRS: dict[tuple[str, str], str] = {(v[0], v[1]): k for k, v in _VNI_ENCODE_LOWER.items() if len(v) == 2}
 _VNI_SINGLES: dict[str, str] = {v: k for k, v in _VNI_ENCODE_LOWER.items() if len(v) == 1}
@@ -155,7 +166,8 @@ _VNI_CHARS = frozenset(c for v in _VNI_ENCODE.values() for c in v if not c.isasc
 
 _ONSETS = ("ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
            "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")  # fmt: skip
-_RHYMES = frozenset("""
+_RHYMES = frozenset(
+    """
 a ai ao au ay ac ach am an ang anh ap at ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây
 e eo ec em en eng ep et ê êu êch êm ên ênh êp êt
 i ia iu ich im in inh ip it iêc iêm iên iêng iêp iêt iêu
@@ -164,7 +176,8 @@ oe oeo oec oem oen oet ô ôi ôc ôm ôn ông ôp ôt ơ ơi ơm ơn ơp ơt
 u ua ui uc um un ung up ut uân uât uâng uây uê uêch uênh uơ uôc uôi uôm uôn uông uôt
 uy uya uych uyên uyêt uynh uyt uyu ư ưa ưi ưu ưc ưm ưn ưng ưt ươc ươi ươm ươn ương ươp ươt ươu
 y yêm yên yêt yêu
-""".split())
+""".split()
+)
 
 
 @lru_cache(maxsize=8192)
@@ -178,7 +191,7 @@ def is_vietnamese_syllable(word: str) -> bool:
         return False
     bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
     for onset in _ONSETS:
-        if bare.startswith(onset) and (rhyme := bare[len(onset):]) in _RHYMES:
+        if bare.startswith(onset) and (rhyme := bare[len(onset) :]) in _RHYMES:
             if rhyme.endswith(("c", "ch", "p", "t")) and tones not in (["\u0301"], ["\u0323"]):
                 continue  # a syllable ending in a stop takes the sắc or nặng tone
             return True
@@ -205,7 +218,7 @@ def tone_well_placed(word: str) -> bool:
     if tone_at is None:
         return True
     bare = "".join(letters)
-    onset = next((o for o in _ONSETS if bare.startswith(o) and bare[len(o):] in _RHYMES), None)
+    onset = next((o for o in _ONSETS if bare.startswith(o) and bare[len(o) :] in _RHYMES), None)
     if onset is None:
         return True
     vowels = [i for i in range(len(onset), len(bare)) if bare[i] in _VOWELS]
@@ -218,7 +231,7 @@ def tone_well_placed(word: str) -> bool:
         allowed = {vowels[-1]}
     elif len(vowels) == 3:
         allowed = {vowels[1]}
-    elif bare[len(onset):] in ("oa", "oe", "uy"):
+    elif bare[len(onset) :] in ("oa", "oe", "uy"):
         allowed = set(vowels)
     else:
         allowed = {vowels[0]}
@@ -316,7 +329,8 @@ def _decode_vni_run(run: str) -> _Word:
 
 
 _TCVN3_RUN = re.compile(
-    "(?:[" + re.escape("".join(sorted(set(_TCVN3_DECODE) | set(_TCVN3_MARKS)))) + "\u0300-\u036f]|[^\\W\\d_])+")
+    "(?:[" + re.escape("".join(sorted(set(_TCVN3_DECODE) | set(_TCVN3_MARKS)))) + "\u0300-\u036f]|[^\\W\\d_])+"
+)
 _VNI_RUN = re.compile("(?:[\u0300-\u036f]|[^\\W\\d_])+")
 _LINES = re.compile(r"[^\n]*\n?")
 _ASCII_UPPER_LINE = re.compile(r"[A-Za-z]")
@@ -389,8 +403,14 @@ class LegacyGuess:
 
     @property
     def matches(self) -> bool:
-        return (self.good_words >= 2 and self.strong >= 1 and self.good_words >= 4 * self.bad_words
-                and self.share >= 0.8 and self.vietnamese_share >= 0.5 and self.good_words > self.unicode_words)
+        return (
+            self.good_words >= 2
+            and self.strong >= 1
+            and self.good_words >= 4 * self.bad_words
+            and self.share >= 0.8
+            and self.vietnamese_share >= 0.5
+            and self.good_words > self.unicode_words
+        )
 
 
 def _guess(text: str, encoding: str) -> LegacyGuess:
@@ -416,8 +436,16 @@ def _guess(text: str, encoding: str) -> LegacyGuess:
             used_chars += non_ascii
         elif word.used or word.leftover:
             bad += 1
-    return LegacyGuess(encoding, len(good), bad, strong, round(used_chars / all_chars, 3) if all_chars else 0.0,
-                       round(vietnamese / words, 3) if words else 0.0, unicode_words, misplaced)
+    return LegacyGuess(
+        encoding,
+        len(good),
+        bad,
+        strong,
+        round(used_chars / all_chars, 3) if all_chars else 0.0,
+        round(vietnamese / words, 3) if words else 0.0,
+        unicode_words,
+        misplaced,
+    )
 
 
 def analyse_legacy(text: str) -> tuple[LegacyGuess, ...]:

@@ -27,9 +27,25 @@ if TYPE_CHECKING:
     from kpdesk.validate import ValidationReport
 
 __all__ = [
-    "LIBREOFFICE", "TIMEOUT", "WORD", "ConversionFailed", "Converter", "DocInfo", "PdfResult", "Unavailable",
-    "converters", "docx_info", "docx_to_pdf", "find_libreoffice", "libreoffice_candidates", "libreoffice_to_pdf",
-    "render_pdf", "set_pdf_info", "word_installed", "word_print", "word_to_pdf",
+    "LIBREOFFICE",
+    "TIMEOUT",
+    "WORD",
+    "ConversionFailed",
+    "Converter",
+    "DocInfo",
+    "PdfResult",
+    "Unavailable",
+    "converters",
+    "docx_info",
+    "docx_to_pdf",
+    "find_libreoffice",
+    "libreoffice_candidates",
+    "libreoffice_to_pdf",
+    "render_pdf",
+    "set_pdf_info",
+    "word_installed",
+    "word_print",
+    "word_to_pdf",
 ]
 
 WORD = "Microsoft Word"
@@ -102,8 +118,10 @@ class PdfResult:
         """What the officer is told: the converter, and for the fallback that line breaks may differ."""
         text = f"Đã tạo PDF bằng {self.converter}."
         if self.approximate:
-            text += (" Máy này không có Microsoft Word hay LibreOffice dùng được, nên kpdesk tự dàn trang: chỗ xuống "
-                     "dòng và ngắt trang có thể lệch đôi chút so với bản in từ Word.")
+            text += (
+                " Máy này không có Microsoft Word hay LibreOffice dùng được, nên kpdesk tự dàn trang: chỗ xuống "
+                "dòng và ngắt trang có thể lệch đôi chút so với bản in từ Word."
+            )
         for name, why in self.failures:
             text += f" ({name} không tạo được PDF: {why}.)"
         return text
@@ -114,13 +132,22 @@ class PdfResult:
 
 def converters(fallback: Converter | None = None) -> list[Converter]:
     """The converters in the order they are tried: Word, LibreOffice, then `fallback` (given by the shell)."""
-    chain = [Converter(WORD, word_to_pdf, present=word_installed),
-             Converter(LIBREOFFICE, libreoffice_to_pdf, present=lambda: find_libreoffice() is not None)]
+    chain = [
+        Converter(WORD, word_to_pdf, present=word_installed),
+        Converter(LIBREOFFICE, libreoffice_to_pdf, present=lambda: find_libreoffice() is not None),
+    ]
     return [*chain, fallback] if fallback is not None else chain
 
 
-def docx_to_pdf(docx: Path, target: Path, *, fallback: Converter | None = None, timeout: float = TIMEOUT,
-                progress: Progress | None = None, chain: Sequence[Converter] | None = None) -> PdfResult:
+def docx_to_pdf(
+    docx: Path,
+    target: Path,
+    *,
+    fallback: Converter | None = None,
+    timeout: float = TIMEOUT,
+    progress: Progress | None = None,
+    chain: Sequence[Converter] | None = None,
+) -> PdfResult:
     """Convert `docx` to the PDF `target` with the first converter that works; write it atomically.
 
     A converter that fails or hangs is passed over, its reason kept in the result; when none works the
@@ -135,8 +162,10 @@ def docx_to_pdf(docx: Path, target: Path, *, fallback: Converter | None = None, 
         try:
             shutil.copyfile(docx, source)
         except OSError as exc:
-            raise RenderError(f"Không đọc được tệp «{docx}» để tạo PDF ({exc.strerror or exc}). "
-                              "Hãy kiểm tra tệp còn đó và không bị khóa rồi thử lại.") from None
+            raise RenderError(
+                f"Không đọc được tệp «{docx}» để tạo PDF ({exc.strerror or exc}). "
+                "Hãy kiểm tra tệp còn đó và không bị khóa rồi thử lại."
+            ) from None
         for index, converter in enumerate(chain if chain is not None else converters(fallback)):
             if not converter.present():
                 continue
@@ -160,13 +189,22 @@ def docx_to_pdf(docx: Path, target: Path, *, fallback: Converter | None = None, 
                 failures.append((converter.name, f"lỗi không mong muốn ({type(exc).__name__}: {exc})"))
                 continue
             write_atomic(target, data)
-            return PdfResult(target, hashlib.sha256(data).hexdigest(), converter.name, converter.approximate,
-                             tuple(failures))
+            return PdfResult(
+                target, hashlib.sha256(data).hexdigest(), converter.name, converter.approximate, tuple(failures)
+            )
     raise RenderError(_nothing_worked(docx, failures))
 
 
-def render_pdf(draft: Draft, target: Path, *, fallback: Converter | None = None, allow_errors: bool = False,
-               today: dt.date | None = None, timeout: float = TIMEOUT, progress: Progress | None = None) -> PdfResult:
+def render_pdf(
+    draft: Draft,
+    target: Path,
+    *,
+    fallback: Converter | None = None,
+    allow_errors: bool = False,
+    today: dt.date | None = None,
+    timeout: float = TIMEOUT,
+    progress: Progress | None = None,
+) -> PdfResult:
     """Check `draft`, render its .docx into a temp folder and convert that to the PDF `target`."""
     from kpdesk.render import render_to_file
 
@@ -198,12 +236,16 @@ def _read_pdf(path: Path) -> bytes:
 
 def _nothing_worked(docx: Path, failures: list[tuple[str, str]]) -> str:
     if not failures:
-        return ("Không tạo được PDF: máy này không có Microsoft Word hay LibreOffice. Hãy cài LibreOffice (miễn phí, "
-                "tải tại libreoffice.org) rồi xuất lại, hoặc xuất tệp Word (.docx), mở bằng Word và chọn "
-                "Lưu thành › PDF.")
+        return (
+            "Không tạo được PDF: máy này không có Microsoft Word hay LibreOffice. Hãy cài LibreOffice (miễn phí, "
+            "tải tại libreoffice.org) rồi xuất lại, hoặc xuất tệp Word (.docx), mở bằng Word và chọn "
+            "Lưu thành › PDF."
+        )
     reasons = "; ".join(f"{name}: {why}" for name, why in failures)
-    return (f"Không tạo được PDF từ «{docx.name}» ({reasons}). Hãy đóng Word và LibreOffice nếu đang mở rồi thử lại; "
-            "nếu vẫn không được, xuất tệp Word (.docx), mở bằng Word và chọn Lưu thành › PDF.")
+    return (
+        f"Không tạo được PDF từ «{docx.name}» ({reasons}). Hãy đóng Word và LibreOffice nếu đang mở rồi thử lại; "
+        "nếu vẫn không được, xuất tệp Word (.docx), mở bằng Word và chọn Lưu thành › PDF."
+    )
 
 
 # ----------------------------------------------------------------------------- metadata
@@ -253,16 +295,23 @@ def set_pdf_info(data: bytes, info: DocInfo, *, creator: str = "kpdesk", produce
     number = int(size.group(1))
     when = dt.datetime.now(dt.UTC).strftime("D:%Y%m%d%H%M%SZ").encode("ascii")
     head = data if data.endswith(b"\n") else data + b"\n"
-    entries = [(b"Title", info.title), (b"Author", info.author), (b"Subject", info.subject), (b"Creator", creator),
-               (b"Producer", producer)]
+    entries = [
+        (b"Title", info.title),
+        (b"Author", info.author),
+        (b"Subject", info.subject),
+        (b"Creator", creator),
+        (b"Producer", producer),
+    ]
     body = b"%d 0 obj\n<<\n" % number
     body += b"".join(b"/%s %s\n" % (key, _pdf_text(value)) for key, value in entries if value)
     body += b"/CreationDate (%s)\n/ModDate (%s)\n>>\nendobj\n" % (when, when)
     xref_at = len(head) + len(body)
-    update = (b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (number, len(head))
-              + b"trailer\n<<\n/Size %d\n/Root %s\n/Info %d 0 R\n" % (number + 1, root.group(1), number)
-              + (ident.group(0) + b"\n" if ident else b"")
-              + b"/Prev %s\n>>\nstartxref\n%d\n%%%%EOF\n" % (trailer.group(2), xref_at))
+    update = (
+        b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n" % (number, len(head))
+        + b"trailer\n<<\n/Size %d\n/Root %s\n/Info %d 0 R\n" % (number + 1, root.group(1), number)
+        + (ident.group(0) + b"\n" if ident else b"")
+        + b"/Prev %s\n>>\nstartxref\n%d\n%%%%EOF\n" % (trailer.group(2), xref_at)
+    )
     return head + body + update
 
 
@@ -315,17 +364,24 @@ def _word(*, visible: bool) -> Iterator[Any]:
 
 
 def _open(word: Any, docx: Path, *, visible: bool) -> Any:
-    return word.Documents.Open(FileName=str(docx), ConfirmConversions=False, ReadOnly=True, AddToRecentFiles=False,
-                               Visible=visible)
+    return word.Documents.Open(
+        FileName=str(docx), ConfirmConversions=False, ReadOnly=True, AddToRecentFiles=False, Visible=visible
+    )
 
 
 def _word_export(docx: Path, pdf: Path) -> None:
     with _word(visible=False) as word:
         document = _open(word, docx, visible=False)
         try:
-            document.ExportAsFixedFormat(OutputFileName=str(pdf), ExportFormat=WD_FORMAT_PDF, OpenAfterExport=False,
-                                         OptimizeFor=WD_OPTIMIZE_FOR_PRINT, IncludeDocProps=True,
-                                         DocStructureTags=True, BitmapMissingFonts=True)
+            document.ExportAsFixedFormat(
+                OutputFileName=str(pdf),
+                ExportFormat=WD_FORMAT_PDF,
+                OpenAfterExport=False,
+                OptimizeFor=WD_OPTIMIZE_FOR_PRINT,
+                IncludeDocProps=True,
+                DocStructureTags=True,
+                BitmapMissingFonts=True,
+            )
         finally:
             document.Close(SaveChanges=WD_DO_NOT_SAVE)
 
@@ -379,8 +435,10 @@ def word_print(docx: Path) -> bool:
     document is open, so the pages are sent before it closes, and the officer's setting is put back afterwards.
     """
     if not word_installed():
-        raise RenderError("Máy này không có Microsoft Word để in. Hãy dùng «In…» của kpdesk hoặc mở tệp .docx "
-                          "bằng chương trình soạn thảo khác để in.")
+        raise RenderError(
+            "Máy này không có Microsoft Word để in. Hãy dùng «In…» của kpdesk hoặc mở tệp .docx "
+            "bằng chương trình soạn thảo khác để in."
+        )
     try:
         with _word(visible=True) as word:
             document = _open(word, docx, visible=True)
@@ -397,11 +455,13 @@ def word_print(docx: Path) -> bool:
     except KpdeskError:
         raise
     except Unavailable as exc:
-        raise RenderError(f"Không dùng được Microsoft Word để in ({exc}). Hãy cài lại kpdesk, hoặc dùng «In…» "
-                          "của kpdesk.") from None
+        raise RenderError(
+            f"Không dùng được Microsoft Word để in ({exc}). Hãy cài lại kpdesk, hoặc dùng «In…» của kpdesk."
+        ) from None
     except Exception as exc:  # noqa: BLE001 - pywintypes.com_error and whatever else Word raises
-        raise RenderError(f"Word không in được «{docx.name}» ({_com_reason(exc)}). Hãy mở tệp trong Word và in "
-                          "từ đó, hoặc thử lại.") from exc
+        raise RenderError(
+            f"Word không in được «{docx.name}» ({_com_reason(exc)}). Hãy mở tệp trong Word và in từ đó, hoặc thử lại."
+        ) from exc
 
 
 # ----------------------------------------------------------------------------- LibreOffice
@@ -411,8 +471,12 @@ def libreoffice_candidates(platform: str = sys.platform, environ: dict[str, str]
     """The usual places of LibreOffice's soffice outside PATH, for `platform`."""
     environ = dict(os.environ) if environ is None else environ
     if platform == "win32":
-        folders = [environ.get("ProgramFiles") or "", environ.get("ProgramFiles(x86)") or "",
-                   r"C:\Program Files", r"C:\Program Files (x86)"]
+        folders = [
+            environ.get("ProgramFiles") or "",
+            environ.get("ProgramFiles(x86)") or "",
+            r"C:\Program Files",
+            r"C:\Program Files (x86)",
+        ]
         found: list[Path] = []
         for folder in filter(None, folders):
             path = Path(folder) / "LibreOffice" / "program" / "soffice.exe"
@@ -450,9 +514,15 @@ def _kill_tree(process: subprocess.Popen[bytes]) -> None:
     """Stop `process` and every process it started (soffice → oosplash → soffice.bin)."""
     if sys.platform == "win32":
         try:
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30, check=False,
-                           creationflags=subprocess.CREATE_NO_WINDOW)
+            subprocess.run(
+                ["taskkill", "/F", "/T", "/PID", str(process.pid)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=30,
+                check=False,
+                creationflags=subprocess.CREATE_NO_WINDOW,
+            )
         except (OSError, subprocess.TimeoutExpired):
             pass
     else:
@@ -472,11 +542,23 @@ def _run(command: list[str], timeout: float, log: Path) -> int:
     with open(log, "wb") as out:
         if sys.platform == "win32":
             flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                       env=_child_env(), creationflags=flags)
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=_child_env(),
+                creationflags=flags,
+            )
         else:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                       env=_child_env(), start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=_child_env(),
+                start_new_session=True,
+            )
         try:
             return process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -505,8 +587,19 @@ def libreoffice_to_pdf(docx: Path, pdf: Path, timeout: float = TIMEOUT) -> None:
     work = Path(tempfile.mkdtemp(prefix="lo-", dir=pdf.parent))
     profile, outdir = work / "profile", work / "out"
     outdir.mkdir()
-    command = [str(soffice), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo",
-               "--nodefault", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), str(docx)]
+    command = [
+        str(soffice),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nodefault",
+        "--convert-to",
+        "pdf:writer_pdf_Export",
+        "--outdir",
+        str(outdir),
+        str(docx),
+    ]
     try:
         code = _run(command, timeout, work / "soffice.log")
     except OSError as exc:

@@ -93,7 +93,7 @@ class Period:
     @classmethod
     def from_json(cls, data: Any) -> Period:
         if not isinstance(data, dict):
-            raise DraftError("«period» phải là một đối tượng như {\"type\": \"month\", \"year\": 2026, \"month\": 4}.")
+            raise DraftError('«period» phải là một đối tượng như {"type": "month", "year": 2026, "month": 4}.')
         for key in ("year", "month", "half"):
             value = data.get(key)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):

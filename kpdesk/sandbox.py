@@ -23,11 +23,11 @@ from kpdesk import vn
 # the deadline too (a profile hook looks at the clock inside it). A template that goes beyond fails with a
 # KindError naming the kind, the file and the line, like any other template error.
 
-MAX_STEPS = 1_000_000          # loop iterations (range items included) in one render
-MAX_SECONDS = 10.0             # wall-clock time of one render
+MAX_STEPS = 1_000_000  # loop iterations (range items included) in one render
+MAX_SECONDS = 10.0  # wall-clock time of one render
 MAX_OUTPUT_CHARS = 20_000_000  # characters one render may produce
-MAX_SEQUENCE = 1_000_000       # items or characters one repetition or one width may produce
-MAX_TEXT = 10_000_000          # characters one concatenation, join, replace or formatting may produce
+MAX_SEQUENCE = 1_000_000  # items or characters one repetition or one width may produce
+MAX_TEXT = 10_000_000  # characters one concatenation, join, replace or formatting may produce
 MAX_EXPONENT = 1000
 MAX_INT = 10**100
 #: Characters given to a filter that does Python work per character or word (wordwrap, urlize): wordwrap(1) of a
@@ -66,8 +66,10 @@ class _Budget:
         """Charge `steps` (a filter's work on what it was given) to the render's loop steps."""
         self.steps -= steps
         if self.steps < 0:
-            raise LimitError(f"mẫu làm quá nhiều bước: một lần xuất chỉ được tối đa {vn.format_int(MAX_STEPS)} bước "
-                             "(vòng lặp, hoặc bộ lọc trên danh sách hay văn bản quá lớn)")
+            raise LimitError(
+                f"mẫu làm quá nhiều bước: một lần xuất chỉ được tối đa {vn.format_int(MAX_STEPS)} bước "
+                "(vòng lặp, hoặc bộ lọc trên danh sách hay văn bản quá lớn)"
+            )
 
     def watch(self, name: str, func: Any, args: tuple, kwargs: dict) -> Any:
         """Run the filter `name` with the deadline checked inside it: a profile hook sees every call the filter
@@ -92,8 +94,7 @@ class _Budget:
         for item in iterable:
             self.steps -= 1
             if self.steps < 0:
-                raise LimitError(f"vòng lặp quá dài: một lần xuất chỉ được lặp tối đa {vn.format_int(MAX_STEPS)} "
-                                  "bước")
+                raise LimitError(f"vòng lặp quá dài: một lần xuất chỉ được lặp tối đa {vn.format_int(MAX_STEPS)} bước")
             if not self.steps & 4095:
                 self.check_time()
             yield item
@@ -197,9 +198,11 @@ def safe_range(*args: Any) -> Any:
     budget = _BUDGET.get()
     left = budget.steps if budget is not None else MAX_STEPS
     if size > left:
-        raise LimitError(f"vòng lặp quá dài: range() có {vn.format_int(size)} phần tử, vượt số bước lặp còn lại "
-                          f"({vn.format_int(max(left, 0))}) trong giới hạn {vn.format_int(MAX_STEPS)} bước của một lần "
-                          "xuất")
+        raise LimitError(
+            f"vòng lặp quá dài: range() có {vn.format_int(size)} phần tử, vượt số bước lặp còn lại "
+            f"({vn.format_int(max(left, 0))}) trong giới hạn {vn.format_int(MAX_STEPS)} bước của một lần "
+            "xuất"
+        )
     return _CountedRange(rng, budget) if budget is not None else rng
 
 
@@ -219,8 +222,11 @@ def _check_format(spec: str, args: Any, *, braces: bool = False) -> None:
         for conversion in _PERCENT_CONVERSION.finditer(spec):
             widths += [w for w in conversion.groups() if w and w != "*"]
         nested = "*" in "".join(m.group(0) for m in _PERCENT_CONVERSION.finditer(spec))
-    if any(int(w) > MAX_SEQUENCE for w in widths) or \
-            nested and any(_is_int(v) and abs(v) > MAX_SEQUENCE for v in values):
+    if (
+        any(int(w) > MAX_SEQUENCE for w in widths)
+        or nested
+        and any(_is_int(v) and abs(v) > MAX_SEQUENCE for v in values)
+    ):
         raise _too_big("độ rộng trong chuỗi định dạng")
 
 
@@ -236,8 +242,7 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
             if isinstance(seq, (str, list, tuple)) and _is_int(times) and times > 0:
                 if len(seq) * times > MAX_SEQUENCE:
                     raise _too_big("chuỗi hoặc danh sách nhân lặp")
-                if not isinstance(seq, str) and \
-                        sum(len(x) for x in seq if isinstance(x, str)) * times > MAX_TEXT:
+                if not isinstance(seq, str) and sum(len(x) for x in seq if isinstance(x, str)) * times > MAX_TEXT:
                     raise _too_big("danh sách nhân lặp")
         if _is_int(left) and _is_int(right) and left.bit_length() + right.bit_length() > 4 * 340:
             raise _too_big("số")
@@ -301,11 +306,41 @@ def _check_join(sep: str, items: list) -> None:
 # ----------------------------------------------------------------------------- filters
 
 #: Filters that make text from what they are given: a list or dict given to them must print within `MAX_TEXT`.
-_MAKES_TEXT = frozenset({
-    "string", "e", "escape", "forceescape", "safe", "tojson", "pprint", "upper", "lower", "title", "capitalize",
-    "trim", "striptags", "urlencode", "urlize", "wordcount", "wordwrap", "center", "indent", "truncate", "format",
-    "replace", "reverse", "xmlattr", "join", "list", "paras", "items", "cap", "lower_first", "strip_end",
-})
+_MAKES_TEXT = frozenset(
+    {
+        "string",
+        "e",
+        "escape",
+        "forceescape",
+        "safe",
+        "tojson",
+        "pprint",
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "trim",
+        "striptags",
+        "urlencode",
+        "urlize",
+        "wordcount",
+        "wordwrap",
+        "center",
+        "indent",
+        "truncate",
+        "format",
+        "replace",
+        "reverse",
+        "xmlattr",
+        "join",
+        "list",
+        "paras",
+        "items",
+        "cap",
+        "lower_first",
+        "strip_end",
+    }
+)
 #: Filters whose numeric arguments are widths or counts (the value itself included, as before).
 _WIDTH_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice", "round"})
 
@@ -320,8 +355,10 @@ def _check_indent(a: dict[str, Any]) -> None:
 def _check_wrap(name: str, text: Any, extra: Any = None) -> None:
     text = str(text)
     if len(text) > MAX_WRAP_CHARS:
-        raise LimitError(f"văn bản đưa vào bộ lọc {name} quá dài ({vn.format_int(len(text))} ký tự; tối đa "
-                         f"{vn.format_int(MAX_WRAP_CHARS)})")
+        raise LimitError(
+            f"văn bản đưa vào bộ lọc {name} quá dài ({vn.format_int(len(text))} ký tự; tối đa "
+            f"{vn.format_int(MAX_WRAP_CHARS)})"
+        )
     if extra is not None and len(text) * (1 + len(str(extra))) > MAX_TEXT:
         raise _too_big(f"kết quả của bộ lọc {name}")
 
@@ -364,14 +401,14 @@ def _bounded(name: str, func: Any) -> Any:
     def run(*args: Any, **kwargs: Any) -> Any:
         budget = _BUDGET.get()
         given = args[skip:]
-        if name in _WIDTH_FILTERS and \
-                any(_is_int(a) and abs(a) > MAX_SEQUENCE for a in (*given, *kwargs.values())):
+        if name in _WIDTH_FILTERS and any(_is_int(a) and abs(a) > MAX_SEQUENCE for a in (*given, *kwargs.values())):
             raise _too_big(f"tham số của bộ lọc {name}")
         value = given[0] if given else None
         if budget is not None:
             budget.tick()
-            budget.spend(len(value) if isinstance(value, _CONTAINERS) else
-                         len(value) // 256 if isinstance(value, str) else 0)
+            budget.spend(
+                len(value) if isinstance(value, _CONTAINERS) else len(value) // 256 if isinstance(value, str) else 0
+            )
         if name in _MAKES_TEXT and isinstance(value, _CONTAINERS) and printed_size(value) > MAX_TEXT:
             raise _too_big(f"giá trị đưa vào bộ lọc {name}")
         if signature is not None and before is not None:
@@ -383,8 +420,12 @@ def _bounded(name: str, func: Any) -> Any:
                 bound.apply_defaults()
                 before(bound.arguments)
         result = budget.watch(name, func, args, kwargs) if budget is not None else func(*args, **kwargs)
-        if isinstance(result, str) and len(result) > MAX_TEXT or \
-                isinstance(result, (list, tuple)) and len(result) > MAX_SEQUENCE:
+        if (
+            isinstance(result, str)
+            and len(result) > MAX_TEXT
+            or isinstance(result, (list, tuple))
+            and len(result) > MAX_SEQUENCE
+        ):
             raise _too_big(f"kết quả của bộ lọc {name}")
         return result
 
@@ -408,8 +449,9 @@ def sandbox_class():
 
         def visit_Concat(self, node: Any) -> Any:  # noqa: N802
             node = self.generic_visit(node)
-            return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), "kpdesk_concat", [], [], None, None,
-                                lineno=node.lineno)
+            return nodes.Filter(
+                nodes.List(node.nodes, lineno=node.lineno), "kpdesk_concat", [], [], None, None, lineno=node.lineno
+            )
 
     class Sandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"+", "*", "**", "/", "//", "%"})

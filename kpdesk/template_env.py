@@ -121,8 +121,7 @@ def _markup_filters() -> dict[str, Any]:
         if not value:
             return ms.Markup("")
         attr = ' mark="+"' if mark == "+" else ""
-        return ms.Markup("\n".join(f"<li{attr}>{escape_line(str(x).replace(chr(10), LINE_BREAK))}</li>"
-                                   for x in value))
+        return ms.Markup("\n".join(f"<li{attr}>{escape_line(str(x).replace(chr(10), LINE_BREAK))}</li>" for x in value))
 
     return {"paras": paras, "items": items}
 
@@ -168,8 +167,13 @@ def _kind_loader(folder: str):
     class KindLoader(BaseLoader):
         def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
             parts = template.split("/")
-            if (not template or "\\" in template or "\x00" in template or ":" in template
-                    or any(part in ("", ".", "..") for part in parts)):
+            if (
+                not template
+                or "\\" in template
+                or "\x00" in template
+                or ":" in template
+                or any(part in ("", ".", "..") for part in parts)
+            ):
                 raise TemplateNotFound(template)
             path = root.joinpath(*parts)
             try:
@@ -213,8 +217,10 @@ def _explain(exc: BaseException) -> str:
     if name == "UndefinedError":
         return f"mẫu dùng tên không có trong loại báo cáo ({detail})"
     if name in ("TemplateNotFound", "TemplatesNotFound"):
-        return (f"không dùng được tệp mẫu «{str(getattr(exc, 'name', detail))[:200]}»: mẫu chỉ được dùng tệp nằm "
-                "trong thư mục của loại báo cáo")
+        return (
+            f"không dùng được tệp mẫu «{str(getattr(exc, 'name', detail))[:200]}»: mẫu chỉ được dùng tệp nằm "
+            "trong thư mục của loại báo cáo"
+        )
     if isinstance(exc, RecursionError):
         return "mẫu gọi lại chính nó quá nhiều lần (macro đệ quy hoặc tệp tự include chính nó)"
     if isinstance(exc, ZeroDivisionError):
@@ -237,5 +243,7 @@ def check_text(folder: Path, source: str, what: str, path: Path) -> None:
     except Exception as exc:  # noqa: BLE001 - a syntax error, an unknown filter, a nesting too deep
         line = getattr(exc, "lineno", None)
         where = f" (dòng {line} của chuỗi)" if line and line > 1 else ""
-        raise KindError(f"Định nghĩa loại báo cáo {path}: mục gốc: khóa «{what}» không phải "
-                        f"mẫu Jinja hợp lệ{where}: {describe(exc)}.") from None
+        raise KindError(
+            f"Định nghĩa loại báo cáo {path}: mục gốc: khóa «{what}» không phải "
+            f"mẫu Jinja hợp lệ{where}: {describe(exc)}."
+        ) from None

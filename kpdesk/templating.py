@@ -20,8 +20,9 @@ def context(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None) -> 
     derived = compute(kind, draft) if derived is None else derived
     values = {f.id: (draft.values.get(f.id) if f.applies(draft.values) else None) for f in kind.fields}
     labels = {f.id: {o.value: o.label for o in f.options} for f in kind.fields if f.options}
-    labels.update({f"{f.id}.{c.id}": {o.value: o.label for o in c.options}
-                   for f in kind.fields for c in f.columns if c.options})
+    labels.update(
+        {f"{f.id}.{c.id}": {o.value: o.label for o in c.options} for f in kind.fields for c in f.columns if c.options}
+    )
     return {
         "unit": draft.unit,
         "period": draft.period,
@@ -68,8 +69,9 @@ def fill_text(kind: Kind, draft: Draft, source: str, what: str, derived: dict[st
     try:
         return vn.clean_line(render(text_template(str(kind.folder), source), ctx))
     except Exception as exc:  # noqa: BLE001 - as in fill_body
-        raise KindError(f"Lỗi ở «{what}» của loại báo cáo «{kind.id}» (tệp {kind.folder / 'kind.toml'}): "
-                        f"{describe(exc)}.") from None
+        raise KindError(
+            f"Lỗi ở «{what}» của loại báo cáo «{kind.id}» (tệp {kind.folder / 'kind.toml'}): {describe(exc)}."
+        ) from None
 
 
 def undeclared_names(kind: Kind) -> set[str]:
@@ -87,8 +89,9 @@ def undeclared_names(kind: Kind) -> set[str]:
                 name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
                 if not isinstance(name, str):
                     continue
-                exists = (target.name == "v" and name in {f.id for f in kind.fields}) or \
-                         (target.name == "c" and name in {x.id for x in kind.computed})
+                exists = (target.name == "v" and name in {f.id for f in kind.fields}) or (
+                    target.name == "c" and name in {x.id for x in kind.computed}
+                )
                 if not exists:
                     missing.add(f"{target.name}.{name}")
     return missing

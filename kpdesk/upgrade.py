@@ -24,10 +24,10 @@ BUNDLED_VERSION_FILE = "kpdesk-version.txt"
 
 @dataclass(frozen=True)
 class UpgradeCheck:
-    previous: str | None       # the version that last ran on this data folder (None: none recorded)
+    previous: str | None  # the version that last ran on this data folder (None: none recorded)
     current: str
-    backup: Path | None        # the backup made now, if any
-    error: str | None = None   # why the backup could not be made (the version is then not recorded)
+    backup: Path | None  # the backup made now, if any
+    error: str | None = None  # why the backup could not be made (the version is then not recorded)
 
     @property
     def upgraded(self) -> bool:

@@ -28,11 +28,11 @@ PERCENT_TOLERANCE = Decimal("0.01")
 class Problem:
     section: str
     field: str
-    severity: str          # "error" blocks the final export; "warning" asks for confirmation
+    severity: str  # "error" blocks the final export; "warning" asks for confirmation
     code: str
     message: str
     row: int | None = None  # 1-based row of a table field
-    detail: str = ""        # the message without its "Mục «…», «…»: " place, for showing beside the field
+    detail: str = ""  # the message without its "Mục «…», «…»: " place, for showing beside the field
     column: str | None = None  # the column id of a table cell's problem (with `row`)
 
     @property
@@ -108,14 +108,18 @@ class _Checker:
             return DOCUMENT, DOCUMENT_TITLE
         return sec.id, sec.title
 
-    def add(self, field_id: str, severity: str, code: str, text: str, row: int | None = None,
-            column: str | None = None) -> None:
+    def add(
+        self, field_id: str, severity: str, code: str, text: str, row: int | None = None, column: str | None = None
+    ) -> None:
         section, title = self.where(field_id)
         label = DOC_LABELS.get(field_id, "") if is_doc_part(field_id) else self.kind.label_of(field_id)
         place = f"Mục «{title}», «{label}»" + (f", dòng {row}" if row else "")
         detail = text[:1].upper() + text[1:]
-        self.problems.append(Problem(section, field_id, severity, code, f"{place}: {text}", row, detail,
-                                     column if row is not None else None))
+        self.problems.append(
+            Problem(
+                section, field_id, severity, code, f"{place}: {text}", row, detail, column if row is not None else None
+            )
+        )
 
     def get(self, name: str) -> Any:
         if name in self.derived:
@@ -134,37 +138,65 @@ class _Checker:
         if not d.unit.name:
             self.add(DocPart.UNIT, "error", "unit.missing", "chưa có tên xã/phường. Hãy nhập ở Thông tin đơn vị.")
         if not d.unit.province:
-            self.add(DocPart.UNIT, "warning", "unit.province",
-                     "chưa có tên tỉnh/thành phố. Hãy nhập ở Thông tin đơn vị.")
+            self.add(
+                DocPart.UNIT, "warning", "unit.province", "chưa có tên tỉnh/thành phố. Hãy nhập ở Thông tin đơn vị."
+            )
         if d.period.type not in k.periods:
-            self.add(DocPart.PERIOD, "error", "period.type",
-                     f"mẫu này chỉ dùng cho kỳ {', '.join(PERIOD_NAMES[p] for p in k.periods)}. "
-                     "Hãy chọn lại kỳ báo cáo.")
+            self.add(
+                DocPart.PERIOD,
+                "error",
+                "period.type",
+                f"mẫu này chỉ dùng cho kỳ {', '.join(PERIOD_NAMES[p] for p in k.periods)}. Hãy chọn lại kỳ báo cáo.",
+            )
         if d.period.start > self.today:
-            self.add(DocPart.PERIOD, "error", "period.future",
-                     f"kỳ báo cáo {d.period.label} chưa bắt đầu. Hãy chọn kỳ đã qua hoặc kỳ hiện tại.")
+            self.add(
+                DocPart.PERIOD,
+                "error",
+                "period.future",
+                f"kỳ báo cáo {d.period.label} chưa bắt đầu. Hãy chọn kỳ đã qua hoặc kỳ hiện tại.",
+            )
         if d.date is not None:
             if d.date > self.today + dt.timedelta(days=31):
-                self.add(DocPart.DATE, "warning", "date.far",
-                         f"ngày ký {vn.format_date(d.date)} còn xa trong tương lai. Hãy kiểm tra lại ngày.")
+                self.add(
+                    DocPart.DATE,
+                    "warning",
+                    "date.far",
+                    f"ngày ký {vn.format_date(d.date)} còn xa trong tương lai. Hãy kiểm tra lại ngày.",
+                )
             if d.date < d.period.start:
-                self.add(DocPart.DATE, "error", "date.before_period",
-                         f"ngày ký {vn.format_date(d.date)} ở trước kỳ báo cáo ({d.period.label}). Hãy sửa ngày ký.")
+                self.add(
+                    DocPart.DATE,
+                    "error",
+                    "date.before_period",
+                    f"ngày ký {vn.format_date(d.date)} ở trước kỳ báo cáo ({d.period.label}). Hãy sửa ngày ký.",
+                )
             due = deadline(k, d.period)
             if due is not None and due.days_late(d.date):
                 when = f"phải gửi {due.text}" if due.source == "kind" else f"có {due.text}"
-                self.add(DocPart.DATE, "warning", "date.deadline",
-                         f"báo cáo {d.period.label} {when}; ngày ký {vn.format_date(d.date)} đã quá hạn. "
-                         "Nếu vẫn gửi, nên nêu lý do chậm.")
+                self.add(
+                    DocPart.DATE,
+                    "warning",
+                    "date.deadline",
+                    f"báo cáo {d.period.label} {when}; ngày ký {vn.format_date(d.date)} đã quá hạn. "
+                    "Nếu vẫn gửi, nên nêu lý do chậm.",
+                )
         if d.number and not (d.number.isascii() and d.number.isdigit()):
             plain = unicodedata.normalize("NFKC", d.number)
             if plain.isascii() and plain.isdigit():  # "０５" of a full-width input mode looks right but is not
-                self.add(DocPart.NUMBER, "error", "number.format",
-                         f"số văn bản «{d.number}» được gõ bằng chữ số toàn khổ (bộ gõ đang bật chế độ full-width). "
-                         f"Hãy gõ lại bằng chữ số thường: {plain}.")
+                self.add(
+                    DocPart.NUMBER,
+                    "error",
+                    "number.format",
+                    f"số văn bản «{d.number}» được gõ bằng chữ số toàn khổ (bộ gõ đang bật chế độ full-width). "
+                    f"Hãy gõ lại bằng chữ số thường: {plain}.",
+                )
             else:
-                self.add(DocPart.NUMBER, "error", "number.format",
-                         f"số văn bản «{d.number}» chỉ gồm chữ số (ví dụ 05). Để trống nếu văn thư sẽ ghi số.")
+                self.add(
+                    DocPart.NUMBER,
+                    "error",
+                    "number.format",
+                    f"số văn bản «{d.number}» chỉ gồm chữ số (ví dụ 05). Để trống nếu văn thư sẽ ghi số.",
+                )
         s = d.signer
         if not s.name:
             self.add(DocPart.SIGNER, "error", "signer.name", "chưa có họ tên người ký. Hãy chọn người ký.")
@@ -172,19 +204,31 @@ class _Checker:
             self.add(DocPart.SIGNER, "error", "signer.position", "chưa có chức vụ người ký (ví dụ PHÓ CHỦ TỊCH).")
         for line in s.authority:
             if not line.upper().startswith(AUTHORITY_PREFIXES):
-                self.add(DocPart.SIGNER, "error", "signer.authority",
-                         f"dòng thẩm quyền «{line}» phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. "
-                         "(ví dụ «KT. CHỦ TỊCH»).")
+                self.add(
+                    DocPart.SIGNER,
+                    "error",
+                    "signer.authority",
+                    f"dòng thẩm quyền «{line}» phải bắt đầu bằng TM., KT., TL., TUQ. hoặc Q. (ví dụ «KT. CHỦ TỊCH»).",
+                )
         titles = ("TS.", "ThS.", "PGS.", "GS.", "KS.", "CN.", "BS.")
         if any(s.name.startswith(t) for t in titles):
-            self.add(DocPart.SIGNER, "warning", "signer.title",
-                     f"họ tên «{s.name}» không ghi học hàm, học vị trước tên (Nghị định 30). Hãy bỏ phần đó.")
+            self.add(
+                DocPart.SIGNER,
+                "warning",
+                "signer.title",
+                f"họ tên «{s.name}» không ghi học hàm, học vị trước tên (Nghị định 30). Hãy bỏ phần đó.",
+            )
         if d.form == "cong_van" and not d.to:
-            self.add(DocPart.TO, "error", "to.missing",
-                     "công văn cần ít nhất một nơi «Kính gửi». Hãy thêm cơ quan nhận.")
+            self.add(
+                DocPart.TO, "error", "to.missing", "công văn cần ít nhất một nơi «Kính gửi». Hãy thêm cơ quan nhận."
+            )
         if not d.recipients:
-            self.add(DocPart.RECIPIENTS, "warning", "recipients.missing",
-                     "chưa có «Nơi nhận». Hãy thêm các nơi nhận; dòng «Lưu: VT» sẽ được thêm tự động.")
+            self.add(
+                DocPart.RECIPIENTS,
+                "warning",
+                "recipients.missing",
+                "chưa có «Nơi nhận». Hãy thêm các nơi nhận; dòng «Lưu: VT» sẽ được thêm tự động.",
+            )
 
     # -- typed text that could not be read -----------------------------------------------
     def inputs(self) -> None:
@@ -220,9 +264,13 @@ class _Checker:
                 if not is_empty(value):
                     cond = f.visible_if
                     assert cond is not None
-                    self.add(f.id, "warning", "field.hidden_value",
-                             f"chỉ ghi khi {cond.describe(self.kind)}, nhưng đang có giá trị «{show(f, value)}». "
-                             "Hãy xóa giá trị này hoặc sửa trường kia.")
+                    self.add(
+                        f.id,
+                        "warning",
+                        "field.hidden_value",
+                        f"chỉ ghi khi {cond.describe(self.kind)}, nhưng đang có giá trị «{show(f, value)}». "
+                        "Hãy xóa giá trị này hoặc sửa trường kia.",
+                    )
                 continue
             if is_empty(value):
                 if f.required and (f.id, None, None) not in self.pending:
@@ -234,8 +282,14 @@ class _Checker:
                         cell = row.get(col.id)
                         if is_empty(cell):
                             if col.required and (f.id, i, col.id) not in self.pending:
-                                self.add(f.id, "error", "field.required",
-                                         f"cột «{col.label}» chưa nhập. {self.how(col)}", i, col.id)
+                                self.add(
+                                    f.id,
+                                    "error",
+                                    "field.required",
+                                    f"cột «{col.label}» chưa nhập. {self.how(col)}",
+                                    i,
+                                    col.id,
+                                )
                             continue
                         self.value(f.id, col, cell, row=i, label=f"cột «{col.label}» ")
             else:
@@ -254,17 +308,29 @@ class _Checker:
         t = f.type
         if t in ("amount", "int", "decimal", "percent"):
             if value < 0:
-                self.add(fid, "error", "number.negative",
-                         f"{label}không được âm ({show(f, value)}). Hãy nhập số ≥ 0.", row, f.id)
+                self.add(
+                    fid,
+                    "error",
+                    "number.negative",
+                    f"{label}không được âm ({show(f, value)}). Hãy nhập số ≥ 0.",
+                    row,
+                    f.id,
+                )
             elif f.min is not None and value < Decimal(str(f.min)):
                 lowest = type(value)(f.min) if t != "amount" else int(f.min)
                 self.add(fid, "error", "number.min", f"{label}phải từ {show(f, lowest)} trở lên.", row, f.id)
             high, usual = f.upper_bound, f.usual_bound
             if high is not None and value > Decimal(str(high)):
                 if t == "amount":
-                    self.add(fid, "error", "number.max",
-                             f"{label}số tiền {show(f, value)} vượt mức tối đa của trường này ({show(f, int(high))}). "
-                             "Hãy kiểm tra lại số đã nhập và đơn vị (triệu, tỷ).", row, f.id)
+                    self.add(
+                        fid,
+                        "error",
+                        "number.max",
+                        f"{label}số tiền {show(f, value)} vượt mức tối đa của trường này ({show(f, int(high))}). "
+                        "Hãy kiểm tra lại số đã nhập và đơn vị (triệu, tỷ).",
+                        row,
+                        f.id,
+                    )
                 else:
                     self.add(fid, "error", "number.max", f"{label}không được lớn hơn {high:g}.", row, f.id)
             elif usual is not None and value > Decimal(str(usual)):
@@ -277,8 +343,14 @@ class _Checker:
             self.not_after_report(fid, value, row, label, f.id)
         elif t == "reference":
             if not vn.is_valid_doc_code(value.code):
-                self.add(fid, "error", "reference.code",
-                         f"{label}số, ký hiệu «{value.code}» không đúng dạng. Viết như «1133/SKHCN-KHTC».", row, f.id)
+                self.add(
+                    fid,
+                    "error",
+                    "reference.code",
+                    f"{label}số, ký hiệu «{value.code}» không đúng dạng. Viết như «1133/SKHCN-KHTC».",
+                    row,
+                    f.id,
+                )
             if value.date is not None:
                 self.not_after_report(fid, value.date, row, label, f.id)
         elif t == "phone":
@@ -292,34 +364,54 @@ class _Checker:
             except FormatError as exc:
                 self.add(fid, "error", "email.format", f"{label}{exc.message}", row, f.id)
         elif t == "choice" and value not in {o.value for o in f.options}:
-            self.add(fid, "error", "choice.unknown",
-                     f"{label}«{value}» không có trong danh sách. Hãy chọn: "
-                     + ", ".join(f"«{o.label}»" for o in f.options)
-                     + " (trong tệp bản nháp JSON ghi: " + ", ".join(f"\"{o.value}\"" for o in f.options) + ").",
-                     row, f.id)
+            self.add(
+                fid,
+                "error",
+                "choice.unknown",
+                f"{label}«{value}» không có trong danh sách. Hãy chọn: "
+                + ", ".join(f"«{o.label}»" for o in f.options)
+                + " (trong tệp bản nháp JSON ghi: "
+                + ", ".join(f'"{o.value}"' for o in f.options)
+                + ").",
+                row,
+                f.id,
+            )
 
     def unusual(self, fid: str, f: Field, value: Any, usual: float, row: int | None, label: str) -> None:
         """A number above the field's usual range: ask whether a unit or a thousands dot was mistyped."""
         if f.type != "amount":
-            self.add(fid, "warning", "number.unusual",
-                     f"{label}{show(f, value)} lớn bất thường (thường không quá "
-                     f"{show(f, int(usual) if isinstance(value, int) else Decimal(str(usual)))}). "
-                     "Hãy kiểm tra lại số đã nhập.", row, f.id)
+            self.add(
+                fid,
+                "warning",
+                "number.unusual",
+                f"{label}{show(f, value)} lớn bất thường (thường không quá "
+                f"{show(f, int(usual) if isinstance(value, int) else Decimal(str(usual)))}). "
+                "Hãy kiểm tra lại số đã nhập.",
+                row,
+                f.id,
+            )
             return
         guess = value
         while guess > usual and guess % 1000 == 0:
             guess //= 1000
         question = f"Có phải {show(f, guess)}? " if guess != value and guess <= usual else ""
-        self.add(fid, "warning", "number.unusual",
-                 f"{label}số tiền {show(f, value)} lớn bất thường (thường không quá {show(f, int(usual))}). "
-                 f"{question}Dấu chấm ngăn cách hàng nghìn, dấu phẩy ngăn cách phần lẻ (2,382 tỷ là hai tỷ ba trăm "
-                 "tám mươi hai triệu): hãy kiểm tra lại số và đơn vị (triệu, tỷ).", row, f.id)
+        self.add(
+            fid,
+            "warning",
+            "number.unusual",
+            f"{label}số tiền {show(f, value)} lớn bất thường (thường không quá {show(f, int(usual))}). "
+            f"{question}Dấu chấm ngăn cách hàng nghìn, dấu phẩy ngăn cách phần lẻ (2,382 tỷ là hai tỷ ba trăm "
+            "tám mươi hai triệu): hãy kiểm tra lại số và đơn vị (triệu, tỷ).",
+            row,
+            f.id,
+        )
 
     # -- what a report normally has ---------------------------------------------------------
     def filled(self, fid: str) -> bool:
         """Whether the field has a value or text typed in it that is not read yet."""
         return not is_empty(self.draft.values.get(fid)) or any(
-            split_input_key(key)[0] == fid for key in self.draft.inputs)
+            split_input_key(key)[0] == fid for key in self.draft.inputs
+        )
 
     def expected_sections(self) -> None:
         """A section the kind marks `expected` with every field empty is a warning."""
@@ -327,25 +419,44 @@ class _Checker:
         for sec in self.kind.sections:
             shown = [f for f in sec.fields if f.applies(values)]
             if sec.expected and shown and not any(self.filled(f.id) for f in shown):
-                text = (f"Mục «{sec.title}» để trống. Hãy nhập nội dung của mục này; nếu đơn vị không có gì để "
-                        "báo cáo ở mục này, có thể bỏ qua cảnh báo.")
+                text = (
+                    f"Mục «{sec.title}» để trống. Hãy nhập nội dung của mục này; nếu đơn vị không có gì để "
+                    "báo cáo ở mục này, có thể bỏ qua cảnh báo."
+                )
                 self.problems.append(Problem(sec.id, shown[0].id, "warning", "section.empty", text, None, text))
 
     def not_after_report(self, fid: str, when: dt.date, row: int | None, label: str, column: str) -> None:
         if when > self.limit_date:
-            against = f"ngày ký báo cáo ({vn.format_date(self.draft.date)})" if self.draft.date else \
-                f"hôm nay ({vn.format_date(self.today)})"
-            self.add(fid, "error", "date.after_report",
-                     f"{label}ngày {vn.format_date(when)} ở sau {against}. Hãy kiểm tra lại ngày.", row, column)
+            against = (
+                f"ngày ký báo cáo ({vn.format_date(self.draft.date)})"
+                if self.draft.date
+                else f"hôm nay ({vn.format_date(self.today)})"
+            )
+            self.add(
+                fid,
+                "error",
+                "date.after_report",
+                f"{label}ngày {vn.format_date(when)} ở sau {against}. Hãy kiểm tra lại ngày.",
+                row,
+                column,
+            )
 
     def deadline_ahead(self, fid: str, when: dt.date, row: int | None, label: str, column: str) -> None:
         """A date that names a deadline still to come may lie after the signing date, not before it."""
         if when < self.limit_date:
-            against = f"ngày ký ({vn.format_date(self.draft.date)})" if self.draft.date else \
-                f"hôm nay ({vn.format_date(self.today)})"
-            self.add(fid, "warning", "date.deadline_past",
-                     f"{label}hạn {vn.format_date(when)} đã qua so với {against}. Hãy ghi một ngày sau ngày ký.",
-                     row, column)
+            against = (
+                f"ngày ký ({vn.format_date(self.draft.date)})"
+                if self.draft.date
+                else f"hôm nay ({vn.format_date(self.today)})"
+            )
+            self.add(
+                fid,
+                "warning",
+                "date.deadline_past",
+                f"{label}hạn {vn.format_date(when)} đã qua so với {against}. Hãy ghi một ngày sau ngày ký.",
+                row,
+                column,
+            )
 
     # -- rules ------------------------------------------------------------------------
     def rules(self) -> None:
@@ -370,16 +481,21 @@ class _Checker:
         self.add(anchor, rule.severity, f"rule.{rule.id}", text)
 
     def rule_equals(self, rule: Rule) -> None:
-        left, right = self.names(rule, "left") or self.names(rule, "total"), \
-            self.names(rule, "right") or self.names(rule, "parts")
+        left, right = (
+            self.names(rule, "left") or self.names(rule, "total"),
+            self.names(rule, "right") or self.names(rule, "parts"),
+        )
         a, a_all = self.total(left)
         b, b_all = self.total(right)
         if a is None or b is None or not (a_all and b_all) or a == b:
             return
         f = self.field_of(left[0])
-        self.report(rule, left[0],
-                    f"{self.listing(left)} là {show(f, a)} nhưng {self.listing(right)} là {show(f, b)}; "
-                    f"chênh {show(f, abs(a - b))}. Hãy sửa cho khớp.")
+        self.report(
+            rule,
+            left[0],
+            f"{self.listing(left)} là {show(f, a)} nhưng {self.listing(right)} là {show(f, b)}; "
+            f"chênh {show(f, abs(a - b))}. Hãy sửa cho khớp.",
+        )
 
     def rule_lte(self, rule: Rule) -> None:
         left, right = self.names(rule, "left"), self.names(rule, "right")
@@ -388,9 +504,12 @@ class _Checker:
         if a is None or b is None or not b_all or a <= b:
             return
         f = self.field_of(left[0]) or self.field_of(right[0])
-        self.report(rule, left[0],
-                    f"{self.listing(left)} là {show(f, a)}, lớn hơn {self.listing(right)} ({show(f, b)}). "
-                    "Hãy kiểm tra lại số liệu.")
+        self.report(
+            rule,
+            left[0],
+            f"{self.listing(left)} là {show(f, a)}, lớn hơn {self.listing(right)} ({show(f, b)}). "
+            "Hãy kiểm tra lại số liệu.",
+        )
 
     def rule_percent_close(self, rule: Rule) -> None:
         fid = rule.args["field"]
@@ -404,10 +523,13 @@ class _Checker:
         if abs(typed - exact) > PERCENT_TOLERANCE:
             shown = vn.percent_of(num, den, 2)
             assert shown is not None  # as `exact`: the denominator is not 0
-            self.report(rule, fid,
-                        f"ghi {vn.format_percent(typed)} nhưng tính từ số liệu ({vn.format_int(num)}/"
-                        f"{vn.format_int(den)}) là {vn.format_percent(shown)}. "
-                        f"Hãy sửa thành {vn.format_percent(shown)} hoặc kiểm tra lại số liệu.")
+            self.report(
+                rule,
+                fid,
+                f"ghi {vn.format_percent(typed)} nhưng tính từ số liệu ({vn.format_int(num)}/"
+                f"{vn.format_int(den)}) là {vn.format_percent(shown)}. "
+                f"Hãy sửa thành {vn.format_percent(shown)} hoặc kiểm tra lại số liệu.",
+            )
 
     def rule_year_range(self, rule: Rule) -> None:
         fid = rule.args["field"]
@@ -429,9 +551,12 @@ class _Checker:
 
         first, then = when(rule.args["first"]), when(rule.args["then"])
         if first is not None and then is not None and first > then:
-            self.report(rule, rule.args["first"],
-                        f"ngày {vn.format_date(first)} ở sau «{self.kind.label_of(rule.args['then'])}» "
-                        f"({vn.format_date(then)}). Hãy kiểm tra lại thứ tự hai ngày.")
+            self.report(
+                rule,
+                rule.args["first"],
+                f"ngày {vn.format_date(first)} ở sau «{self.kind.label_of(rule.args['then'])}» "
+                f"({vn.format_date(then)}). Hãy kiểm tra lại thứ tự hai ngày.",
+            )
 
     def rule_filled(self, rule: Rule) -> None:
         """One of `field` has a value (when one of `when` has one): a part the report is expected to have."""
@@ -442,8 +567,9 @@ class _Checker:
             return
         what = " hoặc ".join(f"«{self.kind.label_of(n)}»" for n in names)
         if given:
-            text = f"để trống trong khi đã có {', '.join(f'«{self.kind.label_of(n)}»' for n in given)}. " \
-                f"Hãy nhập {what}."
+            text = (
+                f"để trống trong khi đã có {', '.join(f'«{self.kind.label_of(n)}»' for n in given)}. Hãy nhập {what}."
+            )
         else:
             text = f"để trống: chưa có {what}. Hãy nhập; nếu đơn vị không có gì để báo cáo ở đây, có thể bỏ qua."
         part = rule.args.get("part") or ""
@@ -452,8 +578,7 @@ class _Checker:
             return
         section = self.kind.section_of(names[0])
         message = f"Mục «{part or section.title}» {text}" + (f" {rule.message}" if rule.message else "")
-        self.problems.append(Problem(section.id, names[0], rule.severity, f"rule.{rule.id}", message, None,
-                                     message))
+        self.problems.append(Problem(section.id, names[0], rule.severity, f"rule.{rule.id}", message, None, message))
 
     def rule_nonzero(self, rule: Rule) -> None:
         """The numbers `field` add up to more than 0 (when one of `when` has a value): a rating of no task."""
@@ -478,8 +603,9 @@ class _Checker:
                 self.report(rule, name, f"không được âm ({show(self.field_of(name), value)}).")
 
 
-def validate(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
-             today: dt.date | None = None) -> ValidationReport:
+def validate(
+    kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *, today: dt.date | None = None
+) -> ValidationReport:
     """Return every problem of `draft`; never raises for the officer's mistakes and never shows anything."""
     derived = compute(kind, draft) if derived is None else derived
     checker = _Checker(kind, draft, derived, today or dt.date.today())

@@ -63,6 +63,7 @@ def _refuse_long(s: str, limit: int, what: str, hint: str) -> None:
     if len(s) > limit:
         raise FormatError(f"{what} «{s[:30].rstrip()}…» quá dài ({len(s)} ký tự, tối đa {limit}). {hint}.")
 
+
 # ---------------------------------------------------------------------------
 # Text cleaning
 # ---------------------------------------------------------------------------
@@ -809,6 +810,8 @@ def _email_not_ascii(s: str) -> FormatError:
         f"Địa chỉ thư điện tử «{s}» không hợp lệ: có ký tự không dùng được trong địa chỉ thư điện tử ({shown}); "
         f"chỉ dùng chữ không dấu, chữ số và các dấu . _ - +. Ví dụ: «{_EMAIL_EXAMPLE}»."
     )
+
+
 _EMAIL_LOCAL = re.compile(r"[^\s@\"(),:;<>\[\\\]]+")
 _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?")
 

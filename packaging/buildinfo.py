@@ -37,35 +37,142 @@ SKIP_NAMES = re.compile(r"(^\.|~$|\.pyc$|^__pycache__$|\.tmp|^Thumbs\.db$|^deskt
 #: Qt's Python modules that kpdesk does not use. A module that `ui/` or `kpdesk/` imports is never excluded,
 #: whatever this list says (see `qt_excludes`).
 QT_UNUSED = (
-    "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender",
-    "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner", "QtGraphs",
-    "QtGraphsWidgets", "QtHelp", "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets",
-    "QtNetwork", "QtNetworkAuth", "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets",
-    "QtPositioning", "QtQml", "QtQmlFeatures", "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest",
-    "QtQuickWidgets", "QtRemoteObjects", "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort",
-    "QtSpatialAudio", "QtSql", "QtStateMachine", "QtSvg", "QtSvgWidgets", "QtTest", "QtTextToSpeech",
-    "QtUiTools", "QtWebChannel", "QtWebEngineCore", "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets",
-    "QtWebView", "QtXml", "QtAxContainer", "QtLabsStyleKit",
+    "Qt3DAnimation",
+    "Qt3DCore",
+    "Qt3DExtras",
+    "Qt3DInput",
+    "Qt3DLogic",
+    "Qt3DRender",
+    "QtBluetooth",
+    "QtCharts",
+    "QtConcurrent",
+    "QtDataVisualization",
+    "QtDBus",
+    "QtDesigner",
+    "QtGraphs",
+    "QtGraphsWidgets",
+    "QtHelp",
+    "QtHttpServer",
+    "QtLocation",
+    "QtMultimedia",
+    "QtMultimediaWidgets",
+    "QtNetwork",
+    "QtNetworkAuth",
+    "QtNfc",
+    "QtOpenGL",
+    "QtOpenGLWidgets",
+    "QtPdf",
+    "QtPdfWidgets",
+    "QtPositioning",
+    "QtQml",
+    "QtQmlFeatures",
+    "QtQuick",
+    "QtQuick3D",
+    "QtQuickControls2",
+    "QtQuickTest",
+    "QtQuickWidgets",
+    "QtRemoteObjects",
+    "QtScxml",
+    "QtSensors",
+    "QtSerialBus",
+    "QtSerialPort",
+    "QtSpatialAudio",
+    "QtSql",
+    "QtStateMachine",
+    "QtSvg",
+    "QtSvgWidgets",
+    "QtTest",
+    "QtTextToSpeech",
+    "QtUiTools",
+    "QtWebChannel",
+    "QtWebEngineCore",
+    "QtWebEngineQuick",
+    "QtWebEngineWidgets",
+    "QtWebSockets",
+    "QtWebView",
+    "QtXml",
+    "QtAxContainer",
+    "QtLabsStyleKit",
 )
 #: Python packages that must never end up in the bundle (test and development tools, other GUI toolkits), and
 #: standard modules that kpdesk never reaches: PyInstaller's analysis finds them only through imports that kpdesk's
 #: code paths never run (jinja2's async rendering, lxml's doctest helpers, pdb, urllib's network openers).
 PY_EXCLUDES = (
-    "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "pydoc_data", "lib2to3", "ensurepip", "venv",
-    "pytest", "_pytest", "pytestqt", "hypothesis", "ruff", "docxtpl", "IPython", "numpy", "PIL", "PyQt5",
-    "PyQt6", "PySide2", "shiboken2", "setuptools", "pkg_resources", "pip", "wheel",
+    "tkinter",
+    "_tkinter",
+    "turtle",
+    "turtledemo",
+    "idlelib",
+    "pydoc_data",
+    "lib2to3",
+    "ensurepip",
+    "venv",
+    "pytest",
+    "_pytest",
+    "pytestqt",
+    "hypothesis",
+    "ruff",
+    "docxtpl",
+    "IPython",
+    "numpy",
+    "PIL",
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "shiboken2",
+    "setuptools",
+    "pkg_resources",
+    "pip",
+    "wheel",
     # python-docx uses lxml.etree only.
-    "lxml.objectify", "lxml.html", "lxml.isoschematron", "lxml.cssselect", "lxml.sax", "lxml.doctestcompare",
+    "lxml.objectify",
+    "lxml.html",
+    "lxml.isoschematron",
+    "lxml.cssselect",
+    "lxml.sax",
+    "lxml.doctestcompare",
     "lxml.ElementInclude",
     # no network, no processes or event loops of its own: without these go OpenSSL (libssl, libcrypto; hashlib
     # falls back to Python's own hashes) and PyInstaller's multiprocessing start-up hook
-    "asyncio", "concurrent", "multiprocessing", "ssl", "_ssl", "_hashlib", "http.client", "http.server",
-    "http.cookiejar", "urllib.request", "xmlrpc", "socketserver", "ftplib", "webbrowser",
+    "asyncio",
+    "concurrent",
+    "multiprocessing",
+    "ssl",
+    "_ssl",
+    "_hashlib",
+    "http.client",
+    "http.server",
+    "http.cookiejar",
+    "urllib.request",
+    "xmlrpc",
+    "socketserver",
+    "ftplib",
+    "webbrowser",
     # debugging and documentation tools, archives and compressions kpdesk does not read (.docx is plain zip)
-    "unittest", "doctest", "pdb", "bdb", "pydoc", "cmd", "code", "readline", "curses", "_curses", "tarfile",
-    "dateutil.zoneinfo", "lzma", "_lzma", "bz2", "_bz2",
+    "unittest",
+    "doctest",
+    "pdb",
+    "bdb",
+    "pydoc",
+    "cmd",
+    "code",
+    "readline",
+    "curses",
+    "_curses",
+    "tarfile",
+    "dateutil.zoneinfo",
+    "lzma",
+    "_lzma",
+    "bz2",
+    "_bz2",
     # East Asian legacy encodings (Vietnamese legacy text is VNI/TCVN3, which kpdesk converts itself)
-    "_multibytecodec", "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw",
+    "_multibytecodec",
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_jp",
+    "_codecs_kr",
+    "_codecs_tw",
 )
 #: PyInstaller's run-time hooks that `packaging/hooks/rthook_kpdesk.py` replaces: the PySide6 one imports
 #: PySide6.QtCore (and so all of Qt) at every start, even for `kpdesk-cli --version`; kpdesk's own hook only
@@ -86,19 +193,34 @@ def keep_docx_file(entry: tuple[str, str]) -> bool:
 #: import (a module that `ui/` imports keeps its library: see `keep_qt_file`). `packaging/build-and-check.sh`
 #: checks on Linux that no kept library misses one of them.
 DROP_OTHER_LIBRARIES = (
-    r"opengl32sw\.dll", r"d3dcompiler_\d+\.dll", r"libEGL\.dll", r"libGLESv2\.dll",
+    r"opengl32sw\.dll",
+    r"d3dcompiler_\d+\.dll",
+    r"libEGL\.dll",
+    r"libGLESv2\.dll",
     r"lib(gtk|gdk|atk|cairo|pango|harfbuzz-gobject|gdk_pixbuf|epoxy)[-\w.]*\.so[.\d]*",
 )
 #: Qt libraries (Qt6<name>) left out unless the code imports PySide6.Qt<name>.
-DROP_QT_LIBRARIES = ("Network", "Svg", "Pdf", "Qml", "Quick", "VirtualKeyboard", "EglFS", "EglFsKms", "OpenGL",
-                     "Wayland", "WlShell")
+DROP_QT_LIBRARIES = (
+    "Network",
+    "Svg",
+    "Pdf",
+    "Qml",
+    "Quick",
+    "VirtualKeyboard",
+    "EglFS",
+    "EglFsKms",
+    "OpenGL",
+    "Wayland",
+    "WlShell",
+)
 
 
 def _drop_pattern(used: frozenset[str]) -> re.Pattern[str]:
     qt = [name for name in DROP_QT_LIBRARIES if not any(module.startswith(f"Qt{name}") for module in used)]
     qt_libs = rf"(lib)?Qt6({'|'.join(qt)})\w*(\.so\.6|\.dll)" if qt else None
-    return re.compile(r"(^|[/\\])(" + "|".join([*DROP_OTHER_LIBRARIES, *filter(None, [qt_libs])]) + r")$",
-                      re.IGNORECASE)
+    return re.compile(
+        r"(^|[/\\])(" + "|".join([*DROP_OTHER_LIBRARIES, *filter(None, [qt_libs])]) + r")$", re.IGNORECASE
+    )
 
 
 #: Qt plugins kept in the bundle, by plugin folder; a folder not named here is dropped whole. `None` keeps every
@@ -141,8 +263,10 @@ def publisher(root: Path = ROOT) -> str:
     chosen = unicodedata.normalize("NFC", os.environ.get(PUBLISHER_ENV, "").strip())
     if chosen:
         if any(ord(c) < 32 or c in '$"`' for c in chosen) or len(chosen) > 200:
-            raise SystemExit(f"{PUBLISHER_ENV}: tên đơn vị phát hành phải là một dòng, tối đa 200 ký tự, không có "
-                             f'$ " hay ` (đang là {chosen[:60]!r}); hãy đặt lại biến này')
+            raise SystemExit(
+                f"{PUBLISHER_ENV}: tên đơn vị phát hành phải là một dòng, tối đa 200 ký tự, không có "
+                f'$ " hay ` (đang là {chosen[:60]!r}); hãy đặt lại biến này'
+            )
         return chosen
     with open(root / "pyproject.toml", "rb") as f:
         project = tomllib.load(f)["project"]
@@ -158,8 +282,10 @@ def version_tuple(version: str) -> tuple[int, int, int, int]:
     """
     numbers = [int(m) for m in re.findall(r"\d+", re.match(r"[\d.]*", version).group(0))][:4]
     if not numbers or any(n > 65535 for n in numbers):
-        raise SystemExit(f"pyproject.toml: phiên bản {version!r} không đổi được sang dạng Windows (bốn số 0–65535, "
-                         "ví dụ 0.2.0); hãy sửa version")
+        raise SystemExit(
+            f"pyproject.toml: phiên bản {version!r} không đổi được sang dạng Windows (bốn số 0–65535, "
+            "ví dụ 0.2.0); hãy sửa version"
+        )
     return tuple(numbers + [0] * (4 - len(numbers)))  # type: ignore[return-value]
 
 
@@ -237,8 +363,11 @@ def _loaded_by_itself(dest: str, kind: str) -> bool:
     """Whether a collected file is loaded without another library naming it: a Python extension (by Python), a
     Qt plug-in (by Qt), the Python library (by the bootloader); anything but a plain shared library."""
     name = Path(dest.replace("\\", "/")).name
-    return (kind != "BINARY" or _plugin_name(dest.replace("\\", "/")) is not None
-            or re.match(r"(lib)?python3[\d.]*(\.dll|\.so)", name, re.IGNORECASE) is not None)
+    return (
+        kind != "BINARY"
+        or _plugin_name(dest.replace("\\", "/")) is not None
+        or re.match(r"(lib)?python3[\d.]*(\.dll|\.so)", name, re.IGNORECASE) is not None
+    )
 
 
 def without_unused_libraries(binaries: list[tuple], imports_of) -> list[tuple]:
@@ -255,8 +384,12 @@ def without_unused_libraries(binaries: list[tuple], imports_of) -> list[tuple]:
             if source not in imports:
                 imports[source] = {Path(name.replace("\\", "/")).name.lower() for name in imports_of(source)}
             needed |= imports[source]
-        unused = [entry for entry in kept if not _loaded_by_itself(entry[0], entry[2])
-                  and Path(entry[0].replace("\\", "/")).name.lower() not in needed]
+        unused = [
+            entry
+            for entry in kept
+            if not _loaded_by_itself(entry[0], entry[2])
+            and Path(entry[0].replace("\\", "/")).name.lower() not in needed
+        ]
         if not unused:
             return kept
         kept = [entry for entry in kept if entry not in unused]

@@ -25,16 +25,45 @@ from pathlib import Path
 KEEP = (
     # the locale tree: its index, its shared string pool, the root and the locales kpdesk runs in (the C locale is
     # en_US_POSIX to ICU), and the data every locale lookup consults (likely subtags, aliases, keywords)
-    "res_index.res", "pool.res", "root.res", "en.res", "en_US.res", "en_US_POSIX.res", "vi.res", "vi_*.res",
-    "likelySubtags.res", "langInfo.res", "supplementalData.res", "metadata.res", "keyTypeData.res",
-    "numberingSystems.res", "icuver.res", "icustd.res",
+    "res_index.res",
+    "pool.res",
+    "root.res",
+    "en.res",
+    "en_US.res",
+    "en_US_POSIX.res",
+    "vi.res",
+    "vi_*.res",
+    "likelySubtags.res",
+    "langInfo.res",
+    "supplementalData.res",
+    "metadata.res",
+    "keyTypeData.res",
+    "numberingSystems.res",
+    "icuver.res",
+    "icustd.res",
     # collation: the root order and the English and Vietnamese tailorings
-    "coll/res_index.res", "coll/root.res", "coll/ucadata.icu", "coll/en*.res", "coll/vi*.res",
+    "coll/res_index.res",
+    "coll/root.res",
+    "coll/ucadata.icu",
+    "coll/en*.res",
+    "coll/vi*.res",
     # time zones: rules, IDs and the Windows mapping, and their names in the same locales
-    "zoneinfo64.res", "metaZones.res", "timezoneTypes.res", "windowsZones.res", "zone/res_index.res",
-    "zone/pool.res", "zone/root.res", "zone/en.res", "zone/en_US*.res", "zone/vi*.res", "zone/tzdbNames.res",
+    "zoneinfo64.res",
+    "metaZones.res",
+    "timezoneTypes.res",
+    "windowsZones.res",
+    "zone/res_index.res",
+    "zone/pool.res",
+    "zone/root.res",
+    "zone/en.res",
+    "zone/en_US*.res",
+    "zone/vi*.res",
+    "zone/tzdbNames.res",
     # converter aliases (to answer "unknown encoding" without the converter tables) and small core tables
-    "cnvalias.icu", "*.nrm", "ulayout.icu", "uemoji.icu",
+    "cnvalias.icu",
+    "*.nrm",
+    "ulayout.icu",
+    "uemoji.icu",
 )
 _LIBRARY = re.compile(r"libicudata\.so\.(\d+)$")
 
@@ -47,7 +76,7 @@ def _elf_symbol(library: bytes, name: bytes) -> tuple[int, int]:
     """(file offset, size) of the dynamic symbol `name` in a little-endian 64-bit ELF shared library."""
     if library[:6] != b"\x7fELF\x02\x01":
         raise IcuError("không phải thư viện ELF 64-bit little-endian")
-    shoff, = struct.unpack_from("<Q", library, 0x28)
+    (shoff,) = struct.unpack_from("<Q", library, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", library, 0x3A)
     sections = [struct.unpack_from("<IIQQQQIIQQ", library, shoff + i * shentsize) for i in range(shnum)]
     for _name, sh_type, _flags, _addr, offset, size, link, _info, _align, entsize in sections:
@@ -55,10 +84,11 @@ def _elf_symbol(library: bytes, name: bytes) -> tuple[int, int]:
             continue
         strtab = sections[link]
         for i in range(size // entsize):
-            st_name, _st_info, _other, _shndx, value, st_size = struct.unpack_from("<IBBHQQ", library,
-                                                                                    offset + i * entsize)
+            st_name, _st_info, _other, _shndx, value, st_size = struct.unpack_from(
+                "<IBBHQQ", library, offset + i * entsize
+            )
             start = strtab[4] + st_name
-            if library[start:library.index(b"\0", start)] == name:
+            if library[start : library.index(b"\0", start)] == name:
                 for _n, _t, _f, addr, sec_offset, sec_size, *_rest in sections:
                     if addr and addr <= value < addr + sec_size:
                         return sec_offset + value - addr, st_size
@@ -70,16 +100,16 @@ def read_package(blob: bytes) -> tuple[bytes, str, dict[str, bytes]]:
     header_size, magic1, magic2 = struct.unpack_from("<HBB", blob, 0)
     if (magic1, magic2) != (0xDA, 0x27) or blob[12:16] != b"CmnD":
         raise IcuError("dữ liệu ICU không đúng dạng gói CmnD")
-    count, = struct.unpack_from("<I", blob, header_size)
+    (count,) = struct.unpack_from("<I", blob, header_size)
     entries = [struct.unpack_from("<II", blob, header_size + 4 + 8 * i) for i in range(count)]
     ends = [offset for _name, offset in entries[1:]] + [len(blob) - header_size]
     items: dict[str, bytes] = {}
     for (name_offset, data_offset), end in zip(entries, ends, strict=True):
         start = header_size + name_offset
-        name = blob[start:blob.index(b"\0", start)].decode("ascii")
-        items[name] = blob[header_size + data_offset:header_size + end]
+        name = blob[start : blob.index(b"\0", start)].decode("ascii")
+        items[name] = blob[header_size + data_offset : header_size + end]
     prefix = next(iter(items)).split("/", 1)[0] + "/"
-    return blob[:header_size], prefix, {name[len(prefix):]: data for name, data in items.items()}
+    return blob[:header_size], prefix, {name[len(prefix) :]: data for name, data in items.items()}
 
 
 def write_package(header: bytes, prefix: str, items: dict[str, bytes]) -> bytes:
@@ -91,7 +121,7 @@ def write_package(header: bytes, prefix: str, items: dict[str, bytes]) -> bytes:
     data_start = (len(header) + table + len(name_bytes) + 15) // 16 * 16 - len(header)
     entries, data, name_offset, offset = [], bytearray(), table, data_start
     for name in names:
-        item = items[name[len(prefix):]]
+        item = items[name[len(prefix) :]]
         entries.append(struct.pack("<II", name_offset, offset))
         name_offset += len(name) + 1
         padded = item + b"\xaa" * (-len(item) % 16)
@@ -115,12 +145,24 @@ def build_library(blob: bytes, version: str, out: Path) -> Path:
         (work / "data.bin").write_bytes(blob)
         symbol = f"icudt{version}_dat"
         (work / "data.S").write_text(
-            f'\t.section .rodata\n\t.balign 16\n\t.globl {symbol}\n\t.type {symbol}, %object\n{symbol}:\n'
+            f"\t.section .rodata\n\t.balign 16\n\t.globl {symbol}\n\t.type {symbol}, %object\n{symbol}:\n"
             f'\t.incbin "data.bin"\n\t.size {symbol}, . - {symbol}\n\t.section .note.GNU-stack,"",%progbits\n',
-            encoding="ascii")
-        for command in (["as", "-o", "data.o", "data.S"],
-                        ["ld", "-shared", "-z", "noexecstack", "-soname", f"libicudata.so.{version}", "-o",
-                         "libicudata.so", "data.o"]):
+            encoding="ascii",
+        )
+        for command in (
+            ["as", "-o", "data.o", "data.S"],
+            [
+                "ld",
+                "-shared",
+                "-z",
+                "noexecstack",
+                "-soname",
+                f"libicudata.so.{version}",
+                "-o",
+                "libicudata.so",
+                "data.o",
+            ],
+        ):
             result = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=300)
             if result.returncode != 0:
                 raise IcuError(f"{' '.join(command)}: {result.stderr.strip()[-1000:]}")
@@ -190,8 +232,13 @@ print(json.dumps(out, ensure_ascii=False, sort_keys=True))
 
 def probe(folder: Path, version: str) -> dict:
     """Ask the ICU libraries in `folder` what Qt asks them (in a child process: one ICU per process)."""
-    result = subprocess.run([sys.executable, "-c", _PROBE, str(folder), version], capture_output=True, text=True,
-                            encoding="utf-8", timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(folder), version],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     if result.returncode != 0:
         raise IcuError(f"thử ICU trong {folder} không được: {result.stderr.strip()[-1500:]}")
     return json.loads(result.stdout)
@@ -207,8 +254,10 @@ def check(original_dir: Path, trimmed: Path, version: str) -> dict:
         expected, found = probe(original_dir, version), probe(folder, version)
     differ = [key for key in expected if expected[key] != found.get(key)]
     if differ:
-        raise IcuError("dữ liệu ICU đã lược trả lời khác bản đầy đủ ở: " + "; ".join(
-            f"{key}: {expected[key]} ≠ {found.get(key)}" for key in differ[:5]))
+        raise IcuError(
+            "dữ liệu ICU đã lược trả lời khác bản đầy đủ ở: "
+            + "; ".join(f"{key}: {expected[key]} ≠ {found.get(key)}" for key in differ[:5])
+        )
     if any(value[0] != "ok" for key, value in expected.items() if key.startswith("collation")):
         raise IcuError(f"ICU không mở được bảng so sánh chữ: {expected}")
     return found
@@ -222,7 +271,7 @@ def trimmed_library(original: Path, work: Path) -> Path:
     version = match.group(1)
     data = original.read_bytes()
     offset, size = _elf_symbol(data, f"icudt{version}_dat".encode())
-    header, prefix, items = read_package(data[offset:offset + size])
+    header, prefix, items = read_package(data[offset : offset + size])
     out = build_library(write_package(header, prefix, kept(items)), version, work / "icu" / original.name)
     check(original.parent, out, version)
     return out

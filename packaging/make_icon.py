@@ -107,8 +107,10 @@ def main() -> int:
     pngs = {size: draw_png(size) for size in SIZES}
     (out / "kpdesk.png").write_bytes(pngs[256])
     (out / "kpdesk.ico").write_bytes(ico_bytes(pngs))
-    sys.stdout.write(f"resources/kpdesk.png: {len(pngs[256])} bytes; resources/kpdesk.ico: "
-                     f"{(out / 'kpdesk.ico').stat().st_size} bytes ({', '.join(map(str, SIZES))} px)\n")
+    sys.stdout.write(
+        f"resources/kpdesk.png: {len(pngs[256])} bytes; resources/kpdesk.ico: "
+        f"{(out / 'kpdesk.ico').stat().st_size} bytes ({', '.join(map(str, SIZES))} px)\n"
+    )
     return 0
 
 

@@ -55,8 +55,9 @@ class InstallerError(Exception):
 def bundle_listing(dist: Path) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
     """Return the bundle's files and its folders, relative to `dist`: files sorted, folders parents first."""
     if _UNSAFE_ROOT.search(str(dist)):
-        raise InstallerError(f"{dist}: đường dẫn có ký tự bộ cài không dùng được ($ \" ` * ?); "
-                             "hãy chép bản đóng gói sang thư mục khác")
+        raise InstallerError(
+            f'{dist}: đường dẫn có ký tự bộ cài không dùng được ($ " ` * ?); hãy chép bản đóng gói sang thư mục khác'
+        )
     if not dist.is_dir():
         raise InstallerError(f"không thấy thư mục bản đóng gói {dist}; hãy dựng nó trước (pyinstaller build.spec)")
     files: list[PurePosixPath] = []
@@ -75,8 +76,10 @@ def bundle_listing(dist: Path) -> tuple[list[PurePosixPath], list[PurePosixPath]
         raise InstallerError(f"thư mục bản đóng gói {dist} trống; hãy dựng lại nó (pyinstaller build.spec)")
     for path in [*files, *folders]:
         if _UNSAFE.search(str(path)) or ".." in str(path) or "\\" in str(path):
-            raise InstallerError(f"{dist / path}: tên có ký tự bộ cài không dùng được ($ \" ` * ? : \\ hay ..); "
-                                 "hãy đổi tên tệp đó trong bản đóng gói")
+            raise InstallerError(
+                f'{dist / path}: tên có ký tự bộ cài không dùng được ($ " ` * ? : \\ hay ..); '
+                "hãy đổi tên tệp đó trong bản đóng gói"
+            )
     for own in INSTALLER_OWN:
         if PurePosixPath(own) in files:
             raise InstallerError(f"{dist / own}: bản đóng gói không được có tệp tên {own} (bộ cài tự ghi tệp này)")
@@ -96,19 +99,31 @@ def nsis_string(text: str, prefix: str = "") -> str:
 
 def record_bytes(files: list[PurePosixPath], folders: list[PurePosixPath], version: str) -> bytes:
     """The record (UTF-16LE with BOM, CRLF): a comment line, each file, then each folder deepest first with `\\`."""
-    lines = [f"; kpdesk {version}: the files and folders its installer put here; an upgrade and the uninstaller "
-             "remove exactly these (folders only when empty)"]
+    lines = [
+        f"; kpdesk {version}: the files and folders its installer put here; an upgrade and the uninstaller "
+        "remove exactly these (folders only when empty)"
+    ]
     lines += [windows_path(f) for f in files]
     lines += [windows_path(d) + "\\" for d in sorted(folders, key=lambda d: (-len(d.parts), str(d)))]
     return codecs.BOM_UTF16_LE + "".join(line + "\r\n" for line in lines).encode("utf-16-le")
 
 
-def include_text(dist: Path, files: list[PurePosixPath], folders: list[PurePosixPath], *, version: str,
-                 publisher: str, outfile: Path, record: Path, sign_command: str | None = None) -> str:
+def include_text(
+    dist: Path,
+    files: list[PurePosixPath],
+    folders: list[PurePosixPath],
+    *,
+    version: str,
+    publisher: str,
+    outfile: Path,
+    record: Path,
+    sign_command: str | None = None,
+) -> str:
     """The NSIS include for kpdesk.nsi: the defines and the macro INSTALL_BUNDLE_FILES."""
     if not _VERSION.fullmatch(version):
-        raise InstallerError(f"phiên bản {version!r} không hợp lệ: chỉ chữ số, chữ cái, dấu chấm, + và - "
-                             "(ví dụ 0.2.0 hoặc 0.2.0rc1)")
+        raise InstallerError(
+            f"phiên bản {version!r} không hợp lệ: chỉ chữ số, chữ cái, dấu chấm, + và - (ví dụ 0.2.0 hoặc 0.2.0rc1)"
+        )
     lines = [
         "; Written by packaging/make_installer.py for one build; not kept.",
         f"!define VERSION {nsis_string(version)}",
@@ -125,8 +140,11 @@ def include_text(dist: Path, files: list[PurePosixPath], folders: list[PurePosix
     for f in files:
         by_folder.setdefault(f.parent, []).append(f)
     for folder in [PurePosixPath("."), *folders]:
-        target = nsis_string("", "$INSTDIR") if folder == PurePosixPath(".") else \
-            nsis_string(windows_path(folder), "$INSTDIR\\")
+        target = (
+            nsis_string("", "$INSTDIR")
+            if folder == PurePosixPath(".")
+            else nsis_string(windows_path(folder), "$INSTDIR\\")
+        )
         if folder in by_folder:
             lines.append(f"  SetOutPath {target}")
             lines += [f"  File {nsis_string(str(dist / f))}" for f in by_folder[folder]]
@@ -149,8 +167,10 @@ def nsis_data_dir(makensis: str) -> Path:
     for folder in (found, found.parent):
         if (folder / "Stubs").is_dir() and (folder / "Include").is_dir():
             return folder
-    raise InstallerError(f"{makensis} -HDRINFO không cho biết NSISDIR; hãy đặt biến NSISDIR là thư mục dữ liệu "
-                         "của NSIS (thư mục có Stubs, Plugins, Include)")
+    raise InstallerError(
+        f"{makensis} -HDRINFO không cho biết NSISDIR; hãy đặt biến NSISDIR là thư mục dữ liệu "
+        "của NSIS (thư mục có Stubs, Plugins, Include)"
+    )
 
 
 def windows_nsis_dir(makensis: str, into: Path) -> Path:
@@ -170,19 +190,21 @@ def checked_sign_command(command: str) -> str:
     """`command` when it can be handed to makensis's !finalize: one line, `%1` in it, no ' $ or `."""
     command = command.strip()
     if "%1" not in command or any(c in command for c in "'$`\r\n"):
-        raise InstallerError(f"lệnh ký số {command!r} phải là một dòng có %1 (chỗ tên tệp), không có ' $ hay `; "
-                             f"hãy sửa {SIGN_ENV} hoặc --sign-command")
+        raise InstallerError(
+            f"lệnh ký số {command!r} phải là một dòng có %1 (chỗ tên tệp), không có ' $ hay `; "
+            f"hãy sửa {SIGN_ENV} hoặc --sign-command"
+        )
     return command
 
 
 def sign(command: str, file: Path) -> None:
     """Run the signing `command` on `file` (its `%1`), as makensis's !finalize would."""
     line = command.replace("%1", str(file))
-    result = subprocess.run(line, shell=os.name != "nt", capture_output=True, text=True, errors="replace",
-                            timeout=600)
+    result = subprocess.run(line, shell=os.name != "nt", capture_output=True, text=True, errors="replace", timeout=600)
     if result.returncode != 0:
-        raise InstallerError(f"ký số {file} không được (mã {result.returncode}): "
-                             f"{(result.stdout + result.stderr).strip()[-2000:]}")
+        raise InstallerError(
+            f"ký số {file} không được (mã {result.returncode}): {(result.stdout + result.stderr).strip()[-2000:]}"
+        )
 
 
 def find_makensis(given: str | None) -> str:
@@ -194,13 +216,23 @@ def find_makensis(given: str | None) -> str:
     for base in (os.environ.get("ProgramFiles(x86)"), os.environ.get("ProgramFiles")):
         if base and (Path(base) / "NSIS" / "makensis.exe").is_file():
             return str(Path(base) / "NSIS" / "makensis.exe")
-    raise InstallerError("không tìm thấy makensis: hãy cài NSIS 3 (Windows: winget install NSIS.NSIS; "
-                         "Debian: apt-get install nsis) hoặc chỉ đường bằng --makensis")
+    raise InstallerError(
+        "không tìm thấy makensis: hãy cài NSIS 3 (Windows: winget install NSIS.NSIS; "
+        "Debian: apt-get install nsis) hoặc chỉ đường bằng --makensis"
+    )
 
 
-def compile_installer(dist: Path, out: Path | None = None, *, version: str | None = None,
-                      publisher: str | None = None, makensis: str | None = None, windows_nsis: bool = False,
-                      sign_command: str | None = None, echo=print) -> Path:
+def compile_installer(
+    dist: Path,
+    out: Path | None = None,
+    *,
+    version: str | None = None,
+    publisher: str | None = None,
+    makensis: str | None = None,
+    windows_nsis: bool = False,
+    sign_command: str | None = None,
+    echo=print,
+) -> Path:
     """Compile packaging/kpdesk.nsi for the bundle `dist`; return the installer's path."""
     dist = dist.resolve()
     meta = buildinfo.project_metadata()
@@ -217,8 +249,19 @@ def compile_installer(dist: Path, out: Path | None = None, *, version: str | Non
         record = work / RECORD
         record.write_bytes(record_bytes(files, folders, version))
         include = work / "kpdesk-setup.nsh"
-        include.write_text(include_text(dist, files, folders, version=version, publisher=publisher, outfile=out,
-                                        record=record, sign_command=sign_command), encoding="utf-8")
+        include.write_text(
+            include_text(
+                dist,
+                files,
+                folders,
+                version=version,
+                publisher=publisher,
+                outfile=out,
+                record=record,
+                sign_command=sign_command,
+            ),
+            encoding="utf-8",
+        )
         env = dict(os.environ)
         if windows_nsis or sign_command:
             env["NSISDIR"] = str(windows_nsis_dir(makensis, work))
@@ -229,13 +272,25 @@ def compile_installer(dist: Path, out: Path | None = None, *, version: str | Non
             env["LC_ALL"] = "C.UTF-8"  # makensis reads its arguments (Vietnamese paths) in the locale's encoding
         if out.exists():
             out.unlink()
-        result = subprocess.run([makensis, "-V2", "-WX", f"-DSETUP_NSH={include}", str(NSI)], env=env,
-                                capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=1800)
+        result = subprocess.run(
+            [makensis, "-V2", "-WX", f"-DSETUP_NSH={include}", str(NSI)],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=1800,
+        )
     if result.returncode != 0 or not out.is_file():
-        raise InstallerError(f"makensis không tạo được bộ cài (mã {result.returncode}):\n"
-                             f"{(result.stdout + result.stderr).strip()[-4000:]}")
-    notes = [f"kpdesk {version}", publisher] + (["NSIS as on Windows: x86 only"] if windows_nsis else []) + \
-        (["signed"] if sign_command else [])
+        raise InstallerError(
+            f"makensis không tạo được bộ cài (mã {result.returncode}):\n"
+            f"{(result.stdout + result.stderr).strip()[-4000:]}"
+        )
+    notes = (
+        [f"kpdesk {version}", publisher]
+        + (["NSIS as on Windows: x86 only"] if windows_nsis else [])
+        + (["signed"] if sign_command else [])
+    )
     echo(f"installer: {out.stat().st_size / 2**20:.1f} MiB, {len(files)} files ({out}; {', '.join(notes)})")
     return out
 
@@ -247,13 +302,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", help="the version to install as (default: pyproject.toml's)")
     parser.add_argument("--publisher", help=f"the publisher (default: ${buildinfo.PUBLISHER_ENV}, else pyproject's)")
     parser.add_argument("--makensis", help="makensis to run (default: the one on PATH or in Program Files)")
-    parser.add_argument("--windows-nsis", action="store_true",
-                        help="compile against makensis's data folder without the 64-bit stubs, as on Windows")
+    parser.add_argument(
+        "--windows-nsis",
+        action="store_true",
+        help="compile against makensis's data folder without the 64-bit stubs, as on Windows",
+    )
     parser.add_argument("--sign-command", help=f"the signing command with %%1 for the file (default: ${SIGN_ENV})")
     args = parser.parse_args(argv)
     try:
-        compile_installer(args.dist, args.out, version=args.version, publisher=args.publisher,
-                          makensis=args.makensis, windows_nsis=args.windows_nsis, sign_command=args.sign_command)
+        compile_installer(
+            args.dist,
+            args.out,
+            version=args.version,
+            publisher=args.publisher,
+            makensis=args.makensis,
+            windows_nsis=args.windows_nsis,
+            sign_command=args.sign_command,
+        )
     except InstallerError as exc:
         print(f"LỖI: {exc}", file=sys.stderr)
         return 1

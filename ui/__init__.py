@@ -66,4 +66,3 @@ def skip_source_scan() -> bool:
 
 def _uses_plain_qt(module: object) -> bool:
     return True
-

@@ -43,6 +43,7 @@ from ui.settings import Settings  # noqa: E402
 
 log = logging.getLogger(__name__)
 
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     """Return the QApplication (creating it with high-DPI, Vietnamese and font settings when needed)."""
     ui.guard_binding()
@@ -88,8 +89,13 @@ def open_store(data_dir: Path | None) -> Store | None:
         if exc.backup is None:
             show_error(None, exc)
             return None
-        if not dialogs.confirm(None, exc.message, yes="Khôi phục từ bản sao lưu", no="Thoát",
-                               detail=f"Bản sao lưu: {exc.backup}. Tệp hỏng được giữ lại, không bị xóa."):
+        if not dialogs.confirm(
+            None,
+            exc.message,
+            yes="Khôi phục từ bản sao lưu",
+            no="Thoát",
+            detail=f"Bản sao lưu: {exc.backup}. Tệp hỏng được giữ lại, không bị xóa.",
+        ):
             return None
         try:
             return Store.restore_damaged(exc.backup, data_dir)
@@ -98,8 +104,13 @@ def open_store(data_dir: Path | None) -> Store | None:
             return None
     except ReadOnlyData as exc:
         # the way out: another folder, remembered for the next start
-        if not dialogs.confirm(None, exc.message, yes="Chọn thư mục khác…", no="Thoát",
-                               detail="Bản nháp sẽ được lưu ở thư mục bạn chọn; kpdesk nhớ thư mục này cho lần sau."):
+        if not dialogs.confirm(
+            None,
+            exc.message,
+            yes="Chọn thư mục khác…",
+            no="Thoát",
+            detail="Bản nháp sẽ được lưu ở thư mục bạn chọn; kpdesk nhớ thư mục này cho lần sau.",
+        ):
             return None
         folder = dialogs.choose_folder(None, "Chọn thư mục lưu dữ liệu kpdesk", Path.home())
         if folder is None:
@@ -114,8 +125,13 @@ def open_store(data_dir: Path | None) -> Store | None:
 
 
 #: The menu entries that write (new report, import, backup, restore, unit profile), by their text without "&".
-WRITING_ACTIONS = ("Báo cáo mới…", "Nhập bản nháp hoặc báo cáo Word…", "Sao lưu dữ liệu", "Khôi phục từ bản sao lưu…",
-                   "Thông tin đơn vị…")
+WRITING_ACTIONS = (
+    "Báo cáo mới…",
+    "Nhập bản nháp hoặc báo cáo Word…",
+    "Sao lưu dữ liệu",
+    "Khôi phục từ bản sao lưu…",
+    "Thông tin đơn vị…",
+)
 READ_ONLY_STYLE = "color: #9a5b00; font-weight: bold;"
 
 
@@ -144,7 +160,7 @@ def show_read_only(window: Any, store: Store) -> None:
     window.statusBar().insertPermanentWidget(0, label, 1)
     window.read_only_notice = label
     for menu in window.menuBar().actions():
-        for action in (menu.menu().actions() if menu.menu() is not None else []):
+        for action in menu.menu().actions() if menu.menu() is not None else []:
             if action.text().replace("&", "") in WRITING_ACTIONS:
                 action.setEnabled(False)
                 action.setStatusTip("Dữ liệu đang mở ở chế độ chỉ đọc")
@@ -188,8 +204,11 @@ def _telling_unrecorded(parent: QWidget, record: Any) -> Any:
         try:
             record(result, revision)
         except KpdeskError as exc:
-            dialogs.tell(parent, f"Đã ghi tệp {result.path}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất "
-                                 "của bản nháp này.", detail=exc.message)
+            dialogs.tell(
+                parent,
+                f"Đã ghi tệp {result.path}, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất của bản nháp này.",
+                detail=exc.message,
+            )
 
     return run
 
@@ -261,8 +280,7 @@ def report_idle(app: QApplication, shell: Shell) -> None:
     def on_block() -> None:
         window = shell.window
         handle = window.windowHandle() if window is not None else None
-        if handle is None or not window.isVisible() or not handle.isExposed() \
-                or not getattr(window, "is_filled", True):
+        if handle is None or not window.isVisible() or not handle.isExposed() or not getattr(window, "is_filled", True):
             return
         dispatcher.aboutToBlock.disconnect(on_block)
         sys.stdout.write(f"kpdesk-idle {time.perf_counter():.6f}\n")

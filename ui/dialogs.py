@@ -12,14 +12,23 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 TITLE = "kpdesk"
 
 
-def confirm(parent: QWidget | None, text: str, *, yes: str = "Đồng ý", no: str = "Hủy", detail: str = "",
-            title: str = TITLE) -> bool:
+def confirm(
+    parent: QWidget | None, text: str, *, yes: str = "Đồng ý", no: str = "Hủy", detail: str = "", title: str = TITLE
+) -> bool:
     """Ask a yes/no question; Enter answers `yes`, Esc answers `no`."""
     return choose(parent, text, [yes, no], detail=detail, title=title, escape=1) == 0
 
 
-def choose(parent: QWidget | None, text: str, buttons: Sequence[str], *, detail: str = "", title: str = TITLE,
-           escape: int | None = None, icon: QMessageBox.Icon = QMessageBox.Icon.Question) -> int:
+def choose(
+    parent: QWidget | None,
+    text: str,
+    buttons: Sequence[str],
+    *,
+    detail: str = "",
+    title: str = TITLE,
+    escape: int | None = None,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+) -> int:
     """Show `text` with one button per label; return the index of the one pressed (Esc gives `escape`)."""
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     if detail:

@@ -50,8 +50,15 @@ class NewReportDialog(QDialog):
     Only the kinds a commune writes are listed (a department's own kinds are not), each with its newest version;
     the version a period uses is said under the period when it is an older one."""
 
-    def __init__(self, store: Store, unit: UnitProfile, kinds: list[Kind], parent: QWidget | None = None, *,
-                 today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        unit: UnitProfile,
+        kinds: list[Kind],
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
         super().__init__(parent)
         kinds = [k for k in kinds if k.audience == "commune"]
         self.store, self.unit, self.kinds, self.today = store, unit, kinds, today
@@ -67,8 +74,9 @@ class NewReportDialog(QDialog):
         self.kind_list.setSpacing(3)
         kinds_label.setBuddy(self.kind_list)
         for kind in kinds:
-            version = f"Phiên bản {kind.version}" + (f", áp dụng từ kỳ {kind.applies_from.label}"
-                                                     if kind.applies_from else "")
+            version = f"Phiên bản {kind.version}" + (
+                f", áp dụng từ kỳ {kind.applies_from.label}" if kind.applies_from else ""
+            )
             lines = [kind.name, *([kind.description] if kind.description else []), version]
             item = QListWidgetItem("\n".join(lines))
             item.setData(Qt.ItemDataRole.UserRole, kind.id)
@@ -198,8 +206,10 @@ class NewReportDialog(QDialog):
         older = newest is not None and period is not None and kind.version < newest.version
         self.version_note.setVisible(older)
         if older and newest is not None and newest.applies_from is not None:
-            self.version_note.setText(f"Kỳ {period.label} dùng mẫu phiên bản {kind.version}; phiên bản "
-                                      f"{newest.version} áp dụng từ kỳ {newest.applies_from.label}.")
+            self.version_note.setText(
+                f"Kỳ {period.label} dùng mẫu phiên bản {kind.version}; phiên bản "
+                f"{newest.version} áp dụng từ kỳ {newest.applies_from.label}."
+            )
 
     def _update_previous(self) -> None:
         kind, period = self.kind(), self.picker.period() if self.picker else None
@@ -215,8 +225,10 @@ class NewReportDialog(QDialog):
         self.previous_note.setVisible(previous is not None)
         if previous is not None:
             self.previous_box.setText(f"Lấy nội &dung từ kỳ trước ({previous.period.label})")
-            self.previous_note.setText("Các phần thường giữ nguyên (văn bản yêu cầu, người liên hệ, giải pháp, "
-                                       "kiến nghị …), người ký và nơi nhận được chép sang; số liệu của kỳ để trống.")
+            self.previous_note.setText(
+                "Các phần thường giữ nguyên (văn bản yêu cầu, người liên hệ, giải pháp, "
+                "kiến nghị …), người ký và nơi nhận được chép sang; số liệu của kỳ để trống."
+            )
         self.ok.setEnabled(kind is not None and period is not None)
 
     def result_value(self) -> NewReport | None:
@@ -229,8 +241,15 @@ class NewReportDialog(QDialog):
         return NewReport(kind, period, form, self.title_edit.text(), previous)
 
 
-SOURCES = {"create": "tạo mới", "import": "nhập từ tệp", "save": "lưu", "edit": "sửa", "restore": "khôi phục",
-           "duplicate": "nhân bản", "previous": "tạo từ kỳ trước"}
+SOURCES = {
+    "create": "tạo mới",
+    "import": "nhập từ tệp",
+    "save": "lưu",
+    "edit": "sửa",
+    "restore": "khôi phục",
+    "duplicate": "nhân bản",
+    "previous": "tạo từ kỳ trước",
+}
 
 
 class HistoryDialog(QDialog):
@@ -244,8 +263,13 @@ class HistoryDialog(QDialog):
         self.resize(1100, 640)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Lịch sử các lần lưu", self))
-        box.addWidget(hint_label("Chọn một phiên bản để xem nội dung; «Khôi phục» đưa nội dung đó trở lại thành "
-                                 "phiên bản mới nhất (các phiên bản khác vẫn được giữ).", self))
+        box.addWidget(
+            hint_label(
+                "Chọn một phiên bản để xem nội dung; «Khôi phục» đưa nội dung đó trở lại thành "
+                "phiên bản mới nhất (các phiên bản khác vẫn được giữ).",
+                self,
+            )
+        )
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.list = QListWidget(splitter)
         WrapDelegate(self.list)
@@ -261,8 +285,9 @@ class HistoryDialog(QDialog):
         self.restore_button.clicked.connect(self._restore)
         box.addWidget(buttons)
         for rev in store.revision_list(info.id):
-            item = QListWidgetItem(f"Phiên bản {rev.revision} — {rev.saved:%d/%m/%Y %H:%M}\n"
-                                   f"({SOURCES.get(rev.source, rev.source)})")
+            item = QListWidgetItem(
+                f"Phiên bản {rev.revision} — {rev.saved:%d/%m/%Y %H:%M}\n({SOURCES.get(rev.source, rev.source)})"
+            )
             item.setData(Qt.ItemDataRole.UserRole, rev.revision)
             self.list.addItem(item)
         self.list.currentRowChanged.connect(self._show)
@@ -289,8 +314,12 @@ class HistoryDialog(QDialog):
         revision = self.revision()
         if revision is None:
             return
-        if not dialogs.confirm(self, f"Khôi phục phiên bản {revision}? Nội dung hiện tại vẫn được giữ trong lịch sử.",
-                               yes="Khôi phục", no="Hủy"):
+        if not dialogs.confirm(
+            self,
+            f"Khôi phục phiên bản {revision}? Nội dung hiện tại vẫn được giữ trong lịch sử.",
+            yes="Khôi phục",
+            no="Hủy",
+        ):
             return
         try:
             self.restored = self.store.restore_revision(self.info.id, revision)

@@ -53,8 +53,11 @@ class ShortcutsDialog(QDialog):
         self.resize(780, 640)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Phím tắt", self))
-        box.addWidget(hint_label("Mọi việc đều làm được bằng bàn phím. Chữ gạch dưới trên nút hoặc nhãn: giữ Alt và "
-                                 "bấm chữ đó.", self))
+        box.addWidget(
+            hint_label(
+                "Mọi việc đều làm được bằng bàn phím. Chữ gạch dưới trên nút hoặc nhãn: giữ Alt và bấm chữ đó.", self
+            )
+        )
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setAccessibleName("Bảng phím tắt")

@@ -50,6 +50,7 @@ class DraftList(Protocol):
 
     def refresh(self) -> None: ...
 
+
 #: Where the window remembers which view was open last ("home" or "drafts").
 VIEW_KEY = "main/view"
 HOME_KEYS, DRAFTS_KEYS, FIND_KEYS = "Ctrl+1", "Ctrl+2", "Ctrl+F"
@@ -64,8 +65,10 @@ def status_text(due: UnitDue) -> str | None:
     if soon:
         parts.append(f"{len(soon)} báo cáo đến hạn trong {SOON_DAYS} ngày tới")
     first = (overdue or soon)[0]
-    return (f"Cần làm: {' và '.join(parts)} — sớm nhất: {first.title} ({first.kind.short}), {first.when}. "
-            f"Xem «Việc cần làm» ({HOME_KEYS}).")
+    return (
+        f"Cần làm: {' và '.join(parts)} — sớm nhất: {first.title} ({first.kind.short}), {first.when}. "
+        f"Xem «Việc cần làm» ({HOME_KEYS})."
+    )
 
 
 class DueRow(QFrame):
@@ -99,8 +102,10 @@ class DueRow(QFrame):
         self.button.setMinimumWidth(96)
         self.button.setAutoDefault(True)  # Enter presses the button that has the keyboard, as Space does
         if item.draft_id is None:
-            self.button.setToolTip(f"Tạo bản nháp {item.title} từ báo cáo kỳ trước (cùng hình thức, giữ các "
-                                   "thông tin chung) rồi mở để soạn")
+            self.button.setToolTip(
+                f"Tạo bản nháp {item.title} từ báo cáo kỳ trước (cùng hình thức, giữ các "
+                "thông tin chung) rồi mở để soạn"
+            )
         else:
             self.button.setToolTip(f"Mở bản nháp {item.title} để soạn tiếp")
         self.button.setAccessibleName(f"{item.action} {item.title}, {item.kind.short}")
@@ -111,12 +116,12 @@ class DueRow(QFrame):
 class HomePage(QWidget):
     """«Việc cần làm»: the unit's reports due or overdue, grouped by kind, most pressing first."""
 
-    start_requested = Signal(object)   # a DueItem: make its draft (or find it) and open it
-    open_requested = Signal(int)       # a draft id
+    start_requested = Signal(object)  # a DueItem: make its draft (or find it) and open it
+    open_requested = Signal(int)  # a draft id
     drafts_requested = Signal()
     new_requested = Signal()
-    kinds_requested = Signal()         # the profile, on its page of report kinds
-    profile_requested = Signal()       # the profile, entered for the first time
+    kinds_requested = Signal()  # the profile, on its page of report kinds
+    profile_requested = Signal()  # the profile, entered for the first time
 
     def __init__(self, window: HomeWindow) -> None:
         super().__init__(window)  # type: ignore[arg-type] # the window is a QMainWindow
@@ -178,7 +183,9 @@ class HomePage(QWidget):
         self.footer = hint_label(
             "Chỉ liệt kê các kỳ chưa xuất tệp Word, xa nhất một năm trở lại. Hạn theo mẫu báo cáo (ví dụ «trước ngày "
             "20 hằng tháng») hoặc theo ngày Sở đặt; thứ Bảy, Chủ nhật và ngày lễ không làm lùi hạn. "
-            f"Danh sách mọi báo cáo: {DRAFTS_KEYS}.", self)
+            f"Danh sách mọi báo cáo: {DRAFTS_KEYS}.",
+            self,
+        )
         box.addWidget(self.footer)
 
     def today(self) -> dt.date:
@@ -188,8 +195,9 @@ class HomePage(QWidget):
         """Work out what is due for the officer's unit and show it; return it (None without a unit profile)."""
         unit = self.window_.unit()
         today = self.today()
-        self.subtitle.setText(f"Hôm nay {vn.format_date(today)}: các báo cáo đến hạn hoặc quá hạn mà đơn vị chưa "
-                              "xuất tệp Word.")
+        self.subtitle.setText(
+            f"Hôm nay {vn.format_date(today)}: các báo cáo đến hạn hoặc quá hạn mà đơn vị chưa xuất tệp Word."
+        )
         error = ""
         due = None
         if unit is not None:
@@ -242,12 +250,17 @@ class HomePage(QWidget):
             text, hint = "Chưa tính được hạn báo cáo.", "Danh sách báo cáo vẫn mở được."
         elif due is None or not due.kinds:
             text = "Chưa biết đơn vị làm những loại báo cáo nào."
-            hint = ("Hãy đánh dấu các loại báo cáo định kỳ của đơn vị (nút bên dưới), hoặc soạn một báo cáo: kpdesk "
-                    "sẽ nhắc các kỳ đến hạn của những loại đó.")
+            hint = (
+                "Hãy đánh dấu các loại báo cáo định kỳ của đơn vị (nút bên dưới), hoặc soạn một báo cáo: kpdesk "
+                "sẽ nhắc các kỳ đến hạn của những loại đó."
+            )
         else:
             text = "Không có báo cáo nào đến hạn hay quá hạn."
-            hint = "Đã xuất tệp Word cho mọi kỳ đến hạn của: " + "; ".join(
-                f"{k.short} ({k.name})" for k in due.kinds) + "."
+            hint = (
+                "Đã xuất tệp Word cho mọi kỳ đến hạn của: "
+                + "; ".join(f"{k.short} ({k.name})" for k in due.kinds)
+                + "."
+            )
         self.empty_text.setText(text)
         self.empty_hint.setText(hint)
 
@@ -270,8 +283,7 @@ class MainViews(QTabWidget):
 
     HOME, DRAFTS = 0, 1
 
-    def __init__(self, home: HomePage, drafts: DraftList, settings: Settings,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, home: HomePage, drafts: DraftList, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.home, self.drafts, self.settings = home, drafts, settings
         self.setDocumentMode(True)

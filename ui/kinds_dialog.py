@@ -32,9 +32,14 @@ class KindsInstallDialog(QDialog):
         self.resize(760, 520)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Cập nhật mẫu báo cáo", self))
-        box.addWidget(hint_label(f"Gói «{plan.package.name}» của {m.publisher}. Gói đã được kiểm tra: đúng như Sở "
-                                 "tạo, an toàn và xuất được báo cáo. Các bản nháp đã soạn vẫn giữ mẫu cũ của chúng; "
-                                 "bản nháp của kỳ dùng mẫu mới sẽ được hỏi trước khi cập nhật.", self))
+        box.addWidget(
+            hint_label(
+                f"Gói «{plan.package.name}» của {m.publisher}. Gói đã được kiểm tra: đúng như Sở "
+                "tạo, an toàn và xuất được báo cáo. Các bản nháp đã soạn vẫn giữ mẫu cũ của chúng; "
+                "bản nháp của kỳ dùng mẫu mới sẽ được hỏi trước khi cập nhật.",
+                self,
+            )
+        )
         self.details = QTextBrowser(self)
         self.details.setAccessibleName("Những gì thay đổi")
         self.details.setOpenLinks(False)
@@ -58,15 +63,22 @@ class KindsInstallDialog(QDialog):
         parts = []
         for item in self.plan.items:
             if item.present:
-                parts.append(f"<p style='color:{HINT}'>«{escape_html(item.kind.name)}» phiên bản "
-                             f"{item.kind.version}: đã có trên máy, không đổi.</p>")
+                parts.append(
+                    f"<p style='color:{HINT}'>«{escape_html(item.kind.name)}» phiên bản "
+                    f"{item.kind.version}: đã có trên máy, không đổi.</p>"
+                )
             else:
                 parts.append(changes_html(item.changes))
         return "".join(parts)
 
 
-def update_kinds(parent: QWidget, settings: Settings, installed: Callable[[InstallPlan], None], *,
-                 caption: str = "Chọn gói mẫu báo cáo do Sở gửi") -> None:
+def update_kinds(
+    parent: QWidget,
+    settings: Settings,
+    installed: Callable[[InstallPlan], None],
+    *,
+    caption: str = "Chọn gói mẫu báo cáo do Sở gửi",
+) -> None:
     """«Cập nhật mẫu báo cáo…»: ask for a .kpkind, check it off the UI thread, show what it changes in
     `KindsInstallDialog` and install it when the officer agrees; then `installed(plan)` (the window lists the kinds
     again). A package refused is shown with the core's message, and nothing changes."""
@@ -76,9 +88,12 @@ def update_kinds(parent: QWidget, settings: Settings, installed: Callable[[Insta
     settings.remember_folder("kinds", path)
     from kpdesk.kindpack import plan_install
 
-    operations.Op(parent, lambda progress: plan_install(path), label=f"Đang kiểm tra gói mẫu báo cáo {path.name}…",
-                  error_what=f"Không cài được gói mẫu báo cáo {path.name}.") \
-        .success(lambda plan: confirm_install(parent, plan, installed)).run()
+    operations.Op(
+        parent,
+        lambda progress: plan_install(path),
+        label=f"Đang kiểm tra gói mẫu báo cáo {path.name}…",
+        error_what=f"Không cài được gói mẫu báo cáo {path.name}.",
+    ).success(lambda plan: confirm_install(parent, plan, installed)).run()
 
 
 def confirm_install(parent: QWidget, plan: InstallPlan, installed: Callable[[InstallPlan], None]) -> None:
@@ -101,6 +116,6 @@ def confirm_install(parent: QWidget, plan: InstallPlan, installed: Callable[[Ins
 
 
 def installed_text(plan: InstallPlan) -> str:
-    """"Đã cài 1 mẫu báo cáo mới: «…» phiên bản 2." for the status bar."""
+    """ "Đã cài 1 mẫu báo cáo mới: «…» phiên bản 2." for the status bar."""
     names = ", ".join(f"«{item.kind.short}» phiên bản {item.kind.version}" for item in plan.new)
     return f"Đã cài {len(plan.installed)} mẫu báo cáo mới: {names}."

@@ -43,8 +43,10 @@ class PackChoice:
     def text(self) -> str:
         where = self.found.describe() if self.found is not None else f"thư mục {self.folder}"
         start = f" · áp dụng từ kỳ {self.kind.applies_from.label}" if self.kind.applies_from else ""
-        return (f"{self.kind.short} — {self.kind.name}\n    Phiên bản {self.kind.version}{start} · {where} · "
-                f"người soạn: {AUDIENCES[self.kind.audience]}")
+        return (
+            f"{self.kind.short} — {self.kind.name}\n    Phiên bản {self.kind.version}{start} · {where} · "
+            f"người soạn: {AUDIENCES[self.kind.audience]}"
+        )
 
 
 def packable_kinds() -> tuple[list[PackChoice], list[str]]:
@@ -61,7 +63,7 @@ def packable_kinds() -> tuple[list[PackChoice], list[str]]:
 
 
 def publisher_of(profile: object | None) -> str:
-    """"Sở Khoa học và Công nghệ tỉnh Thanh Hóa": the department's name, with its province, as a package names it."""
+    """ "Sở Khoa học và Công nghệ tỉnh Thanh Hóa": the department's name, with its province, as a package names it."""
     if profile is None:
         return ""
     name, province = getattr(profile, "name", ""), getattr(profile, "province", "")
@@ -73,17 +75,23 @@ class KindsPackDialog(QDialog):
     """Choose the kinds (by default those the communes write) and the file; «Đóng gói» checks each kind as a
     commune's kpdesk will and writes the package; the result of each check is listed below."""
 
-    def __init__(self, publisher: str, folder: Path, parent: QWidget | None = None, *,
-                 today: dt.date | None = None) -> None:
+    def __init__(
+        self, publisher: str, folder: Path, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.result_: PackResult | None = None
         self.setWindowTitle("Đóng gói mẫu báo cáo — kpdesk")
         self.resize(840, 700)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Đóng gói mẫu báo cáo", self))
-        box.addWidget(hint_label("Gói (.kpkind) mang các mẫu báo cáo đã chọn để các xã, phường cài bằng «Tệp › Cập "
-                                 "nhật mẫu báo cáo…». Trước khi ghi tệp, kpdesk kiểm tra từng mẫu như máy của xã sẽ "
-                                 "kiểm tra, và thử chuyển các bản nháp của phiên bản trước sang phiên bản mới.", self))
+        box.addWidget(
+            hint_label(
+                "Gói (.kpkind) mang các mẫu báo cáo đã chọn để các xã, phường cài bằng «Tệp › Cập "
+                "nhật mẫu báo cáo…». Trước khi ghi tệp, kpdesk kiểm tra từng mẫu như máy của xã sẽ "
+                "kiểm tra, và thử chuyển các bản nháp của phiên bản trước sang phiên bản mới.",
+                self,
+            )
+        )
         label = QLabel("&Mẫu báo cáo đưa vào gói:", self)
         box.addWidget(label)
         self.kind_list = QListWidget(self)
@@ -102,8 +110,9 @@ class KindsPackDialog(QDialog):
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_folder)
         row.addWidget(self.add_button)
-        self.broken = hint_label("Không đọc được, nên không có trong danh sách: " + "; ".join(broken), self) \
-            if broken else None
+        self.broken = (
+            hint_label("Không đọc được, nên không có trong danh sách: " + "; ".join(broken), self) if broken else None
+        )
         if self.broken is not None:
             row.addWidget(self.broken, 1)
         row.addStretch(1)
@@ -154,8 +163,11 @@ class KindsPackDialog(QDialog):
         return [self.kind_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.kind_list.count())]
 
     def chosen(self) -> list[PackChoice]:
-        return [self.kind_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.kind_list.count())
-                if self.kind_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.kind_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.kind_list.count())
+            if self.kind_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_checked(self, kind_ids: set[str]) -> None:
         """Check exactly the kinds `kind_ids` (the first row of each)."""
@@ -169,8 +181,9 @@ class KindsPackDialog(QDialog):
 
     def add_folder(self, folder: Path | None = None) -> None:
         """«Thêm thư mục mẫu…»: a kind the department edited, checked in place of the same kind listed."""
-        folder = folder or dialogs.choose_folder(self, "Chọn thư mục mẫu báo cáo (chứa kind.toml và body.j2)",
-                                                 Path(self.output.text()).parent)
+        folder = folder or dialogs.choose_folder(
+            self, "Chọn thư mục mẫu báo cáo (chứa kind.toml và body.j2)", Path(self.output.text()).parent
+        )
         if folder is None:
             return
         from kpdesk.kindpack import declared_id
@@ -213,12 +226,16 @@ class KindsPackDialog(QDialog):
         if not chosen:
             return self.show_message("Hãy đánh dấu ít nhất một mẫu báo cáo trong danh sách để đóng gói.")
         if twice:
-            return self.show_message(f"Mẫu «{twice[0]}» được đánh dấu hai lần; mỗi gói chỉ mang một phiên bản của "
-                                     "mỗi mẫu. Hãy bỏ đánh dấu một dòng.")
+            return self.show_message(
+                f"Mẫu «{twice[0]}» được đánh dấu hai lần; mỗi gói chỉ mang một phiên bản của "
+                "mỗi mẫu. Hãy bỏ đánh dấu một dòng."
+            )
         if not publisher:
             self.publisher.setFocus()
-            return self.show_message("Hãy ghi tên cơ quan phát hành gói vào ô «Cơ quan phát hành», ví dụ «Sở Khoa "
-                                     "học và Công nghệ tỉnh Thanh Hóa».")
+            return self.show_message(
+                "Hãy ghi tên cơ quan phát hành gói vào ô «Cơ quan phát hành», ví dụ «Sở Khoa "
+                "học và Công nghệ tỉnh Thanh Hóa»."
+            )
         if output is None:
             self.output.setFocus()
             return self.show_message("Hãy chọn tệp sẽ ghi gói (ô «Ghi vào tệp», nút «Chọn…»).")
@@ -227,9 +244,11 @@ class KindsPackDialog(QDialog):
         folders = [c.folder for c in chosen]
         self.pack_button.setEnabled(False)
         self.show_message(f"Đang kiểm tra và đóng gói {len(folders)} mẫu báo cáo…", ok=True)
-        operations.Op(self, lambda progress: pack(folders, output, publisher),
-                      label=f"Đang kiểm tra và đóng gói {len(folders)} mẫu báo cáo…") \
-            .success(self._packed).failure(self._refused).run()
+        operations.Op(
+            self,
+            lambda progress: pack(folders, output, publisher),
+            label=f"Đang kiểm tra và đóng gói {len(folders)} mẫu báo cáo…",
+        ).success(self._packed).failure(self._refused).run()
 
     def _packed(self, result: PackResult) -> None:
         self.pack_button.setEnabled(True)
@@ -239,10 +258,19 @@ class KindsPackDialog(QDialog):
             f"<p style='color:{OK}'><b>Đã ghi gói mẫu báo cáo ({len(result.kinds)} mẫu):</b><br>"
             f"{escape_html(str(result.path))}</p>"
             f"<p style='color:{HINT}'>Mã kiểm tra sha256: {result.sha256}</p>"
-            f"<p><b>Đã kiểm tra:</b></p>{checks}")
+            f"<p><b>Đã kiểm tra:</b></p>{checks}"
+        )
         self.results.show()
-        if dialogs.choose(self, f"Đã ghi gói mẫu báo cáo ({len(result.kinds)} mẫu):\n{result.path}",
-                          ["Mở thư mục", "Đóng"], escape=1, icon=dialogs.QMessageBox.Icon.Information) == 0:
+        if (
+            dialogs.choose(
+                self,
+                f"Đã ghi gói mẫu báo cáo ({len(result.kinds)} mẫu):\n{result.path}",
+                ["Mở thư mục", "Đóng"],
+                escape=1,
+                icon=dialogs.QMessageBox.Icon.Information,
+            )
+            == 0
+        ):
             dialogs.open_in_system(result.path.parent)
 
     def _refused(self, exc: BaseException) -> None:

@@ -52,8 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not words:  # `kpdesk` alone, the officer's start: the window, without building the command line first
         from kpdesk.kinds import kinds_of_data_dir
 
-        args = argparse.Namespace(data_dir=None, selftest=False, command=None, pdf_fallback=pdf_fallback,
-                                  chart_maker=chart_maker)
+        args = argparse.Namespace(
+            data_dir=None, selftest=False, command=None, pdf_fallback=pdf_fallback, chart_maker=chart_maker
+        )
         with kinds_of_data_dir(None):  # as `cli.main` does for every command
             return shell(args)
     from kpdesk import cli

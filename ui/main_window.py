@@ -60,8 +60,10 @@ def load_kinds() -> tuple[list[Kind], list[str]]:
         try:
             kinds.append(get_kind(kind_id))
         except KpdeskError as exc:
-            broken.append(f"Mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
-                          f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}.")
+            broken.append(
+                f"Mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
+                f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}."
+            )
     return kinds, broken
 
 
@@ -142,8 +144,12 @@ class DraftListPage(QWidget):
             ("open", "Mở", "Mở bản nháp để soạn tiếp (Enter)", self.open_current),
             ("duplicate", "&Nhân bản", "Tạo một bản sao của bản nháp này", window.duplicate_current),
             ("history", "&Lịch sử…", "Xem và khôi phục các lần lưu trước", window.history_current),
-            ("export_json", "Xuất tệp &bản nháp…", "Ghi bản nháp ra tệp .json để gửi hoặc lưu trữ",
-             window.export_json_current),
+            (
+                "export_json",
+                "Xuất tệp &bản nháp…",
+                "Ghi bản nháp ra tệp .json để gửi hoặc lưu trữ",
+                window.export_json_current,
+            ),
             ("delete", "&Xóa", "Chuyển vào thùng rác (Delete); có thể hoàn tác", window.delete_current),
             ("undelete", "Khôi &phục", "Đưa bản nháp ra khỏi thùng rác", window.undelete_current),
         ):
@@ -197,9 +203,12 @@ class DraftListPage(QWidget):
     def refresh(self, select: int | None = None) -> None:
         current = select if select is not None else self.current_id()
         try:
-            self.infos = self.window_.store.list_drafts(kind=self.kind_filter.currentData(),
-                                                        status=self.status_filter.currentData(),
-                                                        text=self.search.text() or None, deleted=self.bin.isChecked())
+            self.infos = self.window_.store.list_drafts(
+                kind=self.kind_filter.currentData(),
+                status=self.status_filter.currentData(),
+                text=self.search.text() or None,
+                deleted=self.bin.isChecked(),
+            )
         except KpdeskError as exc:
             show_error(self, exc)
             self.infos = []
@@ -207,8 +216,13 @@ class DraftListPage(QWidget):
         for row, info in enumerate(self.infos):
             kind = self.window_.kind(info.kind)
             title = info.title or (f"{kind.name}" if kind else info.kind)
-            cells = (title, kind.short if kind else info.kind, info.period.label, info.status_label.capitalize(),
-                     f"{info.updated:%d/%m/%Y %H:%M}")
+            cells = (
+                title,
+                kind.short if kind else info.kind,
+                info.period.label,
+                info.status_label.capitalize(),
+                f"{info.updated:%d/%m/%Y %H:%M}",
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, info.id)
@@ -275,8 +289,9 @@ class MainWindow(QMainWindow):
     mode_changed = Signal(str)  # the officer switched this PC to the department's mode
     filled = Signal()  # the home and the list of drafts were filled (see `fill`)
 
-    def __init__(self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None,
-                 fill_later: bool = False) -> None:
+    def __init__(
+        self, store: Store, settings: Settings | None = None, *, today: dt.date | None = None, fill_later: bool = False
+    ) -> None:
         """The window with its lists filled; with `fill_later` (the program's start), the window's frame only, and
         its lists filled right after it is first painted (see `fill`)."""
         super().__init__()
@@ -374,10 +389,16 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         files = bar.addMenu("&Tệp")
         self.new_action = action(files, "Báo cáo &mới…", self.new_report, "Ctrl+N", "Tạo báo cáo mới")
-        action(files, "&Nhập bản nháp hoặc báo cáo Word…", self.import_file, "Ctrl+O",
-               "Nhập tệp bản nháp .json, tệp .docx do kpdesk xuất, hoặc công văn trả lại báo cáo của Sở")
-        self.update_kinds_action = action(files, "Cập nhật &mẫu báo cáo…", self.update_kinds, None,
-                                          "Cài gói mẫu báo cáo (.kpkind) do Sở gửi")
+        action(
+            files,
+            "&Nhập bản nháp hoặc báo cáo Word…",
+            self.import_file,
+            "Ctrl+O",
+            "Nhập tệp bản nháp .json, tệp .docx do kpdesk xuất, hoặc công văn trả lại báo cáo của Sở",
+        )
+        self.update_kinds_action = action(
+            files, "Cập nhật &mẫu báo cáo…", self.update_kinds, None, "Cài gói mẫu báo cáo (.kpkind) do Sở gửi"
+        )
         files.addSeparator()
         action(files, "&Sao lưu dữ liệu", self.backup, None, "Sao lưu toàn bộ bản nháp và thông tin đơn vị")
         action(files, "&Khôi phục từ bản sao lưu…", self.restore_backup, None, "Thay dữ liệu hiện tại bằng bản sao lưu")
@@ -407,8 +428,9 @@ class MainWindow(QMainWindow):
 
     def _show_unit(self) -> None:
         unit = self.unit()
-        self.list_page.heading.setText(f"Báo cáo của Ủy ban nhân dân {unit.full_name}" if unit
-                                       else "Báo cáo của đơn vị")
+        self.list_page.heading.setText(
+            f"Báo cáo của Ủy ban nhân dân {unit.full_name}" if unit else "Báo cáo của đơn vị"
+        )
         self.views.refresh_home()
 
     # -- the two views ----------------------------------------------------------------------
@@ -480,11 +502,13 @@ class MainWindow(QMainWindow):
             return
         try:
             if choice.previous is not None:
-                draft_id = self.store.new_from_previous(choice.previous.id, choice.period, form=choice.form,
-                                                        title=choice.title)
+                draft_id = self.store.new_from_previous(
+                    choice.previous.id, choice.period, form=choice.form, title=choice.title
+                )
             else:
-                draft_id = self.store.create_draft(choice.kind.id, choice.period, unit.id, form=choice.form,
-                                                   title=choice.title)
+                draft_id = self.store.create_draft(
+                    choice.kind.id, choice.period, unit.id, form=choice.form, title=choice.title
+                )
         except KpdeskError as exc:
             show_error(self, exc, what="Chưa tạo được báo cáo mới.")
             return
@@ -506,8 +530,12 @@ class MainWindow(QMainWindow):
         try:
             kind = kind_of(stored.draft)
         except KpdeskError as exc:
-            dialogs.tell(self, f"Không mở được bản nháp: chưa có mẫu báo cáo «{stored.draft.kind}» phiên bản "
-                         f"{stored.draft.kind_version}.", detail=" ".join([exc.message, *self.broken_kinds]))
+            dialogs.tell(
+                self,
+                f"Không mở được bản nháp: chưa có mẫu báo cáo «{stored.draft.kind}» phiên bản "
+                f"{stored.draft.kind_version}.",
+                detail=" ".join([exc.message, *self.broken_kinds]),
+            )
             return
         self.close_wizard()
         self._undo_hide()
@@ -526,10 +554,18 @@ class MainWindow(QMainWindow):
 
         from ui.wizard.wizard import WizardView
 
-        wizard = WizardView(kind, stored.draft, saver=DraftWriter(self.store, draft_id), record_export=record,
-                            current_revision=revision, signers=profile.signers if profile else (),
-                            profile_unit=(lambda: self.store.unit(stored.info.unit_id).to_unit()) if profile else None,
-                            settings=self.settings, today=self.today, parent=self.stack)
+        wizard = WizardView(
+            kind,
+            stored.draft,
+            saver=DraftWriter(self.store, draft_id),
+            record_export=record,
+            current_revision=revision,
+            signers=profile.signers if profile else (),
+            profile_unit=(lambda: self.store.unit(stored.info.unit_id).to_unit()) if profile else None,
+            settings=self.settings,
+            today=self.today,
+            parent=self.stack,
+        )
         wizard.close_requested.connect(self.close_wizard)
         wizard.upgrade_requested.connect(self.upgrade_open_draft)
         self.wizard, self.draft_id = wizard, draft_id
@@ -544,8 +580,10 @@ class MainWindow(QMainWindow):
         if wizard is None or draft_id is None:
             return
         if not wizard.flush():
-            show_error(self, KpdeskError("Bản nháp chưa lưu được nên chưa cập nhật mẫu; hãy thử lại sau khi lưu "
-                                         "được (Ctrl+S)."))
+            show_error(
+                self,
+                KpdeskError("Bản nháp chưa lưu được nên chưa cập nhật mẫu; hãy thử lại sau khi lưu được (Ctrl+S)."),
+            )
             return
         step = wizard.current()
         try:
@@ -566,8 +604,13 @@ class MainWindow(QMainWindow):
         if wizard is None:
             return True
         if not wizard.flush():
-            if not dialogs.confirm(self, "Bản nháp chưa lưu được vào cơ sở dữ liệu. Vẫn đóng?",
-                                   yes="Vẫn đóng", no="Ở lại", detail=self.wizard.save_status.toolTip()):
+            if not dialogs.confirm(
+                self,
+                "Bản nháp chưa lưu được vào cơ sở dữ liệu. Vẫn đóng?",
+                yes="Vẫn đóng",
+                no="Ở lại",
+                detail=self.wizard.save_status.toolTip(),
+            ):
                 return False
         self.wizard = None
         self.stack.setCurrentWidget(self.views)
@@ -677,8 +720,12 @@ class MainWindow(QMainWindow):
 
     # -- files (off the UI thread) ------------------------------------------------------------
     def import_file(self) -> None:
-        path = dialogs.open_path(self, "Nhập bản nháp, báo cáo Word do kpdesk xuất hoặc công văn trả lại của Sở",
-                                 self.settings.folder("import"), "Bản nháp, báo cáo hoặc công văn (*.json *.docx)")
+        path = dialogs.open_path(
+            self,
+            "Nhập bản nháp, báo cáo Word do kpdesk xuất hoặc công văn trả lại của Sở",
+            self.settings.folder("import"),
+            "Bản nháp, báo cáo hoặc công văn (*.json *.docx)",
+        )
         if path is None:
             return
         self.settings.remember_folder("import", path)
@@ -686,9 +733,12 @@ class MainWindow(QMainWindow):
         store = self.store
         from kpdesk.corrections import import_path  # the checks of an imported file: loaded when first used
 
-        Op(self, lambda progress: import_path(store, path, unit.id if unit else None),
-           label=f"Đang nhập {path.name}…", error_what=f"Chưa nhập được tệp {path.name}.") \
-            .success(self._imported).run()
+        Op(
+            self,
+            lambda progress: import_path(store, path, unit.id if unit else None),
+            label=f"Đang nhập {path.name}…",
+            error_what=f"Chưa nhập được tệp {path.name}.",
+        ).success(self._imported).run()
 
     def _imported(self, imported: Imported) -> None:
         """Say what the import did: a draft added, or a department's return letter attached to a draft."""
@@ -712,24 +762,29 @@ class MainWindow(QMainWindow):
             return
         kind = self.kind(info.kind)
         name = f"{kind.short if kind else info.kind}-{info.period.code}-{info.id}.json"
-        path = dialogs.save_path(self, "Ghi bản nháp ra tệp", self.settings.folder("export") / name,
-                                 "Bản nháp kpdesk (*.json)")
+        path = dialogs.save_path(
+            self, "Ghi bản nháp ra tệp", self.settings.folder("export") / name, "Bản nháp kpdesk (*.json)"
+        )
         if path is None:
             return
         if path.suffix.lower() != ".json":
             path = path.with_name(path.name + ".json")
         self.settings.remember_folder("export", path)
         store = self.store
-        Op(self, lambda progress: store.export_json(info.id, path), label="Đang ghi tệp bản nháp…") \
-            .success(lambda _: self.statusBar().showMessage(f"Đã ghi {path}.", 8000)).run()
+        Op(self, lambda progress: store.export_json(info.id, path), label="Đang ghi tệp bản nháp…").success(
+            lambda _: self.statusBar().showMessage(f"Đã ghi {path}.", 8000)
+        ).run()
 
     def backup(self) -> None:
         if self.wizard is not None:
             self.wizard.flush()
         store = self.store
-        Op(self, lambda progress: store.backup("manual"), label="Đang sao lưu dữ liệu…",
-           error_what="Chưa sao lưu được.").success(
-            lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
+        Op(
+            self,
+            lambda progress: store.backup("manual"),
+            label="Đang sao lưu dữ liệu…",
+            error_what="Chưa sao lưu được.",
+        ).success(lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
 
     def restore_backup(self) -> None:
         backups = self.store.backups()
@@ -740,22 +795,31 @@ class MainWindow(QMainWindow):
         for path in backups[:8]:
             when = backup_time(path)
             labels.append(f"{when:%d/%m/%Y %H:%M} ({backup_reason(path)})" if when else path.name)
-        choice = dialogs.choose(self, "Chọn bản sao lưu để khôi phục. Dữ liệu hiện tại sẽ được sao lưu trước.",
-                                [*labels, "Hủy"], escape=len(labels))
+        choice = dialogs.choose(
+            self,
+            "Chọn bản sao lưu để khôi phục. Dữ liệu hiện tại sẽ được sao lưu trước.",
+            [*labels, "Hủy"],
+            escape=len(labels),
+        )
         if choice >= len(labels):
             return
         if not self.close_wizard():
             return
         path = backups[choice]
         store = self.store
-        Op(self, lambda progress: store.restore_backup(path), label="Đang khôi phục dữ liệu…",
-           error_what="Chưa khôi phục được.").success(self._restored).run()
+        Op(
+            self,
+            lambda progress: store.restore_backup(path),
+            label="Đang khôi phục dữ liệu…",
+            error_what="Chưa khôi phục được.",
+        ).success(self._restored).run()
 
     def _restored(self, before: Path) -> None:
         self.list_page.refresh()
         self._show_unit()
-        dialogs.tell(self, "Đã khôi phục dữ liệu từ bản sao lưu.",
-                     detail=f"Dữ liệu trước khi khôi phục được giữ ở: {before}")
+        dialogs.tell(
+            self, "Đã khôi phục dữ liệu từ bản sao lưu.", detail=f"Dữ liệu trước khi khôi phục được giữ ở: {before}"
+        )
 
     def show_keys(self) -> None:
         from ui.help import ShortcutsDialog
@@ -770,11 +834,17 @@ class MainWindow(QMainWindow):
 
         folder = self.store.data_dir
         choice = dialogs.choose(
-            self, f"kpdesk phiên bản {app_version()}",
-            ["Mở thư mục dữ liệu", "Đóng"], escape=1, icon=dialogs.QMessageBox.Icon.Information, detail=(
+            self,
+            f"kpdesk phiên bản {app_version()}",
+            ["Mở thư mục dữ liệu", "Đóng"],
+            escape=1,
+            icon=dialogs.QMessageBox.Icon.Information,
+            detail=(
                 "Soạn báo cáo định kỳ về khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số của Ủy ban nhân dân "
                 "xã, phường gửi Sở Khoa học và Công nghệ, đúng thể thức Nghị định 30/2020/NĐ-CP.\n\n"
-                f"Thư mục dữ liệu (bản nháp, thông tin đơn vị, bản sao lưu): {folder}"))
+                f"Thư mục dữ liệu (bản nháp, thông tin đơn vị, bản sao lưu): {folder}"
+            ),
+        )
         if choice == 0:
             dialogs.open_in_system(folder)
 
@@ -784,7 +854,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         if not self.flush() and not dialogs.confirm(
-                self, "Bản nháp chưa lưu được vào cơ sở dữ liệu. Vẫn thoát?", yes="Vẫn thoát", no="Ở lại"):
+            self, "Bản nháp chưa lưu được vào cơ sở dữ liệu. Vẫn thoát?", yes="Vẫn thoát", no="Ở lại"
+        ):
             event.ignore()
             return
         self.settings.save_window("main", self)

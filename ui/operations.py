@@ -45,8 +45,10 @@ def show_error(parent: QWidget | None, exc: BaseException, *, what: str = "") ->
     else:
         log.error("unexpected error", exc_info=exc)
         lead = what or "Đã xảy ra lỗi không mong muốn."
-        text = (f"{lead}\n\nDữ liệu đã nhập vẫn được giữ nguyên. Hãy thử lại; nếu lỗi còn xuất hiện, "
-                "hãy chép phần «Chi tiết» gửi cho người hỗ trợ.")
+        text = (
+            f"{lead}\n\nDữ liệu đã nhập vẫn được giữ nguyên. Hãy thử lại; nếu lỗi còn xuất hiện, "
+            "hãy chép phần «Chi tiết» gửi cho người hỗ trợ."
+        )
         box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
         box.setDetailedText("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -137,8 +139,9 @@ class Op:
     #: The progress box appears only when the work takes longer than this (ms).
     SHOW_AFTER_MS = 300
 
-    def __init__(self, parent: QWidget | None, work: Callable[[Progress], Any], *, label: str,
-                 error_what: str = "") -> None:
+    def __init__(
+        self, parent: QWidget | None, work: Callable[[Progress], Any], *, label: str, error_what: str = ""
+    ) -> None:
         self.parent, self.work, self.label, self.error_what = parent, work, label, error_what
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None

@@ -41,33 +41,90 @@ QT_PDF = "trình tạo PDF dự phòng của kpdesk"
 
 #: The Qt print dialog's own words (Linux and macOS; on Windows the dialog is the system's, in its language).
 PRINT_WORDS: dict[str, str] = {
-    "Print": "In", "&Print": "&In", "&Options >>": "&Tùy chọn >>", "&Options <<": "&Tùy chọn <<",
-    "Print to File (PDF)": "In ra tệp (PDF)", "Local file": "Tệp trên máy", "Write PDF file": "Ghi tệp PDF",
-    "All Pages": "Mọi trang", "Odd Pages": "Trang lẻ", "Even Pages": "Trang chẵn",
-    "Printer": "Máy in", "&Name:": "&Tên:", "P&roperties": "&Thuộc tính", "Location:": "Vị trí:",
-    "Type:": "Loại:", "Output &file:": "&Tệp ghi ra:", "Preview": "Xem trước",
-    "Copies": "Số bản", "Copies:": "Số bản:", "Collate": "Xếp theo bộ", "Reverse": "In ngược thứ tự",
-    "Options": "Tùy chọn", "Output Settings": "Thiết lập in", "Print range": "Phạm vi in", "Print all": "In tất cả",
-    "Pages from": "Từ trang", "to": "đến", "Pages": "Các trang", "Current Page": "Trang hiện tại",
-    "Selection": "Phần đã chọn", "Page &Set:": "&Nhóm trang:", "Color Mode": "Màu", "Color": "Màu",
-    "Grayscale": "Đen trắng", "Double Sided Printing": "In hai mặt", "Off": "Tắt",
-    "Long side binding": "Lật theo cạnh dài", "Short side binding": "Lật theo cạnh ngắn",
-    "Specify pages or ranges separated by commas. Ranges are specified by two numbers separated by a hyphen. "
-    "E.g: 3,5-7,9 prints pages 3, 5, 6, 7 and 9.":
+    "Print": "In",
+    "&Print": "&In",
+    "&Options >>": "&Tùy chọn >>",
+    "&Options <<": "&Tùy chọn <<",
+    "Print to File (PDF)": "In ra tệp (PDF)",
+    "Local file": "Tệp trên máy",
+    "Write PDF file": "Ghi tệp PDF",
+    "All Pages": "Mọi trang",
+    "Odd Pages": "Trang lẻ",
+    "Even Pages": "Trang chẵn",
+    "Printer": "Máy in",
+    "&Name:": "&Tên:",
+    "P&roperties": "&Thuộc tính",
+    "Location:": "Vị trí:",
+    "Type:": "Loại:",
+    "Output &file:": "&Tệp ghi ra:",
+    "Preview": "Xem trước",
+    "Copies": "Số bản",
+    "Copies:": "Số bản:",
+    "Collate": "Xếp theo bộ",
+    "Reverse": "In ngược thứ tự",
+    "Options": "Tùy chọn",
+    "Output Settings": "Thiết lập in",
+    "Print range": "Phạm vi in",
+    "Print all": "In tất cả",
+    "Pages from": "Từ trang",
+    "to": "đến",
+    "Pages": "Các trang",
+    "Current Page": "Trang hiện tại",
+    "Selection": "Phần đã chọn",
+    "Page &Set:": "&Nhóm trang:",
+    "Color Mode": "Màu",
+    "Color": "Màu",
+    "Grayscale": "Đen trắng",
+    "Double Sided Printing": "In hai mặt",
+    "Off": "Tắt",
+    "Long side binding": "Lật theo cạnh dài",
+    "Short side binding": "Lật theo cạnh ngắn",
+    (
+        "Specify pages or ranges separated by commas. Ranges are specified by two numbers separated by a hyphen. "
+        "E.g: 3,5-7,9 prints pages 3, 5, 6, 7 and 9."
+    ): (
         "Ghi các trang hoặc khoảng trang, cách nhau bằng dấu phẩy; khoảng trang là hai số nối bằng dấu gạch "
-        "ngang. Ví dụ: 3,5-7,9 in các trang 3, 5, 6, 7 và 9.",
-    "Printer Properties": "Thuộc tính máy in", "Job Options": "Tùy chọn lệnh in", "Page Setup": "Trang in",
-    "Advanced": "Nâng cao", "Paper": "Giấy", "Page size:": "Khổ giấy:", "Width:": "Rộng:", "Height:": "Cao:",
-    "Paper source:": "Khay giấy:", "Orientation": "Hướng giấy", "Portrait": "Dọc", "Landscape": "Ngang",
-    "Reverse landscape": "Ngang, lật ngược", "Reverse portrait": "Dọc, lật ngược", "Margins": "Lề",
-    "top margin": "lề trên", "bottom margin": "lề dưới", "left margin": "lề trái", "right margin": "lề phải",
-    "Page Layout": "Bố cục trang", "Pages &per sheet:": "Số trang trên một &tờ:", "Page &order:": "&Thứ tự trang:",
-    "Millimeters (mm)": "Milimét (mm)", "Custom": "Tùy chỉnh",
+        "ngang. Ví dụ: 3,5-7,9 in các trang 3, 5, 6, 7 và 9."
+    ),
+    "Printer Properties": "Thuộc tính máy in",
+    "Job Options": "Tùy chọn lệnh in",
+    "Page Setup": "Trang in",
+    "Advanced": "Nâng cao",
+    "Paper": "Giấy",
+    "Page size:": "Khổ giấy:",
+    "Width:": "Rộng:",
+    "Height:": "Cao:",
+    "Paper source:": "Khay giấy:",
+    "Orientation": "Hướng giấy",
+    "Portrait": "Dọc",
+    "Landscape": "Ngang",
+    "Reverse landscape": "Ngang, lật ngược",
+    "Reverse portrait": "Dọc, lật ngược",
+    "Margins": "Lề",
+    "top margin": "lề trên",
+    "bottom margin": "lề dưới",
+    "left margin": "lề trái",
+    "right margin": "lề phải",
+    "Page Layout": "Bố cục trang",
+    "Pages &per sheet:": "Số trang trên một &tờ:",
+    "Page &order:": "&Thứ tự trang:",
+    "Millimeters (mm)": "Milimét (mm)",
+    "Custom": "Tùy chỉnh",
 }
 #: The Qt classes whose texts PRINT_WORDS translates (a word such as "Color" is left alone elsewhere).
-PRINT_CONTEXTS = frozenset({"QPrintDialog", "QPrintSettingsOutput", "QPrintWidget", "QPrintPropertiesDialog",
-                            "QPrintPropertiesWidget", "QPageSetupWidget", "QPageSetupDialog", "QUnixPrintWidget",
-                            "QAbstractPrintDialog"})
+PRINT_CONTEXTS = frozenset(
+    {
+        "QPrintDialog",
+        "QPrintSettingsOutput",
+        "QPrintWidget",
+        "QPrintPropertiesDialog",
+        "QPrintPropertiesWidget",
+        "QPageSetupWidget",
+        "QPageSetupDialog",
+        "QUnixPrintWidget",
+        "QAbstractPrintDialog",
+    }
+)
 
 
 class VietnamesePrint(VietnameseQt):
@@ -113,8 +170,9 @@ def paint_pages(device: QPagedPaintDevice, document: QTextDocument, pages: Itera
     size, margins = page_geometry()
     painter = QPainter()
     if not painter.begin(device):
-        raise RenderError("Không mở được máy in hoặc tệp PDF để ghi. Hãy kiểm tra máy in (hoặc thư mục lưu) rồi "
-                          "thử lại.")
+        raise RenderError(
+            "Không mở được máy in hoặc tệp PDF để ghi. Hãy kiểm tra máy in (hoặc thư mục lưu) rồi thử lại."
+        )
     count = 0
     try:
         scale = device.width() / size.width()
@@ -124,8 +182,9 @@ def paint_pages(device: QPagedPaintDevice, document: QTextDocument, pages: Itera
             if index:  # in the device's own units: its fonts are sized for its resolution
                 painter.setFont(document.defaultFont())
                 painter.setPen(Qt.GlobalColor.black)
-                painter.drawText(QRectF(0, 0, device.width(), margins[1] * scale), Qt.AlignmentFlag.AlignCenter,
-                                 str(index + 1))
+                painter.drawText(
+                    QRectF(0, 0, device.width(), margins[1] * scale), Qt.AlignmentFlag.AlignCenter, str(index + 1)
+                )
             painter.save()
             painter.scale(scale, scale)
             painter.translate(QPointF(0, -index * size.height()))
@@ -138,8 +197,9 @@ def paint_pages(device: QPagedPaintDevice, document: QTextDocument, pages: Itera
 
 
 def _a4(device: QPagedPaintDevice) -> None:
-    device.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(0, 0, 0, 0)))
+    device.setPageLayout(
+        QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    )
 
 
 def _xmp(info: pdf.DocInfo) -> bytes:
@@ -222,13 +282,23 @@ def qt_converter() -> pdf.Converter:
 # ----------------------------------------------------------------------------- PDF export and printing from the window
 
 
-def export_pdf(parent: QWidget | None, draft: Draft, target: Path, *, today: dt.date | None = None,
-               success: Callable[[pdf.PdfResult], None] | None = None) -> Op:
+def export_pdf(
+    parent: QWidget | None,
+    draft: Draft,
+    target: Path,
+    *,
+    today: dt.date | None = None,
+    success: Callable[[pdf.PdfResult], None] | None = None,
+) -> Op:
     """Export `draft` to the PDF `target` off the UI thread (render the .docx, then Word, LibreOffice or Qt), with
     progress that names the converter at work; errors are shown by the operation. Returns the running `Op`."""
     fallback = qt_converter()
-    op = Op(parent, lambda progress: pdf.render_pdf(draft, target, fallback=fallback, today=today, progress=progress),
-            label=f"Đang xuất báo cáo ra tệp {target.name}…", error_what="Chưa xuất được tệp PDF.")
+    op = Op(
+        parent,
+        lambda progress: pdf.render_pdf(draft, target, fallback=fallback, today=today, progress=progress),
+        label=f"Đang xuất báo cáo ra tệp {target.name}…",
+        error_what="Chưa xuất được tệp PDF.",
+    )
     if success is not None:
         op.success(success)
     op.run()
@@ -261,8 +331,15 @@ def print_document(parent: QWidget | None, document: QTextDocument, *, title: st
     return True
 
 
-def print_report(parent: QWidget | None, kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
-                 today: dt.date | None = None, use_word: bool | None = None) -> Op | bool:
+def print_report(
+    parent: QWidget | None,
+    kind: Kind,
+    draft: Draft,
+    derived: dict[str, Any] | None = None,
+    *,
+    today: dt.date | None = None,
+    use_word: bool | None = None,
+) -> Op | bool:
     """«In…»: with Word present, the .docx goes to Word's own Print dialog (off the UI thread; the `Op` is
     returned); otherwise Qt's print dialog prints the preview's pages (True when printed)."""
     if use_word if use_word is not None else pdf.word_installed():
@@ -271,8 +348,9 @@ def print_report(parent: QWidget | None, kind: Kind, draft: Draft, derived: dict
         def work(progress: Callable[..., Any]) -> bool:
             try:
                 # named as the export would be: Word shows the name in its window and in the printer's queue
-                docx = render_to_file(draft, folder / default_filename(kind, draft), allow_errors=True,
-                                      today=today).path
+                docx = render_to_file(
+                    draft, folder / default_filename(kind, draft), allow_errors=True, today=today
+                ).path
                 progress("Word đang mở hộp thoại In; hãy chọn máy in trong cửa sổ Word.")
                 return pdf.word_print(docx)
             finally:  # Word has printed (or failed) when word_print returns: the temporary copy can go

@@ -41,7 +41,9 @@ PROVINCE_LEVELS = ("tỉnh", "thành phố")
 
 #: The signers table, described like a kind's table field so the same row editor is used.
 SIGNERS_FIELD = Field(
-    id="signers", type="rows", label="Người ký",
+    id="signers",
+    type="rows",
+    label="Người ký",
     columns=(
         Field(id="name", type="text", label="Họ và tên", required=True, example="Trần Ngọc Tùng"),
         Field(id="position", type="text", label="Chức vụ", example="PHÓ CHỦ TỊCH"),
@@ -127,8 +129,7 @@ class ProfileDialogBase(QDialog):
     TITLE = WELCOME = WELCOME_HINT = HEADING = SAVE = ""
     SIGNERS = SIGNERS_FIELD
     #: A field the store names (`ProfileError.field`) → the attribute holding its editor, when they differ.
-    EDITORS: dict[str, str] = {"default_recipients": "recipients", "default_to": "to",
-                               "contact_honorific": "honorific"}
+    EDITORS: dict[str, str] = {"default_recipients": "recipients", "default_to": "to", "contact_honorific": "honorific"}
 
     name: QLineEdit
     signers: RowsEditor
@@ -157,8 +158,9 @@ class ProfileDialogBase(QDialog):
         self.add_pages()
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton(self.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton("Để &sau" if first_run else "&Hủy",
-                                               QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = buttons.addButton(
+            "Để &sau" if first_run else "&Hủy", QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.save_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -183,13 +185,29 @@ class ProfileDialogBase(QDialog):
         form.addRow(self.signers)
 
     def load_signers(self, p: UnitProfile) -> None:
-        self.signers.set_value([{"name": s.name, "position": s.position, "authority": list(s.authority) or None,
-                                 "is_default": s.is_default} for s in p.signers] or None)
+        self.signers.set_value(
+            [
+                {
+                    "name": s.name,
+                    "position": s.position,
+                    "authority": list(s.authority) or None,
+                    "is_default": s.is_default,
+                }
+                for s in p.signers
+            ]
+            or None
+        )
 
     def collected_signers(self) -> tuple[SignerProfile, ...]:
-        return tuple(SignerProfile(name=row.get("name") or "", position=row.get("position") or "",
-                                   authority=tuple(row.get("authority") or ()), is_default=bool(row.get("is_default")))
-                     for row in self.signers.value() or [])
+        return tuple(
+            SignerProfile(
+                name=row.get("name") or "",
+                position=row.get("position") or "",
+                authority=tuple(row.get("authority") or ()),
+                is_default=bool(row.get("is_default")),
+            )
+            for row in self.signers.value() or []
+        )
 
     def accept(self) -> None:
         try:
@@ -220,14 +238,22 @@ class ProfileDialog(ProfileDialogBase):
 
     TITLE = "Thông tin đơn vị — kpdesk"
     WELCOME = "Chào mừng đến với kpdesk"
-    WELCOME_HINT = ("Trước khi soạn báo cáo, hãy nhập thông tin của đơn vị một lần. Các thông tin này được dùng cho "
-                    "mọi báo cáo (tên cơ quan, địa danh, người ký, nơi nhận) và có thể sửa lại bất cứ lúc nào ở «Cài "
-                    "đặt → Thông tin đơn vị».")
+    WELCOME_HINT = (
+        "Trước khi soạn báo cáo, hãy nhập thông tin của đơn vị một lần. Các thông tin này được dùng cho "
+        "mọi báo cáo (tên cơ quan, địa danh, người ký, nơi nhận) và có thể sửa lại bất cứ lúc nào ở «Cài "
+        "đặt → Thông tin đơn vị»."
+    )
     HEADING = "Thông tin đơn vị"
     SAVE = "&Lưu thông tin đơn vị"
 
-    def __init__(self, store: Store, profile: UnitProfile | None = None, parent: QWidget | None = None, *,
-                 first_run: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        profile: UnitProfile | None = None,
+        parent: QWidget | None = None,
+        *,
+        first_run: bool = False,
+    ) -> None:
         super().__init__(store, profile or UnitProfile(name=""), parent, first_run=first_run)
 
     def add_pages(self) -> None:
@@ -238,51 +264,75 @@ class ProfileDialog(ProfileDialogBase):
         self.province_level = combo_box(body, PROVINCE_LEVELS, "Tỉnh hay thành phố")
         self.province = line_edit(body, "Ví dụ: Thanh Hóa", "Tên tỉnh/thành phố")
         self.superior = line_edit(body, "Thường để trống đối với UBND xã, phường", "Cơ quan chủ quản")
-        self.agency = ListEditor(Field(id="agency", type="list", label="Tên cơ quan ở tiêu đề"), body, min_lines=2,
-                                 item_word="dòng", buttons=False)
+        self.agency = ListEditor(
+            Field(id="agency", type="list", label="Tên cơ quan ở tiêu đề"),
+            body,
+            min_lines=2,
+            item_word="dòng",
+            buttons=False,
+        )
         self.place = line_edit(body, "Ví dụ: Thiệu Trung (để trống: dùng tên đơn vị)", "Địa danh")
         self.office_symbol = line_edit(body, "Ví dụ: VHXH", "Ký hiệu phòng soạn thảo")
         self.level.currentTextChanged.connect(self._show_agency_hint)
         self.name.textChanged.connect(self._show_agency_hint)
-        for label, widget in (("Cấp:", self.level), ("&Tên xã/phường: *", self.name),
-                              ("Tỉnh hay thành phố:", self.province_level), ("Tên tỉnh/thành phố:", self.province),
-                              ("Cơ quan chủ quản:", self.superior), ("Tên cơ quan ở tiêu đề:", self.agency),
-                              ("Địa danh ở dòng ngày tháng:", self.place),
-                              ("Ký hiệu phòng soạn thảo:", self.office_symbol)):
+        for label, widget in (
+            ("Cấp:", self.level),
+            ("&Tên xã/phường: *", self.name),
+            ("Tỉnh hay thành phố:", self.province_level),
+            ("Tên tỉnh/thành phố:", self.province),
+            ("Cơ quan chủ quản:", self.superior),
+            ("Tên cơ quan ở tiêu đề:", self.agency),
+            ("Địa danh ở dòng ngày tháng:", self.place),
+            ("Ký hiệu phòng soạn thảo:", self.office_symbol),
+        ):
             form.addRow(field_label(label, widget), widget)
 
         form = form_page(self.tabs, "&2. Người liên hệ", "Cán bộ tổng hợp báo cáo; được điền sẵn vào các báo cáo mới.")
         body = form.body  # type: ignore[attr-defined]
-        self.honorific = ChoiceEditor(Field(id="contact_honorific", type="choice", label="Danh xưng",
-                                            options=_options(("ông", "Ông"), ("bà", "Bà"))), body)
+        self.honorific = ChoiceEditor(
+            Field(
+                id="contact_honorific", type="choice", label="Danh xưng", options=_options(("ông", "Ông"), ("bà", "Bà"))
+            ),
+            body,
+        )
         self.contact_name = line_edit(body, "Ví dụ: Nghiêm Duy Cương", "Họ tên người liên hệ")
         self.contact_position = line_edit(body, "Ví dụ: Chuyên viên phòng Văn hóa - Xã hội", "Chức vụ người liên hệ")
-        self.contact_phone = LineEditor(Field(id="contact_phone", type="phone", label="Số điện thoại",
-                                              example="0982 741 345"), body)
-        self.contact_email = LineEditor(Field(id="contact_email", type="email", label="Thư điện tử",
-                                              example="ten@xa.gov.vn"), body)
-        for label, widget in (("Danh xưng:", self.honorific), ("Họ và tên:", self.contact_name),
-                              ("Chức vụ:", self.contact_position), ("Số điện thoại:", self.contact_phone),
-                              ("Thư điện tử:", self.contact_email)):
+        self.contact_phone = LineEditor(
+            Field(id="contact_phone", type="phone", label="Số điện thoại", example="0982 741 345"), body
+        )
+        self.contact_email = LineEditor(
+            Field(id="contact_email", type="email", label="Thư điện tử", example="ten@xa.gov.vn"), body
+        )
+        for label, widget in (
+            ("Danh xưng:", self.honorific),
+            ("Họ và tên:", self.contact_name),
+            ("Chức vụ:", self.contact_position),
+            ("Số điện thoại:", self.contact_phone),
+            ("Thư điện tử:", self.contact_email),
+        ):
             form.addRow(field_label(label, widget), widget)
 
         self.add_signers_page("Những người thường ký báo cáo. Khi soạn báo cáo chỉ cần chọn tên.")
 
-        form = form_page(self.tabs, "&4. Nơi nhận",
-                     "Nơi nhận và «Kính gửi» điền sẵn cho các báo cáo mới; mỗi nơi một dòng.")
+        form = form_page(
+            self.tabs, "&4. Nơi nhận", "Nơi nhận và «Kính gửi» điền sẵn cho các báo cáo mới; mỗi nơi một dòng."
+        )
         body = form.body  # type: ignore[attr-defined]
-        self.recipients = ListEditor(Field(id="default_recipients", type="list", label="Nơi nhận"), body,
-                                     item_word="nơi")
+        self.recipients = ListEditor(
+            Field(id="default_recipients", type="list", label="Nơi nhận"), body, item_word="nơi"
+        )
         self.recipients.edit.setPlaceholderText("Ví dụ: Sở KH&CN tỉnh (để b/c)")
-        self.to = ListEditor(Field(id="default_to", type="list", label="Kính gửi"), body, min_lines=2,
-                             item_word="nơi")
+        self.to = ListEditor(Field(id="default_to", type="list", label="Kính gửi"), body, min_lines=2, item_word="nơi")
         self.to.edit.setPlaceholderText("Ví dụ: Sở Khoa học và Công nghệ tỉnh Thanh Hóa")
         form.addRow(field_label("Nơi nhận:", self.recipients), self.recipients)
         form.addRow(field_label("Kính gửi (công văn):", self.to), self.to)
 
-        form = form_page(self.tabs, "&5. Báo cáo định kỳ",
-                     "Đánh dấu các loại báo cáo đơn vị phải gửi định kỳ. Trang «Việc cần làm» nhắc các kỳ đến hạn và "
-                     "quá hạn của những loại này (và của các loại đơn vị đã có bản nháp).")
+        form = form_page(
+            self.tabs,
+            "&5. Báo cáo định kỳ",
+            "Đánh dấu các loại báo cáo đơn vị phải gửi định kỳ. Trang «Việc cần làm» nhắc các kỳ đến hạn và "
+            "quá hạn của những loại này (và của các loại đơn vị đã có bản nháp).",
+        )
         self.kinds_page = self.tabs.widget(self.tabs.count() - 1)
         body = form.body  # type: ignore[attr-defined]
         self.kind_boxes: dict[str, QCheckBox] = {}
@@ -325,14 +375,25 @@ class ProfileDialog(ProfileDialogBase):
 
     def collected(self) -> UnitProfile:
         return replace(
-            self.profile, name=self.name.text(), level=self.level.currentText(), province=self.province.text(),
-            province_level=self.province_level.currentText(), superior=self.superior.text(),
-            agency=tuple(self.agency.value() or ()), place=self.place.text(), office_symbol=self.office_symbol.text(),
-            contact_honorific=self.honorific.value() or "", contact_name=self.contact_name.text(),
-            contact_position=self.contact_position.text(), contact_phone=self.contact_phone.text(),
-            contact_email=self.contact_email.text(), signers=self.collected_signers(),
-            default_recipients=tuple(self.recipients.value() or ()), default_to=tuple(self.to.value() or ()),
-            report_kinds=self.report_kinds())
+            self.profile,
+            name=self.name.text(),
+            level=self.level.currentText(),
+            province=self.province.text(),
+            province_level=self.province_level.currentText(),
+            superior=self.superior.text(),
+            agency=tuple(self.agency.value() or ()),
+            place=self.place.text(),
+            office_symbol=self.office_symbol.text(),
+            contact_honorific=self.honorific.value() or "",
+            contact_name=self.contact_name.text(),
+            contact_position=self.contact_position.text(),
+            contact_phone=self.contact_phone.text(),
+            contact_email=self.contact_email.text(),
+            signers=self.collected_signers(),
+            default_recipients=tuple(self.recipients.value() or ()),
+            default_to=tuple(self.to.value() or ()),
+            report_kinds=self.report_kinds(),
+        )
 
     def report_kinds(self) -> tuple[str, ...]:
         """The kinds ticked, and those of the profile this computer cannot read (kept as they were)."""

@@ -91,8 +91,10 @@ def _check_kinds(checks: _Checks) -> None:
         if missing:
             checks.fail(f"loại báo cáo «{kind.id}»: mẫu dùng tên chưa khai báo: {', '.join(sorted(missing))}")
         else:
-            checks.ok(f"loại báo cáo «{kind.id}» (phiên bản {kind.version}): {len(kind.fields)} trường, "
-                      f"mẫu chỉ dùng các trường đã khai báo")
+            checks.ok(
+                f"loại báo cáo «{kind.id}» (phiên bản {kind.version}): {len(kind.fields)} trường, "
+                f"mẫu chỉ dùng các trường đã khai báo"
+            )
 
 
 def _check_example(checks: _Checks, path: Path, out_dir: Path) -> None:
@@ -124,8 +126,10 @@ def _check_example(checks: _Checks, path: Path, out_dir: Path) -> None:
         checks.fail(f"mẫu {path.name}: {step}: {_why(exc)}")
         return
     size = target.stat().st_size
-    checks.ok(f"mẫu {path.name}: đọc, kiểm tra ({len(report.errors)} lỗi, {len(report.warnings)} cảnh báo), "
-              f"xuất .docx ({size // 1024} KB), đọc lại đúng bản nháp")
+    checks.ok(
+        f"mẫu {path.name}: đọc, kiểm tra ({len(report.errors)} lỗi, {len(report.warnings)} cảnh báo), "
+        f"xuất .docx ({size // 1024} KB), đọc lại đúng bản nháp"
+    )
 
 
 def _check_examples(checks: _Checks, out_dir: Path) -> None:
@@ -210,13 +214,18 @@ def _check_qt(checks: _Checks):
         from ui.app import make_app
     except ImportError:
         make_app = None
-    app = make_app([sys.argv[0] if sys.argv else "kpdesk"]) if make_app else \
-        (QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "kpdesk"]))
+    app = (
+        make_app([sys.argv[0] if sys.argv else "kpdesk"])
+        if make_app
+        else (QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "kpdesk"]))
+    )
     drift = _none_refcount_drift(app)
     if drift > 100:
-        checks.fail(f"Qt: PySide6 {PySide6.__version__} có lỗi đếm tham chiếu với Python "
-                    f"{sys.version.split()[0]} (mất {drift}/200), chương trình sẽ tự đóng khi dùng lâu; "
-                    "hãy dùng bản PySide6 khác (xem docs/packaging.md)")
+        checks.fail(
+            f"Qt: PySide6 {PySide6.__version__} có lỗi đếm tham chiếu với Python "
+            f"{sys.version.split()[0]} (mất {drift}/200), chương trình sẽ tự đóng khi dùng lâu; "
+            "hãy dùng bản PySide6 khác (xem docs/packaging.md)"
+        )
         return None
     checks.ok(f"Qt: PySide6 {PySide6.__version__}, nền tảng {app.platformName()}, giao diện {app.style().name()}")
     return app

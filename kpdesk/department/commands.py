@@ -69,12 +69,26 @@ class Commands:
                 _out(records.import_units(read_unit_list(Path(args.file)), who=args.by or "").text)
             units = records.units()
         if args.json:
-            _json([{"code": u.code, "name": u.name, "level": u.level, "email": u.email, "phone": u.phone,
-                    "valid_from": u.valid_from, "valid_until": u.valid_until} for u in units])
+            _json(
+                [
+                    {
+                        "code": u.code,
+                        "name": u.name,
+                        "level": u.level,
+                        "email": u.email,
+                        "phone": u.phone,
+                        "valid_from": u.valid_from,
+                        "valid_until": u.valid_until,
+                    }
+                    for u in units
+                ]
+            )
             return 0
         if not units:
-            _out("Chưa có danh sách đơn vị. Nhập bằng: kpdesk department units import TỆP.csv (hoặc .xlsx) với các "
-                 "cột Mã, Tên, Cấp.")
+            _out(
+                "Chưa có danh sách đơn vị. Nhập bằng: kpdesk department units import TỆP.csv (hoặc .xlsx) với các "
+                "cột Mã, Tên, Cấp."
+            )
             return 0
         for u in units:
             valid = ""
@@ -92,11 +106,21 @@ class Commands:
 
         with self.open_store(args) as store:
             current = store.department() or UnitProfile(level="", role=DEPARTMENT)
-            changes: dict[str, Any] = {k: v for k, v in {
-                "name": args.name, "province": args.province, "superior": args.superior, "place": args.place,
-                "office_symbol": args.office_symbol, "agency_symbol": args.agency_symbol,
-                "contact_name": args.contact, "contact_phone": args.phone, "contact_email": args.email,
-            }.items() if v is not None}
+            changes: dict[str, Any] = {
+                k: v
+                for k, v in {
+                    "name": args.name,
+                    "province": args.province,
+                    "superior": args.superior,
+                    "place": args.place,
+                    "office_symbol": args.office_symbol,
+                    "agency_symbol": args.agency_symbol,
+                    "contact_name": args.contact,
+                    "contact_phone": args.phone,
+                    "contact_email": args.email,
+                }.items()
+                if v is not None
+            }
             if args.agency:
                 changes["agency"] = tuple(args.agency)
             if args.recipient:
@@ -106,8 +130,10 @@ class Commands:
                 for i, text in enumerate(args.signer):
                     parts = [p.strip() for p in text.split(";")]
                     if len(parts) != 3:
-                        raise DepartmentError(f"--signer «{text}» phải có dạng \"THẨM QUYỀN;CHỨC VỤ;Họ và tên\", ví dụ "
-                                              "\"KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC;Nguyễn Văn A\" (thẩm quyền có thể trống).")
+                        raise DepartmentError(
+                            f'--signer «{text}» phải có dạng "THẨM QUYỀN;CHỨC VỤ;Họ và tên", ví dụ '
+                            '"KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC;Nguyễn Văn A" (thẩm quyền có thể trống).'
+                        )
                     authority = tuple(a.strip() for a in parts[0].split("|") if a.strip())
                     signers.append(SignerProfile(parts[2], parts[1], authority, i == 0))
                 changes["signers"] = tuple(signers)
@@ -117,13 +143,17 @@ class Commands:
                 store.set_setting("mode", "department")
             found = store.department()
         if found is None:
-            _out("Chưa có thông tin của Sở. Ví dụ: kpdesk department profile --name \"Sở Khoa học và Công nghệ\" "
-                 "--province \"Thanh Hóa\" --superior \"UBND TỈNH THANH HÓA\" --agency \"SỞ KHOA HỌC\" --agency "
-                 "\"VÀ CÔNG NGHỆ\" --agency-symbol SKHCN --office-symbol QLKH --signer \"KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC;"
-                 "Nguyễn Văn A\"")
+            _out(
+                'Chưa có thông tin của Sở. Ví dụ: kpdesk department profile --name "Sở Khoa học và Công nghệ" '
+                '--province "Thanh Hóa" --superior "UBND TỈNH THANH HÓA" --agency "SỞ KHOA HỌC" --agency '
+                '"VÀ CÔNG NGHỆ" --agency-symbol SKHCN --office-symbol QLKH --signer "KT. GIÁM ĐỐC;PHÓ GIÁM ĐỐC;'
+                'Nguyễn Văn A"'
+            )
             return 0
-        _out(f"{found.name} ({found.province_level} {found.province}); ký hiệu {found.agency_symbol or 'UBND'}"
-             f"{'-' + found.office_symbol if found.office_symbol else ''}")
+        _out(
+            f"{found.name} ({found.province_level} {found.province}); ký hiệu {found.agency_symbol or 'UBND'}"
+            f"{'-' + found.office_symbol if found.office_symbol else ''}"
+        )
         _out("Tiêu đề: " + " / ".join(filter(None, [found.superior, *found.agency])))
         for s in found.signers:
             default = " (mặc định)" if s.is_default else ""
@@ -180,8 +210,11 @@ class Commands:
         store, records = self._records(args)
         with store:
             records.set_deadline(kind.id, args.period, None if args.clear else args.date, who=args.by or "")
-        _out(f"Đã bỏ hạn gửi {kind.short} {args.period.label}." if args.clear else
-             f"Hạn gửi {kind.short} {args.period.label}: ngày {vn.format_date(args.date)}.")
+        _out(
+            f"Đã bỏ hạn gửi {kind.short} {args.period.label}."
+            if args.clear
+            else f"Hạn gửi {kind.short} {args.period.label}: ngày {vn.format_date(args.date)}."
+        )
         return 0
 
     # -- review ----------------------------------------------------------------------------------
@@ -196,8 +229,10 @@ class Commands:
         if found is None:
             from kpdesk.deadlines import period_key
 
-            raise DepartmentError(f"Chưa nhận {kind.short} {args.period.label} của {unit.title}. Xem: kpdesk "
-                                  f"department status --kind {kind.id} --period {period_key(args.period)}")
+            raise DepartmentError(
+                f"Chưa nhận {kind.short} {args.period.label} của {unit.title}. Xem: kpdesk "
+                f"department status --kind {kind.id} --period {period_key(args.period)}"
+            )
         return found
 
     def review(self, args: argparse.Namespace) -> int:
@@ -205,8 +240,9 @@ class Commands:
 
         store, records = self._records(args)
         with store:
-            found = records.set_state(self._submission(records, args).id, args.state, args.note or "",
-                                      who=args.by or "")
+            found = records.set_state(
+                self._submission(records, args).id, args.state, args.note or "", who=args.by or ""
+            )
         _out(f"Báo cáo {found.period.label} của {found.sender}: {STATE_LABELS[found.state]}.")
         return 0
 
@@ -216,13 +252,22 @@ class Commands:
         store, records = self._records(args)
         with store:
             submission = self._submission(records, args)
-            issued = return_report(records, submission, Path(args.output), note=args.note or "",
-                                   resubmit_by=args.resubmit_by, number=args.number, date=args.date,
-                                   who=args.by or "")
+            issued = return_report(
+                records,
+                submission,
+                Path(args.output),
+                note=args.note or "",
+                resubmit_by=args.resubmit_by,
+                number=args.number,
+                date=args.date,
+                who=args.by or "",
+            )
         points = len(issued.draft.values.get("points") or ())
-        _out(f"Đã ghi công văn trả lại {issued.path} ({points} nội dung cần sửa); báo cáo {submission.period.label} "
-             f"của {submission.sender} chuyển sang «đã trả lại để sửa». Gửi tệp này cho xã: kpdesk ở xã nhập tệp sẽ "
-             "hiện từng nội dung cạnh ô cần sửa.")
+        _out(
+            f"Đã ghi công văn trả lại {issued.path} ({points} nội dung cần sửa); báo cáo {submission.period.label} "
+            f"của {submission.sender} chuyển sang «đã trả lại để sửa». Gửi tệp này cho xã: kpdesk ở xã nhập tệp sẽ "
+            "hiện từng nội dung cạnh ô cần sửa."
+        )
         return 0
 
     # -- consolidation ---------------------------------------------------------------------------
@@ -233,8 +278,10 @@ class Commands:
 
         kind = kind_for_period(args.kind, args.period)
         if kind.audience == "department":
-            raise DepartmentError(f"«{kind.name}» là văn bản của Sở, không phải báo cáo các xã, phường gửi; hãy ghi "
-                                  "mã một loại báo cáo của xã, phường (xem: kpdesk kinds).")
+            raise DepartmentError(
+                f"«{kind.name}» là văn bản của Sở, không phải báo cáo các xã, phường gửi; hãy ghi "
+                "mã một loại báo cáo của xã, phường (xem: kpdesk kinds)."
+            )
         check_period(kind, args.period)
         return kind
 
@@ -246,10 +293,11 @@ class Commands:
         store, records = self._records(args)
         with store:
             cons = consolidate(records, kind, args.period, today=args.on)
-            path = write_workbook(cons, Path(args.output),
-                                  cumulative_chart(records, kind, args.period, today=args.on))
-        _out(f"Đã ghi biểu tổng hợp {path}: {len(cons.themes)} biểu số liệu, {len(cons.sent)}/{len(cons.rows)} "
-             f"đơn vị đã gửi (dùng bản mới nhất của mỗi đơn vị).")
+            path = write_workbook(cons, Path(args.output), cumulative_chart(records, kind, args.period, today=args.on))
+        _out(
+            f"Đã ghi biểu tổng hợp {path}: {len(cons.themes)} biểu số liệu, {len(cons.sent)}/{len(cons.rows)} "
+            f"đơn vị đã gửi (dùng bản mới nhất của mỗi đơn vị)."
+        )
         _out(cons.status.headline)
         return 0
 
@@ -263,8 +311,9 @@ class Commands:
         maker = args.chart_maker() if args.charts and getattr(args, "chart_maker", None) else None
         store, records = self._records(args)
         with store:
-            draft = summary_draft(records, kind, args.period, form=args.form, number=args.number, date=args.date,
-                                  today=args.on)
+            draft = summary_draft(
+                records, kind, args.period, form=args.form, number=args.number, date=args.date, today=args.on
+            )
             appendix = chart_appendix(records, kind, args.period, maker, args.on) if args.charts else None
             written = write_summary(records, draft, output, appendix=appendix, today=args.on)
         figures = len(draft.values.get("figures") or ())
@@ -272,8 +321,10 @@ class Commands:
         charts = f", {len(appendix.figures)} biểu đồ ở phụ lục" if appendix is not None else ""
         _out(f"Đã ghi {written.path} ({figures} số liệu tổng hợp{charts}); bản nháp số {written.draft_id}.")
         if raised:
-            _out(f"Có {raised} ý nhiều xã, phường cùng nêu: mở bản nháp số {written.draft_id} trong cửa sổ, đánh dấu "
-                 "«Đưa vào thông báo» những ý muốn nêu, viết đánh giá, khó khăn, giải pháp rồi xuất lại.")
+            _out(
+                f"Có {raised} ý nhiều xã, phường cùng nêu: mở bản nháp số {written.draft_id} trong cửa sổ, đánh dấu "
+                "«Đưa vào thông báo» những ý muốn nêu, viết đánh giá, khó khăn, giải pháp rồi xuất lại."
+            )
         return 0
 
     def remind(self, args: argparse.Namespace) -> int:
@@ -284,8 +335,15 @@ class Commands:
         store, records = self._records(args)
         with store:
             found = status(records, get_kind(args.kind), args.period, args.on)
-            issued = remind(records, found, Path(args.output), resubmit_by=args.resubmit_by, number=args.number,
-                            date=args.date, who=args.by or "")
+            issued = remind(
+                records,
+                found,
+                Path(args.output),
+                resubmit_by=args.resubmit_by,
+                number=args.number,
+                date=args.date,
+                who=args.by or "",
+            )
         _out(f"Đã ghi công văn đôn đốc {issued.path}, gửi {len(found.missing)} đơn vị chưa gửi báo cáo.")
         return 0
 
@@ -294,8 +352,10 @@ class Commands:
         with store:
             unit = records.find_unit(args.unit)
             found = records.match(args.report, unit, who=args.by or "")
-        _out(f"Đã ghép: báo cáo {found.period.label} số {found.id} là của {unit.title} (mã {unit.code}); các báo cáo "
-             "sau gửi dưới tên đó cũng được ghép.")
+        _out(
+            f"Đã ghép: báo cáo {found.period.label} số {found.id} là của {unit.title} (mã {unit.code}); các báo cáo "
+            "sau gửi dưới tên đó cũng được ghép."
+        )
         return 0
 
     def versions(self, args: argparse.Namespace) -> int:
@@ -308,12 +368,13 @@ class Commands:
             submission = self._submission(records, args)
             found = records.versions(submission.id)
             log = records.log(submission.id)
-        _out(f"{get_kind(submission.kind).short} {submission.period.label} của {submission.sender}: "
-             f"{len(found)} bản.")
+        _out(f"{get_kind(submission.kind).short} {submission.period.label} của {submission.sender}: {len(found)} bản.")
         for v in found:
             flags = [f"{v.errors} lỗi", f"{v.warnings} cảnh báo"] + (["bị sửa sau khi xuất"] if v.edited else [])
-            _out(f"  bản {v.number}: {v.file_name}, nhận {vn.format_date(v.received_on)}, mẫu phiên bản "
-                 f"{v.kind_version} ({', '.join(flags)})")
+            _out(
+                f"  bản {v.number}: {v.file_name}, nhận {vn.format_date(v.received_on)}, mẫu phiên bản "
+                f"{v.kind_version} ({', '.join(flags)})"
+            )
         for older, newer in zip(found, found[1:], strict=False):
             kind = get_kind(submission.kind)
             changes = diff_drafts(kind, older.draft, newer.draft)
@@ -363,8 +424,11 @@ class Commands:
             if args.mode:
                 store.set_setting("mode", args.mode)
             mode = store.setting("mode", "commune")
-        _out("Máy này nhận báo cáo cho Sở (chế độ Sở)." if mode == "department" else
-             "Máy này soạn báo cáo của xã, phường (chế độ xã).")
+        _out(
+            "Máy này nhận báo cáo cho Sở (chế độ Sở)."
+            if mode == "department"
+            else "Máy này soạn báo cáo của xã, phường (chế độ xã)."
+        )
         return 0
 
 
@@ -379,28 +443,43 @@ def register(sub: Any, open_store: OpenStore) -> None:
 
     def kind_period(p: argparse.ArgumentParser) -> None:
         p.add_argument("--kind", required=True, help="mã loại báo cáo (xem `kpdesk kinds`)")
-        p.add_argument("--period", required=True, type=_period,
-                       help="kỳ báo cáo: 2026-05 (tháng), 2026-H1 (6 tháng đầu năm), 2026 (năm)")
+        p.add_argument(
+            "--period",
+            required=True,
+            type=_period,
+            help="kỳ báo cáo: 2026-05 (tháng), 2026-H1 (6 tháng đầu năm), 2026 (năm)",
+        )
 
     p = subs.add_parser("units", help="danh sách đơn vị gửi báo cáo; `units import TỆP` để nhập từ CSV hoặc XLSX")
     p.add_argument("action", nargs="?", choices=["import"], help="import: nhập danh sách từ tệp")
-    p.add_argument("file", nargs="?", help="tệp .csv hoặc .xlsx với các cột Mã, Tên, Cấp (và Thư điện tử, Điện "
-                                           "thoại, Hiệu lực từ, Hiệu lực đến)")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="tệp .csv hoặc .xlsx với các cột Mã, Tên, Cấp (và Thư điện tử, Điện thoại, Hiệu lực từ, Hiệu lực đến)",
+    )
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     by(p)
     p.set_defaults(func=_units(c))
 
     p = subs.add_parser("profile", help="thông tin của Sở: tên, tiêu đề, ký hiệu, người ký, nơi nhận")
-    for flag, text in (("--name", "tên Sở, ví dụ «Sở Khoa học và Công nghệ»"), ("--province", "tên tỉnh"),
-                       ("--superior", "dòng cơ quan chủ quản, ví dụ «UBND TỈNH THANH HÓA»"),
-                       ("--place", "địa danh ghi ở dòng ngày tháng"),
-                       ("--agency-symbol", "ký hiệu cơ quan trong số văn bản, ví dụ SKHCN"),
-                       ("--office-symbol", "ký hiệu phòng soạn thảo, ví dụ QLKH"),
-                       ("--contact", "người liên hệ"), ("--phone", "số điện thoại"), ("--email", "thư điện tử")):
+    for flag, text in (
+        ("--name", "tên Sở, ví dụ «Sở Khoa học và Công nghệ»"),
+        ("--province", "tên tỉnh"),
+        ("--superior", "dòng cơ quan chủ quản, ví dụ «UBND TỈNH THANH HÓA»"),
+        ("--place", "địa danh ghi ở dòng ngày tháng"),
+        ("--agency-symbol", "ký hiệu cơ quan trong số văn bản, ví dụ SKHCN"),
+        ("--office-symbol", "ký hiệu phòng soạn thảo, ví dụ QLKH"),
+        ("--contact", "người liên hệ"),
+        ("--phone", "số điện thoại"),
+        ("--email", "thư điện tử"),
+    ):
         p.add_argument(flag, help=text)
     p.add_argument("--agency", action="append", help="một dòng tên cơ quan ở tiêu đề (ghi nhiều lần)")
-    p.add_argument("--signer", action="append",
-                   help="người ký \"THẨM QUYỀN;CHỨC VỤ;Họ và tên\" (người đầu là mặc định; ghi nhiều lần)")
+    p.add_argument(
+        "--signer",
+        action="append",
+        help='người ký "THẨM QUYỀN;CHỨC VỤ;Họ và tên" (người đầu là mặc định; ghi nhiều lần)',
+    )
     p.add_argument("--recipient", action="append", help="một dòng Nơi nhận mặc định (ghi nhiều lần)")
     p.set_defaults(func=c.profile)
 
@@ -424,9 +503,11 @@ def register(sub: Any, open_store: OpenStore) -> None:
     by(p)
     p.set_defaults(func=c.deadline)
 
-    for name, state, text in (("accept", "accepted", "chấp nhận báo cáo"),
-                              ("flag", "problems", "đánh dấu báo cáo có vấn đề cần xem (ghi vấn đề bằng --note)"),
-                              ("reopen", "received", "mở lại báo cáo đã chấp nhận, đã trả lại hoặc có vấn đề")):
+    for name, state, text in (
+        ("accept", "accepted", "chấp nhận báo cáo"),
+        ("flag", "problems", "đánh dấu báo cáo có vấn đề cần xem (ghi vấn đề bằng --note)"),
+        ("reopen", "received", "mở lại báo cáo đã chấp nhận, đã trả lại hoặc có vấn đề"),
+    ):
         p = subs.add_parser(name, help=text)
         p.add_argument("unit", help="mã hoặc tên đơn vị trong danh sách")
         kind_period(p)
@@ -465,8 +546,12 @@ def register(sub: Any, open_store: OpenStore) -> None:
     kind_period(p)
     p.add_argument("-o", "--output", required=True, help="tệp Word .docx sẽ ghi")
     p.add_argument("--charts", action="store_true", help="kèm biểu đồ (phụ lục sau chữ ký)")
-    p.add_argument("--form", choices=["thong_bao", "bao_cao"], default="thong_bao",
-                   help="thong_bao: THÔNG BÁO gửi các xã, phường (mặc định); bao_cao: BÁO CÁO tổng hợp")
+    p.add_argument(
+        "--form",
+        choices=["thong_bao", "bao_cao"],
+        default="thong_bao",
+        help="thong_bao: THÔNG BÁO gửi các xã, phường (mặc định); bao_cao: BÁO CÁO tổng hợp",
+    )
     p.add_argument("--number", help="số văn bản (để trống nếu văn thư sẽ ghi)")
     p.add_argument("--date", type=_date, help="ngày ký (mặc định hôm nay)")
     p.add_argument("--on", type=_date, help="số liệu tính đến ngày (mặc định hôm nay)")

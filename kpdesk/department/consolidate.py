@@ -31,8 +31,13 @@ NUMERIC = (AMOUNT, INT, DECIMAL)
 #: Labels of the options of a yes/no field.
 BOOL_OPTIONS = (Option(True, "Có"), Option(False, "Không"))  # type: ignore[arg-type]
 #: The states in the order the charts stack them, and how each is named there.
-STATE_NAMES = {ON_TIME: "Đúng hạn", LATE: "Gửi muộn", MISSING: "Chưa gửi", "returned": "Đã trả lại để sửa",
-               "accepted": "Đã chấp nhận"}
+STATE_NAMES = {
+    ON_TIME: "Đúng hạn",
+    LATE: "Gửi muộn",
+    MISSING: "Chưa gửi",
+    "returned": "Đã trả lại để sửa",
+    "accepted": "Đã chấp nhận",
+}
 
 
 def state_name(state: str, deadline_set: bool = True) -> str:
@@ -53,10 +58,10 @@ class Column:
     type: str
     total: str
     group: str = ""
-    num: str | None = None          # a rate's numerator and denominator (column ids)
+    num: str | None = None  # a rate's numerator and denominator (column ids)
     den: str | None = None
     options: tuple[Option, ...] = ()
-    unit: str = "trieu"             # an amount's unit in the kind
+    unit: str = "trieu"  # an amount's unit in the kind
 
     @property
     def title(self) -> str:
@@ -83,7 +88,7 @@ class Theme:
 class Source:
     """Where a figure comes from: the unit, the received report and its version."""
 
-    unit: str                       # the unit's code
+    unit: str  # the unit's code
     report_id: int
     version: int
 
@@ -135,7 +140,7 @@ class Consolidation:
     themes: tuple[Theme, ...]
     rows: tuple[UnitRow, ...]
     totals: dict[str, Any]
-    reported: dict[str, int]        # column id → how many units gave a value
+    reported: dict[str, int]  # column id → how many units gave a value
     money_unit: str = "trieu"
 
     @property
@@ -190,8 +195,9 @@ def themes_of(kind: Kind) -> tuple[Theme, ...]:
                 num, den = ties.get(f.id, (None, None))
                 by_section[s.id].append(Column(f.id, f.label, PERCENT, RATE if num else NONE, num=num, den=den))
             elif kind_of_value is not None:
-                by_section[s.id].append(Column(f.id, f.label, kind_of_value, NONE if kind_of_value == YEAR else SUM,
-                                               unit=f.unit))
+                by_section[s.id].append(
+                    Column(f.id, f.label, kind_of_value, NONE if kind_of_value == YEAR else SUM, unit=f.unit)
+                )
             elif f.type in ("choice", "bool"):
                 options = f.options if f.type == "choice" else BOOL_OPTIONS
                 by_section[s.id].append(Column(f.id, f.label, CHOICE, COUNTS, options=tuple(options)))
@@ -200,8 +206,9 @@ def themes_of(kind: Kind) -> tuple[Theme, ...]:
                     by_section[s.id].append(Column(f"{f.id}#rows", "Số mục", INT, SUM, group=f.label))
                 for c in f.columns:
                     if c.type in NUMERIC and f"{f.id}.{c.id}" not in summed:
-                        by_section[s.id].append(Column(f"{f.id}.{c.id}", c.label, c.type, SUM, group=f.label,
-                                                       unit=c.unit))
+                        by_section[s.id].append(
+                            Column(f"{f.id}.{c.id}", c.label, c.type, SUM, group=f.label, unit=c.unit)
+                        )
     order = [s.id for s in kind.sections]
     for comp in kind.computed:
         if comp.op == "words" or not comp.figure:
@@ -211,19 +218,25 @@ def themes_of(kind: Kind) -> tuple[Theme, ...]:
         if comp.op == "group_sum":
             table, _ = comp.args["of"].split(".", 1)
             by = kind.field(table).column(comp.args["by"])
-            by_section[home] += [Column(f"{comp.id}.{o.value}", o.label, AMOUNT, SUM, group=comp.label)
-                                 for o in by.options]
+            by_section[home] += [
+                Column(f"{comp.id}.{o.value}", o.label, AMOUNT, SUM, group=comp.label) for o in by.options
+            ]
         elif comp.op == "percent":
-            by_section[home].append(Column(comp.id, comp.label, PERCENT, RATE, num=comp.args["num"],
-                                           den=comp.args["den"]))
+            by_section[home].append(
+                Column(comp.id, comp.label, PERCENT, RATE, num=comp.args["num"], den=comp.args["den"])
+            )
         else:
             kind_of_value = INT if comp.op == "count" else comp.format if comp.format in NUMERIC else DECIMAL
             by_section[home].append(Column(comp.id, comp.label, kind_of_value, SUM))
     names = {c.id for cols in by_section.values() for c in cols}
     themes = []
     for s in kind.sections:
-        cols = [c if c.total != RATE or (c.num in names and c.den in names) else
-                Column(c.id, c.label, c.type, NONE, c.group) for c in by_section[s.id]]
+        cols = [
+            c
+            if c.total != RATE or (c.num in names and c.den in names)
+            else Column(c.id, c.label, c.type, NONE, c.group)
+            for c in by_section[s.id]
+        ]
         if cols:
             themes.append(Theme(s.id, s.title, tuple(cols)))
     return tuple(themes)
@@ -236,8 +249,9 @@ def _number(value: Any) -> Any:
 def values_of(kind: Kind, columns: Sequence[Column], draft: Draft) -> dict[str, Any]:
     """One report's value of each column (a hidden field's value is not read; a column with no value is left out)."""
     derived = compute(kind, draft)
-    shown = {f.id: given for f in kind.fields if (given := draft.values.get(f.id)) is not None
-             and f.applies(draft.values)}
+    shown = {
+        f.id: given for f in kind.fields if (given := draft.values.get(f.id)) is not None and f.applies(draft.values)
+    }
     out: dict[str, Any] = {}
     for col in columns:
         if col.id.endswith("#rows"):
@@ -278,8 +292,9 @@ def rate_parts(col: Column, rows: Sequence[UnitRow]) -> tuple[Any, Any, int]:
     """The sums of a rate's numerator and denominator over the units that gave both, and how many units those are
     (a unit that gave its allocation but not its disbursement does not lower the disbursement rate)."""
     num, den = col.num or "", col.den or ""
-    pairs = [(r.values[num], r.values[den]) for r in rows
-             if r.values.get(num) is not None and r.values.get(den) is not None]
+    pairs = [
+        (r.values[num], r.values[den]) for r in rows if r.values.get(num) is not None and r.values.get(den) is not None
+    ]
     if not pairs:
         return None, None, 0
     return sum(n for n, _ in pairs), sum(d for _, d in pairs), len(pairs)
@@ -347,8 +362,11 @@ def _figures_draft(kind: Kind, period: Period, version: Version, fields: Sequenc
                 values[f.id] = drafts.value_from_json(f, item)
             elif f.type == "rows" and isinstance(item, list):
                 cells = [c for c in f.columns if c.type in _FIGURE_TYPES]
-                values[f.id] = [{c.id: drafts.value_from_json(c, row.get(c.id)) for c in cells}
-                                for row in item if isinstance(row, dict)]
+                values[f.id] = [
+                    {c.id: drafts.value_from_json(c, row.get(c.id)) for c in cells}
+                    for row in item
+                    if isinstance(row, dict)
+                ]
             elif f.type == "list" and isinstance(item, list):
                 values[f.id] = [x for x in item if isinstance(x, str)]
         except KpdeskError:  # a value the intake stored but this version of the kind cannot read
@@ -358,16 +376,20 @@ def _figures_draft(kind: Kind, period: Period, version: Version, fields: Sequenc
 
 def money_unit_of(kind: Kind) -> str:
     """The unit most of the kind's amounts are typed in ("trieu"): the workbook and charts show every amount in it."""
-    units = [f.unit for f in kind.fields if f.type == AMOUNT] + \
-        [c.unit for f in kind.fields for c in f.columns if c.type == AMOUNT]
+    units = [f.unit for f in kind.fields if f.type == AMOUNT] + [
+        c.unit for f in kind.fields for c in f.columns if c.type == AMOUNT
+    ]
     return max(set(units), key=units.count) if units else "trieu"
 
 
 def detail_tables(kind: Kind) -> tuple[Field, ...]:
     """The kind's tables with a number column (the annual plan's estimate lines, the half-year report's models): the
     workbook lists their rows one by one beside the sums."""
-    return tuple(f for f in kind.fields if f.type == "rows" and f.figure and not f.prefill
-                 and any(c.type in NUMERIC for c in f.columns))
+    return tuple(
+        f
+        for f in kind.fields
+        if f.type == "rows" and f.figure and not f.prefill and any(c.type in NUMERIC for c in f.columns)
+    )
 
 
 def _table_rows(kind: Kind, table: Field, version: Version, draft: Draft) -> tuple[dict[str, Any], ...]:
@@ -391,10 +413,10 @@ def _table_rows(kind: Kind, table: Field, version: Version, draft: Draft) -> tup
     return tuple(out)
 
 
-def _unit_rows(records: Records, kind: Kind, period: Period, found: Status, columns: Sequence[Column], *,
-               lists: bool = True) -> list[UnitRow]:
-    latest: dict[int, Version] = {rid: versions[-1] for rid, versions in
-                                  records.versions_for(kind.id, period).items()}
+def _unit_rows(
+    records: Records, kind: Kind, period: Period, found: Status, columns: Sequence[Column], *, lists: bool = True
+) -> list[UnitRow]:
+    latest: dict[int, Version] = {rid: versions[-1] for rid, versions in records.versions_for(kind.id, period).items()}
     fields = _needed(kind, columns, lists)
     figures_kind = replace(kind, computed=tuple(c for c in kind.computed if c.op != "words"))  # no amounts in words
     rows = []
@@ -406,15 +428,19 @@ def _unit_rows(records: Records, kind: Kind, period: Period, found: Status, colu
             rows.append(UnitRow(r.unit, r))
             continue
         draft = _figures_draft(kind, period, version, fields)
-        items = {f.id: tuple(draft.values.get(f.id) or ()) for f in fields
-                 if lists and f.type == "list" and f.applies(draft.values)}
+        items = {
+            f.id: tuple(draft.values.get(f.id) or ())
+            for f in fields
+            if lists and f.type == "list" and f.applies(draft.values)
+        }
         tables = {t.id: _table_rows(kind, t, version, draft) for t in detail_tables(kind)} if lists else {}
         rows.append(UnitRow(r.unit, r, version, values_of(figures_kind, columns, draft), items, tables))
     return rows
 
 
-def consolidate(records: Records, kind: Kind, period: Period, *, today: dt.date | None = None,
-                found: Status | None = None) -> Consolidation:
+def consolidate(
+    records: Records, kind: Kind, period: Period, *, today: dt.date | None = None, found: Status | None = None
+) -> Consolidation:
     """Add up `kind`'s reports for `period`: for each expected unit the latest version it sent (a unit that sent
     nothing keeps an empty row: missing, never zero), the totals, and how many units gave each figure."""
     found = found or status(records, kind, period, today)
@@ -433,10 +459,10 @@ class Raised:
     """A point (a difficulty, a proposal…) several units wrote, near-duplicates together: the words most of them
     used, how many units and which."""
 
-    field: str                      # the kind's list field
-    label: str                      # its label
+    field: str  # the kind's list field
+    label: str  # its label
     text: str
-    units: tuple[str, ...]          # the units' names, in the list's order
+    units: tuple[str, ...]  # the units' names, in the list's order
 
     @property
     def count(self) -> int:
@@ -444,9 +470,11 @@ class Raised:
 
 
 #: How an item of a list may be numbered by the one who typed it: "Một là,", "Thứ nhất,", "1.", "a)", "-".
-_ENUMERATOR = re.compile(r"^\s*(?:[-+•–]\s*)?(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+là|thứ\s+"
-                         r"(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|\d{1,2}[.)]|[a-zđ]\))\s*[,:.]?\s*",
-                         re.IGNORECASE)
+_ENUMERATOR = re.compile(
+    r"^\s*(?:[-+•–]\s*)?(?:(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+là|thứ\s+"
+    r"(?:nhất|hai|ba|tư|năm|sáu|bảy|tám|chín|mười)|\d{1,2}[.)]|[a-zđ]\))\s*[,:.]?\s*",
+    re.IGNORECASE,
+)
 
 
 def _wording(text: str) -> str:
@@ -488,8 +516,11 @@ def raised(cons: Consolidation, *, at_least: int = 2, most: int = 10, similar: f
                 seen.add(at)
                 groups[at][1][wording] = groups[at][1].get(wording, 0) + 1
                 groups[at][2].append(row.unit.full_name)
-        found = [Raised(f.id, f.label, max(words, key=lambda w: (words[w], -len(w))), tuple(units))
-                 for _, words, units in groups if len(units) >= at_least]
+        found = [
+            Raised(f.id, f.label, max(words, key=lambda w: (words[w], -len(w))), tuple(units))
+            for _, words, units in groups
+            if len(units) >= at_least
+        ]
         found.sort(key=lambda r: -r.count)
         out += found[:most]
     return out
@@ -510,7 +541,7 @@ class StatusPoint:
     """How many expected units were in each state for one period."""
 
     period: Period
-    counts: dict[str, int]          # state → units, every state of `STATES`
+    counts: dict[str, int]  # state → units, every state of `STATES`
     expected: int
 
     @property
@@ -538,8 +569,9 @@ class StatusChart:
     late: tuple[UnitLateness, ...]
 
 
-def status_chart(records: Records, kind: Kind, periods: Sequence[Period], *,
-                 today: dt.date | None = None) -> StatusChart:
+def status_chart(
+    records: Records, kind: Kind, periods: Sequence[Period], *, today: dt.date | None = None
+) -> StatusChart:
     """The status chart's data over `periods` (oldest first; the last one's late and missing units listed)."""
     found = matrix(records, kind, list(periods), today)
     points = []
@@ -554,8 +586,9 @@ def status_chart(records: Records, kind: Kind, periods: Sequence[Period], *,
     if last is not None:
         for r in last.rows:
             if r.unit is not None and (r.state == MISSING or (r.summary is not None and r.late)):
-                late.append(UnitLateness(r.unit.title, r.unit.code, MISSING if r.summary is None else LATE,
-                                         r.days_late))
+                late.append(
+                    UnitLateness(r.unit.title, r.unit.code, MISSING if r.summary is None else LATE, r.days_late)
+                )
     late.sort(key=lambda u: (-u.days, u.state != MISSING, u.code))
     return StatusChart(kind.short, tuple(points), tuple(late))
 
@@ -582,20 +615,20 @@ class RateChart:
     rate_label: str
     num_label: str
     den_label: str
-    type: str                       # AMOUNT or INT: what the numerator and denominator count
+    type: str  # AMOUNT or INT: what the numerator and denominator count
     money_unit: str
     pairs: tuple[Pair, ...]
     total_num: Any
     total_den: Any
     total_rate: Decimal | None
-    missing: int                    # expected units that gave no pair
+    missing: int  # expected units that gave no pair
 
     def top(self, n: int = 10) -> tuple[Pair, ...]:
         return self.pairs[:n]
 
     def bottom(self, n: int = 10) -> tuple[Pair, ...]:
         """The `n` lowest rates (lowest last), none of those already in `top(n)`."""
-        return self.pairs[max(n, len(self.pairs) - n):]
+        return self.pairs[max(n, len(self.pairs) - n) :]
 
 
 def rate_charts(cons: Consolidation) -> list[RateChart]:
@@ -617,8 +650,22 @@ def rate_charts(cons: Consolidation) -> list[RateChart]:
         pairs.sort(key=lambda p: (p.rate is None, -(p.rate or 0), p.code))
         title = f"{den.label} và {num.label[:1].lower() + num.label[1:]} theo đơn vị"
         total_num, total_den, _ = rate_parts(col, cons.rows)
-        out.append(RateChart(col.id, title, col.label, num.label, den.label, num.type, cons.money_unit,
-                             tuple(pairs), total_num, total_den, cons.totals.get(col.id), len(cons.rows) - len(pairs)))
+        out.append(
+            RateChart(
+                col.id,
+                title,
+                col.label,
+                num.label,
+                den.label,
+                num.type,
+                cons.money_unit,
+                tuple(pairs),
+                total_num,
+                total_den,
+                cons.totals.get(col.id),
+                len(cons.rows) - len(pairs),
+            )
+        )
     return out
 
 
@@ -645,8 +692,9 @@ class CumulativeChart:
     points: tuple[MonthPoint, ...]
 
 
-def cumulative_chart(records: Records, kind: Kind, period: Period, *,
-                     today: dt.date | None = None) -> CumulativeChart | None:
+def cumulative_chart(
+    records: Records, kind: Kind, period: Period, *, today: dt.date | None = None
+) -> CumulativeChart | None:
     """The year's months up to `period` of the kind's first amount rate (None for a kind that is not monthly or has
     no rate of amounts). Each month adds up what that month's reports say "to date", over the units that gave both
     figures (`rate_parts`); a unit that did not report in a month adds nothing to it, so each point says how many
@@ -655,9 +703,20 @@ def cumulative_chart(records: Records, kind: Kind, period: Period, *,
         return None
     columns = [c for t in themes_of(kind) for c in t.columns]
     names = {c.id: c for c in columns}
-    chosen = next((c for c in columns if c.total == RATE and c.num and c.den and names.get(c.num) is not None
-                   and names[c.num].type == AMOUNT and names.get(c.den) is not None
-                   and names[c.den].type == AMOUNT), None)
+    chosen = next(
+        (
+            c
+            for c in columns
+            if c.total == RATE
+            and c.num
+            and c.den
+            and names.get(c.num) is not None
+            and names[c.num].type == AMOUNT
+            and names.get(c.den) is not None
+            and names[c.den].type == AMOUNT
+        ),
+        None,
+    )
     if chosen is None:
         return None
     num, den = names[chosen.num or ""], names[chosen.den or ""]
@@ -668,8 +727,9 @@ def cumulative_chart(records: Records, kind: Kind, period: Period, *,
         rows = _unit_rows(records, kind, month, st, [num, den, chosen], lists=False)
         month_num, month_den, reporting = rate_parts(chosen, rows)
         points.append(MonthPoint(month, month_num, month_den, reporting, st.expected))
-    return CumulativeChart(f"{num.label} lũy kế theo tháng năm {period.year}", num.label, den.label,
-                           money_unit_of(kind), tuple(points))
+    return CumulativeChart(
+        f"{num.label} lũy kế theo tháng năm {period.year}", num.label, den.label, money_unit_of(kind), tuple(points)
+    )
 
 
 @dataclass(frozen=True)
@@ -679,8 +739,8 @@ class OptionChart:
     id: str
     label: str
     counts: tuple[tuple[str, int], ...]  # option label → units
-    unanswered: int                       # sent a report without choosing
-    missing: int                          # sent no report
+    unanswered: int  # sent a report without choosing
+    missing: int  # sent no report
 
 
 def option_charts(cons: Consolidation) -> list[OptionChart]:
@@ -691,13 +751,20 @@ def option_charts(cons: Consolidation) -> list[OptionChart]:
             continue
         counts = cons.totals[col.id]
         answered = sum(counts.values())
-        out.append(OptionChart(col.id, col.label, tuple((o.label, counts[o.value]) for o in col.options),
-                               len(cons.sent) - answered, len(cons.rows) - len(cons.sent)))
+        out.append(
+            OptionChart(
+                col.id,
+                col.label,
+                tuple((o.label, counts[o.value]) for o in col.options),
+                len(cons.sent) - answered,
+                len(cons.rows) - len(cons.sent),
+            )
+        )
     return out
 
 
 def period_label(period: Period) -> str:
-    """"T05/2026", "6T đầu 2026", "2026": a period short enough for a chart's axis."""
+    """ "T05/2026", "6T đầu 2026", "2026": a period short enough for a chart's axis."""
     if period.type == "month":
         return f"T{period.month:02d}/{period.year}"
     if period.type == "half":
@@ -705,8 +772,46 @@ def period_label(period: Period) -> str:
     return str(period.year)
 
 
-__all__ = ["AMOUNT", "CHOICE", "COUNTS", "DECIMAL", "INT", "NONE", "PERCENT", "RATE", "STATE_NAMES", "SUM", "YEAR",
-           "Column", "Consolidation", "CumulativeChart", "Figure", "MonthPoint", "OptionChart", "Pair", "RateChart",
-           "Raised", "Source", "StatusChart", "StatusPoint", "Theme", "UnitLateness", "UnitRow", "consolidate",
-           "cumulative_chart", "detail_tables", "money_unit_of", "option_charts", "period_key", "period_label",
-           "raised", "rate", "rate_charts", "state_name", "status_chart", "themes_of", "totals_of", "values_of"]
+__all__ = [
+    "AMOUNT",
+    "CHOICE",
+    "COUNTS",
+    "DECIMAL",
+    "INT",
+    "NONE",
+    "PERCENT",
+    "RATE",
+    "STATE_NAMES",
+    "SUM",
+    "YEAR",
+    "Column",
+    "Consolidation",
+    "CumulativeChart",
+    "Figure",
+    "MonthPoint",
+    "OptionChart",
+    "Pair",
+    "RateChart",
+    "Raised",
+    "Source",
+    "StatusChart",
+    "StatusPoint",
+    "Theme",
+    "UnitLateness",
+    "UnitRow",
+    "consolidate",
+    "cumulative_chart",
+    "detail_tables",
+    "money_unit_of",
+    "option_charts",
+    "period_key",
+    "period_label",
+    "raised",
+    "rate",
+    "rate_charts",
+    "state_name",
+    "status_chart",
+    "themes_of",
+    "totals_of",
+    "values_of",
+]

@@ -20,10 +20,14 @@ from kpdesk.errors import DepartmentError, KpdeskError
 from kpdesk.kinds import kind_of
 
 #: What happened to a file, as scripts read it and as the department reads it.
-RECEIVED, NEW_VERSION, DUPLICATE, NOT_KPDESK, REFUSED = "received", "new_version", "duplicate", "not_kpdesk", \
-    "refused"
-OUTCOME_LABELS = {RECEIVED: "đã nhận", NEW_VERSION: "bản mới", DUPLICATE: "trùng, bỏ qua",
-                  NOT_KPDESK: "không phải báo cáo kpdesk", REFUSED: "không nhận"}
+RECEIVED, NEW_VERSION, DUPLICATE, NOT_KPDESK, REFUSED = "received", "new_version", "duplicate", "not_kpdesk", "refused"
+OUTCOME_LABELS = {
+    RECEIVED: "đã nhận",
+    NEW_VERSION: "bản mới",
+    DUPLICATE: "trùng, bỏ qua",
+    NOT_KPDESK: "không phải báo cáo kpdesk",
+    REFUSED: "không nhận",
+}
 MAX_FILE_BYTES = 50_000_000  # a report is a few hundred KB; the .docx reader caps what it unpacks as well
 #: Kinds a department writes: such a file sent back to the department is not a commune's report.
 DEPARTMENT_AUDIENCE = "department"
@@ -47,16 +51,26 @@ class Receipt:
 
     @property
     def line(self) -> str:
-        """"tên-tệp.docx: đã nhận — …", the line `kpdesk department receive` prints."""
+        """ "tên-tệp.docx: đã nhận — …", the line `kpdesk department receive` prints."""
         return f"{self.path.name}: {OUTCOME_LABELS[self.outcome]} — {self.message}"
 
     def to_json(self) -> dict[str, object]:
         s = self.submission
-        return {"file": str(self.path), "outcome": self.outcome, "message": self.message,
-                "report": s.id if s else None, "version": self.version, "unit": s.unit_id if s else None,
-                "kind": s.kind if s else None, "period": s.period_key if s else None, "unlisted": self.unlisted,
-                "errors": self.errors, "warnings": self.warnings, "edited_after_export": bool(self.edited),
-                "kind_version": self.kind_version}
+        return {
+            "file": str(self.path),
+            "outcome": self.outcome,
+            "message": self.message,
+            "report": s.id if s else None,
+            "version": self.version,
+            "unit": s.unit_id if s else None,
+            "kind": s.kind if s else None,
+            "period": s.period_key if s else None,
+            "unlisted": self.unlisted,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "edited_after_export": bool(self.edited),
+            "kind_version": self.kind_version,
+        }
 
 
 def collect(paths: Iterable[Path | str]) -> tuple[list[Path], list[Receipt]]:
@@ -87,8 +101,9 @@ def collect(paths: Iterable[Path | str]) -> tuple[list[Path], list[Receipt]]:
     return files, missing
 
 
-def receive(records: Records, paths: Iterable[Path | str], *, received_on: dt.date | None = None,
-            who: str = "") -> list[Receipt]:
+def receive(
+    records: Records, paths: Iterable[Path | str], *, received_on: dt.date | None = None, who: str = ""
+) -> list[Receipt]:
     """Receive every .docx under `paths`; one receipt per file, in order (but see `in_signing_order`). Nothing is
     half-stored: a file is either stored whole (in one transaction) or refused with the reason."""
     received_on = received_on or dt.date.today()
@@ -113,8 +128,11 @@ def _report_key(path: Path) -> tuple[tuple[str, str, str], tuple[str, str]] | No
             return None
         data = json.loads(embedded.json)
         unit, period = data["unit"], data["period"]
-        group = (fold(f"{unit.get('level', '')} {unit.get('name', '')}"), str(data["kind"]),
-                 json.dumps(period, sort_keys=True))
+        group = (
+            fold(f"{unit.get('level', '')} {unit.get('name', '')}"),
+            str(data["kind"]),
+            json.dumps(period, sort_keys=True),
+        )
         return group, (str(data.get("date") or ""), path.name)
     except (KpdeskError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -157,8 +175,9 @@ def _read(path: Path) -> bytes:
         raise DepartmentError(f"không đọc được tệp ({exc.strerror or exc}).") from None
 
 
-def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str = "",
-                 matcher: UnitMatcher | None = None) -> Receipt:
+def receive_file(
+    records: Records, path: Path, *, received_on: dt.date, who: str = "", matcher: UnitMatcher | None = None
+) -> Receipt:
     """Receive one file (see `receive`)."""
     from kpdesk.render import build_layout
     from kpdesk.render.payload import read_embedded
@@ -179,22 +198,30 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
             return Receipt(path, DUPLICATE, "tệp này đã nhận trước đây (tệp không có dữ liệu kpdesk).")
         submission = records.submission(report_id)
         records.log_duplicate(report_id, version, path.name, who=who)
-        return Receipt(path, DUPLICATE, f"tệp này đã nhận trước đây: bản {version} của {_what(submission)}.",
-                       submission, version)
+        return Receipt(
+            path, DUPLICATE, f"tệp này đã nhận trước đây: bản {version} của {_what(submission)}.", submission, version
+        )
     try:
         embedded = read_embedded(data)
     except KpdeskError as exc:
         return Receipt(path, REFUSED, f"tệp hỏng hoặc không phải tệp Word .docx: {exc.message}")
     if embedded is None:
         file_id = records.add_file(path.name, file_sha, str(path), received_on, who=who)
-        return Receipt(path, NOT_KPDESK, f"tệp không có dữ liệu kpdesk (văn bản gõ trong Word); đã đưa vào danh "
-                                         f"sách chờ nhập tay (số {file_id}): kpdesk department files")
+        return Receipt(
+            path,
+            NOT_KPDESK,
+            f"tệp không có dữ liệu kpdesk (văn bản gõ trong Word); đã đưa vào danh "
+            f"sách chờ nhập tay (số {file_id}): kpdesk department files",
+        )
     try:
         draft = drafts.loads(embedded.json)  # with the kind version it was made with, when this PC has it
         kind = kind_of(draft)
     except KpdeskError as exc:
-        hint = " Nếu đây là mẫu báo cáo mới, hãy cài gói mẫu báo cáo của Sở rồi nhận lại." \
-            if "loại báo cáo" in exc.message else ""
+        hint = (
+            " Nếu đây là mẫu báo cáo mới, hãy cài gói mẫu báo cáo của Sở rồi nhận lại."
+            if "loại báo cáo" in exc.message
+            else ""
+        )
         return Receipt(path, REFUSED, f"không đọc được dữ liệu trong tệp: {exc.message}{hint}")
     if kind.audience == DEPARTMENT_AUDIENCE:
         return Receipt(path, REFUSED, f"đây là văn bản của Sở («{kind.name}»), không phải báo cáo của xã, phường.")
@@ -204,21 +231,36 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
         # the text and the data as kpdesk wrote them (their digest travels in the file): nothing was edited, no need
         # to render again; a digest of older files (the text alone) never matches, so they are compared in full
         same = embedded.text_sha256 is not None and text_digest(shown, embedded.json) == embedded.text_sha256
-        edited = () if same else tuple(edited_after_export(text_lines(build_layout(kind, draft)), shown,
-                                                           [draft.unit.name]))
+        edited = (
+            () if same else tuple(edited_after_export(text_lines(build_layout(kind, draft)), shown, [draft.unit.name]))
+        )
     except KpdeskError as exc:
         return Receipt(path, REFUSED, f"không đọc được nội dung văn bản: {exc.message}")
     unit = matcher.match(draft.unit.name, draft.unit.level)
     payload_sha = hashlib.sha256(drafts.dumps(draft, kind).encode("utf-8")).hexdigest()
     try:
         submission, number = records.add_version(
-            draft, unit=unit, file_name=path.name, file_sha256=file_sha, payload_sha256=payload_sha, source=str(path),
-            received_on=received_on, problems=problems, edited=[d.__dict__ for d in edited], who=who)
+            draft,
+            unit=unit,
+            file_name=path.name,
+            file_sha256=file_sha,
+            payload_sha256=payload_sha,
+            source=str(path),
+            received_on=received_on,
+            problems=problems,
+            edited=[d.__dict__ for d in edited],
+            who=who,
+        )
     except DuplicateSubmission as dup:
         submission = records.submission(dup.report_id)
         records.log_duplicate(dup.report_id, dup.version, path.name, who=who)
-        return Receipt(path, DUPLICATE, f"cùng nội dung với bản {dup.version} đã nhận của {_what(submission)}.",
-                       submission, dup.version)
+        return Receipt(
+            path,
+            DUPLICATE,
+            f"cùng nội dung với bản {dup.version} đã nhận của {_what(submission)}.",
+            submission,
+            dup.version,
+        )
     except KpdeskError as exc:
         return Receipt(path, REFUSED, f"chưa lưu được: {exc.message}")
     errors = sum(p.is_error for p in problems)
@@ -232,10 +274,22 @@ def receive_file(records: Records, path: Path, *, received_on: dt.date, who: str
     if unit is None:
         close = suggest_units(draft.unit.name, matcher.units)
         guess = f"; có phải {' hoặc '.join(u.full_name for u in close)}?" if close else ""
-        parts.append(f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess} "
-                     f"(ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ)")
-    return Receipt(path, RECEIVED if number == 1 else NEW_VERSION, "; ".join(parts) + ".", submission, number,
-                   unlisted=unit is None, edited=edited, errors=errors, warnings=warnings, kind_version=kind.version)
+        parts.append(
+            f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess} "
+            f"(ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ)"
+        )
+    return Receipt(
+        path,
+        RECEIVED if number == 1 else NEW_VERSION,
+        "; ".join(parts) + ".",
+        submission,
+        number,
+        unlisted=unit is None,
+        edited=edited,
+        errors=errors,
+        warnings=warnings,
+        kind_version=kind.version,
+    )
 
 
 def _signed_before(records: Records, submission: Submission, number: int, signed: dt.date) -> list[str]:
@@ -243,18 +297,24 @@ def _signed_before(records: Records, submission: Submission, number: int, signed
     (arrival decides), and the department should know."""
     from kpdesk import vn
 
-    newer = [(v.number, v.sent_on) for v in records.versions(submission.id)
-             if v.number < number and v.sent_on is not None and v.sent_on > signed]
+    newer = [
+        (v.number, v.sent_on)
+        for v in records.versions(submission.id)
+        if v.number < number and v.sent_on is not None and v.sent_on > signed
+    ]
     if not newer:
         return []
     last, last_signed = newer[-1]
-    return [f"lưu ý: bản này ngày ký {vn.format_date(signed)}, trước bản {last} (ngày ký "
-            f"{vn.format_date(last_signed)}) nhưng nhận sau nên được dùng là bản mới nhất; nếu xã gửi nhầm bản cũ, "
-            "hãy trả lại để xã gửi bản đúng"]
+    return [
+        f"lưu ý: bản này ngày ký {vn.format_date(signed)}, trước bản {last} (ngày ký "
+        f"{vn.format_date(last_signed)}) nhưng nhận sau nên được dùng là bản mới nhất; nếu xã gửi nhầm bản cũ, "
+        "hãy trả lại để xã gửi bản đúng"
+    ]
 
 
-def enter_manually(records: Records, file_id: int, draft: Draft, *, unit: ListedUnit | None = None,
-                   who: str = "") -> Receipt:
+def enter_manually(
+    records: Records, file_id: int, draft: Draft, *, unit: ListedUnit | None = None, who: str = ""
+) -> Receipt:
     """Record `draft` — typed at the department from a received Word file that carried no kpdesk data — as that
     unit's report (a version marked as entered by hand); the file leaves the list of files to enter."""
     from kpdesk.validate import validate
@@ -268,25 +328,42 @@ def enter_manually(records: Records, file_id: int, draft: Draft, *, unit: Listed
         raise DepartmentError(f"«{kind.name}» là văn bản của Sở, không phải báo cáo của xã, phường.")
     unit = unit or UnitMatcher(records.units(), records.aliases()).match(draft.unit.name, draft.unit.level)
     if unit is None:
-        raise DepartmentError(f"«{draft.unit.full_name}» không có trong danh sách đơn vị; hãy ghi mã đơn vị "
-                              "(--unit MÃ) hoặc thêm đơn vị vào danh sách.")
+        raise DepartmentError(
+            f"«{draft.unit.full_name}» không có trong danh sách đơn vị; hãy ghi mã đơn vị "
+            "(--unit MÃ) hoặc thêm đơn vị vào danh sách."
+        )
     draft = replace(draft, unit=replace(draft.unit, name=unit.name, level=unit.level))
     problems = validate(kind, draft, today=received.received_on).problems
     payload_sha = hashlib.sha256(drafts.dumps(draft, kind).encode("utf-8")).hexdigest()
     try:
         submission, number = records.add_version(
-            draft, unit=unit, file_name=received.file_name, file_sha256=received.file_sha256,
-            payload_sha256=payload_sha, source=received.source, received_on=received.received_on, problems=problems,
-            manual=True, who=who or who_default())
+            draft,
+            unit=unit,
+            file_name=received.file_name,
+            file_sha256=received.file_sha256,
+            payload_sha256=payload_sha,
+            source=received.source,
+            received_on=received.received_on,
+            problems=problems,
+            manual=True,
+            who=who or who_default(),
+        )
     except DuplicateSubmission as dup:
         raise DepartmentError(f"Bản nháp này trùng nội dung với bản {dup.version} đã nhận.") from None
     records.entered(file_id, records.version_id(submission.id, number))
     errors = sum(p.is_error for p in problems)
-    return Receipt(path, RECEIVED if number == 1 else NEW_VERSION,
-                   f"nhập tay {_what(submission)}, bản {number}; {errors} lỗi, {len(problems) - errors} cảnh báo.",
-                   submission, number, errors=errors, warnings=len(problems) - errors, kind_version=kind.version)
+    return Receipt(
+        path,
+        RECEIVED if number == 1 else NEW_VERSION,
+        f"nhập tay {_what(submission)}, bản {number}; {errors} lỗi, {len(problems) - errors} cảnh báo.",
+        submission,
+        number,
+        errors=errors,
+        warnings=len(problems) - errors,
+        kind_version=kind.version,
+    )
 
 
 def _what(submission: Submission) -> str:
-    """"báo cáo tháng 5 năm 2026 của xã Thiệu Trung"."""
+    """ "báo cáo tháng 5 năm 2026 của xã Thiệu Trung"."""
     return f"báo cáo {submission.period.label} của {submission.sender}"

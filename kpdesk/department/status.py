@@ -94,11 +94,19 @@ class Row:
     def to_json(self) -> dict[str, object]:
         s = self.summary
         return {
-            "unit": self.unit.code if self.unit else None, "name": self.name, "period": period_key(self.period),
-            "state": self.state, "days_late": self.days_late, "version": s.version if s else None,
-            "received_on": s.received_on.isoformat() if s else None, "report": s.report_id if s else None,
-            "errors": s.errors if s else 0, "warnings": s.warnings if s else 0,
-            "edited_after_export": bool(s and s.edited), "listed": self.unit is not None, "label": self.label,
+            "unit": self.unit.code if self.unit else None,
+            "name": self.name,
+            "period": period_key(self.period),
+            "state": self.state,
+            "days_late": self.days_late,
+            "version": s.version if s else None,
+            "received_on": s.received_on.isoformat() if s else None,
+            "report": s.report_id if s else None,
+            "errors": s.errors if s else 0,
+            "warnings": s.warnings if s else 0,
+            "edited_after_export": bool(s and s.edited),
+            "listed": self.unit is not None,
+            "label": self.label,
         }
 
 
@@ -136,7 +144,7 @@ class Status:
 
     @property
     def headline(self) -> str:
-        """"38/42 xã, phường đã gửi; 5 gửi muộn; 2 có lỗi; 1 chưa có trong danh sách"."""
+        """ "38/42 xã, phường đã gửi; 5 gửi muộn; 2 có lỗi; 1 chưa có trong danh sách"."""
         parts = [f"{self.sent}/{self.expected} xã, phường đã gửi"]
         if self.late:
             parts.append(f"{self.late} gửi muộn")
@@ -179,13 +187,17 @@ def check_period(kind: Kind, period: Period) -> None:
     it has and how to write one; every department command and the window go through here."""
     if period.type in kind.periods:
         return
-    examples = {"month": (f"{period.year}-05", f"tháng 5 năm {period.year}"),
-                "half": (f"{period.year}-H1", f"6 tháng đầu năm {period.year}"),
-                "year": (f"{period.year}", f"năm {period.year}")}
+    examples = {
+        "month": (f"{period.year}-05", f"tháng 5 năm {period.year}"),
+        "half": (f"{period.year}-H1", f"6 tháng đầu năm {period.year}"),
+        "year": (f"{period.year}", f"năm {period.year}"),
+    }
     kinds = " hoặc ".join(f"báo cáo {PERIOD_NAMES[p]}" for p in kind.periods)
     shown = " hoặc ".join(f"«{examples[p][0]}» ({examples[p][1]})" for p in kind.periods)
-    raise DepartmentError(f"«{kind.name}» ({kind.id}) là {kinds}, không có kỳ «{period_key(period)}» "
-                          f"({period.label}). Hãy ghi kỳ như {shown}.")
+    raise DepartmentError(
+        f"«{kind.name}» ({kind.id}) là {kinds}, không có kỳ «{period_key(period)}» "
+        f"({period.label}). Hãy ghi kỳ như {shown}."
+    )
 
 
 def matrix(records: Records, kind: Kind, periods: Sequence[Period], today: dt.date | None = None) -> list[Status]:
@@ -205,11 +217,17 @@ def matrix(records: Records, kind: Kind, periods: Sequence[Period], today: dt.da
         due = deadline(kind, period, set_dates)
         found = by_period[key]
         by_unit: dict[int | None, Summary] = {s.unit_id: s for s in found if s.unit_id is not None}
-        rows = [Row(period, u, u.full_name, _state(by_unit.get(u.id), due), due, by_unit.get(u.id), today)
-                for u in units if u.exists_on(period.end) or u.id in by_unit]
+        rows = [
+            Row(period, u, u.full_name, _state(by_unit.get(u.id), due), due, by_unit.get(u.id), today)
+            for u in units
+            if u.exists_on(period.end) or u.id in by_unit
+        ]
         listed = {u.id for u in units}
-        rows += [Row(period, None, s.sender, _state(s, due), due, s, today)
-                 for s in found if s.unit_id is None or s.unit_id not in listed]
+        rows += [
+            Row(period, None, s.sender, _state(s, due), due, s, today)
+            for s in found
+            if s.unit_id is None or s.unit_id not in listed
+        ]
         out.append(Status(kind, period, due, tuple(rows)))
     return out
 

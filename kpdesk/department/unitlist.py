@@ -33,8 +33,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "valid_from": ("hieu luc tu", "tu ngay", "ngay hieu luc", "valid from"),
     "valid_until": ("hieu luc den", "den ngay", "het hieu luc", "valid until"),
 }
-COLUMN_NAMES = {"code": "Mã", "name": "Tên", "level": "Cấp", "email": "Thư điện tử", "phone": "Điện thoại",
-                "valid_from": "Hiệu lực từ", "valid_until": "Hiệu lực đến"}
+COLUMN_NAMES = {
+    "code": "Mã",
+    "name": "Tên",
+    "level": "Cấp",
+    "email": "Thư điện tử",
+    "phone": "Điện thoại",
+    "valid_from": "Hiệu lực từ",
+    "valid_until": "Hiệu lực đến",
+}
 _MARKS = re.compile("[\u0300-\u036f]")
 
 
@@ -52,13 +59,13 @@ class ListedUnit:
     """A commune, ward or special zone expected to report to the department."""
 
     code: str
-    name: str                         # "Thiệu Trung"
-    level: str = "xã"                 # one of LEVELS
+    name: str  # "Thiệu Trung"
+    level: str = "xã"  # one of LEVELS
     email: str = ""
-    phone: str = ""                   # digits only ("0982741345")
+    phone: str = ""  # digits only ("0982741345")
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
-    id: int | None = None             # its row in the store, once stored
+    id: int | None = None  # its row in the store, once stored
 
     @property
     def full_name(self) -> str:
@@ -72,8 +79,9 @@ class ListedUnit:
 
     def exists_on(self, day: dt.date) -> bool:
         """Return whether the unit exists on `day` (its valid-from/valid-until dates, both included)."""
-        return (self.valid_from is None or self.valid_from <= day) and \
-            (self.valid_until is None or day <= self.valid_until)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
 # ---------------------------------------------------------------------------- reading a file
@@ -89,8 +97,10 @@ def read_unit_list(path: Path | str) -> list[ListedUnit]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".txt"):
-        raise DepartmentError(f"Không đọc được danh sách đơn vị {path.name}: chỉ nhận tệp .csv hoặc .xlsx "
-                              "(trong Excel: Tệp › Lưu thành › Sổ làm việc Excel hoặc CSV UTF-8).")
+        raise DepartmentError(
+            f"Không đọc được danh sách đơn vị {path.name}: chỉ nhận tệp .csv hoặc .xlsx "
+            "(trong Excel: Tệp › Lưu thành › Sổ làm việc Excel hoặc CSV UTF-8)."
+        )
     data = _read_bytes(path)
     rows = _xlsx_rows(data, path.name) if suffix == ".xlsx" else _csv_rows(data, path.name)
     return parse_rows(rows, path.name)
@@ -99,8 +109,11 @@ def read_unit_list(path: Path | str) -> list[ListedUnit]:
 def _read_bytes(path: Path) -> bytes:
     try:
         if not path.is_file():
-            raise DepartmentError(f"Không tìm thấy tệp danh sách đơn vị {path}." if not path.exists() else
-                                  f"{path} không phải một tệp; hãy chọn tệp .csv hoặc .xlsx.")
+            raise DepartmentError(
+                f"Không tìm thấy tệp danh sách đơn vị {path}."
+                if not path.exists()
+                else f"{path} không phải một tệp; hãy chọn tệp .csv hoặc .xlsx."
+            )
         if path.stat().st_size > MAX_FILE_BYTES:
             raise DepartmentError(f"Tệp {path.name} quá lớn (hơn 20 MB) để là một danh sách đơn vị.")
         with path.open("rb") as fh:
@@ -134,8 +147,10 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
             if len(infos) > 2000 or sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
                 raise DepartmentError(f"Tệp {name} giải nén ra quá lớn; đây không phải một danh sách đơn vị.")
     except zipfile.BadZipFile:
-        raise DepartmentError(f"Tệp {name} không phải tệp Excel .xlsx (có thể là .xls cũ: hãy mở bằng Excel và "
-                              "lưu lại thành .xlsx hoặc CSV UTF-8).") from None
+        raise DepartmentError(
+            f"Tệp {name} không phải tệp Excel .xlsx (có thể là .xls cũ: hãy mở bằng Excel và "
+            "lưu lại thành .xlsx hoặc CSV UTF-8)."
+        ) from None
     import warnings
 
     from openpyxl import load_workbook
@@ -156,8 +171,9 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[Any]]:
     except DepartmentError:
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on broken files
-        raise DepartmentError(f"Không đọc được tệp Excel {name} ({type(exc).__name__}); hãy mở bằng Excel, "
-                              "kiểm tra và lưu lại.") from None
+        raise DepartmentError(
+            f"Không đọc được tệp Excel {name} ({type(exc).__name__}); hãy mở bằng Excel, kiểm tra và lưu lại."
+        ) from None
     return rows
 
 
@@ -182,8 +198,9 @@ def parse_rows(rows: Iterable[Sequence[Any]], name: str = "") -> list[ListedUnit
     if not numbered:
         raise DepartmentError(f"{what} không có dòng nào. Hãy ghi dòng tiêu đề Mã, Tên, Cấp rồi mỗi đơn vị một dòng.")
     # the header is the first row naming the required columns (a title may stand above it), else the first row
-    header_at = next((i for i, (_, r) in enumerate(numbered[:10])
-                      if {"code", "name", "level"} <= set(_header_map(r))), 0)
+    header_at = next(
+        (i for i, (_, r) in enumerate(numbered[:10]) if {"code", "name", "level"} <= set(_header_map(r))), 0
+    )
     numbered = numbered[header_at:]
     header_line, header = numbered[0]
     columns = _header_map(header)
@@ -192,13 +209,15 @@ def parse_rows(rows: Iterable[Sequence[Any]], name: str = "") -> list[ListedUnit
         raise DepartmentError(
             f"{what}: dòng {header_line} (dòng tiêu đề) thiếu cột {', '.join(f'«{m}»' for m in missing)}. "
             "Dòng đầu tiên phải ghi tên các cột: Mã, Tên, Cấp (và nếu có: Thư điện tử, Điện thoại, Hiệu lực từ, "
-            "Hiệu lực đến).")
+            "Hiệu lực đến)."
+        )
     if len(numbered) - 1 > MAX_ROWS:
         raise DepartmentError(f"{what} có hơn {vn.format_int(MAX_ROWS)} đơn vị; hãy kiểm tra lại tệp.")
     units: list[ListedUnit] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
     for line, row in numbered[1:]:
+
         def cell(key: str, row: list[Any] = row) -> Any:
             i = columns.get(key)
             return row[i] if i is not None and i < len(row) else None
@@ -264,7 +283,7 @@ def _read_row(cell) -> ListedUnit:
     name = _text(cell("name"))
     for lv in LEVELS:  # "Xã Thiệu Trung" in the name column: the level is already in its own column
         if fold(name).startswith(fold(lv) + " "):
-            name = name[len(lv):].strip()
+            name = name[len(lv) :].strip()
             break
     if not name:
         raise FormatError(f"đơn vị mã «{code}» chưa có tên (cột «Tên»).")
@@ -285,10 +304,12 @@ def _read_row(cell) -> ListedUnit:
     valid_from = _date(cell("valid_from"), "Hiệu lực từ")
     valid_until = _date(cell("valid_until"), "Hiệu lực đến")
     if valid_from and valid_until and valid_until < valid_from:
-        raise FormatError(f"ngày hết hiệu lực {vn.format_date(valid_until)} ở trước ngày có hiệu lực "
-                          f"{vn.format_date(valid_from)}.")
-    return ListedUnit(code=code, name=name, level=level, email=email, phone=phone, valid_from=valid_from,
-                      valid_until=valid_until)
+        raise FormatError(
+            f"ngày hết hiệu lực {vn.format_date(valid_until)} ở trước ngày có hiệu lực {vn.format_date(valid_from)}."
+        )
+    return ListedUnit(
+        code=code, name=name, level=level, email=email, phone=phone, valid_from=valid_from, valid_until=valid_until
+    )
 
 
 # ---------------------------------------------------------------------------- matching a sender to the list
@@ -324,8 +345,9 @@ class UnitMatcher:
         return None
 
 
-def match_unit(name: str, level: str, units: Sequence[ListedUnit],
-               aliases: dict[str, int] | None = None) -> ListedUnit | None:
+def match_unit(
+    name: str, level: str, units: Sequence[ListedUnit], aliases: dict[str, int] | None = None
+) -> ListedUnit | None:
     """Return the listed unit a report's sender is: same name and level (without case or diacritics), or a name
     the department matched by hand before (`aliases`: folded "level name" → unit id); None when unsure."""
     return UnitMatcher(units, aliases).match(name, level)
@@ -334,6 +356,7 @@ def match_unit(name: str, level: str, units: Sequence[ListedUnit],
 def suggest_units(name: str, units: Sequence[ListedUnit], limit: int = 3) -> list[ListedUnit]:
     """Return the listed units whose names look like `name` (a typing slip: "Thiệu Trong" → "Thiệu Trung")."""
     target = fold(name)
-    scored = sorted(((difflib.SequenceMatcher(None, target, fold(u.name)).ratio(), i) for i, u in enumerate(units)),
-                    reverse=True)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, target, fold(u.name)).ratio(), i) for i, u in enumerate(units)), reverse=True
+    )
     return [units[i] for score, i in scored[:limit] if score >= 0.75]

@@ -119,8 +119,9 @@ class _Formats:
         self.italic = book.add_format({**base, "italic": True, "align": "center", "text_wrap": True})
         self.unit_note = book.add_format({**base, "italic": True, "align": "right"})
         self.note = book.add_format({**base, "italic": True, "font_size": 10, "text_wrap": True, "valign": "top"})
-        self.header = book.add_format({**base, "bold": True, "align": "center", "text_wrap": True, "border": 1,
-                                       "bg_color": "#E8EEF4"})
+        self.header = book.add_format(
+            {**base, "bold": True, "align": "center", "text_wrap": True, "border": 1, "bg_color": "#E8EEF4"}
+        )
         self.text = self.get("text")
         self.plain = book.add_format(base)
 
@@ -165,8 +166,7 @@ def _number(value: Any, col_type: str) -> float | int:
 
 def _unit_line(cons: Consolidation) -> str:
     unit = vn.UNIT_LABELS.get(cons.money_unit, "đồng")
-    return (f"Đơn vị tính: số tiền: {unit} (ô ghi đủ số đồng, hiển thị theo {unit}); số lượng: đơn vị đếm; "
-            "tỷ lệ: %")
+    return f"Đơn vị tính: số tiền: {unit} (ô ghi đủ số đồng, hiển thị theo {unit}); số lượng: đơn vị đếm; tỷ lệ: %"
 
 
 class _Book:
@@ -178,18 +178,30 @@ class _Book:
         self.cons = cons
         self.cumulative = cumulative
         self.buffer = io.BytesIO()
-        self.book = xlsxwriter.Workbook(self.buffer, {
-            "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-            "default_date_format": "dd/mm/yyyy"})
+        self.book = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "in_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_date_format": "dd/mm/yyyy",
+            },
+        )
         self.fmt = _Formats(self.book, cons.money_unit)
         self.taken: set[str] = set()
         self.where: dict[str, tuple[str, int]] = {}  # column id → (sheet, column index)
         self.last_row = FIRST_ROW + max(len(cons.rows), 1) - 1
         kind, period = cons.kind, cons.period
-        self.book.set_properties({
-            "title": f"Biểu tổng hợp {kind.short} {period.label}", "subject": kind.name, "author": "kpdesk",
-            "comments": "Tạo bởi kpdesk từ các báo cáo đã nhận; số tiền ghi đủ đến đồng.",
-            "created": dt.datetime.now().replace(microsecond=0)})
+        self.book.set_properties(
+            {
+                "title": f"Biểu tổng hợp {kind.short} {period.label}",
+                "subject": kind.name,
+                "author": "kpdesk",
+                "comments": "Tạo bởi kpdesk từ các báo cáo đã nhận; số tiền ghi đủ đến đồng.",
+                "created": dt.datetime.now().replace(microsecond=0),
+            }
+        )
 
     # ------------------------------------------------------------------ page set-up
 
@@ -199,7 +211,7 @@ class _Book:
         ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
         ws.center_horizontally()
-        ws.set_footer("&C&\"Times New Roman\"Trang &P/&N")
+        ws.set_footer('&C&"Times New Roman"Trang &P/&N')
         if header_rows is not None:
             ws.repeat_rows(*header_rows)
         if freeze is not None:
@@ -219,8 +231,20 @@ class _Book:
     def status_sheet(self) -> None:
         cons, fmt = self.cons, self.fmt
         ws = self.book.add_worksheet(sheet_name(STATUS_SHEET, self.taken))
-        heads = ("TT", "Mã", "Đơn vị", "Tình trạng", "Trạng thái (mã)", "Số ngày muộn", "Bản", "Ngày nhận", "Lỗi",
-                 "Cảnh báo", "Sửa sau khi xuất", "Ghi chú")
+        heads = (
+            "TT",
+            "Mã",
+            "Đơn vị",
+            "Tình trạng",
+            "Trạng thái (mã)",
+            "Số ngày muộn",
+            "Bản",
+            "Ngày nhận",
+            "Lỗi",
+            "Cảnh báo",
+            "Sửa sau khi xuất",
+            "Ghi chú",
+        )
         widths = (5, 8, 26, 24, 12, 9, 6, 11, 6, 8, 10, 36)
         self._titles(ws, len(heads), f"Tình hình gửi báo cáo: {cons.status.headline}")
         for i, (head, width) in enumerate(zip(heads, widths, strict=True)):
@@ -238,8 +262,11 @@ class _Book:
                 ws.write_number(row, 5, r.days_late, fmt.get(INT))
             else:
                 ws.write_blank(row, 5, None, fmt.get(INT))
-            for col, value in ((6, s.version if s else None), (8, s.errors if s else None),
-                               (9, s.warnings if s else None)):
+            for col, value in (
+                (6, s.version if s else None),
+                (8, s.errors if s else None),
+                (9, s.warnings if s else None),
+            ):
                 if value is None:
                     ws.write_blank(row, col, None, fmt.get(INT))
                 else:
@@ -261,14 +288,24 @@ class _Book:
             row += 1
             count = sum(1 for r in cons.status.rows if r.unit is not None and r.state == state)
             ws.write_string(row, 2, state_name(state, cons.status.deadline is not None), fmt.text)
-            ws.write_formula(row, 3, f"=COUNTIFS({_range(4, FIRST_ROW, last, absolute=True)},{_quoted(state)},"
-                                     f"{_range(1, FIRST_ROW, last, absolute=True)},\"<>—\")", fmt.get(INT), count)
+            ws.write_formula(
+                row,
+                3,
+                f"=COUNTIFS({_range(4, FIRST_ROW, last, absolute=True)},{_quoted(state)},"
+                f'{_range(1, FIRST_ROW, last, absolute=True)},"<>—")',
+                fmt.get(INT),
+                count,
+            )
         row += 2
-        notes = ["Tình trạng tính theo hạn gửi của loại báo cáo (hoặc hạn Sở đặt cho kỳ này); «Bản» là số lần đơn "
-                 "vị gửi (bản sửa được nhận là bản 2, 3…), các biểu tổng hợp dùng bản mới nhất."]
+        notes = [
+            "Tình trạng tính theo hạn gửi của loại báo cáo (hoặc hạn Sở đặt cho kỳ này); «Bản» là số lần đơn "
+            "vị gửi (bản sửa được nhận là bản 2, 3…), các biểu tổng hợp dùng bản mới nhất."
+        ]
         if cons.status.unlisted:
-            notes.append(f"{len(cons.status.unlisted)} nơi gửi chưa có trong danh sách đơn vị (mã «—») không được "
-                         "cộng vào các biểu: hãy ghép với đơn vị đúng (kpdesk department match) rồi xuất lại.")
+            notes.append(
+                f"{len(cons.status.unlisted)} nơi gửi chưa có trong danh sách đơn vị (mã «—») không được "
+                "cộng vào các biểu: hãy ghép với đơn vị đúng (kpdesk department match) rồi xuất lại."
+            )
         for note in notes:
             ws.merge_range(row, 0, row, len(heads) - 1, note, fmt.note)
             ws.set_row(row, 30)
@@ -340,20 +377,27 @@ class _Book:
             counting = "COUNTA" if col.type == CHOICE else "COUNT"
             if col.total == RATE:
                 num, den = self._ref(col.num, name), self._ref(col.den, name)
-                formula = f"=SUMPRODUCT(({num}<>\"\")*({den}<>\"\"))"
+                formula = f'=SUMPRODUCT(({num}<>"")*({den}<>""))'
             else:
                 formula = f"={counting}({rng})"
             ws.write_formula(count_row, at, formula, fmt.get(INT, total=True), cons.reported[col.id])
         # notes: what blank means, how rates are made, what has no total
-        notes = ["Ô trống: đơn vị chưa gửi báo cáo hoặc không ghi số này (không phải số 0). Số tiền trong ô ghi đủ "
-                 "đến đồng; định dạng hiển thị theo đơn vị tính ở trên."]
+        notes = [
+            "Ô trống: đơn vị chưa gửi báo cáo hoặc không ghi số này (không phải số 0). Số tiền trong ô ghi đủ "
+            "đến đồng; định dạng hiển thị theo đơn vị tính ở trên."
+        ]
         if any(c.total == RATE for c in columns):
-            notes.append("Tỷ lệ ở dòng «Tổng cộng» tính lại bằng tổng tử số chia tổng mẫu số của các đơn vị ghi đủ cả "
-                         "hai số (dòng «Số đơn vị có số liệu»), không lấy trung bình các tỷ lệ.")
+            notes.append(
+                "Tỷ lệ ở dòng «Tổng cộng» tính lại bằng tổng tử số chia tổng mẫu số của các đơn vị ghi đủ cả "
+                "hai số (dòng «Số đơn vị có số liệu»), không lấy trung bình các tỷ lệ."
+            )
         untotalled = [c.label for c in columns if c.total == NONE and c.type == PERCENT]
         if untotalled:
-            notes.append("Không tính tổng cho tỷ lệ đơn vị tự ghi mà mẫu báo cáo không gắn với số đếm: "
-                         + "; ".join(f"«{x}»" for x in untotalled) + ".")
+            notes.append(
+                "Không tính tổng cho tỷ lệ đơn vị tự ghi mà mẫu báo cáo không gắn với số đếm: "
+                + "; ".join(f"«{x}»" for x in untotalled)
+                + "."
+            )
         row = count_row + 2
         for note in notes:
             ws.merge_range(row, 0, row, max(width - 1, 3), note, fmt.note)
@@ -371,13 +415,17 @@ class _Book:
         value = cons.totals.get(col.id)
         rng = _range(at, FIRST_ROW, self.last_row)
         if col.total == SUM:  # blank when no unit gave the figure: nobody said it was 0
-            ws.write_formula(row, at, f"=IF(COUNT({rng})=0,\"\",SUM({rng}))",
-                             fmt.number(col.type, value or 0, total=True),
-                             _number(value, col.type) if value is not None else "")
+            ws.write_formula(
+                row,
+                at,
+                f'=IF(COUNT({rng})=0,"",SUM({rng}))',
+                fmt.number(col.type, value or 0, total=True),
+                _number(value, col.type) if value is not None else "",
+            )
         elif col.total == RATE:
             num, den = self._ref(col.num, here), self._ref(col.den, here)
-            both = f"({num}<>\"\")*({den}<>\"\")"
-            formula = f"=IFERROR(SUMPRODUCT({both},{num})/SUMPRODUCT({both},{den}),\"\")"
+            both = f'({num}<>"")*({den}<>"")'
+            formula = f'=IFERROR(SUMPRODUCT({both},{num})/SUMPRODUCT({both},{den}),"")'
             sum_num, sum_den, _ = rate_parts(col, cons.rows)
             exact = float(Decimal(sum_num) / Decimal(sum_den)) if sum_num is not None and sum_den else ""
             ws.write_formula(row, at, formula, fmt.get(PERCENT, total=True), exact)
@@ -385,7 +433,7 @@ class _Book:
             counts = value or {}
             pieces = [f"{_quoted(o.label + ': ')}&COUNTIF({rng},{_quoted(o.label)})" for o in col.options]
             shown = "; ".join(f"{o.label}: {counts.get(o.value, 0)}" for o in col.options)
-            ws.write_formula(row, at, "=" + "&\"; \"&".join(pieces), fmt.get("text", total=True), shown)
+            ws.write_formula(row, at, "=" + '&"; "&'.join(pieces), fmt.get("text", total=True), shown)
         else:
             ws.write_blank(row, at, None, fmt.get(col.type, total=True))
 
@@ -405,9 +453,15 @@ class _Book:
         # 1. the units by state
         sheet, first, last = self.state_counts
         chart = self.book.add_chart({"type": "column"})
-        chart.add_series({"name": "Số đơn vị", "categories": [sheet, first, 2, last, 2],
-                          "values": [sheet, first, 3, last, 3], "data_labels": {"value": True},
-                          "fill": {"color": "#4F81BD"}})
+        chart.add_series(
+            {
+                "name": "Số đơn vị",
+                "categories": [sheet, first, 2, last, 2],
+                "values": [sheet, first, 3, last, 3],
+                "data_labels": {"value": True},
+                "fill": {"color": "#4F81BD"},
+            }
+        )
         chart.set_title({"name": f"Tình hình gửi báo cáo {cons.period.label}"})
         chart.set_legend({"none": True})
         chart.set_y_axis({"name": "Số đơn vị", "num_format": "0"})
@@ -436,13 +490,20 @@ class _Book:
                         ws.write_number(row, 4, _number(p.rate, PERCENT), fmt.get(PERCENT))
                 chart = self.book.add_chart({"type": "bar"})
                 for col, color in ((2, "#9BBB59"), (3, "#4F81BD")):
-                    chart.add_series({"name": [name, top - 1, col], "categories": [name, top, 1, row, 1],
-                                      "values": [name, top, col, row, col], "fill": {"color": color}})
+                    chart.add_series(
+                        {
+                            "name": [name, top - 1, col],
+                            "categories": [name, top, 1, row, 1],
+                            "values": [name, top, col, row, col],
+                            "fill": {"color": color},
+                        }
+                    )
                 chart.set_title({"name": f"{rc.rate_label}: {len(pairs)} đơn vị {which}"})
                 chart.set_y_axis({"reverse": True})
                 scale = f"#,##0{self.fmt.scale}" if rc.type == AMOUNT else "#,##0"
-                chart.set_x_axis({"num_format": scale, "name": vn.UNIT_LABELS.get(cons.money_unit, "")
-                                  if rc.type == AMOUNT else ""})
+                chart.set_x_axis(
+                    {"num_format": scale, "name": vn.UNIT_LABELS.get(cons.money_unit, "") if rc.type == AMOUNT else ""}
+                )
                 chart.set_legend({"position": "bottom"})
                 ws.insert_chart(anchor, 6, chart, {"x_scale": 1.3, "y_scale": 1.3})
                 anchor += 22
@@ -468,12 +529,17 @@ class _Book:
                 ws.write_string(row, 4, f"{point.reporting}/{point.expected}", fmt.get("center"))
             chart = self.book.add_chart({"type": "line"})
             for col, color in ((2, "#9BBB59"), (3, "#4F81BD")):
-                chart.add_series({"name": [name, top - 1, col], "categories": [name, top, 1, row, 1],
-                                  "values": [name, top, col, row, col], "marker": {"type": "circle"},
-                                  "line": {"color": color, "width": 2.25}})
+                chart.add_series(
+                    {
+                        "name": [name, top - 1, col],
+                        "categories": [name, top, 1, row, 1],
+                        "values": [name, top, col, row, col],
+                        "marker": {"type": "circle"},
+                        "line": {"color": color, "width": 2.25},
+                    }
+                )
             chart.set_title({"name": cum.title})
-            chart.set_y_axis({"num_format": f"#,##0{self.fmt.scale}",
-                              "name": vn.UNIT_LABELS.get(cum.money_unit, "")})
+            chart.set_y_axis({"num_format": f"#,##0{self.fmt.scale}", "name": vn.UNIT_LABELS.get(cum.money_unit, "")})
             chart.set_legend({"position": "bottom"})
             ws.insert_chart(anchor, 6, chart, {"x_scale": 1.3, "y_scale": 1.2})
             anchor += 20
@@ -491,9 +557,15 @@ class _Book:
                 ws.write_string(row, 1, label, fmt.text)
                 ws.write_number(row, 2, count, fmt.get(INT))
             chart = self.book.add_chart({"type": "column"})
-            chart.add_series({"name": oc.label, "categories": [name, top, 1, row, 1],
-                              "values": [name, top, 2, row, 2], "data_labels": {"value": True},
-                              "fill": {"color": "#C0504D"}})
+            chart.add_series(
+                {
+                    "name": oc.label,
+                    "categories": [name, top, 1, row, 1],
+                    "values": [name, top, 2, row, 2],
+                    "data_labels": {"value": True},
+                    "fill": {"color": "#C0504D"},
+                }
+            )
             chart.set_title({"name": oc.label})
             chart.set_legend({"none": True})
             chart.set_y_axis({"num_format": "0", "name": "Số đơn vị"})
@@ -538,8 +610,9 @@ class _Book:
                         ws.write_number(row, i, _number(value, col.type), fmt.number(col.type, value))
                         sums[col.id] = sums.get(col.id, 0) + value
                     elif col.type == "choice":
-                        ws.write_string(row, i, next((o.label for o in col.options if o.value == value), str(value)),
-                                        fmt.text)
+                        ws.write_string(
+                            row, i, next((o.label for o in col.options if o.value == value), str(value)), fmt.text
+                        )
                     else:
                         ws.write_string(row, i, str(value), fmt.text)
                         lines = max(lines, -(-len(str(value)) // widths[i - 3]))
@@ -550,8 +623,13 @@ class _Book:
         for i, col in enumerate(columns, 3):
             if col.type in NUMERIC and n:
                 total = sums.get(col.id, 0)
-                ws.write_formula(row, i, f"=SUM({_range(i, FIRST_ROW, row - 1)})",
-                                 fmt.number(col.type, total, total=True), _number(total, col.type))
+                ws.write_formula(
+                    row,
+                    i,
+                    f"=SUM({_range(i, FIRST_ROW, row - 1)})",
+                    fmt.number(col.type, total, total=True),
+                    _number(total, col.type),
+                )
             else:
                 ws.write_blank(row, i, None, fmt.get("text", total=True))
         self._page(ws, (HEAD_TOP, HEAD_TOP + 1), (FIRST_ROW, 3))
@@ -561,16 +639,22 @@ class _Book:
     def data_sheet(self) -> None:
         cons, fmt = self.cons, self.fmt
         ws = self.book.add_worksheet(sheet_name(DATA_SHEET, self.taken))
-        heads = ("Mã đơn vị", "Đơn vị", "Loại báo cáo", "Kỳ", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị", "Bản",
-                 "Số báo cáo")
+        heads = ("Mã đơn vị", "Đơn vị", "Loại báo cáo", "Kỳ", "Mã chỉ tiêu", "Chỉ tiêu", "Giá trị", "Bản", "Số báo cáo")
         for i, (head, w) in enumerate(zip(heads, (10, 24, 24, 9, 26, 50, 16, 6, 10), strict=True)):
             ws.set_column(i, i, w)
             ws.write_string(0, i, head, fmt.header)
         key = period_key(cons.period)
         row = 0
-        plain = {t: fmt.book.add_format({**fmt.base, "num_format": f}) for t, f in (
-            (AMOUNT, f"#,##0{fmt.scale}"), (INT, "#,##0"), (YEAR, "0"), (DECIMAL, "#,##0.###"),
-            (PERCENT, "0.00%"))}
+        plain = {
+            t: fmt.book.add_format({**fmt.base, "num_format": f})
+            for t, f in (
+                (AMOUNT, f"#,##0{fmt.scale}"),
+                (INT, "#,##0"),
+                (YEAR, "0"),
+                (DECIMAL, "#,##0.###"),
+                (PERCENT, "0.00%"),
+            )
+        }
         for figure in cons.figures():
             row += 1
             col = figure.column
@@ -626,20 +710,33 @@ def write_workbook(cons: Consolidation, path: Path, cumulative: CumulativeChart 
     """Write the workbook of `cons` to `path` (.xlsx) atomically; return the path."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise DepartmentError(f"Tên tệp «{path.name}» phải có đuôi .xlsx (tệp Excel), ví dụ "
-                              f"bieu-tong-hop-{period_key(cons.period)}.xlsx.")
+        raise DepartmentError(
+            f"Tên tệp «{path.name}» phải có đuôi .xlsx (tệp Excel), ví dụ bieu-tong-hop-{period_key(cons.period)}.xlsx."
+        )
     if not cons.themes:
-        raise DepartmentError(f"Mẫu «{cons.kind.name}» không có số liệu nào để tổng hợp thành biểu (không có trường "
-                              "số tiền, số lượng, tỷ lệ hay lựa chọn).")
+        raise DepartmentError(
+            f"Mẫu «{cons.kind.name}» không có số liệu nào để tổng hợp thành biểu (không có trường "
+            "số tiền, số lượng, tỷ lệ hay lựa chọn)."
+        )
     write_atomic(path, workbook_bytes(cons, cumulative))
     return path
 
 
 def default_name(cons: Consolidation) -> str:
-    """"bieu-tong-hop-BC-KHCN-2026-05.xlsx"."""
+    """ "bieu-tong-hop-BC-KHCN-2026-05.xlsx"."""
     safe = "".join(ch for ch in cons.kind.short if ch.isalnum() or ch in "-_")
     return f"bieu-tong-hop-{safe}-{period_key(cons.period)}.xlsx"
 
 
-__all__ = ["CHARTS_SHEET", "DATA_SHEET", "FIRST_ROW", "FIXED", "HEAD_TOP", "STATUS_SHEET", "default_name",
-           "sheet_name", "workbook_bytes", "write_workbook"]
+__all__ = [
+    "CHARTS_SHEET",
+    "DATA_SHEET",
+    "FIRST_ROW",
+    "FIXED",
+    "HEAD_TOP",
+    "STATUS_SHEET",
+    "default_name",
+    "sheet_name",
+    "workbook_bytes",
+    "write_workbook",
+]

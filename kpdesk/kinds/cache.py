@@ -24,9 +24,18 @@ CACHE_ENTRIES = 64
 #: Bumped when what an entry holds changes shape.
 FORMAT = 1
 #: The modules whose code decides what a kind.toml loads as: a change to any of them makes every entry stale.
-_LOADER_MODULES = ("kpdesk.kinds.cache", "kpdesk.kinds.loader", "kpdesk.kinds.model", "kpdesk.template_env",
-                   "kpdesk.sandbox", "kpdesk.vocab", "kpdesk.period", "kpdesk.deadlines", "kpdesk.vn",
-                   "kpdesk.errors")
+_LOADER_MODULES = (
+    "kpdesk.kinds.cache",
+    "kpdesk.kinds.loader",
+    "kpdesk.kinds.model",
+    "kpdesk.template_env",
+    "kpdesk.sandbox",
+    "kpdesk.vocab",
+    "kpdesk.period",
+    "kpdesk.deadlines",
+    "kpdesk.vn",
+    "kpdesk.errors",
+)
 
 Key = tuple[str, str, str]  # the kind's folder, its id, the sha256 of its kind.toml
 
@@ -89,9 +98,16 @@ class KindCache:
                 with open(path, "rb") as fh:
                     data = pickle.load(fh)
                 if isinstance(data, dict) and data.get("code") == _code_stamp():
-                    entries = {k: v for k, v in data["kinds"].items()
-                               if isinstance(k, tuple) and len(k) == 3 and isinstance(v, tuple) and len(v) == 2
-                               and isinstance(v[0], Kind) and isinstance(v[1], str)}
+                    entries = {
+                        k: v
+                        for k, v in data["kinds"].items()
+                        if isinstance(k, tuple)
+                        and len(k) == 3
+                        and isinstance(v, tuple)
+                        and len(v) == 2
+                        and isinstance(v[0], Kind)
+                        and isinstance(v[1], str)
+                    }
             except Exception:  # noqa: BLE001 - none yet, an older one, a damaged one: the kinds are read again
                 entries = {}
         self._path, self._entries = path, entries

@@ -14,9 +14,9 @@ from kpdesk.vocab import FORM_NAMES, PERIOD_NAMES
 class Change:
     """One change, as the officer reads it in `text`."""
 
-    what: str    # "section", "field" or "document"
-    how: str     # "added", "removed", "renamed" or "changed"
-    label: str   # the section's title or the field's label (the old one for what is removed)
+    what: str  # "section", "field" or "document"
+    how: str  # "added", "removed", "renamed" or "changed"
+    label: str  # the section's title or the field's label (the old one for what is removed)
     text: str
 
 
@@ -35,7 +35,7 @@ class KindChanges:
 
     @property
     def headline(self) -> str:
-        """"«Báo cáo …»: phiên bản 2 → 3, áp dụng từ kỳ tháng 7 năm 2026"."""
+        """ "«Báo cáo …»: phiên bản 2 → 3, áp dụng từ kỳ tháng 7 năm 2026"."""
         start = f"áp dụng từ kỳ {self.applies_from.label}" if self.applies_from else "áp dụng cho mọi kỳ báo cáo"
         if self.old_version is None:
             return f"«{self.name}»: mẫu mới (phiên bản {self.new_version}), {start}"
@@ -85,8 +85,7 @@ def kind_changes(old: Kind | None, new: Kind, from_version: int | None = None) -
         target = where[f.id]
         if target is None or target not in present:
             if f.section not in gone_sections:
-                changes.append(Change("field", "removed", f.label,
-                                      f"Bỏ trường «{f.label}» (mục «{_title(old, f)}»)."))
+                changes.append(Change("field", "removed", f.label, f"Bỏ trường «{f.label}» (mục «{_title(old, f)}»)."))
             continue
         reached.add(target)
         change = _field_change(old, f, new, new.field(target))
@@ -95,8 +94,14 @@ def kind_changes(old: Kind | None, new: Kind, from_version: int | None = None) -
     for f in new.fields:
         if f.id not in reached and f.section not in new_sections:
             need = ", bắt buộc" if f.required else ""
-            changes.append(Change("field", "added", f.label,
-                                  f"Thêm trường «{f.label}» ở mục «{_title(new, f)}» ({FIELD_TYPES[f.type]}{need})."))
+            changes.append(
+                Change(
+                    "field",
+                    "added",
+                    f.label,
+                    f"Thêm trường «{f.label}» ở mục «{_title(new, f)}» ({FIELD_TYPES[f.type]}{need}).",
+                )
+            )
     changes += _document(old, new)
     return KindChanges(new.id, new.name, old.version, new.version, new.applies_from, tuple(changes))
 
@@ -111,8 +116,14 @@ def _sections(old: Kind, new: Kind) -> list[Change]:
     out = []
     for s in new.sections:
         if s.id not in before:
-            out.append(Change("section", "added", s.title,
-                              f"Thêm mục «{s.title}» ({vn.format_int(len(s.fields), pad=True)} trường nhập)."))
+            out.append(
+                Change(
+                    "section",
+                    "added",
+                    s.title,
+                    f"Thêm mục «{s.title}» ({vn.format_int(len(s.fields), pad=True)} trường nhập).",
+                )
+            )
         elif before[s.id].title != s.title:
             out.append(Change("section", "renamed", s.title, f"Mục «{before[s.id].title}» nay là «{s.title}»."))
     for s in old.sections:
@@ -143,8 +154,9 @@ def _field_change(old_kind: Kind, old: Field, new_kind: Kind, new: Field) -> Cha
 def _listed(what: str, before: list[str], after: list[str]) -> list[str]:
     added = [x for x in after if x not in before]
     gone = [x for x in before if x not in after]
-    return ([f"thêm {what} " + ", ".join(f"«{x}»" for x in added)] if added else []) + \
-        ([f"bỏ {what} " + ", ".join(f"«{x}»" for x in gone)] if gone else [])
+    return ([f"thêm {what} " + ", ".join(f"«{x}»" for x in added)] if added else []) + (
+        [f"bỏ {what} " + ", ".join(f"«{x}»" for x in gone)] if gone else []
+    )
 
 
 def _document(old: Kind, new: Kind) -> list[Change]:
@@ -159,12 +171,19 @@ def _document(old: Kind, new: Kind) -> list[Change]:
         names = ", ".join(PERIOD_NAMES[p] for p in new.periods)
         out.append(Change("document", "changed", "kỳ báo cáo", f"Dùng cho kỳ: {names}."))
     if _template_text(old) != _template_text(new) or old.title != new.title or old.subject != new.subject:
-        out.append(Change("document", "changed", "văn bản",
-                          "Cách trình bày văn bản thay đổi (câu chữ, thứ tự hoặc bảng trong báo cáo xuất ra)."))
+        out.append(
+            Change(
+                "document",
+                "changed",
+                "văn bản",
+                "Cách trình bày văn bản thay đổi (câu chữ, thứ tự hoặc bảng trong báo cáo xuất ra).",
+            )
+        )
     for key, day in sorted(new.deadlines.items()):
         if old.deadlines.get(key) != day:
-            out.append(Change("document", "changed", f"hạn {key}",
-                              f"Hạn nộp báo cáo kỳ {key}: ngày {vn.format_date(day)}."))
+            out.append(
+                Change("document", "changed", f"hạn {key}", f"Hạn nộp báo cáo kỳ {key}: ngày {vn.format_date(day)}.")
+            )
     return out
 
 

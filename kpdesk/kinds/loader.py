@@ -183,8 +183,10 @@ def _read_typical_max(r: _Reader, fid: str, ftype: str) -> float | None:
     if value is None:
         return None
     if ftype not in ("amount", "int", "decimal", "percent"):
-        r.fail(f"trường «{fid}»: khóa «typical_max» chỉ dùng cho trường số (amount, int, decimal, percent), "
-               f"trường này kiểu «{ftype}»")
+        r.fail(
+            f"trường «{fid}»: khóa «typical_max» chỉ dùng cho trường số (amount, int, decimal, percent), "
+            f"trường này kiểu «{ftype}»"
+        )
     high = r.number("max")
     if high is not None and value > high:
         r.fail(f"trường «{fid}»: «typical_max» ({value:g}) lớn hơn «max» ({high:g})")
@@ -261,8 +263,9 @@ def _build_kind(folder: Path, path: Path, raw: Any, expected_id: str) -> Kind:
                 s.fail(f"mã trường «{f.id}» bị trùng")
             fields[f.id] = f
             sec_fields.append(f)
-        sections.append(Section(sid, s.get("title", str), s.get("help", str, ""), tuple(sec_fields),
-                                s.get("expected", bool, False)))
+        sections.append(
+            Section(sid, s.get("title", str), s.get("help", str, ""), tuple(sec_fields), s.get("expected", bool, False))
+        )
     if not sections:
         r.fail("cần ít nhất một mục (sections)")
 
@@ -277,8 +280,12 @@ def _build_kind(folder: Path, path: Path, raw: Any, expected_id: str) -> Kind:
         if cid in fields or any(x.id == cid for x in computed):
             c.fail(f"mã «{cid}» trùng với một trường khác")
         op = c.get("op", str, choices=COMPUTE_OPS)
-        fmt = c.get("format", str, "words" if op == "words" else "percent" if op == "percent" else "amount",
-                    choices=COMPUTED_FORMATS)
+        fmt = c.get(
+            "format",
+            str,
+            "words" if op == "words" else "percent" if op == "percent" else "amount",
+            choices=COMPUTED_FORMATS,
+        )
         label = c.get("label", str)
         schema.add_computed(cid, _check_computed(c, op, fmt, schema, declared), fmt)
         args = {k: v for k, v in c.data.items() if k not in ("id", "op", "label", "format", "figure")}
@@ -300,8 +307,9 @@ def _build_kind(folder: Path, path: Path, raw: Any, expected_id: str) -> Kind:
     for i, raw_u in enumerate(r.get("upgrades", list, [])):
         u = r.sub(f"upgrades[{i}]", raw_u)
         rename = u.get("rename", dict, {})
-        upgrades.append(Upgrade(u.get("from_version", int), {str(k): str(v) for k, v in rename.items()},
-                                u.strings("remove")))
+        upgrades.append(
+            Upgrade(u.get("from_version", int), {str(k): str(v) for k, v in rename.items()}, u.strings("remove"))
+        )
 
     periods = r.strings("periods")
     forms = r.strings("forms") or FORMS[:1]
@@ -349,8 +357,10 @@ def _read_applies_from(r: _Reader) -> Period | None:
     if isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)  # applies_from = 2027: a whole year
     if not isinstance(raw, str):
-        r.fail(f"khóa «applies_from» phải là kỳ viết trong ngoặc kép, ví dụ \"2026-07\" (tháng 7/2026), "
-               f"\"2026-H2\" hoặc \"2027\"; đang là {_short(raw)}")
+        r.fail(
+            f'khóa «applies_from» phải là kỳ viết trong ngoặc kép, ví dụ "2026-07" (tháng 7/2026), '
+            f'"2026-H2" hoặc "2027"; đang là {_short(raw)}'
+        )
     try:
         return parse_period(raw)
     except FormatError as exc:
@@ -369,14 +379,20 @@ def _read_deadlines(r: _Reader, periods: tuple[str, ...]) -> dict[str, dt.date]:
             r.fail(f"bảng [deadlines]: {exc.message.rstrip('.')}")
             continue  # not reached: fail raises
         if period.type not in periods:
-            r.fail(f"bảng [deadlines]: kỳ «{key}» là kỳ {PERIOD_NAMES[period.type]} nhưng loại báo cáo này chỉ "
-                   f"dùng cho kỳ {', '.join(PERIOD_NAMES[p] for p in periods)}")
+            r.fail(
+                f"bảng [deadlines]: kỳ «{key}» là kỳ {PERIOD_NAMES[period.type]} nhưng loại báo cáo này chỉ "
+                f"dùng cho kỳ {', '.join(PERIOD_NAMES[p] for p in periods)}"
+            )
         if type(day) is not dt.date:
-            r.fail(f"bảng [deadlines]: hạn của kỳ «{key}» phải là một ngày viết không có ngoặc kép, ví dụ "
-                   f"\"{key}\" = {period.end + dt.timedelta(days=15)}; đang là {_short(day)}")
+            r.fail(
+                f"bảng [deadlines]: hạn của kỳ «{key}» phải là một ngày viết không có ngoặc kép, ví dụ "
+                f'"{key}" = {period.end + dt.timedelta(days=15)}; đang là {_short(day)}'
+            )
         if day < period.start:
-            r.fail(f"bảng [deadlines]: hạn của kỳ «{key}» ({vn.format_date(day)}) ở trước khi kỳ bắt đầu "
-                   f"({vn.format_date(period.start)})")
+            r.fail(
+                f"bảng [deadlines]: hạn của kỳ «{key}» ({vn.format_date(day)}) ở trước khi kỳ bắt đầu "
+                f"({vn.format_date(period.start)})"
+            )
         key = period_key(period)
         if key in out:
             r.fail(f"bảng [deadlines]: kỳ «{key}» được ghi hai lần")
@@ -387,18 +403,31 @@ def _read_deadlines(r: _Reader, periods: tuple[str, ...]) -> dict[str, dt.date]:
 # ---------------------------------------------------------------------------- computations and rules
 
 #: What a field of each type holds, as far as computations and rules are concerned.
-_FIELD_VALUES = {"amount": "int", "int": "int", "decimal": "number", "percent": "number", "date": "date",
-                 "reference": "date"}
+_FIELD_VALUES = {
+    "amount": "int",
+    "int": "int",
+    "decimal": "number",
+    "percent": "number",
+    "date": "date",
+    "reference": "date",
+}
 _NUMBERS = frozenset({"int", "number"})
 _INTEGERS = frozenset({"int"})
 _DATES = frozenset({"date"})
 #: Which values each `format` can show (compute.display): amount and int need whole numbers, group_sum's mapping
 #: shows only as amounts, words only the text of `words`.
-_FORMAT_FITS = {"amount": frozenset({"int", "groups"}), "int": _INTEGERS, "decimal": _NUMBERS, "percent": _NUMBERS,
-                "words": frozenset({"text"})}
-_WANTED = {_NUMBERS: "một số (trường kiểu amount, int, decimal, percent hoặc một giá trị tính ra số)",
-           _INTEGERS: "một số nguyên (trường kiểu amount hoặc int, hoặc một giá trị tính ra số nguyên)",
-           _DATES: "một ngày (trường kiểu date hoặc reference)"}
+_FORMAT_FITS = {
+    "amount": frozenset({"int", "groups"}),
+    "int": _INTEGERS,
+    "decimal": _NUMBERS,
+    "percent": _NUMBERS,
+    "words": frozenset({"text"}),
+}
+_WANTED = {
+    _NUMBERS: "một số (trường kiểu amount, int, decimal, percent hoặc một giá trị tính ra số)",
+    _INTEGERS: "một số nguyên (trường kiểu amount hoặc int, hoặc một giá trị tính ra số nguyên)",
+    _DATES: "một ngày (trường kiểu date hoặc reference)",
+}
 
 
 class _Schema:
@@ -446,17 +475,26 @@ def _name(r: _Reader, key: str) -> str:
     return value
 
 
-def _need(r: _Reader, key: str, name: str, schema: _Schema, wanted: frozenset[str],
-          later: set[str] | frozenset[str] = frozenset()) -> str:
+def _need(
+    r: _Reader,
+    key: str,
+    name: str,
+    schema: _Schema,
+    wanted: frozenset[str],
+    later: set[str] | frozenset[str] = frozenset(),
+) -> str:
     """What the field or computed value `name` holds, which must be one of `wanted`."""
     holds = schema.holds(name)
     if holds is None:
         if "." in name:
-            r.fail(f"khóa «{key}» nhắc tới «{name}»: ở đây chỉ dùng tên trường hoặc giá trị tính, không dùng "
-                   "cột của bảng")
+            r.fail(
+                f"khóa «{key}» nhắc tới «{name}»: ở đây chỉ dùng tên trường hoặc giá trị tính, không dùng cột của bảng"
+            )
         if name in later:
-            r.fail(f"khóa «{key}» nhắc tới «{name}», một giá trị tính khai báo sau; chỉ dùng được giá trị tính "
-                   "khai báo trước")
+            r.fail(
+                f"khóa «{key}» nhắc tới «{name}», một giá trị tính khai báo sau; chỉ dùng được giá trị tính "
+                "khai báo trước"
+            )
         r.fail(f"khóa «{key}» nhắc tới «{name}» nhưng loại này không có trường đó")
     if holds not in wanted:
         r.fail(f"khóa «{key}»: «{name}» phải là {_WANTED[wanted]}")
@@ -493,8 +531,11 @@ def _check_computed(c: _Reader, op: str, fmt: str, schema: _Schema, declared: se
             c.fail(f"khóa «of»: cột «{c.data['of']}» phải là cột số (amount, int, decimal hoặc percent)")
     elif op in ("sum", "add", "sub"):
         if op != "sum" and not isinstance(c.data.get("of"), list):
-            c.fail(f"khóa «of» của phép «{op}» phải là danh sách tên trường, ví dụ of = [\"a\", \"b\"]"
-                   if "of" in c.data else "thiếu khóa «of»")
+            c.fail(
+                f'khóa «of» của phép «{op}» phải là danh sách tên trường, ví dụ of = ["a", "b"]'
+                if "of" in c.data
+                else "thiếu khóa «of»"
+            )
         kinds = [_need(c, "of", name, schema, _NUMBERS, later) for name in _names(c, "of")]
         holds = "int" if all(k == "int" for k in kinds) else "number"
     elif op == "group_sum":
@@ -525,17 +566,18 @@ def _check_computed(c: _Reader, op: str, fmt: str, schema: _Schema, declared: se
         of = _name(c, "of")
         _need(c, "of", of, schema, _NUMBERS, later)
         if not schema.is_amount(of):
-            c.fail(f"khóa «of»: «{of}» phải là một số tiền (trường kiểu amount hoặc giá trị tính có "
-                   "format = \"amount\")")
+            c.fail(f'khóa «of»: «{of}» phải là một số tiền (trường kiểu amount hoặc giá trị tính có format = "amount")')
         c.get("style", str, "north", choices=WORD_STYLES)
         holds = "text"
     if holds not in _FORMAT_FITS[fmt]:
         if op == "words" or fmt == "words":
-            c.fail("format = \"words\" đi với phép «words» và chỉ với phép đó")
+            c.fail('format = "words" đi với phép «words» và chỉ với phép đó')
         if op == "group_sum":
-            c.fail("phép «group_sum» chỉ dùng format = \"amount\"")
-        c.fail(f"format = \"{fmt}\" cần số nguyên nhưng giá trị của phép «{op}» có thể có phần lẻ; "
-               "dùng format = \"decimal\" hoặc \"percent\"")
+            c.fail('phép «group_sum» chỉ dùng format = "amount"')
+        c.fail(
+            f'format = "{fmt}" cần số nguyên nhưng giá trị của phép «{op}» có thể có phần lẻ; '
+            'dùng format = "decimal" hoặc "percent"'
+        )
     return holds
 
 
@@ -543,8 +585,9 @@ def _check_rule(ru: _Reader, check: str, schema: _Schema) -> None:
     """Check that a rule has the keys its check reads, naming values of the right sort."""
     _unknown_keys(ru, ("id", "check", "severity", "message"), RULE_KEYS[check], f"kiểm tra «{check}»")
     if check in ("equals", "lte"):
-        sides: tuple[tuple[str, ...], ...] = (("left", "total"), ("right", "parts")) if check == "equals" \
-            else (("left",), ("right",))
+        sides: tuple[tuple[str, ...], ...] = (
+            (("left", "total"), ("right", "parts")) if check == "equals" else (("left",), ("right",))
+        )
         for keys in sides:
             present = [k for k in keys if k in ru.data]
             if not present:
@@ -565,7 +608,7 @@ def _check_rule(ru: _Reader, check: str, schema: _Schema) -> None:
         ru.get("min", int, 1990)
         high = ru.data.get("max", "report_year")
         if high != "report_year" and (not isinstance(high, int) or isinstance(high, bool)):
-            ru.fail(f"khóa «max» phải là một năm (số nguyên) hoặc \"report_year\", đang là {_short(high)}")
+            ru.fail(f'khóa «max» phải là một năm (số nguyên) hoặc "report_year", đang là {_short(high)}')
     elif check == "date_order":
         for key in ("first", "then"):
             _need(ru, key, _name(ru, key), schema, _DATES)
@@ -591,14 +634,17 @@ def _check_references(kind: Kind, path: Path) -> None:
 
     def need(name: str, where: str) -> None:
         if not kind.has(name):
-            raise KindError(f"Định nghĩa loại báo cáo {path}: {where} nhắc tới «{name}» "
-                            "nhưng loại này không có trường đó.")
+            raise KindError(
+                f"Định nghĩa loại báo cáo {path}: {where} nhắc tới «{name}» nhưng loại này không có trường đó."
+            )
 
     if kind.bases_field is not None:
         bases = kind._fields.get(kind.bases_field)
         if bases is None or bases.type != "list":
-            raise KindError(f"Định nghĩa loại báo cáo {path}: bases_field = «{kind.bases_field}» phải là một trường "
-                            "kiểu danh sách (list) của loại này.")
+            raise KindError(
+                f"Định nghĩa loại báo cáo {path}: bases_field = «{kind.bases_field}» phải là một trường "
+                "kiểu danh sách (list) của loại này."
+            )
     _check_template(kind, path)
     for f in kind.fields:
         if f.visible_if:
@@ -615,21 +661,27 @@ def _check_consistency(kind: Kind, path: Path) -> None:
         raise KindError(f"Định nghĩa loại báo cáo {path}: {what}.")
 
     if kind.version < 1:
-        fail(f"mục gốc: khóa «version» = {kind.version} phải là số nguyên từ 1 trở lên (phiên bản của mẫu, tăng "
-             "thêm 1 mỗi lần đổi trường); với số nhỏ hơn, mọi bản nháp sẽ bị coi là của phiên bản mới hơn")
+        fail(
+            f"mục gốc: khóa «version» = {kind.version} phải là số nguyên từ 1 trở lên (phiên bản của mẫu, tăng "
+            "thêm 1 mỗi lần đổi trường); với số nhỏ hơn, mọi bản nháp sẽ bị coi là của phiên bản mới hơn"
+        )
     for what, ids in (("sections", [s.id for s in kind.sections]), ("rules", [r.id for r in kind.rules])):
         seen: set[str] = set()
         for i, item_id in enumerate(ids):
             if item_id in seen:
                 name = "mục" if what == "sections" else "kiểm tra"
-                fail(f"{what}[{i}]: mã {name} «{_short(item_id, 60)[1:-1]}» bị trùng với một {name} trước đó; "
-                     f"mỗi {name} cần một mã riêng")
+                fail(
+                    f"{what}[{i}]: mã {name} «{_short(item_id, 60)[1:-1]}» bị trùng với một {name} trước đó; "
+                    f"mỗi {name} cần một mã riêng"
+                )
             seen.add(item_id)
     for f in kind.fields:
         for where, item in ((f"trường «{f.id}»", f), *((f"trường «{f.id}», cột «{c.id}»", c) for c in f.columns)):
             if item.min is not None and item.max is not None and item.min > item.max:
-                fail(f"{where}: min = {item.min:g} lớn hơn max = {item.max:g}, nên không giá trị nào hợp lệ; "
-                     "hãy đổi lại hai khóa này")
+                fail(
+                    f"{where}: min = {item.min:g} lớn hơn max = {item.max:g}, nên không giá trị nào hợp lệ; "
+                    "hãy đổi lại hai khóa này"
+                )
     shown_on = {f.id: f.visible_if.field for f in kind.fields if f.visible_if is not None}
     for start in shown_on:
         chain, name = [start], shown_on[start]
@@ -638,39 +690,54 @@ def _check_consistency(kind: Kind, path: Path) -> None:
             name = shown_on[name]
         if name == start:
             if len(chain) == 1:
-                fail(f"trường «{start}» (visible_if) chỉ hiện khi chính nó có giá trị, nên không bao giờ hiện; hãy "
-                     "cho nó phụ thuộc vào một trường khác hoặc bỏ visible_if")
+                fail(
+                    f"trường «{start}» (visible_if) chỉ hiện khi chính nó có giá trị, nên không bao giờ hiện; hãy "
+                    "cho nó phụ thuộc vào một trường khác hoặc bỏ visible_if"
+                )
             loop = " → ".join(f"«{x}»" for x in [*chain, start])
-            fail(f"các trường {loop} (visible_if) phụ thuộc vòng tròn vào nhau nên không trường nào hiện được; hãy bỏ "
-                 "visible_if của một trong các trường đó")
+            fail(
+                f"các trường {loop} (visible_if) phụ thuộc vòng tròn vào nhau nên không trường nào hiện được; hãy bỏ "
+                "visible_if của một trong các trường đó"
+            )
     steps = sorted(enumerate(kind.upgrades), key=lambda item: item[1].from_version)
     for i, up in steps:
         if not 1 <= up.from_version < kind.version:
-            fail(f"upgrades[{i}]: from_version = {up.from_version} phải từ 1 đến {kind.version - 1} (nhỏ hơn "
-                 f"version = {kind.version})")
+            fail(
+                f"upgrades[{i}]: from_version = {up.from_version} phải từ 1 đến {kind.version - 1} (nhỏ hơn "
+                f"version = {kind.version})"
+            )
     for n, (i, up) in enumerate(steps):
         for old, new in up.rename.items():
             name = new
-            for _, later in steps[n + 1:]:
+            for _, later in steps[n + 1 :]:
                 if name in later.remove:
                     break
                 name = later.rename.get(name, name)
             else:
                 if name not in kind._fields:
-                    fail(f"upgrades[{i}]: rename «{_short(old, 60)[1:-1]}» → «{_short(new, 60)[1:-1]}» đổi sang "
-                         "một trường mà loại báo cáo này không có, nên giá trị cũ sẽ bị mất; hãy ghi đúng mã "
-                         "trường mới")
+                    fail(
+                        f"upgrades[{i}]: rename «{_short(old, 60)[1:-1]}» → «{_short(new, 60)[1:-1]}» đổi sang "
+                        "một trường mà loại báo cáo này không có, nên giá trị cũ sẽ bị mất; hãy ghi đúng mã "
+                        "trường mới"
+                    )
 
 
 def _check_template(kind: Kind, path: Path) -> None:
     """The body template must be a file right in the kind's folder, and stay there once symlinks are followed."""
     name = kind.template
-    plain = bool(name) and name not in (".", "..") and not any(ch in name for ch in "/\\:\x00") \
-        and Path(name).name == name and not Path(name).is_absolute()
+    plain = (
+        bool(name)
+        and name not in (".", "..")
+        and not any(ch in name for ch in "/\\:\x00")
+        and Path(name).name == name
+        and not Path(name).is_absolute()
+    )
     if not plain:
         shown = name if name.isprintable() and len(name) <= 60 else _short(name, 60)
-        raise KindError(f"Định nghĩa loại báo cáo {path}: mục gốc: khóa «template» = «{shown}» phải là "
-                        "tên một tệp nằm ngay trong thư mục của loại báo cáo, ví dụ «body.j2».")
+        raise KindError(
+            f"Định nghĩa loại báo cáo {path}: mục gốc: khóa «template» = «{shown}» phải là "
+            "tên một tệp nằm ngay trong thư mục của loại báo cáo, ví dụ «body.j2»."
+        )
     target = kind.folder / name
     try:
         inside = target.resolve().parent == kind.folder.resolve()
@@ -678,8 +745,10 @@ def _check_template(kind: Kind, path: Path) -> None:
     except (OSError, RuntimeError):  # a symlink loop
         inside = exists = False
     if exists and not inside:
-        raise KindError(f"Định nghĩa loại báo cáo {path}: tệp mẫu nội dung {target} trỏ ra ngoài thư mục của loại "
-                        "báo cáo; hãy đặt chính tệp mẫu vào thư mục đó.")
+        raise KindError(
+            f"Định nghĩa loại báo cáo {path}: tệp mẫu nội dung {target} trỏ ra ngoài thư mục của loại "
+            "báo cáo; hãy đặt chính tệp mẫu vào thư mục đó."
+        )
     if not exists:
         raise KindError(f"Loại báo cáo {path}: không tìm thấy tệp mẫu nội dung {target}.")
 

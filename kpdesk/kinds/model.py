@@ -37,13 +37,23 @@ RULE_CHECKS = ("equals", "lte", "percent_close", "year_range", "nonnegative", "d
 COMPUTED_FORMATS = ("amount", "int", "percent", "words", "decimal")
 #: The keys each computation and each rule check takes, besides id, op/check, label, format, severity and message.
 COMPUTED_KEYS: dict[str, tuple[str, ...]] = {
-    "sum": ("of",), "add": ("of",), "sub": ("of",), "group_sum": ("of", "by"), "percent": ("num", "den", "places"),
-    "count": ("of",), "words": ("of", "style"),
+    "sum": ("of",),
+    "add": ("of",),
+    "sub": ("of",),
+    "group_sum": ("of", "by"),
+    "percent": ("num", "den", "places"),
+    "count": ("of",),
+    "words": ("of", "style"),
 }
 RULE_KEYS: dict[str, tuple[str, ...]] = {
-    "equals": ("left", "right", "total", "parts"), "lte": ("left", "right"), "percent_close": ("field", "num", "den"),
-    "year_range": ("field", "min", "max"), "date_order": ("first", "then"), "nonnegative": ("field",),
-    "filled": ("field", "when", "part"), "nonzero": ("field", "when"),
+    "equals": ("left", "right", "total", "parts"),
+    "lte": ("left", "right"),
+    "percent_close": ("field", "num", "den"),
+    "year_range": ("field", "min", "max"),
+    "date_order": ("first", "then"),
+    "nonnegative": ("field",),
+    "filled": ("field", "when", "part"),
+    "nonzero": ("field", "when"),
 }
 #: The keys of a computation that name the values it is made from ("by" names a column of the same table).
 SOURCE_KEYS = ("of", "num", "den")
@@ -57,7 +67,6 @@ AMOUNT_MAX = 100_000 * 10**9
 AMOUNT_TYPICAL_MAX = 100 * 10**9
 #: Who writes a report of a kind: the commune («Báo cáo mới» lists only these) or the department itself.
 AUDIENCES: dict[str, str] = {"commune": "xã, phường", "department": "Sở"}
-
 
 
 @dataclass(frozen=True)

@@ -129,8 +129,13 @@ class Registry:
             with os.scandir(self.installed / kind_id) as entries:
                 for entry in entries:
                     name = entry.name
-                    if name.isdigit() and name == str(int(name)) and int(name) >= 1 and entry.is_dir() \
-                            and os.path.isfile(os.path.join(entry.path, "kind.toml")):
+                    if (
+                        name.isdigit()
+                        and name == str(int(name))
+                        and int(name) >= 1
+                        and entry.is_dir()
+                        and os.path.isfile(os.path.join(entry.path, "kind.toml"))
+                    ):
                         out.append(KindVersion(kind_id, int(name), Path(entry.path), False))
         except OSError:  # no such kind installed, or a folder that cannot be read
             return []
@@ -152,8 +157,11 @@ class Registry:
         ids = {p.name for p in kind_folders(self.builtin)}
         if self.installed is not None:
             try:
-                ids |= {p.name for p in self.installed.iterdir()
-                        if KIND_ID.fullmatch(p.name) and self._installed_versions(p.name)}
+                ids |= {
+                    p.name
+                    for p in self.installed.iterdir()
+                    if KIND_ID.fullmatch(p.name) and self._installed_versions(p.name)
+                }
             except OSError:
                 pass
         return sorted(ids)
@@ -169,8 +177,10 @@ class Registry:
     def load(self, found: KindVersion) -> Kind:
         kind = self._load(found.folder, found.kind_id)
         if kind.version != found.version:
-            raise KindError(f"Mẫu báo cáo đã cài ở {found.folder} là phiên bản {found.version} (tên thư mục) nhưng "
-                            f"kind.toml ghi version = {kind.version}; hãy cài lại gói mẫu báo cáo của Sở.")
+            raise KindError(
+                f"Mẫu báo cáo đã cài ở {found.folder} là phiên bản {found.version} (tên thư mục) nhưng "
+                f"kind.toml ghi version = {kind.version}; hãy cài lại gói mẫu báo cáo của Sở."
+            )
         return kind
 
     def unknown(self, kind_id: object) -> KindError:
@@ -188,8 +198,10 @@ class Registry:
                 return self.load(found)
         newest = self.load(versions[-1])
         present = ", ".join(str(v.version) for v in versions)
-        raise KindError(f"Trên máy này không có mẫu «{newest.name}» ({kind_id}) phiên bản {version}; các phiên bản "
-                        f"có: {present}. Hãy cài gói mẫu báo cáo của Sở có phiên bản {version}.")
+        raise KindError(
+            f"Trên máy này không có mẫu «{newest.name}» ({kind_id}) phiên bản {version}; các phiên bản "
+            f"có: {present}. Hãy cài gói mẫu báo cáo của Sở có phiên bản {version}."
+        )
 
     def for_period(self, kind_id: str, period: Period) -> Kind:
         versions = self.versions(kind_id)
@@ -201,9 +213,11 @@ class Registry:
                 return kind
         oldest = kinds[-1]
         assert oldest.applies_from is not None  # one that starts at the beginning applies to every period
-        raise KindError(f"Mẫu «{oldest.name}» trên máy này chỉ dùng từ kỳ {oldest.applies_from.label} (phiên bản "
-                        f"{oldest.version}); kỳ {period.label} cần phiên bản cũ hơn. Hãy cài gói mẫu báo cáo của Sở "
-                        "có phiên bản dùng cho kỳ đó.")
+        raise KindError(
+            f"Mẫu «{oldest.name}» trên máy này chỉ dùng từ kỳ {oldest.applies_from.label} (phiên bản "
+            f"{oldest.version}); kỳ {period.label} cần phiên bản cũ hơn. Hãy cài gói mẫu báo cáo của Sở "
+            "có phiên bản dùng cho kỳ đó."
+        )
 
 
 def registry(root: Path | None = None) -> Registry:

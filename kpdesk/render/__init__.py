@@ -24,8 +24,16 @@ if TYPE_CHECKING:  # python-docx and lxml load with the first layout or file, no
 #: What the header of every page of a draft copy says (a copy written while the draft still has errors).
 DRAFT_MARK = "DỰ THẢO"
 
-__all__ = ["DRAFT_MARK", "RenderResult", "build_frame", "build_layout", "default_filename", "draft_from_docx",
-           "render_to_file", "symbol"]
+__all__ = [
+    "DRAFT_MARK",
+    "RenderResult",
+    "build_frame",
+    "build_layout",
+    "default_filename",
+    "draft_from_docx",
+    "render_to_file",
+    "symbol",
+]
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,9 @@ def symbol(kind: Kind, draft: Draft) -> str:
     return f"{form_type(draft.form, kind.doc_type, kind.doc_symbol)[1]}-{issuer}"
 
 
-def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
-                appendix: Appendix | None = None) -> Frame:
+def build_frame(
+    kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *, appendix: Appendix | None = None
+) -> Frame:
     """Return what the Decree 30 frame of `draft` prints: letterhead texts, title, bases, body blocks, recipients,
     signer, the appendix of pictures (when given) and the draft to embed (`build_layout` words and formats it)."""
     from kpdesk.render.frame import Frame
@@ -72,7 +81,9 @@ def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None,
     bases = tuple(draft.values.get(kind.bases_field) or ()) if kind.bases_field else ()
     summary = vn.bind_unit_name(  # a line of the V/v or the title never ends on "phường", away from its name
         fill_text(kind, draft, kind.subject if cong_van else kind.title, "subject" if cong_van else "title", derived),
-        draft.unit.level, draft.unit.name)
+        draft.unit.level,
+        draft.unit.name,
+    )
     return Frame(
         form=draft.form,
         superior=draft.unit.superior or None,
@@ -96,16 +107,23 @@ def build_frame(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None,
     )
 
 
-def build_layout(kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *,
-                 appendix: Appendix | None = None) -> Layout:
+def build_layout(
+    kind: Kind, draft: Draft, derived: dict[str, Any] | None = None, *, appendix: Appendix | None = None
+) -> Layout:
     """Return the Decree 30 layout of `draft`: the document both the .docx and the preview are written from."""
     from kpdesk.render.frame import lay_out
 
     return lay_out(build_frame(kind, draft, derived, appendix=appendix))
 
 
-def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False, today: dt.date | None = None,
-                   appendix: Appendix | None = None) -> RenderResult:
+def render_to_file(
+    draft: Draft,
+    path: Path,
+    *,
+    allow_errors: bool = False,
+    today: dt.date | None = None,
+    appendix: Appendix | None = None,
+) -> RenderResult:
     """Check `draft` and write its .docx to `path` atomically; errors block unless `allow_errors`. An `appendix`
     (pictures the shell drew, such as the department's charts) is printed after the signature on its own pages."""
     kind = kind_of(draft)
@@ -114,9 +132,11 @@ def render_to_file(draft: Draft, path: Path, *, allow_errors: bool = False, toda
     if report.errors and not allow_errors:
         first = report.errors[0].message
         more = f" (và {len(report.errors) - 1} lỗi khác)" if len(report.errors) > 1 else ""
-        raise RenderError(f"Bản nháp còn {len(report.errors)} lỗi nên chưa xuất được. Lỗi đầu tiên: {first}{more}. "
-                          "Hãy sửa các lỗi rồi xuất lại. Cần xem thử ngay thì xuất bản dự thảo, có chữ "
-                          f"«{DRAFT_MARK}» ở đầu mỗi trang và không tính là đã xuất (dòng lệnh: thêm --force).")
+        raise RenderError(
+            f"Bản nháp còn {len(report.errors)} lỗi nên chưa xuất được. Lỗi đầu tiên: {first}{more}. "
+            "Hãy sửa các lỗi rồi xuất lại. Cần xem thử ngay thì xuất bản dự thảo, có chữ "
+            f"«{DRAFT_MARK}» ở đầu mỗi trang và không tính là đã xuất (dòng lệnh: thêm --force)."
+        )
     from kpdesk.render.docx_file import write_docx
 
     path = Path(path)
@@ -136,8 +156,10 @@ def draft_from_docx(source: Path | bytes) -> Draft:
     payload = read_payload(source)
     if payload is None:
         name = source.name if isinstance(source, Path) else "này"
-        raise DraftError(f"Tệp {name} không do kpdesk tạo (không có bản nháp kèm trong tệp), nên không nhập được. "
-                         "Hãy chọn tệp .docx đã xuất từ kpdesk hoặc tệp bản nháp .json.")
+        raise DraftError(
+            f"Tệp {name} không do kpdesk tạo (không có bản nháp kèm trong tệp), nên không nhập được. "
+            "Hãy chọn tệp .docx đã xuất từ kpdesk hoặc tệp bản nháp .json."
+        )
     return drafts.loads(payload)
 
 

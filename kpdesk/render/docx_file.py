@@ -91,11 +91,26 @@ def _section_breaks(sect, paragraphs) -> None:
         p.get_or_add_pPr().append(deepcopy(sect))
     number = sect.find(qn("w:pgNumType"))
     if number is None:
-        number = parse_xml(f'<w:pgNumType {nsdecls("w")}/>')
+        number = parse_xml(f"<w:pgNumType {nsdecls('w')}/>")
         # w:pgNumType comes after w:pgMar and before w:cols, w:titlePg … (CT_SectPr's sequence)
-        anchor = next((sect.find(qn(t)) for t in ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
-                                                   "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid")
-                       if sect.find(qn(t)) is not None), None)
+        anchor = next(
+            (
+                sect.find(qn(t))
+                for t in (
+                    "w:cols",
+                    "w:formProt",
+                    "w:vAlign",
+                    "w:noEndnote",
+                    "w:titlePg",
+                    "w:textDirection",
+                    "w:bidi",
+                    "w:rtlGutter",
+                    "w:docGrid",
+                )
+                if sect.find(qn(t)) is not None
+            ),
+            None,
+        )
         if anchor is not None:
             anchor.addprevious(number)
         else:
@@ -112,8 +127,9 @@ def _styles(font: str, lang: str, size: float, cell_margin: int, text_width: int
     centre and right edge."""
     rfonts = f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
     half = round(size * 2)
-    tabs = (f'<w:tabs><w:tab w:val="center" w:pos="{text_width // 2}"/>'
-            f'<w:tab w:val="right" w:pos="{text_width}"/></w:tabs>')
+    tabs = (
+        f'<w:tabs><w:tab w:val="center" w:pos="{text_width // 2}"/><w:tab w:val="right" w:pos="{text_width}"/></w:tabs>'
+    )
     return f"""
 <w:styles {nsdecls("w")}>
   <w:docDefaults>

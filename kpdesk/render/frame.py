@@ -15,9 +15,28 @@ from kpdesk.render.markup import Block, Heading, ListItem, Paragraph, Run, Table
 from kpdesk.vocab import FORM_NAMES, FORMS, document_number
 
 __all__ = [
-    "Appendix", "DocInfo", "Figure", "Format", "Frame", "Grid", "GridCell", "GridRow", "Layout", "PageSetup", "Para",
-    "Part", "Picture", "Role", "basis_lines", "body_blocks", "lay_out", "number_line", "place_date_line", "png_size",
-    "recipient_lines", "to_lines",
+    "Appendix",
+    "DocInfo",
+    "Figure",
+    "Format",
+    "Frame",
+    "Grid",
+    "GridCell",
+    "GridRow",
+    "Layout",
+    "PageSetup",
+    "Para",
+    "Part",
+    "Picture",
+    "Role",
+    "basis_lines",
+    "body_blocks",
+    "lay_out",
+    "number_line",
+    "place_date_line",
+    "png_size",
+    "recipient_lines",
+    "to_lines",
 ]
 
 FONT = "Times New Roman"
@@ -424,11 +443,13 @@ def lay_out(frame: Frame) -> Layout:
 
 def _check(frame: Frame) -> None:
     if frame.form not in FORMS:
-        raise RenderError(f"Dạng văn bản «{frame.form}» không hợp lệ; chỉ dùng bao_cao hoặc cong_van, hoặc thong_bao "
-                          "(thông báo).")
+        raise RenderError(
+            f"Dạng văn bản «{frame.form}» không hợp lệ; chỉ dùng bao_cao hoặc cong_van, hoặc thong_bao (thông báo)."
+        )
     if frame.form != "cong_van" and not (frame.doc_type or "").strip():
-        raise RenderError(f"Văn bản dạng {FORM_NAMES[frame.form].lower()} cần tên loại văn bản (ví dụ BÁO CÁO, "
-                          "THÔNG BÁO).")
+        raise RenderError(
+            f"Văn bản dạng {FORM_NAMES[frame.form].lower()} cần tên loại văn bản (ví dụ BÁO CÁO, THÔNG BÁO)."
+        )
     if not any(line.strip() for line in frame.agency):
         raise RenderError("Thiếu tên cơ quan ban hành (ví dụ ỦY BAN NHÂN DÂN / XÃ THIỆU TRUNG).")
     if not frame.signer.name.strip():
@@ -468,8 +489,16 @@ def _rule(length: int, avail: int, *, after: int = 0) -> Para:
     """Return an empty paragraph whose bottom border is a centred line `length` twips long."""
     length = max(0, min(length, avail))
     side = (avail - length) // 2
-    fmt = Format(align="center", left=side, right=avail - length - side, line=RULE_GAP, rule="exact", after=after,
-                 border_bottom=True, mark_size=1)
+    fmt = Format(
+        align="center",
+        left=side,
+        right=avail - length - side,
+        line=RULE_GAP,
+        rule="exact",
+        after=after,
+        border_bottom=True,
+        mark_size=1,
+    )
     return Para(Role.RULE, fmt)
 
 
@@ -500,8 +529,9 @@ def _letterhead(frame: Frame) -> Grid:
     left = [_para(Role.NUMBER, Format(align="center", before=160), number_line(frame), SIZE_NUMBER)]
     if frame.form == "cong_van":
         left.append(_para(Role.VV, Format(align="center", before=120), vv_line(frame), SIZE_VV))
-    right = [_para(Role.PLACE_DATE, Format(align="center", before=160), place_date_line(frame), SIZE_PLACE_DATE,
-                   italic=True)]
+    right = [
+        _para(Role.PLACE_DATE, Format(align="center", before=160), place_date_line(frame), SIZE_PLACE_DATE, italic=True)
+    ]
     row2 = GridRow((GridCell(LEFT_COL, tuple(left)), GridCell(RIGHT_COL, tuple(right))), cant_split=True)
     return Grid(Role.LETTERHEAD, (LEFT_COL, RIGHT_COL), (row1, row2))
 
@@ -530,8 +560,9 @@ def _kinh_gui(frame: Frame) -> list[Part]:
     before = 360 if frame.form == "cong_van" else 0
     label = "Kính gửi"
     if len(lines) == 1:
-        return [_para(Role.KINH_GUI, Format(align="center", before=before, after=240), f"{label}: {lines[0]}",
-                      SIZE_BODY)]
+        return [
+            _para(Role.KINH_GUI, Format(align="center", before=before, after=240), f"{label}: {lines[0]}", SIZE_BODY)
+        ]
     label_w = text_width_twips(label, SIZE_BODY)
     dash_w = text_width_twips("- ", SIZE_BODY)
     block = label_w + max(text_width_twips(x, SIZE_BODY) for x in lines)
@@ -565,8 +596,9 @@ def _body(frame: Frame) -> list[Part]:
             fmt = replace(_BODY, before=before, keep_next=last)
             out.append(Para(Role.LIST_ITEM, fmt, _runs((Run(f"{block.mark} "), *block.runs)), SIZE_BODY))
         else:
-            fmt = replace(_BODY, align=block.align, first=BODY_FIRST_LINE if block.indent else 0, before=before,
-                          keep_next=last)
+            fmt = replace(
+                _BODY, align=block.align, first=BODY_FIRST_LINE if block.indent else 0, before=before, keep_next=last
+            )
             out.append(Para(Role.PARAGRAPH, fmt, _runs(block.runs), SIZE_BODY))
     return out
 
@@ -655,8 +687,16 @@ def _appendix(frame: Frame, appendix: Appendix) -> list[Part]:
         if height > FIGURE_MAX_HEIGHT:
             width, height = round(width * FIGURE_MAX_HEIGHT / height), FIGURE_MAX_HEIGHT
         caption = clean_text(figure.caption).strip()
-        out.append(Picture(Role.PICTURE, Format(align="center", before=120, keep_next=bool(caption)), figure.png,
-                           width, height, caption))
+        out.append(
+            Picture(
+                Role.PICTURE,
+                Format(align="center", before=120, keep_next=bool(caption)),
+                figure.png,
+                width,
+                height,
+                caption,
+            )
+        )
         if caption:
             out.append(_para(Role.CAPTION, Format(align="center", after=240), caption, SIZE_CAPTION, italic=True))
     return out

@@ -30,7 +30,7 @@ def layout_html(layout: Layout) -> str:
     """
     page = layout.page
     out = [
-        "<html><head><meta charset=\"utf-8\"></head>",
+        '<html><head><meta charset="utf-8"></head>',
         f"<body style=\"font-family: '{page.font}', 'Liberation Serif', 'DejaVu Serif', serif; "
         f'font-size: {_num(page.size)}pt; color: #000;">',
     ]
@@ -56,8 +56,12 @@ def _px(twips: float) -> str:
 
 def _spacing(fmt: Format) -> list[str]:
     """The CSS of `fmt`'s spacing: margins, indents and line height."""
-    css = [f"margin-top: {_px(fmt.before)}", f"margin-bottom: {_px(fmt.after)}", f"margin-left: {_px(fmt.left)}",
-           f"margin-right: {_px(fmt.right)}"]
+    css = [
+        f"margin-top: {_px(fmt.before)}",
+        f"margin-bottom: {_px(fmt.after)}",
+        f"margin-left: {_px(fmt.left)}",
+        f"margin-right: {_px(fmt.right)}",
+    ]
     if fmt.first:
         css.append(f"text-indent: {_px(fmt.first)}")
     if fmt.rule == "auto":
@@ -105,16 +109,23 @@ def _picture(pic: Picture) -> str:
     css.append(f"text-align: {_ALIGN[pic.fmt.align]}")
     data = base64.b64encode(pic.png).decode("ascii")
     alt = html.escape(pic.name, quote=True)
-    return (f'<p style="{"; ".join(css)}"><img src="data:image/png;base64,{data}" alt="{alt}" '
-            f'width="{_num(pic.width * PX_PER_TWIP)}" height="{_num(pic.height * PX_PER_TWIP)}" /></p>')
+    return (
+        f'<p style="{"; ".join(css)}"><img src="data:image/png;base64,{data}" alt="{alt}" '
+        f'width="{_num(pic.width * PX_PER_TWIP)}" height="{_num(pic.height * PX_PER_TWIP)}" /></p>'
+    )
 
 
 def _table(grid: Grid) -> list[str]:
     """The lines of one `<table>`: fixed widths, the header rows in `<thead>` (repeated on each page)."""
-    border = 'border="1" style="border-collapse: collapse; border-style: solid; border-color: #000;' if grid.borders \
+    border = (
+        'border="1" style="border-collapse: collapse; border-style: solid; border-color: #000;'
+        if grid.borders
         else 'border="0" style="'
-    out = [f'<table width="{_num(sum(grid.widths) * PX_PER_TWIP)}" cellspacing="0" cellpadding="0" {border} '
-           f'margin-left: {_px(grid.indent)};">']
+    )
+    out = [
+        f'<table width="{_num(sum(grid.widths) * PX_PER_TWIP)}" cellspacing="0" cellpadding="0" {border} '
+        f'margin-left: {_px(grid.indent)};">'
+    ]
     head = [row for row in grid.rows if row.header]
     body = [row for row in grid.rows if not row.header]
     for group, rows in (("thead", head), ("tbody", body)):
@@ -130,9 +141,11 @@ def _table(grid: Grid) -> list[str]:
                 if top:
                     paras[0] = replace(paras[0], fmt=replace(paras[0].fmt, before=0))
                 span = f' colspan="{cell.span}"' if cell.span > 1 else ""
-                out.append(f'<td width="{_num(cell.width * PX_PER_TWIP)}"{span} valign="{_VALIGN[cell.valign]}" '
-                           f'style="padding-left: {_px(grid.cell_margin)}; padding-right: {_px(grid.cell_margin)}; '
-                           f'padding-top: {_px(top)}; padding-bottom: 0px;">')
+                out.append(
+                    f'<td width="{_num(cell.width * PX_PER_TWIP)}"{span} valign="{_VALIGN[cell.valign]}" '
+                    f'style="padding-left: {_px(grid.cell_margin)}; padding-right: {_px(grid.cell_margin)}; '
+                    f'padding-top: {_px(top)}; padding-bottom: 0px;">'
+                )
                 out.extend(_paragraph(para, cell.width - 2 * grid.cell_margin) for para in paras)
                 out.append("</td>")
             out.append("</tr>")

@@ -160,8 +160,9 @@ def picture(pic: Picture, font: str, inline: Callable[[Picture], _Element]) -> _
     return p
 
 
-def elements(parts: tuple[Part, ...], font: str,
-             inline: Callable[[Picture], _Element] | None = None) -> Iterator[_Element]:
+def elements(
+    parts: tuple[Part, ...], font: str, inline: Callable[[Picture], _Element] | None = None
+) -> Iterator[_Element]:
     """Yield the body elements (w:p, w:tbl) of `parts` in order, lazily: a picture's `inline` is made once the
     parts before it are in the document (its drawing id follows theirs)."""
     for part in parts:

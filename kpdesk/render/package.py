@@ -16,8 +16,17 @@ from lxml import etree
 
 from kpdesk.errors import RenderError
 
-__all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_READ_BYTES", "MAX_TOTAL_BYTES", "MAX_XML_TAGS", "Element", "Package",
-           "Source", "open_package"]
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_PART_BYTES",
+    "MAX_READ_BYTES",
+    "MAX_TOTAL_BYTES",
+    "MAX_XML_TAGS",
+    "Element",
+    "Package",
+    "Source",
+    "open_package",
+]
 
 MAX_PART_BYTES = 20 * 1024 * 1024  # a part we read may not declare more than this
 #: Decompressed bytes read from one package in all, whatever the number of parts: a kpdesk .docx reads a few
@@ -138,8 +147,7 @@ def open_package(source: Source) -> Iterator[Package]:
         path = os.fsdecode(path)
     name = f"«{path}»" if path.isprintable() else f"«{repr(path)[1:-1]}»"
     if "\x00" in path:
-        raise RenderError(f"Không mở được tệp {name}: đường dẫn chứa ký tự không hợp lệ. "
-                          "Hãy chọn lại tệp .docx.")
+        raise RenderError(f"Không mở được tệp {name}: đường dẫn chứa ký tự không hợp lệ. Hãy chọn lại tệp .docx.")
     try:
         # without blocking: a named pipe given as the file would otherwise wait for a writer forever
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
@@ -152,8 +160,10 @@ def open_package(source: Source) -> Iterator[Package]:
             raise
         if not stat.S_ISREG(mode):
             os.close(fd)
-            raise RenderError(f"{name[:1].upper()}{name[1:]} không phải là tệp thường (thiết bị hoặc đường ống) nên "
-                              "không đọc được. Hãy chọn tệp .docx do kpdesk tạo.")
+            raise RenderError(
+                f"{name[:1].upper()}{name[1:]} không phải là tệp thường (thiết bị hoặc đường ống) nên "
+                "không đọc được. Hãy chọn tệp .docx do kpdesk tạo."
+            )
         fh = os.fdopen(fd, "rb")
     except FileNotFoundError:
         raise RenderError(f"Không tìm thấy tệp {name}. Hãy kiểm tra lại đường dẫn.") from None

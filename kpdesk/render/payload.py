@@ -18,8 +18,17 @@ from kpdesk.render.package import MAX_ENTRIES, MAX_PART_BYTES, MAX_TOTAL_BYTES, 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
 
-__all__ = ["MAX_ENTRIES", "MAX_PART_BYTES", "MAX_TOTAL_BYTES", "NS", "Embedded", "attach_payload", "payload_xml",
-           "read_embedded", "read_payload"]
+__all__ = [
+    "MAX_ENTRIES",
+    "MAX_PART_BYTES",
+    "MAX_TOTAL_BYTES",
+    "NS",
+    "Embedded",
+    "attach_payload",
+    "payload_xml",
+    "read_embedded",
+    "read_payload",
+]
 
 NS = "urn:kpdesk:draft:1"
 FORMAT_VERSION = 1

@@ -12,8 +12,14 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _P, _R, _RPR, _VANISH, _BODY = f"{_W}p", f"{_W}r", f"{_W}rPr", f"{_W}vanish", f"{_W}body"
 #: What each run child prints: text as it is, a tab, a line break; the rest (field codes, deleted text,
 #: footnote marks, drawings…) prints nothing of its own.
-_PRINTS = {f"{_W}t": None, f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "\u2011",
-           f"{_W}softHyphen": "\u00ad"}
+_PRINTS = {
+    f"{_W}t": None,
+    f"{_W}tab": "\t",
+    f"{_W}br": "\n",
+    f"{_W}cr": "\n",
+    f"{_W}noBreakHyphen": "\u2011",
+    f"{_W}softHyphen": "\u00ad",
+}
 _OFF = ("0", "false", "off")
 
 

@@ -26,8 +26,10 @@ BACKUP_REASONS = {
 
 _BACKUP_NAME = re.compile(r"^kpdesk-(\d{8}-\d{6})(?:-(\d+))?-([a-z][a-z0-9-]*)\.sqlite3$")
 #: A copy being written (`copy_database`), with SQLite's journal of it, or a folder probe: each names its process.
-_TEMP_NAME = re.compile(r"^\.(?:kpdesk[^/\\]*\.sqlite3\.(\d+)-[0-9a-f]{8}\.tmp(?:-journal|-wal|-shm)?"
-                        r"|kpdesk-probe-(\d+)-[^/\\]*)$")
+_TEMP_NAME = re.compile(
+    r"^\.(?:kpdesk[^/\\]*\.sqlite3\.(\d+)-[0-9a-f]{8}\.tmp(?:-journal|-wal|-shm)?"
+    r"|kpdesk-probe-(\d+)-[^/\\]*)$"
+)
 #: A temporary file untouched for this long is left over whatever its process (its number may have been reused).
 STALE_AFTER_SECONDS = 3600
 _writing: set[str] = set()  # the copies this process is writing now (their names)

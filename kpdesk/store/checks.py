@@ -17,9 +17,9 @@ BUSY_TIMEOUT_MS = 10_000
 class FileState:
     """What a sound database file holds: its schema version, the migration steps applied, foreign tables."""
 
-    version: int               # PRAGMA user_version
-    applied: tuple[str, ...]   # kpdesk's migration steps recorded in the file, in order
-    foreign: bool              # tables but no kpdesk step: another program's database
+    version: int  # PRAGMA user_version
+    applied: tuple[str, ...]  # kpdesk's migration steps recorded in the file, in order
+    foreign: bool  # tables but no kpdesk step: another program's database
 
     @property
     def newer(self) -> bool:
@@ -38,8 +38,13 @@ def open_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Con
     a full disk or in a read-only folder. When that is what stops it and no write is pending in the `-wal` file
     (all the content is then in the database file itself), the file is opened as immutable instead."""
     uri = path.resolve().as_uri()
-    conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=check_same_thread)
+    conn = sqlite3.connect(
+        uri + "?mode=ro",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=check_same_thread,
+    )
     try:
         conn.execute("PRAGMA schema_version").fetchone()
         return conn
@@ -48,8 +53,9 @@ def open_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Con
         name = sqlite_name(exc)
         if not name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")) or not _nothing_pending(path):
             raise
-    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None,
-                           check_same_thread=check_same_thread)
+    return sqlite3.connect(
+        uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=check_same_thread
+    )
 
 
 def _nothing_pending(path: Path) -> bool:
@@ -83,8 +89,12 @@ def inspect_file(path: Path) -> FileState:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         applied: tuple[str, ...] = ()
         if MIGRATIONS_TABLE in tables:
-            applied = tuple(r[0] for r in conn.execute(
-                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)))
+            applied = tuple(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)
+                )
+            )
         return FileState(version, applied, bool(tables - {MIGRATIONS_TABLE}) and not applied)
     finally:
         conn.close()
@@ -102,7 +112,20 @@ def is_damage(exc: BaseException) -> bool:
     if not isinstance(exc, sqlite3.DatabaseError):
         return False
     name, text = sqlite_name(exc), str(exc).lower()
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR",
-                        "SQLITE_NOMEM", "SQLITE_FULL")) or "locked" in text or "unable to open" in text:
+    if (
+        name.startswith(
+            (
+                "SQLITE_BUSY",
+                "SQLITE_LOCKED",
+                "SQLITE_CANTOPEN",
+                "SQLITE_PERM",
+                "SQLITE_IOERR",
+                "SQLITE_NOMEM",
+                "SQLITE_FULL",
+            )
+        )
+        or "locked" in text
+        or "unable to open" in text
+    ):
         return False
     return True

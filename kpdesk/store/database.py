@@ -76,16 +76,25 @@ def failure(exc: sqlite3.Error, path: Path) -> StoreError:
     """Turn an SQLite error into a StoreError that says what to do."""
     name, text = sqlite_name(exc), str(exc).lower()
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return StoreError("Cơ sở dữ liệu đang bận vì một cửa sổ kpdesk khác đang ghi. Hãy thử lại sau ít giây; "
-                          "nếu vẫn bị, hãy đóng các cửa sổ kpdesk khác.")
-    if name.startswith("SQLITE_FULL") or "disk is full" in text or \
-            name.startswith("SQLITE_IOERR") and disk_is_full(path):
-        return StoreError(disk_full_message(path, "Thay đổi vừa rồi chưa được lưu; các bản nháp đã lưu trước đó "
-                                                  "không bị mất."))
+        return StoreError(
+            "Cơ sở dữ liệu đang bận vì một cửa sổ kpdesk khác đang ghi. Hãy thử lại sau ít giây; "
+            "nếu vẫn bị, hãy đóng các cửa sổ kpdesk khác."
+        )
+    if (
+        name.startswith("SQLITE_FULL")
+        or "disk is full" in text
+        or name.startswith("SQLITE_IOERR")
+        and disk_is_full(path)
+    ):
+        return StoreError(
+            disk_full_message(path, "Thay đổi vừa rồi chưa được lưu; các bản nháp đã lưu trước đó không bị mất.")
+        )
     if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN")) or "readonly" in text:
-        return ReadOnlyData(f"Không ghi được vào cơ sở dữ liệu {path} (thư mục hoặc tệp chỉ cho đọc). "
-                            "Hãy cấp quyền ghi cho thư mục này, hoặc chọn thư mục dữ liệu khác bằng --data-dir "
-                            f"hay biến môi trường {ENV_DATA_DIR}.")
+        return ReadOnlyData(
+            f"Không ghi được vào cơ sở dữ liệu {path} (thư mục hoặc tệp chỉ cho đọc). "
+            "Hãy cấp quyền ghi cho thư mục này, hoặc chọn thư mục dữ liệu khác bằng --data-dir "
+            f"hay biến môi trường {ENV_DATA_DIR}."
+        )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
         backup = backups.newest_good_backup(path.parent)
         return DamagedDatabase(_damaged_message(path, backup), path, backup)
@@ -95,8 +104,10 @@ def failure(exc: sqlite3.Error, path: Path) -> StoreError:
 
 
 def _too_big() -> NotFound:
-    return NotFound("Số thứ tự quá lớn: không có bản nháp, đơn vị hay phiên bản nào mang số đó. Xem danh sách bằng "
-                    "lệnh: kpdesk drafts")
+    return NotFound(
+        "Số thứ tự quá lớn: không có bản nháp, đơn vị hay phiên bản nào mang số đó. Xem danh sách bằng "
+        "lệnh: kpdesk drafts"
+    )
 
 
 def _size(n: int) -> str:
@@ -133,11 +144,13 @@ def disk_is_full(path: Path) -> bool:
 
 
 def _full_disk(path: Path) -> str:
-    """"ổ đĩa chứa dữ liệu kpdesk (D:\\…) đã đầy: còn trống 12 KB, cần khoảng 2,1 MB (…)"."""
+    """ "ổ đĩa chứa dữ liệu kpdesk (D:\\…) đã đầy: còn trống 12 KB, cần khoảng 2,1 MB (…)"."""
     free = _free_space(path.parent)
     left = f"còn trống {_size(free)}, " if free is not None else ""
-    return (f"ổ đĩa chứa dữ liệu kpdesk ({path.parent}) đã đầy: {left}cần khoảng {_size(room_needed(path))} "
-            "(cỡ cơ sở dữ liệu cộng phần dự phòng)")
+    return (
+        f"ổ đĩa chứa dữ liệu kpdesk ({path.parent}) đã đầy: {left}cần khoảng {_size(room_needed(path))} "
+        "(cỡ cơ sở dữ liệu cộng phần dự phòng)"
+    )
 
 
 _FREE_SOME = "Hãy giải phóng dung lượng ổ đĩa (xóa bớt tệp không cần, dọn Thùng rác) rồi thử lại."
@@ -153,12 +166,12 @@ def _damaged_message(path: Path, backup: Path | None, why: str = "bị hỏng") 
     if backup is not None:
         when = backups.backup_time(backup)
         stamp = f" lúc {when:%H:%M ngày %d/%m/%Y}" if when else ""
-        hint = (f"Bản sao lưu tốt gần nhất là {backup}{stamp}: hãy khôi phục từ bản này "
-                f"(lệnh: kpdesk restore \"{backup}\"). ")
+        hint = (
+            f'Bản sao lưu tốt gần nhất là {backup}{stamp}: hãy khôi phục từ bản này (lệnh: kpdesk restore "{backup}"). '
+        )
     else:
         hint = "Không tìm thấy bản sao lưu tốt nào. "
-    return (f"Cơ sở dữ liệu {path} {why} nên kpdesk không mở nó. {hint}"
-            "Tệp hỏng được giữ nguyên, không bị ghi đè.")
+    return f"Cơ sở dữ liệu {path} {why} nên kpdesk không mở nó. {hint}Tệp hỏng được giữ nguyên, không bị ghi đè."
 
 
 def _make_folder(folder: Path) -> None:
@@ -167,14 +180,18 @@ def _make_folder(folder: Path) -> None:
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
             raise StoreError(f"Không tạo được thư mục dữ liệu {folder}: ổ đĩa đã đầy. {_FREE_SOME}") from None
-        raise ReadOnlyData(f"Không tạo được thư mục dữ liệu {folder} ({exc.strerror or exc}). Hãy cấp quyền ghi, "
-                           f"hoặc chọn thư mục khác bằng --data-dir hay biến môi trường {ENV_DATA_DIR}.") from None
+        raise ReadOnlyData(
+            f"Không tạo được thư mục dữ liệu {folder} ({exc.strerror or exc}). Hãy cấp quyền ghi, "
+            f"hoặc chọn thư mục khác bằng --data-dir hay biến môi trường {ENV_DATA_DIR}."
+        ) from None
     if not folder.is_dir():
         raise StoreError(f"{folder} không phải là thư mục; hãy chọn thư mục dữ liệu khác bằng --data-dir.")
 
 
-_OTHER_FOLDER = (f"Hãy cấp quyền ghi cho thư mục này, hoặc chọn thư mục dữ liệu khác bằng --data-dir hay biến môi "
-                 f"trường {ENV_DATA_DIR}.")
+_OTHER_FOLDER = (
+    f"Hãy cấp quyền ghi cho thư mục này, hoặc chọn thư mục dữ liệu khác bằng --data-dir hay biến môi "
+    f"trường {ENV_DATA_DIR}."
+)
 
 
 def _write_problem(folder: Path, path: Path | None) -> tuple[str, str] | None:
@@ -193,8 +210,10 @@ def _write_problem(folder: Path, path: Path | None) -> tuple[str, str] | None:
     except OSError:
         st = None
     if path is not None and st is not None and (not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)):
-        return (f"tệp cơ sở dữ liệu {path} chỉ cho đọc",
-                "Hãy bỏ thuộc tính chỉ đọc của tệp, hoặc chọn thư mục dữ liệu khác bằng --data-dir.")
+        return (
+            f"tệp cơ sở dữ liệu {path} chỉ cho đọc",
+            "Hãy bỏ thuộc tính chỉ đọc của tệp, hoặc chọn thư mục dữ liệu khác bằng --data-dir.",
+        )
     free = _free_space(folder)
     if free is not None and free < MIN_FREE:
         return _full_disk(path or folder / DB_NAME), _FREE_SOME
@@ -227,8 +246,10 @@ def _set_aside_empty(path: Path) -> Path:
             if current.exists():
                 os.replace(current, Path(f"{aside}{suffix}"))
     except OSError as exc:
-        raise StoreError(f"Tệp cơ sở dữ liệu {path} rỗng (0 byte) và không đổi tên được để giữ lại "
-                         f"({exc.strerror or exc}). Hãy kiểm tra quyền ghi của {path.parent}.") from None
+        raise StoreError(
+            f"Tệp cơ sở dữ liệu {path} rỗng (0 byte) và không đổi tên được để giữ lại "
+            f"({exc.strerror or exc}). Hãy kiểm tra quyền ghi của {path.parent}."
+        ) from None
     return aside
 
 
@@ -243,13 +264,15 @@ def _check_existing(path: Path) -> None:
         backup = backups.newest_good_backup(path.parent)
         raise DamagedDatabase(_damaged_message(path, backup, why), path, backup) from None
     except OSError as exc:
-        raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") \
-            from None
+        raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") from None
     if state.newer:
         raise NewerDatabase(
             f"Cơ sở dữ liệu {path} do phiên bản kpdesk mới hơn tạo ra "
             f"(lược đồ {max(state.version, len(state.applied))}, bản này chỉ đọc được tới "
-            f"{migrations.SCHEMA_VERSION}). Hãy cập nhật kpdesk; dữ liệu không bị thay đổi.", path, state.version)
+            f"{migrations.SCHEMA_VERSION}). Hãy cập nhật kpdesk; dữ liệu không bị thay đổi.",
+            path,
+            state.version,
+        )
     if state.foreign:
         backup = backups.newest_good_backup(path.parent)
         raise DamagedDatabase(_damaged_message(path, backup, "không phải cơ sở dữ liệu của kpdesk"), path, backup)
@@ -339,15 +362,15 @@ class Database:
                 "dữ liệu mới. Nếu trước đây đã soạn báo cáo trên máy này, dữ liệu cũ có thể đã mất hoặc đang ở nơi "
                 "khác (máy khác, ổ USB, thư mục dữ liệu khác): hãy tìm tệp kpdesk.sqlite3 đó rồi khôi phục "
                 f"(kpdesk restore ĐƯỜNG-DẪN-TỆP). Tệp rỗng được giữ lại ở {aside}; xóa nó thì thông báo này thôi "
-                "nhắc.")
+                "nhắc."
+            )
         database.warnings[:0] = warnings
         return database
 
     @classmethod
     def _open_writable(cls: type[D], path: Path, folder: Path, existed: bool, daily_backup: bool) -> D:
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise failure(exc, path) from None
         database = cls(conn, path, folder)
@@ -370,9 +393,11 @@ class Database:
         database = cls(conn, path, folder)
         database.read_only = why
         database._read_only_fix = fix
-        database.warnings.append(f"chỉ đọc: {why[:1].upper()}{why[1:]}, nên kpdesk mở dữ liệu ở chế độ chỉ đọc; "
-                                 "vẫn xem, tìm và xuất báo cáo ra thư mục khác được, nhưng chưa lưu được thay đổi "
-                                 f"nào. Dữ liệu đã lưu không bị mất. {fix}")
+        database.warnings.append(
+            f"chỉ đọc: {why[:1].upper()}{why[1:]}, nên kpdesk mở dữ liệu ở chế độ chỉ đọc; "
+            "vẫn xem, tìm và xuất báo cáo ra thư mục khác được, nhưng chưa lưu được thay đổi "
+            f"nào. Dữ liệu đã lưu không bị mất. {fix}"
+        )
         try:
             database._migrate(backup_first=False)
         except BaseException:
@@ -382,8 +407,10 @@ class Database:
 
     def _refuse_write(self) -> ReadOnlyData:
         why = self.read_only or ""
-        return ReadOnlyData(f"Chưa lưu được: dữ liệu đang mở ở chế độ chỉ đọc vì {why}. Dữ liệu đã lưu không bị "
-                            f"mất. {self._read_only_fix}")
+        return ReadOnlyData(
+            f"Chưa lưu được: dữ liệu đang mở ở chế độ chỉ đọc vì {why}. Dữ liệu đã lưu không bị "
+            f"mất. {self._read_only_fix}"
+        )
 
     def _setup(self, existed: bool, daily_backup: bool) -> None:
         c = self._conn
@@ -396,8 +423,10 @@ class Database:
         except sqlite3.Error as exc:
             raise failure(exc, self.path) from None
         if str(mode).lower() != "wal":
-            self.warnings.append(f"Thư mục dữ liệu {self.data_dir} không hỗ trợ chế độ ghi nhật ký WAL (ổ mạng?); "
-                                 "kpdesk vẫn lưu an toàn nhưng chậm hơn. Nên chọn thư mục trên ổ đĩa của máy.")
+            self.warnings.append(
+                f"Thư mục dữ liệu {self.data_dir} không hỗ trợ chế độ ghi nhật ký WAL (ổ mạng?); "
+                "kpdesk vẫn lưu an toàn nhưng chậm hơn. Nên chọn thư mục trên ổ đĩa của máy."
+            )
         if existed and version > 0 and daily_backup and not backups.backed_up_today(self.data_dir):
             try:
                 self.backup("daily")
@@ -409,16 +438,26 @@ class Database:
         table = migrations.MIGRATIONS_TABLE
         try:
             tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            applied = set() if table not in tables else {r[0] for r in self._conn.execute(
-                f"SELECT name FROM {table} WHERE migration_set = ?", (migrations.MIGRATION_SET,))}
+            applied = (
+                set()
+                if table not in tables
+                else {
+                    r[0]
+                    for r in self._conn.execute(
+                        f"SELECT name FROM {table} WHERE migration_set = ?", (migrations.MIGRATION_SET,)
+                    )
+                }
+            )
         except sqlite3.Error as exc:
             raise failure(exc, self.path) from None
         if all(name in applied for name in migrations.KNOWN):  # up to date: sqlite-utils is not even imported
             return
         if self.read_only:
-            raise ReadOnlyData(f"Cơ sở dữ liệu {self.path} cần được nâng cấp cho phiên bản kpdesk này, mà "
-                               f"{self.read_only}; kpdesk không mở được nó khi chưa ghi được. Dữ liệu không bị thay "
-                               f"đổi. {self._read_only_fix}")
+            raise ReadOnlyData(
+                f"Cơ sở dữ liệu {self.path} cần được nâng cấp cho phiên bản kpdesk này, mà "
+                f"{self.read_only}; kpdesk không mở được nó khi chưa ghi được. Dữ liệu không bị thay "
+                f"đổi. {self._read_only_fix}"
+            )
         if backup_first:
             self.backup("migration")
         with self.tx():
@@ -536,8 +575,10 @@ class Database:
     def set_setting(self, key: str, value: str) -> None:
         """Set the setting `key` of this data folder."""
         with self.tx() as c:
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
-                      (key, value, value))
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                (key, value, value),
+            )
 
     def backup(self, reason: str = "manual") -> Path:
         """Copy the database into `backups/` with SQLite's backup API; keep the last 10 and one per month."""
@@ -555,10 +596,15 @@ class Database:
                 raise failure(exc, self.path) from None
             except OSError as exc:
                 if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-                    raise StoreError(f"Không sao lưu được vào {self.backups_dir}: " + _full_disk(self.path)
-                                     + f". Dữ liệu đã lưu không bị mất. {_FREE_SOME}") from None
-                raise StoreError(f"Không sao lưu được vào {self.backups_dir} ({exc.strerror or exc}). "
-                                 "Hãy kiểm tra dung lượng và quyền ghi của ổ đĩa.") from None
+                    raise StoreError(
+                        f"Không sao lưu được vào {self.backups_dir}: "
+                        + _full_disk(self.path)
+                        + f". Dữ liệu đã lưu không bị mất. {_FREE_SOME}"
+                    ) from None
+                raise StoreError(
+                    f"Không sao lưu được vào {self.backups_dir} ({exc.strerror or exc}). "
+                    "Hãy kiểm tra dung lượng và quyền ghi của ổ đĩa."
+                ) from None
             backups.rotate(self.data_dir)
             return target
 
@@ -611,8 +657,9 @@ class Database:
             finally:
                 src.close()
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"Không khôi phục được từ {backup} ({exc}). Hãy kiểm tra quyền ghi của {folder}.") \
-                from None
+            raise StoreError(
+                f"Không khôi phục được từ {backup} ({exc}). Hãy kiểm tra quyền ghi của {folder}."
+            ) from None
         database = cls.open(folder)
         database.set_aside = moved
         return database

@@ -51,10 +51,10 @@ class DraftInfo:
     kind_version: int
     title: str
     period: Period
-    status: str                # "drafting" or "exported"
+    status: str  # "drafting" or "exported"
     unit_id: UnitId
-    unit_name: str             # the draft's unit, "xã Thiệu Trung"
-    created: dt.datetime       # local time, timezone-aware
+    unit_name: str  # the draft's unit, "xã Thiệu Trung"
+    created: dt.datetime  # local time, timezone-aware
     updated: dt.datetime
     revision: int
     deleted: bool
@@ -73,7 +73,7 @@ class StoredDraft:
 @dataclass(frozen=True)
 class ExportRecord:
     path: Path
-    exported: dt.datetime      # local time
+    exported: dt.datetime  # local time
     sha256: str
     revision: int
 
@@ -83,11 +83,13 @@ class Revision:
     revision: int
     created: dt.datetime
     saved: dt.datetime
-    source: str                # create, import, save, edit, restore, duplicate, previous
+    source: str  # create, import, save, edit, restore, duplicate, previous
 
 
-_INFO = ("d.id, d.kind, d.kind_version, d.title, d.period_type, d.period_year, d.period_month, d.period_half, "
-         "d.status, d.unit_id, d.unit_name, d.created, d.updated, d.revision, d.deleted")
+_INFO = (
+    "d.id, d.kind, d.kind_version, d.title, d.period_type, d.period_year, d.period_month, d.period_half, "
+    "d.status, d.unit_id, d.unit_name, d.created, d.updated, d.revision, d.deleted"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -96,12 +98,25 @@ def _period(ptype: str, year: int, month: int | None, half: int | None) -> Perio
 
 
 def _info(row: tuple, tz: dt.tzinfo | None = None) -> DraftInfo:
-    (did, kind, kv, title, ptype, year, month, half, status, unit_id, unit_name, created, updated, rev,
-     deleted) = row[:15]
+    (did, kind, kv, title, ptype, year, month, half, status, unit_id, unit_name, created, updated, rev, deleted) = row[
+        :15
+    ]
     tz = tz or dt.datetime.now().astimezone().tzinfo
     parse = dt.datetime.fromisoformat
-    return DraftInfo(did, kind, kv, title, _period(ptype, year, month, half), status, unit_id, unit_name,
-                     parse(created).astimezone(tz), parse(updated).astimezone(tz), rev, deleted is not None)
+    return DraftInfo(
+        did,
+        kind,
+        kv,
+        title,
+        _period(ptype, year, month, half),
+        status,
+        unit_id,
+        unit_name,
+        parse(created).astimezone(tz),
+        parse(updated).astimezone(tz),
+        rev,
+        deleted is not None,
+    )
 
 
 def _dump(data: Any) -> str:
@@ -136,8 +151,11 @@ class Store(Database):
             if self.closed:
                 return
             try:
-                if not self.read_only and not self.writing and \
-                        self._conn.execute(search.ANY_STALE).fetchone() is not None:
+                if (
+                    not self.read_only
+                    and not self.writing
+                    and self._conn.execute(search.ANY_STALE).fetchone() is not None
+                ):
                     with self.tx() as c:
                         search.refresh(c)
             except (StoreError, sqlite3.Error):
@@ -165,18 +183,26 @@ class Store(Database):
 
     # ------------------------------------------------------------------ drafts: create
 
-    def create_draft(self, kind_id: str, period: Period, unit_id: UnitId, *, form: str | None = None,
-                     title: str = "") -> DraftId:
+    def create_draft(
+        self, kind_id: str, period: Period, unit_id: UnitId, *, form: str | None = None, title: str = ""
+    ) -> DraftId:
         """A new, empty draft of `kind_id` for `period`, prefilled from the unit profile."""
         kind = kind_for_period(kind_id, period)
         _check_period(kind, period)
         form = _check_form(kind, form or kind.forms[0])
         profile = self.unit(unit_id)
         signer = profile.default_signer
-        d = drafts.new_draft(kind, period, profile.to_unit(), form=form,
-                             to=profile.default_to, recipients=profile.default_recipients,
-                             signer=signer.to_signer() if signer else drafts.Signer(),
-                             values=profiles.prefill(kind, profile), title=vn.clean_line(title))
+        d = drafts.new_draft(
+            kind,
+            period,
+            profile.to_unit(),
+            form=form,
+            to=profile.default_to,
+            recipients=profile.default_recipients,
+            signer=signer.to_signer() if signer else drafts.Signer(),
+            values=profiles.prefill(kind, profile),
+            title=vn.clean_line(title),
+        )
         with self.tx():
             return self._insert(d, unit_id, "create", kind)
 
@@ -197,16 +223,26 @@ class Store(Database):
         data = drafts.to_json(d, kind)
         text = _dump(data)
         now = now_stamp()
-        cols = {**_draft_columns(data), "kind": d.kind, "unit_id": unit_id, "status": "drafting", "created": now,
-                "updated": now, "revision": 1}
+        cols = {
+            **_draft_columns(data),
+            "kind": d.kind,
+            "unit_id": unit_id,
+            "status": "drafting",
+            "created": now,
+            "updated": now,
+            "revision": 1,
+        }
         with self.tx() as c:
-            cur = c.execute(f"INSERT INTO drafts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                            tuple(cols.values()))
+            cur = c.execute(
+                f"INSERT INTO drafts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", tuple(cols.values())
+            )
             assert cur.lastrowid is not None
             draft_id = DraftId(cur.lastrowid)
             c.execute("INSERT INTO draft_data (draft_id, data) VALUES (?, ?)", (draft_id, text))
-            c.execute("INSERT INTO revisions (draft_id, revision, source, created, saved, data) "
-                      "VALUES (?, 1, ?, ?, ?, ?)", (draft_id, source, now, now, text))
+            c.execute(
+                "INSERT INTO revisions (draft_id, revision, source, created, saved, data) VALUES (?, 1, ?, ?, ?, ?)",
+                (draft_id, source, now, now, text),
+            )
             search.index(c, draft_id, data, new=True)
         return draft_id
 
@@ -215,8 +251,10 @@ class Store(Database):
     def load(self, draft_id: DraftId) -> StoredDraft:
         """The draft and its listing data; values written under an older kind version are carried over."""
         with self.read() as c:
-            row = c.execute(f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
-                            "WHERE d.id = ?", (draft_id,)).fetchone()
+            row = c.execute(
+                f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?",
+                (draft_id,),
+            ).fetchone()
         if row is None:
             raise _missing(draft_id)
         return StoredDraft(_info(row), drafts.from_json(json.loads(row[15])))
@@ -228,9 +266,17 @@ class Store(Database):
             raise _missing(draft_id)
         return _info(row)
 
-    def list_drafts(self, *, kind: str | None = None, period: Period | None = None, status: str | None = None,
-                    text: str | None = None, unit_id: UnitId | None = None, deleted: bool = False,
-                    limit: int | None = None) -> list[DraftInfo]:
+    def list_drafts(
+        self,
+        *,
+        kind: str | None = None,
+        period: Period | None = None,
+        status: str | None = None,
+        text: str | None = None,
+        unit_id: UnitId | None = None,
+        deleted: bool = False,
+        limit: int | None = None,
+    ) -> list[DraftInfo]:
         """Drafts matching every filter given, most recently updated first. `text` matches words (or their
         beginnings) of the title, the unit and the values, without regard to case or diacritics; `deleted=True`
         lists the bin instead of the drafts."""
@@ -241,8 +287,12 @@ class Store(Database):
             args.append(kind)
         if period is not None:
             where.append("d.period_type = ? AND d.period_year = ? AND d.period_month IS ? AND d.period_half IS ?")
-            args += [period.type, period.year, period.month if period.type == "month" else None,
-                     period.half if period.type == "half" else None]
+            args += [
+                period.type,
+                period.year,
+                period.month if period.type == "month" else None,
+                period.half if period.type == "half" else None,
+            ]
         if status is not None:
             if status not in STATUS_LABELS:
                 raise StoreError(f"Trạng thái «{status}» không hợp lệ; dùng: {', '.join(STATUS_LABELS)}.")
@@ -279,8 +329,10 @@ class Store(Database):
                     if c.execute(search.ANY_STALE).fetchone() is None:
                         return c.execute(sql, args).fetchall()
                     stale = _dump(search.stale_matches(c, text))
-                    return c.execute(sql.replace(search.MATCHES, search.MATCHES_READ_ONLY, 1),
-                                     [*args[:match_at + 1], stale, *args[match_at + 1:]]).fetchall()
+                    return c.execute(
+                        sql.replace(search.MATCHES, search.MATCHES_READ_ONLY, 1),
+                        [*args[: match_at + 1], stale, *args[match_at + 1 :]],
+                    ).fetchall()
             if not self.writing:
                 with self.snapshot() as c:
                     if c.execute(search.ANY_STALE).fetchone() is None:
@@ -300,10 +352,12 @@ class Store(Database):
     def latest_for(self, kind_id: str, unit_id: UnitId, before: Period) -> DraftInfo | None:
         """The unit's draft of this kind for the latest period of the same type before `before` (not in the bin)."""
         with self.read() as c:
-            row = c.execute(f"SELECT {_INFO} FROM drafts d WHERE d.kind = ? AND d.unit_id = ? AND d.period_type = ? "
-                            "AND d.period_start < ? AND d.deleted IS NULL "
-                            "ORDER BY d.period_start DESC, d.updated DESC LIMIT 1",
-                            (kind_id, unit_id, before.type, before.start.isoformat())).fetchone()
+            row = c.execute(
+                f"SELECT {_INFO} FROM drafts d WHERE d.kind = ? AND d.unit_id = ? AND d.period_type = ? "
+                "AND d.period_start < ? AND d.deleted IS NULL "
+                "ORDER BY d.period_start DESC, d.updated DESC LIMIT 1",
+                (kind_id, unit_id, before.type, before.start.isoformat()),
+            ).fetchone()
         return _info(row) if row else None
 
     # ------------------------------------------------------------------ drafts: the one write
@@ -329,12 +383,16 @@ class Store(Database):
             new, changes = edits.apply(kind_of(d), d, SetField(field_id, value, inputs or {}))
             return self.save(draft_id, new, changes)
 
-    def _write(self, draft_id: int, data: dict[str, Any], source: str, *, coalesce: bool = False,
-               force: bool = False) -> int:
+    def _write(
+        self, draft_id: int, data: dict[str, Any], source: str, *, coalesce: bool = False, force: bool = False
+    ) -> int:
         """Write the JSON form of a draft as its current data and a revision (inside a write transaction)."""
         c = self._conn
-        row = c.execute("SELECT d.revision, d.status, d.deleted, d.kind, b.data FROM drafts d "
-                        "JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?", (draft_id,)).fetchone()
+        row = c.execute(
+            "SELECT d.revision, d.status, d.deleted, d.kind, b.data FROM drafts d "
+            "JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?",
+            (draft_id,),
+        ).fetchone()
         if row is None:
             raise _missing(draft_id)
         rev, status, deleted, kind_id, old_text = row
@@ -350,28 +408,38 @@ class Store(Database):
         now = now_stamp()
         new_rev = rev + 1
         if coalesce and self.coalesce_seconds > 0 and status == "drafting":
-            last = c.execute("SELECT source, created FROM revisions WHERE draft_id = ? AND revision = ?",
-                             (draft_id, rev)).fetchone()
+            last = c.execute(
+                "SELECT source, created FROM revisions WHERE draft_id = ? AND revision = ?", (draft_id, rev)
+            ).fetchone()
             if last and last[0] == "edit":
                 age = (dt.datetime.fromisoformat(now) - dt.datetime.fromisoformat(last[1])).total_seconds()
-                exported = c.execute("SELECT 1 FROM exports WHERE draft_id = ? AND revision = ?",
-                                     (draft_id, rev)).fetchone()
+                exported = c.execute(
+                    "SELECT 1 FROM exports WHERE draft_id = ? AND revision = ?", (draft_id, rev)
+                ).fetchone()
                 if 0 <= age < self.coalesce_seconds and not exported:
                     new_rev = rev
         coalesced = new_rev == rev
         if coalesced:
-            c.execute("UPDATE revisions SET data = ?, saved = ? WHERE draft_id = ? AND revision = ?",
-                      (text, now, draft_id, rev))
+            c.execute(
+                "UPDATE revisions SET data = ?, saved = ? WHERE draft_id = ? AND revision = ?",
+                (text, now, draft_id, rev),
+            )
         else:
-            c.execute("INSERT INTO revisions (draft_id, revision, source, created, saved, data) "
-                      "VALUES (?, ?, ?, ?, ?, ?)", (draft_id, new_rev, source, now, now, text))
+            c.execute(
+                "INSERT INTO revisions (draft_id, revision, source, created, saved, data) VALUES (?, ?, ?, ?, ?, ?)",
+                (draft_id, new_rev, source, now, now, text),
+            )
         c.execute("UPDATE draft_data SET data = ? WHERE draft_id = ?", (text, draft_id))
         # An edit joining the open edit revision only marks the search text stale (re-indexing the whole draft on
         # every keystroke was most of the save's own work); anything else re-indexes now.
-        cols = {**_draft_columns(data), "status": "drafting", "updated": now, "revision": new_rev,
-                "search_stale": int(coalesced)}
-        c.execute(f"UPDATE drafts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
-                  (*cols.values(), draft_id))
+        cols = {
+            **_draft_columns(data),
+            "status": "drafting",
+            "updated": now,
+            "revision": new_rev,
+            "search_stale": int(coalesced),
+        }
+        c.execute(f"UPDATE drafts SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?", (*cols.values(), draft_id))
         if not coalesced:
             search.index(c, draft_id, data)
         return new_rev
@@ -384,8 +452,10 @@ class Store(Database):
 
     def revision_list(self, draft_id: DraftId) -> list[Revision]:
         with self.read() as c:
-            rows = c.execute("SELECT revision, created, saved, source FROM revisions WHERE draft_id = ? "
-                             "ORDER BY revision DESC", (draft_id,)).fetchall()
+            rows = c.execute(
+                "SELECT revision, created, saved, source FROM revisions WHERE draft_id = ? ORDER BY revision DESC",
+                (draft_id,),
+            ).fetchall()
         if not rows:
             raise _missing(draft_id)
         return [Revision(r, local_time(created), local_time(saved), source) for r, created, saved, source in rows]
@@ -393,8 +463,9 @@ class Store(Database):
     def revision_draft(self, draft_id: DraftId, revision: int) -> Draft:
         """The draft as it was at `revision` (to show before restoring it)."""
         with self.read() as c:
-            row = c.execute("SELECT data FROM revisions WHERE draft_id = ? AND revision = ?",
-                            (draft_id, revision)).fetchone()
+            row = c.execute(
+                "SELECT data FROM revisions WHERE draft_id = ? AND revision = ?", (draft_id, revision)
+            ).fetchone()
         if row is None:
             raise NotFound(f"Bản nháp số {draft_id} không có phiên bản lưu số {revision}.")
         return drafts.from_json(json.loads(row[0]))
@@ -410,8 +481,12 @@ class Store(Database):
     def delete(self, draft_id: DraftId) -> None:
         """Move a draft to the bin (restorable with `undelete`)."""
         with self.tx() as c:
-            if c.execute("UPDATE drafts SET deleted = ? WHERE id = ? AND deleted IS NULL",
-                         (now_stamp(), draft_id)).rowcount == 0:
+            if (
+                c.execute(
+                    "UPDATE drafts SET deleted = ? WHERE id = ? AND deleted IS NULL", (now_stamp(), draft_id)
+                ).rowcount
+                == 0
+            ):
                 self.info(draft_id)
 
     def undelete(self, draft_id: DraftId) -> None:
@@ -433,8 +508,9 @@ class Store(Database):
         with self.tx():
             return self._insert(replace(stored.draft, title=title), stored.info.unit_id, "duplicate")
 
-    def new_from_previous(self, draft_id: DraftId, period: Period | None = None, *, form: str | None = None,
-                          title: str = "") -> DraftId:
+    def new_from_previous(
+        self, draft_id: DraftId, period: Period | None = None, *, form: str | None = None, title: str = ""
+    ) -> DraftId:
         """A draft for the next period (or `period`) carrying over what `carried_over` keeps, in `form` (default:
         the previous draft's) and named `title`."""
         stored = self.load(draft_id)
@@ -457,23 +533,27 @@ class Store(Database):
             try:
                 from kpdesk.render import draft_from_docx
             except ImportError:
-                raise StoreError("Phiên bản kpdesk này chưa đọc được tệp Word (.docx); hãy nhập tệp bản nháp .json.") \
-                    from None
+                raise StoreError(
+                    "Phiên bản kpdesk này chưa đọc được tệp Word (.docx); hãy nhập tệp bản nháp .json."
+                ) from None
             d = draft_from_docx(path)
         elif suffix == ".json":
             d = drafts.load(path)
         else:
-            raise StoreError(f"Không nhập được {path.name}: chỉ nhập được tệp bản nháp .json hoặc báo cáo .docx "
-                             "do kpdesk tạo.")
+            raise StoreError(
+                f"Không nhập được {path.name}: chỉ nhập được tệp bản nháp .json hoặc báo cáo .docx do kpdesk tạo."
+            )
         if allow_same:
             return self.add_draft(d, unit_id)
         with self.tx():  # the check and the insert in one transaction: two imports at once cannot both pass it
             same = self.same_draft(d, unit_id)
             if same is not None:
                 name = same.title or f"{same.period.label}, {same.unit_name}"
-                raise AlreadyStored(f"{path.name} đã được nhập: bản nháp số {same.id} ({name}) có đúng nội dung này, "
-                                    f"nên không nhập thêm một bản trùng. Hãy mở bản nháp số {same.id} để soạn tiếp.",
-                                    same.id)
+                raise AlreadyStored(
+                    f"{path.name} đã được nhập: bản nháp số {same.id} ({name}) có đúng nội dung này, "
+                    f"nên không nhập thêm một bản trùng. Hãy mở bản nháp số {same.id} để soạn tiếp.",
+                    same.id,
+                )
             return self.add_draft(d, unit_id)
 
     def same_draft(self, d: Draft, unit_id: UnitId | None = None) -> DraftInfo | None:
@@ -481,11 +561,12 @@ class Store(Database):
         data = drafts.to_json(d)
         p = d.period
         with self.read() as c:
-            rows = c.execute(f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
-                             "WHERE d.kind = ? AND d.period_type = ? AND d.period_year = ? AND d.period_month IS ? "
-                             "AND d.period_half IS ? AND d.deleted IS NULL ORDER BY d.id",
-                             (d.kind, p.type, p.year, p.month if p.type == "month" else None,
-                              p.half if p.type == "half" else None)).fetchall()
+            rows = c.execute(
+                f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
+                "WHERE d.kind = ? AND d.period_type = ? AND d.period_year = ? AND d.period_month IS ? "
+                "AND d.period_half IS ? AND d.deleted IS NULL ORDER BY d.id",
+                (d.kind, p.type, p.year, p.month if p.type == "month" else None, p.half if p.type == "half" else None),
+            ).fetchall()
         for row in rows:
             if (unit_id is None or row[9] == unit_id) and json.loads(row[15]) == data:
                 return _info(row)
@@ -502,22 +583,32 @@ class Store(Database):
             raise StoreError("Mã SHA-256 của tệp đã xuất phải gồm 64 chữ số hệ 16.")
         with self.tx() as c:
             self.info(draft_id)
-            if c.execute("SELECT 1 FROM revisions WHERE draft_id = ? AND revision = ?",
-                         (draft_id, revision)).fetchone() is None:
+            if (
+                c.execute(
+                    "SELECT 1 FROM revisions WHERE draft_id = ? AND revision = ?", (draft_id, revision)
+                ).fetchone()
+                is None
+            ):
                 raise NotFound(f"Bản nháp số {draft_id} không có phiên bản lưu số {revision}.")
-            c.execute("INSERT INTO exports (draft_id, revision, path, exported, sha256) VALUES (?, ?, ?, ?, ?)",
-                      (draft_id, revision, str(Path(path).absolute()), now_stamp(), sha))
+            c.execute(
+                "INSERT INTO exports (draft_id, revision, path, exported, sha256) VALUES (?, ?, ?, ?, ?)",
+                (draft_id, revision, str(Path(path).absolute()), now_stamp(), sha),
+            )
             c.execute("UPDATE drafts SET status = 'exported' WHERE id = ?", (draft_id,))
             # a department's return letter is answered by exporting again: its points are no longer shown
-            c.execute("UPDATE corrections SET cleared = ? WHERE draft_id = ? AND cleared IS NULL",
-                      (now_stamp(), draft_id))
+            c.execute(
+                "UPDATE corrections SET cleared = ? WHERE draft_id = ? AND cleared IS NULL", (now_stamp(), draft_id)
+            )
             search.refresh(c, draft_id)  # the export closes the edit revision
 
     def exports(self, draft_id: DraftId) -> list[ExportRecord]:
         """Every .docx recorded for the draft, newest first."""
         with self.read() as c:
-            rows = c.execute("SELECT path, exported, sha256, revision FROM exports WHERE draft_id = ? "
-                             "ORDER BY exported DESC, id DESC", (draft_id,)).fetchall()
+            rows = c.execute(
+                "SELECT path, exported, sha256, revision FROM exports WHERE draft_id = ? "
+                "ORDER BY exported DESC, id DESC",
+                (draft_id,),
+            ).fetchall()
         return [ExportRecord(Path(p), local_time(when), sha, rev) for p, when, sha, rev in rows]
 
 
@@ -542,8 +633,10 @@ def _missing(draft_id: int) -> NotFound:
 
 def _check_period(kind: Kind, period: Period) -> None:
     if period.type not in kind.periods:
-        raise StoreError(f"Mẫu «{kind.name}» chỉ dùng cho kỳ báo cáo: "
-                         f"{', '.join(PERIOD_NAMES[p] for p in kind.periods)}; không dùng cho kỳ {period.label}.")
+        raise StoreError(
+            f"Mẫu «{kind.name}» chỉ dùng cho kỳ báo cáo: "
+            f"{', '.join(PERIOD_NAMES[p] for p in kind.periods)}; không dùng cho kỳ {period.label}."
+        )
 
 
 def _check_form(kind: Kind, form: str) -> str:
@@ -561,6 +654,17 @@ def carried_over(kind: Kind, src: Draft, period: Period, *, form: str | None = N
     carried = [f.id for f in kind.fields if f.carry]
     values = {fid: src.values[fid] for fid in carried if fid in src.values}
     inputs = {key: text for fid in carried for key, text in edits.inputs_of(src, fid).items()}
-    return Draft(kind=src.kind, kind_version=kind.version, period=period, unit=src.unit, form=form,
-                 signer=src.signer, to=src.to, recipients=src.recipients, values=values, money_unit=src.money_unit,
-                 inputs=inputs, title=vn.clean_line(title))
+    return Draft(
+        kind=src.kind,
+        kind_version=kind.version,
+        period=period,
+        unit=src.unit,
+        form=form,
+        signer=src.signer,
+        to=src.to,
+        recipients=src.recipients,
+        values=values,
+        money_unit=src.money_unit,
+        inputs=inputs,
+        title=vn.clean_line(title),
+    )

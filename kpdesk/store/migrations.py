@@ -104,8 +104,11 @@ def _run(db: Database, number: int, statements: list[str]) -> None:
 
 @_step("0001_initial")
 def _m0001_initial(db: Database) -> None:
-    _run(db, 1, [
-        """CREATE TABLE units (
+    _run(
+        db,
+        1,
+        [
+            """CREATE TABLE units (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
             level TEXT NOT NULL DEFAULT 'xã',
@@ -125,7 +128,7 @@ def _m0001_initial(db: Database) -> None:
             created TEXT NOT NULL,
             updated TEXT NOT NULL
         )""",
-        """CREATE TABLE signers (
+            """CREATE TABLE signers (
             id INTEGER PRIMARY KEY,
             unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
             ord INTEGER NOT NULL,
@@ -134,8 +137,8 @@ def _m0001_initial(db: Database) -> None:
             authority TEXT NOT NULL DEFAULT '[]',
             is_default INTEGER NOT NULL DEFAULT 0
         )""",
-        "CREATE INDEX signers_unit ON signers(unit_id, ord)",
-        """CREATE TABLE drafts (
+            "CREATE INDEX signers_unit ON signers(unit_id, ord)",
+            """CREATE TABLE drafts (
             id INTEGER PRIMARY KEY,
             unit_id INTEGER NOT NULL REFERENCES units(id),
             kind TEXT NOT NULL,
@@ -153,13 +156,13 @@ def _m0001_initial(db: Database) -> None:
             revision INTEGER NOT NULL,
             deleted TEXT
         )""",
-        "CREATE INDEX drafts_updated ON drafts(updated)",
-        "CREATE INDEX drafts_previous ON drafts(kind, unit_id, period_type, period_start)",
-        """CREATE TABLE draft_data (
+            "CREATE INDEX drafts_updated ON drafts(updated)",
+            "CREATE INDEX drafts_previous ON drafts(kind, unit_id, period_type, period_start)",
+            """CREATE TABLE draft_data (
             draft_id INTEGER PRIMARY KEY REFERENCES drafts(id) ON DELETE CASCADE,
             data TEXT NOT NULL
         )""",
-        """CREATE TABLE revisions (
+            """CREATE TABLE revisions (
             id INTEGER PRIMARY KEY,
             draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
             revision INTEGER NOT NULL,
@@ -169,7 +172,7 @@ def _m0001_initial(db: Database) -> None:
             data TEXT NOT NULL,
             UNIQUE (draft_id, revision)
         )""",
-        """CREATE TABLE exports (
+            """CREATE TABLE exports (
             id INTEGER PRIMARY KEY,
             draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
             revision INTEGER NOT NULL,
@@ -177,35 +180,43 @@ def _m0001_initial(db: Database) -> None:
             exported TEXT NOT NULL,
             sha256 TEXT NOT NULL
         )""",
-        "CREATE INDEX exports_draft ON exports(draft_id, revision)",
-        "CREATE VIRTUAL TABLE draft_search USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
-    ])
+            "CREATE INDEX exports_draft ON exports(draft_id, revision)",
+            "CREATE VIRTUAL TABLE draft_search USING fts5(text, tokenize = 'unicode61 remove_diacritics 2')",
+        ],
+    )
 
 
 @_step("0002_search_stale")
 def _m0002_search_stale(db: Database) -> None:
-    _run(db, 2, [
-        "ALTER TABLE drafts ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0",
-        "CREATE INDEX drafts_search_stale ON drafts(id) WHERE search_stale = 1",
-    ])
+    _run(
+        db,
+        2,
+        [
+            "ALTER TABLE drafts ADD COLUMN search_stale INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX drafts_search_stale ON drafts(id) WHERE search_stale = 1",
+        ],
+    )
 
 
 @_step("0003_department")
 def _m0003_department(db: Database) -> None:
-    _run(db, 3, [
-        # The unit profiles: the symbol of the issuing agency in document numbers ("" = "UBND"; a department's
-        # is e.g. "SKHCN"), the kinds the unit makes (its home lists what is due for them), and whose profile it
-        # is ("commune": a commune or ward that reports; "department": the department this PC works for).
-        "ALTER TABLE units ADD COLUMN agency_symbol TEXT NOT NULL DEFAULT ''",
-        "ALTER TABLE units ADD COLUMN report_kinds TEXT NOT NULL DEFAULT '[]'",
-        "ALTER TABLE units ADD COLUMN role TEXT NOT NULL DEFAULT 'commune'",
-        """CREATE TABLE settings (
+    _run(
+        db,
+        3,
+        [
+            # The unit profiles: the symbol of the issuing agency in document numbers ("" = "UBND"; a department's
+            # is e.g. "SKHCN"), the kinds the unit makes (its home lists what is due for them), and whose profile it
+            # is ("commune": a commune or ward that reports; "department": the department this PC works for).
+            "ALTER TABLE units ADD COLUMN agency_symbol TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE units ADD COLUMN report_kinds TEXT NOT NULL DEFAULT '[]'",
+            "ALTER TABLE units ADD COLUMN role TEXT NOT NULL DEFAULT 'commune'",
+            """CREATE TABLE settings (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         )""",
-        # Commune side: what the department asked to correct in a returned report, shown beside the fields of the
-        # draft until the draft is exported again (`cleared`).
-        """CREATE TABLE corrections (
+            # Commune side: what the department asked to correct in a returned report, shown beside the fields of the
+            # draft until the draft is exported again (`cleared`).
+            """CREATE TABLE corrections (
             id INTEGER PRIMARY KEY,
             draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
             letter_sha256 TEXT NOT NULL,
@@ -214,9 +225,9 @@ def _m0003_department(db: Database) -> None:
             items TEXT NOT NULL,
             cleared TEXT
         )""",
-        "CREATE UNIQUE INDEX corrections_letter ON corrections(draft_id, letter_sha256)",
-        # Department side: the units expected to report, and names matched to them by hand.
-        """CREATE TABLE dept_units (
+            "CREATE UNIQUE INDEX corrections_letter ON corrections(draft_id, letter_sha256)",
+            # Department side: the units expected to report, and names matched to them by hand.
+            """CREATE TABLE dept_units (
             id INTEGER PRIMARY KEY,
             code TEXT NOT NULL UNIQUE,
             name TEXT NOT NULL,
@@ -228,13 +239,13 @@ def _m0003_department(db: Database) -> None:
             created TEXT NOT NULL,
             updated TEXT NOT NULL
         )""",
-        """CREATE TABLE dept_aliases (
+            """CREATE TABLE dept_aliases (
             sender_key TEXT PRIMARY KEY,
             unit_id INTEGER NOT NULL REFERENCES dept_units(id) ON DELETE CASCADE,
             created TEXT NOT NULL
         )""",
-        # One row per sender, kind and period: the report, whatever its versions; its review state.
-        """CREATE TABLE dept_reports (
+            # One row per sender, kind and period: the report, whatever its versions; its review state.
+            """CREATE TABLE dept_reports (
             id INTEGER PRIMARY KEY,
             unit_id INTEGER REFERENCES dept_units(id),
             sender TEXT NOT NULL,
@@ -248,12 +259,12 @@ def _m0003_department(db: Database) -> None:
             merged_into INTEGER REFERENCES dept_reports(id),
             created TEXT NOT NULL
         )""",
-        "CREATE INDEX dept_reports_period ON dept_reports(kind, period_key)",
-        "CREATE UNIQUE INDEX dept_reports_unit ON dept_reports(unit_id, kind, period_key) "
-        "WHERE unit_id IS NOT NULL AND merged_into IS NULL",
-        # Every version received of a report: the file, the embedded draft, its problems and what the visible
-        # text shows otherwise than the data (`edited`).
-        """CREATE TABLE dept_versions (
+            "CREATE INDEX dept_reports_period ON dept_reports(kind, period_key)",
+            "CREATE UNIQUE INDEX dept_reports_unit ON dept_reports(unit_id, kind, period_key) "
+            "WHERE unit_id IS NOT NULL AND merged_into IS NULL",
+            # Every version received of a report: the file, the embedded draft, its problems and what the visible
+            # text shows otherwise than the data (`edited`).
+            """CREATE TABLE dept_versions (
             id INTEGER PRIMARY KEY,
             report_id INTEGER NOT NULL REFERENCES dept_reports(id),
             version INTEGER NOT NULL,
@@ -273,9 +284,9 @@ def _m0003_department(db: Database) -> None:
             manual INTEGER NOT NULL DEFAULT 0,
             UNIQUE (report_id, version)
         )""",
-        "CREATE INDEX dept_versions_file ON dept_versions(file_sha256)",
-        # Received files that carry no kpdesk data (typed in Word by hand): to be entered by hand.
-        """CREATE TABLE dept_files (
+            "CREATE INDEX dept_versions_file ON dept_versions(file_sha256)",
+            # Received files that carry no kpdesk data (typed in Word by hand): to be entered by hand.
+            """CREATE TABLE dept_files (
             id INTEGER PRIMARY KEY,
             file_name TEXT NOT NULL,
             file_sha256 TEXT NOT NULL UNIQUE,
@@ -284,16 +295,16 @@ def _m0003_department(db: Database) -> None:
             received_on TEXT NOT NULL,
             version_id INTEGER REFERENCES dept_versions(id)
         )""",
-        # Deadlines the department sets for a kind and period (the last day a report counts as on time).
-        """CREATE TABLE dept_deadlines (
+            # Deadlines the department sets for a kind and period (the last day a report counts as on time).
+            """CREATE TABLE dept_deadlines (
             kind TEXT NOT NULL,
             period_key TEXT NOT NULL,
             last_day TEXT NOT NULL,
             set_at TEXT NOT NULL,
             PRIMARY KEY (kind, period_key)
         )""",
-        # What happened, in order; never changed or deleted.
-        """CREATE TABLE dept_log (
+            # What happened, in order; never changed or deleted.
+            """CREATE TABLE dept_log (
             id INTEGER PRIMARY KEY,
             at TEXT NOT NULL,
             who TEXT NOT NULL DEFAULT '',
@@ -303,12 +314,13 @@ def _m0003_department(db: Database) -> None:
             note TEXT NOT NULL DEFAULT '',
             detail TEXT NOT NULL DEFAULT '{}'
         )""",
-        "CREATE INDEX dept_log_report ON dept_log(report_id, id)",
-        "CREATE TRIGGER dept_log_keep_updates BEFORE UPDATE ON dept_log "
-        "BEGIN SELECT RAISE(ABORT, 'dept_log is append-only'); END",
-        "CREATE TRIGGER dept_log_keep_deletes BEFORE DELETE ON dept_log "
-        "BEGIN SELECT RAISE(ABORT, 'dept_log is append-only'); END",
-    ])
+            "CREATE INDEX dept_log_report ON dept_log(report_id, id)",
+            "CREATE TRIGGER dept_log_keep_updates BEFORE UPDATE ON dept_log "
+            "BEGIN SELECT RAISE(ABORT, 'dept_log is append-only'); END",
+            "CREATE TRIGGER dept_log_keep_deletes BEFORE DELETE ON dept_log "
+            "BEGIN SELECT RAISE(ABORT, 'dept_log is append-only'); END",
+        ],
+    )
 
 
 #: The schema this code writes (`PRAGMA user_version` after the last step); a file with a higher version, or a

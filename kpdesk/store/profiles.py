@@ -61,14 +61,22 @@ class UnitProfile:
     signers: tuple[SignerProfile, ...] = ()
     default_recipients: tuple[str, ...] = ()
     default_to: tuple[str, ...] = ()
-    agency_symbol: str = ""                  # the issuing agency in document numbers ("" = "UBND"; "SKHCN")
-    report_kinds: tuple[str, ...] = ()       # the kinds the unit makes, ticked once: its home lists what is due
-    role: str = COMMUNE                      # COMMUNE: a commune or ward that reports; DEPARTMENT: the department
+    agency_symbol: str = ""  # the issuing agency in document numbers ("" = "UBND"; "SKHCN")
+    report_kinds: tuple[str, ...] = ()  # the kinds the unit makes, ticked once: its home lists what is due
+    role: str = COMMUNE  # COMMUNE: a commune or ward that reports; DEPARTMENT: the department
 
     def to_unit(self) -> drafts.Unit:
-        return drafts.Unit(name=self.name, level=self.level, province=self.province,
-                           province_level=self.province_level, superior=self.superior, agency=tuple(self.agency),
-                           place=self.place, office_symbol=self.office_symbol, agency_symbol=self.agency_symbol)
+        return drafts.Unit(
+            name=self.name,
+            level=self.level,
+            province=self.province,
+            province_level=self.province_level,
+            superior=self.superior,
+            agency=tuple(self.agency),
+            place=self.place,
+            office_symbol=self.office_symbol,
+            agency_symbol=self.agency_symbol,
+        )
 
     @property
     def full_name(self) -> str:
@@ -89,8 +97,21 @@ class UnitProfile:
         return value if isinstance(value, str) else ""
 
 
-_PROFILE_TEXT = {"name", "level", "province", "province_level", "superior", "place", "office_symbol", "agency_symbol",
-                 "contact_honorific", "contact_name", "contact_position", "contact_phone", "contact_email"}
+_PROFILE_TEXT = {
+    "name",
+    "level",
+    "province",
+    "province_level",
+    "superior",
+    "place",
+    "office_symbol",
+    "agency_symbol",
+    "contact_honorific",
+    "contact_name",
+    "contact_position",
+    "contact_phone",
+    "contact_email",
+}
 
 
 # ---------------------------------------------------------------------------- rules
@@ -140,8 +161,14 @@ def clean_profile(p: UnitProfile) -> UnitProfile:
     for i, s in enumerate(p.signers, 1):
         if not line(s.name or ""):
             raise ProfileError(f"Người ký thứ {i} chưa có họ tên.", "signers")
-        signers.append(SignerProfile(line(s.name), line(s.position or ""),
-                                     tuple(x for x in (line(a) for a in s.authority) if x), bool(s.is_default)))
+        signers.append(
+            SignerProfile(
+                line(s.name),
+                line(s.position or ""),
+                tuple(x for x in (line(a) for a in s.authority) if x),
+                bool(s.is_default),
+            )
+        )
     defaults = sum(s.is_default for s in signers)
     if defaults > 1:
         raise ProfileError("Chỉ được chọn một người ký mặc định.", "signers")
@@ -158,13 +185,27 @@ def clean_profile(p: UnitProfile) -> UnitProfile:
         raise ProfileError(f"Ký hiệu cơ quan «{symbol}» chỉ gồm chữ in hoa và chữ số, ví dụ «SKHCN».", "agency_symbol")
     kinds = tuple(dict.fromkeys(k for k in (line(k) for k in p.report_kinds) if k))
     level = line(p.level or "") or ("" if p.role == DEPARTMENT else "xã")  # a department has no level: "Sở …"
-    return replace(p, name=name, level=level, province=line(p.province or ""),
-                   province_level=line(p.province_level or "") or "tỉnh", superior=line(p.superior or ""),
-                   agency=lines(p.agency), place=line(p.place or ""), office_symbol=line(p.office_symbol or "").upper(),
-                   contact_honorific=honorific, contact_name=line(p.contact_name or ""),
-                   contact_position=line(p.contact_position or ""), contact_phone=phone, contact_email=email,
-                   signers=tuple(signers), default_recipients=lines(p.default_recipients),
-                   default_to=lines(p.default_to), agency_symbol=symbol, report_kinds=kinds)
+    return replace(
+        p,
+        name=name,
+        level=level,
+        province=line(p.province or ""),
+        province_level=line(p.province_level or "") or "tỉnh",
+        superior=line(p.superior or ""),
+        agency=lines(p.agency),
+        place=line(p.place or ""),
+        office_symbol=line(p.office_symbol or "").upper(),
+        contact_honorific=honorific,
+        contact_name=line(p.contact_name or ""),
+        contact_position=line(p.contact_position or ""),
+        contact_phone=phone,
+        contact_email=email,
+        signers=tuple(signers),
+        default_recipients=lines(p.default_recipients),
+        default_to=lines(p.default_to),
+        agency_symbol=symbol,
+        report_kinds=kinds,
+    )
 
 
 def profile_from_draft(d: Draft) -> UnitProfile:
@@ -191,14 +232,26 @@ def profile_from_draft(d: Draft) -> UnitProfile:
         contact.pop("contact_honorific", None)
     u = d.unit
     signers = (SignerProfile.from_signer(d.signer, is_default=True),) if d.signer.name else ()
-    return UnitProfile(name=u.name, level=u.level, province=u.province, province_level=u.province_level,
-                       superior=u.superior, agency=u.agency, place=u.place, office_symbol=u.office_symbol,
-                       agency_symbol=u.agency_symbol, report_kinds=(d.kind,),
-                       contact_honorific=contact.get("contact_honorific", ""),
-                       contact_name=contact.get("contact_name", ""),
-                       contact_position=contact.get("contact_position", ""),
-                       contact_phone=contact.get("contact_phone", ""), contact_email=contact.get("contact_email", ""),
-                       signers=signers, default_recipients=d.recipients, default_to=d.to)
+    return UnitProfile(
+        name=u.name,
+        level=u.level,
+        province=u.province,
+        province_level=u.province_level,
+        superior=u.superior,
+        agency=u.agency,
+        place=u.place,
+        office_symbol=u.office_symbol,
+        agency_symbol=u.agency_symbol,
+        report_kinds=(d.kind,),
+        contact_honorific=contact.get("contact_honorific", ""),
+        contact_name=contact.get("contact_name", ""),
+        contact_position=contact.get("contact_position", ""),
+        contact_phone=contact.get("contact_phone", ""),
+        contact_email=contact.get("contact_email", ""),
+        signers=signers,
+        default_recipients=d.recipients,
+        default_to=d.to,
+    )
 
 
 # ---------------------------------------------------------------------------- the units and signers tables
@@ -209,29 +262,48 @@ def _dump(data: Any) -> str:
 
 
 def _read_unit(c: sqlite3.Connection, unit_id: int) -> UnitProfile:
-    row = c.execute("SELECT id, name, level, province, province_level, superior, agency, place, office_symbol, "
-                    "contact_honorific, contact_name, contact_position, contact_phone, contact_email, "
-                    "default_recipients, default_to, agency_symbol, report_kinds, role FROM units WHERE id = ?",
-                    (unit_id,)).fetchone()
+    row = c.execute(
+        "SELECT id, name, level, province, province_level, superior, agency, place, office_symbol, "
+        "contact_honorific, contact_name, contact_position, contact_phone, contact_email, "
+        "default_recipients, default_to, agency_symbol, report_kinds, role FROM units WHERE id = ?",
+        (unit_id,),
+    ).fetchone()
     if row is None:
         raise NotFound(f"Không có đơn vị số {unit_id}. Xem danh sách đơn vị bằng lệnh: kpdesk units")
-    signers = tuple(SignerProfile(name, position, tuple(json.loads(authority)), bool(is_default))
-                    for name, position, authority, is_default in c.execute(
-                        "SELECT name, position, authority, is_default FROM signers WHERE unit_id = ? "
-                        "ORDER BY ord, id", (unit_id,)))
+    signers = tuple(
+        SignerProfile(name, position, tuple(json.loads(authority)), bool(is_default))
+        for name, position, authority, is_default in c.execute(
+            "SELECT name, position, authority, is_default FROM signers WHERE unit_id = ? ORDER BY ord, id", (unit_id,)
+        )
+    )
     return UnitProfile(
-        id=UnitId(row[0]), name=row[1], level=row[2], province=row[3], province_level=row[4], superior=row[5],
-        agency=tuple(json.loads(row[6])), place=row[7], office_symbol=row[8], contact_honorific=row[9],
-        contact_name=row[10], contact_position=row[11], contact_phone=row[12], contact_email=row[13],
-        signers=signers, default_recipients=tuple(json.loads(row[14])), default_to=tuple(json.loads(row[15])),
-        agency_symbol=row[16], report_kinds=tuple(json.loads(row[17])), role=row[18])
+        id=UnitId(row[0]),
+        name=row[1],
+        level=row[2],
+        province=row[3],
+        province_level=row[4],
+        superior=row[5],
+        agency=tuple(json.loads(row[6])),
+        place=row[7],
+        office_symbol=row[8],
+        contact_honorific=row[9],
+        contact_name=row[10],
+        contact_position=row[11],
+        contact_phone=row[12],
+        contact_email=row[13],
+        signers=signers,
+        default_recipients=tuple(json.loads(row[14])),
+        default_to=tuple(json.loads(row[15])),
+        agency_symbol=row[16],
+        report_kinds=tuple(json.loads(row[17])),
+        role=row[18],
+    )
 
 
 def load_units(db: Database, role: str = COMMUNE) -> list[UnitProfile]:
     """The profiles of one role (the communes this PC writes for, by default), by name."""
     with db.snapshot() as c:
-        ids = [r[0] for r in c.execute("SELECT id FROM units WHERE role = ? ORDER BY name COLLATE NOCASE, id",
-                                       (role,))]
+        ids = [r[0] for r in c.execute("SELECT id FROM units WHERE role = ? ORDER BY name COLLATE NOCASE, id", (role,))]
         return [_read_unit(c, i) for i in ids]
 
 
@@ -245,33 +317,47 @@ def save_unit(db: Database, profile: UnitProfile) -> UnitId:
     p = clean_profile(profile)
     now = now_stamp()
     cols = {
-        "name": p.name, "level": p.level, "province": p.province, "province_level": p.province_level,
-        "superior": p.superior, "agency": _dump(list(p.agency)), "place": p.place,
-        "office_symbol": p.office_symbol, "contact_honorific": p.contact_honorific,
-        "contact_name": p.contact_name, "contact_position": p.contact_position,
-        "contact_phone": p.contact_phone, "contact_email": p.contact_email,
-        "default_recipients": _dump(list(p.default_recipients)), "default_to": _dump(list(p.default_to)),
-        "agency_symbol": p.agency_symbol, "report_kinds": _dump(list(p.report_kinds)), "role": p.role,
+        "name": p.name,
+        "level": p.level,
+        "province": p.province,
+        "province_level": p.province_level,
+        "superior": p.superior,
+        "agency": _dump(list(p.agency)),
+        "place": p.place,
+        "office_symbol": p.office_symbol,
+        "contact_honorific": p.contact_honorific,
+        "contact_name": p.contact_name,
+        "contact_position": p.contact_position,
+        "contact_phone": p.contact_phone,
+        "contact_email": p.contact_email,
+        "default_recipients": _dump(list(p.default_recipients)),
+        "default_to": _dump(list(p.default_to)),
+        "agency_symbol": p.agency_symbol,
+        "report_kinds": _dump(list(p.report_kinds)),
+        "role": p.role,
         "updated": now,
     }
     with db.tx() as c:
         if p.id is None:
             cols["created"] = now
-            cur = c.execute(f"INSERT INTO units ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                            tuple(cols.values()))
+            cur = c.execute(
+                f"INSERT INTO units ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", tuple(cols.values())
+            )
             assert cur.lastrowid is not None
             unit_id = UnitId(cur.lastrowid)
         else:
             unit_id = p.id
-            cur = c.execute(f"UPDATE units SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
-                            (*cols.values(), unit_id))
+            cur = c.execute(
+                f"UPDATE units SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?", (*cols.values(), unit_id)
+            )
             if cur.rowcount == 0:
                 raise NotFound(f"Không có đơn vị số {unit_id} để cập nhật.")
             c.execute("DELETE FROM signers WHERE unit_id = ?", (unit_id,))
         for i, s in enumerate(p.signers):
-            c.execute("INSERT INTO signers (unit_id, ord, name, position, authority, is_default) "
-                      "VALUES (?, ?, ?, ?, ?, ?)", (unit_id, i, s.name, s.position, _dump(list(s.authority)),
-                                                    int(s.is_default)))
+            c.execute(
+                "INSERT INTO signers (unit_id, ord, name, position, authority, is_default) VALUES (?, ?, ?, ?, ?, ?)",
+                (unit_id, i, s.name, s.position, _dump(list(s.authority)), int(s.is_default)),
+            )
     return unit_id
 
 
@@ -282,8 +368,9 @@ def unit_for_draft(db: Database, d: Draft) -> UnitId:
         raise StoreError("Bản nháp chưa ghi tên đơn vị (unit.name); hãy chọn đơn vị khi nhập bản nháp.")
     key = (fold(d.unit.name), fold(d.unit.level), fold(d.unit.province))
     with db.read() as c:
-        for uid, name, level, province in c.execute("SELECT id, name, level, province FROM units WHERE role = ? "
-                                                    "ORDER BY id", (COMMUNE,)):
+        for uid, name, level, province in c.execute(
+            "SELECT id, name, level, province FROM units WHERE role = ? ORDER BY id", (COMMUNE,)
+        ):
             if (fold(name), fold(level), fold(province)) == key:
                 return UnitId(uid)
     return save_unit(db, profile_from_draft(d))

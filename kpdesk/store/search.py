@@ -21,8 +21,9 @@ ANY_STALE = "SELECT 1 FROM drafts WHERE search_stale = 1 LIMIT 1"
 #: where stale rows cannot be re-indexed: the index answers for the others, the drafts' data for the stale ones
 #: (its second parameter: their ids as a JSON array, `stale_matches`).
 MATCHES = "d.id IN (SELECT rowid FROM draft_search WHERE draft_search MATCH ?)"
-MATCHES_READ_ONLY = (f"(d.search_stale = 0 AND {MATCHES} "
-                     "OR d.search_stale = 1 AND d.id IN (SELECT value FROM json_each(?)))")
+MATCHES_READ_ONLY = (
+    f"(d.search_stale = 0 AND {MATCHES} OR d.search_stale = 1 AND d.id IN (SELECT value FROM json_each(?)))"
+)
 
 _MARKS = re.compile("[\u0300-\u036f]")
 _WORD = re.compile(r"\w+")
@@ -77,8 +78,7 @@ def index(c: sqlite3.Connection, draft_id: int, data: dict[str, Any], *, new: bo
 def refresh(c: sqlite3.Connection, draft_id: int | None = None) -> int:
     """Re-index the stale drafts (or only `draft_id`, if stale) inside the current write transaction; return how
     many were."""
-    sql = ("SELECT d.id, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
-           "WHERE d.search_stale = 1")
+    sql = "SELECT d.id, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id WHERE d.search_stale = 1"
     rows = (c.execute(sql + " AND d.id = ?", (draft_id,)) if draft_id is not None else c.execute(sql)).fetchall()
     for did, text in rows:
         index(c, did, json.loads(text))
@@ -91,8 +91,9 @@ def stale_matches(c: sqlite3.Connection, text: str) -> list[int]:
     its beginning, among the words of the search text); for reading without re-indexing."""
     words = _WORD.findall(fold(text))
     found = []
-    for did, data in c.execute("SELECT d.id, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
-                               "WHERE d.search_stale = 1"):
+    for did, data in c.execute(
+        "SELECT d.id, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id WHERE d.search_stale = 1"
+    ):
         tokens = set(_WORD.findall(search_text(json.loads(data))))
         if all(any(t.startswith(w) for t in tokens) for w in words):
             found.append(did)

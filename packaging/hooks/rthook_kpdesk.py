@@ -19,6 +19,9 @@ for _name in ("stdout", "stderr"):
         setattr(sys, _name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 (lives as long as the process)
 
 if hasattr(sys, "_MEIPASS"):
-    _qt = os.path.join(sys._MEIPASS, "PySide6") if sys.platform == "win32" else \
-        os.path.join(sys._MEIPASS, "PySide6", "Qt")
+    _qt = (
+        os.path.join(sys._MEIPASS, "PySide6")
+        if sys.platform == "win32"
+        else os.path.join(sys._MEIPASS, "PySide6", "Qt")
+    )
     os.environ["QT_PLUGIN_PATH"] = os.path.join(_qt, "plugins")

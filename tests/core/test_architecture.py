@@ -125,23 +125,29 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 def test_a_circle_is_found_and_named_even_through_an_import_inside_a_function(tmp_path):
-    _write(tmp_path, {
-        "pkg/__init__.py": "",
-        "pkg/a.py": "from pkg.b import thing\n",
-        "pkg/b.py": "def thing():\n    from pkg.sub import c\n",
-        "pkg/sub/__init__.py": "",
-        "pkg/sub/c.py": "from .. import a\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "from pkg.b import thing\n",
+            "pkg/b.py": "def thing():\n    from pkg.sub import c\n",
+            "pkg/sub/__init__.py": "",
+            "pkg/sub/c.py": "from .. import a\n",
+        },
+    )
     assert circles(import_graph(tmp_path, "pkg")) == [["pkg.a", "pkg.b", "pkg.sub.c", "pkg.a"]]
 
 
 def test_type_checking_imports_count_and_imports_of_the_own_package_are_no_edge(tmp_path):
-    _write(tmp_path, {
-        "pkg/__init__.py": "from pkg.a import A\n",
-        "pkg/a.py": "from typing import TYPE_CHECKING\nimport pkg\nif TYPE_CHECKING:\n    from pkg.b import B\n"
-                    "A = 1\n",
-        "pkg/b.py": "import typing\nfrom pkg import a\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    import os\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.a import A\n",
+            "pkg/a.py": "from typing import TYPE_CHECKING\nimport pkg\nif TYPE_CHECKING:\n    from pkg.b import B\n"
+            "A = 1\n",
+            "pkg/b.py": "import typing\nfrom pkg import a\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    import os\n",
+        },
+    )
     graph = import_graph(tmp_path, "pkg")
     assert graph == {"pkg": {"pkg.a"}, "pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}}
     assert circles(graph) != []  # a.py names B for the type checker only, b.py imports a: still a circle

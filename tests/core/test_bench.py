@@ -31,8 +31,14 @@ EXPECTED = [
 def test_smoke_run_writes_every_key(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--smoke", "--out", str(out)], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "measurement" in proc.stdout and "ratio" in proc.stdout  # the printed table
 

@@ -51,9 +51,11 @@ def test_check_reads_a_draft_with_unreadable_values_and_reports_each_with_all_th
     source = written(tmp_path, HALF, unreadable)
     assert main(["check", str(source)]) == 1
     out = capsys.readouterr().out
-    assert "LỖI: Mục «2. Thực hiện nhiệm vụ quản lý nhà nước về KH&CN (2.1, 2.2)», «Các nghị quyết, quyết định, " \
-           "kế hoạch, cơ chế chính sách về KH&CN đã triển khai», dòng 2: cột «Ngày ban hành»: Ngày 31/02/2026 " \
-           "không tồn tại" in out
+    assert (
+        "LỖI: Mục «2. Thực hiện nhiệm vụ quản lý nhà nước về KH&CN (2.1, 2.2)», «Các nghị quyết, quyết định, "
+        "kế hoạch, cơ chế chính sách về KH&CN đã triển khai», dòng 2: cột «Ngày ban hành»: Ngày 31/02/2026 "
+        "không tồn tại" in out
+    )
     assert "«Các mô hình ứng dụng KH&CN», dòng 1: cột «Diện tích (ha)»: Không hiểu số «3,5 ha»" in out
     assert "CẢNH BÁO: Mục «2.3. Ứng dụng, chuyển giao KH&CN" in out  # the other problems are shown too
     assert "2 lỗi, 1 cảnh báo." in out
@@ -62,8 +64,7 @@ def test_check_reads_a_draft_with_unreadable_values_and_reports_each_with_all_th
 def test_render_force_and_import_keep_unreadable_values_as_text_to_correct(tmp_path, capsys):
     source = written(tmp_path, HALF, unreadable)
     assert main(["render", str(source), "-o", str(tmp_path / "x.docx"), "--force"]) == 0
-    assert draft_from_docx(tmp_path / "x.docx").inputs == {"documents.2.date": "31/02/2026",
-                                                          "models.1.area": "3,5 ha"}
+    assert draft_from_docx(tmp_path / "x.docx").inputs == {"documents.2.date": "31/02/2026", "models.1.area": "3,5 ha"}
     data = tmp_path / "data"
     assert main(["--data-dir", str(data), "import", str(source)]) == 0
     assert "Có 2 chỗ chưa đọc được" in capsys.readouterr().out
@@ -94,20 +95,36 @@ def test_a_forced_render_is_marked_as_a_draft_on_every_page(tmp_path, capsys):
     assert "DỰ THẢO" not in " ".join(headers(tmp_path / "ok.docx"))  # a report without errors is the real one
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice (soffice) and poppler-utils are not installed")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) and poppler-utils are not installed",
+)
 def test_libreoffice_prints_the_mark_at_the_top_of_every_page_and_breaks_pages_as_the_final_copy(tmp_path):
     d = drafts.load(ERRORS)
     kind = get_kind(d.kind)
     render_to_file(d, tmp_path / "du-thao.docx", allow_errors=True)
     write_docx(build_layout(kind, d), tmp_path / "chinh-thuc.docx")  # the same draft as a final copy would print
     files = [str(tmp_path / "du-thao.docx"), str(tmp_path / "chinh-thuc.docx")]
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), *files], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *files,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
     def pages(name):
-        text = subprocess.run(["pdftotext", "-layout", str(tmp_path / name), "-"], check=True, capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / name), "-"], check=True, capture_output=True, text=True
+        ).stdout
         return [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")[:-1]]
 
     marked, final = pages("du-thao.pdf"), pages("chinh-thuc.pdf")
@@ -130,8 +147,10 @@ def test_the_default_file_name_of_a_draft_copy_says_so(tmp_path, capsys, monkeyp
     assert default_filename(get_kind(d.kind), d, draft_copy=True) == "BC-KHCN-T04-2026-Bim-Son-DU-THAO.docx"
     assert main(["render", str(ERRORS), "--force"]) == 0
     assert main(["render", str(MONTHLY)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["BC-KHCN-T04-2026-Bim-Son-DU-THAO.docx",
-                                                          "BC-KHCN-T04-2026-Thieu-Trung.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "BC-KHCN-T04-2026-Bim-Son-DU-THAO.docx",
+        "BC-KHCN-T04-2026-Thieu-Trung.docx",
+    ]
 
 
 def test_a_forced_render_of_a_stored_draft_is_not_recorded_as_exported(tmp_path, capsys):
@@ -205,8 +224,18 @@ def test_importing_the_same_file_twice_says_so_and_makes_no_duplicate(tmp_path, 
         assert [i.id for i in store.list_drafts()] == [1]
 
 
-ENGLISH = ("usage:", "error:", "invalid choice", "arguments are required", "show this help", "unrecognized",
-           "expected one argument", "positional arguments", "options:", "show program's")
+ENGLISH = (
+    "usage:",
+    "error:",
+    "invalid choice",
+    "arguments are required",
+    "show this help",
+    "unrecognized",
+    "expected one argument",
+    "positional arguments",
+    "options:",
+    "show program's",
+)
 
 
 def _subparsers(parser):
@@ -226,10 +255,13 @@ def test_the_parser_speaks_vietnamese_in_its_help_and_its_refusals(capsys):
     helps = [parser.format_help()] + [child.format_help() for child in _subparsers(parser)]
     assert len(helps) > 20 and all(h.startswith("Cách dùng: ") for h in helps)
     assert not [word for h in helps for word in ENGLISH if word in h.lower()]
-    for argv, said in ((["frob"], "không có lựa chọn 'frob'"), (["kinds", "install"], "thiếu tham số bắt buộc: file"),
-                       (["department", "status", "--kind", "x"], "thiếu tham số bắt buộc: --period"),
-                       (["drafts", "--bogus"], "không hiểu các tham số: --bogus"),
-                       (["render", "1", "-o"], "tham số -o/--output: cần đúng một giá trị")):
+    for argv, said in (
+        (["frob"], "không có lựa chọn 'frob'"),
+        (["kinds", "install"], "thiếu tham số bắt buộc: file"),
+        (["department", "status", "--kind", "x"], "thiếu tham số bắt buộc: --period"),
+        (["drafts", "--bogus"], "không hiểu các tham số: --bogus"),
+        (["render", "1", "-o"], "tham số -o/--output: cần đúng một giá trị"),
+    ):
         with pytest.raises(SystemExit) as stop:
             main(argv)
         err = capsys.readouterr().err

@@ -13,11 +13,17 @@ MONTHLY = get_kind("co-che-tai-chinh-thang")
 HALF = get_kind("quan-ly-khcn-6-thang")
 
 
-@pytest.mark.parametrize(("key", "period"), [
-    ("2026-05", Period("month", 2026, month=5)), ("2026-5", Period("month", 2026, month=5)),
-    ("2026-H1", Period("half", 2026, half=1)), ("2026-h2", Period("half", 2026, half=2)),
-    ("2026", Period("year", 2026)), (" 2026-12 ", Period("month", 2026, month=12)),
-])
+@pytest.mark.parametrize(
+    ("key", "period"),
+    [
+        ("2026-05", Period("month", 2026, month=5)),
+        ("2026-5", Period("month", 2026, month=5)),
+        ("2026-H1", Period("half", 2026, half=1)),
+        ("2026-h2", Period("half", 2026, half=2)),
+        ("2026", Period("year", 2026)),
+        (" 2026-12 ", Period("month", 2026, month=12)),
+    ],
+)
 def test_period_keys_read(key, period):
     assert parse_period(key) == period
 
@@ -27,10 +33,16 @@ def test_period_keys_round_trip(period):
     assert parse_period(period_key(period)) == period
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ("05/2026", "Hãy viết «2026-05»"), ("2026-13", "tháng từ 1 đến 12"), ("2026-H3", "không đúng cách viết"),
-    ("tháng 5", "không đúng cách viết"), ("1800", "từ 1990 đến 2200"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("05/2026", "Hãy viết «2026-05»"),
+        ("2026-13", "tháng từ 1 đến 12"),
+        ("2026-H3", "không đúng cách viết"),
+        ("tháng 5", "không đúng cách viết"),
+        ("1800", "từ 1990 đến 2200"),
+    ],
+)
 def test_a_badly_written_period_says_how_to_write_it(text, says):
     with pytest.raises(FormatError, match=says):
         parse_period(text)

@@ -51,8 +51,13 @@ def test_the_code_passes_lint():
     ruff = shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (it is in the [test] extra)")
-    result = subprocess.run([ruff, "check", "kpdesk", "ui", "tests", "build.spec", "packaging"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [ruff, "check", "kpdesk", "ui", "tests", "build.spec", "packaging"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
 
 

@@ -20,7 +20,10 @@ FIXTURE_KINDS = ROOT / "tests" / "fixtures" / "kinds"
 
 def base(**values):
     return {
-        "format": "kpdesk-draft", "format_version": 1, "kind": "mau-thu", "kind_version": 2,
+        "format": "kpdesk-draft",
+        "format_version": 1,
+        "kind": "mau-thu",
+        "kind_version": 2,
         "period": {"type": "month", "year": 2026, "month": 4},
         "unit": {"name": "Thiệu Trung", "province": "Thanh Hóa", "office_symbol": "vhxh"},
         "signer": {"authority": ["KT. CHỦ TỊCH"], "position": "PHÓ CHỦ TỊCH", "name": "Trần Ngọc Tùng"},
@@ -42,9 +45,18 @@ def test_every_example_round_trips_exactly(path):
 
 
 def test_values_arrive_as_exact_python_values():
-    d = load(base(total="2,382 tỷ", part_a=382_000_000, area="2.5", ok_pct="99.98", when="2026-03-30",
-                  ref="Công văn số 1133/SKHCN-KHTC ngày 30/3/2026 của Sở KH&CN", flag=True,
-                  lines=[{"group": "kh", "content": "Mô hình", "amount": "450 triệu"}]))
+    d = load(
+        base(
+            total="2,382 tỷ",
+            part_a=382_000_000,
+            area="2.5",
+            ok_pct="99.98",
+            when="2026-03-30",
+            ref="Công văn số 1133/SKHCN-KHTC ngày 30/3/2026 của Sở KH&CN",
+            flag=True,
+            lines=[{"group": "kh", "content": "Mô hình", "amount": "450 triệu"}],
+        )
+    )
     v = d.values
     assert v["total"] == 2_382_000_000 and isinstance(v["total"], int)
     assert v["area"] == Decimal("2.5") and v["ok_pct"] == Decimal("99.98")
@@ -98,23 +110,45 @@ def test_a_bad_draft_is_refused_with_a_message_that_says_what_is_wrong(change, e
 
 def test_a_value_that_cannot_be_read_is_kept_as_unread_text_not_refused():
     """#17: text a field cannot read is kept to correct, as the window keeps it; the rest of the draft is read."""
-    data = base(total="hai đồng", part_a=5, when="30/02/2026", area="3,5 ha", ok_pct="gần 100",
-                lines=[{"group": "kh", "content": "Một", "amount": "ba trăm"},
-                       {"group": "kh", "content": "Hai", "amount": 2_000}])
+    data = base(
+        total="hai đồng",
+        part_a=5,
+        when="30/02/2026",
+        area="3,5 ha",
+        ok_pct="gần 100",
+        lines=[
+            {"group": "kh", "content": "Một", "amount": "ba trăm"},
+            {"group": "kh", "content": "Hai", "amount": 2_000},
+        ],
+    )
     data["date"] = "2026-02-30"
     d = load(data)
-    assert d.inputs == {"total": "hai đồng", "when": "30/02/2026", "area": "3,5 ha", "ok_pct": "gần 100",
-                        "lines.1.amount": "ba trăm", "_date": "2026-02-30"}
+    assert d.inputs == {
+        "total": "hai đồng",
+        "when": "30/02/2026",
+        "area": "3,5 ha",
+        "ok_pct": "gần 100",
+        "lines.1.amount": "ba trăm",
+        "_date": "2026-02-30",
+    }
     assert d.values["part_a"] == 5 and d.date is None and "total" not in d.values
-    assert d.values["lines"] == [{"group": "kh", "content": "Một", "amount": None},
-                                 {"group": "kh", "content": "Hai", "amount": 2_000}]
+    assert d.values["lines"] == [
+        {"group": "kh", "content": "Một", "amount": None},
+        {"group": "kh", "content": "Hai", "amount": 2_000},
+    ]
     assert load(drafts.to_json(d, get_kind("mau-thu", FIXTURE_KINDS))) == d  # and it round-trips
     assert load({**base(), "date": "18/4/2026"}).date == dt.date(2026, 4, 18)  # a date written the Vietnamese way
 
 
 def test_decimals_accept_json_numbers_and_choices_their_label():
-    d = load(base(area=2.5, ok_pct=99.98, status="Đã thành lập",
-                  lines=[{"group": "chuyển đổi SỐ", "content": "A", "amount": 1}]))
+    d = load(
+        base(
+            area=2.5,
+            ok_pct=99.98,
+            status="Đã thành lập",
+            lines=[{"group": "chuyển đổi SỐ", "content": "A", "amount": 1}],
+        )
+    )
     assert d.values["area"] == Decimal("2.5") and d.values["ok_pct"] == Decimal("99.98")
     assert d.values["status"] == "yes" and d.values["lines"][0]["group"] == "cds"
     assert load(base(status="có lẽ")).values["status"] == "có lẽ"  # not an option: validation reports it
@@ -122,8 +156,16 @@ def test_decimals_accept_json_numbers_and_choices_their_label():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "{", "[]", "null", "1" * 10, '{"format": "kpdesk-draft"}', "[" * 100_000 + "]" * 100_000,
-     b"\xff\xfe\x00garbage"],
+    [
+        "",
+        "{",
+        "[]",
+        "null",
+        "1" * 10,
+        '{"format": "kpdesk-draft"}',
+        "[" * 100_000 + "]" * 100_000,
+        b"\xff\xfe\x00garbage",
+    ],
 )
 def test_malformed_json_gives_a_draft_error_never_a_crash(text):
     with pytest.raises(DraftError):
@@ -143,29 +185,54 @@ def test_a_missing_file_says_so(tmp_path):
 @pytest.mark.parametrize(
     ("period", "label", "code", "previous", "start", "end"),
     [
-        (Period("month", 2026, month=4), "tháng 4 năm 2026", "T04-2026", Period("month", 2026, month=3),
-         dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
-        (Period("month", 2026, month=1), "tháng 1 năm 2026", "T01-2026", Period("month", 2025, month=12),
-         dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
-        (Period("half", 2022, half=1), "6 tháng đầu năm 2022", "6T1-2022", Period("half", 2021, half=2),
-         dt.date(2022, 1, 1), dt.date(2022, 6, 30)),
-        (Period("year", 2026), "năm 2026", "N2026", Period("year", 2025), dt.date(2026, 1, 1),
-         dt.date(2026, 12, 31)),
+        (
+            Period("month", 2026, month=4),
+            "tháng 4 năm 2026",
+            "T04-2026",
+            Period("month", 2026, month=3),
+            dt.date(2026, 4, 1),
+            dt.date(2026, 4, 30),
+        ),
+        (
+            Period("month", 2026, month=1),
+            "tháng 1 năm 2026",
+            "T01-2026",
+            Period("month", 2025, month=12),
+            dt.date(2026, 1, 1),
+            dt.date(2026, 1, 31),
+        ),
+        (
+            Period("half", 2022, half=1),
+            "6 tháng đầu năm 2022",
+            "6T1-2022",
+            Period("half", 2021, half=2),
+            dt.date(2022, 1, 1),
+            dt.date(2022, 6, 30),
+        ),
+        (Period("year", 2026), "năm 2026", "N2026", Period("year", 2025), dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
     ],
 )
 def test_periods_read_as_officers_write_them(period, label, code, previous, start, end):
-    assert (period.label, period.code, period.previous(), period.start, period.end) == (label, code, previous,
-                                                                                       start, end)
+    assert (period.label, period.code, period.previous(), period.start, period.end) == (
+        label,
+        code,
+        previous,
+        start,
+        end,
+    )
     assert period.previous().next() == period
     assert Period.from_json(period.to_json()) == period
 
 
-@pytest.mark.parametrize(("kind", "day", "expected"), [
-    ("month", dt.date(2026, 4, 30), Period("month", 2026, month=4)),
-    ("half", dt.date(2026, 6, 30), Period("half", 2026, half=1)),
-    ("half", dt.date(2026, 7, 1), Period("half", 2026, half=2)),
-    ("year", dt.date(2026, 12, 31), Period("year", 2026)),
-])
+@pytest.mark.parametrize(
+    ("kind", "day", "expected"),
+    [
+        ("month", dt.date(2026, 4, 30), Period("month", 2026, month=4)),
+        ("half", dt.date(2026, 6, 30), Period("half", 2026, half=1)),
+        ("half", dt.date(2026, 7, 1), Period("half", 2026, half=2)),
+        ("year", dt.date(2026, 12, 31), Period("year", 2026)),
+    ],
+)
 def test_the_period_of_a_type_that_contains_a_day(kind, day, expected):
     assert Period.containing(kind, day) == expected
     assert expected.start <= day <= expected.end
@@ -190,8 +257,10 @@ def test_a_new_draft_takes_the_kinds_default_recipients_filled_from_the_unit():
 
 
 def test_text_that_could_not_be_read_is_kept_with_the_draft_and_round_trips():
-    data = base(total=1_000_000, lines=[{"group": "kh", "content": "Một", "amount": 1000},
-                                        {"group": "kh", "content": "Hai", "amount": None}])
+    data = base(
+        total=1_000_000,
+        lines=[{"group": "kh", "content": "Một", "amount": 1000}, {"group": "kh", "content": "Hai", "amount": None}],
+    )
     data["inputs"] = {"part_a": "2,5 tỷ rưỡi", "lines.2.amount": "ba trăm", "_date": "31/2/2026"}
     d = load(data)
     assert d.inputs == {"part_a": "2,5 tỷ rưỡi", "lines.2.amount": "ba trăm", "_date": "31/2/2026"}

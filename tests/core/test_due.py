@@ -35,9 +35,14 @@ def store(tmp_path):
 
 
 def save_unit(store: Store, name: str = "Thiệu Trung", **changes) -> UnitProfile:
-    profile = UnitProfile(name=name, province="Thanh Hóa", office_symbol="VHXH",
-                          signers=(SignerProfile("Trần Ngọc Tùng", "PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH",), True),),
-                          default_recipients=("Sở KH&CN (để b/c)",), **changes)
+    profile = UnitProfile(
+        name=name,
+        province="Thanh Hóa",
+        office_symbol="VHXH",
+        signers=(SignerProfile("Trần Ngọc Tùng", "PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH",), True),),
+        default_recipients=("Sở KH&CN (để b/c)",),
+        **changes,
+    )
     return store.unit(store.save_unit(profile))
 
 
@@ -46,8 +51,15 @@ def unit(store) -> UnitProfile:
     return save_unit(store)
 
 
-def draft(store: Store, unit: UnitProfile, period: Period, kind: str = MONTHLY, *, exported: bool = False,
-          form: str | None = None) -> int:
+def draft(
+    store: Store,
+    unit: UnitProfile,
+    period: Period,
+    kind: str = MONTHLY,
+    *,
+    exported: bool = False,
+    form: str | None = None,
+) -> int:
     draft_id = store.create_draft(kind, period, unit.id, form=form)
     if exported:
         store.record_export(draft_id, Path(f"{kind}-{period.code}.docx"), "a" * 64, store.info(draft_id).revision)
@@ -76,15 +88,18 @@ def test_with_april_sent_the_may_report_is_due_before_the_twentieth(store, unit)
     assert item.soon and item.unit_name == "xã Thiệu Trung"
 
 
-@pytest.mark.parametrize(("today", "days_left", "state", "when", "soon"), [
-    (day(1, 5), 18, "due", "còn 19 ngày", False),
-    (day(14, 5), 5, "due", "còn 6 ngày", False),
-    (day(15, 5), 4, "due", "còn 5 ngày", True),     # five days before the 20th: "soon"
-    (day(18, 5), 1, "due", "còn 2 ngày", True),
-    (day(19, 5), 0, "due", "hôm nay là ngày cuối", True),
-    (day(20, 5), -1, "overdue", "quá hạn 1 ngày", True),
-    (day(22, 5), -3, "overdue", "quá hạn 3 ngày", True),
-])
+@pytest.mark.parametrize(
+    ("today", "days_left", "state", "when", "soon"),
+    [
+        (day(1, 5), 18, "due", "còn 19 ngày", False),
+        (day(14, 5), 5, "due", "còn 6 ngày", False),
+        (day(15, 5), 4, "due", "còn 5 ngày", True),  # five days before the 20th: "soon"
+        (day(18, 5), 1, "due", "còn 2 ngày", True),
+        (day(19, 5), 0, "due", "hôm nay là ngày cuối", True),
+        (day(20, 5), -1, "overdue", "quá hạn 1 ngày", True),
+        (day(22, 5), -3, "overdue", "quá hạn 3 ngày", True),
+    ],
+)
 def test_the_boundary_days_of_the_may_report(store, unit, today, days_left, state, when, soon):
     draft(store, unit, month(4), exported=True)
     may = due(store, unit, today).items[0]
@@ -97,8 +112,11 @@ def test_from_the_twentieth_may_is_overdue_and_june_is_the_next_deadline(store, 
     draft(store, unit, month(4), exported=True)
     assert listed(store, unit, day(19, 5)) == [(MONTHLY, "2026-05", "due")]
     assert listed(store, unit, day(20, 5)) == [(MONTHLY, "2026-05", "overdue"), (MONTHLY, "2026-06", "due")]
-    assert listed(store, unit, day(25, 6)) == [(MONTHLY, "2026-05", "overdue"), (MONTHLY, "2026-06", "overdue"),
-                                               (MONTHLY, "2026-07", "due")]
+    assert listed(store, unit, day(25, 6)) == [
+        (MONTHLY, "2026-05", "overdue"),
+        (MONTHLY, "2026-06", "overdue"),
+        (MONTHLY, "2026-07", "due"),
+    ]
 
 
 def test_once_may_is_exported_it_disappears(store, unit):
@@ -148,7 +166,10 @@ def test_a_report_begun_and_never_exported_is_owed_from_its_period_on(store, uni
     march = draft(store, unit, month(3))
     found = due(store, unit, day(15, 5)).items
     assert [(period_key(i.period), i.state, i.draft_id) for i in found] == [
-        ("2026-03", "overdue", march), ("2026-04", "overdue", None), ("2026-05", "due", None)]
+        ("2026-03", "overdue", march),
+        ("2026-04", "overdue", None),
+        ("2026-05", "due", None),
+    ]
     store.record_export(march, Path("bc-3.docx"), "a" * 64, store.info(march).revision)
     assert listed(store, unit, day(15, 5)) == [(MONTHLY, "2026-04", "overdue"), (MONTHLY, "2026-05", "due")]
 
@@ -156,8 +177,9 @@ def test_a_report_begun_and_never_exported_is_owed_from_its_period_on(store, uni
 def test_it_looks_back_one_year_at_most(store, unit):
     draft(store, unit, month(1, 2024), exported=True)
     found = due(store, unit, day(15, 5)).items
-    assert [period_key(i.period) for i in found] == [f"2025-{m:02d}" for m in range(5, 13)] + \
-        [f"2026-{m:02d}" for m in range(1, 6)]
+    assert [period_key(i.period) for i in found] == [f"2025-{m:02d}" for m in range(5, 13)] + [
+        f"2026-{m:02d}" for m in range(1, 6)
+    ]
     assert all(i.period.end >= day(15, 5) - dt.timedelta(days=LOOKBACK_DAYS) for i in found)
     assert [i.state for i in found] == ["overdue"] * 12 + ["due"]
     assert found[0].line == "Báo cáo tháng 5/2025 — hạn: trước ngày 20/5/2025, quá hạn 361 ngày"
@@ -217,11 +239,11 @@ def test_a_half_year_without_a_department_date_is_listed_once_it_has_ended(store
     # none sent yet: the last half-year that has ended, until the current one ends
     assert listed(store, unit, day(30, 6)) == [(HALF, "2025-H2", "due")]
     [item] = due(store, unit, day(1, 7)).items
-    assert (item.period, item.deadline, item.days_left, item.state) == (Period("half", 2026, half=1), None, None,
-                                                                       "due")
+    assert (item.period, item.deadline, item.days_left, item.state) == (Period("half", 2026, half=1), None, None, "due")
     assert item.when == "chưa có hạn" and not item.soon
-    assert item.line == ("Báo cáo 6 tháng đầu năm 2026 — chưa có hạn (Sở chưa đặt ngày); kỳ báo cáo đã hết ngày "
-                         "30/6/2026")
+    assert item.line == (
+        "Báo cáo 6 tháng đầu năm 2026 — chưa có hạn (Sở chưa đặt ngày); kỳ báo cáo đã hết ngày 30/6/2026"
+    )
 
 
 def test_a_half_year_with_a_department_date_uses_that_date(store):
@@ -268,10 +290,15 @@ def test_items_come_most_pressing_first_and_grouped_by_kind(store):
     draft(store, unit, month(5), exported=True)
     dates = {HALF: {"2026-H1": day(15, 7)}}
     result = due(store, unit, day(10, 7), set_dates=dates)
-    assert [(i.kind.id, period_key(i.period)) for i in result.items] == \
-        [(MONTHLY, "2026-06"), (HALF, "2026-H1"), (MONTHLY, "2026-07")]
-    assert [(k.id, [period_key(i.period) for i in items]) for k, items in result.by_kind()] == \
-        [(MONTHLY, ["2026-06", "2026-07"]), (HALF, ["2026-H1"])]
+    assert [(i.kind.id, period_key(i.period)) for i in result.items] == [
+        (MONTHLY, "2026-06"),
+        (HALF, "2026-H1"),
+        (MONTHLY, "2026-07"),
+    ]
+    assert [(k.id, [period_key(i.period) for i in items]) for k, items in result.by_kind()] == [
+        (MONTHLY, ["2026-06", "2026-07"]),
+        (HALF, ["2026-H1"]),
+    ]
     assert [period_key(i.period) for i in result.overdue] == ["2026-06"]
     assert [period_key(i.period) for i in result.soon] == ["2026-H1"]
 
@@ -281,8 +308,8 @@ def test_items_come_most_pressing_first_and_grouped_by_kind(store):
 
 def test_starting_a_report_carries_over_the_previous_one_in_its_form(store, unit):
     april = draft(store, unit, month(4), form="cong_van", exported=True)
-    store.set_value(april, "contact_name", "Nghiêm Duy Cương")   # carried over
-    store.set_value(april, "disbursed", 120_000_000)             # a figure of the period: not carried
+    store.set_value(april, "contact_name", "Nghiêm Duy Cương")  # carried over
+    store.set_value(april, "disbursed", 120_000_000)  # a figure of the period: not carried
     [item] = due(store, unit, day(15, 5)).items
     may = start_draft(store, item)
     new = store.load(may)

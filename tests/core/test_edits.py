@@ -44,8 +44,9 @@ def test_setting_a_field_changes_that_field_only_and_says_so(monthly):
     new, changes = apply(kind, d, SetField("closing", "Câu kết mới"))
     assert new.values["closing"] == "Câu kết mới" and d.values["closing"] != "Câu kết mới"
     assert changes == Changes(fields=frozenset({"closing"})) and changes.typing
-    assert {k: v for k, v in new.values.items() if k != "closing"} == \
-        {k: v for k, v in d.values.items() if k != "closing"}
+    assert {k: v for k, v in new.values.items() if k != "closing"} == {
+        k: v for k, v in d.values.items() if k != "closing"
+    }
     assert replace(new, values=d.values) == d, "nothing but the values changed"
 
 
@@ -98,7 +99,7 @@ def test_text_of_another_field_or_a_field_the_kind_lacks_is_refused_and_changes_
     for edit, words in [
         (SetField("budget_total", None, {"_date": "1/1"}), "không phải chữ gõ của trường «budget_total»"),
         (SetField("budget_total", None, {"disbursed": "5"}), "không phải chữ gõ của trường «budget_total»"),
-        (SetField("measures", None, {"measures": "x"}), "không phải chữ gõ"),   # a table takes text by cell
+        (SetField("measures", None, {"measures": "x"}), "không phải chữ gõ"),  # a table takes text by cell
         (SetField("measures", None, {"measures.1.khong_co": "x"}), "không phải chữ gõ"),
         (SetField("khong_co", 1), "không có trường «khong_co»"),
         (SetPart(DocPart.NUMBER, "5", {"_number": "năm"}), "không phải chữ gõ của «Số văn bản»"),
@@ -110,18 +111,43 @@ def test_text_of_another_field_or_a_field_the_kind_lacks_is_refused_and_changes_
 
 def sample(f):
     """A value of the field's type (its Python form)."""
-    return {
-        "text": "Nội dung", "longtext": "Đoạn một.\nĐoạn hai.", "list": ["Ý một"], "amount": 352_000_000,
-        "int": 2026, "decimal": Decimal("2.5"), "percent": Decimal("12.5"), "date": dt.date(2026, 3, 30),
-        "reference": vn.DocRef("Công văn", "1133/SKHCN-KHTC", dt.date(2026, 3, 30), "Sở KH&CN"),
-        "choice": f.options[0].value if f.options else "x", "bool": True, "phone": "0982741345",
-        "email": "ten@xa.gov.vn",
-    }.get(f.type) if f.type != "rows" else [{c.id: sample(c) for c in f.columns}]
+    return (
+        {
+            "text": "Nội dung",
+            "longtext": "Đoạn một.\nĐoạn hai.",
+            "list": ["Ý một"],
+            "amount": 352_000_000,
+            "int": 2026,
+            "decimal": Decimal("2.5"),
+            "percent": Decimal("12.5"),
+            "date": dt.date(2026, 3, 30),
+            "reference": vn.DocRef("Công văn", "1133/SKHCN-KHTC", dt.date(2026, 3, 30), "Sở KH&CN"),
+            "choice": f.options[0].value if f.options else "x",
+            "bool": True,
+            "phone": "0982741345",
+            "email": "ten@xa.gov.vn",
+        }.get(f.type)
+        if f.type != "rows"
+        else [{c.id: sample(c) for c in f.columns}]
+    )
 
 
-WRONG = {"text": 5, "longtext": ["a"], "list": "một ý", "amount": Decimal("1.5"), "int": True, "decimal": "2,5",
-         "percent": 12.5, "date": dt.datetime(2026, 3, 30, 8, 0), "reference": "1133/SKHCN", "choice": 1,
-         "bool": "có", "phone": 982741345, "email": ["ten@xa.gov.vn"], "rows": [{"khong_co": 1}]}
+WRONG = {
+    "text": 5,
+    "longtext": ["a"],
+    "list": "một ý",
+    "amount": Decimal("1.5"),
+    "int": True,
+    "decimal": "2,5",
+    "percent": 12.5,
+    "date": dt.datetime(2026, 3, 30, 8, 0),
+    "reference": "1133/SKHCN",
+    "choice": 1,
+    "bool": "có",
+    "phone": 982741345,
+    "email": ["ten@xa.gov.vn"],
+    "rows": [{"khong_co": 1}],
+}
 
 
 @pytest.mark.parametrize("kind", all_kinds(), ids=lambda k: k.id)
@@ -145,18 +171,21 @@ def test_a_table_cell_of_the_wrong_type_names_its_row_and_column(tables):
 # ---------------------------------------------------------------------------- document parts
 
 
-@pytest.mark.parametrize(("part", "value"), [
-    (DocPart.FORM, "cong_van"),
-    (DocPart.PERIOD, Period("month", 2026, month=5)),
-    (DocPart.NUMBER, "15"),
-    (DocPart.DATE, dt.date(2026, 4, 20)),
-    (DocPart.SIGNER, Signer(("TM. ỦY BAN NHÂN DÂN",), "CHỦ TỊCH", "Lê Văn Hòa")),
-    (DocPart.TO, ("Sở KH&CN tỉnh Thanh Hóa",)),
-    (DocPart.RECIPIENTS, ("Như trên", "Lưu: VT")),
-    (DocPart.MONEY, "ty"),
-    (DocPart.TITLE, "Tháng tư"),
-    (DocPart.UNIT, Unit("Bỉm Sơn", "phường", "Thanh Hóa")),
-])
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [
+        (DocPart.FORM, "cong_van"),
+        (DocPart.PERIOD, Period("month", 2026, month=5)),
+        (DocPart.NUMBER, "15"),
+        (DocPart.DATE, dt.date(2026, 4, 20)),
+        (DocPart.SIGNER, Signer(("TM. ỦY BAN NHÂN DÂN",), "CHỦ TỊCH", "Lê Văn Hòa")),
+        (DocPart.TO, ("Sở KH&CN tỉnh Thanh Hóa",)),
+        (DocPart.RECIPIENTS, ("Như trên", "Lưu: VT")),
+        (DocPart.MONEY, "ty"),
+        (DocPart.TITLE, "Tháng tư"),
+        (DocPart.UNIT, Unit("Bỉm Sơn", "phường", "Thanh Hóa")),
+    ],
+)
 def test_each_document_part_is_set_and_is_not_typing(monthly, part, value):
     kind, d = monthly
     new, changes = apply(kind, d, SetPart(part, value))
@@ -187,15 +216,18 @@ def test_the_signing_date_keeps_its_unread_text_until_a_date_replaces_it(monthly
     assert dated.date == dt.date(2026, 4, 18) and dated.inputs == {} and changes.parts == {DocPart.DATE}
 
 
-@pytest.mark.parametrize(("part", "value", "words"), [
-    (DocPart.FORM, "to_trinh", "không có hình thức «to_trinh»"),
-    (DocPart.MONEY, "usd", "Đơn vị tiền"),
-    (DocPart.DATE, "2026-04-18", "Ngày ký"),
-    (DocPart.PERIOD, {"type": "month"}, "Kỳ báo cáo"),
-    (DocPart.SIGNER, "Trần Ngọc Tùng", "Người ký"),
-    (DocPart.TO, (1,), "Kính gửi"),
-    (DocPart.NUMBER, 15, "Số văn bản"),
-])
+@pytest.mark.parametrize(
+    ("part", "value", "words"),
+    [
+        (DocPart.FORM, "to_trinh", "không có hình thức «to_trinh»"),
+        (DocPart.MONEY, "usd", "Đơn vị tiền"),
+        (DocPart.DATE, "2026-04-18", "Ngày ký"),
+        (DocPart.PERIOD, {"type": "month"}, "Kỳ báo cáo"),
+        (DocPart.SIGNER, "Trần Ngọc Tùng", "Người ký"),
+        (DocPart.TO, (1,), "Kính gửi"),
+        (DocPart.NUMBER, 15, "Số văn bản"),
+    ],
+)
 def test_a_document_part_of_the_wrong_kind_is_refused(monthly, part, value, words):
     kind, d = monthly
     with pytest.raises(EditError, match=words):
@@ -207,8 +239,9 @@ def test_a_document_part_of_the_wrong_kind_is_refused(monthly, part, value, word
 
 def test_several_edits_say_everything_they_changed(monthly):
     kind, d = monthly
-    new, changes = apply_all(kind, d, [SetField("closing", "Hết."), SetField("disbursed", 1),
-                                       SetPart(DocPart.NUMBER, "7")])
+    new, changes = apply_all(
+        kind, d, [SetField("closing", "Hết."), SetField("disbursed", 1), SetPart(DocPart.NUMBER, "7")]
+    )
     assert changes == Changes(frozenset({"closing", "disbursed"}), frozenset({DocPart.NUMBER}))
     assert not changes.typing and (new.values["closing"], new.values["disbursed"], new.number) == ("Hết.", 1, "7")
     assert (Changes(fields=frozenset({"a"})) | Changes(fields=frozenset({"b"}))).typing

@@ -50,20 +50,28 @@ def place(tmp_path, monkeypatch):
         yield root
 
 
-def install_by_hand(root: Path, version: int, applies_from: str | None = None, extra: str = "",
-                    replacements: tuple[tuple[str, str], ...] = ()) -> Path:
+def install_by_hand(
+    root: Path,
+    version: int,
+    applies_from: str | None = None,
+    extra: str = "",
+    replacements: tuple[tuple[str, str], ...] = (),
+) -> Path:
     start = f'applies_from = "{applies_from}"\n' if applies_from else ""
-    return copy(root / "mau-thu" / str(version), (("version = 2\n", f"version = {version}\n{start}"),
-                                                   *replacements), extra)
+    return copy(
+        root / "mau-thu" / str(version), (("version = 2\n", f"version = {version}\n{start}"), *replacements), extra
+    )
 
 
 # ---------------------------------------------------------------------------- the keys a version carries
 
 
 def test_applies_from_deadlines_and_audience_are_read(tmp_path):
-    folder = copy(tmp_path / "mau-thu", (("version = 2\n", 'version = 2\napplies_from = "2026-7"\n'
-                                          'audience = "department"\n'),),
-                  '\n[deadlines]\n"2026-07" = 2026-08-15\n"2026" = 2027-01-31\n')
+    folder = copy(
+        tmp_path / "mau-thu",
+        (("version = 2\n", 'version = 2\napplies_from = "2026-7"\naudience = "department"\n'),),
+        '\n[deadlines]\n"2026-07" = 2026-08-15\n"2026" = 2027-01-31\n',
+    )
     kind = load_kind(folder)
     assert kind.applies_from == Period("month", 2026, month=7) and kind.audience == "department"
     assert kind.deadlines == {"2026-07": dt.date(2026, 8, 15), "2026": dt.date(2027, 1, 31)}
@@ -74,18 +82,24 @@ def test_applies_from_deadlines_and_audience_are_read(tmp_path):
     assert load_kind(year).applies_from == Period("year", 2027)
 
 
-@pytest.mark.parametrize(("replacement", "extra", "expected"), [
-    (('version = 2\n', 'version = 2\napplies_from = "07/2026"\n'), "", "applies_from"),
-    (('version = 2\n', 'version = 2\napplies_from = 2026-07-01\n'), "", "applies_from"),
-    (('version = 2\n', 'version = 2\naudience = "so"\n'), "", "audience"),
-    (("", ""), '\n[deadlines]\n"2026-H1" = 2026-07-15\n', "chỉ dùng cho kỳ tháng, năm"),
-    (("", ""), '\n[deadlines]\n"tháng 7" = 2026-07-15\n', "Hãy viết «2026-05»"),
-    (("", ""), '\n[deadlines]\n"2026-07" = "2026-08-15"\n', "viết không có ngoặc kép"),
-    (("", ""), '\n[deadlines]\n"2026-07" = 2026-06-30\n', "ở trước khi kỳ bắt đầu"),
-    (("", ""), '\n[deadlines]\n"2026-7" = 2026-08-01\n"2026-07" = 2026-08-02\n', "được ghi hai lần"),
-    (('  id = "name"\n  type = "text"\n', '  id = "name"\n  type = "text"\n  deadline = true\n'), "",
-     "chỉ dùng cho trường kiểu ngày"),
-])
+@pytest.mark.parametrize(
+    ("replacement", "extra", "expected"),
+    [
+        (("version = 2\n", 'version = 2\napplies_from = "07/2026"\n'), "", "applies_from"),
+        (("version = 2\n", "version = 2\napplies_from = 2026-07-01\n"), "", "applies_from"),
+        (("version = 2\n", 'version = 2\naudience = "so"\n'), "", "audience"),
+        (("", ""), '\n[deadlines]\n"2026-H1" = 2026-07-15\n', "chỉ dùng cho kỳ tháng, năm"),
+        (("", ""), '\n[deadlines]\n"tháng 7" = 2026-07-15\n', "Hãy viết «2026-05»"),
+        (("", ""), '\n[deadlines]\n"2026-07" = "2026-08-15"\n', "viết không có ngoặc kép"),
+        (("", ""), '\n[deadlines]\n"2026-07" = 2026-06-30\n', "ở trước khi kỳ bắt đầu"),
+        (("", ""), '\n[deadlines]\n"2026-7" = 2026-08-01\n"2026-07" = 2026-08-02\n', "được ghi hai lần"),
+        (
+            ('  id = "name"\n  type = "text"\n', '  id = "name"\n  type = "text"\n  deadline = true\n'),
+            "",
+            "chỉ dùng cho trường kiểu ngày",
+        ),
+    ],
+)
 def test_a_bad_version_key_is_refused_naming_it(tmp_path, replacement, extra, expected):
     folder = copy(tmp_path / "mau-thu", (replacement,) if replacement[0] else (), extra)
     with pytest.raises(KindError, match=expected):
@@ -93,11 +107,19 @@ def test_a_bad_version_key_is_refused_naming_it(tmp_path, replacement, extra, ex
 
 
 def test_a_deadline_field_may_lie_after_the_signing_date_but_not_before_it(tmp_path, monkeypatch):
-    copy(tmp_path / "mau-thu", (('  id = "when"\n  type = "date"\n', '  id = "when"\n  type = "date"\n'
-                                 '  deadline = true\n'),))
+    copy(
+        tmp_path / "mau-thu",
+        (('  id = "when"\n  type = "date"\n', '  id = "when"\n  type = "date"\n  deadline = true\n'),),
+    )
     kind = load_kind(tmp_path / "mau-thu")
-    d = drafts.Draft(kind="mau-thu", kind_version=2, period=Period("month", 2026, month=4), unit=UNIT,
-                     date=dt.date(2026, 4, 18), values={"when": dt.date(2026, 5, 10)})
+    d = drafts.Draft(
+        kind="mau-thu",
+        kind_version=2,
+        period=Period("month", 2026, month=4),
+        unit=UNIT,
+        date=dt.date(2026, 4, 18),
+        values={"when": dt.date(2026, 5, 10)},
+    )
 
     def codes(draft):
         return {(p.field, p.code) for p in validate(kind, draft, today=dt.date(2026, 4, 20)).problems}
@@ -118,8 +140,10 @@ def test_built_in_and_installed_versions_list_together_and_each_is_kept(place):
     assert [k.version for k in all_kinds()] == [4]
     assert get_kind("mau-thu").version == 4 and get_kind("mau-thu", 3).version == 3
     assert get_kind("mau-thu", 2).folder == place.parent.parent / "builtin" / "mau-thu"
-    assert [kind_for_period("mau-thu", Period("month", y, month=m)).version
-            for y, m in ((2026, 6), (2026, 7), (2026, 12), (2027, 1))] == [2, 3, 3, 4]
+    assert [
+        kind_for_period("mau-thu", Period("month", y, month=m)).version
+        for y, m in ((2026, 6), (2026, 7), (2026, 12), (2027, 1))
+    ] == [2, 3, 3, 4]
     assert installed_root() == place
 
 
@@ -132,9 +156,14 @@ def test_a_missing_version_is_named_with_the_versions_present(place):
 
 
 def test_a_kind_only_installed_is_listed_and_a_built_in_copy_of_a_version_wins(place, tmp_path):
-    other = copy(place / "mau-khac" / "1", (('id = "mau-thu"', 'id = "mau-khac"'), ("version = 2", "version = 1"),
-                                            ('[[upgrades]]\nfrom_version = 1\nrename = { old_total = "total" }\n'
-                                             'remove = ["obsolete"]\n', "")))  # a first version upgrades nothing
+    other = copy(
+        place / "mau-khac" / "1",
+        (
+            ('id = "mau-thu"', 'id = "mau-khac"'),
+            ("version = 2", "version = 1"),
+            ('[[upgrades]]\nfrom_version = 1\nrename = { old_total = "total" }\nremove = ["obsolete"]\n', ""),
+        ),
+    )  # a first version upgrades nothing
     assert other.is_dir()
     install_by_hand(place, 2, replacements=(('name = "Mẫu thử"', 'name = "Bản cài đè"'),))
     assert kind_ids() == ["mau-khac", "mau-thu"]
@@ -161,10 +190,15 @@ def test_a_period_before_every_version_present_is_refused_saying_so(place, tmp_p
 
 
 def test_kind_of_a_draft_is_its_own_version(place):
-    install_by_hand(place, 3, extra='\n[[upgrades]]\nfrom_version = 2\nrename = { name = "full_name" }\n',
-                    replacements=(('  id = "name"', '  id = "full_name"'),))
+    install_by_hand(
+        place,
+        3,
+        extra='\n[[upgrades]]\nfrom_version = 2\nrename = { name = "full_name" }\n',
+        replacements=(('  id = "name"', '  id = "full_name"'),),
+    )
     (place / "mau-thu" / "3" / "body.j2").write_text(
-        (FIXTURE / "body.j2").read_text(encoding="utf-8").replace("v.name", "v.full_name"), encoding="utf-8")
+        (FIXTURE / "body.j2").read_text(encoding="utf-8").replace("v.name", "v.full_name"), encoding="utf-8"
+    )
     d = drafts.new_draft(get_kind("mau-thu", 2), Period("month", 2026, month=4), UNIT, values={"name": "Nguyễn A"})
     assert kind_of(d).version == 2
     loaded = drafts.loads(drafts.dumps(d))
@@ -178,10 +212,17 @@ def test_kind_of_a_draft_is_its_own_version(place):
 
 
 def test_an_upgrade_keeps_what_the_new_version_cannot_read_as_text_to_correct_and_says_what_it_dropped(place):
-    install_by_hand(place, 3, replacements=(('  id = "name"\n  type = "text"', '  id = "name"\n  type = "int"'),
-                                            ('  id = "flag"', '  id = "flag_gone"')))
-    d = drafts.new_draft(get_kind("mau-thu", 2), Period("month", 2026, month=4), UNIT,
-                         values={"name": "Nguyễn A", "flag": True})
+    install_by_hand(
+        place,
+        3,
+        replacements=(
+            ('  id = "name"\n  type = "text"', '  id = "name"\n  type = "int"'),
+            ('  id = "flag"', '  id = "flag_gone"'),
+        ),
+    )
+    d = drafts.new_draft(
+        get_kind("mau-thu", 2), Period("month", 2026, month=4), UNIT, values={"name": "Nguyễn A", "flag": True}
+    )
     new, changes = drafts.upgrade_draft(d, 3)
     assert new.values == {} and new.inputs == {"name": "Nguyễn A"}
     assert any("«Tên»" in note and "giữ lại dạng chữ" in note for note in changes.notes)
@@ -193,14 +234,22 @@ def test_an_upgrade_keeps_what_the_new_version_cannot_read_as_text_to_correct_an
 
 def test_what_changes_between_two_versions(tmp_path):
     old = load_kind(FIXTURE)
-    new = load_kind(copy(tmp_path / "mau-thu", (
-        ('title = "1. Chung"', 'title = "1. Thông tin chung"'),
-        ('  label = "Tên"\n  required = true', '  label = "Họ và tên"\n  required = false'),
-        ('{ value = "no", label = "Chưa thành lập" } ]', '{ value = "no", label = "Chưa thành lập" }, '
-                                                         '{ value = "plan", label = "Đang chuẩn bị" } ]'),
-        ('  [[sections.fields]]\n  id = "area"\n  type = "decimal"\n  label = "Diện tích"\n  max = 1000\n', ''),
-    ), '\n[[sections]]\nid = "moi"\ntitle = "3. Mục mới"\n\n  [[sections.fields]]\n  id = "moi_a"\n'
-       '  type = "text"\n  label = "Ý mới"\n'))
+    new = load_kind(
+        copy(
+            tmp_path / "mau-thu",
+            (
+                ('title = "1. Chung"', 'title = "1. Thông tin chung"'),
+                ('  label = "Tên"\n  required = true', '  label = "Họ và tên"\n  required = false'),
+                (
+                    '{ value = "no", label = "Chưa thành lập" } ]',
+                    '{ value = "no", label = "Chưa thành lập" }, { value = "plan", label = "Đang chuẩn bị" } ]',
+                ),
+                ('  [[sections.fields]]\n  id = "area"\n  type = "decimal"\n  label = "Diện tích"\n  max = 1000\n', ""),
+            ),
+            '\n[[sections]]\nid = "moi"\ntitle = "3. Mục mới"\n\n  [[sections.fields]]\n  id = "moi_a"\n'
+            '  type = "text"\n  label = "Ý mới"\n',
+        )
+    )
     changes = kind_changes(old, new)
     assert changes.lines() == [
         "Mục «1. Chung» nay là «1. Thông tin chung».",

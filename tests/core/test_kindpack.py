@@ -43,8 +43,9 @@ title = "Số hóa thủ tục"
 """
 
 
-def make_kind(root: Path, version: int = 2, applies_from: str | None = "2026-07", *, body_extra: str = "",
-              toml_extra: str = "") -> Path:
+def make_kind(
+    root: Path, version: int = 2, applies_from: str | None = "2026-07", *, body_extra: str = "", toml_extra: str = ""
+) -> Path:
     """The shipped monthly kind as a department would change it: `version`, from `applies_from`, the closing
     sentence renamed (id and label), a new section with one required field, and a deadline for July 2026."""
     folder = root / f"v{version}" / KIND
@@ -52,8 +53,10 @@ def make_kind(root: Path, version: int = 2, applies_from: str | None = "2026-07"
     toml = (folder / "kind.toml").read_text(encoding="utf-8")
     start = f'applies_from = "{applies_from}"\n' if applies_from else ""
     toml = toml.replace("version = 1\n", f"version = {version}\n{start}", 1)
-    toml = toml.replace('id = "closing"\n  type = "longtext"\n  label = "Câu kết"',
-                        'id = "closing_text"\n  type = "longtext"\n  label = "Câu kết của báo cáo"')
+    toml = toml.replace(
+        'id = "closing"\n  type = "longtext"\n  label = "Câu kết"',
+        'id = "closing_text"\n  type = "longtext"\n  label = "Câu kết của báo cáo"',
+    )
     toml += NEW_SECTION + toml_extra
     toml += '\n[[upgrades]]\nfrom_version = 1\nrename = { closing = "closing_text" }\n'
     toml += '\n[deadlines]\n"2026-07" = 2026-08-25\n'
@@ -298,8 +301,7 @@ def write_zip(path: Path, members: dict[str, bytes], *, links: tuple[str, ...] =
 def signed(members: dict[str, bytes], **manifest_changes) -> dict[str, bytes]:
     """The members with a manifest whose hashes match them (what someone who rebuilt the package would make)."""
     manifest = json.loads(members["manifest.json"])
-    files = {name: hashlib.sha256(content).hexdigest() for name, content in members.items()
-             if name != "manifest.json"}
+    files = {name: hashlib.sha256(content).hexdigest() for name, content in members.items() if name != "manifest.json"}
     manifest["kinds"][0]["files"] = files
     manifest.update(manifest_changes)
     return {**members, "manifest.json": json.dumps(manifest).encode()}
@@ -321,32 +323,38 @@ def test_a_tampered_member_is_refused(tmp_path, data):
     assert "xin Sở gửi lại gói" in message
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda m: m.update({"../thoat.j2": b"x"}), "đường dẫn không an toàn"),
-    (lambda m: m.update({f"{KIND}/../../thoat.j2": b"x"}), "đường dẫn không an toàn"),
-    (lambda m: m.update({"/etc/cron.d/x": b"x"}), "đường dẫn không an toàn"),
-    (lambda m: m.update({"C:/Windows/x.j2": b"x"}), "đường dẫn không an toàn"),
-    (lambda m: m.update({f"{KIND}\\x.j2": b"x"}), "đường dẫn không an toàn"),
-    (lambda m: m.update({f"{KIND}/khac.j2": b"x"}), "không có trong danh mục manifest.json"),
-    (lambda m: m.update({f"{KIND}/Body.j2": b"x"}), "không có trong danh mục manifest.json"),
-    (lambda m: m.update({f"{KIND}/big.j2": b" " * (kindpack.MAX_MEMBER_BYTES + 1)}), "quá lớn khi giải nén"),
-    (lambda m: m.update({f"{KIND}/p{i}.j2": b"x" for i in range(kindpack.MAX_MEMBERS)}), "quá nhiều"),
-    (lambda m: m.pop(f"{KIND}/kind.toml"), f"thiếu tệp «{KIND}/kind.toml»"),
-    (lambda m: m.pop("manifest.json"), "thiếu danh mục manifest.json"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda m: m.update({"../thoat.j2": b"x"}), "đường dẫn không an toàn"),
+        (lambda m: m.update({f"{KIND}/../../thoat.j2": b"x"}), "đường dẫn không an toàn"),
+        (lambda m: m.update({"/etc/cron.d/x": b"x"}), "đường dẫn không an toàn"),
+        (lambda m: m.update({"C:/Windows/x.j2": b"x"}), "đường dẫn không an toàn"),
+        (lambda m: m.update({f"{KIND}\\x.j2": b"x"}), "đường dẫn không an toàn"),
+        (lambda m: m.update({f"{KIND}/khac.j2": b"x"}), "không có trong danh mục manifest.json"),
+        (lambda m: m.update({f"{KIND}/Body.j2": b"x"}), "không có trong danh mục manifest.json"),
+        (lambda m: m.update({f"{KIND}/big.j2": b" " * (kindpack.MAX_MEMBER_BYTES + 1)}), "quá lớn khi giải nén"),
+        (lambda m: m.update({f"{KIND}/p{i}.j2": b"x" for i in range(kindpack.MAX_MEMBERS)}), "quá nhiều"),
+        (lambda m: m.pop(f"{KIND}/kind.toml"), f"thiếu tệp «{KIND}/kind.toml»"),
+        (lambda m: m.pop("manifest.json"), "thiếu danh mục manifest.json"),
+    ],
+)
 def test_an_unsafe_or_broken_package_is_refused_at_install(tmp_path, data, change, expected):
     members = members_of(package(tmp_path, make_kind(tmp_path)))
     change(members)
     refused(write_zip(tmp_path / "hong.kpkind", members), data, expected)
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    (f"{KIND}/Body.j2", b"<p>x</p>", "chỉ khác nhau chữ hoa, chữ thường"),
-    (f"{KIND}/con.j2", b"<p>x</p>", "không phải kind.toml hay tệp mẫu .j2"),
-    (f"{KIND}/notes.txt", b"x", "không phải kind.toml hay tệp mẫu .j2"),
-    (f"{KIND}/parts/x.j2", b"x", "không nằm trong thư mục «co-che-tai-chinh-thang/»"),
-    (f"{KIND}/extra.j2", b"\xff\xfe<p>", "không phải văn bản UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (f"{KIND}/Body.j2", b"<p>x</p>", "chỉ khác nhau chữ hoa, chữ thường"),
+        (f"{KIND}/con.j2", b"<p>x</p>", "không phải kind.toml hay tệp mẫu .j2"),
+        (f"{KIND}/notes.txt", b"x", "không phải kind.toml hay tệp mẫu .j2"),
+        (f"{KIND}/parts/x.j2", b"x", "không nằm trong thư mục «co-che-tai-chinh-thang/»"),
+        (f"{KIND}/extra.j2", b"\xff\xfe<p>", "không phải văn bản UTF-8"),
+    ],
+)
 def test_a_listed_member_that_is_no_template_of_the_kind_is_refused(tmp_path, data, name, content, expected):
     members = members_of(package(tmp_path, make_kind(tmp_path)))
     members[name] = content
@@ -356,8 +364,7 @@ def test_a_listed_member_that_is_no_template_of_the_kind_is_refused(tmp_path, da
 def test_a_link_inside_a_package_is_refused(tmp_path, data):
     members = members_of(package(tmp_path, make_kind(tmp_path)))
     members[f"{KIND}/link.j2"] = b"/etc/passwd"
-    refused(write_zip(tmp_path / "link.kpkind", signed(members), links=(f"{KIND}/link.j2",)), data,
-            "liên kết")
+    refused(write_zip(tmp_path / "link.kpkind", signed(members), links=(f"{KIND}/link.j2",)), data, "liên kết")
 
 
 def test_a_file_that_is_not_a_zip_is_refused(tmp_path, data):
@@ -382,13 +389,13 @@ ESCAPES = {
 
 
 @pytest.mark.parametrize("escape", ESCAPES.values(), ids=ESCAPES.keys())
-def test_a_template_that_escapes_the_sandbox_or_its_folder_is_refused_at_install_not_at_render(tmp_path, data,
-                                                                                             escape):
+def test_a_template_that_escapes_the_sandbox_or_its_folder_is_refused_at_install_not_at_render(tmp_path, data, escape):
     # hidden behind a condition no trial draft meets, so only a check of the template itself finds it
     members = members_of(package(tmp_path, make_kind(tmp_path)))
     body = members[f"{KIND}/body.j2"].decode()
-    members[f"{KIND}/body.j2"] = body.replace("{% if v.closing_text %}", escape + "\n{% if v.closing_text %}",
-                                              1).encode()
+    members[f"{KIND}/body.j2"] = body.replace(
+        "{% if v.closing_text %}", escape + "\n{% if v.closing_text %}", 1
+    ).encode()
     message = refused(write_zip(tmp_path / "thoat.kpkind", signed(members)), data, "gói bị từ chối")
     assert f"mẫu «{KIND}», tệp body.j2, dòng" in message
     assert message.endswith("Hãy báo Sở để sửa mẫu và gửi lại gói."), "the commune asks the department to fix it"

@@ -67,19 +67,25 @@ def _broken(tmp_path, old: str, new: str) -> Path:
     [
         ('type = "phone"', 'type = "telephone"', "telephone"),
         ('id = "mau-thu"', 'id = "khac"', "trùng tên thư mục"),
-        ('label = "Tên"', 'label = 5', "label"),
+        ('label = "Tên"', "label = 5", "label"),
         ('  id = "email"', '  id = "name"', "bị trùng"),
         ('field = "status", equals = "yes"', 'field = "khong_co", equals = "yes"', "khong_co"),
-        ('of = "lines.amount"\n\n[[computed]]\nid = "by_group"', 'of = "lines.khong"\n\n[[computed]]\nid = "by_group"',
-         "lines.khong"),
+        (
+            'of = "lines.amount"\n\n[[computed]]\nid = "by_group"',
+            'of = "lines.khong"\n\n[[computed]]\nid = "by_group"',
+            "lines.khong",
+        ),
         ('check = "lte"', 'check = "approx"', "approx"),
         ('op = "add"', 'op = "multiply"', "multiply"),
         ('severity = "warning"', 'severity = "info"', "info"),
-        ('version = 2', 'version = "2"', "version"),
+        ("version = 2", 'version = "2"', "version"),
         ('periods = ["month", "year"]', 'periods = ["week"]', "week"),
         ('[[sections]]\nid = "chung"', '[[sections]]\nid = "chung"\nfoo = [', "TOML"),
-        ('options = [ { value = "yes", label = "Đã thành lập" }, { value = "no", label = "Chưa thành lập" } ]',
-         "", "options"),
+        (
+            'options = [ { value = "yes", label = "Đã thành lập" }, { value = "no", label = "Chưa thành lập" } ]',
+            "",
+            "options",
+        ),
         ('bases_field = "bases"', 'bases_field = "name"', "bases_field"),
         ('  id = "name"', '  id = "tên có dấu"', "tên có dấu"),
     ],
@@ -102,13 +108,22 @@ RULE_AT_END = '[[rules]]\nid = "order"'
         ('label = "Tên"\n', 'label = "Tên"\n  typical_max = 5\n', "typical_max"),
         ("max = 1000", "max = 1000\n  typical_max = 2000", "lớn hơn «max»"),
         (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["khong_co"]\n\n' + RULE_AT_END, "khong_co"),
-        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["name"]\nwhen = ["khong_co"]\n\n'
-         + RULE_AT_END, "khong_co"),
-        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["name"]\nlabel = "y"\n\n' + RULE_AT_END,
-         "khóa lạ «label»"),
+        (
+            RULE_AT_END,
+            '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["name"]\nwhen = ["khong_co"]\n\n' + RULE_AT_END,
+            "khong_co",
+        ),
+        (
+            RULE_AT_END,
+            '[[rules]]\nid = "x"\ncheck = "filled"\nfield = ["name"]\nlabel = "y"\n\n' + RULE_AT_END,
+            "khóa lạ «label»",
+        ),
         (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "nonzero"\nfield = ["name"]\n\n' + RULE_AT_END, "một số"),
-        (RULE_AT_END, '[[rules]]\nid = "x"\ncheck = "nonzero"\nfield = ["count_all"]\nwhen = ["khong"]\n\n'
-         + RULE_AT_END, "khong"),
+        (
+            RULE_AT_END,
+            '[[rules]]\nid = "x"\ncheck = "nonzero"\nfield = ["count_all"]\nwhen = ["khong"]\n\n' + RULE_AT_END,
+            "khong",
+        ),
     ],
 )
 def test_the_keys_for_bounds_and_expected_parts_are_checked(tmp_path, old, new, expected):
@@ -120,8 +135,9 @@ def test_the_keys_for_bounds_and_expected_parts_are_checked(tmp_path, old, new, 
 
 
 def test_the_shipped_kinds_say_which_parts_a_report_is_expected_to_have():
-    monthly, half, annual = (get_kind(k) for k in ("co-che-tai-chinh-thang", "quan-ly-khcn-6-thang",
-                                                   "ke-hoach-khcn-nam"))
+    monthly, half, annual = (
+        get_kind(k) for k in ("co-che-tai-chinh-thang", "quan-ly-khcn-6-thang", "ke-hoach-khcn-nam")
+    )
     assert [s.id for s in monthly.sections if s.expected] == ["tinh_hinh", "kho_khan"]
     assert [s.id for s in half.sections if s.expected] == ["hoi_dong"]
     assert [s.id for s in annual.sections if s.expected] == ["lanh_dao", "linh_vuc", "danh_gia", "ke_hoach"]
@@ -143,8 +159,10 @@ def test_the_template_check_catches_a_field_the_kind_does_not_have(tmp_path):
     folder = tmp_path / "mau-thu"
     shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
     body = folder / "body.j2"
-    body.write_text(body.read_text(encoding="utf-8").replace("{{ v.name }}", "{{ v.ten_sai }} {{ c['khong_co'] }}"),
-                    encoding="utf-8")
+    body.write_text(
+        body.read_text(encoding="utf-8").replace("{{ v.name }}", "{{ v.ten_sai }} {{ c['khong_co'] }}"),
+        encoding="utf-8",
+    )
     assert undeclared_names(load_kind(folder)) == {"v.ten_sai", "c.khong_co"}
 
 

@@ -37,9 +37,12 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="the fake soffice is 
 
 def tiny_pdf(title: str = "") -> bytes:
     """A valid one-page A4 PDF with a classic cross-reference table (what a converter is faked to write)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-               b"<< /Title (" + title.encode("ascii", "replace") + b") >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Title (" + title.encode("ascii", "replace") + b") >>",
+    ]
     out = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -52,8 +55,14 @@ def tiny_pdf(title: str = "") -> bytes:
     return out
 
 
-def fake(name: str, *, approximate: bool = False, fail: str | None = None, calls: list[str] | None = None,
-         data: bytes | None = None) -> pdf.Converter:
+def fake(
+    name: str,
+    *,
+    approximate: bool = False,
+    fail: str | None = None,
+    calls: list[str] | None = None,
+    data: bytes | None = None,
+) -> pdf.Converter:
     """A converter that writes `data` (a small PDF), or fails with `fail`; it records its name in `calls`."""
 
     def run(docx: Path, target: Path, timeout: float) -> None:
@@ -127,10 +136,8 @@ def test_an_absent_converter_is_passed_over_without_a_word(docx, tmp_path):
 
 def test_progress_names_each_converter_tried(docx, tmp_path):
     said: list[str] = []
-    pdf.docx_to_pdf(docx, tmp_path / "x.pdf", chain=[fake(pdf.LIBREOFFICE, fail="x"), fake("Qt")],
-                    progress=said.append)
-    assert said == ["Đang tạo PDF bằng LibreOffice (lần chạy đầu có thể mất vài chục giây)…",
-                    "Đang tạo PDF bằng Qt…"]
+    pdf.docx_to_pdf(docx, tmp_path / "x.pdf", chain=[fake(pdf.LIBREOFFICE, fail="x"), fake("Qt")], progress=said.append)
+    assert said == ["Đang tạo PDF bằng LibreOffice (lần chạy đầu có thể mất vài chục giây)…", "Đang tạo PDF bằng Qt…"]
 
 
 def test_an_unexpected_error_or_a_file_that_is_not_a_pdf_falls_through(docx, tmp_path):
@@ -140,8 +147,10 @@ def test_an_unexpected_error_or_a_file_that_is_not_a_pdf_falls_through(docx, tmp
     chain = [pdf.Converter("A", broken), fake("B", data=b"<html>"), fake("C")]
     result = pdf.docx_to_pdf(docx, tmp_path / "x.pdf", chain=chain)
     assert result.converter == "C"
-    assert result.failures == (("A", "lỗi không mong muốn (ZeroDivisionError: chia cho 0)"),
-                               ("B", "tệp tạo ra không phải PDF"))
+    assert result.failures == (
+        ("A", "lỗi không mong muốn (ZeroDivisionError: chia cho 0)"),
+        ("B", "tệp tạo ra không phải PDF"),
+    )
 
 
 def test_without_word_or_libreoffice_the_error_says_what_to_install(docx, tmp_path, no_office):
@@ -245,8 +254,12 @@ class FakeDocument(Recorder):
         if self.word.hang is not None:
             self.word.hang.wait(30)
         if self.word.fail_export:
-            raise ComError(-2147352567, "Exception occurred.",
-                           (0, "Microsoft Word", "Không ghi được tệp: đĩa\n đầy.", None, 0, -2146822494), None)
+            raise ComError(
+                -2147352567,
+                "Exception occurred.",
+                (0, "Microsoft Word", "Không ghi được tệp: đĩa\n đầy.", None, 0, -2146822494),
+                None,
+            )
         Path(kw["OutputFileName"]).write_bytes(tiny_pdf("Word"))
 
     def Activate(self) -> None:  # noqa: N802
@@ -288,8 +301,15 @@ class FakeWord(Recorder):
 
     def __init__(self, calls: list[tuple[Any, ...]], **behaviour: Any) -> None:
         super().__init__(calls)
-        for key, value in {"fail_open": False, "fail_export": False, "hang": None, "others": 0, "dialog_result": -1,
-                           "open": [], **behaviour}.items():
+        for key, value in {
+            "fail_open": False,
+            "fail_export": False,
+            "hang": None,
+            "others": 0,
+            "dialog_result": -1,
+            "open": [],
+            **behaviour,
+        }.items():
             object.__setattr__(self, key, value)
         object.__setattr__(self, "Documents", FakeDocuments(self))
         options = Recorder(calls)
@@ -338,8 +358,17 @@ def test_word_exports_the_pdf_invisibly_and_quits(com, docx, tmp_path):
     assert (result.converter, result.failures, result.approximate) == (pdf.WORD, (), False)
     assert (tmp_path / "x.pdf").read_bytes() == tiny_pdf("Word")
     assert result.message == "Đã tạo PDF bằng Microsoft Word."
-    assert names(com.calls) == ["CoInitialize", "Dispatch", "Visible=False", "DisplayAlerts=0", "Open",
-                                "ExportAsFixedFormat", "Close", "Quit", "CoUninitialize"]
+    assert names(com.calls) == [
+        "CoInitialize",
+        "Dispatch",
+        "Visible=False",
+        "DisplayAlerts=0",
+        "Open",
+        "ExportAsFixedFormat",
+        "Close",
+        "Quit",
+        "CoUninitialize",
+    ]
     calls = {c[0]: c for c in com.calls}
     assert calls["Dispatch"] == ("Dispatch", "Word.Application", False)  # in a thread of its own
     opened = calls["Open"][1]
@@ -395,9 +424,20 @@ def test_without_pywin32_word_is_passed_over_silently(docx, tmp_path, monkeypatc
 
 def test_word_print_shows_words_print_dialog_without_background_printing(com, docx):
     assert pdf.word_print(docx) is True
-    assert names(com.calls) == ["CoInitialize", "Dispatch", "Visible=True", "DisplayAlerts=0", "Open",
-                                "PrintBackground=False", "Activate", "Show", "PrintBackground=True", "Close", "Quit",
-                                "CoUninitialize"]
+    assert names(com.calls) == [
+        "CoInitialize",
+        "Dispatch",
+        "Visible=True",
+        "DisplayAlerts=0",
+        "Open",
+        "PrintBackground=False",
+        "Activate",
+        "Show",
+        "PrintBackground=True",
+        "Close",
+        "Quit",
+        "CoUninitialize",
+    ]
     show = next(c for c in com.calls if c[0] == "Show")
     assert show == ("Show", pdf.WD_DIALOG_FILE_PRINT, False)
     opened = next(c for c in com.calls if c[0] == "Open")[1]
@@ -530,8 +570,9 @@ def test_a_failed_libreoffice_gives_its_exit_code_and_its_last_words(soffice, do
     soffice(FAILING_SOFFICE)
     result = pdf.docx_to_pdf(docx, tmp_path / "x.pdf", fallback=fake("Qt", approximate=True))
     assert result.converter == "Qt"
-    assert result.failures == ((pdf.LIBREOFFICE,
-                                "không tạo ra tệp PDF (mã thoát 81: Error: source file could not be loaded)"),)
+    assert result.failures == (
+        (pdf.LIBREOFFICE, "không tạo ra tệp PDF (mã thoát 81: Error: source file could not be loaded)"),
+    )
 
 
 def test_libreoffice_is_looked_for_in_its_usual_windows_folders():
@@ -541,7 +582,8 @@ def test_libreoffice_is_looked_for_in_its_usual_windows_folders():
     assert Path(r"C:\Program Files (x86)") / "LibreOffice" / "program" / "soffice.exe" in found
     assert pdf.libreoffice_candidates("win32", {}) == [
         Path(r"C:\Program Files") / "LibreOffice" / "program" / "soffice.exe",
-        Path(r"C:\Program Files (x86)") / "LibreOffice" / "program" / "soffice.exe"]
+        Path(r"C:\Program Files (x86)") / "LibreOffice" / "program" / "soffice.exe",
+    ]
     assert pdf.libreoffice_candidates("linux", {}) == []
 
 
@@ -562,10 +604,12 @@ def test_libreoffice_is_found_under_either_name(tmp_path, monkeypatch):
 
 
 def _core(title: str, creator: str, subject: str) -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties '
-            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
-            f"<dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator></cp:coreProperties>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties '
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{title}</dc:title>'
+        f"<dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator></cp:coreProperties>"
+    ).encode()
 
 
 def test_the_docx_core_properties_give_title_author_and_subject(tmp_path):
@@ -600,13 +644,22 @@ def test_pdf_info_is_added_as_an_incremental_update_readers_follow(tmp_path):
     path.write_bytes(pdf.set_pdf_info(data, pdf.DocInfo("Lần hai", "Tác giả", "Chủ đề")))  # twice: the last wins
     out, err = pdfinfo(path)
     assert err == ""  # no "Syntax Error": the cross-reference chain is sound
-    assert (info_field(out, "Title"), info_field(out, "Author"), info_field(out, "Subject")) == \
-        ("Lần hai", "Tác giả", "Chủ đề")
+    assert (info_field(out, "Title"), info_field(out, "Author"), info_field(out, "Subject")) == (
+        "Lần hai",
+        "Tác giả",
+        "Chủ đề",
+    )
     path.write_bytes(data)
     out, err = pdfinfo(path)
     assert err == ""
-    assert [info_field(out, k) for k in ("Title", "Author", "Subject", "Creator", "Producer", "Pages")] == \
-        [info.title, info.author, info.subject, "kpdesk", "kpdesk (Qt 6)", "1"]
+    assert [info_field(out, k) for k in ("Title", "Author", "Subject", "Creator", "Producer", "Pages")] == [
+        info.title,
+        info.author,
+        info.subject,
+        "kpdesk",
+        "kpdesk (Qt 6)",
+        "1",
+    ]
 
 
 def test_a_pdf_without_a_classic_trailer_is_left_as_it_is():
@@ -654,8 +707,9 @@ def test_the_cli_records_a_pdf_of_a_stored_draft_as_an_export(tmp_path, capsys, 
     with Store.open(data) as store:
         draft_id = store.import_file(ROOT / "examples" / "000-thieu-trung-bao-cao-thang.json")
     target = tmp_path / "bao-cao.pdf"
-    assert main(["--data-dir", str(data), "render", str(draft_id), "-o", str(target)],
-                pdf_fallback=lambda: fake("A")) == 0
+    assert (
+        main(["--data-dir", str(data), "render", str(draft_id), "-o", str(target)], pdf_fallback=lambda: fake("A")) == 0
+    )
     with Store.open(data) as store:
         [export] = store.exports(draft_id)
     assert export.path == target.resolve() and export.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
@@ -672,8 +726,7 @@ def expected_texts(draft: drafts.Draft) -> list[str]:
     texts = [line.strip() for line in frame.agency if line.strip()] + [QUOC_HIEU, TIEU_NGU]
     for comp in kind.computed:
         if comp.op == "words" and derived.get(comp.id):
-            texts += [derived[comp.id], vn.format_amount(lookup(draft, derived, comp.args["of"]),
-                                                         draft.money_unit)]
+            texts += [derived[comp.id], vn.format_amount(lookup(draft, derived, comp.args["of"]), draft.money_unit)]
     return [*texts, frame.signer.name]
 
 
@@ -707,9 +760,21 @@ def office_pdfs(tmp_path_factory):
         docx = render_to_file(draft, folder / f"{path.stem}.docx", allow_errors=True).path
         result = pdf.docx_to_pdf(docx, folder / f"{path.stem}.pdf", chain=[pdf.converters()[1]])
         reference = folder / "lo" / f"{path.stem}.pdf"  # LibreOffice's plain conversion, as a person runs it
-        subprocess.run(["soffice", f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(reference.parent), str(docx)],
-                       check=True, capture_output=True, timeout=240)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(reference.parent),
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=240,
+        )
         made[path.stem] = (draft, docx, result, int(info_field(pdfinfo(reference)[0], "Pages")))
     return made
 

@@ -36,11 +36,18 @@ def store(tmp_path):
 
 def profile(**changes):
     base = UnitProfile(
-        name="Thiệu Trung", province="Thanh Hóa", office_symbol="vhxh", contact_honorific="Ông",
-        contact_name="Nghiêm Duy Cương", contact_position="Chuyên viên phòng Văn hóa - Xã hội",
-        contact_phone="0982 741 345", contact_email="cuongnd@ThanhHoa.gov.vn",
-        signers=(SignerProfile("Lê Văn Hòa", "CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN",)),
-                 SignerProfile("Trần Ngọc Tùng", "PHÓ CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), True)),
+        name="Thiệu Trung",
+        province="Thanh Hóa",
+        office_symbol="vhxh",
+        contact_honorific="Ông",
+        contact_name="Nghiêm Duy Cương",
+        contact_position="Chuyên viên phòng Văn hóa - Xã hội",
+        contact_phone="0982 741 345",
+        contact_email="cuongnd@ThanhHoa.gov.vn",
+        signers=(
+            SignerProfile("Lê Văn Hòa", "CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN",)),
+            SignerProfile("Trần Ngọc Tùng", "PHÓ CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), True),
+        ),
         default_recipients=("Sở KH&CN tỉnh (để b/c)", "Lưu: VT, VHXH"),
     )
     return replace(base, **changes)
@@ -77,14 +84,17 @@ def test_several_units_live_side_by_side_and_updates_replace_signers(store, unit
     assert store.unit(other).signers == ()
 
 
-@pytest.mark.parametrize("changes, words", [
-    ({"name": "  "}, "tên đơn vị"),
-    ({"contact_phone": "12345"}, "Số điện thoại người liên hệ"),
-    ({"contact_email": "cuong@@xa"}, "Thư điện tử người liên hệ"),
-    ({"contact_honorific": "anh"}, "Danh xưng"),
-    ({"signers": (SignerProfile("A", is_default=True), SignerProfile("B", is_default=True))}, "một người ký"),
-    ({"signers": (SignerProfile(""),)}, "chưa có họ tên"),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"name": "  "}, "tên đơn vị"),
+        ({"contact_phone": "12345"}, "Số điện thoại người liên hệ"),
+        ({"contact_email": "cuong@@xa"}, "Thư điện tử người liên hệ"),
+        ({"contact_honorific": "anh"}, "Danh xưng"),
+        ({"signers": (SignerProfile("A", is_default=True), SignerProfile("B", is_default=True))}, "một người ký"),
+        ({"signers": (SignerProfile(""),)}, "chưa có họ tên"),
+    ],
+)
 def test_it_refuses_a_profile_naming_the_bad_field(store, changes, words):
     with pytest.raises(StoreError, match=words):
         store.save_unit(profile(**changes))
@@ -105,15 +115,24 @@ def test_a_new_draft_is_prefilled_from_the_profile(store, unit):
     draft_id = store.create_draft(MONTHLY, APRIL, unit, title="Báo cáo tháng 4")
     stored = store.load(draft_id)
     d, info = stored.draft, stored.info
-    assert d.values == {"contact_honorific": "ông", "contact_name": "Nghiêm Duy Cương",
-                        "contact_position": "Chuyên viên phòng Văn hóa - Xã hội", "contact_phone": "0982741345",
-                        "contact_email": "cuongnd@thanhhoa.gov.vn"}
+    assert d.values == {
+        "contact_honorific": "ông",
+        "contact_name": "Nghiêm Duy Cương",
+        "contact_position": "Chuyên viên phòng Văn hóa - Xã hội",
+        "contact_phone": "0982741345",
+        "contact_email": "cuongnd@thanhhoa.gov.vn",
+    }
     assert d.signer == drafts.Signer(("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), "PHÓ CHỦ TỊCH", "Trần Ngọc Tùng")
     assert d.recipients == ("Sở KH&CN tỉnh (để b/c)", "Lưu: VT, VHXH")
     assert d.to == ("Sở Khoa học và Công nghệ tỉnh Thanh Hóa",)  # the kind's default, filled from the unit
     assert d.unit.full_name == "xã Thiệu Trung" and d.period == APRIL and d.form == "bao_cao"
-    assert (info.kind, info.title, info.status, info.revision, info.deleted) == (MONTHLY, "Báo cáo tháng 4",
-                                                                                "drafting", 1, False)
+    assert (info.kind, info.title, info.status, info.revision, info.deleted) == (
+        MONTHLY,
+        "Báo cáo tháng 4",
+        "drafting",
+        1,
+        False,
+    )
     assert info.unit_id == unit and info.unit_name == "xã Thiệu Trung"
     assert info.created.tzinfo is not None and info.created == info.updated
 
@@ -144,8 +163,11 @@ def test_unread_text_is_kept_by_save_and_load_and_a_new_value_replaces_it(store,
     d = store.load(draft_id).draft
     d = d.with_values(measures=[{"title": None, "content": "Nội dung"}])
     store.save(draft_id, replace(d, inputs={"budget_total": "2,5 tỷ rưỡi", "measures.1.title": "x", "_date": "31/2"}))
-    assert store.load(draft_id).draft.inputs == {"budget_total": "2,5 tỷ rưỡi", "measures.1.title": "x",
-                                                 "_date": "31/2"}
+    assert store.load(draft_id).draft.inputs == {
+        "budget_total": "2,5 tỷ rưỡi",
+        "measures.1.title": "x",
+        "_date": "31/2",
+    }
     store.set_value(draft_id, "budget_total", 2_500_000_000)
     assert store.load(draft_id).draft.inputs == {"measures.1.title": "x", "_date": "31/2"}
     store.set_value(draft_id, "measures", None)
@@ -222,8 +244,12 @@ def test_a_burst_of_edits_written_by_the_window_is_one_revision(store, unit):
     writer = DraftWriter(store, draft_id)
     revs = set()
     for i in range(10):
-        d, changes = edited(store, draft_id, SetField("request_subject", f"nội dung {i}"),
-                            SetField("budget_total", None, {"budget_total": f"{i} tỷ rưỡi"}))
+        d, changes = edited(
+            store,
+            draft_id,
+            SetField("request_subject", f"nội dung {i}"),
+            SetField("budget_total", None, {"budget_total": f"{i} tỷ rưỡi"}),
+        )
         assert changes.typing
         revs.add(writer.write(d, changes))
     assert revs == {2} and sources(store, draft_id) == ["edit", "create"]
@@ -238,14 +264,27 @@ def test_a_document_part_written_by_the_window_is_a_revision_of_its_own(store, u
     assert writer.write(*edited(store, draft_id, SetPart(DocPart.NUMBER, "15"))) == 3
     assert writer.write(*edited(store, draft_id, SetPart(DocPart.DATE, dt.date(2026, 4, 18)))) == 4
     # a field and a part in one write: the part makes it a revision
-    assert writer.write(*edited(store, draft_id, SetField("request_subject", "hai"),
-                                SetPart(DocPart.SIGNER, drafts.Signer(name="Lê Văn Hòa")))) == 5
+    assert (
+        writer.write(
+            *edited(
+                store,
+                draft_id,
+                SetField("request_subject", "hai"),
+                SetPart(DocPart.SIGNER, drafts.Signer(name="Lê Văn Hòa")),
+            )
+        )
+        == 5
+    )
     assert writer.write(*edited(store, draft_id, SetField("request_subject", "ba"))) == 6  # typing again
     assert writer.write(*edited(store, draft_id, SetField("request_subject", "bốn"))) == 6
     assert sources(store, draft_id) == ["edit", "save", "save", "save", "edit", "create"]
     d = store.load(draft_id).draft
-    assert (d.number, d.date, d.signer.name, d.values["request_subject"]) == ("15", dt.date(2026, 4, 18),
-                                                                              "Lê Văn Hòa", "bốn")
+    assert (d.number, d.date, d.signer.name, d.values["request_subject"]) == (
+        "15",
+        dt.date(2026, 4, 18),
+        "Lê Văn Hòa",
+        "bốn",
+    )
 
 
 def test_set_value_is_the_same_write_as_the_windows(store, unit):
@@ -253,12 +292,19 @@ def test_set_value_is_the_same_write_as_the_windows(store, unit):
     by_call = store.create_draft(MONTHLY, APRIL, unit)
     writer = DraftWriter(store, by_window)
     ref = vn.DocRef("Công văn", "1133/SKHCN-KHTC", dt.date(2026, 3, 30), "Sở KH&CN")
-    for field_id, value, inputs in [("request_ref", ref, {}), ("budget_total", None, {"budget_total": "ba tỷ"}),
-                                    ("overview", ["Ý 1", "Ý 2"], {}), ("budget_total", 3_000_000_000, {})]:
+    for field_id, value, inputs in [
+        ("request_ref", ref, {}),
+        ("budget_total", None, {"budget_total": "ba tỷ"}),
+        ("overview", ["Ý 1", "Ý 2"], {}),
+        ("budget_total", 3_000_000_000, {}),
+    ]:
         writer.write(*edited(store, by_window, SetField(field_id, value, inputs)))
         store.set_value(by_call, field_id, value, inputs)
-    data = dict(store._conn.execute("SELECT draft_id, data FROM draft_data WHERE draft_id IN (?, ?)",
-                                    (by_window, by_call)).fetchall())
+    data = dict(
+        store._conn.execute(
+            "SELECT draft_id, data FROM draft_data WHERE draft_id IN (?, ?)", (by_window, by_call)
+        ).fetchall()
+    )
     assert data[by_window] == data[by_call]
     assert sources(store, by_window) == sources(store, by_call) == ["edit", "create"]
 
@@ -314,8 +360,14 @@ def test_a_burst_of_edits_is_one_revision_holding_the_latest_value(store, unit):
     revs = {store.set_value(draft_id, "request_subject", f"nội dung {i}") for i in range(20)}
     assert revs == {2}
     assert [r for r, _ in store.revisions(draft_id)] == [2, 1]
-    assert json.loads(store._conn.execute("SELECT data FROM revisions WHERE draft_id = ? AND revision = 2",
-                                          (draft_id,)).fetchone()[0])["values"]["request_subject"] == "nội dung 19"
+    assert (
+        json.loads(
+            store._conn.execute(
+                "SELECT data FROM revisions WHERE draft_id = ? AND revision = 2", (draft_id,)
+            ).fetchone()[0]
+        )["values"]["request_subject"]
+        == "nội dung 19"
+    )
     assert store.save(draft_id, store.load(draft_id).draft.with_values(disbursed=1)) == 3
     assert store.set_value(draft_id, "request_subject", "sau khi lưu") == 4  # a save ends the burst
 
@@ -385,8 +437,12 @@ def test_purge_only_empties_the_bin(store, unit):
     with pytest.raises(NotFound):
         store.load(draft_id)
     c = store._conn
-    for table, col in [("revisions", "draft_id"), ("draft_data", "draft_id"), ("exports", "draft_id"),
-                       ("draft_search", "rowid")]:
+    for table, col in [
+        ("revisions", "draft_id"),
+        ("draft_data", "draft_id"),
+        ("exports", "draft_id"),
+        ("draft_search", "rowid"),
+    ]:
         assert c.execute(f"SELECT count(*) FROM {table} WHERE {col} = ?", (draft_id,)).fetchone()[0] == 0
 
 
@@ -427,10 +483,20 @@ def sample(f, depth=0):
 def test_new_from_previous_carries_what_carries_and_clears_the_rest(store, unit, kind):
     period = {"month": APRIL, "half": Period("half", 2026, half=2), "year": Period("year", 2026)}[kind.periods[0]]
     values = {f.id: sample(f) for f in kind.fields}
-    full = drafts.new_draft(kind, period, drafts.Unit("Thiệu Trung", province="Thanh Hóa", office_symbol="VHXH"),
-                            form=kind.forms[-1], number="15", date=dt.date(2026, 4, 18), title="Kỳ này",
-                            signer=drafts.Signer(("KT. CHỦ TỊCH",), "PHÓ CHỦ TỊCH", "Trần Ngọc Tùng"),
-                            to=("Sở KH&CN",), recipients=("Như trên", "Lưu: VT"), values=values, money_unit="ty")
+    full = drafts.new_draft(
+        kind,
+        period,
+        drafts.Unit("Thiệu Trung", province="Thanh Hóa", office_symbol="VHXH"),
+        form=kind.forms[-1],
+        number="15",
+        date=dt.date(2026, 4, 18),
+        title="Kỳ này",
+        signer=drafts.Signer(("KT. CHỦ TỊCH",), "PHÓ CHỦ TỊCH", "Trần Ngọc Tùng"),
+        to=("Sở KH&CN",),
+        recipients=("Như trên", "Lưu: VT"),
+        values=values,
+        money_unit="ty",
+    )
     full = drafts.from_json(drafts.to_json(full))
     assert set(full.values) == {f.id for f in kind.fields}, "every field got a sample value"
     full = replace(full, inputs={f.id: "chữ chưa đọc được" for f in kind.fields if f.type != "rows"})
@@ -441,7 +507,13 @@ def test_new_from_previous_carries_what_carries_and_clears_the_rest(store, unit,
     assert new.values == {f.id: full.values[f.id] for f in kind.fields if f.carry}
     assert new.inputs == {f.id: "chữ chưa đọc được" for f in kind.fields if f.carry and f.type != "rows"}
     assert (new.form, new.unit, new.signer, new.to, new.recipients, new.money_unit) == (
-        full.form, full.unit, full.signer, full.to, full.recipients, full.money_unit)
+        full.form,
+        full.unit,
+        full.signer,
+        full.to,
+        full.recipients,
+        full.money_unit,
+    )
     assert (new.number, new.date, new.title) == (None, None, "")
 
     later = period.next().next()
@@ -453,8 +525,11 @@ def test_new_from_previous_takes_the_form_and_title_in_one_step(store, unit):
     assert store.load(source).draft.form == "bao_cao"
     new = store.new_from_previous(source, form="cong_van", title="  Tháng năm,  gửi Sở ")
     stored = store.load(new)
-    assert (stored.draft.form, stored.draft.title, stored.info.title) == ("cong_van", "Tháng năm, gửi Sở",
-                                                                          "Tháng năm, gửi Sở")
+    assert (stored.draft.form, stored.draft.title, stored.info.title) == (
+        "cong_van",
+        "Tháng năm, gửi Sở",
+        "Tháng năm, gửi Sở",
+    )
     assert sources(store, new) == ["previous"]
     with pytest.raises(StoreError, match="không có hình thức «to_trinh»"):
         store.new_from_previous(source, form="to_trinh")
@@ -489,10 +564,10 @@ def test_list_filters_by_kind_period_status_unit_and_text(store, unit):
     assert [i.id for i in store.list_drafts(status="exported")] == [b]
     assert [i.id for i in store.list_drafts(unit_id=unit)] == [a]
     assert [i.id for i in store.list_drafts(limit=1)] == [c]
-    assert [i.id for i in store.list_drafts(text="Bỉm Sơn")] == [b]          # unit name
-    assert [i.id for i in store.list_drafts(text="bim son")] == [b]          # without diacritics
-    assert [i.id for i in store.list_drafts(text="gửi sở lần hai")] == [b]    # title, every word
-    assert [i.id for i in store.list_drafts(text="ngovmanh")] == [b]          # a value, by its beginning
+    assert [i.id for i in store.list_drafts(text="Bỉm Sơn")] == [b]  # unit name
+    assert [i.id for i in store.list_drafts(text="bim son")] == [b]  # without diacritics
+    assert [i.id for i in store.list_drafts(text="gửi sở lần hai")] == [b]  # title, every word
+    assert [i.id for i in store.list_drafts(text="ngovmanh")] == [b]  # a value, by its beginning
     assert [i.id for i in store.list_drafts(text="ĐỔI MỚI sáng", kind=MONTHLY)] == [b, a]
     assert store.list_drafts(text="Zzqxw") == []
     assert store.list_drafts(text='"*) OR (') != "crash"  # punctuation is never FTS syntax
@@ -516,8 +591,10 @@ def search_row(store, draft_id):
 def unmarked_stale(conn):
     """Drafts whose draft_search row is not the search text of their current data without being marked stale:
     must always be empty."""
-    rows = conn.execute("SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
-                        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id")
+    rows = conn.execute(
+        "SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
+        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id"
+    )
     return [i for i, stale, data, text in rows if not stale and text != _search_text(json.loads(data))]
 
 
@@ -550,8 +627,7 @@ def test_a_search_right_after_a_burst_of_edits_finds_the_new_text_and_not_the_re
 
 
 def expire_burst(store, draft_id):
-    store._conn.execute("UPDATE revisions SET created = '2000-01-01T00:00:00+00:00' WHERE draft_id = ?",
-                        (draft_id,))
+    store._conn.execute("UPDATE revisions SET created = '2000-01-01T00:00:00+00:00' WHERE draft_id = ?", (draft_id,))
 
 
 @pytest.mark.parametrize("close", ["save", "unchanged save", "restore", "export", "window ends"])
@@ -589,8 +665,12 @@ def test_paths_that_write_a_whole_draft_index_it_at_once(store, unit, tmp_path):
     source = store.add_draft(example("000"), unit)
     store.set_value(source, "request_subject", "Alphaword")
     store.set_value(source, "request_subject", "Deltaword")  # source: stale
-    made = [store.duplicate(source), store.new_from_previous(source), store.import_file(EXAMPLES[1]),
-            store.create_draft(MONTHLY, Period("month", 2026, 9), unit)]
+    made = [
+        store.duplicate(source),
+        store.new_from_previous(source),
+        store.import_file(EXAMPLES[1]),
+        store.create_draft(MONTHLY, Period("month", 2026, 9), unit),
+    ]
     assert [search_row(store, i)[0] for i in made] == [0, 0, 0, 0]
     assert "deltaword" in search_row(store, made[0])[1]  # the copy is indexed from the current data
     assert search_row(store, source)[0] == 1
@@ -697,8 +777,12 @@ def test_every_example_round_trips_through_the_store(store, path, tmp_path):
 def test_import_makes_or_reuses_the_unit_profile_of_the_draft(store):
     a = store.import_file(EXAMPLES[0])
     (u,) = store.units()
-    assert (u.name, u.province, u.contact_name, u.contact_phone) == ("Thiệu Trung", "Thanh Hóa",
-                                                                     "Nghiêm Duy Cương", "0982741345")
+    assert (u.name, u.province, u.contact_name, u.contact_phone) == (
+        "Thiệu Trung",
+        "Thanh Hóa",
+        "Nghiêm Duy Cương",
+        "0982741345",
+    )
     assert u.default_signer.name == "Trần Ngọc Tùng" and u.default_recipients[-1] == "Lưu: VT, VHXH"
     b = store.import_file(EXAMPLES[0])
     assert store.info(a).unit_id == store.info(b).unit_id == u.id and len(store.units()) == 1
@@ -750,10 +834,15 @@ def test_export_to_a_missing_folder_is_a_clear_error(store, unit):
         store.export_json(draft_id, Path("/khong/co/thu-muc/x.json"))
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"name": " "}, "name"), ({"contact_phone": "12345"}, "contact_phone"),
-    ({"contact_email": "khong-hop-le"}, "contact_email"), ({"contact_honorific": "cô"}, "contact_honorific"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": " "}, "name"),
+        ({"contact_phone": "12345"}, "contact_phone"),
+        ({"contact_email": "khong-hop-le"}, "contact_email"),
+        ({"contact_honorific": "cô"}, "contact_honorific"),
+    ],
+)
 def test_a_refused_profile_names_the_field_to_correct(store, change, field):
     from dataclasses import replace as _replace
 

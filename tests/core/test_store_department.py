@@ -12,9 +12,17 @@ from kpdesk.render import symbol
 from kpdesk.store import COMMUNE, DEPARTMENT, SignerProfile, Store, UnitProfile
 
 DEPARTMENT_PROFILE = UnitProfile(
-    name="Sở Khoa học và Công nghệ", level="", province="Thanh Hóa", superior="UBND TỈNH THANH HÓA",
-    agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"), place="Thanh Hóa", office_symbol="qlkh", agency_symbol="skhcn",
-    signers=(SignerProfile("Nguyễn Văn Bình", "PHÓ GIÁM ĐỐC", ("KT. GIÁM ĐỐC",)),), role=DEPARTMENT)
+    name="Sở Khoa học và Công nghệ",
+    level="",
+    province="Thanh Hóa",
+    superior="UBND TỈNH THANH HÓA",
+    agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"),
+    place="Thanh Hóa",
+    office_symbol="qlkh",
+    agency_symbol="skhcn",
+    signers=(SignerProfile("Nguyễn Văn Bình", "PHÓ GIÁM ĐỐC", ("KT. GIÁM ĐỐC",)),),
+    role=DEPARTMENT,
+)
 
 
 @pytest.fixture
@@ -47,9 +55,13 @@ def test_a_department_without_a_name_is_asked_for_its_own_name_not_a_communes(st
     assert store.department() is None
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"role": "huyện"}, "role"), ({"agency_symbol": "SỞ KH"}, "agency_symbol"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"role": "huyện"}, "role"),
+        ({"agency_symbol": "SỞ KH"}, "agency_symbol"),
+    ],
+)
 def test_a_bad_role_or_agency_symbol_names_the_field(store, change, field):
     from dataclasses import replace
 
@@ -60,9 +72,14 @@ def test_a_bad_role_or_agency_symbol_names_the_field(store, change, field):
 
 def test_a_department_numbers_its_documents_with_its_own_symbol():
     unit = DEPARTMENT_PROFILE.to_unit()
-    letter = drafts.Draft(kind="co-che-tai-chinh-thang", kind_version=1, period=Period("month", 2026, month=5),
-                          unit=Unit(**{**unit.__dict__, "office_symbol": "QLKH", "agency_symbol": "SKHCN"}),
-                          form="cong_van", signer=Signer(("KT. GIÁM ĐỐC",), "PHÓ GIÁM ĐỐC", "Nguyễn Văn Bình"))
+    letter = drafts.Draft(
+        kind="co-che-tai-chinh-thang",
+        kind_version=1,
+        period=Period("month", 2026, month=5),
+        unit=Unit(**{**unit.__dict__, "office_symbol": "QLKH", "agency_symbol": "SKHCN"}),
+        form="cong_van",
+        signer=Signer(("KT. GIÁM ĐỐC",), "PHÓ GIÁM ĐỐC", "Nguyễn Văn Bình"),
+    )
     kind = get_kind("co-che-tai-chinh-thang")
     assert symbol(kind, letter) == "SKHCN-QLKH"
     assert symbol(kind, drafts.Draft(**{**letter.__dict__, "form": "bao_cao"})) == "BC-SKHCN"
@@ -74,8 +91,9 @@ def test_the_agency_symbol_travels_in_the_draft_only_when_it_is_not_ubnd():
     kind = get_kind("co-che-tai-chinh-thang")
     plain = drafts.new_draft(kind, Period("month", 2026, month=5), Unit("Thiệu Trung"))
     assert "agency_symbol" not in drafts.to_json(plain, kind)["unit"]
-    dept = drafts.new_draft(kind, Period("month", 2026, month=5), Unit("Sở Khoa học và Công nghệ", level="",
-                                                                        agency_symbol="SKHCN"))
+    dept = drafts.new_draft(
+        kind, Period("month", 2026, month=5), Unit("Sở Khoa học và Công nghệ", level="", agency_symbol="SKHCN")
+    )
     data = drafts.to_json(dept, kind)
     assert data["unit"]["agency_symbol"] == "SKHCN"
     assert drafts.from_json(data).unit.agency_symbol == "SKHCN"

@@ -100,7 +100,11 @@ def test_a_database_from_every_earlier_schema_opens_with_current_code(fixture, t
             want = expected["drafts"][str(info.id)]
             stored = store.load(info.id)
             assert (info.title, info.revision, info.status, info.deleted) == (
-                want["title"], want["revision"], want["status"], want["deleted"])
+                want["title"],
+                want["revision"],
+                want["status"],
+                want["deleted"],
+            )
             assert sorted(stored.draft.values) == want["values"]
             assert len(store.revisions(info.id)) == want["revisions"]
         for draft_id, count in expected["exports"].items():
@@ -121,8 +125,10 @@ def test_a_database_from_every_earlier_schema_opens_with_current_code(fixture, t
 
 def unmarked_stale(conn):
     """Drafts whose search row is not the search text of their data without being marked stale (none, ever)."""
-    rows = conn.execute("SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
-                        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id")
+    rows = conn.execute(
+        "SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
+        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id"
+    )
     return [i for i, stale, data, text in rows if not stale and text != _search_text(json.loads(data))]
 
 
@@ -156,8 +162,10 @@ def test_a_database_of_the_current_schema_is_refused_by_the_schema_1_code(tmp_pa
 def test_a_database_from_a_newer_kpdesk_is_refused_and_left_untouched(tmp_path):
     path = filled(tmp_path)
     with sqlite3.connect(path) as c:
-        c.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                  "VALUES ('kpdesk', '0099_future', '2030-01-01')")
+        c.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('kpdesk', '0099_future', '2030-01-01')"
+        )
         c.execute("PRAGMA user_version = 99")
     c.close()
     before, backups = digest(path), list_backups(tmp_path)
@@ -189,7 +197,7 @@ def damage(path: Path) -> None:
     data = bytearray(path.read_bytes())
     page = 4096
     for start in range(page, len(data), page):
-        data[start:start + 64] = b"\xff" * 64  # break every page header after the first
+        data[start : start + 64] = b"\xff" * 64  # break every page header after the first
     path.write_bytes(bytes(data))
 
 
@@ -208,8 +216,7 @@ def test_a_damaged_database_names_the_newest_good_backup_and_can_be_replaced_by_
     assert digest(path) == before
 
     with Store.restore_damaged(e.value.backup, tmp_path) as store:
-        assert [i.title for i in store.list_drafts()] == [
-            "Báo cáo tháng 4/2026 về cơ chế tài chính cho KH, CN và ĐMST"]
+        assert [i.title for i in store.list_drafts()] == ["Báo cáo tháng 4/2026 về cơ chế tài chính cho KH, CN và ĐMST"]
         assert digest(store.set_aside) == before  # the damaged file is kept, byte for byte
         assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -273,18 +280,30 @@ def test_a_read_only_folder_is_read_read_only_for_a_real_user(tmp_path):
             pytest.skip("POSIX permissions only")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         try:
-            result = subprocess.run([sys.executable, "-m", "kpdesk", "--data-dir", str(folder / "dữ liệu"),
-                                     "drafts"], capture_output=True, text=True, encoding="utf-8",
-                                    preexec_fn=demote, env=env, cwd=folder)
+            result = subprocess.run(
+                [sys.executable, "-m", "kpdesk", "--data-dir", str(folder / "dữ liệu"), "drafts"],
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                preexec_fn=demote,
+                env=env,
+                cwd=folder,
+            )
         except PermissionError:
             pytest.skip("an ordinary user cannot run this Python (it lives in root's home)")
         if "ModuleNotFoundError" in result.stderr or "Permission denied: '/" in result.stderr:
             pytest.skip("this user cannot run the project's Python")
         assert result.returncode == 0 and "1 bản nháp." in result.stdout, result.stdout + result.stderr
         assert "chỉ cho đọc" in result.stderr and result.stderr.count("chỉ đọc:") == 1, result.stderr
-        result = subprocess.run([sys.executable, "-m", "kpdesk", "--data-dir", str(folder / "dữ liệu"), "import",
-                                 str(EXAMPLE)], capture_output=True, text=True, encoding="utf-8",
-                                preexec_fn=demote, env=env, cwd=folder)
+        result = subprocess.run(
+            [sys.executable, "-m", "kpdesk", "--data-dir", str(folder / "dữ liệu"), "import", str(EXAMPLE)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            preexec_fn=demote,
+            env=env,
+            cwd=folder,
+        )
         assert result.returncode == 2 and "chỉ đọc vì thư mục dữ liệu" in result.stderr, result.stderr
     finally:
         for p in [folder, *folder.rglob("*")]:
@@ -309,11 +328,18 @@ def test_a_read_only_database_file_is_opened_read_only_and_never_written(tmp_pat
             assert store.list_drafts(text="zzyzx thieu") == []
             assert store.load(info.id).draft.unit.name == "Thiệu Trung"
             store.export_json(info.id, tmp_path / "ra ngoài.json")
-            for write in (lambda: store.set_value(info.id, "budget_note", "x"), lambda: store.delete(info.id),
-                          lambda: store.import_file(EXAMPLE), store.backup,
-                          lambda: store.record_export(info.id, tmp_path / "x.docx", "0" * 64, 1)):
-                with pytest.raises(ReadOnlyData, match="Chưa lưu được: dữ liệu đang mở ở chế độ chỉ đọc vì tệp cơ "
-                                                       "sở dữ liệu .* chỉ cho đọc.*bỏ thuộc tính chỉ đọc"):
+            for write in (
+                lambda: store.set_value(info.id, "budget_note", "x"),
+                lambda: store.delete(info.id),
+                lambda: store.import_file(EXAMPLE),
+                store.backup,
+                lambda: store.record_export(info.id, tmp_path / "x.docx", "0" * 64, 1),
+            ):
+                with pytest.raises(
+                    ReadOnlyData,
+                    match="Chưa lưu được: dữ liệu đang mở ở chế độ chỉ đọc vì tệp cơ "
+                    "sở dữ liệu .* chỉ cho đọc.*bỏ thuộc tính chỉ đọc",
+                ):
                     write()
         code, out, err = run(capsys, "--data-dir", str(tmp_path), "drafts")
         assert code == 0 and "1 bản nháp." in out
@@ -349,8 +375,12 @@ def test_stale_backup_temporaries_are_removed_on_open_and_before_a_backup(tmp_pa
     dead_pid = int(dead.stdout)
     folder = tmp_path / "backups"
     copy = f".{first.name}.{dead_pid}-0123abcd.tmp"
-    stale = [folder / copy, folder / f"{copy}-journal", tmp_path / f".kpdesk.sqlite3.{dead_pid}-89abcdef.tmp",
-             tmp_path / f".kpdesk-probe-{dead_pid}-x1y2"]
+    stale = [
+        folder / copy,
+        folder / f"{copy}-journal",
+        tmp_path / f".kpdesk.sqlite3.{dead_pid}-89abcdef.tmp",
+        tmp_path / f".kpdesk-probe-{dead_pid}-x1y2",
+    ]
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         live = folder / f".{first.name}.{alive.pid}-feedbeef.tmp"  # another kpdesk writing its copy right now
@@ -424,8 +454,11 @@ def test_backups_keep_the_last_ten_and_one_per_month(tmp_path):
         kept = [p.name for p in store.backups()]
     assert len(kept) == 10 + 3  # the last ten (this month and April 2026) + the newest of Jan, Feb, Mar 2025
     assert kept[0] == newest.name
-    assert {"kpdesk-20250103-120000-daily.sqlite3", "kpdesk-20250203-120000-daily.sqlite3",
-            "kpdesk-20250303-120000-daily.sqlite3"} <= set(kept)
+    assert {
+        "kpdesk-20250103-120000-daily.sqlite3",
+        "kpdesk-20250203-120000-daily.sqlite3",
+        "kpdesk-20250303-120000-daily.sqlite3",
+    } <= set(kept)
 
 
 def test_restoring_a_backup_backs_up_the_current_data_first(tmp_path):
@@ -465,8 +498,9 @@ def test_the_commands_work_in_a_folder_with_vietnamese_letters_and_spaces(tmp_pa
     run(capsys, "--data-dir", data, "import", str(ROOT / "examples" / "001-bim-son-cong-van-thang.json"))
     code, out, _ = run(capsys, "--data-dir", data, "drafts", "--text", "bim son")
     assert code == 0 and "phường Bỉm Sơn" in out and "Thiệu Trung" not in out and "1 bản nháp." in out
-    code, out, _ = run(capsys, "--data-dir", data, "drafts", "--status", "đang soạn", "--kind",
-                       "co-che-tai-chinh-thang")
+    code, out, _ = run(
+        capsys, "--data-dir", data, "drafts", "--status", "đang soạn", "--kind", "co-che-tai-chinh-thang"
+    )
     assert "2 bản nháp." in out and "đang soạn" in out
     code, out, _ = run(capsys, "--data-dir", data, "units")
     assert "xã Thiệu Trung, tỉnh Thanh Hóa" in out and "0982 741 345" in out
@@ -493,8 +527,12 @@ def test_a_number_that_is_not_ascii_digits_or_too_big_is_refused_with_a_message(
     with Store.open(data) as store:  # drafts 2 and 3 exist: "٣" must not mean 3 (`kpdesk import` refuses a copy)
         for _ in range(2):
             store.import_file(EXAMPLE)
-    for argv in (["export", number, "-o", str(tmp_path / "x.json")], ["render", number, "-o", str(tmp_path / "x.docx")],
-                 ["import", str(EXAMPLE), "--unit", number], ["restore", number]):
+    for argv in (
+        ["export", number, "-o", str(tmp_path / "x.json")],
+        ["render", number, "-o", str(tmp_path / "x.docx")],
+        ["import", str(EXAMPLE), "--unit", number],
+        ["restore", number],
+    ):
         try:
             code, out, err = run(capsys, "--data-dir", data, *argv)
         except SystemExit as exc:  # argparse refuses the argument itself
@@ -527,6 +565,7 @@ def test_render_by_number_records_the_export_or_says_exactly_what_happened(tmp_p
     other.execute("ROLLBACK")
     other.close()
     assert code == 2 and "đang bận" in err and not busy.exists()
+
     # recording fails after the file was written (a full disk at commit): the message says both
     def refuse(*args, **kw):
         raise StoreError("Ổ đĩa chứa dữ liệu kpdesk đã đầy. Thay đổi vừa rồi chưa được lưu.")

@@ -65,8 +65,9 @@ def start_writer(data_dir, draft_id, unit_id, coalesce=30.0, count=None):
     args = [sys.executable, "-c", WRITER, str(data_dir), str(draft_id), str(unit_id), str(coalesce)]
     if count is not None:
         args.append(str(count))
-    return subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=ENV, cwd=ROOT)
+    return subprocess.Popen(
+        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=ROOT
+    )
 
 
 def wait_ready(proc):
@@ -87,9 +88,9 @@ class Acks:
     """What the writers acknowledged: the highest counter per draft and field, every revision and new draft."""
 
     def __init__(self):
-        self.value = {}      # draft id -> highest acknowledged set_value counter
-        self.title = {}      # draft id -> highest acknowledged save counter
-        self.revs = []       # (kind, draft, counter, revision)
+        self.value = {}  # draft id -> highest acknowledged set_value counter
+        self.title = {}  # draft id -> highest acknowledged save counter
+        self.revs = []  # (kind, draft, counter, revision)
         self.new = []
 
     def take(self, raw: bytes) -> int:
@@ -121,8 +122,9 @@ class Acks:
                 assert counter(data[draft_id]["title"]) >= i, (draft_id, i)
             for op, draft_id, i, rev in self.revs:
                 assert rev <= current[draft_id]
-                row = c.execute("SELECT data FROM revisions WHERE draft_id = ? AND revision = ?",
-                                (draft_id, rev)).fetchone()
+                row = c.execute(
+                    "SELECT data FROM revisions WHERE draft_id = ? AND revision = ?", (draft_id, rev)
+                ).fetchone()
                 assert row is not None, (op, draft_id, i, rev)
                 saved = json.loads(row[0])
                 if op == "SAVE":
@@ -254,8 +256,10 @@ def unmarked_stale(conn):
     """Drafts whose search row is not the search text of their data without being marked stale (none, ever)."""
     from kpdesk.store.search import search_text as _search_text
 
-    rows = conn.execute("SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
-                        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id")
+    rows = conn.execute(
+        "SELECT d.id, d.search_stale, b.data, s.text FROM drafts d "
+        "JOIN draft_data b ON b.draft_id = d.id LEFT JOIN draft_search s ON s.rowid = d.id"
+    )
     return [i for i, stale, data, text in rows if not stale and text != _search_text(json.loads(data))]
 
 
@@ -271,8 +275,14 @@ def test_killing_a_typist_mid_burst_leaves_the_flag_and_the_next_search_is_right
     path = tmp_path / "kpdesk.sqlite3"
 
     def typist():
-        return subprocess.Popen([sys.executable, "-c", TYPIST, str(tmp_path), str(draft_id)], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
+        return subprocess.Popen(
+            [sys.executable, "-c", TYPIST, str(tmp_path), str(draft_id)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=ENV,
+            cwd=ROOT,
+        )
 
     spares = [typist()]
     left_stale = 0
@@ -296,15 +306,18 @@ def test_killing_a_typist_mid_burst_leaves_the_flag_and_the_next_search_is_right
             os.kill(proc.pid, signal.SIGKILL)
             rest, _ = proc.communicate()
             assert proc.returncode == -signal.SIGKILL and b"STALE" not in rest
-            acked += [int(x.split()[2]) for x in rest.splitlines(keepends=True)
-                      if x.startswith(b"SET") and x.endswith(b"\n")]  # a line cut by the kill is not an ack
+            acked += [
+                int(x.split()[2]) for x in rest.splitlines(keepends=True) if x.startswith(b"SET") and x.endswith(b"\n")
+            ]  # a line cut by the kill is not an ack
 
             raw = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)  # the file as the kill left it
             try:
                 assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
                 assert unmarked_stale(raw) == []
-                stale, data = raw.execute("SELECT d.search_stale, b.data FROM drafts d JOIN draft_data b "
-                                          "ON b.draft_id = d.id WHERE d.id = ?", (draft_id,)).fetchone()
+                stale, data = raw.execute(
+                    "SELECT d.search_stale, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?",
+                    (draft_id,),
+                ).fetchone()
             finally:
                 raw.close()
             left_stale += stale
@@ -314,8 +327,9 @@ def test_killing_a_typist_mid_burst_leaves_the_flag_and_the_next_search_is_right
                 assert [i.id for i in store.list_drafts(text=f"TU{current}Z")] == [draft_id]
                 for old in {acked[0], acked[-1]} - {current}:
                     assert store.list_drafts(text=f"tu{old}z") == [], old
-                assert store._conn.execute("SELECT search_stale FROM drafts WHERE id = ?",
-                                           (draft_id,)).fetchone()[0] == 0
+                assert (
+                    store._conn.execute("SELECT search_stale FROM drafts WHERE id = ?", (draft_id,)).fetchone()[0] == 0
+                )
                 assert unmarked_stale(store._conn) == []
     finally:
         for p in spares:
@@ -336,19 +350,32 @@ def test_listing_and_searching_ten_thousand_drafts_finds_the_right_ones(tmp_path
         with store.tx():
             for n in range(10_000):
                 month = 1 + n % 12
-                d = drafts.new_draft(kind, Period("month", 2000 + n // 12 % 200, month),
-                                     drafts.Unit(f"Xã số {n % 20}", province="Thanh Hóa"),
-                                     title=f"Báo cáo {n}", values={
-                                         "overview": [f"Đẩy mạnh {rng.choice(words)} tại địa phương, đợt {n}.",
-                                                      f"Kết quả {rng.choice(words)} khả quan."],
-                                         "budget_total": 352_000_000 + n, "request_subject": "định kỳ hằng tháng"})
+                d = drafts.new_draft(
+                    kind,
+                    Period("month", 2000 + n // 12 % 200, month),
+                    drafts.Unit(f"Xã số {n % 20}", province="Thanh Hóa"),
+                    title=f"Báo cáo {n}",
+                    values={
+                        "overview": [
+                            f"Đẩy mạnh {rng.choice(words)} tại địa phương, đợt {n}.",
+                            f"Kết quả {rng.choice(words)} khả quan.",
+                        ],
+                        "budget_total": 352_000_000 + n,
+                        "request_subject": "định kỳ hằng tháng",
+                    },
+                )
                 store._insert(d, units[n % 20], "import", kind)
             store._conn.execute("UPDATE drafts SET status = 'exported' WHERE id % 10 = 0")
 
-        for filters, count in [({}, 10_000), ({"text": "thủy sản"}, None), ({"text": "dinh ky"}, 10_000),
-                               ({"kind": MONTHLY, "status": "exported", "text": "chuyen doi"}, None),
-                               ({"period": Period("month", 2003, 4)}, None), ({"text": "Báo cáo 9999"}, 1),
-                               ({"unit_id": units[3], "limit": 50}, 50)]:
+        for filters, count in [
+            ({}, 10_000),
+            ({"text": "thủy sản"}, None),
+            ({"text": "dinh ky"}, 10_000),
+            ({"kind": MONTHLY, "status": "exported", "text": "chuyen doi"}, None),
+            ({"period": Period("month", 2003, 4)}, None),
+            ({"text": "Báo cáo 9999"}, 1),
+            ({"unit_id": units[3], "limit": 50}, 50),
+        ]:
             found = store.list_drafts(**filters)
             assert found and (count is None or len(found) == count), filters
         assert [i.updated for i in found] == sorted((i.updated for i in found), reverse=True)

@@ -21,7 +21,10 @@ KIND = get_kind("mau-thu", FIXTURE_KINDS)
 
 def make(values=None, **top):
     data = {
-        "format": "kpdesk-draft", "format_version": 1, "kind": "mau-thu", "kind_version": 2,
+        "format": "kpdesk-draft",
+        "format_version": 1,
+        "kind": "mau-thu",
+        "kind_version": 2,
         "period": {"type": "month", "year": 2026, "month": 4},
         "unit": {"name": "Thiệu Trung", "province": "Thanh Hóa", "office_symbol": "VHXH"},
         "signer": {"authority": ["KT. CHỦ TỊCH"], "position": "PHÓ CHỦ TỊCH", "name": "Trần Ngọc Tùng"},
@@ -82,11 +85,11 @@ def test_counts_that_exceed_their_total_are_errors():
     assert ("error", "rule.ok_le_all", "count_ok") in codes({"count_all": 6797, "count_ok": 6798})
 
 
-@pytest.mark.parametrize(("typed", "flagged"), [("99.98", False), ("99.99", False), ("100", True),
-                                                ("99.985", False), ("99.97", True)])
+@pytest.mark.parametrize(
+    ("typed", "flagged"), [("99.98", False), ("99.99", False), ("100", True), ("99.985", False), ("99.97", True)]
+)
 def test_a_typed_percentage_more_than_a_hundredth_away_from_the_counts_is_flagged(typed, flagged):
-    found = [p for p in problems({"count_all": 6608, "count_ok": 6608 - 1, "ok_pct": typed})
-             if p.code == "rule.pct"]
+    found = [p for p in problems({"count_all": 6608, "count_ok": 6608 - 1, "ok_pct": typed}) if p.code == "rule.pct"]
     # 6607 / 6608 = 99.9849 %
     assert bool(found) is flagged
     if flagged:
@@ -119,8 +122,9 @@ def test_messages_show_choices_by_their_label_not_their_code():
 
 
 def test_dates_in_the_wrong_order_are_an_error():
-    assert ("error", "rule.order", "when") in codes({"when": "2026-04-10", "ref": {
-        "kind": "Công văn", "code": "1/UBND", "date": "2026-04-01"}})
+    assert ("error", "rule.order", "when") in codes(
+        {"when": "2026-04-10", "ref": {"kind": "Công văn", "code": "1/UBND", "date": "2026-04-01"}}
+    )
     assert codes({"when": "2026-03-10", "ref": {"kind": "Công văn", "code": "1/UBND", "date": "2026-04-01"}}) == []
 
 
@@ -159,8 +163,17 @@ def test_a_period_type_the_kind_does_not_have_is_an_error():
     assert ("error", "period.type", "_period") in codes(period={"type": "half", "year": 2026, "half": 1})
 
 
-@pytest.mark.parametrize(("phone", "ok"), [("0982741345", True), ("0982 741 345", True), ("+84 982 741 345", True),
-                                           ("024 3825 1234", True), ("12345", False), ("01695678945", False)])
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("0982741345", True),
+        ("0982 741 345", True),
+        ("+84 982 741 345", True),
+        ("024 3825 1234", True),
+        ("12345", False),
+        ("01695678945", False),
+    ],
+)
 def test_phone_numbers_are_checked(phone, ok):
     assert (("error", "phone.format", "phone") not in codes({"phone": phone})) is ok
 
@@ -177,12 +190,18 @@ def test_rows_report_the_row_and_column():
 
 
 def test_a_cell_problem_names_its_column_and_no_other_problem_has_one():
-    rows = [{"group": "kh", "content": "A", "amount": -1}, {"group": "kh", "content": None, "amount": 2},
-            {"group": "kh", "content": "C", "amount": None}]
+    rows = [
+        {"group": "kh", "content": "A", "amount": -1},
+        {"group": "kh", "content": None, "amount": 2},
+        {"group": "kh", "content": "C", "amount": None},
+    ]
     found = problems({"lines": rows, "total": -5}, inputs={"lines.3.amount": "ba trăm"})
     cells = {(p.code, p.row, p.column) for p in found if p.field == "lines"}
-    assert cells == {("number.negative", 1, "amount"), ("field.required", 2, "content"),
-                     ("input.unreadable", 3, "amount")}
+    assert cells == {
+        ("number.negative", 1, "amount"),
+        ("field.required", 2, "content"),
+        ("input.unreadable", 3, "amount"),
+    }
     assert all(p.column is None for p in found if p.field != "lines")
 
 
@@ -205,10 +224,19 @@ def test_a_document_number_is_digits_only():
 
 
 def test_computed_values_are_computed_never_typed():
-    d = make({"total": 3_480_000_000, "spent": 480_000_000, "count_all": 6608, "count_ok": 6607,
-              "lines": [{"group": "cds", "content": "A", "amount": 1_710_000_000},
-                        {"group": "kh", "content": "B", "amount": 1_320_000_000},
-                        {"group": "kh", "content": "C", "amount": 450_000_000}]})
+    d = make(
+        {
+            "total": 3_480_000_000,
+            "spent": 480_000_000,
+            "count_all": 6608,
+            "count_ok": 6607,
+            "lines": [
+                {"group": "cds", "content": "A", "amount": 1_710_000_000},
+                {"group": "kh", "content": "B", "amount": 1_320_000_000},
+                {"group": "kh", "content": "C", "amount": 450_000_000},
+            ],
+        }
+    )
     c = compute(KIND, d)
     assert c["lines_total"] == 3_480_000_000
     assert c["by_group"] == {"kh": 1_770_000_000, "cds": 1_710_000_000}
@@ -224,8 +252,9 @@ def test_computed_values_are_computed_never_typed():
 
 
 def test_validation_never_raises_on_odd_but_loadable_drafts():
-    d = make({"lines": [{"group": None, "content": None, "amount": None}], "ok_pct": "0", "count_all": 0,
-              "count_ok": 0})
+    d = make(
+        {"lines": [{"group": None, "content": None, "amount": None}], "ok_pct": "0", "count_all": 0, "count_ok": 0}
+    )
     report = validate(KIND, d, today=TODAY)
     assert all(p.message for p in report.problems)
 
@@ -327,16 +356,18 @@ def test_an_amount_beyond_the_default_bound_is_an_error_naming_the_field():
     assert [p.code for p in problems({"total": 10**14})] == ["number.unusual"]  # the bound itself is allowed
     assert ("error", "number.max", "total") in codes({"total": 10**14 + 1})
     lines = [{"group": "kh", "content": "A", "amount": 10**20}]
-    assert [(p.code, p.row, p.column) for p in problems({"lines": lines}) if p.is_error] == [("number.max", 1,
-                                                                                              "amount")]
+    assert [(p.code, p.row, p.column) for p in problems({"lines": lines}) if p.is_error] == [
+        ("number.max", 1, "amount")
+    ]
 
 
 def test_a_kind_lowers_or_raises_the_bound_with_max_and_typical_max(tmp_path):
     folder = tmp_path / "mau-thu"
     shutil.copytree(FIXTURE_KINDS / "mau-thu", folder)
     toml = (folder / "kind.toml").read_text(encoding="utf-8")
-    toml = toml.replace('label = "Tổng"\n', 'label = "Tổng"\n  max = 1_000_000_000_000_000\n'
-                        '  typical_max = 500_000_000_000_000\n', 1)
+    toml = toml.replace(
+        'label = "Tổng"\n', 'label = "Tổng"\n  max = 1_000_000_000_000_000\n  typical_max = 500_000_000_000_000\n', 1
+    )
     toml = toml.replace('label = "Phần A"\n', 'label = "Phần A"\n  max = 1_000_000_000\n', 1)
     (folder / "kind.toml").write_text(toml, encoding="utf-8")
     kind = get_kind("mau-thu", tmp_path)
@@ -357,42 +388,104 @@ def test_an_implausible_unit_is_questioned():
     assert "2.382 tỷ đồng" in found[0].message and "Có phải 2,382 tỷ đồng?" in found[0].message
     d = seed(MONTHLY_SEED, budget_total=vn.parse_amount("352.000", "trieu"))  # 352 triệu with a stray thousands dot
     assert "Có phải 352 triệu đồng?" in " ".join(p.message for p in new_problems(d, MONTHLY_SEED))
-    assert [p for p in new_problems(seed(MONTHLY_SEED, budget_total=99 * 10**9), MONTHLY_SEED)
-            if p.code == "number.unusual"] == []
+    assert [
+        p for p in new_problems(seed(MONTHLY_SEED, budget_total=99 * 10**9), MONTHLY_SEED) if p.code == "number.unusual"
+    ] == []
 
 
 MONTHLY_SEED = "000-thieu-trung-bao-cao-thang.json"
 HALF_SEED = "002-trieu-son-6-thang-2022.json"
 ANNUAL_SEED = "004-kien-thuy-ke-hoach-2027.json"
 EMPTIED = {
-    "monthly 2": (MONTHLY_SEED, ["overview", "direction", "measures", "budget_year", "budget_total", "budget_st",
-                                 "budget_dt", "disbursed", "budget_note"], ("section.empty", "overview"),
-                  "Mục «2. Tình hình triển khai các giải pháp đột phá» để trống"),
-    "monthly 5": (MONTHLY_SEED, ["difficulties_intro", "difficulties"], ("section.empty", "difficulties_intro"),
-                  "Mục «5. Khó khăn, vướng mắc trong triển khai cơ chế Quỹ» để trống"),
-    "monthly year": (MONTHLY_SEED, ["budget_year"], ("rule.budget_year_given", "budget_year"),
-                     "«Năm của kinh phí»: để trống trong khi đã có «Kinh phí phân bổ"),
-    "half 1": (HALF_SEED, ["council_strengthening", "council_decision", "council_activity"],
-               ("section.empty", "council_strengthening"), "Mục «1. Tổ chức bộ máy và hoạt động của Hội đồng"),
-    "half 2.1": (HALF_SEED, ["functions_articles", "functions_ref", "functions_text"],
-                 ("rule.functions_given", "functions_articles"), "Mục «2.1. Chức năng, nhiệm vụ"),
-    "half 2.2": (HALF_SEED, ["documents_intro", "documents"], ("rule.documents_given", "documents_intro"),
-                 "Mục «2.2. Việc thực hiện"),
-    "half 3.1": (HALF_SEED, ["achievements"], ("rule.achievements_given", "achievements"),
-                 "Mục «3.1. Kết quả đạt được» để trống"),
-    "half 3.2": (HALF_SEED, ["limitations"], ("rule.limitations_given", "limitations"),
-                 "Mục «3.2. Tồn tại, hạn chế» để trống"),
-    "annual I.1": (ANNUAL_SEED, ["leadership", "dt_teams_count", "dt_teams_members", "dt_teams_members_approx",
-                                 "dt_teams_text"], ("section.empty", "leadership"), "Mục «I.1. Công tác lãnh đạo"),
-    "annual I.2": (ANNUAL_SEED, ["st_text", "innovation_text", "dt_text", "infrastructure"],
-                   ("section.empty", "st_text"), "Mục «I.2. Kết quả thực hiện theo từng lĩnh vực» để trống"),
-    "annual I.3": (ANNUAL_SEED, ["budget_total", "budget_recurrent", "budget_investment"],
-                   ("rule.budget_given", "budget_total"), "Mục «I.3. Phân bổ, giải ngân"),
-    "annual I.4": (ANNUAL_SEED, ["achievements", "limitations", "causes"], ("section.empty", "achievements"),
-                   "Mục «I.4. Đánh giá chung» để trống"),
+    "monthly 2": (
+        MONTHLY_SEED,
+        [
+            "overview",
+            "direction",
+            "measures",
+            "budget_year",
+            "budget_total",
+            "budget_st",
+            "budget_dt",
+            "disbursed",
+            "budget_note",
+        ],
+        ("section.empty", "overview"),
+        "Mục «2. Tình hình triển khai các giải pháp đột phá» để trống",
+    ),
+    "monthly 5": (
+        MONTHLY_SEED,
+        ["difficulties_intro", "difficulties"],
+        ("section.empty", "difficulties_intro"),
+        "Mục «5. Khó khăn, vướng mắc trong triển khai cơ chế Quỹ» để trống",
+    ),
+    "monthly year": (
+        MONTHLY_SEED,
+        ["budget_year"],
+        ("rule.budget_year_given", "budget_year"),
+        "«Năm của kinh phí»: để trống trong khi đã có «Kinh phí phân bổ",
+    ),
+    "half 1": (
+        HALF_SEED,
+        ["council_strengthening", "council_decision", "council_activity"],
+        ("section.empty", "council_strengthening"),
+        "Mục «1. Tổ chức bộ máy và hoạt động của Hội đồng",
+    ),
+    "half 2.1": (
+        HALF_SEED,
+        ["functions_articles", "functions_ref", "functions_text"],
+        ("rule.functions_given", "functions_articles"),
+        "Mục «2.1. Chức năng, nhiệm vụ",
+    ),
+    "half 2.2": (
+        HALF_SEED,
+        ["documents_intro", "documents"],
+        ("rule.documents_given", "documents_intro"),
+        "Mục «2.2. Việc thực hiện",
+    ),
+    "half 3.1": (
+        HALF_SEED,
+        ["achievements"],
+        ("rule.achievements_given", "achievements"),
+        "Mục «3.1. Kết quả đạt được» để trống",
+    ),
+    "half 3.2": (
+        HALF_SEED,
+        ["limitations"],
+        ("rule.limitations_given", "limitations"),
+        "Mục «3.2. Tồn tại, hạn chế» để trống",
+    ),
+    "annual I.1": (
+        ANNUAL_SEED,
+        ["leadership", "dt_teams_count", "dt_teams_members", "dt_teams_members_approx", "dt_teams_text"],
+        ("section.empty", "leadership"),
+        "Mục «I.1. Công tác lãnh đạo",
+    ),
+    "annual I.2": (
+        ANNUAL_SEED,
+        ["st_text", "innovation_text", "dt_text", "infrastructure"],
+        ("section.empty", "st_text"),
+        "Mục «I.2. Kết quả thực hiện theo từng lĩnh vực» để trống",
+    ),
+    "annual I.3": (
+        ANNUAL_SEED,
+        ["budget_total", "budget_recurrent", "budget_investment"],
+        ("rule.budget_given", "budget_total"),
+        "Mục «I.3. Phân bổ, giải ngân",
+    ),
+    "annual I.4": (
+        ANNUAL_SEED,
+        ["achievements", "limitations", "causes"],
+        ("section.empty", "achievements"),
+        "Mục «I.4. Đánh giá chung» để trống",
+    ),
     "annual II.1": (ANNUAL_SEED, ["plan_basis"], ("section.empty", "plan_basis"), "Mục «II.1. Căn cứ, mục tiêu"),
-    "annual II.2": (ANNUAL_SEED, ["estimate_total", "estimate_lines"], ("rule.estimate_given", "estimate_total"),
-                    "Mục «II.2. Dự toán chi tiết năm sau» để trống"),
+    "annual II.2": (
+        ANNUAL_SEED,
+        ["estimate_total", "estimate_lines"],
+        ("rule.estimate_given", "estimate_total"),
+        "Mục «II.2. Dự toán chi tiết năm sau» để trống",
+    ),
 }
 
 
@@ -417,8 +510,7 @@ def test_a_rating_of_no_task_is_a_warning():
     assert (p.severity, p.code, p.field) == ("warning", "rule.rating_without_tasks", "tasks_rating")
     assert "«Trung bình»" in p.message and "đều bằng 0" in p.message and "Hãy xóa kết quả xếp loại" in p.message
     assert validate(get_kind("quan-ly-khcn-6-thang"), seed(HALF_SEED, tasks_accepted=1), today=TODAY).problems == ()
-    assert validate(get_kind("quan-ly-khcn-6-thang"), seed(HALF_SEED, tasks_rating=None),
-                    today=TODAY).problems == ()
+    assert validate(get_kind("quan-ly-khcn-6-thang"), seed(HALF_SEED, tasks_rating=None), today=TODAY).problems == ()
 
 
 @pytest.mark.parametrize("number", ["０５", "５", "0５", "²"])

@@ -1003,8 +1003,11 @@ def full_width(text: str) -> str:
         (parse_date, "2026-03-30", date(2026, 3, 30)),
         (parse_phone, "(0237) 3852.123", Phone("02373852123", "landline")),
         (parse_phone, "+84 982 741 345", Phone("0982741345", "mobile")),
-        (parse_reference, "Công văn số 1133/SKHCN-KHTC ngày 30/3/2026",
-         DocRef("Công văn", "1133/SKHCN-KHTC", date(2026, 3, 30), None)),
+        (
+            parse_reference,
+            "Công văn số 1133/SKHCN-KHTC ngày 30/3/2026",
+            DocRef("Công văn", "1133/SKHCN-KHTC", date(2026, 3, 30), None),
+        ),
     ],
 )
 def test_full_width_digits_are_read_as_digits(parse, text: str, expected) -> None:

@@ -52,8 +52,12 @@ def body_text(d: drafts.Draft) -> str:
 
 
 def table_rows(d: drafts.Draft) -> list[list[str]]:
-    return [["".join(r.text for r in cell.runs) for cell in row]
-            for b in blocks(d) if isinstance(b, Table) for row in b.rows]
+    return [
+        ["".join(r.text for r in cell.runs) for cell in row]
+        for b in blocks(d)
+        if isinstance(b, Table)
+        for row in b.rows
+    ]
 
 
 # ----------------------------------------------------------------------------- 1. facts come from fields
@@ -61,8 +65,10 @@ def table_rows(d: drafts.Draft) -> list[list[str]]:
 
 def test_the_budget_is_for_digital_transformation_only_when_an_amount_for_it_is_typed():
     text = body_text(example("000"))  # 352 triệu for KH, CN and ĐMST; no digital-transformation amount
-    assert ("Ủy ban nhân dân xã Thiệu Trung được phân bổ kinh phí cho khoa học, công nghệ, đổi mới sáng tạo là "
-            "352 triệu đồng") in text
+    assert (
+        "Ủy ban nhân dân xã Thiệu Trung được phân bổ kinh phí cho khoa học, công nghệ, đổi mới sáng tạo là "
+        "352 triệu đồng"
+    ) in text
     assert "chuyển đổi số là" not in text
     text = body_text(example("001"))  # 2,382 tỷ of which 2,0 tỷ for digital transformation
     assert "được phân bổ kinh phí cho khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số là 2.382 triệu" in text
@@ -85,15 +91,29 @@ def test_the_budget_year_is_printed_only_when_typed():
 @pytest.mark.parametrize(
     ("values", "lines"),
     [
-        ({"fund_status": "not_established", "fund_charter": "not_issued"},
-         ["+ Quỹ phát triển khoa học và công nghệ của địa phương: Chưa thành lập;",
-          "+ Năm bắt đầu hoạt động: Không có;", "+ Quy chế tổ chức và điều lệ hoạt động của Quỹ: Chưa ban hành."]),
-        ({"fund_status": "established", "fund_start_year": 2024, "fund_charter": "issued"},
-         ["+ Quỹ phát triển khoa học và công nghệ của địa phương: Đã thành lập;", "+ Năm bắt đầu hoạt động: 2024;",
-          "+ Quy chế tổ chức và điều lệ hoạt động của Quỹ: Đã ban hành."]),
-        ({"fund_status": "established", "fund_charter": "issued"},  # the year is missing: no line for it
-         ["+ Quỹ phát triển khoa học và công nghệ của địa phương: Đã thành lập;",
-          "+ Quy chế tổ chức và điều lệ hoạt động của Quỹ: Đã ban hành."]),
+        (
+            {"fund_status": "not_established", "fund_charter": "not_issued"},
+            [
+                "+ Quỹ phát triển khoa học và công nghệ của địa phương: Chưa thành lập;",
+                "+ Năm bắt đầu hoạt động: Không có;",
+                "+ Quy chế tổ chức và điều lệ hoạt động của Quỹ: Chưa ban hành.",
+            ],
+        ),
+        (
+            {"fund_status": "established", "fund_start_year": 2024, "fund_charter": "issued"},
+            [
+                "+ Quỹ phát triển khoa học và công nghệ của địa phương: Đã thành lập;",
+                "+ Năm bắt đầu hoạt động: 2024;",
+                "+ Quy chế tổ chức và điều lệ hoạt động của Quỹ: Đã ban hành.",
+            ],
+        ),
+        (
+            {"fund_status": "established", "fund_charter": "issued"},  # the year is missing: no line for it
+            [
+                "+ Quỹ phát triển khoa học và công nghệ của địa phương: Đã thành lập;",
+                "+ Quy chế tổ chức và điều lệ hoạt động của Quỹ: Đã ban hành.",
+            ],
+        ),
         ({"fund_charter": "issued"}, ["+ Quy chế tổ chức và điều lệ hoạt động của Quỹ: Đã ban hành."]),
         ({}, []),
     ],
@@ -162,8 +182,12 @@ CHECKED = drafts_to_check()
 
 def run_in(block) -> bool:
     """A paragraph that starts with a bold section number ("5. Khó khăn …: Chưa thực hiện")."""
-    return isinstance(block, Paragraph) and bool(block.runs) and block.runs[0].bold and \
-        re.match(r"\d+\. ", block.runs[0].text) is not None
+    return (
+        isinstance(block, Paragraph)
+        and bool(block.runs)
+        and block.runs[0].bold
+        and re.match(r"\d+\. ", block.runs[0].text) is not None
+    )
 
 
 @pytest.mark.parametrize(("name", "d"), CHECKED, ids=[name for name, _ in CHECKED])
@@ -172,10 +196,14 @@ def test_every_heading_has_something_under_it_and_headings_are_numbered_as_print
     for i, block in enumerate(body):
         if isinstance(block, Heading):
             following = body[i + 1] if i + 1 < len(body) else None
-            assert following is not None and not (isinstance(following, Heading) and following.level <= block.level), \
+            assert following is not None and not (isinstance(following, Heading) and following.level <= block.level), (
                 f"«{text_of(block)}» has nothing under it"
-    numbers = [m.group(1) for b in body if (isinstance(b, Heading) and b.level == 2 or run_in(b))
-               and (m := re.match(r"(\d+)\. ", text_of(b)))]
+            )
+    numbers = [
+        m.group(1)
+        for b in body
+        if (isinstance(b, Heading) and b.level == 2 or run_in(b)) and (m := re.match(r"(\d+)\. ", text_of(b)))
+    ]
     parts = [text_of(b) for b in body if isinstance(b, Heading) and b.level == 1]
     if len(parts) <= 1:
         assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
@@ -189,25 +217,51 @@ def test_every_heading_has_something_under_it_and_headings_are_numbered_as_print
 QUALIFIERS = {"budget_year", "dt_teams_members_approx", "proc_from", "proc_to", "legal_bases", "closing", "proposal"}
 
 
-@pytest.mark.parametrize(("name", "d"), [(n, d) for n, d in CHECKED if "-only-" in n and n.split("-only-")[1]
-                                         not in QUALIFIERS and get_kind(d.kind).field(n.split("-only-")[1]).printed],
-                         ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("name", "d"),
+    [
+        (n, d)
+        for n, d in CHECKED
+        if "-only-" in n
+        and n.split("-only-")[1] not in QUALIFIERS
+        and get_kind(d.kind).field(n.split("-only-")[1]).printed
+    ],
+    ids=lambda x: x if isinstance(x, str) else "",
+)
 def test_an_optional_field_typed_alone_is_printed(name, d):
     assert body_text(d) != body_text(only_required(name[:3])), f"{name}: the value typed is not printed"
 
 
 @pytest.mark.parametrize(
     "absent",
-    ["1. Công tác lãnh đạo", "2. Kết quả thực hiện theo từng lĩnh vực", "a) Về khoa học, công nghệ",
-     "b) Về đổi mới sáng tạo", "c) Về chuyển đổi số", "Đánh giá chung", "Căn cứ, mục tiêu xây dựng kế hoạch",
-     "Dự toán chi tiết", "I. Đánh giá tình hình", "II. Xây dựng kế hoạch"],
+    [
+        "1. Công tác lãnh đạo",
+        "2. Kết quả thực hiện theo từng lĩnh vực",
+        "a) Về khoa học, công nghệ",
+        "b) Về đổi mới sáng tạo",
+        "c) Về chuyển đổi số",
+        "Đánh giá chung",
+        "Căn cứ, mục tiêu xây dựng kế hoạch",
+        "Dự toán chi tiết",
+        "I. Đánh giá tình hình",
+        "II. Xây dựng kế hoạch",
+    ],
 )
 def test_the_annual_plan_with_every_optional_field_empty_prints_no_empty_heading(absent):
     assert absent.lower() not in body_text(only_required("004")).lower()
 
 
-@pytest.mark.parametrize("absent", ["Về tổ chức bộ máy", "Các hoạt động KH&CN theo vị trí", "Việc thực hiện các Nghị",
-                                    "Đánh giá chung", "Kết quả đạt được", "Tồn tại, hạn chế"])
+@pytest.mark.parametrize(
+    "absent",
+    [
+        "Về tổ chức bộ máy",
+        "Các hoạt động KH&CN theo vị trí",
+        "Việc thực hiện các Nghị",
+        "Đánh giá chung",
+        "Kết quả đạt được",
+        "Tồn tại, hạn chế",
+    ],
+)
 def test_the_half_year_report_with_every_optional_field_empty_prints_no_empty_heading(absent):
     text = body_text(only_required("002"))
     assert absent not in text
@@ -260,8 +314,9 @@ def test_a_list_of_models_not_said_to_be_complete_states_no_total():
 def test_a_complete_list_of_models_states_its_count_and_total_area_as_the_table_does():
     d = example("002", models_complete=True)
     text = body_text(d)
-    assert "+ Ứng dụng công nghệ cao đang triển khai thực hiện 03 mô hình, tổng diện tích 14 ha, cụ thể như sau:" \
-        in text
+    assert (
+        "+ Ứng dụng công nghệ cao đang triển khai thực hiện 03 mô hình, tổng diện tích 14 ha, cụ thể như sau:" in text
+    )
     assert table_rows(d)[-1] == ["Tổng cộng", "14"]
 
 
@@ -337,8 +392,7 @@ def test_the_vv_line_reads_naturally_and_keeps_the_unit_with_its_name(tmp_path):
     path = tmp_path / "cv.docx"
     render_to_file(d, path, allow_errors=True)
     header = Document(path).tables[0]
-    vv = next(p.text for row in header.rows for cell in row.cells for p in cell.paragraphs
-              if p.text.startswith("V/v "))
+    vv = next(p.text for row in header.rows for cell in row.cells for p in cell.paragraphs if p.text.startswith("V/v "))
     assert vv.endswith("thông qua việc tháo gỡ điểm nghẽn về cơ chế tài chính của phường\u00a0Bỉm Sơn")
     again = draft_from_docx(path)
     assert drafts.to_json(again) == drafts.to_json(d)

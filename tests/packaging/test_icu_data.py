@@ -34,15 +34,17 @@ def qt_icu_data() -> Path | None:
 
 ORIGINAL = qt_icu_data()
 needs_icu = pytest.mark.skipif(ORIGINAL is None, reason="PySide6 brings no ICU data here (only its Linux wheels do)")
-needs_binutils = pytest.mark.skipif(shutil.which("as") is None or shutil.which("ld") is None,
-                                    reason="as and ld (Debian package binutils) are not installed")
+needs_binutils = pytest.mark.skipif(
+    shutil.which("as") is None or shutil.which("ld") is None,
+    reason="as and ld (Debian package binutils) are not installed",
+)
 
 
 def package() -> tuple[str, bytes, str, dict[str, bytes]]:
     version = ORIGINAL.name.rsplit(".", 1)[1]
     data = ORIGINAL.read_bytes()
     offset, size = icu._elf_symbol(data, f"icudt{version}_dat".encode())
-    blob = data[offset:offset + size]
+    blob = data[offset : offset + size]
     return version, blob, *icu.read_package(blob)
 
 
@@ -57,8 +59,18 @@ def test_the_package_is_read_and_written_again_byte_for_byte():
 def test_the_kept_items_are_qts_collation_time_zones_and_locale_core():
     _version, _blob, _header, _prefix, items = package()
     kept = icu.kept(items)
-    for name in ("coll/ucadata.icu", "coll/root.res", "coll/vi.res", "zoneinfo64.res", "zone/vi.res",
-                 "metaZones.res", "pool.res", "root.res", "vi.res", "cnvalias.icu"):
+    for name in (
+        "coll/ucadata.icu",
+        "coll/root.res",
+        "coll/vi.res",
+        "zoneinfo64.res",
+        "zone/vi.res",
+        "metaZones.res",
+        "pool.res",
+        "root.res",
+        "vi.res",
+        "cnvalias.icu",
+    ):
         assert name in kept, name
     for dropped in ("brkitr/", "curr/", "lang/", "region/", "unit/", "translit/", "rbnf/"):
         assert not any(name.startswith(dropped) for name in kept), dropped
@@ -90,8 +102,12 @@ def test_a_trim_that_drops_needed_data_is_refused(tmp_path, monkeypatch):
 def test_the_spec_swaps_only_icus_data_library(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(icu, "trimmed_library", lambda original, work: calls.append(original) or work / "t.so")
-    binaries = [("PySide6/Qt/lib/libicudata.so.73", "/x/libicudata.so.73", "BINARY"),
-                ("PySide6/Qt/lib/libicuuc.so.73", "/x/libicuuc.so.73", "BINARY")]
+    binaries = [
+        ("PySide6/Qt/lib/libicudata.so.73", "/x/libicudata.so.73", "BINARY"),
+        ("PySide6/Qt/lib/libicuuc.so.73", "/x/libicuuc.so.73", "BINARY"),
+    ]
     assert icu.trim_binaries(binaries, tmp_path) == [
-        ("PySide6/Qt/lib/libicudata.so.73", str(tmp_path / "t.so"), "BINARY"), binaries[1]]
+        ("PySide6/Qt/lib/libicudata.so.73", str(tmp_path / "t.so"), "BINARY"),
+        binaries[1],
+    ]
     assert calls == [Path("/x/libicudata.so.73")]

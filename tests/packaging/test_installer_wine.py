@@ -87,8 +87,13 @@ def installers(tmp_path_factory, make_installer) -> dict[str, Path]:
     for version, files in BUNDLES.items():
         dist = write_bundle(base / f"bản {version}" / "kpdesk", files)
         built[version] = make_installer.compile_installer(
-            dist, base / f"kpdesk-{version}-setup.exe", version=version, publisher=PUBLISHER, windows_nsis=True,
-            echo=lambda _line: None)
+            dist,
+            base / f"kpdesk-{version}-setup.exe",
+            version=version,
+            publisher=PUBLISHER,
+            windows_nsis=True,
+            echo=lambda _line: None,
+        )
     return built
 
 
@@ -113,15 +118,14 @@ def read_shortcut(path: Path) -> Shortcut:
     target = ""
     if flags & 0x02:  # HasLinkInfo
         size, _header, _info_flags, _volume, base = struct.unpack_from("<5I", data, pos)
-        target = data[pos + base:data.index(b"\0", pos + base)].decode("latin-1")
+        target = data[pos + base : data.index(b"\0", pos + base)].decode("latin-1")
         pos += size
     strings = {}
-    for bit, name in ((0x04, "name"), (0x08, "relative"), (0x10, "working_dir"), (0x20, "arguments"),
-                      (0x40, "icon")):
+    for bit, name in ((0x04, "name"), (0x08, "relative"), (0x10, "working_dir"), (0x20, "arguments"), (0x40, "icon")):
         if flags & bit:
             count = struct.unpack_from("<H", data, pos)[0]
             # Wine counts the terminating NUL as well, Windows does not
-            strings[name] = data[pos + 2:pos + 2 + 2 * count].decode("utf-16-le").rstrip("\0")
+            strings[name] = data[pos + 2 : pos + 2 + 2 * count].decode("utf-16-le").rstrip("\0")
             pos += 2 + 2 * count
     return Shortcut(target, strings.get("working_dir", ""), strings.get("icon", ""))
 
@@ -158,20 +162,39 @@ class WinePrefix:
         home = root / "home"
         home.mkdir(parents=True)
         (root / "tmp").mkdir()
-        self.env = {key: value for key, value in os.environ.items()
-                    if not key.startswith(("WINE", "DISPLAY", "WAYLAND", "XDG_", "LC_", "LANG"))}
-        self.env.update(WINEPREFIX=str(self.prefix), WINEARCH=arch, WINEDEBUG="-all", USER=USER, LOGNAME=USER,
-                        HOME=str(home), TMPDIR=str(root / "tmp"), LANG="C.UTF-8", LC_ALL="C.UTF-8",
-                        # no Mono/Gecko download prompts, no Linux menu entries for the shortcuts
-                        WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d")
+        self.env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("WINE", "DISPLAY", "WAYLAND", "XDG_", "LC_", "LANG"))
+        }
+        self.env.update(
+            WINEPREFIX=str(self.prefix),
+            WINEARCH=arch,
+            WINEDEBUG="-all",
+            USER=USER,
+            LOGNAME=USER,
+            HOME=str(home),
+            TMPDIR=str(root / "tmp"),
+            LANG="C.UTF-8",
+            LC_ALL="C.UTF-8",
+            # no Mono/Gecko download prompts, no Linux menu entries for the shortcuts
+            WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d",
+        )
         self.profile = self.prefix / "drive_c" / "users" / USER
 
     def run(self, *args: str, timeout: float = WINE_TIMEOUT_S) -> subprocess.CompletedProcess:
         """Run a command in the prefix. Its output goes to files, not pipes: Wine's services inherit them, and a
         pipe stays open (and `run` waits) until they stop, which makes every call seconds slower."""
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            result = subprocess.run(list(args), env=self.env, cwd=self.root, stdin=subprocess.DEVNULL, stdout=out,
-                                    stderr=err, timeout=timeout)
+            result = subprocess.run(
+                list(args),
+                env=self.env,
+                cwd=self.root,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                timeout=timeout,
+            )
             out.seek(0)
             err.seek(0)
             return subprocess.CompletedProcess(result.args, result.returncode, out.read(), err.read())
@@ -188,8 +211,10 @@ class WinePrefix:
         system = "syswow64" if self.env["WINEARCH"] == "win64" else "system32"
         probe = self.run("wine", f"C:\\windows\\{system}\\cmd.exe", "/c", "exit 7")
         if probe.returncode != 7:
-            return ("Wine cannot run 32-bit programs such as the NSIS installer (Debian: dpkg --add-architecture "
-                    f"i386; apt-get install wine32:i386): {probe.stderr.decode(errors='replace')[-600:]}")
+            return (
+                "Wine cannot run 32-bit programs such as the NSIS installer (Debian: dpkg --add-architecture "
+                f"i386; apt-get install wine32:i386): {probe.stderr.decode(errors='replace')[-600:]}"
+            )
         for link in self.profile.iterdir():
             if link.is_symlink():
                 link.unlink()
@@ -283,8 +308,11 @@ class WinePrefix:
     def reset(self) -> None:
         """No kpdesk installed, no data folder, no shortcut, no uninstall key."""
         self.run("wine", "reg", "delete", UNINST_KEY, "/f")
-        for folder in (self.local_appdata / "Programs", self.local_appdata / "kpdesk",
-                       self.local_appdata / "Chương trình"):
+        for folder in (
+            self.local_appdata / "Programs",
+            self.local_appdata / "kpdesk",
+            self.local_appdata / "Chương trình",
+        ):
             shutil.rmtree(folder, ignore_errors=True)
         for link in self.shortcuts:
             link.unlink(missing_ok=True)
@@ -292,8 +320,10 @@ class WinePrefix:
 
 def _prefix(arch: str):
     if shutil.which("wine") is None or shutil.which("wineboot") is None:
-        pytest.skip("Wine is not installed (Debian: dpkg --add-architecture i386; apt-get install wine wine64 "
-                    "wine32:i386; .ci/run does this)")
+        pytest.skip(
+            "Wine is not installed (Debian: dpkg --add-architecture i386; apt-get install wine wine64 "
+            "wine32:i386; .ci/run does this)"
+        )
     prefix = WinePrefix(Path(tempfile.mkdtemp(prefix="kpdesk-wine-")), arch)
     try:
         why = prefix.boot()
@@ -381,20 +411,37 @@ def test_install_upgrade_and_uninstall_keep_the_officers_data(windows, installer
 
     assert windows.install(installers["0.1.0"]) == 0
     installed = program_files(default)
-    assert {k: v for k, v in installed.items() if k not in ("uninstall.exe", "installed-files.txt")} \
-        == BUNDLES["0.1.0"]
+    assert {k: v for k, v in installed.items() if k not in ("uninstall.exe", "installed-files.txt")} == BUNDLES["0.1.0"]
     assert installed["uninstall.exe"].startswith(b"MZ")
     record = installed["installed-files.txt"].decode("utf-16").splitlines()
     assert "_internal\\chỉ bản cũ\\tệp cũ.txt" in record and "_internal\\chỉ bản cũ\\" in record
     key = windows.uninstall_key()
     exe = windows.windows(default / "kpdesk.exe")
     assert key is not None
-    assert {k: key[k] for k in ("DisplayName", "DisplayVersion", "Publisher", "InstallLocation", "DisplayIcon",
-                                "UninstallString", "QuietUninstallString", "NoModify", "NoRepair")} == {
-        "DisplayName": "kpdesk", "DisplayVersion": "0.1.0", "Publisher": PUBLISHER,
-        "InstallLocation": windows.windows(default), "DisplayIcon": f"{exe},0",
+    assert {
+        k: key[k]
+        for k in (
+            "DisplayName",
+            "DisplayVersion",
+            "Publisher",
+            "InstallLocation",
+            "DisplayIcon",
+            "UninstallString",
+            "QuietUninstallString",
+            "NoModify",
+            "NoRepair",
+        )
+    } == {
+        "DisplayName": "kpdesk",
+        "DisplayVersion": "0.1.0",
+        "Publisher": PUBLISHER,
+        "InstallLocation": windows.windows(default),
+        "DisplayIcon": f"{exe},0",
         "UninstallString": f'"{windows.windows(default)}\\uninstall.exe"',
-        "QuietUninstallString": f'"{windows.windows(default)}\\uninstall.exe" /S', "NoModify": 1, "NoRepair": 1}
+        "QuietUninstallString": f'"{windows.windows(default)}\\uninstall.exe" /S',
+        "NoModify": 1,
+        "NoRepair": 1,
+    }
     assert key["EstimatedSize"] == sum(len(content) for content in installed.values()) // 1024  # KiB
     assert_shortcuts_start(windows, default)
     assert_data_untouched(data)
@@ -402,8 +449,7 @@ def test_install_upgrade_and_uninstall_keep_the_officers_data(windows, installer
     # Upgrade: the files only 0.1.0 had go (a whole folder of them too), shared ones are replaced, new ones come.
     assert windows.install(installers["0.2.0"]) == 0
     upgraded = program_files(default)
-    assert {k: v for k, v in upgraded.items() if k not in ("uninstall.exe", "installed-files.txt")} \
-        == BUNDLES["0.2.0"]
+    assert {k: v for k, v in upgraded.items() if k not in ("uninstall.exe", "installed-files.txt")} == BUNDLES["0.2.0"]
     assert not (default / "_internal" / "chỉ bản cũ").exists()
     assert windows.uninstall_key()["DisplayVersion"] == "0.2.0"
     assert_shortcuts_start(windows, default)
@@ -421,14 +467,18 @@ def test_install_upgrade_and_uninstall_keep_the_officers_data(windows, installer
     own.unlink()
 
 
-@pytest.mark.parametrize("written", [
-    "{local}\\kpdesk",
-    "{LOCAL}\\KPDESK\\",
-    "{local}\\Programs\\..\\kpdesk",
-    "{local}\\.\\kpdesk\\.",
-    "{local}\\kpdesk\\chương trình",
-    "{local}",
-], ids=["exact", "upper-case-trailing-backslash", "dot-dot", "dots", "inside", "holding-it"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{local}\\kpdesk",
+        "{LOCAL}\\KPDESK\\",
+        "{local}\\Programs\\..\\kpdesk",
+        "{local}\\.\\kpdesk\\.",
+        "{local}\\kpdesk\\chương trình",
+        "{local}",
+    ],
+    ids=["exact", "upper-case-trailing-backslash", "dot-dot", "dots", "inside", "holding-it"],
+)
 def test_the_data_folder_is_refused_however_it_is_written_also_silently(windows, installers, written):
     data = put_data(windows)
     local = windows.windows(windows.local_appdata)

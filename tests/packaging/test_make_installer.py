@@ -17,8 +17,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 USER = "Nguyễn Văn A"
-needs_makensis = pytest.mark.skipif(shutil.which("makensis") is None,
-                                    reason="makensis (Debian package nsis) is not installed")
+needs_makensis = pytest.mark.skipif(
+    shutil.which("makensis") is None, reason="makensis (Debian package nsis) is not installed"
+)
 
 
 def load(name: str):
@@ -33,8 +34,13 @@ mi = load("make_installer")
 
 def bundle(tmp_path: Path) -> Path:
     dist = tmp_path / USER / "bản đóng gói" / "kpdesk"
-    for rel in ("kpdesk.exe", "kpdesk-cli.exe", "_internal/python311.dll", "_internal/PySide6/plugins/styles/x.dll",
-                "_internal/templates/báo cáo tháng/kind.toml"):
+    for rel in (
+        "kpdesk.exe",
+        "kpdesk-cli.exe",
+        "_internal/python311.dll",
+        "_internal/PySide6/plugins/styles/x.dll",
+        "_internal/templates/báo cáo tháng/kind.toml",
+    ):
         (dist / rel).parent.mkdir(parents=True, exist_ok=True)
         (dist / rel).write_bytes(rel.encode())
     (dist / "_internal" / "trống").mkdir()
@@ -45,7 +51,7 @@ def pe_header(path: Path) -> tuple[int, bytes]:
     """(machine, whole file): 0x14C is x86, 0x8664 is x64."""
     data = path.read_bytes()
     offset = struct.unpack_from("<I", data, 0x3C)[0]
-    assert data[offset:offset + 4] == b"PE\0\0", path
+    assert data[offset : offset + 4] == b"PE\0\0", path
     return struct.unpack_from("<H", data, offset + 4)[0], data
 
 
@@ -57,16 +63,27 @@ def test_the_record_and_the_file_commands_come_from_one_walk(tmp_path):
     lines = record[2:].decode("utf-16-le").split("\r\n")
     assert lines[0].startswith(";") and lines[-1] == ""
     listed = lines[1:-1]
-    assert listed[:5] == ["_internal\\python311.dll", "_internal\\PySide6\\plugins\\styles\\x.dll",
-                          "_internal\\templates\\báo cáo tháng\\kind.toml", "kpdesk-cli.exe", "kpdesk.exe"] or \
-        sorted(listed[:5]) == sorted(f.replace("/", "\\") for f in map(str, files))
+    assert listed[:5] == [
+        "_internal\\python311.dll",
+        "_internal\\PySide6\\plugins\\styles\\x.dll",
+        "_internal\\templates\\báo cáo tháng\\kind.toml",
+        "kpdesk-cli.exe",
+        "kpdesk.exe",
+    ] or sorted(listed[:5]) == sorted(f.replace("/", "\\") for f in map(str, files))
     dirs = listed[5:]
     assert all(d.endswith("\\") for d in dirs) and "_internal\\trống\\" in dirs and dirs[-1] == "_internal\\"
     depth = [d.count("\\") for d in dirs]
     assert depth == sorted(depth, reverse=True), "folders deepest first, so each is empty when its turn comes"
 
-    include = mi.include_text(dist, files, folders, version="0.2.0rc1", publisher='Sở "KH&CN" $tỉnh',
-                              outfile=tmp_path / "out.exe", record=tmp_path / "r.txt")
+    include = mi.include_text(
+        dist,
+        files,
+        folders,
+        version="0.2.0rc1",
+        publisher='Sở "KH&CN" $tỉnh',
+        outfile=tmp_path / "out.exe",
+        record=tmp_path / "r.txt",
+    )
     assert include.startswith("\ufeff")
     assert '!define VIVERSION "0.2.0.0"' in include and '!define VERSION "0.2.0rc1"' in include
     assert '!define PUBLISHER "Sở $\\"KH&CN$\\" $$tỉnh"' in include
@@ -85,12 +102,15 @@ def test_the_record_and_the_file_commands_come_from_one_walk(tmp_path):
     assert 'CreateDirectory "$INSTDIR\\_internal\\trống"' in macro
 
 
-@pytest.mark.parametrize(("name", "why"), [
-    ("uninstall.exe", "uninstall.exe"),
-    ("installed-files.txt", "installed-files.txt"),
-    ("_internal/giá $5.txt", "giá $5.txt"),
-    ("_internal/a..b.dll", "a..b.dll"),
-])
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("uninstall.exe", "uninstall.exe"),
+        ("installed-files.txt", "installed-files.txt"),
+        ("_internal/giá $5.txt", "giá $5.txt"),
+        ("_internal/a..b.dll", "a..b.dll"),
+    ],
+)
 def test_names_the_installer_cannot_carry_are_refused_with_the_file_named(tmp_path, name, why):
     dist = bundle(tmp_path)
     (dist / name).write_bytes(b"x")
@@ -107,15 +127,22 @@ def test_a_missing_or_empty_bundle_and_a_bad_version_are_refused(tmp_path):
     dist = bundle(tmp_path)
     files, folders = mi.bundle_listing(dist)
     with pytest.raises(mi.InstallerError, match="phiên bản"):
-        mi.include_text(dist, files, folders, version="bản mới", publisher="x", outfile=tmp_path / "o.exe",
-                        record=tmp_path / "r")
+        mi.include_text(
+            dist, files, folders, version="bản mới", publisher="x", outfile=tmp_path / "o.exe", record=tmp_path / "r"
+        )
 
 
 @needs_makensis
 def test_the_installer_is_a_32_bit_program_made_with_the_x86_stubs_only(tmp_path):
     out = tmp_path / "bộ cài" / "kpdesk-setup.exe"
-    mi.compile_installer(bundle(tmp_path), out, version="0.2.0rc1", publisher="Sở Khoa học và Công nghệ",
-                         windows_nsis=True, echo=lambda _line: None)
+    mi.compile_installer(
+        bundle(tmp_path),
+        out,
+        version="0.2.0rc1",
+        publisher="Sở Khoa học và Công nghệ",
+        windows_nsis=True,
+        echo=lambda _line: None,
+    )
     machine, data = pe_header(out)
     assert machine == 0x14C
     fixed = data.index(struct.pack("<I", 0xFEEF04BD))  # VS_FIXEDFILEINFO: file version 0.2.0.0
@@ -142,8 +169,9 @@ def test_a_script_needing_a_64_bit_stub_fails_against_the_nsis_windows_has(tmp_p
 def test_signing_covers_the_plugins_the_uninstaller_and_the_installer(tmp_path, monkeypatch):
     log = tmp_path / "signed.txt"
     signer = tmp_path / "sign.py"
-    signer.write_text("import sys\nopen(sys.argv[2], 'a', encoding='utf-8').write(sys.argv[1] + '\\n')\n",
-                      encoding="utf-8")
+    signer.write_text(
+        "import sys\nopen(sys.argv[2], 'a', encoding='utf-8').write(sys.argv[1] + '\\n')\n", encoding="utf-8"
+    )
     monkeypatch.setenv(mi.SIGN_ENV, f'"{sys.executable}" "{signer}" "%1" "{log}"')
     out = tmp_path / "kpdesk-setup.exe"
     mi.compile_installer(bundle(tmp_path), out, version="0.2.0", publisher="x", echo=lambda _line: None)

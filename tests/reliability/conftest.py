@@ -198,44 +198,58 @@ def render_summary(figures: Figures, skipped: int = 0) -> str:
     ]
     for module, (title, checked) in CATEGORIES.items():
         known = len(figures.xfails.get(module, []))
-        lines.append(f"| {title} | {_fmt(figures.tried_by[module])} | {_fmt(figures.crafted_by[module])} | 0 | "
-                     f"{known} | {checked} |")
+        lines.append(
+            f"| {title} | {_fmt(figures.tried_by[module])} | {_fmt(figures.crafted_by[module])} | 0 | "
+            f"{known} | {checked} |"
+        )
     total_tried = sum(figures.tried_by[m] for m in CATEGORIES)
     total_crafted = sum(figures.crafted_by[m] for m in CATEGORIES)
     total_known = sum(len(figures.xfails.get(m, [])) for m in CATEGORIES)
     lines.append(f"| **Total** | **{_fmt(total_tried)}** | **{_fmt(total_crafted)}** | **0** | **{total_known}** | |")
     for title, where in PENDING:
         lines.append(f"| {title} | — | — | 0 | — | {where} |")
-    lines += ["", "A failure is any exception other than the documented `KpdeskError` subclass, a message that "
-              "does not say what is wrong, a partial or stray file, or a changed canary. Known bugs are kept as "
-              "`xfail(strict=True)` tests until fixed:", ""]
+    lines += [
+        "",
+        "A failure is any exception other than the documented `KpdeskError` subclass, a message that "
+        "does not say what is wrong, a partial or stray file, or a changed canary. Known bugs are kept as "
+        "`xfail(strict=True)` tests until fixed:",
+        "",
+    ]
     for module, (title, _) in CATEGORIES.items():
         for reason in sorted(set(figures.xfails.get(module, []))):
             lines.append(f"- {title}: {reason}")
     if not total_known:
         lines.append("- none")
-    lines += ["", "What the checks do not claim:", "",
-              "- The draft embedded in an exported .docx carries a SHA-256 of its JSON: it detects damage (a "
-              "truncated, re-encoded or hand-edited part), not intent. Anyone can edit the payload and recompute "
-              "the hash, and the import accepts it as the draft. What the department side relies on instead is "
-              "comparing the document's visible text (`render.plain.docx_text_lines`) with the text of the "
-              "layout built from the imported data (`render.plain.text_lines`): a payload that says something "
-              "the page does not is caught there. The file also carries one digest of its visible text and its "
-              "data together (`render.plain.text_digest`): when both are as kpdesk wrote them the comparison is "
-              "skipped, and when either was changed (even with the payload's own hash redone) the page is compared "
-              "with the data line by line (`test_intake.py::test_a_figure_changed_in_the_data_inside_the_file_is_"
-              "flagged_even_with_its_hashes_redone`). Someone who recomputes that digest as well defeats it: it "
-              "detects edits, not intent.",
-              "- The disk-full and read-only-filesystem checks need root on Linux (they mount a tmpfs); elsewhere "
-              "they are skipped and counted below."]
-    lines += ["", "Decisions these checks pin down:", "",
-              "- `vn.clean_text` removes U+200D, so an emoji ZWJ sequence (family, flag variants) prints as its "
-              "parts: accepted, no letter or figure of a report is lost and pasted joiners are otherwise invisible "
-              "junk (`test_pasted_text.py::test_zwj_sequences_come_out_as_their_parts`).",
-              "- `legacy.convert_legacy` is faithful: old tone placement stays as typed (TCVN3 \"Uû ban\" → "
-              "\"Uỷ ban\"); capitals typed in the .VnTimeH fonts are recovered from the case around them.",
-              "- Legacy detection must see the raw pasted text, before `vn.clean_text`: the full TCVN3 table puts "
-              "Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ on control codes that cleaning removes."]
+    lines += [
+        "",
+        "What the checks do not claim:",
+        "",
+        "- The draft embedded in an exported .docx carries a SHA-256 of its JSON: it detects damage (a "
+        "truncated, re-encoded or hand-edited part), not intent. Anyone can edit the payload and recompute "
+        "the hash, and the import accepts it as the draft. What the department side relies on instead is "
+        "comparing the document's visible text (`render.plain.docx_text_lines`) with the text of the "
+        "layout built from the imported data (`render.plain.text_lines`): a payload that says something "
+        "the page does not is caught there. The file also carries one digest of its visible text and its "
+        "data together (`render.plain.text_digest`): when both are as kpdesk wrote them the comparison is "
+        "skipped, and when either was changed (even with the payload's own hash redone) the page is compared "
+        "with the data line by line (`test_intake.py::test_a_figure_changed_in_the_data_inside_the_file_is_"
+        "flagged_even_with_its_hashes_redone`). Someone who recomputes that digest as well defeats it: it "
+        "detects edits, not intent.",
+        "- The disk-full and read-only-filesystem checks need root on Linux (they mount a tmpfs); elsewhere "
+        "they are skipped and counted below.",
+    ]
+    lines += [
+        "",
+        "Decisions these checks pin down:",
+        "",
+        "- `vn.clean_text` removes U+200D, so an emoji ZWJ sequence (family, flag variants) prints as its "
+        "parts: accepted, no letter or figure of a report is lost and pasted joiners are otherwise invisible "
+        "junk (`test_pasted_text.py::test_zwj_sequences_come_out_as_their_parts`).",
+        '- `legacy.convert_legacy` is faithful: old tone placement stays as typed (TCVN3 "Uû ban" → '
+        '"Uỷ ban"); capitals typed in the .VnTimeH fonts are recovered from the case around them.',
+        "- Legacy detection must see the raw pasted text, before `vn.clean_text`: the full TCVN3 table puts "
+        "Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ on control codes that cleaning removes.",
+    ]
     if skipped:
         lines += ["", f"{skipped} check(s) were skipped on this machine (platform feature missing)."]
     return "\n".join(lines) + "\n"
@@ -262,5 +276,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         return
     ok, text = state
     terminalreporter.section("kpdesk reliability figures")
-    terminalreporter.write_line(text if ok else "Not all reliability checks ran and passed; docs/reliability.md "
-                                "was left unchanged.")
+    terminalreporter.write_line(
+        text if ok else "Not all reliability checks ran and passed; docs/reliability.md was left unchanged."
+    )

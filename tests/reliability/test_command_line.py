@@ -56,19 +56,41 @@ def exported(data: Path) -> int:
 
 # ----------------------------------------------------------------------------- numbers
 
-NUMBERS = ["²", "٣", "３", "①", "99999999999999999999", "9223372036854775808", "9223372036854775807", "0", "-1",
-           "1e3", "0x1", "1.0", "", " ", "1_0", "+1", "1\u200b", "𝟙"]
-COMMANDS = {"export": lambda n, out: ["export", n, "-o", str(out / "x.json")],
-            "render": lambda n, out: ["render", n, "-o", str(out / "x.docx")],
-            "import-unit": lambda n, out: ["import", str(EXAMPLES[0]), "--unit", n],
-            "restore": lambda n, out: ["restore", n]}
+NUMBERS = [
+    "²",
+    "٣",
+    "３",
+    "①",
+    "99999999999999999999",
+    "9223372036854775808",
+    "9223372036854775807",
+    "0",
+    "-1",
+    "1e3",
+    "0x1",
+    "1.0",
+    "",
+    " ",
+    "1_0",
+    "+1",
+    "1\u200b",
+    "𝟙",
+]
+COMMANDS = {
+    "export": lambda n, out: ["export", n, "-o", str(out / "x.json")],
+    "render": lambda n, out: ["render", n, "-o", str(out / "x.docx")],
+    "import-unit": lambda n, out: ["import", str(EXAMPLES[0]), "--unit", n],
+    "restore": lambda n, out: ["restore", n],
+}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("number", NUMBERS, ids=[f"{i}-{n.encode('unicode_escape').decode()}"
-                                                 for i, n in enumerate(NUMBERS)])
-def test_a_number_that_is_not_plain_ascii_digits_is_refused_with_a_message(command, number, data, tmp_path, capsys,
-                                                                           figures):
+@pytest.mark.parametrize(
+    "number", NUMBERS, ids=[f"{i}-{n.encode('unicode_escape').decode()}" for i, n in enumerate(NUMBERS)]
+)
+def test_a_number_that_is_not_plain_ascii_digits_is_refused_with_a_message(
+    command, number, data, tmp_path, capsys, figures
+):
     """Issue 19 (7): "²" crashed, "٣" silently meant draft 3, 2^63 and more gave an OverflowError."""
     figures.crafted(__name__)
     before = exported(data)
@@ -89,9 +111,16 @@ def _special_paths(tmp_path: Path) -> dict[str, Path]:
     os.symlink(loop, tmp_path / "vòng-2.json")
     folder = tmp_path / "thư mục.json"
     folder.mkdir()
-    return {"dev-zero": Path("/dev/zero"), "dev-null": Path("/dev/null"), "loop": loop, "folder": folder,
-            "long-name": tmp_path / ("dài" * 100 + ".json"), "missing": tmp_path / "không có.json",
-            "missing-docx": tmp_path / "không có.docx", "long-docx": tmp_path / ("dài" * 100 + ".docx")}
+    return {
+        "dev-zero": Path("/dev/zero"),
+        "dev-null": Path("/dev/null"),
+        "loop": loop,
+        "folder": folder,
+        "long-name": tmp_path / ("dài" * 100 + ".json"),
+        "missing": tmp_path / "không có.json",
+        "missing-docx": tmp_path / "không có.docx",
+        "long-docx": tmp_path / ("dài" * 100 + ".docx"),
+    }
 
 
 CHILD = """
@@ -118,10 +147,16 @@ def test_a_path_that_is_no_regular_file_is_refused_before_reading(command, data,
     Run in a child capped to 1 GB, so that a regression fails this test instead of the machine."""
     paths = _special_paths(tmp_path)
     figures.crafted(__name__, len(paths))
-    child = subprocess.run([sys.executable, "-c", CHILD, json.dumps({k: str(v) for k, v in paths.items()}),
-                            str(data), command], capture_output=True, text=True, encoding="utf-8", cwd=tmp_path,
-                           timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                           preexec_fn=_cap_memory)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps({k: str(v) for k, v in paths.items()}), str(data), command],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_cap_memory,
+    )
     assert child.returncode == 0 and "Traceback" not in child.stderr, child.stderr[-3000:]
     codes = json.loads(child.stdout.strip().splitlines()[-1])
     messages = [m for m in child.stderr.split("\n\n") if m.strip()]
@@ -137,9 +172,15 @@ def test_a_pipe_given_as_the_file_is_refused_without_waiting(command, suffix, da
     figures.crafted(__name__)
     fifo = tmp_path / f"ống{suffix}"
     os.mkfifo(fifo)
-    child = subprocess.run([sys.executable, "-m", "kpdesk", "--data-dir", str(data), command, str(fifo)],
-                           capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=60,
-                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = subprocess.run(
+        [sys.executable, "-m", "kpdesk", "--data-dir", str(data), command, str(fifo)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert child.returncode == 2 and "không phải là tệp thường" in child.stderr, child.stderr[-2000:]
 
 
@@ -188,8 +229,9 @@ def _state(path: Path):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="links, pipes and devices as on POSIX")
 @pytest.mark.parametrize("command", ["export", "render"])
-def test_an_export_onto_anything_but_a_regular_writable_file_is_refused_and_changes_nothing(command, data, tmp_path,
-                                                                                           capsys, figures):
+def test_an_export_onto_anything_but_a_regular_writable_file_is_refused_and_changes_nothing(
+    command, data, tmp_path, capsys, figures
+):
     """Issue 19 (4): export replaced a read-only file (resetting its mode), a symlink and, as root, /dev/null."""
     suffix = ".json" if command == "export" else ".docx"
     targets = _targets(tmp_path / "đích", suffix)

@@ -35,8 +35,9 @@ VIETNAMESE = re.compile("[ăâđêôơưàáảãạắằẳẵặấầẩẫ�
 
 
 def fuzz(n: int) -> settings:
-    return settings(settings.get_profile("kpdesk-reliability"),
-                    max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n))
+    return settings(
+        settings.get_profile("kpdesk-reliability"), max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,12 @@ def real(tmp_path_factory) -> tuple[drafts.Draft, bytes]:
     return d, path.read_bytes()
 
 
-def rezip(data: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None,
-          method: int = zipfile.ZIP_DEFLATED) -> bytes:
+def rezip(
+    data: bytes,
+    replace: dict[str, bytes | None] | None = None,
+    add: dict[str, bytes] | None = None,
+    method: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
     """A copy of the zip `data` with members replaced (None = removed) or added."""
     replace = replace or {}
     out = io.BytesIO()
@@ -68,11 +73,16 @@ def rezip(data: bytes, replace: dict[str, bytes | None] | None = None, add: dict
 def part_for(json_text: str, *, digest: str | None = None, version: str = "1", encoding: str = "text") -> bytes:
     """A payload part holding `json_text` with a correct (or the given) sha256."""
     raw = json_text.encode("utf-8")
-    body = base64.b64encode(raw).decode() if encoding == "base64" else (
-        json_text.replace("&", "&amp;").replace("<", "&lt;"))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><kp:draft xmlns:kp="{NS}" version="{version}">'
-            f"<kp:sha256>{digest or hashlib.sha256(raw).hexdigest()}</kp:sha256>"
-            f'<kp:json encoding="{encoding}">{body}</kp:json></kp:draft>').encode()
+    body = (
+        base64.b64encode(raw).decode()
+        if encoding == "base64"
+        else (json_text.replace("&", "&amp;").replace("<", "&lt;"))
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><kp:draft xmlns:kp="{NS}" version="{version}">'
+        f"<kp:sha256>{digest or hashlib.sha256(raw).hexdigest()}</kp:sha256>"
+        f'<kp:json encoding="{encoding}">{body}</kp:json></kp:draft>'
+    ).encode()
 
 
 def _listing(folder: Path) -> list[str]:
@@ -123,8 +133,10 @@ def test_random_bytes_are_refused(data, figures):
 
 
 @fuzz(150)
-@given(flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8),
-       cut=st.none() | st.floats(0.05, 1))
+@given(
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8),
+    cut=st.none() | st.floats(0.05, 1),
+)
 def test_a_damaged_export_is_refused_or_read_exactly(flips, cut, real, figures):
     """Bytes of a real export overwritten or the file cut short: refused, or (when the damage misses what is
     read) the very draft that was exported."""
@@ -144,9 +156,21 @@ def test_a_damaged_export_is_refused_or_read_exactly(flips, cut, real, figures):
             assert drafts.to_json(again) == drafts.to_json(draft)
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00", "Báo cáo tháng 4".encode(), b"PK", b"PK\x05\x06" + b"\x00" * 18,
-                                     b"{}", b"<?xml version='1.0'?><w:document/>", b"%PDF-1.7\n", os.urandom(1 << 16)],
-                         ids=["empty", "nul", "text", "pk", "empty-zip", "json", "xml", "pdf", "random-64k"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\x00",
+        "Báo cáo tháng 4".encode(),
+        b"PK",
+        b"PK\x05\x06" + b"\x00" * 18,
+        b"{}",
+        b"<?xml version='1.0'?><w:document/>",
+        b"%PDF-1.7\n",
+        os.urandom(1 << 16),
+    ],
+    ids=["empty", "nul", "text", "pk", "empty-zip", "json", "xml", "pdf", "random-64k"],
+)
 def test_files_that_are_not_a_docx_are_refused(content, tmp_path, figures):
     figures.crafted(__name__)
     path = tmp_path / "bao-cao.docx"
@@ -166,17 +190,26 @@ def test_a_path_with_a_nul_character_is_refused(tmp_path, figures):
     refused(tmp_path / "bao\x00cao.docx")
 
 
-@pytest.mark.parametrize("members", [
-    {"readme.txt": b"hello"},
-    {"[Content_Types].xml": b"<Types/>"},
-    {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>"},
-    {"[Content_Types].xml": b"<Types/>", "_rels/.rels": (
-        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r"'
-        b' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"'
-        b' Target="word/document.xml"/></Relationships>')},
-    {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"not xml <"},
-    {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'},
-], ids=["no-parts", "no-rels", "no-main", "no-document-xml", "bad-rels", "doctype"])
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"readme.txt": b"hello"},
+        {"[Content_Types].xml": b"<Types/>"},
+        {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>"},
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "_rels/.rels": (
+                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                b'<Relationship Id="r"'
+                b' Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"'
+                b' Target="word/document.xml"/></Relationships>'
+            ),
+        },
+        {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"not xml <"},
+        {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'},
+    ],
+    ids=["no-parts", "no-rels", "no-main", "no-document-xml", "bad-rels", "doctype"],
+)
 def test_a_zip_without_the_parts_of_a_document_is_refused(members, figures):
     figures.crafted(__name__)
     out = io.BytesIO()
@@ -222,16 +255,35 @@ def _tampered(real_json: str) -> dict[str, bytes]:
         "not-json": part_for("{'format': 'kpdesk-draft'"),
         "json-list": part_for("[1, 2, 3]"),
         "deep-json": part_for("[" * 50_000 + "]" * 50_000),
-        "entity-bomb": (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
-                        b'<kp:draft xmlns:kp="urn:kpdesk:draft:1" version="1"><kp:json>&b;</kp:json></kp:draft>'),
-        "external-entity": (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                            b'<kp:draft xmlns:kp="urn:kpdesk:draft:1" version="1"><kp:json>&x;</kp:json></kp:draft>'),
+        "entity-bomb": (
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+            b'<kp:draft xmlns:kp="urn:kpdesk:draft:1" version="1"><kp:json>&b;</kp:json></kp:draft>'
+        ),
+        "external-entity": (
+            b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<kp:draft xmlns:kp="urn:kpdesk:draft:1" version="1"><kp:json>&x;</kp:json></kp:draft>'
+        ),
     }
 
 
-TAMPERED = ["edited-json-old-hash", "wrong-hash", "no-hash", "bad-base64", "unknown-encoding", "future-part-version",
-            "bad-part-version", "not-xml", "unknown-kind", "future-format", "future-kind-version", "not-json",
-            "json-list", "deep-json", "entity-bomb", "external-entity"]
+TAMPERED = [
+    "edited-json-old-hash",
+    "wrong-hash",
+    "no-hash",
+    "bad-base64",
+    "unknown-encoding",
+    "future-part-version",
+    "bad-part-version",
+    "not-xml",
+    "unknown-kind",
+    "future-format",
+    "future-kind-version",
+    "not-json",
+    "json-list",
+    "deep-json",
+    "entity-bomb",
+    "external-entity",
+]
 
 
 @pytest.mark.parametrize("how", TAMPERED)
@@ -342,8 +394,21 @@ def test_a_zip_with_too_many_members_is_refused(real, figures):
     assert "quá nhiều" in exc.message
 
 
-@pytest.mark.parametrize("name", ["../../x", "../x", "/x", "/tmp/x", "word/../../x", "..\\..\\x", "C:/x", "C:\\x",
-                                  "\\\\server\\share\\x", "customXml/../../x"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../x",
+        "../x",
+        "/x",
+        "/tmp/x",
+        "word/../../x",
+        "..\\..\\x",
+        "C:/x",
+        "C:\\x",
+        "\\\\server\\share\\x",
+        "customXml/../../x",
+    ],
+)
 def test_members_with_unsafe_paths_are_refused_and_never_extracted(name, real, tmp_path, figures):
     figures.crafted(__name__)
     _, data = real
@@ -354,16 +419,26 @@ def test_members_with_unsafe_paths_are_refused_and_never_extracted(name, real, t
     assert not Path("/x").exists() and not (tmp_path.parent / "x").exists()
 
 
-@pytest.mark.parametrize("target", ["../../../x.xml", "/../../x.xml", "../customXml/../../x.xml", "C:/x.xml",
-                                    "file:///etc/passwd", "http://example.com/x.xml"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "../../../x.xml",
+        "/../../x.xml",
+        "../customXml/../../x.xml",
+        "C:/x.xml",
+        "file:///etc/passwd",
+        "http://example.com/x.xml",
+    ],
+)
 def test_relationships_pointing_outside_the_package_are_refused(target, real, figures):
     figures.crafted(__name__)
     _, data = real
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         rels = zf.read("word/_rels/document.xml.rels")
     assert b"../customXml/kpdesk-draft.xml" in rels
-    evil = rezip(data, {"word/_rels/document.xml.rels": rels.replace(b"../customXml/kpdesk-draft.xml",
-                                                                     target.encode())})
+    evil = rezip(
+        data, {"word/_rels/document.xml.rels": rels.replace(b"../customXml/kpdesk-draft.xml", target.encode())}
+    )
     with watched():
         try:
             again = draft_from_docx(evil)

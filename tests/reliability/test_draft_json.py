@@ -29,8 +29,9 @@ VIETNAMESE = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫ�
 
 
 def fuzz(n: int) -> settings:
-    return settings(settings.get_profile("kpdesk-reliability"),
-                    max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n))
+    return settings(
+        settings.get_profile("kpdesk-reliability"), max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n)
+    )
 
 
 def read(data=None, *, text: str | bytes | None = None) -> drafts.Draft | None:
@@ -53,11 +54,26 @@ def read(data=None, *, text: str | bytes | None = None) -> drafts.Draft | None:
 
 # ----------------------------------------------------------------------------- JSON of any shape
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
-                    st.sampled_from(["kpdesk-draft", "co-che-tai-chinh-thang", "2026-04-30", "352 triệu", "NaN"]))
-json_values = st.recursive(scalars, lambda kids: st.lists(kids, max_size=5) | st.dictionaries(
-    st.text(max_size=12) | st.sampled_from(["format", "format_version", "kind", "values", "unit", "period"]),
-    kids, max_size=6), max_leaves=40)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.sampled_from(["kpdesk-draft", "co-che-tai-chinh-thang", "2026-04-30", "352 triệu", "NaN"]),
+)
+json_values = st.recursive(
+    scalars,
+    lambda kids: (
+        st.lists(kids, max_size=5)
+        | st.dictionaries(
+            st.text(max_size=12) | st.sampled_from(["format", "format_version", "kind", "values", "unit", "period"]),
+            kids,
+            max_size=6,
+        )
+    ),
+    max_leaves=40,
+)
 
 
 @fuzz(200)
@@ -103,8 +119,33 @@ def test_any_bytes_are_refused_with_a_draft_error(raw, figures):
 
 # ----------------------------------------------------------------------------- every example, mutated
 
-REPLACEMENTS = [None, True, False, 0, -1, 1.5, math.nan, math.inf, -math.inf, "", "x", "\x00", " ", "NaN",
-                "Infinity", "1e309", "-0", [], {}, [None], {"a": None}, [[]], 10**100, -(10**100), "9" * 4000]
+REPLACEMENTS = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1.5,
+    math.nan,
+    math.inf,
+    -math.inf,
+    "",
+    "x",
+    "\x00",
+    " ",
+    "NaN",
+    "Infinity",
+    "1e309",
+    "-0",
+    [],
+    {},
+    [None],
+    {"a": None},
+    [[]],
+    10**100,
+    -(10**100),
+    "9" * 4000,
+]
 
 
 def _mutations(base: dict):
@@ -150,24 +191,42 @@ def test_a_very_long_kind_id_is_refused(figures):
     assert read({**BASES["000"], "kind": "k" * 4000}) is None
 
 
-@pytest.mark.parametrize("kind", ["", "khong-co", "../templates", "/etc", "co-che-tai-chinh-thang/../x", ".", "..",
-                                  "a\x00b", "CO-CHE-TAI-CHINH-THANG", " co-che-tai-chinh-thang", "con", "k" * 200])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "",
+        "khong-co",
+        "../templates",
+        "/etc",
+        "co-che-tai-chinh-thang/../x",
+        ".",
+        "..",
+        "a\x00b",
+        "CO-CHE-TAI-CHINH-THANG",
+        " co-che-tai-chinh-thang",
+        "con",
+        "k" * 200,
+    ],
+)
 def test_an_unknown_kind_is_named(kind, figures):
     figures.crafted(__name__)
     with pytest.raises(DraftError, match="Không có loại báo cáo"):
         drafts.from_json({**BASES["000"], "kind": kind})
 
 
-@pytest.mark.parametrize(("key", "value", "expected"), [
-    ("format_version", 2, "phiên bản kpdesk mới hơn"),
-    ("format_version", 10**100, "phiên bản kpdesk mới hơn"),
-    ("kind_version", 2, "mới hơn bản đang cài"),
-    ("kind_version", 10**100, "mới hơn bản đang cài"),
-    ("format_version", math.nan, "format_version"),
-    ("format_version", math.inf, "format_version"),
-    ("kind_version", -math.inf, "kind_version"),
-    ("format", "kpdesk-draft-v2", "không phải bản nháp kpdesk"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("format_version", 2, "phiên bản kpdesk mới hơn"),
+        ("format_version", 10**100, "phiên bản kpdesk mới hơn"),
+        ("kind_version", 2, "mới hơn bản đang cài"),
+        ("kind_version", 10**100, "mới hơn bản đang cài"),
+        ("format_version", math.nan, "format_version"),
+        ("format_version", math.inf, "format_version"),
+        ("kind_version", -math.inf, "kind_version"),
+        ("format", "kpdesk-draft-v2", "không phải bản nháp kpdesk"),
+    ],
+)
 def test_a_future_or_foreign_version_is_named(key, value, expected, figures):
     figures.crafted(__name__)
     with pytest.raises(DraftError) as caught:
@@ -175,8 +234,20 @@ def test_a_future_or_foreign_version_is_named(key, value, expected, figures):
     assert expected in caught.value.message
 
 
-@pytest.mark.parametrize("where", ["title", "unit.name", "signer.name", "values.request_subject", "values.overview",
-                                   "values.closing", "values.contact_phone", "values.budget_total", "key"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "title",
+        "unit.name",
+        "signer.name",
+        "values.request_subject",
+        "values.overview",
+        "values.closing",
+        "values.contact_phone",
+        "values.budget_total",
+        "key",
+    ],
+)
 def test_a_one_megabyte_string_anywhere_is_read_or_refused(where, figures):
     figures.crafted(__name__)
     big = "Thiệu Trung " * 90_000  # 1 MB of UTF-8
@@ -211,8 +282,18 @@ def _with_literal(where: str, literal: str) -> str:
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e309", "-1e309", "1E400"])
-@pytest.mark.parametrize("where", ["format_version", "kind_version", "period.year", "period.month",
-                                   "values.budget_total", "values.budget_year", "number"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "format_version",
+        "kind_version",
+        "period.year",
+        "period.month",
+        "values.budget_total",
+        "values.budget_year",
+        "number",
+    ],
+)
 def test_nan_and_infinity_literals_are_refused(literal, where, figures):
     figures.crafted(__name__)
     assert read(text=_with_literal(where, literal)) is None
@@ -225,10 +306,23 @@ def test_a_date_that_is_not_a_string_is_refused(literal, where, figures):
     assert read(text=_with_literal(where, literal)) is None
 
 
-@pytest.mark.parametrize("raw", [b"", b"\xef\xbb\xbf", b"\xff\xfe{\x00}\x00", "{}".encode("utf-16"),
-                                 b"\x00" * 100, b'{"format": "kpdesk-draft"' + b" " * 10, b"\x1f\x8b\x08\x00",
-                                 b"PK\x03\x04", b'"\\ud800"', b"[" * 100_000, b" " * (drafts.MAX_DRAFT_BYTES + 1)],
-                         ids=lambda raw: f"{raw[:12]!r}x{len(raw)}")
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xef\xbb\xbf",
+        b"\xff\xfe{\x00}\x00",
+        "{}".encode("utf-16"),
+        b"\x00" * 100,
+        b'{"format": "kpdesk-draft"' + b" " * 10,
+        b"\x1f\x8b\x08\x00",
+        b"PK\x03\x04",
+        b'"\\ud800"',
+        b"[" * 100_000,
+        b" " * (drafts.MAX_DRAFT_BYTES + 1),
+    ],
+    ids=lambda raw: f"{raw[:12]!r}x{len(raw)}",
+)
 def test_files_that_are_not_json_are_refused(raw, figures):
     figures.crafted(__name__)
     assert read(text=raw) is None
@@ -248,9 +342,15 @@ def _cap_memory() -> None:  # pragma: no cover - runs in the child
 
 def _start_limited(code: str) -> subprocess.Popen:
     """Start `code` in a child Python capped to 1 GB of memory."""
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            preexec_fn=_cap_memory if os.name == "posix" else None)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_cap_memory if os.name == "posix" else None,
+    )
 
 
 def _finished(child: subprocess.Popen, seconds: float) -> str:
@@ -265,8 +365,11 @@ def _finished(child: subprocess.Popen, seconds: float) -> str:
     return lines[-1] if lines else ""
 
 
-HUGE_DECIMALS = [("004", "proc_online_pct", "1e999999999"), ("004", "proc_online_pct", "1e-999999999"),
-                 ("002", "models", [{"name": "Mô hình", "area": "1e999999999"}])]
+HUGE_DECIMALS = [
+    ("004", "proc_online_pct", "1e999999999"),
+    ("004", "proc_online_pct", "1e-999999999"),
+    ("002", "models", [{"name": "Mô hình", "area": "1e999999999"}]),
+]
 
 
 def test_a_decimal_with_a_huge_exponent_is_kept_as_text_when_read(figures):
@@ -304,8 +407,9 @@ else:
 # ----------------------------------------------------------------------------- issue 19: surrogates, counts, files
 
 
-@pytest.mark.parametrize("where", ["number", "title", "unit.name", "values.request_subject", "values.overview",
-                                   "values.contact_phone"])
+@pytest.mark.parametrize(
+    "where", ["number", "title", "unit.name", "values.request_subject", "values.overview", "values.contact_phone"]
+)
 def test_a_lone_surrogate_is_dropped_so_the_draft_prints_and_stores(where, tmp_path, capsys, figures):
     """`"\\ud800"` in a JSON string is no character: `check` crashed printing it and `import` crashed in SQLite."""
     from kpdesk import cli
@@ -356,15 +460,28 @@ def test_a_draft_path_that_is_no_regular_file_is_refused_before_reading(tmp_path
     os.symlink(tmp_path / "vòng-2.json", loop)
     os.symlink(loop, tmp_path / "vòng-2.json")
     # the pipe first, in a child with a timeout: before the fix, reading it never returned
-    child = subprocess.run([sys.executable, "-m", "kpdesk", "check", str(fifo)], capture_output=True, text=True,
-                           encoding="utf-8", cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    child = subprocess.run(
+        [sys.executable, "-m", "kpdesk", "check", str(fifo)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
     assert child.returncode == 2 and "không phải là tệp thường" in child.stderr, child.stderr[-2000:]
     assert child.stderr.startswith("Lỗi:") and "Traceback" not in child.stderr
-    zero = _start_limited("from kpdesk import draft\ntry:\n    draft.load('/dev/zero')\nexcept Exception as e:\n"
-                          "    print(type(e).__name__, e)")  # a regression eats the child's 1 GB, not the machine
+    zero = _start_limited(
+        "from kpdesk import draft\ntry:\n    draft.load('/dev/zero')\nexcept Exception as e:\n"
+        "    print(type(e).__name__, e)"
+    )  # a regression eats the child's 1 GB, not the machine
     assert _finished(zero, 60).startswith("DraftError /dev/zero không phải là tệp thường")
-    cases = {fifo: "không phải là tệp thường", loop: "trỏ vòng quanh", tmp_path / ("a" * 300 + ".json"): "quá dài",
-             tmp_path: "là thư mục"}
+    cases = {
+        fifo: "không phải là tệp thường",
+        loop: "trỏ vòng quanh",
+        tmp_path / ("a" * 300 + ".json"): "quá dài",
+        tmp_path: "là thư mục",
+    }
     figures.crafted(__name__, len(cases))
     for path, expected in cases.items():
         with pytest.raises(DraftError, match=expected):

@@ -41,8 +41,9 @@ REFERENCE_KEYS = ("field", "of", "left", "right", "total", "parts", "num", "den"
 
 
 def fuzz(n: int) -> settings:
-    return settings(settings.get_profile("kpdesk-reliability"),
-                    max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n))
+    return settings(
+        settings.get_profile("kpdesk-reliability"), max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n)
+    )
 
 
 # ----------------------------------------------------------------------------- writing TOML
@@ -118,10 +119,20 @@ def load_or_refuse(folder: Path):
         pytest.fail(f"load_kind raised {type(exc).__name__}: {str(exc)[:200]}", pytrace=False)
 
 
-SAMPLES = {"text": "Thiệu Trung", "longtext": "Dòng 1\n- ý 2", "list": ["Ý một", "Ý hai"], "amount": 352_000_000,
-           "int": 2024, "decimal": "2.5", "percent": "99.98", "date": "2026-03-30", "bool": True,
-           "reference": {"kind": "Công văn", "code": "1133/SKHCN-KHTC", "date": "2026-03-30", "issuer": "Sở"},
-           "phone": "0912345678", "email": "ten@xa.gov.vn"}
+SAMPLES = {
+    "text": "Thiệu Trung",
+    "longtext": "Dòng 1\n- ý 2",
+    "list": ["Ý một", "Ý hai"],
+    "amount": 352_000_000,
+    "int": 2024,
+    "decimal": "2.5",
+    "percent": "99.98",
+    "date": "2026-03-30",
+    "bool": True,
+    "reference": {"kind": "Công văn", "code": "1133/SKHCN-KHTC", "date": "2026-03-30", "issuer": "Sở"},
+    "phone": "0912345678",
+    "email": "ten@xa.gov.vn",
+}
 
 
 def sample(f) -> object:
@@ -156,13 +167,42 @@ def use(kind, folder: Path) -> None:
 
 # ----------------------------------------------------------------------------- random mutations
 
-toml_scalars = st.one_of(st.text(alphabet=st.characters(codec="utf-8"), max_size=20), st.integers(-(10**6), 10**6),
-                         st.integers(), st.floats(), st.booleans(), st.dates(),
-                         st.sampled_from(["amount", "rows", "choice", "sum", "equals", "month", "trieu",
-                                          "budget_total", "khong_co", "report_year", "", "x.y"]))
-toml_values = st.recursive(toml_scalars, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
-    st.sampled_from(["id", "type", "label", "of", "field", "options", "columns", "value", "min", "x"]), kids,
-    max_size=4), max_leaves=12)
+toml_scalars = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
+    st.integers(-(10**6), 10**6),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.dates(),
+    st.sampled_from(
+        [
+            "amount",
+            "rows",
+            "choice",
+            "sum",
+            "equals",
+            "month",
+            "trieu",
+            "budget_total",
+            "khong_co",
+            "report_year",
+            "",
+            "x.y",
+        ]
+    ),
+)
+toml_values = st.recursive(
+    toml_scalars,
+    lambda kids: (
+        st.lists(kids, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["id", "type", "label", "of", "field", "options", "columns", "value", "min", "x"]),
+            kids,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
 
 
 def _slots(node, out=None):
@@ -197,8 +237,11 @@ def mutated_kind(draw, kind_id: str) -> dict:
                 del parent[key]
             elif op == "swap-type":
                 old = parent[key]
-                parent[key] = {str: 7, int: "7", float: "1.5", bool: "true", list: {}, dict: []}.get(type(old), None) \
-                    if not isinstance(old, bool) else "true"
+                parent[key] = (
+                    {str: 7, int: "7", float: "1.5", bool: "true", list: {}, dict: []}.get(type(old), None)
+                    if not isinstance(old, bool)
+                    else "true"
+                )
                 if parent[key] is None:
                     parent[key] = "x"
             else:
@@ -252,8 +295,9 @@ CRAFTED_TOML = {
     "huge-comment": _text() + "\n# " + "x" * 5_000_000 + "\n",
     "huge-string": _text().replace('name = "', 'name = "' + "Báo cáo " * 500_000, 1),
     "many-sections": _text() + "".join(f'\n[[sections]]\nid = "s{i}"\ntitle = "T"\nfields = []\n' for i in range(5000)),
-    "many-fields": _text() + '\n[[sections]]\nid = "nhieu"\ntitle = "T"\n' + "".join(
-        f'  [[sections.fields]]\n  id = "f{i}"\n  type = "text"\n  label = "L{i}"\n' for i in range(3000)),
+    "many-fields": _text()
+    + '\n[[sections]]\nid = "nhieu"\ntitle = "T"\n'
+    + "".join(f'  [[sections.fields]]\n  id = "f{i}"\n  type = "text"\n  label = "L{i}"\n' for i in range(3000)),
     "unknown-field-type": _text().replace('type = "phone"', 'type = "telephone"', 1),
     "duplicate-field-id": _text().replace('id = "contact_email"', 'id = "contact_name"', 1),
     "duplicate-section-and-field": _text().replace('id = "disbursed"', 'id = "budget_total"', 1),
@@ -284,31 +328,44 @@ def test_a_crafted_broken_definition_is_refused_or_loads(case, tmp_path, figures
 
 
 def _upgrade(rename: str, *, version: int = 2, from_version: int = 1, more: str = "") -> str:
-    return _text().replace("version = 1", f"version = {version}", 1) + \
-        f"\n[[upgrades]]\nfrom_version = {from_version}\nrename = {{ {rename} }}\n{more}"
+    return (
+        _text().replace("version = 1", f"version = {version}", 1)
+        + f"\n[[upgrades]]\nfrom_version = {from_version}\nrename = {{ {rename} }}\n{more}"
+    )
 
 
 #: Definitions each part of which is valid alone (issue 19: all were accepted) -> what the refusal must name.
 INCONSISTENT = {
     "duplicate-section-id": (_text().replace('id = "quy"', 'id = "can_cu"', 1), ("sections[3]", "«can_cu»")),
-    "duplicate-rule-id": (_text().replace('id = "fund_year"', 'id = "budget_breakdown"', 1),
-                          ("rules[2]", "«budget_breakdown»")),
-    "min-above-max": (_text().replace("min = 1990\n  max = 2200", "min = 2200\n  max = 1990", 1),
-                      ("budget_year", "min = 2200", "max = 1990")),
-    "visible-if-itself": (_text().replace('visible_if = { field = "fund_status"',
-                                          'visible_if = { field = "fund_start_year"', 1),
-                          ("fund_start_year", "visible_if", "chính nó")),
-    "visible-if-cycle": (_text().replace(
-        '  id = "fund_status"\n', '  id = "fund_status"\n  visible_if = { field = "fund_start_year", gt = 0 }\n', 1),
-        ("«fund_status»", "«fund_start_year»", "vòng tròn")),
+    "duplicate-rule-id": (
+        _text().replace('id = "fund_year"', 'id = "budget_breakdown"', 1),
+        ("rules[2]", "«budget_breakdown»"),
+    ),
+    "min-above-max": (
+        _text().replace("min = 1990\n  max = 2200", "min = 2200\n  max = 1990", 1),
+        ("budget_year", "min = 2200", "max = 1990"),
+    ),
+    "visible-if-itself": (
+        _text().replace('visible_if = { field = "fund_status"', 'visible_if = { field = "fund_start_year"', 1),
+        ("fund_start_year", "visible_if", "chính nó"),
+    ),
+    "visible-if-cycle": (
+        _text().replace(
+            '  id = "fund_status"\n', '  id = "fund_status"\n  visible_if = { field = "fund_start_year", gt = 0 }\n', 1
+        ),
+        ("«fund_status»", "«fund_start_year»", "vòng tròn"),
+    ),
     "negative-version": (_text().replace("version = 1", "version = -3", 1), ("version", "-3")),
     "zero-version": (_text().replace("version = 1", "version = 0", 1), ("version", "= 0")),
     "rename-into-nothing": (_upgrade('budget_old = "khong_co"'), ("upgrades[0]", "«budget_old» → «khong_co»")),
-    "rename-chain-into-nothing": (_upgrade('a = "b"', version=3, more='\n[[upgrades]]\nfrom_version = 2\n'
-                                                                     'rename = { b = "c" }\n'),
-                                  ("upgrades[0]", "«a» → «b»")),
-    "upgrade-from-the-current-version": (_upgrade('budget_old = "budget_total"', from_version=2),
-                                         ("upgrades[0]", "from_version = 2")),
+    "rename-chain-into-nothing": (
+        _upgrade('a = "b"', version=3, more='\n[[upgrades]]\nfrom_version = 2\nrename = { b = "c" }\n'),
+        ("upgrades[0]", "«a» → «b»"),
+    ),
+    "upgrade-from-the-current-version": (
+        _upgrade('budget_old = "budget_total"', from_version=2),
+        ("upgrades[0]", "from_version = 2"),
+    ),
 }
 
 
@@ -326,9 +383,13 @@ def test_an_inconsistent_definition_is_refused_naming_file_and_field(case, tmp_p
 
 def test_upgrades_that_rename_through_a_chain_or_remove_later_load(tmp_path, figures):
     figures.crafted(__name__)
-    text = _upgrade('a = "b"', version=3, more='\n[[upgrades]]\nfrom_version = 2\nrename = { b = "budget_total" }\n'
-                    '\n[[upgrades]]\nfrom_version = 1\nrename = { x = "y" }\nremove = []\n'
-                    '\n[[upgrades]]\nfrom_version = 2\nremove = ["y"]\n')
+    text = _upgrade(
+        'a = "b"',
+        version=3,
+        more='\n[[upgrades]]\nfrom_version = 2\nrename = { b = "budget_total" }\n'
+        '\n[[upgrades]]\nfrom_version = 1\nrename = { x = "y" }\nremove = []\n'
+        '\n[[upgrades]]\nfrom_version = 2\nremove = ["y"]\n',
+    )
     kind = load_kind(install(tmp_path, "co-che-tai-chinh-thang", text))
     assert kind.version == 3 and len(kind.upgrades) == 4
 
@@ -368,15 +429,21 @@ def test_a_template_outside_the_kind_folder_is_refused_when_loaded(template, tmp
     other = tmp_path / "khac"
     other.mkdir()
     (other / "body.j2").write_text("<body/>", encoding="utf-8")
-    folder = install(tmp_path, "co-che-tai-chinh-thang",
-                     _text().replace("deadline_day = 20", f"deadline_day = 20\ntemplate = {_string(template)}", 1))
+    folder = install(
+        tmp_path,
+        "co-che-tai-chinh-thang",
+        _text().replace("deadline_day = 20", f"deadline_day = 20\ntemplate = {_string(template)}", 1),
+    )
     assert load_or_refuse(folder) is None
 
 
 def test_a_bases_field_naming_a_computed_value_is_refused(tmp_path, figures):
     figures.crafted(__name__)
-    folder = install(tmp_path, "co-che-tai-chinh-thang",
-                     _text().replace("deadline_day = 20", 'deadline_day = 20\nbases_field = "budget_parts"', 1))
+    folder = install(
+        tmp_path,
+        "co-che-tai-chinh-thang",
+        _text().replace("deadline_day = 20", 'deadline_day = 20\nbases_field = "budget_parts"', 1),
+    )
     assert load_or_refuse(folder) is None
 
 
@@ -387,8 +454,11 @@ LOADS_THEN_CRASHES = {
     "percent-places-text": ('den = "budget_total"\n', 'den = "budget_total"\nplaces = "hai"\n', "ValueError"),
     "percent-places-negative": ('den = "budget_total"\n', 'den = "budget_total"\nplaces = -3\n', "ValueError"),
     "words-unknown-style": ('of = "budget_total"\n', 'of = "budget_total"\nstyle = "west"\n', "ValueError"),
-    "group-sum-without-column": ('op = "words"\nof = "budget_total"', 'op = "group_sum"\nof = "budget_total"',
-                                 "ValueError"),
+    "group-sum-without-column": (
+        'op = "words"\nof = "budget_total"',
+        'op = "group_sum"\nof = "budget_total"',
+        "ValueError",
+    ),
     "count-of-a-number": ('op = "words"\nof = "budget_total"', 'op = "count"\nof = "budget_total"', "TypeError"),
     "add-without-of": ('op = "add"\nof = ["budget_st", "budget_dt"]', 'op = "add"', "KeyError"),
     "year-range-min-text": ('min = 1990\nmax = "report_year"', 'min = "x"\nmax = "report_year"', "ValueError"),

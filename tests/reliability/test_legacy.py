@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def fuzz(n: int) -> settings:
-    return settings(settings.get_profile("kpdesk-reliability"),
-                    max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n))
+    return settings(
+        settings.get_profile("kpdesk-reliability"), max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n)
+    )
 
 
 # ----------------------------------------------------------------------------- the tables
@@ -44,8 +45,12 @@ VNI_CAPITALS = {
     "YÝỲỶỸỴ": "Y YÙ YØ YÛ YÕ Î",
     "Đ": "Ñ",
 }
-VNI_TABLE = {u: v for letters, spellings in VNI_CAPITALS.items()
-             for u, v in zip(letters, spellings.split(), strict=True) if not u.isascii()}
+VNI_TABLE = {
+    u: v
+    for letters, spellings in VNI_CAPITALS.items()
+    for u, v in zip(letters, spellings.split(), strict=True)
+    if not u.isascii()
+}
 VNI_TABLE |= {u.lower(): v.lower() for u, v in VNI_TABLE.items()}
 
 # TCVN3 as the ABC fonts (.VnTime) have it: 67 lowercase letters and 7 capitals.
@@ -71,16 +76,18 @@ def pasted(byte: int) -> str:
 
 
 ALL_LETTERS = sorted(set(TCVN3_ABC_UNICODE) | set(TCVN3_FULL_CAPITALS.values()))
-PUNCT_CAPITALS = {letter for byte, letter in TCVN3_FULL_CAPITALS.items()
-                  if 0x80 <= byte <= 0x9F and unicodedata.category(pasted(byte)) not in ("Lu", "Ll", "Cc")}
+PUNCT_CAPITALS = {
+    letter
+    for byte, letter in TCVN3_FULL_CAPITALS.items()
+    if 0x80 <= byte <= 0x9F and unicodedata.category(pasted(byte)) not in ("Lu", "Ll", "Cc")
+}
 
 
 def test_the_tables_cover_all_134_vietnamese_letters(figures):
     figures.tried(__name__, 2 * 134)
     assert len(ALL_LETTERS) == 134 and len(VNI_TABLE) == 134
     assert set(ALL_LETTERS) == set(VNI_TABLE)
-    assert {unicodedata.normalize("NFC", c).lower() for c in ALL_LETTERS} == {
-        c for c in VNI_TABLE if c.islower()}
+    assert {unicodedata.normalize("NFC", c).lower() for c in ALL_LETTERS} == {c for c in VNI_TABLE if c.islower()}
 
 
 @pytest.mark.parametrize("letter", ALL_LETTERS)
@@ -108,8 +115,12 @@ def test_tcvn3_matches_glibc_tcvn5712_1(figures):
     """Cross-check against an independent implementation of the standard."""
     table = {b: u for b, u in TCVN3_FULL_CAPITALS.items()}
     table |= {ord(code): u for code, u in zip(TCVN3_ABC_LEGACY, TCVN3_ABC_UNICODE, strict=True)}
-    out = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=bytes(b" ".join(bytes([b])
-                         for b in table)), capture_output=True, timeout=30)
+    out = subprocess.run(
+        ["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"],
+        input=bytes(b" ".join(bytes([b]) for b in table)),
+        capture_output=True,
+        timeout=30,
+    )
     if out.returncode:
         pytest.skip("iconv has no TCVN5712-1 converter")
     figures.tried(__name__, len(table))
@@ -137,8 +148,11 @@ KNOWN = [
     ("vni", "Khoa hoïc vaø Coâng ngheä", "Khoa học và Công nghệ"),
     ("vni", "COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
     ("vni", "UÛY BAN NHAÂN DAÂN TÆNH THANH HOÙA", "ỦY BAN NHÂN DÂN TỈNH THANH HÓA"),
-    ("vni", "Ngöôøi lieân heä: oâng Nghieâm Duy Cöông, ñieän thoaïi 0982 741 345",
-     "Người liên hệ: ông Nghiêm Duy Cương, điện thoại 0982 741 345"),
+    (
+        "vni",
+        "Ngöôøi lieân heä: oâng Nghieâm Duy Cöông, ñieän thoaïi 0982 741 345",
+        "Người liên hệ: ông Nghiêm Duy Cương, điện thoại 0982 741 345",
+    ),
     ("vni", "Quyeát ñònh soá 57-NQ/TW; kyù, ít, ghi roõ hoï teân", "Quyết định số 57-NQ/TW; ký, ít, ghi rõ họ tên"),
 ]
 
@@ -180,13 +194,41 @@ def test_words_already_in_unicode_are_left_alone(figures):
 # ----------------------------------------------------------------------------- what is not legacy text
 
 NOT_LEGACY = [
-    "Cộng hòa xã hội chủ nghĩa Việt Nam", "Tôi là ai", "Hoàng Tô", "Ông Tô Hà là ông bà", "Hòa Bình, Đà Nẵng",
-    "Thanh Hóa", "«Thiệu Trung»", "Số: 12/BC-UBND", "352.000.000 đ", "99,98%", "1.234,5", "30/3/2026",
-    "The quick brown fox jumps over the lazy dog", "café", "Le café était très bon à Noël",
-    "Crème brûlée à la française", "Schöne Grüße aus Köln, Herr Müller", "Año nuevo, señor Muñoz, España",
-    "São Paulo é ótimo, não é?", "Smørrebrød på Østerbro", "Ärger über Öl", "10 µm and 5 µm, ± 0.5 °C",
-    "Microsoft® Word™ © 2024", "½ + ¼ = ¾", "¿Qué? ¡Olé!", "Ça va? Où? Là-bas.", "naïve façade", "😀 👨‍👩‍👧 🇻🇳",
-    "Москва", "北京", "ﻣﺮﺣﺒﺎ", "\u00a0\u200b\ufeff", "", "12345", "Thie\u0302\u0323u Trung",
+    "Cộng hòa xã hội chủ nghĩa Việt Nam",
+    "Tôi là ai",
+    "Hoàng Tô",
+    "Ông Tô Hà là ông bà",
+    "Hòa Bình, Đà Nẵng",
+    "Thanh Hóa",
+    "«Thiệu Trung»",
+    "Số: 12/BC-UBND",
+    "352.000.000 đ",
+    "99,98%",
+    "1.234,5",
+    "30/3/2026",
+    "The quick brown fox jumps over the lazy dog",
+    "café",
+    "Le café était très bon à Noël",
+    "Crème brûlée à la française",
+    "Schöne Grüße aus Köln, Herr Müller",
+    "Año nuevo, señor Muñoz, España",
+    "São Paulo é ótimo, não é?",
+    "Smørrebrød på Østerbro",
+    "Ärger über Öl",
+    "10 µm and 5 µm, ± 0.5 °C",
+    "Microsoft® Word™ © 2024",
+    "½ + ¼ = ¾",
+    "¿Qué? ¡Olé!",
+    "Ça va? Où? Là-bas.",
+    "naïve façade",
+    "😀 👨‍👩‍👧 🇻🇳",
+    "Москва",
+    "北京",
+    "ﻣﺮﺣﺒﺎ",
+    "\u00a0\u200b\ufeff",
+    "",
+    "12345",
+    "Thie\u0302\u0323u Trung",
 ]
 
 
@@ -242,10 +284,13 @@ def test_the_tone_placement_check_accepts_every_word_of_the_examples(figures):
     assert not any(legacy.tone_well_placed(w) for w in ("keỏ", "leõ", "ngừơi", "hoaì", "tiêńg"))
 
 
-@pytest.mark.parametrize(("typed", "unicode"), [
-    ("keá leâ löu", "kế lê lưu"),            # VNI that also reads as TCVN3 "keỏ leõ lửu"
-    ("Keá hoaïch phaùt trieån", "Kế hoạch phát triển"),
-])
+@pytest.mark.parametrize(
+    ("typed", "unicode"),
+    [
+        ("keá leâ löu", "kế lê lưu"),  # VNI that also reads as TCVN3 "keỏ leõ lửu"
+        ("Keá hoaïch phaùt trieån", "Kế hoạch phát triển"),
+    ],
+)
 def test_when_both_encodings_read_as_syllables_the_tones_decide(typed, unicode, figures):
     figures.tried(__name__)
     assert [g.matches for g in legacy.analyse_legacy(typed)] in ([True, True], [False, True])
@@ -301,8 +346,11 @@ def test_vietnamese_typed_in_a_legacy_font_is_detected(encoding, words, figures)
 
 
 @fuzz(200)
-@given(words=st.lists(st.sampled_from(WORDS) | st.sampled_from(ASCII_WORDS), min_size=1, max_size=30),
-       form=st.sampled_from(["NFC", "NFD"]), upper=st.booleans())
+@given(
+    words=st.lists(st.sampled_from(WORDS) | st.sampled_from(ASCII_WORDS), min_size=1, max_size=30),
+    form=st.sampled_from(["NFC", "NFD"]),
+    upper=st.booleans(),
+)
 def test_unicode_vietnamese_is_never_flagged(words, form, upper, figures):
     figures.tried(__name__)
     text = " ".join(words)
@@ -311,8 +359,15 @@ def test_unicode_vietnamese_is_never_flagged(words, form, upper, figures):
 
 
 @fuzz(400)
-@given(text=st.text() | st.text(alphabet=st.characters(max_codepoint=0x2122)) | st.text(alphabet="".join(
-    sorted(set(TCVN3_ABC_LEGACY) | set("".join(VNI_TABLE.values())) | set("abcdeghiklmnopqrstuvxy ,.\n")))))
+@given(
+    text=st.text()
+    | st.text(alphabet=st.characters(max_codepoint=0x2122))
+    | st.text(
+        alphabet="".join(
+            sorted(set(TCVN3_ABC_LEGACY) | set("".join(VNI_TABLE.values())) | set("abcdeghiklmnopqrstuvxy ,.\n"))
+        )
+    )
+)
 def test_any_text_gives_an_answer_and_converts_to_nfc(text, figures):
     figures.tried(__name__)
     assert detect_legacy(text) in (None, "tcvn3", "vni")
@@ -329,8 +384,9 @@ def test_a_50000_character_paragraph_is_read_once_word_by_word(figures, monkeypa
     decoded: list[str] = []
     for name in ("_decode_tcvn3_run", "_decode_vni_run"):
         original = getattr(legacy, name)
-        monkeypatch.setattr(legacy, name, lambda run, *rest, original=original: decoded.append(run) or
-                            original(run, *rest))
+        monkeypatch.setattr(
+            legacy, name, lambda run, *rest, original=original: decoded.append(run) or original(run, *rest)
+        )
     assert detect_legacy(typed) == "tcvn3"
     converted = convert_legacy(typed, "tcvn3")
     assert detect_legacy(converted) is None

@@ -38,8 +38,9 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def fuzz(n: int) -> settings:
-    return settings(settings.get_profile("kpdesk-reliability"),
-                    max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n))
+    return settings(
+        settings.get_profile("kpdesk-reliability"), max_examples=int(os.environ.get("KPDESK_FUZZ_EXAMPLES") or n)
+    )
 
 
 class Rendered:
@@ -85,13 +86,17 @@ class Rendered:
 @pytest.fixture(scope="module")
 def controls(tmp_path_factory) -> Rendered:
     dirty = f"Ủy ban {C0}nhân\u00a0dân {ZERO_WIDTH}xã\u3000Thiệu\u2003Trung\r\nbáo cáo\rxong"
-    return Rendered(tmp_path_factory.mktemp("controls"), {
-        "request_subject": "\ufeff" + dirty,
-        "contact_name": "Nghiêm\u00a0Duy\u200bCương\x00",
-        "overview": [dirty, "\x07\x08\x1b[31mđỏ\x1b[0m", "\ufeff\u200b"],
-        "budget_note": dirty + "\n" + dirty,
-        "closing": "Trên đây\u00a0là báo cáo\x0c của xã./.",
-    }, **{"signer.name": "Trần\u00a0Ngọc\x00Tùng", "title": "Báo cáo\x0b tháng 4"})
+    return Rendered(
+        tmp_path_factory.mktemp("controls"),
+        {
+            "request_subject": "\ufeff" + dirty,
+            "contact_name": "Nghiêm\u00a0Duy\u200bCương\x00",
+            "overview": [dirty, "\x07\x08\x1b[31mđỏ\x1b[0m", "\ufeff\u200b"],
+            "budget_note": dirty + "\n" + dirty,
+            "closing": "Trên đây\u00a0là báo cáo\x0c của xã./.",
+        },
+        **{"signer.name": "Trần\u00a0Ngọc\x00Tùng", "title": "Báo cáo\x0b tháng 4"},
+    )
 
 
 def test_control_characters_and_zero_width_characters_are_gone(controls, figures):
@@ -118,10 +123,12 @@ def test_pasted_line_ends_become_line_breaks_not_characters(controls, figures):
     assert "về việc Ủy ban nhân dân xã Thiệu Trung báo cáo xong." in controls.text  # one line: spaces
 
 
-WORD_CONTROLS = [("dòng 1\x0bdòng 2", "dòng 1\ndòng 2"),  # Shift+Enter, as Word copies it
-                 ("trang 1\x0ctrang 2", "trang 1\ntrang 2"),  # page break
-                 ("ô 1\x07ô 2", "ô 1 ô 2"),  # end of a table cell
-                 ("Nghị định 30/2020/NĐ\x1eCP", "Nghị định 30/2020/NĐ-CP")]  # Word's non-breaking hyphen
+WORD_CONTROLS = [
+    ("dòng 1\x0bdòng 2", "dòng 1\ndòng 2"),  # Shift+Enter, as Word copies it
+    ("trang 1\x0ctrang 2", "trang 1\ntrang 2"),  # page break
+    ("ô 1\x07ô 2", "ô 1 ô 2"),  # end of a table cell
+    ("Nghị định 30/2020/NĐ\x1eCP", "Nghị định 30/2020/NĐ-CP"),
+]  # Word's non-breaking hyphen
 
 
 def test_word_control_characters_keep_words_apart(tmp_path, figures):
@@ -141,8 +148,10 @@ def test_c1_control_characters_do_not_reach_the_document(tmp_path, figures):
 
 def test_bidi_override_characters_do_not_reach_the_document(tmp_path, figures):
     figures.crafted(__name__, len(BIDI))
-    rendered = Rendered(tmp_path, {"request_subject": "Kinh phí \u202e352 triệu\u202c đồng",
-                                   "overview": [f"{ch}Thiệu Trung" for ch in BIDI]})
+    rendered = Rendered(
+        tmp_path,
+        {"request_subject": "Kinh phí \u202e352 triệu\u202c đồng", "overview": [f"{ch}Thiệu Trung" for ch in BIDI]},
+    )
     rendered.check_package()
     assert not any(ch in rendered.text for ch in BIDI)
 
@@ -151,8 +160,13 @@ def test_bidi_characters_still_give_a_valid_document_that_round_trips(tmp_path, 
     """Whatever is decided about them, right-to-left text and overrides never break the file."""
     figures.crafted(__name__, len(BIDI) + 2)
     arabic, hebrew = "\u0645\u0631\u062d\u0628\u0627", "\u05e9\u05dc\u05d5\u05dd"
-    rendered = Rendered(tmp_path, {"request_subject": f"Kinh phí \u202e352 triệu\u202c đồng {arabic}",
-                                   "overview": [f"{ch}Thiệu Trung" for ch in BIDI] + [hebrew]})
+    rendered = Rendered(
+        tmp_path,
+        {
+            "request_subject": f"Kinh phí \u202e352 triệu\u202c đồng {arabic}",
+            "overview": [f"{ch}Thiệu Trung" for ch in BIDI] + [hebrew],
+        },
+    )
     rendered.check_package()
     assert arabic in rendered.text and hebrew in rendered.text
 
@@ -166,12 +180,16 @@ ZWJ_SEQUENCES = ["👨\u200d👩\u200d👧\u200d👦", "👩\u200d💻", "🏳�
 
 @pytest.fixture(scope="module")
 def nfd_and_emoji(tmp_path_factory) -> Rendered:
-    return Rendered(tmp_path_factory.mktemp("emoji"), {
-        "request_subject": NFD_TEXT,
-        "contact_name": unicodedata.normalize("NFD", "Nghiêm Duy Cương"),
-        "overview": [NFD_TEXT, " ".join(EMOJI), " ".join(ZWJ_SEQUENCES)],
-        "budget_note": "Ghi chú " + "".join(EMOJI) + "\n" + NFD_TEXT,
-    }, **{"unit.name": unicodedata.normalize("NFD", "Thiệu Trung")})
+    return Rendered(
+        tmp_path_factory.mktemp("emoji"),
+        {
+            "request_subject": NFD_TEXT,
+            "contact_name": unicodedata.normalize("NFD", "Nghiêm Duy Cương"),
+            "overview": [NFD_TEXT, " ".join(EMOJI), " ".join(ZWJ_SEQUENCES)],
+            "budget_note": "Ghi chú " + "".join(EMOJI) + "\n" + NFD_TEXT,
+        },
+        **{"unit.name": unicodedata.normalize("NFD", "Thiệu Trung")},
+    )
 
 
 def test_decomposed_vietnamese_comes_out_composed(nfd_and_emoji, figures):
@@ -198,18 +216,22 @@ def test_zwj_sequences_come_out_as_their_parts(nfd_and_emoji, figures):
         assert sequence not in nfd_and_emoji.text
 
 
-LONG = ("Ủy ban nhân dân xã Thiệu Trung đã triển khai các giải pháp đột phá về khoa học, công nghệ; "
-        * 600)[:50_000].rstrip()
+LONG = ("Ủy ban nhân dân xã Thiệu Trung đã triển khai các giải pháp đột phá về khoa học, công nghệ; " * 600)[
+    :50_000
+].rstrip()
 LONG_WORD = "ThiệuTrung" * 5000
 
 
 @pytest.fixture(scope="module")
 def long_paragraphs(tmp_path_factory) -> Rendered:
-    return Rendered(tmp_path_factory.mktemp("long"), {
-        "request_subject": LONG,
-        "overview": [LONG, LONG_WORD],
-        "closing": LONG + "./.",
-    })
+    return Rendered(
+        tmp_path_factory.mktemp("long"),
+        {
+            "request_subject": LONG,
+            "overview": [LONG, LONG_WORD],
+            "closing": LONG + "./.",
+        },
+    )
 
 
 def test_a_50000_character_paragraph_comes_out_whole(long_paragraphs, figures):
@@ -225,13 +247,22 @@ def test_a_50000_character_paragraph_comes_out_whole(long_paragraphs, figures):
 # ----------------------------------------------------------------------------- old fonts
 
 LEGACY_SAMPLES = [
-    ("tcvn3", "ñy ban nh©n d©n x· ThiÖu Trung ®· triÓn khai c¸c gi¶i ph¸p", "ủy ban nhân dân xã Thiệu Trung đã "
-     "triển khai các giải pháp"),
-    ("tcvn3", "“Khoa häc vµ C«ng nghÖ” – Ng\xadêi liªn hÖ: «ng C\xad¬ng", "“Khoa học và Công nghệ” – Người liên hệ: "
-     "ông Cương"),
+    (
+        "tcvn3",
+        "ñy ban nh©n d©n x· ThiÖu Trung ®· triÓn khai c¸c gi¶i ph¸p",
+        "ủy ban nhân dân xã Thiệu Trung đã triển khai các giải pháp",
+    ),
+    (
+        "tcvn3",
+        "“Khoa häc vµ C«ng nghÖ” – Ng\xadêi liªn hÖ: «ng C\xad¬ng",
+        "“Khoa học và Công nghệ” – Người liên hệ: ông Cương",
+    ),
     ("tcvn3", "CéNG HßA X· HéI CHñ NGHÜA VIÖT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-    ("vni", "UÛy ban nhaân daân xaõ Thieäu Trung ñaõ trieån khai caùc giaûi phaùp", "Ủy ban nhân dân xã Thiệu Trung đã "
-     "triển khai các giải pháp"),
+    (
+        "vni",
+        "UÛy ban nhaân daân xaõ Thieäu Trung ñaõ trieån khai caùc giaûi phaùp",
+        "Ủy ban nhân dân xã Thiệu Trung đã triển khai các giải pháp",
+    ),
     ("vni", "Ñoäc laäp - Töï do - Haïnh phuùc", "Độc lập - Tự do - Hạnh phúc"),
 ]
 
@@ -240,8 +271,10 @@ LEGACY_SAMPLES = [
 def legacy_rendered(tmp_path_factory) -> tuple[Rendered, Rendered]:
     raw = [typed for _, typed, _ in LEGACY_SAMPLES]
     converted = [legacy.convert_legacy(typed, enc) for enc, typed, _ in LEGACY_SAMPLES]
-    return (Rendered(tmp_path_factory.mktemp("legacy-raw"), {"overview": raw, "closing": "\n".join(raw)}),
-            Rendered(tmp_path_factory.mktemp("legacy-converted"), {"overview": converted}))
+    return (
+        Rendered(tmp_path_factory.mktemp("legacy-raw"), {"overview": raw, "closing": "\n".join(raw)}),
+        Rendered(tmp_path_factory.mktemp("legacy-converted"), {"overview": converted}),
+    )
 
 
 def test_text_in_old_fonts_is_detected_as_pasted(figures):
@@ -269,17 +302,22 @@ def test_unconverted_old_font_text_still_gives_a_valid_document(legacy_rendered,
 
 # ----------------------------------------------------------------------------- anything at all
 
-pasted = st.lists(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(
-    list(C0 + C1 + BIDI + ZERO_WIDTH + "\u00a0\u00ad\r\n\t ") + EMOJI + ZWJ_SEQUENCES + NFD_TEXT.split()),
-    max_size=80).map("".join)
+pasted = st.lists(
+    st.characters(blacklist_categories=("Cs",))
+    | st.sampled_from(
+        list(C0 + C1 + BIDI + ZERO_WIDTH + "\u00a0\u00ad\r\n\t ") + EMOJI + ZWJ_SEQUENCES + NFD_TEXT.split()
+    ),
+    max_size=80,
+).map("".join)
 
 
 @fuzz(15)
 @given(line=pasted, long=pasted, items=st.lists(pasted, max_size=3))
 def test_any_pasted_text_renders_and_round_trips(line, long, items, figures, tmp_path_factory):
     figures.tried(__name__)
-    rendered = Rendered(tmp_path_factory.mktemp("any"), {"request_subject": line, "budget_note": long,
-                                                          "overview": items or None})
+    rendered = Rendered(
+        tmp_path_factory.mktemp("any"), {"request_subject": line, "budget_note": long, "overview": items or None}
+    )
     rendered.check_package()
     for value in (rendered.draft.values.get("request_subject"), rendered.draft.values.get("budget_note")):
         if value:

@@ -144,11 +144,19 @@ def pad(data: Path, megabytes: int = 3) -> None:
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the fork server needs os.fork (Linux, macOS)")
 def test_edits_through_the_windows_save_path_survive_sigkill_at_random_moments(stored_draft, figures):
     data, draft_id = stored_draft
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     pad(data)
-    result = subprocess.run([sys.executable, "-c", SERVER, str(data), str(draft_id), str(KILLS), "2026",
-                             str(BACKUP_EVERY)], capture_output=True, text=True, timeout=60 + KILLS * 3, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", SERVER, str(data), str(draft_id), str(KILLS), "2026", str(BACKUP_EVERY)],
+        capture_output=True,
+        text=True,
+        timeout=60 + KILLS * 3,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["kills"] == KILLS >= 1 and summary["integrity"] == "ok"
@@ -164,7 +172,8 @@ def test_edits_through_the_windows_save_path_survive_sigkill_at_random_moments(s
 
 
 def test_a_full_disk_during_autosave_keeps_the_change_pending_and_saves_it_when_there_is_room(
-        stored_draft, qapp, figures):
+    stored_draft, qapp, figures
+):
     from kpdesk.kinds import get_kind
     from kpdesk.store import DraftWriter
     from ui.wizard.session import DraftSession
@@ -239,8 +248,7 @@ def run_cli(capsys, *argv):
     return code, out, err
 
 
-def test_a_full_disk_is_named_with_the_room_needed_and_the_data_stay_readable(small_disk, capsys, tmp_path,
-                                                                               figures):
+def test_a_full_disk_is_named_with_the_room_needed_and_the_data_stay_readable(small_disk, capsys, tmp_path, figures):
     """Issue 19: with a few KB free even `kpdesk drafts` failed with "Lỗi đọc/ghi ổ đĩa … (hoặc USB)"."""
     data = small_disk / "dữ liệu"
     for example in ("000-thieu-trung-bao-cao-thang.json", "001-bim-son-cong-van-thang.json"):
@@ -338,14 +346,18 @@ def test_the_window_on_read_only_data_says_so_and_disables_editing(tmp_path, qap
             show_read_only(window, store)
             assert window.read_only_notice.text() == f"Chỉ đọc: {store.read_only}"
             assert "Dữ liệu đã lưu không bị mất" in window.read_only_notice.toolTip()
-            actions = {a.text().replace("&", ""): a for m in window.menuBar().actions() if m.menu()
-                       for a in m.menu().actions()}
+            actions = {
+                a.text().replace("&", ""): a for m in window.menuBar().actions() if m.menu() for a in m.menu().actions()
+            }
             assert all(not actions[name].isEnabled() for name in WRITING_ACTIONS)
             assert actions["Thoát"].isEnabled() and not window.list_page.new_button.isEnabled()
             assert [i.id for i in window.list_page.infos] == [draft_id]
             window.open_draft(draft_id)
-            editors = [w for step in window.wizard.steps for w in step.findChildren(QLineEdit)
-                       + step.findChildren(QTextEdit) + step.findChildren(QPlainTextEdit)]
+            editors = [
+                w
+                for step in window.wizard.steps
+                for w in step.findChildren(QLineEdit) + step.findChildren(QTextEdit) + step.findChildren(QPlainTextEdit)
+            ]
             assert editors and all(w.isReadOnly() for w in editors)
             assert window.wizard.review.export_button.isEnabled()
             told: list[str] = []

@@ -170,8 +170,16 @@ def test_a_template_poking_around_prints_nothing_of_python(name, tmp_path, monke
         assert leak not in text, text
 
 
-@pytest.mark.parametrize("title", ["{{ ''.__class__.__mro__ }}", "{{ cycler.__init__.__globals__ }}",
-                                   "{{ config }}", "{% include '/etc/passwd' %}", "{{ v.update({}) }}"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ config }}",
+        "{% include '/etc/passwd' %}",
+        "{{ v.update({}) }}",
+    ],
+)
 def test_a_title_reaching_out_fails_with_a_named_error(title, tmp_path, monkeypatch, figures):
     figures.crafted(__name__)
     folder = install(tmp_path, title=title)
@@ -182,9 +190,19 @@ def test_a_title_reaching_out_fails_with_a_named_error(title, tmp_path, monkeypa
     assert not (tmp_path / "bao-cao.docx").exists()
 
 
-@pytest.mark.parametrize("body", ["<body></p></body>", "<body><p>x</body>", "<body><script>x</script></body>",
-                                  "<body><p>{{ v.closing }}</p></body><body>", "<!DOCTYPE x><body/>",
-                                  '<body><p onclick="x">y</p></body>', "<body>&xxe;</body>", "no markup at all"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<body></p></body>",
+        "<body><p>x</body>",
+        "<body><script>x</script></body>",
+        "<body><p>{{ v.closing }}</p></body><body>",
+        "<!DOCTYPE x><body/>",
+        '<body><p onclick="x">y</p></body>',
+        "<body>&xxe;</body>",
+        "no markup at all",
+    ],
+)
 def test_a_template_writing_broken_markup_fails_naming_file_and_line(body, tmp_path, monkeypatch, figures):
     figures.crafted(__name__)
     folder = install(tmp_path, body)
@@ -192,15 +210,22 @@ def test_a_template_writing_broken_markup_fails_naming_file_and_line(body, tmp_p
     assert "body.j2" in message
 
 
-INJECTIONS = ["</p></body><p>chèn</p>", "<h1>TIÊU ĐỀ GIẢ</h1>", "]]><!-- x -->", "&amp; &lt; & < > \" '",
-              "{{ 7*7 }} {% raw %}", "<w:p><w:r><w:t>x</w:t></w:r></w:p>", "\u2028dòng mới", "<![CDATA[x]]>"]
+INJECTIONS = [
+    "</p></body><p>chèn</p>",
+    "<h1>TIÊU ĐỀ GIẢ</h1>",
+    "]]><!-- x -->",
+    "&amp; &lt; & < > \" '",
+    "{{ 7*7 }} {% raw %}",
+    "<w:p><w:r><w:t>x</w:t></w:r></w:p>",
+    "\u2028dòng mới",
+    "<![CDATA[x]]>",
+]
 
 
 def test_user_text_with_markup_is_printed_literally(tmp_path, figures):
     figures.crafted(__name__, len(INJECTIONS))
     d = drafts.load(EXAMPLE)
-    d = d.with_values(request_subject=" ".join(INJECTIONS), overview=INJECTIONS,
-                      closing="\n".join(INJECTIONS) + "./.")
+    d = d.with_values(request_subject=" ".join(INJECTIONS), overview=INJECTIONS, closing="\n".join(INJECTIONS) + "./.")
     target = tmp_path / "bao-cao.docx"
     render_to_file(d, target, allow_errors=True)
     doc = Document(target)
@@ -243,11 +268,16 @@ else:
 """
 SECONDS = 120  # only so that a bound that stopped working fails the test instead of hanging it
 UNBOUNDED = {
-    "range-1e9-list": ("{{ range(10**9)|list }}", "OverflowError escapes fill_body (the sandbox's range cap "
-                       "raises OverflowError, which templating does not catch)"),
+    "range-1e9-list": (
+        "{{ range(10**9)|list }}",
+        "OverflowError escapes fill_body (the sandbox's range cap "
+        "raises OverflowError, which templating does not catch)",
+    ),
     "for-range-1e7": ("{% for i in range(10**7) %}x{% endfor %}", "OverflowError escapes fill_body (range cap)"),
-    "nested-loops-1e10": ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
-                          "no bound on loop work: 10^10 iterations hang the GUI; needs an iteration/time budget"),
+    "nested-loops-1e10": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        "no bound on loop work: 10^10 iterations hang the GUI; needs an iteration/time budget",
+    ),
     "string-repeat-1e9": ("{{ 'x' * 10**9 }}", "no bound on '*': a 1 GB string (MemoryError, or swapping)"),
     "huge-power": ("{{ (7 ** 300000000) % 10 }}", "no bound on '**': minutes of CPU for a 100 MB integer"),
     "float-overflow": ("{{ 2.0 ** 10000 }}", "OverflowError escapes fill_body"),
@@ -255,19 +285,28 @@ UNBOUNDED = {
     "recursive-macro": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "RecursionError escapes fill_body"),
     "self-include": ("{% include 'body.j2' %}", "RecursionError escapes fill_body"),
     # issue 19: filters ran outside the time and memory bounds
-    "wordwrap-3mb": ("{{ (('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000))"
-                     "|wordwrap(1) }}", "wordwrap(1) of a 3 MB string ran 129 s (25 minutes at 10 MB)"),
+    "wordwrap-3mb": (
+        "{{ (('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000))|wordwrap(1) }}",
+        "wordwrap(1) of a 3 MB string ran 129 s (25 minutes at 10 MB)",
+    ),
     "indent-4gb": ("{{ ('a\\n' * 2000)|indent(1000000) }}", "indent(1000000) of 2000 lines took 3.8 GB and succeeded"),
     "print-nested-lists": ("{{ [[0] * 1000000] * 1000000 }}", "a list of a million lists printed as terabytes"),
     "join-nested-lists": ("{{ ([[0] * 1000000] * 1000000)|join }}", "join counted only the strings in the list"),
     "sum-of-lists": ("{{ ([[0] * 1000000] * 1000000)|sum(start=[]) }}", "sum of lists built a 10^12-item list"),
-    "urlize-3mb": ("{{ (('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000))"
-                   "|urlize }}", "urlize works word by word in Python"),
+    "urlize-3mb": (
+        "{{ (('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000) ~ ('Thiệu Trung ' * 80000))|urlize }}",
+        "urlize works word by word in Python",
+    ),
 }
 #: What the message of a filter's bound says (these were stopped by nothing, or by running out of memory).
-NAMED_BOUND = {"wordwrap-3mb": "bộ lọc wordwrap quá dài", "indent-4gb": "kết quả của bộ lọc indent quá lớn",
-               "print-nested-lists": "giá trị in ra quá lớn", "join-nested-lists": "bộ lọc join quá lớn",
-               "sum-of-lists": "bộ lọc sum quá lớn", "urlize-3mb": "bộ lọc urlize quá dài"}
+NAMED_BOUND = {
+    "wordwrap-3mb": "bộ lọc wordwrap quá dài",
+    "indent-4gb": "kết quả của bộ lọc indent quá lớn",
+    "print-nested-lists": "giá trị in ra quá lớn",
+    "join-nested-lists": "bộ lọc join quá lớn",
+    "sum-of-lists": "bộ lọc sum quá lớn",
+    "urlize-3mb": "bộ lọc urlize quá dài",
+}
 
 
 def _cap_memory() -> None:  # pragma: no cover - runs in the child
@@ -287,9 +326,15 @@ def unbounded_runs(tmp_path_factory):
         folder = install(root, f"<body>\n<p>Mở đầu</p>\n<p>{body}</p>\n</body>\n")
         env = {**os.environ, "PYTHONPATH": str(ROOT), "KPDESK_TEMPLATES": str(folder.parent)}
         (root / "cwd").mkdir()
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(root / "bao-cao.docx"), str(EXAMPLE)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                                 cwd=root / "cwd", preexec_fn=_cap_memory if os.name == "posix" else None)
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(root / "bao-cao.docx"), str(EXAMPLE)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=root / "cwd",
+            preexec_fn=_cap_memory if os.name == "posix" else None,
+        )
         children[name] = (child, root, folder)
     outcomes: dict[str, tuple[str, Path, Path]] = {}
 

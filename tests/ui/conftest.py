@@ -53,7 +53,7 @@ class Answers:
 
     tmp: Path
     confirm: bool = True
-    choice: int | None = None     # None: the `escape` (or last) button
+    choice: int | None = None  # None: the `escape` (or last) button
     save_to: Path | None = None
     open_from: Path | None = None
     asked: list[str] = field(default_factory=list)
@@ -89,8 +89,14 @@ def answers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Answers:
     def show_error(parent, exc, *, what=""):
         a.asked.append(f"error: {what} {getattr(exc, 'message', exc)}")
 
-    for name, fn in (("confirm", confirm), ("choose", choose), ("tell", tell), ("save_path", save_path),
-                     ("open_path", open_path), ("open_in_system", open_in_system)):
+    for name, fn in (
+        ("confirm", confirm),
+        ("choose", choose),
+        ("tell", tell),
+        ("save_path", save_path),
+        ("open_path", open_path),
+        ("open_in_system", open_in_system),
+    ):
         monkeypatch.setattr(dialogs, name, fn)
     monkeypatch.setattr(operations, "show_error", show_error)
     import ui.draft_dialogs
@@ -165,9 +171,20 @@ def profile_for(d: Draft) -> UnitProfile:
     u = d.unit
     signer = SignerProfile(d.signer.name, d.signer.position, d.signer.authority, True)
     other = SignerProfile("Nguyễn Văn An", "CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN",), False)
-    return UnitProfile(name=u.name, level=u.level, province=u.province, province_level=u.province_level,
-                       superior=u.superior, agency=u.agency, place=u.place, office_symbol=u.office_symbol,
-                       signers=(other, signer), default_recipients=d.recipients, default_to=d.to, **contact)
+    return UnitProfile(
+        name=u.name,
+        level=u.level,
+        province=u.province,
+        province_level=u.province_level,
+        superior=u.superior,
+        agency=u.agency,
+        place=u.place,
+        office_symbol=u.office_symbol,
+        signers=(other, signer),
+        default_recipients=d.recipients,
+        default_to=d.to,
+        **contact,
+    )
 
 
 @pytest.fixture
@@ -175,6 +192,14 @@ def kit():
     """The typing and example helpers above, for the test modules (conftest is not importable as a module)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(key=key, type_keys=type_keys, commit=commit, select_all=select_all,
-                           replace_text=replace_text, example_for=example_for, profile_for=profile_for,
-                           TODAY=TODAY, EXAMPLES=EXAMPLES)
+    return SimpleNamespace(
+        key=key,
+        type_keys=type_keys,
+        commit=commit,
+        select_all=select_all,
+        replace_text=replace_text,
+        example_for=example_for,
+        profile_for=profile_for,
+        TODAY=TODAY,
+        EXAMPLES=EXAMPLES,
+    )

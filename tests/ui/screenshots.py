@@ -1,9 +1,10 @@
 """Screenshots of every screen at 1366x768, to look at them as the officer would.
 
-    xvfb-run -a -s "-screen 0 1366x768x24" python tests/ui/screenshots.py            # into /tmp/ui_look
-    LOOK_OUT=/tmp/hidpi QT_SCALE_FACTOR=1.5 xvfb-run -a -s "-screen 0 2049x1152x24" python tests/ui/screenshots.py
-    LOOK_ONLY=department python tests/ui/screenshots.py        # the department's screens only (70-92)
+xvfb-run -a -s "-screen 0 1366x768x24" python tests/ui/screenshots.py            # into /tmp/ui_look
+LOOK_OUT=/tmp/hidpi QT_SCALE_FACTOR=1.5 xvfb-run -a -s "-screen 0 2049x1152x24" python tests/ui/screenshots.py
+LOOK_ONLY=department python tests/ui/screenshots.py        # the department's screens only (70-92)
 """
+
 import datetime as dt
 import os
 import sys
@@ -96,8 +97,12 @@ def department_screens():
 
     intake = helpers.build_intake(folder / "intake")
     records, units = intake.records, intake.records.units()
-    request = {"kind": "Công văn", "code": "1133/SKHCN-KHTC", "date": "2025-12-30",
-               "issuer": "Sở Khoa học và Công nghệ tỉnh Thanh Hóa"}  # the example's is dated after January
+    request = {
+        "kind": "Công văn",
+        "code": "1133/SKHCN-KHTC",
+        "date": "2025-12-30",
+        "issuer": "Sở Khoa học và Công nghệ tỉnh Thanh Hóa",
+    }  # the example's is dated after January
     for month in (1, 2, 3, 4):  # earlier months: most on time, a few late, one or two never sent
         out = folder / f"Bao-cao-thang-{month}"
         out.mkdir()
@@ -105,10 +110,15 @@ def department_screens():
             if (i + 3 * month) % 17 == 0:
                 continue
             day = 22 if (i * month) % 11 == 5 else 10 + i % 8
-            draft = helpers.commune_draft("000", u.name, u.level, period={"type": "month", "year": 2026,
-                                                                          "month": month},
-                                          date=f"2026-{month:02d}-{day:02d}", budget_total=(200 + i) * 1_000_000,
-                                          request_ref=request)
+            draft = helpers.commune_draft(
+                "000",
+                u.name,
+                u.level,
+                period={"type": "month", "year": 2026, "month": month},
+                date=f"2026-{month:02d}-{day:02d}",
+                budget_total=(200 + i) * 1_000_000,
+                request_ref=request,
+            )
             name = default_filename(kind_of(draft), draft)
             receive(records, [helpers._render(draft, out / name)], received_on=dt.date(2026, month, day + 1))
     for sub in records.submissions(monthly):
@@ -116,8 +126,13 @@ def department_screens():
             records.set_state(sub.id, ACCEPTED, "Số liệu khớp", who="Lê Thị Hoa")
     april = records.find_submission(records.find_unit("TH35"), monthly, Period("month", 2026, month=4))
     if april is not None:
-        letters.return_report(records, april, folder / "tra-lai-T4.docx", note="Đề nghị ghi rõ số đã giải ngân.",
-                              today=dt.date(2026, 4, 25))
+        letters.return_report(
+            records,
+            april,
+            folder / "tra-lai-T4.docx",
+            note="Đề nghị ghi rõ số đã giải ngân.",
+            today=dt.date(2026, 4, 25),
+        )
 
     w = DepartmentWindow(intake.store, dept_settings, today=today)
     w.resize(1366, 740)
@@ -161,8 +176,9 @@ def department_screens():
     rd = ReceiveDialog(records, w, paths=[intake.folder / "in"], today=today)
     rd.show()
     shot(rd, "80-receive-before")
-    hon_me = helpers._render(helpers.commune_draft("000", "Hòn Mê", "đặc khu", period=helpers.MAY,
-                                                   date="2026-05-24"), folder / "hon-me.docx")
+    hon_me = helpers._render(
+        helpers.commune_draft("000", "Hòn Mê", "đặc khu", period=helpers.MAY, date="2026-05-24"), folder / "hon-me.docx"
+    )
     rd.show_receipts(receive(records, [intake.folder / "in", hon_me], received_on=today))
     shot(rd, "81-receive-results")
     rd.close()
@@ -198,8 +214,11 @@ def department_screens():
     shot(ld, "88-log")
     ld.close()
     version = records.latest(edited.id)
-    pd = ddialogs.PreviewDialog("Xã Đông Quang — BC-KHCN tháng 5 năm 2026, bản 1 (edited.docx)",
-                                build_layout(kind_of(version.draft), version.draft), w)
+    pd = ddialogs.PreviewDialog(
+        "Xã Đông Quang — BC-KHCN tháng 5 năm 2026, bản 1 (edited.docx)",
+        build_layout(kind_of(version.draft), version.draft),
+        w,
+    )
     pd.show()
     shot(pd, "89-preview")
     pd.close()
@@ -400,8 +419,7 @@ def home_window(name, today, months_sent, drafts_made=(), kinds=("co-che-tai-chi
         home_store.record_export(sent, Path(f"BC-T{month:02d}.docx"), "a" * 64, 1)
     for year, month in drafts_made:
         home_store.create_draft("co-che-tai-chinh-thang", Period("month", year, month=month), unit_id)
-    home = MainWindow(home_store, Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)),
-                      today=today)
+    home = MainWindow(home_store, Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)), today=today)
     home.resize(1366, 740)
     home.show()
     shot(home, name)
@@ -412,8 +430,13 @@ def home_window(name, today, months_sent, drafts_made=(), kinds=("co-che-tai-chi
 
 home_window("07-home-nothing-due", dt.date(2026, 5, 15), [(2026, 4), (2026, 5)])
 home_window("08-home-one-due", dt.date(2026, 5, 15), [(2026, 4)])
-home_window("09-home-three-overdue", dt.date(2026, 3, 25), [(2025, 12)], drafts_made=[(2026, 2)],
-            kinds=("co-che-tai-chinh-thang", "quan-ly-khcn-6-thang"))
+home_window(
+    "09-home-three-overdue",
+    dt.date(2026, 3, 25),
+    [(2025, 12)],
+    drafts_made=[(2026, 2)],
+    kinds=("co-che-tai-chinh-thang", "quan-ly-khcn-6-thang"),
+)
 
 # the README picture: the wizard on the budget part of the monthly report
 window.list_page.bin.setChecked(False)

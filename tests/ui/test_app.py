@@ -80,8 +80,9 @@ def test_run_returns_1_when_the_store_cannot_open(qtbot, tmp_path, monkeypatch, 
     assert app_module.run(argparse.Namespace(data_dir=str(tmp_path))) == 1
 
 
-def test_a_read_only_data_folder_offers_another_folder_and_remembers_it(qtbot, tmp_path, monkeypatch, answers,
-                                                                        settings):
+def test_a_read_only_data_folder_offers_another_folder_and_remembers_it(
+    qtbot, tmp_path, monkeypatch, answers, settings
+):
     import tempfile
 
     locked = tmp_path / "khóa"

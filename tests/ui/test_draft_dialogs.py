@@ -19,7 +19,8 @@ def choose_kind(dialog: NewReportDialog, kind_id: str) -> None:
 
 
 def test_a_new_report_follows_the_last_one_in_period_and_form_and_keeps_the_year_of_its_amounts(
-        qtbot, store, settings, answers, kit, monkeypatch):
+    qtbot, store, settings, answers, kit, monkeypatch
+):
     """After April's công văn, «Báo cáo mới» offered November (today's month) as a báo cáo: it offers May, as a
     công văn, from April; and May keeps «Năm của kinh phí» with the amounts it dates (it was emptied)."""
     example = drafts.load(kit.EXAMPLES[0])  # April 2026, with the budget of 2026
@@ -47,6 +48,7 @@ def test_a_new_report_follows_the_last_one_in_period_and_form_and_keeps_the_year
     assert seen == {"period": Period("month", 2026, month=5), "form": "cong_van", "from": True, "other": True}
     may = store.load(window.draft_id).draft
     assert (may.period, may.form) == (Period("month", 2026, month=5), "cong_van")
-    assert {k: may.values.get(k) for k in ("budget_year", "budget_total")} == \
-        {k: example.values[k] for k in ("budget_year", "budget_total")}
+    assert {k: may.values.get(k) for k in ("budget_year", "budget_total")} == {
+        k: example.values[k] for k in ("budget_year", "budget_total")
+    }
     window.close()

@@ -142,8 +142,9 @@ def test_enter_on_soan_starts_the_report(qtbot, store, settings, answers, kit):
     window.close()
 
 
-def test_kinds_ticked_in_the_profile_are_due_and_soan_starts_from_the_kinds_defaults(qtbot, store, settings,
-                                                                                    answers, kit, monkeypatch):
+def test_kinds_ticked_in_the_profile_are_due_and_soan_starts_from_the_kinds_defaults(
+    qtbot, store, settings, answers, kit, monkeypatch
+):
     example = drafts.load(kit.EXAMPLES[0])
     unit_id = store.save_unit(kit.profile_for(example))
     window = make_window(qtbot, store, settings, dt.date(2026, 5, 15))
@@ -202,4 +203,3 @@ def test_without_a_profile_the_home_says_what_to_do(qtbot, store, settings, answ
     qtbot.mouseClick(home.profile_button, Qt.MouseButton.LeftButton)
     assert [r.item.period for r in home.rows] == [MAY] and not home.profile_button.isVisible()
     window.close()
-

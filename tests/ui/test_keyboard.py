@@ -91,8 +91,9 @@ def test_an_officer_can_do_everything_with_the_keyboard(qtbot, store, settings, 
             if not row.isVisible():
                 continue
             editor = row.editor
-            targets = [editor.add_button] if isinstance(editor, RowsEditor) and not editor.cards else \
-                [editor.focus_target()]
+            targets = (
+                [editor.add_button] if isinstance(editor, RowsEditor) and not editor.cards else [editor.focus_target()]
+            )
             assert any(t in reached for t in targets), f"Tab reaches «{f.label}»"
         assert not any(isinstance(w, QAbstractButton) and not w.isEnabled() for w in reached)
 
@@ -139,11 +140,11 @@ def test_a_new_report_is_made_with_the_keyboard(qtbot, store, settings, answers,
         dialog.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=2000)
         assert focused() is dialog.kind_list, "the list of kinds has the focus first"
-        press(qtbot, Qt.Key.Key_End)                 # the last kind
+        press(qtbot, Qt.Key.Key_End)  # the last kind
         seen["kind"] = dialog.kind().id
         press(qtbot, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)  # Alt+K: «Kỳ báo cáo»
         seen["period focus"] = dialog.picker.isAncestorOf(focused())
-        press(qtbot, Qt.Key.Key_Return)              # Enter accepts, as the default button
+        press(qtbot, Qt.Key.Key_Return)  # Enter accepts, as the default button
         return dialog.result()
 
     monkeypatch.setattr(NewReportDialog, "exec", drive)
@@ -164,9 +165,12 @@ def test_enter_in_a_one_line_field_goes_on_to_the_next_field(qtbot, store, setti
     window.open_draft(draft_id)
     wizard = window.wizard
     doc = wizard.steps[0]
-    for start, then in ((doc.title_edit, doc.period.first_widget()), (doc.number, doc.date.edit),
-                        (doc.date.edit, doc.money),  # past «Lịch…»
-                        (doc.position, doc.signer_name)):
+    for start, then in (
+        (doc.title_edit, doc.period.first_widget()),
+        (doc.number, doc.date.edit),
+        (doc.date.edit, doc.money),  # past «Lịch…»
+        (doc.position, doc.signer_name),
+    ):
         start.setFocus()
         press(qtbot, Qt.Key.Key_Return)
         assert focused() is then, f"Enter in «{start.accessibleName() or start.placeholderText()}»"
@@ -259,7 +263,13 @@ def test_ctrl_e_reaches_the_window_under_x11_where_text_boxes_bind_it(kit, tmp_p
     script = tmp_path / "ctrl_e.py"
     script.write_text(X11_CTRL_E)
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(["xvfb-run", "-a", sys.executable, str(script), str(kit.EXAMPLES[0])], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    done = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, str(script), str(kit.EXAMPLES[0])],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "bound: True exports: 2"

@@ -31,9 +31,11 @@ def make_kind(root: Path) -> Path:
     toml = (folder / "kind.toml").read_text(encoding="utf-8")
     toml = toml.replace("version = 1\n", 'version = 2\napplies_from = "2026-07"\n', 1)
     toml = toml.replace('id = "closing"', 'id = "closing_text"')
-    toml += ('\n[[sections]]\nid = "so_hoa"\ntitle = "Số hóa thủ tục"\n\n  [[sections.fields]]\n'
-             '  id = "digital_count"\n  type = "int"\n  label = "Số thủ tục đã số hóa"\n'
-             '\n[[upgrades]]\nfrom_version = 1\nrename = { closing = "closing_text" }\n')
+    toml += (
+        '\n[[sections]]\nid = "so_hoa"\ntitle = "Số hóa thủ tục"\n\n  [[sections.fields]]\n'
+        '  id = "digital_count"\n  type = "int"\n  label = "Số thủ tục đã số hóa"\n'
+        '\n[[upgrades]]\nfrom_version = 1\nrename = { closing = "closing_text" }\n'
+    )
     (folder / "kind.toml").write_text(toml, encoding="utf-8")
     body = (folder / "body.j2").read_text(encoding="utf-8").replace("v.closing", "v.closing_text")
     (folder / "body.j2").write_text(body, encoding="utf-8")
@@ -69,8 +71,9 @@ def accept_and_look(monkeypatch, seen: list, shots: Path | None = None):
     monkeypatch.setattr(KindsInstallDialog, "exec", exec_)
 
 
-def test_the_install_dialog_shows_the_changes_and_the_kinds_list_again(window, package, answers, monkeypatch,
-                                                                        qtbot, tmp_path, store):
+def test_the_install_dialog_shows_the_changes_and_the_kinds_list_again(
+    window, package, answers, monkeypatch, qtbot, tmp_path, store
+):
     seen: list = []
     accept_and_look(monkeypatch, seen, tmp_path)
     answers.open_from = package
@@ -105,15 +108,17 @@ def test_a_tampered_package_is_refused_with_its_message(window, package, answers
             dst.writestr(info, data + b"\n" if info.filename.endswith("body.j2") else data)
     answers.open_from = tampered
     window.update_kinds()
-    qtbot.waitUntil(lambda: operations.running() == 0 and any(a.startswith("error:") for a in answers.asked),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: operations.running() == 0 and any(a.startswith("error:") for a in answers.asked), timeout=20_000
+    )
     assert not seen
     assert any("đã bị sửa sau khi Sở tạo gói" in a for a in answers.asked)
     assert [v.version for v in kind_versions(KIND)] == [1]
 
 
 def test_the_upgrade_bar_offers_the_new_version_to_a_draft_under_an_older_one_and_upgrading_works(
-        window, package, store, kit, qtbot, tmp_path):
+    window, package, store, kit, qtbot, tmp_path
+):
     kindpack.install_package(package, store.data_dir / "kinds")
     window.reload_kinds()
     example = drafts.load(kit.EXAMPLES[0])  # April 2026, version 1

@@ -30,8 +30,10 @@ def make_window(qtbot, store, settings, kit) -> MainWindow:
 def add_examples(store, kit) -> dict[str, int]:
     example = drafts.load(kit.EXAMPLES[0])
     unit_id = store.save_unit(kit.profile_for(example))
-    return {p.stem: store.add_draft(drafts.load(p), unit_id if drafts.load(p).unit == example.unit else None)
-            for p in kit.EXAMPLES}
+    return {
+        p.stem: store.add_draft(drafts.load(p), unit_id if drafts.load(p).unit == example.unit else None)
+        for p in kit.EXAMPLES
+    }
 
 
 def test_first_run_asks_for_the_unit_profile_and_refuses_mistakes(qtbot, store, settings, answers, kit, monkeypatch):
@@ -67,10 +69,15 @@ def test_first_run_asks_for_the_unit_profile_and_refuses_mistakes(qtbot, store, 
     assert "Tên xã/phường" in seen[0], "the message names the field to fill"
     assert "Số điện thoại" in seen[1]
     [unit] = store.units()
-    assert (unit.name, unit.province, unit.office_symbol, unit.contact_phone) == \
-        ("Thiệu Trung", "Thanh Hóa", "VHXH", "0982741345")
-    assert [(s.name, s.position, s.authority, s.is_default) for s in unit.signers] == \
-        [("Trần Ngọc Tùng", "PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH",), True)]
+    assert (unit.name, unit.province, unit.office_symbol, unit.contact_phone) == (
+        "Thiệu Trung",
+        "Thanh Hóa",
+        "VHXH",
+        "0982741345",
+    )
+    assert [(s.name, s.position, s.authority, s.is_default) for s in unit.signers] == [
+        ("Trần Ngọc Tùng", "PHÓ CHỦ TỊCH", ("KT. CHỦ TỊCH",), True)
+    ]
     assert "xã Thiệu Trung" in window.list_page.heading.text()
 
     # editable later from the settings menu: the dialog opens with what was saved
@@ -108,10 +115,10 @@ def test_a_draft_survives_closing_and_reopening_the_window(qtbot, store, setting
 
 
 def test_text_that_cannot_be_read_yet_survives_closing_and_reopening(qtbot, store, settings, answers, kit):
-    """"2,5 tỷ rưỡi" half-typed in an amount, a table cell and the signing date: after a restart the same text is
+    """ "2,5 tỷ rưỡi" half-typed in an amount, a table cell and the signing date: after a restart the same text is
     back in the same boxes, still flagged, still blocking the export."""
     ids = add_examples(store, kit)
-    draft_id = ids[kit.EXAMPLES[2].stem]          # 002: a table of models with areas
+    draft_id = ids[kit.EXAMPLES[2].stem]  # 002: a table of models with areas
     window = make_window(qtbot, store, settings, kit)
     window.open_draft(draft_id)
     wizard = window.wizard
@@ -193,21 +200,28 @@ def test_autosave_reaches_the_disk_within_a_second_without_closing(qtbot, store,
     assert len(store.revisions(draft_id)) == before
 
 
-def test_a_report_from_the_previous_period_is_made_in_one_step_in_the_form_chosen(qtbot, store, settings, answers, kit,
-                                                                                monkeypatch):
+def test_a_report_from_the_previous_period_is_made_in_one_step_in_the_form_chosen(
+    qtbot, store, settings, answers, kit, monkeypatch
+):
     ids = add_examples(store, kit)
-    previous = store.info(ids[kit.EXAMPLES[0].stem])          # a báo cáo of April 2026
+    previous = store.info(ids[kit.EXAMPLES[0].stem])  # a báo cáo of April 2026
     kind = get_kind(previous.kind)
     monkeypatch.setattr(NewReportDialog, "exec", lambda dialog: QDialog.DialogCode.Accepted)
-    monkeypatch.setattr(NewReportDialog, "result_value", lambda dialog: NewReport(
-        kind, previous.period.next(), "cong_van", "Tháng 5, gửi Sở", previous))
+    monkeypatch.setattr(
+        NewReportDialog,
+        "result_value",
+        lambda dialog: NewReport(kind, previous.period.next(), "cong_van", "Tháng 5, gửi Sở", previous),
+    )
     window = make_window(qtbot, store, settings, kit)
     window.new_report()
     wizard = window.wizard
     assert wizard is not None and not wizard.session.dirty
     new = store.load(window.draft_id)
-    assert (new.draft.form, new.draft.title, new.draft.period) == ("cong_van", "Tháng 5, gửi Sở",
-                                                                   previous.period.next())
+    assert (new.draft.form, new.draft.title, new.draft.period) == (
+        "cong_van",
+        "Tháng 5, gửi Sở",
+        previous.period.next(),
+    )
     assert [r.source for r in store.revision_list(new.info.id)] == ["previous"], "made once, not saved again"
     window.close()
 
@@ -302,8 +316,9 @@ def test_import_and_backup_run_off_the_ui_thread(qtbot, store, settings, answers
     assert any(a.startswith("error:") and "README.md" in a for a in answers.asked)
 
 
-def test_a_signer_edited_in_the_profile_is_offered_at_once_in_the_open_draft(qtbot, store, settings, answers, kit,
-                                                                            monkeypatch):
+def test_a_signer_edited_in_the_profile_is_offered_at_once_in_the_open_draft(
+    qtbot, store, settings, answers, kit, monkeypatch
+):
     ids = add_examples(store, kit)
     window = make_window(qtbot, store, settings, kit)
     window.open_draft(ids[kit.EXAMPLES[0].stem])
@@ -320,8 +335,9 @@ def test_a_signer_edited_in_the_profile_is_offered_at_once_in_the_open_draft(qtb
     monkeypatch.setattr(ProfileDialog, "exec", rename)
     assert window.edit_profile()
     names = [doc.signer_combo.itemText(i) for i in range(doc.signer_combo.count())]
-    assert any(n.startswith("Nguyễn Văn Anh — ") for n in names) and not any(n.startswith("Nguyễn Văn An — ")
-                                                                             for n in names)
+    assert any(n.startswith("Nguyễn Văn Anh — ") for n in names) and not any(
+        n.startswith("Nguyễn Văn An — ") for n in names
+    )
     assert doc.signer_combo.currentText().startswith(signer.name), "the draft's own signer is still the one shown"
     assert window.wizard.session.draft.signer == signer, "editing the profile does not change the draft"
     doc.signer_combo.setFocus()
@@ -372,7 +388,7 @@ def test_restoring_a_deleted_draft_from_the_bin_takes_the_undo_offer_away(qtbot,
     assert window.undo_button.isVisible()
     page.bin.setChecked(True)
     page.select(ids[kit.EXAMPLES[0].stem])
-    page.open_current()                                    # «Khôi phục để soạn tiếp?» answered yes
+    page.open_current()  # «Khôi phục để soạn tiếp?» answered yes
     assert window.wizard is not None and not store.info(ids[kit.EXAMPLES[0].stem]).deleted
     assert not window.undo_button.isVisible() and window._deleted is None
 
@@ -394,12 +410,18 @@ def test_an_empty_list_keeps_its_bar_at_the_bottom_without_idle_buttons(qtbot, s
 
 
 def menu_action(window: MainWindow, text: str):
-    return next(a for menu in window.menuBar().actions() if menu.menu() is not None
-                for a in menu.menu().actions() if a.text().replace("&", "").startswith(text))
+    return next(
+        a
+        for menu in window.menuBar().actions()
+        if menu.menu() is not None
+        for a in menu.menu().actions()
+        if a.text().replace("&", "").startswith(text)
+    )
 
 
-def test_help_lists_the_shortcuts_as_a_table_and_about_says_the_version_and_data_folder(qtbot, store, settings,
-                                                                                       answers, kit, monkeypatch):
+def test_help_lists_the_shortcuts_as_a_table_and_about_says_the_version_and_data_folder(
+    qtbot, store, settings, answers, kit, monkeypatch
+):
     from kpdesk.upgrade import app_version
     from ui import dialogs
     from ui.help import ShortcutsDialog
@@ -443,11 +465,13 @@ def test_window_titles_name_kpdesk_once(qtbot, store, settings, kit, monkeypatch
     window = make_window(qtbot, store, settings, kit)
     unit_id = store.save_unit(kit.profile_for(drafts.load(kit.EXAMPLES[0])))
     draft_id = store.add_draft(drafts.load(kit.EXAMPLES[0]), unit_id)
-    titles = [window.windowTitle(),
-              NewReportDialog(store, store.unit(unit_id), window.kinds, window).windowTitle(),
-              ProfileDialog(store, store.unit(unit_id), window).windowTitle(),
-              HistoryDialog(store, store.info(draft_id), None, window).windowTitle(),
-              ProgressBox(window, "Đang làm…").windowTitle()]
+    titles = [
+        window.windowTitle(),
+        NewReportDialog(store, store.unit(unit_id), window.kinds, window).windowTitle(),
+        ProfileDialog(store, store.unit(unit_id), window).windowTitle(),
+        HistoryDialog(store, store.info(draft_id), None, window).windowTitle(),
+        ProgressBox(window, "Đang làm…").windowTitle(),
+    ]
     boxes: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box.windowTitle()) or 0)
     show_error(window, KpdeskError("Không ghi được tệp."))

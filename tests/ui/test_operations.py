@@ -66,8 +66,11 @@ def test_a_failure_shows_the_vietnamese_message(qtbot, answers):
 
 def progress_boxes() -> list[QWidget]:
     """The progress boxes on screen: any window showing a progress bar of its own."""
-    return [w for w in QApplication.topLevelWidgets()
-            if w.isVisible() and any(bar.window() is w for bar in w.findChildren(QProgressBar))]
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and any(bar.window() is w for bar in w.findChildren(QProgressBar))
+    ]
 
 
 def spin(ms: int, seen: list[int]) -> None:

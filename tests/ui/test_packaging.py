@@ -67,8 +67,12 @@ class _Recorder:
         _Recorder.calls.setdefault(kind, self)
         _Recorder.every.setdefault(kind, []).append(self)
         if kind == "Analysis":
-            self.scripts = [("pyiboot01_bootstrap", "/x", "PYSOURCE"), ("pyi_rth_pyside6", "/x", "PYSOURCE"),
-                            ("rthook_kpdesk", "/x", "PYSOURCE"), ("kpdesk_entry", "/x", "PYSOURCE")]
+            self.scripts = [
+                ("pyiboot01_bootstrap", "/x", "PYSOURCE"),
+                ("pyi_rth_pyside6", "/x", "PYSOURCE"),
+                ("rthook_kpdesk", "/x", "PYSOURCE"),
+                ("kpdesk_entry", "/x", "PYSOURCE"),
+            ]
             self.pure = ["pure"]
             self.binaries = [
                 ("PySide6/Qt/lib/libQt6Core.so.6", "/x", "BINARY"),
@@ -81,8 +85,11 @@ class _Recorder:
                 ("PySide6/plugins/tls/qopensslbackend.dll", "/x", "BINARY"),
                 ("lxml/etree.pyd", "/x", "EXTENSION"),
             ]
-            self.datas = [*kwargs["datas"], ("PySide6/translations/qtbase_de.qm", "/x", "DATA"),
-                          ("docx/templates/default-docx-template/word/styles.xml", "/x", "DATA")]
+            self.datas = [
+                *kwargs["datas"],
+                ("PySide6/translations/qtbase_de.qm", "/x", "DATA"),
+                ("docx/templates/default-docx-template/word/styles.xml", "/x", "DATA"),
+            ]
 
 
 def run_spec(tmp_path: Path, monkeypatch, platform: str, argv: tuple[str, ...] = ()) -> dict[str, _Recorder]:
@@ -95,10 +102,13 @@ def run_spec(tmp_path: Path, monkeypatch, platform: str, argv: tuple[str, ...] =
     bindepend.get_imports = lambda path: {("libQt6Core.so.6", None)}
     depend = types.ModuleType("PyInstaller.depend")
     depend.bindepend = bindepend
-    for name, module in {"PyInstaller": types.ModuleType("PyInstaller"),
-                         "PyInstaller.utils": types.ModuleType("PyInstaller.utils"),
-                         "PyInstaller.utils.hooks": hooks, "PyInstaller.depend": depend,
-                         "PyInstaller.depend.bindepend": bindepend}.items():
+    for name, module in {
+        "PyInstaller": types.ModuleType("PyInstaller"),
+        "PyInstaller.utils": types.ModuleType("PyInstaller.utils"),
+        "PyInstaller.utils.hooks": hooks,
+        "PyInstaller.depend": depend,
+        "PyInstaller.depend.bindepend": bindepend,
+    }.items():
         monkeypatch.setitem(sys.modules, name, module)
     monkeypatch.delitem(sys.modules, "buildinfo", raising=False)
     monkeypatch.setattr(sys, "platform", platform)
@@ -120,8 +130,10 @@ def test_the_spec_reads_name_version_and_description_from_pyproject():
     assert project["version"] not in spec and "project_metadata(ROOT)" in spec
 
 
-@pytest.mark.parametrize(("version", "numbers"), [("0.1.0", (0, 1, 0, 0)), ("1.2", (1, 2, 0, 0)),
-                                                  ("2.0.1rc1", (2, 0, 1, 0)), ("1.2.3.4.5", (1, 2, 3, 4))])
+@pytest.mark.parametrize(
+    ("version", "numbers"),
+    [("0.1.0", (0, 1, 0, 0)), ("1.2", (1, 2, 0, 0)), ("2.0.1rc1", (2, 0, 1, 0)), ("1.2.3.4.5", (1, 2, 3, 4))],
+)
 def test_windows_wants_four_numbers(version, numbers):
     assert buildinfo.version_tuple(version) == numbers
 
@@ -138,8 +150,10 @@ def test_windows_build_is_one_folder_windowed_with_icon_version_resource_and_utf
     # The version resource: PyInstaller eval()s this file on Windows; every value comes from pyproject.toml.
     text = Path(exe.kwargs["version"]).read_text(encoding="utf-8")
     strings: dict[str, str] = {}
-    names = {name: (lambda *a, **kw: (a, kw)) for name in
-             ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "VarFileInfo", "VarStruct")}
+    names = {
+        name: (lambda *a, **kw: (a, kw))
+        for name in ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "VarFileInfo", "VarStruct")
+    }
     names["StringStruct"] = lambda key, value: strings.setdefault(key, value)
     eval(text, names)  # noqa: S307 - our own generated file, as PyInstaller reads it
     project = pyproject()
@@ -169,7 +183,8 @@ def test_the_publisher_is_set_at_build_time(monkeypatch):
     monkeypatch.setenv("KPDESK_PUBLISHER", "  Sở Khoa học và Công nghệ tỉnh Bắc Ninh ")
     assert buildinfo.publisher() == "Sở Khoa học và Công nghệ tỉnh Bắc Ninh"
     assert "CompanyName', 'Sở Khoa học và Công nghệ tỉnh Bắc Ninh'" in buildinfo.windows_version_text(
-        buildinfo.project_metadata())
+        buildinfo.project_metadata()
+    )
     for bad in ('Sở "KH&CN"', "Sở $X", "hai\ndòng"):
         monkeypatch.setenv("KPDESK_PUBLISHER", bad)
         with pytest.raises(SystemExit, match="KPDESK_PUBLISHER"):
@@ -184,8 +199,9 @@ def test_the_four_part_version_is_computed_in_one_place(version, four):
 def test_no_script_makes_its_own_four_part_version():
     for script in (PACKAGING / "kpdesk.nsi", PACKAGING / "build-windows.ps1", PACKAGING / "build-and-check.sh"):
         text = script.read_text(encoding="utf-8-sig")
-        assert not re.search(r"(VERSION\}|\$Version)\.0", text, re.I) and "version4" not in text, \
+        assert not re.search(r"(VERSION\}|\$Version)\.0", text, re.I) and "version4" not in text, (
             f"{script.name} must leave the four numbers to make_installer.py (buildinfo.version4)"
+        )
     assert "buildinfo.version4(version)" in (PACKAGING / "make_installer.py").read_text(encoding="utf-8")
 
 
@@ -204,8 +220,10 @@ def test_linux_build_keeps_a_console_and_a_onefile_switch_exists(tmp_path, monke
 
 def test_the_bundle_carries_templates_resources_examples_docx_template_and_version(tmp_path, monkeypatch):
     calls = run_spec(tmp_path, monkeypatch, "win32")
-    datas = {(Path(src).relative_to(ROOT).as_posix() if Path(src).is_relative_to(ROOT) else src, dest)
-             for src, dest, *_ in calls["Analysis"].datas}
+    datas = {
+        (Path(src).relative_to(ROOT).as_posix() if Path(src).is_relative_to(ROOT) else src, dest)
+        for src, dest, *_ in calls["Analysis"].datas
+    }
     kinds = [k.id for k in all_kinds()]
     for kind in kinds:
         assert (f"templates/{kind}/kind.toml", f"templates/{kind}") in datas
@@ -224,36 +242,77 @@ def test_unused_qt_parts_are_left_out_and_used_ones_never(tmp_path, monkeypatch)
     calls = run_spec(tmp_path, monkeypatch, "win32")
     analysis = calls["Analysis"]
     excludes = set(analysis.kwargs["excludes"])
-    for module in ("PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtMultimedia", "PySide6.QtQml",
-                   "PySide6.QtQuick", "PySide6.QtNetwork", "tkinter", "pytest"):
+    for module in (
+        "PySide6.QtWebEngineCore",
+        "PySide6.Qt3DCore",
+        "PySide6.QtMultimedia",
+        "PySide6.QtQml",
+        "PySide6.QtQuick",
+        "PySide6.QtNetwork",
+        "tkinter",
+        "pytest",
+    ):
         assert module in excludes
     used = buildinfo.qt_modules_used()
     assert {"QtCore", "QtGui", "QtWidgets"} <= used
     assert not {f"PySide6.{m}" for m in used} & excludes
     kept = {dest for dest, *_ in analysis.binaries}
-    assert kept == {"PySide6/Qt/lib/libQt6Core.so.6", "PySide6/plugins/platforms/qwindows.dll",
-                    "PySide6/plugins/styles/qmodernwindowsstyle.dll", "lxml/etree.pyd"}
+    assert kept == {
+        "PySide6/Qt/lib/libQt6Core.so.6",
+        "PySide6/plugins/platforms/qwindows.dll",
+        "PySide6/plugins/styles/qmodernwindowsstyle.dll",
+        "lxml/etree.pyd",
+    }
     assert not [d for d, *_ in analysis.datas if "translations" in d]
 
 
 def test_libraries_only_dropped_parts_needed_are_left_out_too():
-    imports = {"/s/QtWidgets.so": {"libQt6Widgets.so.6"}, "/s/libQt6Widgets.so.6": {"libQt6Gui.so.6"},
-               "/s/libQt6Gui.so.6": {"libfreetype.so.6", "libicuuc.so.73"}, "/s/libfreetype.so.6": set(),
-               "/s/libicuuc.so.73": set(), "/s/qxcb.so": {"LIBX11.SO.6"}, "/s/libX11.so.6": set(),
-               "/s/libgtk-3.so.0": {"libpango.so.1"}, "/s/libpango.so.1": set(), "/s/libpython3.11.so.1.0": set(),
-               "/s/libkrb5.so.3": {"libfreetype.so.6"}}
-    binaries = [("PySide6/QtWidgets.abi3.so", "/s/QtWidgets.so", "EXTENSION"),
-                ("PySide6/Qt/plugins/platforms/libqxcb.so", "/s/qxcb.so", "BINARY"),
-                ("libpython3.11.so.1.0", "/s/libpython3.11.so.1.0", "BINARY")] + [
-        (Path(src).name, src, "BINARY") for src in ("/s/libQt6Widgets.so.6", "/s/libQt6Gui.so.6", "/s/libfreetype.so.6",
-                                                    "/s/libicuuc.so.73", "/s/libX11.so.6", "/s/libgtk-3.so.0",
-                                                    "/s/libpango.so.1", "/s/libkrb5.so.3")]
+    imports = {
+        "/s/QtWidgets.so": {"libQt6Widgets.so.6"},
+        "/s/libQt6Widgets.so.6": {"libQt6Gui.so.6"},
+        "/s/libQt6Gui.so.6": {"libfreetype.so.6", "libicuuc.so.73"},
+        "/s/libfreetype.so.6": set(),
+        "/s/libicuuc.so.73": set(),
+        "/s/qxcb.so": {"LIBX11.SO.6"},
+        "/s/libX11.so.6": set(),
+        "/s/libgtk-3.so.0": {"libpango.so.1"},
+        "/s/libpango.so.1": set(),
+        "/s/libpython3.11.so.1.0": set(),
+        "/s/libkrb5.so.3": {"libfreetype.so.6"},
+    }
+    binaries = [
+        ("PySide6/QtWidgets.abi3.so", "/s/QtWidgets.so", "EXTENSION"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/s/qxcb.so", "BINARY"),
+        ("libpython3.11.so.1.0", "/s/libpython3.11.so.1.0", "BINARY"),
+    ] + [
+        (Path(src).name, src, "BINARY")
+        for src in (
+            "/s/libQt6Widgets.so.6",
+            "/s/libQt6Gui.so.6",
+            "/s/libfreetype.so.6",
+            "/s/libicuuc.so.73",
+            "/s/libX11.so.6",
+            "/s/libgtk-3.so.0",
+            "/s/libpango.so.1",
+            "/s/libkrb5.so.3",
+        )
+    ]
     kept = buildinfo.without_unused_libraries(binaries, lambda source: imports[source])
     assert {Path(dest).name for dest, *_ in kept} == {
-        "QtWidgets.abi3.so", "libqxcb.so", "libpython3.11.so.1.0", "libQt6Widgets.so.6", "libQt6Gui.so.6",
-        "libfreetype.so.6", "libicuuc.so.73", "libX11.so.6"}, "the GTK and Kerberos chains go, links in any case"
-    datas = [("libpango.so.1", "libpango.so.1", "SYMLINK"), ("libQt6Gui.so.6", "libQt6Gui.so.6", "SYMLINK"),
-             ("docx/templates/default.docx", "/s/default.docx", "DATA")]
+        "QtWidgets.abi3.so",
+        "libqxcb.so",
+        "libpython3.11.so.1.0",
+        "libQt6Widgets.so.6",
+        "libQt6Gui.so.6",
+        "libfreetype.so.6",
+        "libicuuc.so.73",
+        "libX11.so.6",
+    }, "the GTK and Kerberos chains go, links in any case"
+    datas = [
+        ("libpango.so.1", "libpango.so.1", "SYMLINK"),
+        ("libQt6Gui.so.6", "libQt6Gui.so.6", "SYMLINK"),
+        ("docx/templates/default.docx", "/s/default.docx", "DATA"),
+    ]
     assert buildinfo.without_dangling_links(datas, kept) == datas[1:]
 
 
@@ -266,10 +325,11 @@ def test_pyinstallers_pyside6_hook_is_replaced_by_kpdesks_own(tmp_path, monkeypa
 def test_the_runtime_hook_points_qt_at_its_plugins_without_loading_qt(tmp_path):
     hook = PACKAGING / "hooks" / "rthook_kpdesk.py"
     bundle = tmp_path / USER / "_internal"
-    code = (f"import sys; sys._MEIPASS = {str(bundle)!r}; exec(open({str(hook)!r}, encoding='utf-8').read()); "
-            "import os; print(os.environ['QT_PLUGIN_PATH']); print('PySide6.QtCore' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
-                            timeout=60)
+    code = (
+        f"import sys; sys._MEIPASS = {str(bundle)!r}; exec(open({str(hook)!r}, encoding='utf-8').read()); "
+        "import os; print(os.environ['QT_PLUGIN_PATH']); print('PySide6.QtCore' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", timeout=60)
     plugins, qt_loaded = result.stdout.splitlines()
     qt = bundle / "PySide6" if sys.platform == "win32" else bundle / "PySide6" / "Qt"
     assert (plugins, qt_loaded) == (str(qt / "plugins"), "False")
@@ -278,13 +338,19 @@ def test_the_runtime_hook_points_qt_at_its_plugins_without_loading_qt(tmp_path):
 def test_python_docx_gets_its_default_parts_but_not_their_unpacked_source():
     assert buildinfo.keep_docx_file(("/sp/docx/templates/default.docx", "docx/templates"))
     assert buildinfo.keep_docx_file(("/sp/docx/templates/default-styles.xml", "docx/templates"))
-    assert not buildinfo.keep_docx_file(("/sp/docx/templates/default-docx-template/word/styles.xml",
-                                         "docx/templates/default-docx-template/word"))
+    assert not buildinfo.keep_docx_file(
+        ("/sp/docx/templates/default-docx-template/word/styles.xml", "docx/templates/default-docx-template/word")
+    )
     import docx
 
     used = Path(docx.__file__).parent / "templates"
-    for name in ("default.docx", "default-header.xml", "default-footer.xml", "default-settings.xml",
-                 "default-styles.xml"):
+    for name in (
+        "default.docx",
+        "default-header.xml",
+        "default-footer.xml",
+        "default-settings.xml",
+        "default-styles.xml",
+    ):
         assert (used / name).is_file() and buildinfo.keep_docx_file((str(used / name), "docx/templates"))
 
 
@@ -315,10 +381,21 @@ for package in (kpdesk, ui):
 from ui.selftest import run_selftest
 raise SystemExit(run_selftest())
 """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KPDESK_DATA_DIR": str(tmp_path / "data"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
-                            encoding="utf-8", timeout=600)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "KPDESK_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "KẾT QUẢ: cả" in result.stdout
 
@@ -341,8 +418,10 @@ def test_the_entry_script_runtime_hook_and_icon_are_there():
 
 def test_the_runtime_hook_gives_a_windowed_program_somewhere_to_print():
     hook = PACKAGING / "hooks" / "rthook_kpdesk.py"
-    code = (f"import sys; sys.stdout = None; sys.stderr = None; exec(open({str(hook)!r}, encoding='utf-8').read()); "
-            "print('Lỗi: chữ có dấu'); sys.stderr.write('x')")
+    code = (
+        f"import sys; sys.stdout = None; sys.stderr = None; exec(open({str(hook)!r}, encoding='utf-8').read()); "
+        "print('Lỗi: chữ có dấu'); sys.stderr.write('x')"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert result.returncode == 0, result.stderr
 
@@ -355,13 +434,29 @@ def test_the_selftest_passes_from_source_and_leaves_the_users_data_alone(tmp_pat
     data = home / "AppData" / "Local" / "kpdesk"
     temp = home / "AppData" / "Local" / "Temp"
     temp.mkdir(parents=True)
-    env = {**os.environ, "HOME": str(home), "USERPROFILE": str(home), "KPDESK_DATA_DIR": str(data),
-           "TMPDIR": str(temp), "TEMP": str(temp), "TMP": str(temp), "XDG_CONFIG_HOME": str(home / ".config"),
-           "XDG_DATA_HOME": str(home / ".local" / "share"), "QT_QPA_PLATFORM": "offscreen", "PYTHONUTF8": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run([sys.executable, "-c", "from ui.selftest import run_selftest; "
-                             "raise SystemExit(run_selftest())"], cwd=tmp_path, env=env, capture_output=True,
-                            text=True, encoding="utf-8", timeout=300)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "USERPROFILE": str(home),
+        "KPDESK_DATA_DIR": str(data),
+        "TMPDIR": str(temp),
+        "TEMP": str(temp),
+        "TMP": str(temp),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONUTF8": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from ui.selftest import run_selftest; raise SystemExit(run_selftest())"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout + result.stderr
     checks = lines[1:-1]
@@ -425,8 +520,17 @@ def test_the_uninstaller_removes_only_what_was_installed_and_never_the_data_fold
     section = uninstall_section(text)
     used = {name: body for name, body in functions(text, "un.").items() if name.startswith("un.")}
     for body in (section, *used.values()):
-        for needle in ("$LOCALAPPDATA", "$APPDATA", "$PROFILE", "$DOCUMENTS", "kpdesk.sqlite3", "backups",
-                       "last-run-version", 'RMDir /r', "Software\\kpdesk"):
+        for needle in (
+            "$LOCALAPPDATA",
+            "$APPDATA",
+            "$PROFILE",
+            "$DOCUMENTS",
+            "kpdesk.sqlite3",
+            "backups",
+            "last-run-version",
+            "RMDir /r",
+            "Software\\kpdesk",
+        ):
             assert needle not in body
         for line in body.splitlines():
             line = line.strip()
@@ -434,14 +538,18 @@ def test_the_uninstaller_removes_only_what_was_installed_and_never_the_data_fold
                 target = line.split(" ", 1)[1].strip('"')
                 # the record's lines (checked by IsInsidePath), its own files, and shortcuts whose target was read
                 assert target.startswith(("$INSTDIR\\", "$SMPROGRAMS\\", "$DESKTOP\\")) or target in (
-                    "$INSTDIR", "$R0"), line
+                    "$INSTDIR",
+                    "$R0",
+                ), line
             if line.startswith("DeleteReg"):
                 assert line == 'DeleteRegKey HKCU "${UNINST_KEY}"'  # QSettings keep kpdesk's window state elsewhere
     assert "Call un.RemoveRecorded" in section and 'RMDir "$INSTDIR"' in section
-    assert re.search(r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*DeleteRegKey", section), \
+    assert re.search(r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*DeleteRegKey", section), (
         "the Apps entry is removed only when it names this folder"
-    assert re.search(r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*Delete \$R0",
-                     used["un.DeleteOurShortcut"]), "a shortcut is removed only when it starts this folder's kpdesk"
+    )
+    assert re.search(
+        r"Call un\.SamePath\n\s*Pop \$R1\n\s*\$\{If\} \$R1 == \"1\"\n\s*Delete \$R0", used["un.DeleteOurShortcut"]
+    ), "a shortcut is removed only when it starts this folder's kpdesk"
     assert "Delete $R0" not in section
 
 
@@ -477,8 +585,13 @@ def test_the_installer_script_compiles_with_vietnamese_paths(tmp_path):
     (dist / "kpdesk.exe").write_bytes(b"MZ stand-in")
     (dist / "_internal" / "thư viện.txt").write_text("x", encoding="utf-8")
     out = tmp_path / USER / "bộ cài" / "kpdesk-setup.exe"
-    result = subprocess.run([sys.executable, str(PACKAGING / "make_installer.py"), str(dist), "--out", str(out),
-                             "--version", "1.2.3"], capture_output=True, text=True, encoding="utf-8", timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(PACKAGING / "make_installer.py"), str(dist), "--out", str(out), "--version", "1.2.3"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.stat().st_size > 50_000
 
@@ -596,10 +709,20 @@ def test_kinds_are_found_in_a_vietnamese_install_folder(tmp_path, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("KPDESK_BUILD_TEST") != "1", reason="set KPDESK_BUILD_TEST=1 to build the bundle")
 def test_the_frozen_bundle_builds_and_passes_its_selftest(tmp_path):
-    env = {**os.environ, "KPDESK_DIST": str(tmp_path / USER / "dist"), "KPDESK_WORK": str(tmp_path / "work"),
-           "PYTHON": sys.executable}
-    result = subprocess.run(["bash", str(PACKAGING / "build-and-check.sh")], env=env, capture_output=True,
-                            text=True, encoding="utf-8", timeout=1800)
+    env = {
+        **os.environ,
+        "KPDESK_DIST": str(tmp_path / USER / "dist"),
+        "KPDESK_WORK": str(tmp_path / "work"),
+        "PYTHON": sys.executable,
+    }
+    result = subprocess.run(
+        ["bash", str(PACKAGING / "build-and-check.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
     assert "OK: bundle built and checked" in result.stdout
 
@@ -608,8 +731,12 @@ def test_a_regular_install_carries_the_report_kinds_and_the_examples(tmp_path):
     """`pip install .` (not editable) must ship templates/ and examples/, which sit outside the Python packages."""
     import zipfile
 
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
-                             "-q", "-w", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     [wheel] = tmp_path.glob("kpdesk-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -621,6 +748,10 @@ def test_a_regular_install_carries_the_report_kinds_and_the_examples(tmp_path):
     assert "ui/launch.py" in names and "kpdesk/render/frame.py" in names
     # every module of the program, in every package (a package left out of pyproject's list is a program that
     # cannot start once installed)
-    sources = {p.relative_to(ROOT).as_posix() for folder in ("kpdesk", "ui") for p in (ROOT / folder).rglob("*.py")
-               if "__pycache__" not in p.parts}
+    sources = {
+        p.relative_to(ROOT).as_posix()
+        for folder in ("kpdesk", "ui")
+        for p in (ROOT / folder).rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
     assert sources <= names, sorted(sources - names)

@@ -56,8 +56,7 @@ def expected_texts(draft: drafts.Draft) -> list[str]:
     texts = [line.strip() for line in frame.agency if line.strip()] + [QUOC_HIEU, TIEU_NGU]
     for comp in kind.computed:
         if comp.op == "words" and derived.get(comp.id):
-            texts += [derived[comp.id], vn.format_amount(lookup(draft, derived, comp.args["of"]),
-                                                         draft.money_unit)]
+            texts += [derived[comp.id], vn.format_amount(lookup(draft, derived, comp.args["of"]), draft.money_unit)]
     return [*texts, frame.signer.name]
 
 
@@ -172,8 +171,12 @@ def test_export_runs_off_the_ui_thread_and_its_progress_closes(qtbot, tmp_path, 
 
 def test_export_of_a_draft_with_errors_shows_why_and_writes_nothing(qtbot, tmp_path, answers, no_office):
     target = tmp_path / "x.pdf"
-    printing.export_pdf(None, drafts.load(ROOT / "examples" / "001-bim-son-cong-van-thang.json"), target,
-                        success=lambda result: pytest.fail("no PDF expected"))
+    printing.export_pdf(
+        None,
+        drafts.load(ROOT / "examples" / "001-bim-son-cong-van-thang.json"),
+        target,
+        success=lambda result: pytest.fail("no PDF expected"),
+    )
     assert operations.wait_all(60_000)
     [shown] = answers.asked
     assert shown.startswith("error: Chưa xuất được tệp PDF. Bản nháp còn 2 lỗi nên chưa xuất được.")
@@ -277,8 +280,10 @@ def test_a_word_that_cannot_print_is_reported(qtbot, answers, monkeypatch):
     draft = drafts.load(EXAMPLE_000)
     printing.print_report(None, get_kind(draft.kind), draft, use_word=True)
     assert operations.wait_all(60_000)
-    assert answers.asked == ["error: Chưa in được báo cáo. Word không in được «bao-cao.docx» (máy in lỗi). "
-                             "Hãy mở tệp trong Word và in từ đó."]
+    assert answers.asked == [
+        "error: Chưa in được báo cáo. Word không in được «bao-cao.docx» (máy in lỗi). "
+        "Hãy mở tệp trong Word và in từ đó."
+    ]
 
 
 # ----------------------------------------------------------------------------- the installed command
@@ -311,8 +316,9 @@ def open_in_window(qtbot, store, settings, kit, path: Path):
     return window, draft_id
 
 
-def test_xuat_pdf_beside_xuat_word_writes_records_and_offers_the_pdf(qtbot, store, settings, answers, kit, no_office,
-                                                                     tmp_path, monkeypatch):
+def test_xuat_pdf_beside_xuat_word_writes_records_and_offers_the_pdf(
+    qtbot, store, settings, answers, kit, no_office, tmp_path, monkeypatch
+):
     from ui import dialogs
 
     window, draft_id = open_in_window(qtbot, store, settings, kit, EXAMPLE_000)
@@ -322,11 +328,12 @@ def test_xuat_pdf_beside_xuat_word_writes_records_and_offers_the_pdf(qtbot, stor
     assert review.pdf_button.isVisible() and review.pdf_button.isEnabled()
     assert review.pdf_button.parentWidget() is review.export_button.parentWidget()
     offered: list[tuple[str, str]] = []
-    monkeypatch.setattr(dialogs, "choose", lambda parent, text, buttons, *, detail="", **kw:
-                        offered.append((text, detail)) or 1)   # «Mở thư mục»
+    monkeypatch.setattr(
+        dialogs, "choose", lambda parent, text, buttons, *, detail="", **kw: offered.append((text, detail)) or 1
+    )  # «Mở thư mục»
     exported: list[object] = []
     wizard.exported.connect(exported.append)
-    answers.save_to = tmp_path / "bao-cao"                      # typed without .pdf
+    answers.save_to = tmp_path / "bao-cao"  # typed without .pdf
     suggested = settings.folder("export") / "BC-KHCN-T04-2026-Thieu-Trung.pdf"
     qtbot.mouseClick(review.pdf_button, Qt.MouseButton.LeftButton)
     target = tmp_path / "bao-cao.pdf"
@@ -344,11 +351,15 @@ def test_xuat_pdf_beside_xuat_word_writes_records_and_offers_the_pdf(qtbot, stor
     window.close()
 
 
-def test_in_prints_from_every_step_through_the_review_step_and_not_with_errors(qtbot, store, settings, answers, kit,
-                                                                               monkeypatch):
+def test_in_prints_from_every_step_through_the_review_step_and_not_with_errors(
+    qtbot, store, settings, answers, kit, monkeypatch
+):
     printed: list[tuple[str, object]] = []
-    monkeypatch.setattr(printing, "print_report", lambda parent, kind, draft, derived=None, **kw:
-                        printed.append((kind.id, draft)) or True)
+    monkeypatch.setattr(
+        printing,
+        "print_report",
+        lambda parent, kind, draft, derived=None, **kw: printed.append((kind.id, draft)) or True,
+    )
     window, _ = open_in_window(qtbot, store, settings, kit, EXAMPLE_000)
     wizard = window.wizard
     window.activateWindow()

@@ -119,8 +119,9 @@ def test_pyside_does_not_read_the_source_of_each_module_imported(tmp_path, monke
         sys.modules.pop("kpdesk_probe_module", None)
 
 
-def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(qtbot, store, kit, monkeypatch,
-                                                                               capsys, answers):
+def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
+    qtbot, store, kit, monkeypatch, capsys, answers
+):
     import argparse
     import time
 

@@ -57,8 +57,13 @@ TREND_PERIODS = 12
 RANKED = 10
 FONT_FAMILY = "Times New Roman"
 
-STATE_COLORS = {"on_time": "#2E7D32", "late": "#EF8F00", "missing": "#C62828", "returned": "#6A1B9A",
-                "accepted": "#1565C0"}
+STATE_COLORS = {
+    "on_time": "#2E7D32",
+    "late": "#EF8F00",
+    "missing": "#C62828",
+    "returned": "#6A1B9A",
+    "accepted": "#1565C0",
+}
 DEN_COLOR, NUM_COLOR = "#A5C8E4", "#1F5F99"
 OPTION_COLORS = ("#1F77B4", "#FF7F0E", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22")
 UNANSWERED_COLOR, MISSING_COLOR = "#9E9E9E", "#E0E0E0"
@@ -84,9 +89,17 @@ class _Canvas:
         font.setBold(bold)
         return font
 
-    def text(self, rect: QRectF, text: str, *, scale: float = 1.0, bold: bool = False,
-             align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-             color: QColor = INK, elide: bool = True) -> None:
+    def text(
+        self,
+        rect: QRectF,
+        text: str,
+        *,
+        scale: float = 1.0,
+        bold: bool = False,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        color: QColor = INK,
+        elide: bool = True,
+    ) -> None:
         font = self.font(scale, bold=bold)
         self.p.setFont(font)
         self.p.setPen(color)
@@ -102,12 +115,22 @@ class _Canvas:
         """Draw the title (and a line under it); return the rectangle left for the chart."""
         r = self.rect
         height = self.unit * 2.0
-        self.text(QRectF(r.left(), r.top(), r.width(), height), text, scale=1.3, bold=True,
-                  align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
+        self.text(
+            QRectF(r.left(), r.top(), r.width(), height),
+            text,
+            scale=1.3,
+            bold=True,
+            align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+        )
         top = r.top() + height
         if subtitle:
-            self.text(QRectF(r.left(), top, r.width(), self.unit * 1.5), subtitle, scale=0.95, color=MUTED,
-                      align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
+            self.text(
+                QRectF(r.left(), top, r.width(), self.unit * 1.5),
+                subtitle,
+                scale=0.95,
+                color=MUTED,
+                align=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
+            )
             top += self.unit * 1.6
         return QRectF(r.left(), top + self.unit * 0.4, r.width(), r.bottom() - top - self.unit * 0.4)
 
@@ -188,8 +211,14 @@ class StatusPainter(Chart):
         assert data is not None
         last = data.points[-1] if data.points else None
         sent = (last.expected - last.counts[MISSING]) if last else 0
-        subtitle = (f"{period_label(last.period)}: {sent}/{last.expected} đơn vị đã gửi, "
-                    f"{last.counts[LATE]} gửi muộn, {last.counts[MISSING]} chưa gửi") if last else ""
+        subtitle = (
+            (
+                f"{period_label(last.period)}: {sent}/{last.expected} đơn vị đã gửi, "
+                f"{last.counts[LATE]} gửi muộn, {last.counts[MISSING]} chưa gửi"
+            )
+            if last
+            else ""
+        )
         area = c.title(f"Tình hình gửi báo cáo {data.kind_name}", subtitle)
         left = QRectF(area.left(), area.top(), area.width() * 0.6, area.height())
         right = QRectF(left.right() + c.unit, area.top(), area.width() - left.width() - c.unit, area.height())
@@ -211,11 +240,22 @@ class StatusPainter(Chart):
                 h = plot.height() * count / high
                 c.p.fillRect(QRectF(x, y - h, bar, h), QColor(STATE_COLORS[state]))
                 if h >= c.unit * 1.1:
-                    c.text(QRectF(x, y - h, bar, h), _count(count), scale=0.85, color=QColor("white"), bold=True,
-                           align=Qt.AlignmentFlag.AlignCenter)
+                    c.text(
+                        QRectF(x, y - h, bar, h),
+                        _count(count),
+                        scale=0.85,
+                        color=QColor("white"),
+                        bold=True,
+                        align=Qt.AlignmentFlag.AlignCenter,
+                    )
                 y -= h
-            c.text(QRectF(plot.left() + slot * i, plot.bottom() + c.unit * 0.2, slot, c.unit * 1.6), point.label,
-                   scale=0.8 if n > 6 else 0.95, bold=i == n - 1, align=Qt.AlignmentFlag.AlignHCenter)
+            c.text(
+                QRectF(plot.left() + slot * i, plot.bottom() + c.unit * 0.2, slot, c.unit * 1.6),
+                point.label,
+                scale=0.8 if n > 6 else 0.95,
+                bold=i == n - 1,
+                align=Qt.AlignmentFlag.AlignHCenter,
+            )
         self._late(c, right, last.period if last else None)
 
     def _axis(self, c: _Canvas, plot: QRectF, high: float, step: float) -> None:
@@ -225,21 +265,23 @@ class StatusPainter(Chart):
             y = plot.bottom() - plot.height() * value / high
             c.p.setPen(QPen(GRID, 1))
             c.p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            c.text(QRectF(plot.left() - c.unit * 2.6, y - c.unit * 0.7, c.unit * 2.4, c.unit * 1.4),
-                   _count(round(value)), scale=0.85, color=MUTED,
-                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            c.text(
+                QRectF(plot.left() - c.unit * 2.6, y - c.unit * 0.7, c.unit * 2.4, c.unit * 1.4),
+                _count(round(value)),
+                scale=0.85,
+                color=MUTED,
+                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            )
             value += step
 
     def _late(self, c: _Canvas, rect: QRectF, period: Period | None) -> None:
         data = self.data
         assert data is not None
         label = period_label(period) if period else ""
-        c.text(QRectF(rect.left(), rect.top(), rect.width(), c.unit * 1.6), f"Gửi muộn, chưa gửi — {label}",
-               bold=True)
+        c.text(QRectF(rect.left(), rect.top(), rect.width(), c.unit * 1.6), f"Gửi muộn, chưa gửi — {label}", bold=True)
         top = rect.top() + c.unit * 2
         if not data.late:
-            c.empty(QRectF(rect.left(), top, rect.width(), rect.height() - c.unit * 2),
-                    "Mọi đơn vị đã gửi đúng hạn.")
+            c.empty(QRectF(rect.left(), top, rect.width(), rect.height() - c.unit * 2), "Mọi đơn vị đã gửi đúng hạn.")
             return
         row = c.unit * 1.45
         fits = max(1, int((rect.bottom() - top) / row) - 1)
@@ -252,15 +294,22 @@ class StatusPainter(Chart):
             c.text(QRectF(rect.left(), y, name_w - c.unit * 0.3, row), u.name, scale=0.9)
             color = STATE_COLORS[u.state]
             if u.days:
-                c.p.fillRect(QRectF(rect.left() + name_w, y + row * 0.2, bar_w * u.days / most, row * 0.6),
-                             QColor(color))
-            words = ("chưa gửi" + (f", quá hạn {u.days} ngày" if u.days else "")) if u.state == MISSING else \
-                f"muộn {u.days} ngày"
+                c.p.fillRect(
+                    QRectF(rect.left() + name_w, y + row * 0.2, bar_w * u.days / most, row * 0.6), QColor(color)
+                )
+            words = (
+                ("chưa gửi" + (f", quá hạn {u.days} ngày" if u.days else ""))
+                if u.state == MISSING
+                else f"muộn {u.days} ngày"
+            )
             c.text(QRectF(words_x, y, rect.right() - words_x, row), words, scale=0.85, color=QColor(color))
         if len(data.late) > len(shown):
-            c.text(QRectF(rect.left(), top + row * len(shown), rect.width(), row),
-                   f"… và {len(data.late) - len(shown)} đơn vị khác (xem bảng «Tình hình gửi báo cáo»)", scale=0.85,
-                   color=MUTED)
+            c.text(
+                QRectF(rect.left(), top + row * len(shown), rect.width(), row),
+                f"… và {len(data.late) - len(shown)} đơn vị khác (xem bảng «Tình hình gửi báo cáo»)",
+                scale=0.85,
+                color=MUTED,
+            )
 
 
 @dataclass
@@ -273,13 +322,18 @@ class RatePainter(Chart):
     def _draw(self, c: _Canvas) -> None:
         data = self.data
         assert data is not None
-        total = (f"Chung: {vn.format_percent(data.total_rate)} ({_count(len(data.pairs))} đơn vị có đủ số liệu"
-                 f"{', ' + _count(data.missing) + ' đơn vị không có' if data.missing else ''})"
-                 if data.total_rate is not None else "Chưa có đơn vị nào ghi đủ hai số")
+        total = (
+            f"Chung: {vn.format_percent(data.total_rate)} ({_count(len(data.pairs))} đơn vị có đủ số liệu"
+            f"{', ' + _count(data.missing) + ' đơn vị không có' if data.missing else ''})"
+            if data.total_rate is not None
+            else "Chưa có đơn vị nào ghi đủ hai số"
+        )
         area = c.title(f"{data.rate_label} theo đơn vị", total)
         money = vn.UNIT_LABELS.get(data.money_unit, "đồng") if data.type == AMOUNT else ""
-        legend = [(DEN_COLOR, data.den_label + (f" ({money})" if money else "")),
-                  (NUM_COLOR, data.num_label + (f" ({money})" if money else ""))]
+        legend = [
+            (DEN_COLOR, data.den_label + (f" ({money})" if money else "")),
+            (NUM_COLOR, data.num_label + (f" ({money})" if money else "")),
+        ]
         top = area.top() + c.legend(area, legend) + c.unit * 0.3
         body = QRectF(area.left(), top, area.width(), area.bottom() - top)
         if not data.pairs:
@@ -292,8 +346,9 @@ class RatePainter(Chart):
         width = (body.width() - c.unit * (len(halves) - 1)) / len(halves)
         high = max(float(max(p.den, p.num)) for p in (*top_units, *bottom_units))
         for i, (heading, pairs) in enumerate(halves):
-            self._half(c, QRectF(body.left() + i * (width + c.unit), body.top(), width, body.height()), heading,
-                       pairs, high)
+            self._half(
+                c, QRectF(body.left() + i * (width + c.unit), body.top(), width, body.height()), heading, pairs, high
+            )
 
     def _half(self, c: _Canvas, rect: QRectF, heading: str, pairs: Sequence[Any], high: float) -> None:
         data = self.data
@@ -313,8 +368,13 @@ class RatePainter(Chart):
             c.p.setPen(QPen(GRID, 1))
             c.p.drawLine(QPointF(x, top), QPointF(x, bottom))
             shown = _amount_axis(value, data.money_unit) if data.type == AMOUNT else _count(round(value))
-            c.text(QRectF(x - c.unit * 3, bottom + c.unit * 0.1, c.unit * 6, axis_h), shown, scale=0.75,
-                   color=MUTED, align=Qt.AlignmentFlag.AlignHCenter)
+            c.text(
+                QRectF(x - c.unit * 3, bottom + c.unit * 0.1, c.unit * 6, axis_h),
+                shown,
+                scale=0.75,
+                color=MUTED,
+                align=Qt.AlignmentFlag.AlignHCenter,
+            )
             value += step
         for i, p in enumerate(pairs):
             y = top + row * i
@@ -323,9 +383,13 @@ class RatePainter(Chart):
             num_w = (plot_r - plot_l) * float(p.num) / scale_top
             c.p.fillRect(QRectF(plot_l, y + row * 0.15, den_w, row * 0.7), QColor(DEN_COLOR))
             c.p.fillRect(QRectF(plot_l, y + row * 0.3, num_w, row * 0.4), QColor(NUM_COLOR))
-            c.text(QRectF(plot_r + c.unit * 0.2, y, rate_w - c.unit * 0.2, row),
-                   vn.format_percent(p.rate) if p.rate is not None else "—", scale=0.85, bold=True,
-                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            c.text(
+                QRectF(plot_r + c.unit * 0.2, y, rate_w - c.unit * 0.2, row),
+                vn.format_percent(p.rate) if p.rate is not None else "—",
+                scale=0.85,
+                bold=True,
+                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            )
 
 
 @dataclass
@@ -343,8 +407,9 @@ class CumulativePainter(Chart):
         top = area.top() + c.legend(area, [(DEN_COLOR, data.den_label), (NUM_COLOR, data.num_label)])
         points = data.points
         values = [float(v) for p in points for v in (p.num, p.den) if v is not None]
-        plot = QRectF(area.left() + c.unit * 4.5, top + c.unit * 0.8, area.width() - c.unit * 6,
-                      area.bottom() - top - c.unit * 4)
+        plot = QRectF(
+            area.left() + c.unit * 4.5, top + c.unit * 0.8, area.width() - c.unit * 6, area.bottom() - top - c.unit * 4
+        )
         if not values:
             c.empty(plot, "Chưa có tháng nào có số liệu.")
             return
@@ -354,22 +419,37 @@ class CumulativePainter(Chart):
             y = plot.bottom() - plot.height() * value / high
             c.p.setPen(QPen(GRID, 1))
             c.p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            c.text(QRectF(plot.left() - c.unit * 4.4, y - c.unit * 0.7, c.unit * 4.2, c.unit * 1.4),
-                   _amount_axis(value, data.money_unit), scale=0.8, color=MUTED,
-                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            c.text(
+                QRectF(plot.left() - c.unit * 4.4, y - c.unit * 0.7, c.unit * 4.2, c.unit * 1.4),
+                _amount_axis(value, data.money_unit),
+                scale=0.8,
+                color=MUTED,
+                align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            )
             value += step
         n = len(points)
         slot = plot.width() / max(n, 1)
         xs = [plot.left() + slot * (i + 0.5) for i in range(n)]
         for i, p in enumerate(points):
-            c.text(QRectF(xs[i] - slot / 2, plot.bottom() + c.unit * 0.2, slot, c.unit * 1.4),
-                   f"T{p.period.month}", align=Qt.AlignmentFlag.AlignHCenter, scale=0.9)
-            c.text(QRectF(xs[i] - slot / 2, plot.bottom() + c.unit * 1.5, slot, c.unit * 1.4),
-                   f"{_count(p.reporting)}/{_count(p.expected)}", align=Qt.AlignmentFlag.AlignHCenter, scale=0.75,
-                   color=MUTED)
+            c.text(
+                QRectF(xs[i] - slot / 2, plot.bottom() + c.unit * 0.2, slot, c.unit * 1.4),
+                f"T{p.period.month}",
+                align=Qt.AlignmentFlag.AlignHCenter,
+                scale=0.9,
+            )
+            c.text(
+                QRectF(xs[i] - slot / 2, plot.bottom() + c.unit * 1.5, slot, c.unit * 1.4),
+                f"{_count(p.reporting)}/{_count(p.expected)}",
+                align=Qt.AlignmentFlag.AlignHCenter,
+                scale=0.75,
+                color=MUTED,
+            )
         for color, attr, above in ((DEN_COLOR, "den", True), (NUM_COLOR, "num", False)):
-            line = [(xs[i], plot.bottom() - plot.height() * float(getattr(p, attr)) / high)
-                    for i, p in enumerate(points) if getattr(p, attr) is not None]
+            line = [
+                (xs[i], plot.bottom() - plot.height() * float(getattr(p, attr)) / high)
+                for i, p in enumerate(points)
+                if getattr(p, attr) is not None
+            ]
             c.p.setPen(QPen(QColor(color), max(2.0, c.unit / 6)))
             if len(line) > 1:
                 c.p.drawPolyline(QPolygonF([QPointF(x, y) for x, y in line]))
@@ -378,8 +458,13 @@ class CumulativePainter(Chart):
                 c.p.drawEllipse(QPointF(x, y), c.unit * 0.25, c.unit * 0.25)
                 label = _amount_axis(float(getattr(p, attr)), data.money_unit)
                 dy = -c.unit * 1.5 if above else c.unit * 0.2
-                c.text(QRectF(x - slot / 2, y + dy, slot, c.unit * 1.3), label, scale=0.8,
-                       align=Qt.AlignmentFlag.AlignHCenter, color=QColor(NUM_COLOR if not above else "#3C6E91"))
+                c.text(
+                    QRectF(x - slot / 2, y + dy, slot, c.unit * 1.3),
+                    label,
+                    scale=0.8,
+                    align=Qt.AlignmentFlag.AlignHCenter,
+                    color=QColor(NUM_COLOR if not above else "#3C6E91"),
+                )
 
 
 @dataclass
@@ -418,14 +503,26 @@ class OptionsPainter(Chart):
                 inside = f"{label}: {_count(n)}"
                 ink = QColor("white") if color not in (MISSING_COLOR, UNANSWERED_COLOR) else INK
                 if c.width(inside, 0.85) < w - c.unit * 0.4:
-                    c.text(QRectF(x, bar.top(), w, bar.height()), inside, scale=0.85, color=ink,
-                           align=Qt.AlignmentFlag.AlignCenter)
+                    c.text(
+                        QRectF(x, bar.top(), w, bar.height()),
+                        inside,
+                        scale=0.85,
+                        color=ink,
+                        align=Qt.AlignmentFlag.AlignCenter,
+                    )
                 elif c.width(_count(n), 0.85) < w:
-                    c.text(QRectF(x, bar.top(), w, bar.height()), _count(n), scale=0.85, color=ink,
-                           align=Qt.AlignmentFlag.AlignCenter)
+                    c.text(
+                        QRectF(x, bar.top(), w, bar.height()),
+                        _count(n),
+                        scale=0.85,
+                        color=ink,
+                        align=Qt.AlignmentFlag.AlignCenter,
+                    )
                 x += w
-            c.legend(QRectF(area.left(), bar.bottom() + c.unit * 0.3, area.width(), c.unit * 1.5),
-                     [(color, f"{label} {_count(n)}") for color, label, n in parts])
+            c.legend(
+                QRectF(area.left(), bar.bottom() + c.unit * 0.3, area.width(), c.unit * 1.5),
+                [(color, f"{label} {_count(n)}") for color, label, n in parts],
+            )
 
 
 # ----------------------------------------------------------------------------- the data and the charts
@@ -443,16 +540,28 @@ class ChartData:
     options: list[OptionChart]
 
     @classmethod
-    def load(cls, records: Records, kind: Kind, period: Period, *, today: dt.date | None = None,
-             cons: Consolidation | None = None) -> ChartData:
+    def load(
+        cls,
+        records: Records,
+        kind: Kind,
+        period: Period,
+        *,
+        today: dt.date | None = None,
+        cons: Consolidation | None = None,
+    ) -> ChartData:
         cons = cons or consolidate(records, kind, period, today=today)
         trend = status_chart(records, kind, _periods_up_to(period, TREND_PERIODS), today=today)
         # the trend starts with the first period anything was received for: before it, every unit is "missing"
-        first = next((i for i, p in enumerate(trend.points) if p.counts[MISSING] < p.expected),
-                     len(trend.points) - 1)
+        first = next((i for i, p in enumerate(trend.points) if p.counts[MISSING] < p.expected), len(trend.points) - 1)
         trend = dataclasses.replace(trend, points=trend.points[first:])
-        return cls(kind, period, trend, rate_charts(cons), cumulative_chart(records, kind, period, today=today),
-                   option_charts(cons))
+        return cls(
+            kind,
+            period,
+            trend,
+            rate_charts(cons),
+            cumulative_chart(records, kind, period, today=today),
+            option_charts(cons),
+        )
 
     def charts(self) -> list[Chart]:
         """The charts in the order the panel and the notice show them."""
@@ -556,8 +665,15 @@ class ChartsPanel(QWidget):
     """The department's charts of a kind and period, one tab each, with «Lưu PNG…» under each: the window's
     «Biểu đồ» tab. `show_period(kind, period)` draws another kind or period."""
 
-    def __init__(self, records: Records, kind: Kind, period: Period, parent: QWidget | None = None, *,
-                 today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        records: Records,
+        kind: Kind,
+        period: Period,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.records = records
         self.today = today
@@ -591,8 +707,10 @@ class ChartsPanel(QWidget):
             box.addLayout(row)
             self.tabs.addTab(page, _tab_name(chart))
             self.views.append(view)
-        self.note.setText(f"{kind.short} {period.label}: số liệu từ bản mới nhất mỗi đơn vị đã gửi; đơn vị chưa gửi "
-                          "không được tính. Tỷ lệ chung tính lại từ tổng tử số và tổng mẫu số.")
+        self.note.setText(
+            f"{kind.short} {period.label}: số liệu từ bản mới nhất mỗi đơn vị đã gửi; đơn vị chưa gửi "
+            "không được tính. Tỷ lệ chung tính lại từ tổng tử số và tổng mẫu số."
+        )
 
     def save_png(self, chart: Chart) -> Path | None:
         """Ask where, then write `chart` as a PNG; the path written (None when cancelled)."""
@@ -618,5 +736,19 @@ def _tab_name(chart: Chart) -> str:
     return chart.title.removesuffix(" theo đơn vị")
 
 
-__all__ = ["PNG_SIZE", "Chart", "ChartData", "ChartView", "ChartsPanel", "CumulativePainter", "OptionsPainter",
-           "RatePainter", "StatusPainter", "chart_appendix", "ensure_app", "nice_scale", "paint_image", "png_bytes"]
+__all__ = [
+    "PNG_SIZE",
+    "Chart",
+    "ChartData",
+    "ChartView",
+    "ChartsPanel",
+    "CumulativePainter",
+    "OptionsPainter",
+    "RatePainter",
+    "StatusPainter",
+    "chart_appendix",
+    "ensure_app",
+    "nice_scale",
+    "paint_image",
+    "png_bytes",
+]

@@ -25,14 +25,22 @@ def _offer_to_open(parent: QWidget | None, path: Path, text: str) -> None:
         dialogs.open_in_system(path)
 
 
-def export_workbook(parent: QWidget | None, records: Records, kind: Kind, period: Period, *,
-                    folder: Path | None = None, today: dt.date | None = None) -> Path | None:
+def export_workbook(
+    parent: QWidget | None,
+    records: Records,
+    kind: Kind,
+    period: Period,
+    *,
+    folder: Path | None = None,
+    today: dt.date | None = None,
+) -> Path | None:
     """«Xuất biểu tổng hợp…»: ask where, write the workbook of `kind` and `period`, offer to open it. Returns the
     file written (None when cancelled or refused; a refusal is shown)."""
     try:
         cons = consolidate(records, kind, period, today=today)
-        path = dialogs.save_path(parent, "Lưu biểu tổng hợp", (folder or Path.home()) / default_name(cons),
-                                 "Tệp Excel (*.xlsx)")
+        path = dialogs.save_path(
+            parent, "Lưu biểu tổng hợp", (folder or Path.home()) / default_name(cons), "Tệp Excel (*.xlsx)"
+        )
         if path is None:
             return None
         if path.suffix.lower() != ".xlsx":
@@ -41,13 +49,24 @@ def export_workbook(parent: QWidget | None, records: Records, kind: Kind, period
     except KpdeskError as exc:
         operations.show_error(parent, exc, what="Chưa xuất được biểu tổng hợp.")
         return None
-    _offer_to_open(parent, path, f"Đã ghi biểu tổng hợp {kind.short} {period.label}: {len(cons.themes)} biểu số "
-                                 f"liệu, {len(cons.sent)}/{len(cons.rows)} đơn vị đã gửi.")
+    _offer_to_open(
+        parent,
+        path,
+        f"Đã ghi biểu tổng hợp {kind.short} {period.label}: {len(cons.themes)} biểu số "
+        f"liệu, {len(cons.sent)}/{len(cons.rows)} đơn vị đã gửi.",
+    )
     return path
 
 
-def start_summary(parent: QWidget | None, records: Records, kind: Kind, period: Period, *,
-                  form: str = "thong_bao", today: dt.date | None = None) -> int | None:
+def start_summary(
+    parent: QWidget | None,
+    records: Records,
+    kind: Kind,
+    period: Period,
+    *,
+    form: str = "thong_bao",
+    today: dt.date | None = None,
+) -> int | None:
     """«Thông báo tổng hợp…»: store a new notice of `kind`'s reports for `period`, its figures filled from the data,
     and return its draft number for the window to open in the wizard (None when refused; the refusal is shown).
     The officer writes the assessment, the difficulties and the solutions there, and ticks «Đưa vào thông báo»
@@ -59,17 +78,27 @@ def start_summary(parent: QWidget | None, records: Records, kind: Kind, period: 
         return None
 
 
-def export_summary(parent: QWidget | None, records: Records, draft_id: int, *, charts: bool = True,
-                   folder: Path | None = None, today: dt.date | None = None) -> Path | None:
+def export_summary(
+    parent: QWidget | None,
+    records: Records,
+    draft_id: int,
+    *,
+    charts: bool = True,
+    folder: Path | None = None,
+    today: dt.date | None = None,
+) -> Path | None:
     """Export a stored notice (`draft_id`) to .docx through the one Decree 30 path, with the charts of the kind and
     period it consolidates as its appendix when `charts` («kèm biểu đồ»); the export is recorded on the draft."""
     try:
         draft = records.store.load(draft_id).draft
         if draft.kind != SUMMARY_KIND:
             raise DepartmentError(f"Bản nháp số {draft_id} không phải thông báo tổng hợp.")
-        path = dialogs.save_path(parent, "Xuất thông báo tổng hợp",
-                                 (folder or Path.home()) / default_filename(kind_of(draft), draft),
-                                 "Tệp Word (*.docx)")
+        path = dialogs.save_path(
+            parent,
+            "Xuất thông báo tổng hợp",
+            (folder or Path.home()) / default_filename(kind_of(draft), draft),
+            "Tệp Word (*.docx)",
+        )
         if path is None:
             return None
         if path.suffix.lower() != ".docx":
@@ -104,9 +133,12 @@ class NoticeView(QWidget):
         bar.setStyleSheet("#noticeBar { background: #e8f0fa; border-bottom: 1px solid #9fb7d6; }")
         line = QHBoxLayout(bar)
         line.setContentsMargins(12, 6, 12, 6)
-        text = QLabel("<b>Thông báo tổng hợp</b> — số liệu đã điền từ các báo cáo đã nhận. Viết phần đánh giá, khó "
-                      "khăn và giải pháp; đánh dấu «Đưa vào thông báo» cạnh các ý các xã nêu. «Xuất Word…» ở bước "
-                      "cuối xuất không kèm biểu đồ.", bar)
+        text = QLabel(
+            "<b>Thông báo tổng hợp</b> — số liệu đã điền từ các báo cáo đã nhận. Viết phần đánh giá, khó "
+            "khăn và giải pháp; đánh dấu «Đưa vào thông báo» cạnh các ý các xã nêu. «Xuất Word…» ở bước "
+            "cuối xuất không kèm biểu đồ.",
+            bar,
+        )
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setWordWrap(True)
         line.addWidget(text, 1)

@@ -37,7 +37,7 @@ from ui.widgets.fields import DateEditor
 
 
 def ascii_name(text: str) -> str:
-    """"Thiệu Trung" → "Thieu-Trung", for file names that travel by e-mail and USB."""
+    """ "Thiệu Trung" → "Thieu-Trung", for file names that travel by e-mail and USB."""
     return "-".join(w.capitalize() for w in fold(text).split()) or "don-vi"
 
 
@@ -62,8 +62,9 @@ def read_date(editor: DateEditor, what: str) -> dt.date | None:
 
 def offer_to_open(parent: QWidget | None, text: str, path: Path) -> None:
     """Say that `path` was written and offer to open it or its folder."""
-    choice = dialogs.choose(parent, f"{text}\n{path}", ["Mở tệp", "Mở thư mục", "Đóng"], escape=2,
-                            icon=dialogs.QMessageBox.Icon.Information)
+    choice = dialogs.choose(
+        parent, f"{text}\n{path}", ["Mở tệp", "Mở thư mục", "Đóng"], escape=2, icon=dialogs.QMessageBox.Icon.Information
+    )
     if choice == 0:
         dialogs.open_in_system(path)
     elif choice == 1:
@@ -128,17 +129,23 @@ class DeadlineDialog(QDialog):
     """«Đặt hạn gửi…»: the last on-time day of a kind's reports for one of the periods shown (or back to the kind's
     own rule)."""
 
-    def __init__(self, records: Records, kind: Kind, periods: Sequence[Period], current: Period,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, records: Records, kind: Kind, periods: Sequence[Period], current: Period, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.records, self.kind = records, kind
         self.setWindowTitle("Đặt hạn gửi báo cáo — kpdesk")
         self.resize(640, 300)
         box = QVBoxLayout(self)
         box.addWidget(heading_label(f"Hạn gửi {kind.short}", self))
-        box.addWidget(hint_label("Báo cáo tháng có hạn theo mẫu (trước ngày 20 hằng tháng); báo cáo 6 tháng và năm "
-                                 "theo ngày Sở đặt. Ngày đặt ở đây là ngày cuối cùng còn tính đúng hạn, và thay cho "
-                                 "hạn của mẫu trong kỳ đó.", self))
+        box.addWidget(
+            hint_label(
+                "Báo cáo tháng có hạn theo mẫu (trước ngày 20 hằng tháng); báo cáo 6 tháng và năm "
+                "theo ngày Sở đặt. Ngày đặt ở đây là ngày cuối cùng còn tính đúng hạn, và thay cho "
+                "hạn của mẫu trong kỳ đó.",
+                self,
+            )
+        )
         form = QFormLayout()
         self.period = QComboBox(self)
         self.period.setAccessibleName("Kỳ báo cáo")
@@ -148,8 +155,9 @@ class DeadlineDialog(QDialog):
         self.now = QLabel(self)
         self.now.setWordWrap(True)
         self.day = date_editor("Ngày cuối cùng còn đúng hạn", self)
-        add_rows(form, self, (("&Kỳ:", self.period), ("Hạn hiện nay:", self.now),
-                             ("&Hạn mới (ngày cuối cùng):", self.day)))
+        add_rows(
+            form, self, (("&Kỳ:", self.period), ("Hạn hiện nay:", self.now), ("&Hạn mới (ngày cuối cùng):", self.day))
+        )
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)
@@ -214,9 +222,14 @@ class MatchDialog(QDialog):
         self.units = [*self.suggested, *rest]
         box = QVBoxLayout(self)
         box.addWidget(heading_label(f"«{sender}» là đơn vị nào?", self))
-        box.addWidget(hint_label("Nơi gửi này chưa có trong danh sách đơn vị (thường do gõ sai tên). Chọn đơn vị đúng: "
-                                 "báo cáo được ghép vào đơn vị đó, và các báo cáo sau gửi dưới tên này cũng được "
-                                 "ghép.", self))
+        box.addWidget(
+            hint_label(
+                "Nơi gửi này chưa có trong danh sách đơn vị (thường do gõ sai tên). Chọn đơn vị đúng: "
+                "báo cáo được ghép vào đơn vị đó, và các báo cáo sau gửi dưới tên này cũng được "
+                "ghép.",
+                self,
+            )
+        )
         row, self.filter = filter_row(self, "Gõ tên hoặc mã đơn vị (không cần dấu)…")
         box.addLayout(row)
         self.list = QListWidget(self)
@@ -325,8 +338,11 @@ class PreviewDialog(QDialog):
         self.preview.setAccessibleName("Bản xem trước của báo cáo đã nhận, chỉ đọc")
         box.addWidget(self.preview, 1)
         self.preview.show_layout(layout)
-        note = QLabel(f'<span style="color:{OK}">Chỉ xem</span>: đây là nội dung dữ liệu kèm trong tệp; các số bị '
-                      "sửa sau khi xuất (nếu có) được nêu ở khung «Các bản».", self)
+        note = QLabel(
+            f'<span style="color:{OK}">Chỉ xem</span>: đây là nội dung dữ liệu kèm trong tệp; các số bị '
+            "sửa sau khi xuất (nếu có) được nêu ở khung «Các bản».",
+            self,
+        )
         note.setWordWrap(True)
         box.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

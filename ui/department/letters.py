@@ -69,8 +69,17 @@ class ReturnDialog(QDialog):
     """«Trả lại để sửa…»: the points to correct (each with a check box), a note, the resubmit date, the letter's
     number and date; then where to write the letter. It runs the core's `return_report`."""
 
-    def __init__(self, records: Records, submission: Submission, kind: Kind, parent: QWidget | None = None, *,
-                 today: dt.date | None = None, folder: Path | None = None, unit: ListedUnit | None = None) -> None:
+    def __init__(
+        self,
+        records: Records,
+        submission: Submission,
+        kind: Kind,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+        folder: Path | None = None,
+        unit: ListedUnit | None = None,
+    ) -> None:
         super().__init__(parent)
         self.records, self.submission, self.kind = records, submission, kind
         self.today = today or dt.date.today()
@@ -83,10 +92,14 @@ class ReturnDialog(QDialog):
         self.resize(860, 640)
         box = QVBoxLayout(self)
         box.addWidget(heading_label(f"Trả lại {kind.short} {submission.period.label} của {submission.sender}", self))
-        box.addWidget(hint_label(
-            f"Sở viết công văn đề nghị hoàn thiện báo cáo (bản {version.number}, nhận ngày "
-            f"{vn.format_date(version.received_on)}). Bỏ chọn những nội dung không cần sửa và ghi thêm nếu cần. "
-            "Khi xã nhập công văn vào kpdesk, từng nội dung hiện ngay cạnh ô cần sửa.", self))
+        box.addWidget(
+            hint_label(
+                f"Sở viết công văn đề nghị hoàn thiện báo cáo (bản {version.number}, nhận ngày "
+                f"{vn.format_date(version.received_on)}). Bỏ chọn những nội dung không cần sửa và ghi thêm nếu cần. "
+                "Khi xã nhập công văn vào kpdesk, từng nội dung hiện ngay cạnh ô cần sửa.",
+                self,
+            )
+        )
         listed = QLabel(f"&Nội dung cần sửa ({len(self.points)} nội dung kpdesk tìm thấy):", self)
         box.addWidget(listed)
         self.list = QListWidget(self)
@@ -111,8 +124,16 @@ class ReturnDialog(QDialog):
         self.resubmit = date_editor("Gửi lại trước ngày", self, self.today + dt.timedelta(days=letters.RESUBMIT_DAYS))
         self.number = letter_number(self)
         self.date = date_editor("Ngày ký công văn", self, self.today)
-        add_rows(form, self, (("Nội dung &khác cần sửa:", self.note), ("Gửi &lại trước ngày:", self.resubmit),
-                             ("&Số công văn:", self.number), ("Ngà&y ký:", self.date)))
+        add_rows(
+            form,
+            self,
+            (
+                ("Nội dung &khác cần sửa:", self.note),
+                ("Gửi &lại trước ngày:", self.resubmit),
+                ("&Số công văn:", self.number),
+                ("Ngà&y ký:", self.date),
+            ),
+        )
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)
@@ -134,23 +155,36 @@ class ReturnDialog(QDialog):
         except InputError as exc:
             show_message(self.error, str(exc))
             return
-        path = dialogs.save_path(self, "Ghi công văn trả lại báo cáo", self.folder / self.suggested_name(),
-                                 "Tài liệu Word (*.docx)")
+        path = dialogs.save_path(
+            self, "Ghi công văn trả lại báo cáo", self.folder / self.suggested_name(), "Tài liệu Word (*.docx)"
+        )
         if path is None:
             return
         if path.suffix.lower() != ".docx":
             path = path.with_name(path.name + ".docx")
         self.folder = path.parent
-        records, submission, points, note = self.records, self.submission, self.chosen_points(), \
-            self.note.toPlainText()
+        records, submission, points, note = self.records, self.submission, self.chosen_points(), self.note.toPlainText()
         number, today = self.number.text().strip() or None, self.today
 
         def work(progress: Any) -> letters.Issued:
-            return letters.return_report(records, submission, path, points=points, note=note, resubmit_by=resubmit,
-                                         number=number, date=day, today=today)
+            return letters.return_report(
+                records,
+                submission,
+                path,
+                points=points,
+                note=note,
+                resubmit_by=resubmit,
+                number=number,
+                date=day,
+                today=today,
+            )
 
-        Op(self, work, label=f"Đang ghi công văn {path.name}…",
-           error_what="Chưa ghi được công văn trả lại; báo cáo vẫn ở trạng thái cũ.").success(self._written).run()
+        Op(
+            self,
+            work,
+            label=f"Đang ghi công văn {path.name}…",
+            error_what="Chưa ghi được công văn trả lại; báo cáo vẫn ở trạng thái cũ.",
+        ).success(self._written).run()
 
     def _written(self, issued: letters.Issued) -> None:
         self.issued = issued
@@ -160,8 +194,15 @@ class ReturnDialog(QDialog):
 class RemindDialog(QDialog):
     """«Đôn đốc…»: the units still missing (and those late) for a kind and period, and the letter's dates."""
 
-    def __init__(self, records: Records, status: Status, parent: QWidget | None = None, *,
-                 today: dt.date | None = None, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        records: Records,
+        status: Status,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+        folder: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.records, self.status = records, status
         self.today = today or dt.date.today()
@@ -171,8 +212,13 @@ class RemindDialog(QDialog):
         self.resize(760, 560)
         box = QVBoxLayout(self)
         box.addWidget(heading_label(f"Đôn đốc {status.kind.short} {status.period.label}", self))
-        box.addWidget(hint_label(status.headline + " Công văn đôn đốc gửi các đơn vị chưa gửi báo cáo (Kính gửi), "
-                                 "nêu cả các đơn vị gửi muộn.", self))
+        box.addWidget(
+            hint_label(
+                status.headline + " Công văn đôn đốc gửi các đơn vị chưa gửi báo cáo (Kính gửi), "
+                "nêu cả các đơn vị gửi muộn.",
+                self,
+            )
+        )
         listed = QLabel(f"Đơn &vị chưa gửi ({len(status.missing)}):", self)
         box.addWidget(listed)
         self.missing = QListWidget(self)
@@ -186,12 +232,14 @@ class RemindDialog(QDialog):
         if late:
             box.addWidget(hint_label("Gửi muộn: " + "; ".join(f"{r.name} ({r.days_late} ngày)" for r in late), self))
         form = QFormLayout()
-        self.resubmit = date_editor("Đề nghị gửi trước ngày", self,
-                                    self.today + dt.timedelta(days=letters.RESUBMIT_DAYS))
+        self.resubmit = date_editor(
+            "Đề nghị gửi trước ngày", self, self.today + dt.timedelta(days=letters.RESUBMIT_DAYS)
+        )
         self.number = letter_number(self)
         self.date = date_editor("Ngày ký công văn", self, self.today)
-        add_rows(form, self, (("&Gửi trước ngày:", self.resubmit), ("&Số công văn:", self.number),
-                             ("Ngày &ký:", self.date)))
+        add_rows(
+            form, self, (("&Gửi trước ngày:", self.resubmit), ("&Số công văn:", self.number), ("Ngày &ký:", self.date))
+        )
         box.addLayout(form)
         self.error = error_label(self)
         box.addWidget(self.error)
@@ -207,8 +255,12 @@ class RemindDialog(QDialog):
             show_message(self.error, str(exc))
             return
         kind, period = self.status.kind, self.status.period
-        path = dialogs.save_path(self, "Ghi công văn đôn đốc", self.folder / f"CV-don-doc-{kind.short}-{period.code}"
-                                 ".docx", "Tài liệu Word (*.docx)")
+        path = dialogs.save_path(
+            self,
+            "Ghi công văn đôn đốc",
+            self.folder / f"CV-don-doc-{kind.short}-{period.code}.docx",
+            "Tài liệu Word (*.docx)",
+        )
         if path is None:
             return
         if path.suffix.lower() != ".docx":
@@ -219,8 +271,9 @@ class RemindDialog(QDialog):
         def work(progress: Any) -> letters.Issued:
             return letters.remind(records, status, path, resubmit_by=resubmit, number=number, date=day, today=today)
 
-        Op(self, work, label=f"Đang ghi công văn {path.name}…", error_what="Chưa ghi được công văn đôn đốc.") \
-            .success(self._written).run()
+        Op(self, work, label=f"Đang ghi công văn {path.name}…", error_what="Chưa ghi được công văn đôn đốc.").success(
+            self._written
+        ).run()
 
     def _written(self, issued: letters.Issued) -> None:
         self.issued = issued

@@ -65,8 +65,13 @@ def start_manual_draft(store: Store, department: UnitProfile, unit: ListedUnit, 
     """A new, empty draft of `kind` for `period` in `unit`'s name (its province the department's), stored as one of
     the department's drafts."""
     kind = kind_for_period(kind.id, period)
-    commune = drafts.Unit(name=unit.name, level=unit.level, province=department.province,
-                          province_level=department.province_level, place=unit.name)
+    commune = drafts.Unit(
+        name=unit.name,
+        level=unit.level,
+        province=department.province,
+        province_level=department.province_level,
+        place=unit.name,
+    )
     draft = drafts.new_draft(kind, period, commune)
     assert department.id is not None
     return store.add_draft(draft, department.id, title=f"Nhập tay: {kind.short} {period.label} — {unit.title}")
@@ -75,9 +80,9 @@ def start_manual_draft(store: Store, department: UnitProfile, unit: ListedUnit, 
 class FilesPage(QWidget):
     """The received Word files with no kpdesk data, each to be typed in by hand."""
 
-    enter_requested = Signal(object)   # ReceivedFile
+    enter_requested = Signal(object)  # ReceivedFile
     record_requested = Signal(object)  # ReceivedFile
-    open_requested = Signal(object)    # ReceivedFile
+    open_requested = Signal(object)  # ReceivedFile
 
     COLUMNS = ("Số", "Tệp", "Ngày nhận", "Đang nhập tay", "Nơi lấy tệp")
 
@@ -85,9 +90,14 @@ class FilesPage(QWidget):
         super().__init__(parent)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 8, 8, 8)
-        box.addWidget(hint_label("Các tệp Word xã, phường gửi về không có dữ liệu kpdesk (gõ trực tiếp trong Word). "
-                                 "«Nhập tay…» mở trình soạn báo cáo cho đơn vị và kỳ đó: gõ lại nội dung của tệp, rồi "
-                                 "bấm «Ghi nhận đã nhận» để tính là đơn vị đã gửi.", self))
+        box.addWidget(
+            hint_label(
+                "Các tệp Word xã, phường gửi về không có dữ liệu kpdesk (gõ trực tiếp trong Word). "
+                "«Nhập tay…» mở trình soạn báo cáo cho đơn vị và kỳ đó: gõ lại nội dung của tệp, rồi "
+                "bấm «Ghi nhận đã nhận» để tính là đơn vị đã gửi.",
+                self,
+            )
+        )
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -131,8 +141,13 @@ class FilesPage(QWidget):
         self.table.setRowCount(len(self.files))
         for r, f in enumerate(self.files):
             link = links.get(f.id)
-            cells = (str(f.id), f.file_name, vn.format_date(f.received_on),
-                     f"có (bản nháp số {link[0]})" if link else "chưa", f.source)
+            cells = (
+                str(f.id),
+                f.file_name,
+                vn.format_date(f.received_on),
+                f"có (bản nháp số {link[0]})" if link else "chưa",
+                f.source,
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f.source)
@@ -166,15 +181,28 @@ class FilesPage(QWidget):
 class ManualStartDialog(QDialog):
     """Which unit, kind and period a Word file is the report of, before typing it in."""
 
-    def __init__(self, received: ReceivedFile, units: Sequence[ListedUnit], kinds: Sequence[Kind],
-                 period: Period | None, parent: QWidget | None = None, *, kind: Kind | None = None) -> None:
+    def __init__(
+        self,
+        received: ReceivedFile,
+        units: Sequence[ListedUnit],
+        kinds: Sequence[Kind],
+        period: Period | None,
+        parent: QWidget | None = None,
+        *,
+        kind: Kind | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Nhập tay báo cáo — kpdesk")
         self.resize(640, 320)
         box = QVBoxLayout(self)
         box.addWidget(heading_label(f"Nhập tay tệp {received.file_name}", self))
-        box.addWidget(hint_label("Chọn đơn vị đã gửi tệp, loại và kỳ báo cáo. kpdesk mở trình soạn báo cáo (như ở xã) "
-                                 "với một bản trống: gõ lại nội dung của tệp Word.", self))
+        box.addWidget(
+            hint_label(
+                "Chọn đơn vị đã gửi tệp, loại và kỳ báo cáo. kpdesk mở trình soạn báo cáo (như ở xã) "
+                "với một bản trống: gõ lại nội dung của tệp Word.",
+                self,
+            )
+        )
         form = QFormLayout()
         self.unit = QComboBox(self)
         self.unit.setAccessibleName("Đơn vị gửi tệp")
@@ -189,8 +217,7 @@ class ManualStartDialog(QDialog):
         self.period = PeriodPicker(self._kind().periods if kinds else ("month",), self)
         if period is not None and kinds and period.type in self._kind().periods:
             self.period.set_period(period)
-        for text, widget in (("Đơn &vị:", self.unit), ("&Loại báo cáo:", self.kind),
-                             ("&Kỳ báo cáo:", self.period)):
+        for text, widget in (("Đơn &vị:", self.unit), ("&Loại báo cáo:", self.kind), ("&Kỳ báo cáo:", self.period)):
             label = QLabel(text, self)
             label.setBuddy(widget.first_widget() if isinstance(widget, PeriodPicker) else widget)
             form.addRow(label, widget)
@@ -234,10 +261,11 @@ class ManualEntryView(QWidget):
     """A bar saying which file is being typed in, with «Mở tệp Word gốc» and «Ghi nhận đã nhận», over the wizard."""
 
     record_requested = Signal(object)  # ReceivedFile
-    open_requested = Signal(object)    # ReceivedFile
+    open_requested = Signal(object)  # ReceivedFile
 
-    def __init__(self, received: ReceivedFile, unit: ListedUnit, wizard: QWidget, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(
+        self, received: ReceivedFile, unit: ListedUnit, wizard: QWidget, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.received, self.unit, self.wizard = received, unit, wizard
         bar = QFrame(self)
@@ -245,9 +273,12 @@ class ManualEntryView(QWidget):
         bar.setStyleSheet("#manualBar { background: #e8f0fa; border-bottom: 1px solid #9fb7d6; }")
         line = QHBoxLayout(bar)
         line.setContentsMargins(12, 6, 12, 6)
-        text = QLabel(f"<b>Nhập tay</b> tệp <b>{escape_html(received.file_name)}</b> (nhận ngày "
-                      f"{vn.format_date(received.received_on)}) — báo cáo của {escape_html(unit.title)}. Gõ lại nội "
-                      "dung của tệp Word vào các bước dưới đây (tự lưu), xong bấm «Ghi nhận đã nhận».", bar)
+        text = QLabel(
+            f"<b>Nhập tay</b> tệp <b>{escape_html(received.file_name)}</b> (nhận ngày "
+            f"{vn.format_date(received.received_on)}) — báo cáo của {escape_html(unit.title)}. Gõ lại nội "
+            "dung của tệp Word vào các bước dưới đây (tự lưu), xong bấm «Ghi nhận đã nhận».",
+            bar,
+        )
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setWordWrap(True)
         line.addWidget(text, 1)

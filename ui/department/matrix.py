@@ -17,13 +17,21 @@ from kpdesk.draft import Period
 #: How each state reads in a cell (the words come first: colour is never the only sign).
 MARK_ERRORS, MARK_EDITED, MARK_PROBLEMS = "✖", "✎", "⚑"
 OVERDUE, NOT_DUE = "overdue", "not_due"
-BACKGROUND = {ON_TIME: "#dcefdf", LATE: "#fde3b5", OVERDUE: "#f6d0cc", NOT_DUE: "#ffffff", RETURNED: "#e2daf4",
-              ACCEPTED: "#b9e0c2"}
+BACKGROUND = {
+    ON_TIME: "#dcefdf",
+    LATE: "#fde3b5",
+    OVERDUE: "#f6d0cc",
+    NOT_DUE: "#ffffff",
+    RETURNED: "#e2daf4",
+    ACCEPTED: "#b9e0c2",
+}
 NOT_EXPECTED = "—"
-LEGEND = (f"✓ đúng hạn (✓ đã nhận: kỳ chưa đặt hạn) · muộn N: gửi muộn N ngày · ✗ chưa gửi, đã quá hạn · ○ chưa gửi, "
-          f"chưa đến hạn · ↩ đã trả lại để sửa · ★ đã chấp nhận · {MARK_ERRORS} có lỗi · {MARK_EDITED} văn bản bị sửa "
-          f"sau khi xuất · {MARK_PROBLEMS} Sở đánh dấu có vấn đề · {NOT_EXPECTED} đơn vị không có trong kỳ (theo ngày "
-          f"hiệu lực)")
+LEGEND = (
+    f"✓ đúng hạn (✓ đã nhận: kỳ chưa đặt hạn) · muộn N: gửi muộn N ngày · ✗ chưa gửi, đã quá hạn · ○ chưa gửi, "
+    f"chưa đến hạn · ↩ đã trả lại để sửa · ★ đã chấp nhận · {MARK_ERRORS} có lỗi · {MARK_EDITED} văn bản bị sửa "
+    f"sau khi xuất · {MARK_PROBLEMS} Sở đánh dấu có vấn đề · {NOT_EXPECTED} đơn vị không có trong kỳ (theo ngày "
+    f"hiệu lực)"
+)
 
 
 def period_header(period: Period) -> str:
@@ -57,8 +65,15 @@ def cell_text(row: Row) -> str:
         text = "★ chấp nhận"
     s = row.summary
     # warnings are in the tooltip only: most are the report's own date past the deadline, which the cell already says
-    marks = "" if s is None else ((MARK_PROBLEMS if s.state == PROBLEMS else "") + (MARK_ERRORS if s.errors else "")
-                                  + (MARK_EDITED if s.edited else ""))
+    marks = (
+        ""
+        if s is None
+        else (
+            (MARK_PROBLEMS if s.state == PROBLEMS else "")
+            + (MARK_ERRORS if s.errors else "")
+            + (MARK_EDITED if s.edited else "")
+        )
+    )
     return f"{text} {marks}" if marks else text
 
 
@@ -102,8 +117,7 @@ class StatusMatrix(QTableWidget):
         rows.setDefaultSectionSize(self.fontMetrics().height() + 12)
         columns = self.horizontalHeader()
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        columns.setDefaultSectionSize(self.fontMetrics().horizontalAdvance(f"★ chấp nhận {MARK_ERRORS}")
-                                      + 12)
+        columns.setDefaultSectionSize(self.fontMetrics().horizontalAdvance(f"★ chấp nhận {MARK_ERRORS}") + 12)
         columns.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.statuses: list[Status] = []
         self.keys: list[tuple[str, str]] = []
@@ -133,9 +147,11 @@ class StatusMatrix(QTableWidget):
                     titles[key] = (u.title, f"{u.title}\nMã đơn vị: {u.code}" + (f"\n{u.email}" if u.email else ""))
                     listed.append((u.code, key))
                 else:
-                    titles[key] = (f"{r.name} (ngoài danh sách)",
-                                   f"«{r.sender}» chưa có trong danh sách đơn vị của Sở.\nChọn ô rồi bấm «Ghép với "
-                                   "đơn vị…» nếu đây là một đơn vị trong danh sách gõ sai tên.")
+                    titles[key] = (
+                        f"{r.name} (ngoài danh sách)",
+                        f"«{r.sender}» chưa có trong danh sách đơn vị của Sở.\nChọn ô rồi bấm «Ghép với "
+                        "đơn vị…» nếu đây là một đơn vị trong danh sách gõ sai tên.",
+                    )
                     unlisted.append((fold(r.sender), key))
         self.keys = [k for _, k in sorted(listed)] + [k for _, k in sorted(unlisted)]
         self.blockSignals(True)
@@ -159,9 +175,11 @@ class StatusMatrix(QTableWidget):
                 if r is None:
                     item.setText(NOT_EXPECTED)
                     period = self.statuses[column].period.label
-                    item.setToolTip(f"{title}: không có trong kỳ {period} (theo ngày hiệu lực trong danh sách đơn "
-                                    "vị)." if key[0] == "unit" else f"Không có báo cáo {period} nào gửi dưới tên "
-                                    "này.")
+                    item.setToolTip(
+                        f"{title}: không có trong kỳ {period} (theo ngày hiệu lực trong danh sách đơn vị)."
+                        if key[0] == "unit"
+                        else f"Không có báo cáo {period} nào gửi dưới tên này."
+                    )
                     item.setForeground(QBrush(QColor("#8a949e")))
                 else:
                     self.cells[(index, column)] = r

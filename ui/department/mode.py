@@ -15,10 +15,12 @@ from ui import dialogs, operations
 MODE_KEY = "mode"
 MODES = (COMMUNE, DEPARTMENT)
 CHOICES = {COMMUNE: "Soạn báo cáo của xã, phường", DEPARTMENT: "Nhận báo cáo cho Sở"}
-EXPLAINED = ("• Soạn báo cáo: cán bộ UBND xã, phường soạn báo cáo định kỳ và xuất tệp Word gửi Sở.\n"
-             "• Nhận báo cáo: Sở Khoa học và Công nghệ nhận báo cáo của các xã, phường, xem đơn vị nào đã gửi, gửi "
-             "muộn hay chưa gửi, trả lại báo cáo cần sửa và đôn đốc.\n\n"
-             "Có thể đổi sau ở «Cài đặt › Chế độ làm việc…».")
+EXPLAINED = (
+    "• Soạn báo cáo: cán bộ UBND xã, phường soạn báo cáo định kỳ và xuất tệp Word gửi Sở.\n"
+    "• Nhận báo cáo: Sở Khoa học và Công nghệ nhận báo cáo của các xã, phường, xem đơn vị nào đã gửi, gửi "
+    "muộn hay chưa gửi, trả lại báo cáo cần sửa và đôn đốc.\n\n"
+    "Có thể đổi sau ở «Cài đặt › Chế độ làm việc…»."
+)
 
 
 class ModeWindow(Protocol):
@@ -44,18 +46,26 @@ def stored_mode(store: Store) -> str | None:
 def ask_first_mode(parent: QWidget | None) -> str:
     """On the first run: does this PC prepare a commune's reports or receive them for a department? (Esc: the
     commune's, by far the more common.)"""
-    choice = dialogs.choose(parent, "Chào mừng đến với kpdesk. Máy này dùng để làm gì?",
-                            [CHOICES[COMMUNE], CHOICES[DEPARTMENT]], detail=EXPLAINED, escape=0)
+    choice = dialogs.choose(
+        parent,
+        "Chào mừng đến với kpdesk. Máy này dùng để làm gì?",
+        [CHOICES[COMMUNE], CHOICES[DEPARTMENT]],
+        detail=EXPLAINED,
+        escape=0,
+    )
     return DEPARTMENT if choice == 1 else COMMUNE
 
 
 def ask_mode(parent: QWidget | None, current: str) -> str | None:
     """«Cài đặt › Chế độ làm việc…»: the mode chosen, or None when it stays as it is."""
     now = "nhận báo cáo cho Sở" if current == DEPARTMENT else "soạn báo cáo của xã, phường"
-    choice = dialogs.choose(parent, f"Máy này đang dùng để {now}. Chọn chế độ làm việc:",
-                            [CHOICES[COMMUNE], CHOICES[DEPARTMENT], "Hủy"],
-                            detail=EXPLAINED.rsplit("\n\n", 1)[0] + "\n\nDữ liệu của cả hai chế độ được giữ nguyên "
-                            "khi đổi.", escape=2)
+    choice = dialogs.choose(
+        parent,
+        f"Máy này đang dùng để {now}. Chọn chế độ làm việc:",
+        [CHOICES[COMMUNE], CHOICES[DEPARTMENT], "Hủy"],
+        detail=EXPLAINED.rsplit("\n\n", 1)[0] + "\n\nDữ liệu của cả hai chế độ được giữ nguyên khi đổi.",
+        escape=2,
+    )
     chosen = {0: COMMUNE, 1: DEPARTMENT}.get(choice)
     return chosen if chosen != current else None
 

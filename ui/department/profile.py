@@ -13,7 +13,9 @@ from ui.widgets.fields import LineEditor, ListEditor
 
 #: The department's signers: the same table as a commune's, with the department's words as examples.
 SIGNERS_FIELD = Field(
-    id="signers", type="rows", label="Người ký",
+    id="signers",
+    type="rows",
+    label="Người ký",
     columns=(
         Field(id="name", type="text", label="Họ và tên", required=True, example="Nguyễn Văn Bình"),
         Field(id="position", type="text", label="Chức vụ", example="PHÓ GIÁM ĐỐC"),
@@ -22,8 +24,13 @@ SIGNERS_FIELD = Field(
     ),
 )
 #: What a new department profile starts with: nearly every department that uses kpdesk is the Sở KH&CN.
-NEW_PROFILE = UnitProfile(name="Sở Khoa học và Công nghệ", level="", agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"),
-                          agency_symbol="SKHCN", role=DEPARTMENT)
+NEW_PROFILE = UnitProfile(
+    name="Sở Khoa học và Công nghệ",
+    level="",
+    agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"),
+    agency_symbol="SKHCN",
+    role=DEPARTMENT,
+)
 
 
 class DepartmentProfileDialog(ProfileDialogBase):
@@ -31,58 +38,96 @@ class DepartmentProfileDialog(ProfileDialogBase):
 
     TITLE = "Thông tin của Sở — kpdesk"
     WELCOME = "Chào mừng đến với kpdesk — chế độ nhận báo cáo cho Sở"
-    WELCOME_HINT = ("Hãy nhập thông tin của Sở một lần: tên và tiêu đề văn bản, ký hiệu, người ký, nơi nhận. Các công "
-                    "văn trả lại báo cáo và đôn đốc dùng những thông tin này; có thể sửa bất cứ lúc nào ở «Cài đặt › "
-                    "Thông tin của Sở…».")
+    WELCOME_HINT = (
+        "Hãy nhập thông tin của Sở một lần: tên và tiêu đề văn bản, ký hiệu, người ký, nơi nhận. Các công "
+        "văn trả lại báo cáo và đôn đốc dùng những thông tin này; có thể sửa bất cứ lúc nào ở «Cài đặt › "
+        "Thông tin của Sở…»."
+    )
     HEADING = "Thông tin của Sở"
     SAVE = "&Lưu thông tin của Sở"
     SIGNERS = SIGNERS_FIELD
 
-    def __init__(self, store: Store, profile: UnitProfile | None = None, parent: QWidget | None = None, *,
-                 first_run: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        profile: UnitProfile | None = None,
+        parent: QWidget | None = None,
+        *,
+        first_run: bool = False,
+    ) -> None:
         super().__init__(store, profile or NEW_PROFILE, parent, first_run=first_run)
 
     def add_pages(self) -> None:
-        form = form_page(self.tabs, "&1. Cơ quan", "Tên cơ quan và các dòng in ở góc trên bên trái của công văn "
-                                                   "(tên cơ quan chủ quản, rồi tên Sở).")
+        form = form_page(
+            self.tabs,
+            "&1. Cơ quan",
+            "Tên cơ quan và các dòng in ở góc trên bên trái của công văn (tên cơ quan chủ quản, rồi tên Sở).",
+        )
         body = form.body  # type: ignore[attr-defined]
         self.name = line_edit(body, "Ví dụ: Sở Khoa học và Công nghệ", "Tên cơ quan")
         self.province_level = combo_box(body, PROVINCE_LEVELS, "Tỉnh hay thành phố")
         self.province = line_edit(body, "Ví dụ: Thanh Hóa", "Tên tỉnh/thành phố")
         self.superior = line_edit(body, "Ví dụ: UBND TỈNH THANH HÓA", "Cơ quan chủ quản")
-        self.agency = ListEditor(Field(id="agency", type="list", label="Tên cơ quan ở tiêu đề"), body, min_lines=2,
-                                 item_word="dòng", buttons=False)
+        self.agency = ListEditor(
+            Field(id="agency", type="list", label="Tên cơ quan ở tiêu đề"),
+            body,
+            min_lines=2,
+            item_word="dòng",
+            buttons=False,
+        )
         self.agency.edit.setPlaceholderText("Mỗi dòng một dòng in, ví dụ: SỞ KHOA HỌC / VÀ CÔNG NGHỆ")
         self.place = line_edit(body, "Ví dụ: Thanh Hóa (để trống: dùng tên tỉnh)", "Địa danh")
         self.agency_symbol = line_edit(body, "Ví dụ: SKHCN", "Ký hiệu cơ quan")
         self.office_symbol = line_edit(body, "Ví dụ: QLKH", "Ký hiệu phòng soạn thảo")
-        for label, widget in (("&Tên cơ quan: *", self.name), ("Tỉnh hay thành phố:", self.province_level),
-                              ("Tên tỉnh/thành phố:", self.province), ("Cơ quan &chủ quản:", self.superior),
-                              ("Tên cơ quan ở tiêu đề:", self.agency), ("Địa danh ở dòng ngày tháng:", self.place),
-                              ("&Ký hiệu cơ quan (số văn bản):", self.agency_symbol),
-                              ("Ký hiệu &phòng soạn thảo:", self.office_symbol)):
+        for label, widget in (
+            ("&Tên cơ quan: *", self.name),
+            ("Tỉnh hay thành phố:", self.province_level),
+            ("Tên tỉnh/thành phố:", self.province),
+            ("Cơ quan &chủ quản:", self.superior),
+            ("Tên cơ quan ở tiêu đề:", self.agency),
+            ("Địa danh ở dòng ngày tháng:", self.place),
+            ("&Ký hiệu cơ quan (số văn bản):", self.agency_symbol),
+            ("Ký hiệu &phòng soạn thảo:", self.office_symbol),
+        ):
             form.addRow(field_label(label, widget), widget)
 
         form = form_page(self.tabs, "&2. Người liên hệ", "Cán bộ theo dõi báo cáo của các xã, phường.")
         body = form.body  # type: ignore[attr-defined]
         self.contact_name = line_edit(body, "Ví dụ: Lê Thị Hoa", "Họ tên người liên hệ")
         self.contact_position = line_edit(body, "Ví dụ: Chuyên viên phòng Quản lý khoa học", "Chức vụ người liên hệ")
-        self.contact_phone = LineEditor(Field(id="contact_phone", type="phone", label="Số điện thoại",
-                                              example="0237 3852 123"), body)
-        self.contact_email = LineEditor(Field(id="contact_email", type="email", label="Thư điện tử",
-                                              example="qlkh.skhcn@thanhhoa.gov.vn"), body)
-        for label, widget in (("Họ và tên:", self.contact_name), ("Chức vụ:", self.contact_position),
-                              ("Số điện thoại:", self.contact_phone), ("Thư điện tử:", self.contact_email)):
+        self.contact_phone = LineEditor(
+            Field(id="contact_phone", type="phone", label="Số điện thoại", example="0237 3852 123"), body
+        )
+        self.contact_email = LineEditor(
+            Field(id="contact_email", type="email", label="Thư điện tử", example="qlkh.skhcn@thanhhoa.gov.vn"), body
+        )
+        for label, widget in (
+            ("Họ và tên:", self.contact_name),
+            ("Chức vụ:", self.contact_position),
+            ("Số điện thoại:", self.contact_phone),
+            ("Thư điện tử:", self.contact_email),
+        ):
             form.addRow(field_label(label, widget), widget)
 
-        self.add_signers_page("Những người ký công văn của Sở, ví dụ «KT. GIÁM ĐỐC» / «PHÓ GIÁM ĐỐC» / họ tên. Người "
-                              "ký mặc định được điền sẵn.")
+        self.add_signers_page(
+            "Những người ký công văn của Sở, ví dụ «KT. GIÁM ĐỐC» / «PHÓ GIÁM ĐỐC» / họ tên. Người "
+            "ký mặc định được điền sẵn."
+        )
 
-        form = form_page(self.tabs, "&4. Nơi nhận", "Nơi nhận in ở cuối công văn, mỗi nơi một dòng. Để trống: «Như "
-                                                   "trên», «Lãnh đạo Sở (để b/c)», «Lưu: VT, <ký hiệu phòng>».")
+        form = form_page(
+            self.tabs,
+            "&4. Nơi nhận",
+            "Nơi nhận in ở cuối công văn, mỗi nơi một dòng. Để trống: «Như "
+            "trên», «Lãnh đạo Sở (để b/c)», «Lưu: VT, <ký hiệu phòng>».",
+        )
         body = form.body  # type: ignore[attr-defined]
-        self.recipients = ListEditor(Field(id="default_recipients", type="list", label="Nơi nhận"), body, min_lines=4,
-                                     item_word="nơi nhận", buttons=False)
+        self.recipients = ListEditor(
+            Field(id="default_recipients", type="list", label="Nơi nhận"),
+            body,
+            min_lines=4,
+            item_word="nơi nhận",
+            buttons=False,
+        )
         form.addRow(field_label("&Nơi nhận:", self.recipients), self.recipients)
 
     def load(self, p: UnitProfile) -> None:
@@ -103,10 +148,21 @@ class DepartmentProfileDialog(ProfileDialogBase):
 
     def collected(self) -> UnitProfile:
         return replace(
-            self.profile, name=self.name.text(), level="", province=self.province.text(),
-            province_level=self.province_level.currentText(), superior=self.superior.text(),
-            agency=tuple(self.agency.value() or ()), place=self.place.text(),
-            agency_symbol=self.agency_symbol.text(), office_symbol=self.office_symbol.text(),
-            contact_name=self.contact_name.text(), contact_position=self.contact_position.text(),
-            contact_phone=self.contact_phone.text(), contact_email=self.contact_email.text(),
-            signers=self.collected_signers(), default_recipients=tuple(self.recipients.value() or ()), role=DEPARTMENT)
+            self.profile,
+            name=self.name.text(),
+            level="",
+            province=self.province.text(),
+            province_level=self.province_level.currentText(),
+            superior=self.superior.text(),
+            agency=tuple(self.agency.value() or ()),
+            place=self.place.text(),
+            agency_symbol=self.agency_symbol.text(),
+            office_symbol=self.office_symbol.text(),
+            contact_name=self.contact_name.text(),
+            contact_position=self.contact_position.text(),
+            contact_phone=self.contact_phone.text(),
+            contact_email=self.contact_email.text(),
+            signers=self.collected_signers(),
+            default_recipients=tuple(self.recipients.value() or ()),
+            role=DEPARTMENT,
+        )

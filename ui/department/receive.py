@@ -63,7 +63,7 @@ def receive_work(records: Records, paths: Sequence[Path], day: dt.date) -> Calla
 
 
 def receipt_summary(receipts: Sequence[Receipt]) -> str:
-    """"45 tệp — đã nhận: 40, bản mới: 1, trùng, bỏ qua: 1 …"."""
+    """ "45 tệp — đã nhận: 40, bản mới: 1, trùng, bỏ qua: 1 …"."""
     if not receipts:
         return "Không có tệp .docx nào để nhận."
     counts: dict[str, int] = {}
@@ -76,8 +76,15 @@ class ReceiveDialog(QDialog):
     """«Nhận báo cáo»: the files and folders to receive (chosen, or dropped), the day of receipt, then one line per
     file with what became of it."""
 
-    def __init__(self, records: Records, parent: QWidget | None = None, *, paths: Sequence[Path] = (),
-                 today: dt.date | None = None, folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        records: Records,
+        parent: QWidget | None = None,
+        *,
+        paths: Sequence[Path] = (),
+        today: dt.date | None = None,
+        folder: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.records = records
         self.folder = folder or Path.home()
@@ -87,9 +94,14 @@ class ReceiveDialog(QDialog):
         self.resize(900, 600)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Nhận báo cáo của xã, phường", self))
-        box.addWidget(hint_label("Chọn các tệp Word (.docx) xã, phường gửi về, hoặc cả thư mục (kể cả thư mục con); "
-                                 "cũng có thể kéo thả tệp, thư mục vào đây. Mỗi tệp được đọc, kiểm tra và ghi nhận "
-                                 "một lần: gửi lại cùng tệp không bị tính hai lần.", self))
+        box.addWidget(
+            hint_label(
+                "Chọn các tệp Word (.docx) xã, phường gửi về, hoặc cả thư mục (kể cả thư mục con); "
+                "cũng có thể kéo thả tệp, thư mục vào đây. Mỗi tệp được đọc, kiểm tra và ghi nhận "
+                "một lần: gửi lại cùng tệp không bị tính hai lần.",
+                self,
+            )
+        )
         picked = QLabel("&Tệp và thư mục sẽ nhận:", self)
         box.addWidget(picked)
         self.paths = QListWidget(self)
@@ -195,9 +207,12 @@ class ReceiveDialog(QDialog):
             return
         self.error.hide()
         self.receive_button.setEnabled(False)
-        Op(self, receive_work(self.records, paths, day), label="Đang nhận báo cáo…",
-           error_what="Chưa nhận xong các báo cáo; những tệp đã nhận vẫn được giữ.") \
-            .success(self.show_receipts).failure(self._failed).run()
+        Op(
+            self,
+            receive_work(self.records, paths, day),
+            label="Đang nhận báo cáo…",
+            error_what="Chưa nhận xong các báo cáo; những tệp đã nhận vẫn được giữ.",
+        ).success(self.show_receipts).failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
         self.receive_button.setEnabled(True)

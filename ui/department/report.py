@@ -62,7 +62,7 @@ class PanelHost(Protocol):
 
 
 def version_line(v: Version) -> str:
-    """"Bản 2: v2.docx — nhận 21/05/2026; 0 lỗi, 1 cảnh báo; văn bản bị sửa sau khi xuất"."""
+    """ "Bản 2: v2.docx — nhận 21/05/2026; 0 lỗi, 1 cảnh báo; văn bản bị sửa sau khi xuất"."""
     parts = [f"Bản {v.number}: {v.file_name} — nhận {vn.format_date(v.received_on)}"]
     if v.manual:
         parts.append("nhập tay tại Sở")
@@ -75,16 +75,20 @@ def version_line(v: Version) -> str:
 def version_html(v: Version) -> str:
     """What the department needs to know of one version, as rich text."""
     e = escape_html
-    out = [f"<p><b>Bản {v.number}</b> — tệp <b>{e(v.file_name)}</b>, nhận ngày {vn.format_date(v.received_on)} "
-           f"(ghi nhận lúc {v.received:%H:%M %d/%m/%Y}); mẫu báo cáo phiên bản {v.kind_version}."]
+    out = [
+        f"<p><b>Bản {v.number}</b> — tệp <b>{e(v.file_name)}</b>, nhận ngày {vn.format_date(v.received_on)} "
+        f"(ghi nhận lúc {v.received:%H:%M %d/%m/%Y}); mẫu báo cáo phiên bản {v.kind_version}."
+    ]
     if v.sent_on:
         out.append(f"<br>Ngày ký trên báo cáo: {vn.format_date(v.sent_on)}.")
     if v.manual:
         out.append("<br>Báo cáo gõ trong Word, Sở nhập tay vào kpdesk.")
     out.append(f"<br><span style='color:{HINT}'>Nơi lấy tệp: {e(v.source)}</span></p>")
     if v.edited:
-        out.append(f"<p style='color:{ERROR}'><b>Văn bản đã bị sửa sau khi xuất</b> ({len(v.edited)} chỗ): tệp Word "
-                   "ghi khác dữ liệu kpdesk kèm trong tệp. Số liệu kèm trong tệp là số xã nhập trong kpdesk.</p><ul>")
+        out.append(
+            f"<p style='color:{ERROR}'><b>Văn bản đã bị sửa sau khi xuất</b> ({len(v.edited)} chỗ): tệp Word "
+            "ghi khác dữ liệu kpdesk kèm trong tệp. Số liệu kèm trong tệp là số xã nhập trong kpdesk.</p><ul>"
+        )
         for d in v.edited:
             diff = Difference(str(d.get("expected", "")), str(d.get("found", "")), str(d.get("context", "")))
             out.append(f"<li>{e(diff.text)}</li>")
@@ -230,8 +234,9 @@ class ReportPanel(QWidget):
             self.heading.setText("Chưa chọn ô nào")
             self.state.setText("")
             self.state.hide()
-            self.hint.setText("Chọn một ô của bảng (bấm chuột hoặc dùng phím mũi tên) để xem báo cáo của đơn vị trong "
-                              "kỳ đó.")
+            self.hint.setText(
+                "Chọn một ô của bảng (bấm chuột hoặc dùng phím mũi tên) để xem báo cáo của đơn vị trong kỳ đó."
+            )
             self.hint.show()
             self.actions.hide()
             self.tabs.hide()
@@ -241,12 +246,17 @@ class ReportPanel(QWidget):
         self.state.show()
         self.heading.setText(f"{row.name} — {what} {row.period.label}")
         flags = "".join(f"<br>{flag_html(f)}" for f in row.flags)
-        due = f"<br><span style='color:{HINT}'>Hạn gửi: {escape_html(row.deadline.text)}</span>" if row.deadline \
+        due = (
+            f"<br><span style='color:{HINT}'>Hạn gửi: {escape_html(row.deadline.text)}</span>"
+            if row.deadline
             else f"<br><span style='color:{HINT}'>Chưa có hạn gửi cho kỳ này (Theo dõi › Đặt hạn gửi…)</span>"
+        )
         self.state.setText(f"<b>{escape_html(row.label[:1].upper() + row.label[1:])}</b>{flags}{due}")
         if row.summary is None:
-            self.hint.setText("Chưa nhận báo cáo này. Khi nhận được tệp, bấm «Nhận báo cáo…» (hoặc kéo thả tệp vào "
-                              "cửa sổ); để nhắc các đơn vị chưa gửi, bấm «Đôn đốc…».")
+            self.hint.setText(
+                "Chưa nhận báo cáo này. Khi nhận được tệp, bấm «Nhận báo cáo…» (hoặc kéo thả tệp vào "
+                "cửa sổ); để nhắc các đơn vị chưa gửi, bấm «Đôn đốc…»."
+            )
             self.hint.show()
             self.actions.hide()
             self.tabs.hide()
@@ -268,8 +278,10 @@ class ReportPanel(QWidget):
         s = self.submission
         if s.state != RECEIVED:
             note = f": {escape_html(s.state_note)}" if s.state_note else ""
-            self.state.setText(self.state.text() + f"<br><span style='color:{HINT}'>{escape_html(s.state_by)}, "
-                               f"{s.state_at:%d/%m/%Y %H:%M}{note}</span>")
+            self.state.setText(
+                self.state.text() + f"<br><span style='color:{HINT}'>{escape_html(s.state_by)}, "
+                f"{s.state_at:%d/%m/%Y %H:%M}{note}</span>"
+            )
         self.version_list.blockSignals(True)
         self.version_list.clear()
         for v in self.versions:
@@ -291,8 +303,9 @@ class ReportPanel(QWidget):
             combo.blockSignals(False)
         self._show_changes()
         self.log.clear()
-        self.log.addItems([e.text + (f" — tệp {Path(str(e.detail['file'])).name}" if e.detail.get("file") else "")
-                           for e in log])
+        self.log.addItems(
+            [e.text + (f" — tệp {Path(str(e.detail['file'])).name}" if e.detail.get("file") else "") for e in log]
+        )
 
     def _enable(self) -> None:
         s = self.submission
@@ -315,8 +328,9 @@ class ReportPanel(QWidget):
     def _show_changes(self) -> None:
         self.changes.clear()
         if len(self.versions) < 2:
-            self.changes.addItem("Mới có một bản. Khi đơn vị gửi bản sửa, những gì khác giữa các bản hiện ở đây, "
-                                 "từng ô.")
+            self.changes.addItem(
+                "Mới có một bản. Khi đơn vị gửi bản sửa, những gì khác giữa các bản hiện ở đây, từng ô."
+            )
             self.older.setEnabled(False)
             self.newer.setEnabled(False)
             return
@@ -350,8 +364,9 @@ class ReportPanel(QWidget):
             operations.show_error(self, exc, what=f"Chưa xem được bản {v.number}.")
             return
         what = self.kind.short if self.kind else "Báo cáo"
-        dialog = PreviewDialog(f"{self.row.name} — {what} {self.row.period.label}, bản {v.number} ({v.file_name})",
-                               layout, self)
+        dialog = PreviewDialog(
+            f"{self.row.name} — {what} {self.row.period.label}, bản {v.number} ({v.file_name})", layout, self
+        )
         self.preview_dialog = dialog
         dialog.exec()
 
@@ -368,16 +383,27 @@ class ReportPanel(QWidget):
             operations.show_error(self, exc, what="Chưa trả lại được báo cáo.")
             return
         settings = self.host.settings
-        dialog = ReturnDialog(self.host.records, s, kind, self, today=self.host.today,
-                              folder=settings.folder("letters"), unit=self.row.unit if self.row else None)
+        dialog = ReturnDialog(
+            self.host.records,
+            s,
+            kind,
+            self,
+            today=self.host.today,
+            folder=settings.folder("letters"),
+            unit=self.row.unit if self.row else None,
+        )
         self.return_dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.issued is None:
             return
         settings.remember_folder("letters", dialog.issued.path)
         self.host.refresh()
         self.host.say(f"Đã trả lại báo cáo của {s.sender}; công văn: {dialog.issued.path}")
-        offer_to_open(self, "Đã ghi công văn trả lại báo cáo. Gửi tệp này cho đơn vị: kpdesk ở xã nhập tệp sẽ hiện "
-                            "từng nội dung cạnh ô cần sửa.", dialog.issued.path)
+        offer_to_open(
+            self,
+            "Đã ghi công văn trả lại báo cáo. Gửi tệp này cho đơn vị: kpdesk ở xã nhập tệp sẽ hiện "
+            "từng nội dung cạnh ô cần sửa.",
+            dialog.issued.path,
+        )
 
     def set_state(self, state: str) -> None:
         s = self.submission
@@ -411,5 +437,6 @@ class ReportPanel(QWidget):
             return
         self.host.refresh()
         self.host.select(unit.id, row.period)
-        self.host.say(f"Đã ghép «{s.sender}» với {unit.title} (mã {unit.code}); các báo cáo sau gửi dưới tên đó cũng "
-                      "được ghép.")
+        self.host.say(
+            f"Đã ghép «{s.sender}» với {unit.title} (mã {unit.code}); các báo cáo sau gửi dưới tên đó cũng được ghép."
+        )

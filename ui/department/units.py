@@ -47,7 +47,7 @@ def checked_unit(values: dict[str, Any]) -> ListedUnit:
 
 
 def _phone(digits: str) -> str:
-    """"0982 741 345" for the stored digits (as typed when the core cannot group them)."""
+    """ "0982 741 345" for the stored digits (as typed when the core cannot group them)."""
     try:
         return vn.parse_phone(digits).display() if digits else ""
     except FormatError:
@@ -66,8 +66,13 @@ class UnitDialog(QDialog):
         self.resize(620, 420)
         box = QVBoxLayout(self)
         box.addWidget(heading_label(f"Sửa {unit.title}" if unit else "Thêm đơn vị vào danh sách", self))
-        box.addWidget(hint_label("Ngày hiệu lực dùng cho các xã, phường sáp nhập hoặc mới thành lập: đơn vị chỉ được "
-                                 "chờ báo cáo của các kỳ kết thúc trong khoảng hiệu lực. Để trống nếu không có.", self))
+        box.addWidget(
+            hint_label(
+                "Ngày hiệu lực dùng cho các xã, phường sáp nhập hoặc mới thành lập: đơn vị chỉ được "
+                "chờ báo cáo của các kỳ kết thúc trong khoảng hiệu lực. Để trống nếu không có.",
+                self,
+            )
+        )
         form = QFormLayout()
         self.code = QLineEdit(self)
         self.code.setPlaceholderText("Ví dụ: 16084 (mã đơn vị hành chính) hoặc TH01")
@@ -82,9 +87,15 @@ class UnitDialog(QDialog):
         self.phone = LineEditor(Field(id="phone", type="phone", label="Điện thoại", example="0237 3852 123"), self)
         self.valid_from = date_editor("Hiệu lực từ", self)
         self.valid_until = date_editor("Hiệu lực đến", self)
-        for text, widget in (("&Mã: *", self.code), ("&Tên: *", self.name), ("&Cấp:", self.level),
-                             ("Thư đ&iện tử:", self.email), ("Điện t&hoại:", self.phone),
-                             ("Hiệ&u lực từ:", self.valid_from), ("Hiệu lực đế&n:", self.valid_until)):
+        for text, widget in (
+            ("&Mã: *", self.code),
+            ("&Tên: *", self.name),
+            ("&Cấp:", self.level),
+            ("Thư đ&iện tử:", self.email),
+            ("Điện t&hoại:", self.phone),
+            ("Hiệ&u lực từ:", self.valid_from),
+            ("Hiệu lực đế&n:", self.valid_until),
+        ):
             form.addRow(field_label(text, widget), widget)
         box.addLayout(form)
         self.error = error_label(self)
@@ -113,10 +124,15 @@ class UnitDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            values = {"code": self.code.text(), "name": self.name.text(), "level": self.level.currentText(),
-                      "email": self.email.text(), "phone": self.phone.text(),
-                      "valid_from": read_date(self.valid_from, "Hiệu lực từ"),
-                      "valid_until": read_date(self.valid_until, "Hiệu lực đến")}
+            values = {
+                "code": self.code.text(),
+                "name": self.name.text(),
+                "level": self.level.currentText(),
+                "email": self.email.text(),
+                "phone": self.phone.text(),
+                "valid_from": read_date(self.valid_from, "Hiệu lực từ"),
+                "valid_until": read_date(self.valid_until, "Hiệu lực đến"),
+            }
             unit = checked_unit(values)
         except InputError as exc:
             show_message(self.error, str(exc))
@@ -150,9 +166,14 @@ class UnitsDialog(QDialog):
         self.resize(1000, 640)
         box = QVBoxLayout(self)
         box.addWidget(heading_label("Danh sách đơn vị gửi báo cáo", self))
-        box.addWidget(hint_label("Nhập từ tệp CSV hoặc Excel (.xlsx) với các cột Mã, Tên, Cấp (xã, phường, đặc khu) "
-                                 "và nếu có: Thư điện tử, Điện thoại, Hiệu lực từ, Hiệu lực đến. Nhập lại danh sách "
-                                 "mới thì cập nhật theo mã; đơn vị không có trong tệp mới vẫn được giữ.", self))
+        box.addWidget(
+            hint_label(
+                "Nhập từ tệp CSV hoặc Excel (.xlsx) với các cột Mã, Tên, Cấp (xã, phường, đặc khu) "
+                "và nếu có: Thư điện tử, Điện thoại, Hiệu lực từ, Hiệu lực đến. Nhập lại danh sách "
+                "mới thì cập nhật theo mã; đơn vị không có trong tệp mới vẫn được giữ.",
+                self,
+            )
+        )
         row, self.filter = filter_row(self, "Gõ tên hoặc mã (không cần dấu)…")
         box.addLayout(row)
         self.table = QTableWidget(0, len(COLUMNS), self)
@@ -204,9 +225,15 @@ class UnitsDialog(QDialog):
         self.units = [u for u in self.records.units() if not wanted or wanted in fold(f"{u.code} {u.full_name}")]
         self.table.setRowCount(len(self.units))
         for r, u in enumerate(self.units):
-            cells = (u.code, u.name, u.level, u.email, _phone(u.phone),
-                     vn.format_date(u.valid_from) if u.valid_from else "",
-                     vn.format_date(u.valid_until) if u.valid_until else "")
+            cells = (
+                u.code,
+                u.name,
+                u.level,
+                u.email,
+                _phone(u.phone),
+                vn.format_date(u.valid_from) if u.valid_from else "",
+                vn.format_date(u.valid_until) if u.valid_until else "",
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 self.table.setItem(r, c, item)
@@ -226,8 +253,12 @@ class UnitsDialog(QDialog):
         return self.units[row] if 0 <= row < len(self.units) else None
 
     def import_file(self) -> None:
-        path = dialogs.open_path(self, "Chọn danh sách đơn vị (CSV hoặc Excel)", self.settings.folder("units"),
-                                 "Danh sách đơn vị (*.csv *.xlsx)")
+        path = dialogs.open_path(
+            self,
+            "Chọn danh sách đơn vị (CSV hoặc Excel)",
+            self.settings.folder("units"),
+            "Danh sách đơn vị (*.csv *.xlsx)",
+        )
         if path is None:
             return
         self.settings.remember_folder("units", path)
@@ -236,9 +267,12 @@ class UnitsDialog(QDialog):
         def work(progress: Any) -> UnitImport:
             return records.import_units(read_unit_list(Path(path)))
 
-        Op(self, work, label=f"Đang nhập danh sách đơn vị {path.name}…",
-           error_what=f"Chưa nhập được danh sách đơn vị từ {path.name}; danh sách giữ nguyên.") \
-            .success(self._imported).run()
+        Op(
+            self,
+            work,
+            label=f"Đang nhập danh sách đơn vị {path.name}…",
+            error_what=f"Chưa nhập được danh sách đơn vị từ {path.name}; danh sách giữ nguyên.",
+        ).success(self._imported).run()
 
     def _imported(self, result: UnitImport) -> None:
         self.changed = True

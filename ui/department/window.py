@@ -103,11 +103,14 @@ class DepartmentWindow(QMainWindow):
         #: Buttons acting on the chosen kind and period: the consolidated workbook and the notice.
         self.period_bar = QHBoxLayout()
         self.workbook_button = QPushButton("Xuất &biểu tổng hợp…", self.main)
-        self.workbook_button.setToolTip("Biểu tổng hợp Excel của loại báo cáo và kỳ đang chọn: tình hình gửi, số liệu "
-                                        "từng đơn vị, tổng cộng, biểu đồ (Ctrl+B)")
+        self.workbook_button.setToolTip(
+            "Biểu tổng hợp Excel của loại báo cáo và kỳ đang chọn: tình hình gửi, số liệu "
+            "từng đơn vị, tổng cộng, biểu đồ (Ctrl+B)"
+        )
         self.notice_button = QPushButton("&Thông báo tổng hợp…", self.main)
-        self.notice_button.setToolTip("Soạn thông báo (hoặc báo cáo tổng hợp) của Sở về kỳ đang chọn, số liệu lấy từ "
-                                      "các báo cáo đã nhận")
+        self.notice_button.setToolTip(
+            "Soạn thông báo (hoặc báo cáo tổng hợp) của Sở về kỳ đang chọn, số liệu lấy từ các báo cáo đã nhận"
+        )
         for button in (self.workbook_button, self.notice_button):
             button.setAutoDefault(False)
             self.period_bar.addWidget(button)
@@ -151,16 +154,18 @@ class DepartmentWindow(QMainWindow):
         saved = self.settings.splitter("department")
         if saved is not None:
             self.splitter.restoreState(saved)
-        self.splitter.splitterMoved.connect(lambda *_: self.settings.save_splitter("department",
-                                                                                   self.splitter.saveState()))
+        self.splitter.splitterMoved.connect(
+            lambda *_: self.settings.save_splitter("department", self.splitter.saveState())
+        )
         box.addWidget(self.splitter, 1)
         self.stack.addWidget(self.main)
         self.setCentralWidget(self.stack)
 
         self._menus()
         self.matrix.current_changed.connect(self._cell_changed)
-        self.matrix.activated.connect(lambda _: self.panel.view_button.setFocus() if self.panel.actions.isVisible()
-                                      else None)
+        self.matrix.activated.connect(
+            lambda _: self.panel.view_button.setFocus() if self.panel.actions.isVisible() else None
+        )
         self.files_page.enter_requested.connect(self.enter_file)
         self.files_page.record_requested.connect(self.record_file)
         self.files_page.open_requested.connect(self.open_file)
@@ -181,38 +186,70 @@ class DepartmentWindow(QMainWindow):
 
         bar = self.menuBar()
         files = bar.addMenu("&Tệp")
-        self.receive_action = action(files, "&Nhận báo cáo…", lambda: self.receive(), "Ctrl+O",
-                                     "Nhận các tệp báo cáo (.docx) xã, phường gửi về; cũng có thể kéo thả vào cửa sổ")
-        action(files, "Nhận cả thư &mục…", self.receive_folder, "Ctrl+Shift+O",
-               "Nhận mọi báo cáo trong một thư mục (kể cả thư mục con)")
+        self.receive_action = action(
+            files,
+            "&Nhận báo cáo…",
+            lambda: self.receive(),
+            "Ctrl+O",
+            "Nhận các tệp báo cáo (.docx) xã, phường gửi về; cũng có thể kéo thả vào cửa sổ",
+        )
+        action(
+            files,
+            "Nhận cả thư &mục…",
+            self.receive_folder,
+            "Ctrl+Shift+O",
+            "Nhận mọi báo cáo trong một thư mục (kể cả thư mục con)",
+        )
         files.addSeparator()
-        self.update_kinds_action = action(files, "&Cập nhật mẫu báo cáo…", self.update_kinds, None,
-                                          "Cài gói mẫu báo cáo (.kpkind) trên máy này, để nhận báo cáo làm theo "
-                                          "phiên bản mẫu mới")
-        self.pack_kinds_action = action(files, "Đóng &gói mẫu báo cáo…", self.pack_kinds, None,
-                                        "Kiểm tra và đóng gói các mẫu báo cáo thành tệp .kpkind gửi các xã, phường")
+        self.update_kinds_action = action(
+            files,
+            "&Cập nhật mẫu báo cáo…",
+            self.update_kinds,
+            None,
+            "Cài gói mẫu báo cáo (.kpkind) trên máy này, để nhận báo cáo làm theo phiên bản mẫu mới",
+        )
+        self.pack_kinds_action = action(
+            files,
+            "Đóng &gói mẫu báo cáo…",
+            self.pack_kinds,
+            None,
+            "Kiểm tra và đóng gói các mẫu báo cáo thành tệp .kpkind gửi các xã, phường",
+        )
         files.addSeparator()
         action(files, "&Sao lưu dữ liệu", self.backup, None, "Sao lưu toàn bộ dữ liệu của Sở trên máy này")
         files.addSeparator()
         action(files, "T&hoát", self.close, "Ctrl+Q")
         follow = bar.addMenu("The&o dõi")
-        self.units_action = action(follow, "&Danh sách đơn vị…", self.edit_units, "Ctrl+U",
-                                   "Các xã, phường, đặc khu gửi báo cáo: nhập từ CSV/Excel, thêm, sửa")
-        self.remind_action = action(follow, "Đô&n đốc…", self.remind, None,
-                                    "Viết công văn đôn đốc các đơn vị chưa gửi báo cáo kỳ đang chọn")
-        self.deadline_action = action(follow, "Đặt &hạn gửi…", self.set_deadline, None,
-                                      "Đặt hạn gửi báo cáo của loại và kỳ đang chọn")
+        self.units_action = action(
+            follow,
+            "&Danh sách đơn vị…",
+            self.edit_units,
+            "Ctrl+U",
+            "Các xã, phường, đặc khu gửi báo cáo: nhập từ CSV/Excel, thêm, sửa",
+        )
+        self.remind_action = action(
+            follow, "Đô&n đốc…", self.remind, None, "Viết công văn đôn đốc các đơn vị chưa gửi báo cáo kỳ đang chọn"
+        )
+        self.deadline_action = action(
+            follow, "Đặt &hạn gửi…", self.set_deadline, None, "Đặt hạn gửi báo cáo của loại và kỳ đang chọn"
+        )
         follow.addSeparator()
         action(follow, "&Tình hình gửi báo cáo", lambda: self.show_tab(self.MATRIX_TAB), "Ctrl+1")
         action(follow, "Tệp &chờ nhập tay", lambda: self.show_tab(self.FILES_TAB), "Ctrl+2")
         action(follow, "&Biểu đồ", lambda: self.show_tab(self.CHARTS_TAB), "Ctrl+3")
         action(follow, "Xuất biểu tổng hợp…", self.export_workbook, "Ctrl+B")
-        self.log_action = action(follow, "Nhật &ký…", self.show_log, "Ctrl+L",
-                                 "Mọi lần nhận báo cáo và thay đổi trạng thái, ai làm, khi nào")
+        self.log_action = action(
+            follow, "Nhật &ký…", self.show_log, "Ctrl+L", "Mọi lần nhận báo cáo và thay đổi trạng thái, ai làm, khi nào"
+        )
         action(follow, "&Làm mới", self.refresh, "F5")
         settings = bar.addMenu("&Cài đặt")
-        self.profile_action = action(settings, "&Thông tin của Sở…", lambda: self.edit_profile(), None,
-                                     "Tên, tiêu đề văn bản, ký hiệu, người ký và nơi nhận của Sở")
+        self.profile_action = action(
+            settings,
+            "&Thông tin của Sở…",
+            lambda: self.edit_profile(),
+            None,
+            "Tên, tiêu đề văn bản, ký hiệu, người ký và nơi nhận của Sở",
+        )
         mode.add_mode_action(settings, self.switch_mode)
         helpm = bar.addMenu("Trợ &giúp")
         action(helpm, "&Phím tắt", self.show_keys, "F1")
@@ -220,8 +257,14 @@ class DepartmentWindow(QMainWindow):
         tools.setObjectName("departmentTools")
         tools.setMovable(False)
         tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for act in (self.receive_action, self.units_action, self.remind_action, self.deadline_action,
-                    self.profile_action, self.log_action):
+        for act in (
+            self.receive_action,
+            self.units_action,
+            self.remind_action,
+            self.deadline_action,
+            self.profile_action,
+            self.log_action,
+        ):
             tools.addAction(act)
 
     def ensure_profile(self) -> bool:
@@ -304,12 +347,16 @@ class DepartmentWindow(QMainWindow):
         if kind is None:
             self.empty.setText("Chưa có mẫu báo cáo nào đọc được trên máy này.")
         elif not has_units:
-            self.empty.setText("Chưa có danh sách đơn vị. Bấm «Danh sách đơn vị» (Ctrl+U) để nhập danh sách các xã, "
-                               "phường của tỉnh từ tệp CSV hoặc Excel, rồi «Nhận báo cáo…» (Ctrl+O) hoặc kéo thả thư "
-                               "mục báo cáo vào cửa sổ.")
+            self.empty.setText(
+                "Chưa có danh sách đơn vị. Bấm «Danh sách đơn vị» (Ctrl+U) để nhập danh sách các xã, "
+                "phường của tỉnh từ tệp CSV hoặc Excel, rồi «Nhận báo cáo…» (Ctrl+O) hoặc kéo thả thư "
+                "mục báo cáo vào cửa sổ."
+            )
         else:
-            self.empty.setText("Không có đơn vị nào phải gửi loại báo cáo này trong các kỳ gần đây (theo ngày hiệu "
-                               "lực của danh sách đơn vị).")
+            self.empty.setText(
+                "Không có đơn vị nào phải gửi loại báo cáo này trong các kỳ gần đây (theo ngày hiệu "
+                "lực của danh sách đơn vị)."
+            )
         self._cell_changed()
 
     def _cell_changed(self) -> None:
@@ -351,8 +398,9 @@ class DepartmentWindow(QMainWindow):
         chosen = self._chosen()
         if chosen is None:
             return
-        written = export_workbook(self, self.records, *chosen, folder=self.settings.folder("workbook"),
-                                  today=self.today)
+        written = export_workbook(
+            self, self.records, *chosen, folder=self.settings.folder("workbook"), today=self.today
+        )
         if written is not None:
             self.settings.remember_folder("workbook", written)
 
@@ -378,8 +426,14 @@ class DepartmentWindow(QMainWindow):
         except KpdeskError as exc:
             operations.show_error(self, exc, what="Không mở được thông báo tổng hợp.")
             return
-        wizard = WizardView(kind, stored.draft, saver=DraftWriter(self.store, stored.info.id), settings=self.settings,
-                            today=self.today, parent=self.stack)
+        wizard = WizardView(
+            kind,
+            stored.draft,
+            saver=DraftWriter(self.store, stored.info.id),
+            settings=self.settings,
+            today=self.today,
+            parent=self.stack,
+        )
         view = NoticeView(draft_id, wizard, self.stack)
         wizard.close_requested.connect(self.close_manual)
         view.export_requested.connect(self.export_notice)
@@ -395,8 +449,9 @@ class DepartmentWindow(QMainWindow):
         if self.manual is not None and not self.manual.wizard.flush():  # type: ignore[attr-defined]
             dialogs.tell(self, "Thông báo chưa lưu được; hãy thử lại sau giây lát.")
             return
-        written = export_summary(self, self.records, draft_id, charts=True, folder=self.settings.folder("export"),
-                                 today=self.today)
+        written = export_summary(
+            self, self.records, draft_id, charts=True, folder=self.settings.folder("export"), today=self.today
+        )
         if written is not None:
             self.settings.remember_folder("export", written)
 
@@ -418,8 +473,9 @@ class DepartmentWindow(QMainWindow):
     # -- receiving ----------------------------------------------------------------------------
     def receive(self, paths: Sequence[Path] = ()) -> list[Receipt]:
         """«Nhận báo cáo…»: the dialog (with `paths` already listed, from a drop); return what was received."""
-        dialog = ReceiveDialog(self.records, self, paths=paths, today=self.today,
-                               folder=self.settings.folder("receive"))
+        dialog = ReceiveDialog(
+            self.records, self, paths=paths, today=self.today, folder=self.settings.folder("receive")
+        )
         self.receive_dialog = dialog
         dialog.exec()
         self.settings.remember_folder("receive", dialog.folder)
@@ -429,8 +485,9 @@ class DepartmentWindow(QMainWindow):
         return dialog.receipts
 
     def receive_folder(self) -> None:
-        folder = dialogs.choose_folder(self, "Chọn thư mục chứa báo cáo xã, phường gửi về",
-                                       self.settings.folder("receive"))
+        folder = dialogs.choose_folder(
+            self, "Chọn thư mục chứa báo cáo xã, phường gửi về", self.settings.folder("receive")
+        )
         if folder is not None:
             self.receive([folder])
 
@@ -472,8 +529,9 @@ class DepartmentWindow(QMainWindow):
             return
         self.settings.remember_folder("letters", dialog.issued.path)
         self.say(f"Đã ghi công văn đôn đốc {dialog.issued.path}")
-        offer_to_open(self, f"Đã ghi công văn đôn đốc {len(status.missing)} đơn vị chưa gửi báo cáo.",
-                      dialog.issued.path)
+        offer_to_open(
+            self, f"Đã ghi công văn đôn đốc {len(status.missing)} đơn vị chưa gửi báo cáo.", dialog.issued.path
+        )
 
     def set_deadline(self) -> None:
         kind, status = self.kind(), self.matrix.current_status()
@@ -494,9 +552,12 @@ class DepartmentWindow(QMainWindow):
     def backup(self) -> None:
         self.flush()
         store = self.store
-        Op(self, lambda progress: store.backup("manual"), label="Đang sao lưu dữ liệu…",
-           error_what="Chưa sao lưu được.").success(
-            lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
+        Op(
+            self,
+            lambda progress: store.backup("manual"),
+            label="Đang sao lưu dữ liệu…",
+            error_what="Chưa sao lưu được.",
+        ).success(lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
 
     # -- report kinds: install a package, pack one for the communes --------------------------------------
     def update_kinds(self) -> None:
@@ -525,8 +586,9 @@ class DepartmentWindow(QMainWindow):
         """«Đóng gói mẫu báo cáo…»: the kinds chosen, checked and packed into a .kpkind for the communes."""
         from ui.kinds_pack import KindsPackDialog, publisher_of
 
-        dialog = KindsPackDialog(publisher_of(self.store.department()), self.settings.folder("kinds"), self,
-                                 today=self.today)
+        dialog = KindsPackDialog(
+            publisher_of(self.store.department()), self.settings.folder("kinds"), self, today=self.today
+        )
         self.pack_dialog = dialog
         dialog.exec()
         if dialog.result_ is not None:
@@ -539,21 +601,28 @@ class DepartmentWindow(QMainWindow):
             self.mode_changed.emit(chosen)
 
     def show_keys(self) -> None:
-        dialogs.tell(self, "Phím tắt", detail=(
-            "Ctrl+O: nhận báo cáo · Ctrl+Shift+O: nhận cả thư mục · kéo thả tệp, thư mục vào cửa sổ cũng nhận\n"
-            "Ctrl+1: bảng tình hình gửi báo cáo · Ctrl+2: tệp chờ nhập tay · Ctrl+U: danh sách đơn vị · "
-            "Ctrl+L: nhật ký · F5: làm mới\n"
-            "Trong bảng: phím mũi tên chọn đơn vị và kỳ; Enter: đến các nút của báo cáo đang chọn (Xem, Trả lại để "
-            "sửa…, Chấp nhận, Mở lại)\n"
-            "Chữ gạch dưới trên nút: giữ Alt và bấm chữ đó."))
+        dialogs.tell(
+            self,
+            "Phím tắt",
+            detail=(
+                "Ctrl+O: nhận báo cáo · Ctrl+Shift+O: nhận cả thư mục · kéo thả tệp, thư mục vào cửa sổ cũng nhận\n"
+                "Ctrl+1: bảng tình hình gửi báo cáo · Ctrl+2: tệp chờ nhập tay · Ctrl+U: danh sách đơn vị · "
+                "Ctrl+L: nhật ký · F5: làm mới\n"
+                "Trong bảng: phím mũi tên chọn đơn vị và kỳ; Enter: đến các nút của báo cáo đang chọn (Xem, Trả lại để "
+                "sửa…, Chấp nhận, Mở lại)\n"
+                "Chữ gạch dưới trên nút: giữ Alt và bấm chữ đó."
+            ),
+        )
 
     # -- reports typed in Word ------------------------------------------------------------------
     def open_file(self, received: ReceivedFile) -> None:
         path = source_path(received)
         if path is None:
-            dialogs.tell(self, f"Không còn tệp {received.file_name} ở chỗ đã nhận.",
-                         detail=f"Nơi lấy tệp khi nhận: {received.source}. Hãy mở tệp từ thư điện tử hoặc thư mục "
-                         "đang lưu.")
+            dialogs.tell(
+                self,
+                f"Không còn tệp {received.file_name} ở chỗ đã nhận.",
+                detail=f"Nơi lấy tệp khi nhận: {received.source}. Hãy mở tệp từ thư điện tử hoặc thư mục đang lưu.",
+            )
             return
         dialogs.open_in_system(path)
 
@@ -570,8 +639,9 @@ class DepartmentWindow(QMainWindow):
                 operations.show_error(self, exc, what="Chưa nhập tay được.")
                 return
             status = self.matrix.current_status()
-            dialog = ManualStartDialog(received, self.records.units(), self.kinds,
-                                       status.period if status else None, self, kind=self.kind())
+            dialog = ManualStartDialog(
+                received, self.records.units(), self.kinds, status.period if status else None, self, kind=self.kind()
+            )
             self.manual_dialog = dialog
             if dialog.exec() != QDialog.DialogCode.Accepted or (chosen := dialog.chosen()) is None:
                 return
@@ -597,8 +667,14 @@ class DepartmentWindow(QMainWindow):
             operations.show_error(self, exc, what="Không mở được bản nhập tay.")
             return
         self.close_manual()
-        wizard = WizardView(kind, stored.draft, saver=DraftWriter(self.store, stored.info.id), settings=self.settings,
-                            today=self.today, parent=self.stack)
+        wizard = WizardView(
+            kind,
+            stored.draft,
+            saver=DraftWriter(self.store, stored.info.id),
+            settings=self.settings,
+            today=self.today,
+            parent=self.stack,
+        )
         view = ManualEntryView(received, unit, wizard, self.stack)
         wizard.close_requested.connect(self.close_manual)
         view.record_requested.connect(self.record_file)
@@ -614,7 +690,8 @@ class DepartmentWindow(QMainWindow):
         if view is None:
             return True
         if not view.wizard.flush() and not dialogs.confirm(  # type: ignore[attr-defined]
-                self, "Bản nhập tay chưa lưu được vào cơ sở dữ liệu. Vẫn đóng?", yes="Vẫn đóng", no="Ở lại"):
+            self, "Bản nhập tay chưa lưu được vào cơ sở dữ liệu. Vẫn đóng?", yes="Vẫn đóng", no="Ở lại"
+        ):
             return False
         self.manual = None
         self.stack.setCurrentWidget(self.main)
@@ -628,11 +705,13 @@ class DepartmentWindow(QMainWindow):
         """«Ghi nhận đã nhận»: the draft typed for the file becomes the unit's report (the core's `enter_manually`)."""
         link = manual_link(self.store, received.id)
         if link is None:
-            dialogs.tell(self, f"Chưa nhập tay tệp {received.file_name}.", detail="Bấm «Nhập tay…» để gõ nội dung "
-                         "của tệp vào kpdesk trước, rồi «Ghi nhận đã nhận».")
+            dialogs.tell(
+                self,
+                f"Chưa nhập tay tệp {received.file_name}.",
+                detail="Bấm «Nhập tay…» để gõ nội dung của tệp vào kpdesk trước, rồi «Ghi nhận đã nhận».",
+            )
             return
-        if self.manual is not None and self.manual.received.id == received.id and \
-                not self.manual.wizard.flush():  # type: ignore[attr-defined]
+        if self.manual is not None and self.manual.received.id == received.id and not self.manual.wizard.flush():  # type: ignore[attr-defined]
             dialogs.tell(self, "Bản nhập tay chưa lưu được; hãy thử lại sau giây lát.")
             return
         draft_id, unit_id = link
@@ -641,9 +720,12 @@ class DepartmentWindow(QMainWindow):
         def work(progress: Any) -> Receipt:
             return enter_manually(records, received.id, store.load(draft_id).draft, unit=records.unit(unit_id))
 
-        Op(self, work, label=f"Đang ghi nhận báo cáo nhập tay từ {received.file_name}…",
-           error_what="Chưa ghi nhận được báo cáo nhập tay; bản nhập tay vẫn được giữ.") \
-            .success(lambda receipt: self._recorded(received, receipt, unit_id)).run()
+        Op(
+            self,
+            work,
+            label=f"Đang ghi nhận báo cáo nhập tay từ {received.file_name}…",
+            error_what="Chưa ghi nhận được báo cáo nhập tay; bản nhập tay vẫn được giữ.",
+        ).success(lambda receipt: self._recorded(received, receipt, unit_id)).run()
 
     def _recorded(self, received: ReceivedFile, receipt: Receipt, unit_id: int) -> None:
         set_manual_link(self.store, received.id, None)
@@ -662,7 +744,8 @@ class DepartmentWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         if not self.flush() and not dialogs.confirm(
-                self, "Bản nhập tay chưa lưu được vào cơ sở dữ liệu. Vẫn thoát?", yes="Vẫn thoát", no="Ở lại"):
+            self, "Bản nhập tay chưa lưu được vào cơ sở dữ liệu. Vẫn thoát?", yes="Vẫn thoát", no="Ở lại"
+        ):
             event.ignore()
             return
         self.settings.save_window("department", self)

@@ -66,8 +66,9 @@ def with_mnemonic(text: str, key: str) -> str:
 
 
 #: The document forms as radio buttons, each with its Alt key ("&Báo cáo", "Công &văn", "T&hông báo").
-FORM_BUTTONS: dict[str, str] = {form: with_mnemonic(FORM_NAMES[form], key)
-                                for form, key in zip(FORMS, ("B", "v", "h"), strict=True)}
+FORM_BUTTONS: dict[str, str] = {
+    form: with_mnemonic(FORM_NAMES[form], key) for form, key in zip(FORMS, ("B", "v", "h"), strict=True)
+}
 
 
 def menu_action(owner: QWidget, menu: QMenu, text: str, slot: Any, keys: str | None = None, tip: str = "") -> QAction:
@@ -207,8 +208,7 @@ class WrapDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         icon = opt.decorationSize.width() + 12 if not opt.icon.isNull() else 0
         width = max(60, self.view.viewport().width() - icon - 14)
-        text = QFontMetrics(opt.font).boundingRect(QRect(0, 0, width, 100_000),
-                                                  int(Qt.TextFlag.TextWordWrap), opt.text)
+        text = QFontMetrics(opt.font).boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), opt.text)
         return QSize(width + icon, max(text.height(), opt.decorationSize.height()) + 8)
 
 
@@ -228,9 +228,20 @@ class _WheelNeedsFocus(QObject):
             wheel: QWheelEvent = event  # type: ignore[assignment]
             viewport = area.viewport()
             at = QPointF(obj.mapTo(viewport, wheel.position().toPoint()))
-            QApplication.sendEvent(viewport, QWheelEvent(at, wheel.globalPosition(), wheel.pixelDelta(),
-                                                         wheel.angleDelta(), wheel.buttons(), wheel.modifiers(),
-                                                         wheel.phase(), wheel.inverted(), wheel.source()))
+            QApplication.sendEvent(
+                viewport,
+                QWheelEvent(
+                    at,
+                    wheel.globalPosition(),
+                    wheel.pixelDelta(),
+                    wheel.angleDelta(),
+                    wheel.buttons(),
+                    wheel.modifiers(),
+                    wheel.phase(),
+                    wheel.inverted(),
+                    wheel.source(),
+                ),
+            )
         return True  # the box's value stays as it is
 
 

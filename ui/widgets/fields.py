@@ -243,8 +243,7 @@ class DateEditor(LineEditor):
         self.row.addStretch(1)
         self.popup: _CalendarPopup | None = None
         self.button.clicked.connect(self.open_calendar)
-        QShortcut(QKeySequence("Alt+Down"), self.edit, self.open_calendar,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence("Alt+Down"), self.edit, self.open_calendar, context=Qt.ShortcutContext.WidgetShortcut)
 
     def open_calendar(self) -> None:
         if self.popup is None:
@@ -394,8 +393,11 @@ class _NumberedTextEdit(_GrowingTextEdit):
                 top = int(layout.blockBoundingRect(block).top()) - offset
                 height = QFontMetrics(self.font()).height()
                 if top + height >= 0 and top <= self.gutter.height():
-                    p.drawText(QRect(0, top + int(self.document().documentMargin()), width, height),
-                               int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), f"{number}.")
+                    p.drawText(
+                        QRect(0, top + int(self.document().documentMargin()), width, height),
+                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop),
+                        f"{number}.",
+                    )
             block = block.next()
         p.end()
 
@@ -403,8 +405,15 @@ class _NumberedTextEdit(_GrowingTextEdit):
 class ListEditor(TextAreaEditor):
     """A list of items, one per line (Enter starts the next item); items can be moved with Alt+↑/↓."""
 
-    def __init__(self, field: Field, parent: QWidget | None = None, *, min_lines: int = 3,
-                 item_word: str = "ý", buttons: bool = True) -> None:
+    def __init__(
+        self,
+        field: Field,
+        parent: QWidget | None = None,
+        *,
+        min_lines: int = 3,
+        item_word: str = "ý",
+        buttons: bool = True,
+    ) -> None:
         super().__init__(field, parent, min_lines=min_lines)
         self.item_word = item_word
         bar = QHBoxLayout()
@@ -429,10 +438,12 @@ class ListEditor(TextAreaEditor):
             self.buttons[key] = button
         self.set_buttons_visible(buttons)
         self.box.addLayout(bar)
-        QShortcut(QKeySequence("Alt+Up"), self.edit, lambda: self.move_item(-1),
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Alt+Down"), self.edit, lambda: self.move_item(1),
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence("Alt+Up"), self.edit, lambda: self.move_item(-1), context=Qt.ShortcutContext.WidgetShortcut
+        )
+        QShortcut(
+            QKeySequence("Alt+Down"), self.edit, lambda: self.move_item(1), context=Qt.ShortcutContext.WidgetShortcut
+        )
         self.edit.textChanged.connect(self._count)
         self._count()
 

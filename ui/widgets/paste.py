@@ -27,10 +27,18 @@ def legacy_paste(parent: QWidget | None, raw: str) -> str:
     preview = " ".join(converted.split())
     if len(preview) > PREVIEW_CHARS:
         preview = preview[:PREVIEW_CHARS].rstrip() + "…"
-    text = (f"Đoạn văn bản vừa dán có vẻ được gõ bằng phông {ENCODING_NAMES[encoding]} (bảng mã cũ). "
-            "Chuyển sang Unicode để chữ hiển thị và in đúng?")
-    ok = dialogs.confirm(parent, text, yes="Chuyển sang Unicode", no="Giữ nguyên",
-                         detail=f"Sau khi chuyển: «{preview}»", title="Văn bản dán vào dùng phông cũ")
+    text = (
+        f"Đoạn văn bản vừa dán có vẻ được gõ bằng phông {ENCODING_NAMES[encoding]} (bảng mã cũ). "
+        "Chuyển sang Unicode để chữ hiển thị và in đúng?"
+    )
+    ok = dialogs.confirm(
+        parent,
+        text,
+        yes="Chuyển sang Unicode",
+        no="Giữ nguyên",
+        detail=f"Sau khi chuyển: «{preview}»",
+        title="Văn bản dán vào dùng phông cũ",
+    )
     return converted if ok else raw
 
 
@@ -66,8 +74,10 @@ class PasteLineEdit(QLineEdit):
             self.paste_converting()
             event.accept()
             return
-        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             focus_next_field(self)
             event.accept()  # not the dialog's default button: the form goes on
             return

@@ -66,8 +66,12 @@ class PeriodPicker(QWidget):
 
     def _build(self) -> Period:
         t = self.period_type()
-        return Period(t, self.year.value(), month=self.month.currentData() if t == "month" else None,
-                      half=self.half.currentData() if t == "half" else None)
+        return Period(
+            t,
+            self.year.value(),
+            month=self.month.currentData() if t == "month" else None,
+            half=self.half.currentData() if t == "half" else None,
+        )
 
     def set_period(self, period: Period) -> None:
         self._loading = True

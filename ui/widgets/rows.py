@@ -55,8 +55,9 @@ class RowCard(QFrame):
         self.up = self._button("Lên", "Chuyển lên trên", lambda: table.move_row(self, -1))
         self.down = self._button("Xuống", "Chuyển xuống dưới", lambda: table.move_row(self, 1))
         word = table.row_word.lower()
-        self.remove = self._button(f"Xóa {word}", f"Xóa {word} này (có thể khôi phục ngay sau đó)",
-                                   lambda: table.remove_row(self))
+        self.remove = self._button(
+            f"Xóa {word}", f"Xóa {word} này (có thể khôi phục ngay sau đó)", lambda: table.remove_row(self)
+        )
         for button in (self.up, self.down, self.remove):
             head.addWidget(button)
         grid = QGridLayout()
@@ -204,8 +205,11 @@ class RowsEditor(FieldEditor):
         return None
 
     def raw_inputs(self) -> dict[str, str]:
-        return {input_key(self.field.id, card.index + 1, cid): text for card in self.cards
-                for cid, text in card.raw().items()}
+        return {
+            input_key(self.field.id, card.index + 1, cid): text
+            for card in self.cards
+            for cid, text in card.raw().items()
+        }
 
     def set_value(self, value: Any, inputs: dict[str, str] | None = None) -> None:
         """Show the rows, with the typed text `inputs` ("models.2.area" → text) in the cells it belongs to."""
@@ -317,6 +321,5 @@ class RowsEditor(FieldEditor):
         if not lines:
             self.totals.hide()
             return
-        self.totals.setText("<br>".join(f"{escape_html(label)}: <b>{escape_html(value)}</b>"
-                                        for label, value in lines))
+        self.totals.setText("<br>".join(f"{escape_html(label)}: <b>{escape_html(value)}</b>" for label, value in lines))
         self.totals.show()

@@ -143,8 +143,11 @@ class _Sheets(QWidget):
                 p.setFont(number_font)
                 p.setPen(Qt.GlobalColor.black)
                 top = self.setup.header_distance * _TWIP
-                p.drawText(QRectF(0, top, self.page.width(), self.margins[1] - top),
-                           Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, str(index + 1))
+                p.drawText(
+                    QRectF(0, top, self.page.width(), self.margins[1] - top),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    str(index + 1),
+                )
             p.translate(0, -index * self.page.height())
             clip = QRectF(0, index * self.page.height(), self.page.width(), self.page.height())
             p.setClipRect(clip)

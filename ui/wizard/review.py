@@ -43,8 +43,9 @@ class ReviewStep(QWidget):
         self.export_button.setFont(font)
         self.export_button.clicked.connect(self.export_requested)
         self.pdf_button = QPushButton("Xuất &PDF…", self)
-        self.pdf_button.setToolTip("Ghi báo cáo ra tệp PDF, dạng văn bản điện tử gửi qua hệ thống văn phòng điện tử "
-                                   "hoặc để ký số")
+        self.pdf_button.setToolTip(
+            "Ghi báo cáo ra tệp PDF, dạng văn bản điện tử gửi qua hệ thống văn phòng điện tử hoặc để ký số"
+        )
         self.print_button = QPushButton("&In…", self)
         self.print_button.setToolTip("In báo cáo ra giấy để ký, đóng dấu (Ctrl+P)")
         for button in (self.pdf_button, self.print_button):
@@ -72,11 +73,15 @@ class ReviewStep(QWidget):
     def refresh(self) -> None:
         errors, warnings = self.session.errors, self.session.warnings
         if errors:
-            text = (f'<span style="color:{ERROR}"><b>Còn {len(errors)} lỗi phải sửa trước khi xuất.</b></span> '
-                    "Bấm vào từng dòng ở khung «Cần xem lại» bên phải để đến đúng chỗ cần sửa.")
+            text = (
+                f'<span style="color:{ERROR}"><b>Còn {len(errors)} lỗi phải sửa trước khi xuất.</b></span> '
+                "Bấm vào từng dòng ở khung «Cần xem lại» bên phải để đến đúng chỗ cần sửa."
+            )
         elif warnings:
-            text = (f'<span style="color:{WARNING}"><b>Không còn lỗi; còn {len(warnings)} cảnh báo.</b></span> '
-                    "Hãy đọc lại các cảnh báo; vẫn có thể xuất nếu nội dung đã đúng.")
+            text = (
+                f'<span style="color:{WARNING}"><b>Không còn lỗi; còn {len(warnings)} cảnh báo.</b></span> '
+                "Hãy đọc lại các cảnh báo; vẫn có thể xuất nếu nội dung đã đúng."
+            )
         else:
             text = f'<span style="color:{OK}"><b>Không còn lỗi hay cảnh báo nào.</b></span> Có thể xuất báo cáo.'
         self.summary.setText(text)
@@ -100,8 +105,10 @@ class ReviewStep(QWidget):
         except KpdeskError as exc:
             self.preview.setHtml(f'<p style="color:{ERROR}">Chưa tạo được bản xem trước: {exc.message}</p>')
         pages = self.preview.page_count()
-        self.caption.setText(f"&Bản xem trước: khoảng {pages} trang A4 (nội dung giống hệt tệp Word; chỗ ngắt trang "
-                             "có thể lệch đôi chút). Cuộn để xem hết; số trang in ở đầu trang từ trang 2.")
+        self.caption.setText(
+            f"&Bản xem trước: khoảng {pages} trang A4 (nội dung giống hệt tệp Word; chỗ ngắt trang "
+            "có thể lệch đôi chút). Cuộn để xem hết; số trang in ở đầu trang từ trang 2."
+        )
         self.preview.verticalScrollBar().setValue(scroll)
 
     def focus_field(self, field_id: str, row: int | None = None) -> bool:

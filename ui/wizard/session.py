@@ -38,14 +38,21 @@ class DraftSession(QObject):
     """Holds one draft while it is edited; `changed` fires after each change, `saved` after each save."""
 
     changed = Signal()
-    saved = Signal(object)          # datetime of the save
-    save_failed = Signal(str)       # Vietnamese message
+    saved = Signal(object)  # datetime of the save
+    save_failed = Signal(str)  # Vietnamese message
 
     AUTOSAVE_MS = 400
     RETRY_MS = 5000
 
-    def __init__(self, kind: Kind, draft: Draft, saver: Saver | None = None, parent: QObject | None = None, *,
-                 today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        draft: Draft,
+        saver: Saver | None = None,
+        parent: QObject | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.kind, self.draft, self.saver, self.today = kind, draft, saver, today
         #: What the edits since the last successful write changed (nothing: the draft is saved).
@@ -90,8 +97,12 @@ class DraftSession(QObject):
     def update_typed(self, key: str, inputs: dict[str, str], **parts: Any) -> None:
         """`update` a typed part of the document (`DocPart.DATE`) with its typed text that could not be read."""
         typed = edits.PART_ATTRIBUTES[DocPart(key)]
-        self.apply(*(SetPart(edits.PART_OF_ATTRIBUTE[attr], value, inputs if attr == typed else {})
-                     for attr, value in parts.items()))
+        self.apply(
+            *(
+                SetPart(edits.PART_OF_ATTRIBUTE[attr], value, inputs if attr == typed else {})
+                for attr, value in parts.items()
+            )
+        )
 
     def inputs_of(self, name: str) -> dict[str, str]:
         """The unread typed text of a field (of its cells, for a table) or document part, what its editor takes."""
@@ -123,8 +134,10 @@ class DraftSession(QObject):
             return False
         except Exception as exc:  # noqa: BLE001 - a failed save must not lose the change or the window
             self.timer.start(self.RETRY_MS)
-            self.save_failed.emit(f"Chưa lưu được bản nháp ({exc}). Chương trình sẽ thử lại sau ít giây; "
-                                  "đừng tắt máy cho đến khi thấy «Đã lưu».")
+            self.save_failed.emit(
+                f"Chưa lưu được bản nháp ({exc}). Chương trình sẽ thử lại sau ít giây; "
+                "đừng tắt máy cho đến khi thấy «Đã lưu»."
+            )
             return False
         self.unsaved = NO_CHANGES
         self.timer.setInterval(self.AUTOSAVE_MS)
@@ -136,8 +149,9 @@ class DraftSession(QObject):
     def _check(self) -> None:
         self.derived = compute(self.kind, self.draft)
         found = validate(self.kind, self.draft, self.derived, today=self.today)
-        self.report = ValidationReport(tuple(_choice_problems(self.choice_errors.items())) + found.problems +
-                                       self.notes)
+        self.report = ValidationReport(
+            tuple(_choice_problems(self.choice_errors.items())) + found.problems + self.notes
+        )
 
     def _read_notes(self) -> tuple[Problem, ...]:
         """The points of the department's return letters still open for the stored draft (none for a draft that is
@@ -186,5 +200,11 @@ def _choice_problems(choices: Iterable[tuple[str, str]]) -> Iterable[Problem]:
     be made): said the way validation says a document part's problem."""
     for key, message in choices:
         detail = message[:1].upper() + message[1:]
-        yield Problem(section=DOCUMENT, field=key, severity="error", code="input.unreadable",
-                      message=f"Mục «{DOCUMENT_TITLE}», «{DOC_LABELS.get(key, key)}»: {message}", detail=detail)
+        yield Problem(
+            section=DOCUMENT,
+            field=key,
+            severity="error",
+            code="input.unreadable",
+            message=f"Mục «{DOCUMENT_TITLE}», «{DOC_LABELS.get(key, key)}»: {message}",
+            detail=detail,
+        )

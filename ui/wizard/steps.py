@@ -191,13 +191,19 @@ class SectionStep(Step):
                 row.editor.set_row_messages(by_row)
                 mine = [p for p in mine if not p.row]
                 unit = session.draft.money_unit
-                row.editor.set_totals([(c.label, display(kind, c, session.derived.get(c.id), unit))
-                                       for c in self.table_totals.get(f.id, [])])
+                row.editor.set_totals(
+                    [
+                        (c.label, display(kind, c, session.derived.get(c.id), unit))
+                        for c in self.table_totals.get(f.id, [])
+                    ]
+                )
             show_problems(row, mine, session)
         if self.box_computed:
             unit = session.draft.money_unit
-            lines = [f"{escape_html(c.label)}: <b>{escape_html(display(kind, c, session.derived.get(c.id), unit))}</b>"
-                     for c in self.box_computed]
+            lines = [
+                f"{escape_html(c.label)}: <b>{escape_html(display(kind, c, session.derived.get(c.id), unit))}</b>"
+                for c in self.box_computed
+            ]
             self.computed_label.setText("<b>Tính tự động (không cần nhập):</b><br>" + "<br>".join(lines))
 
     def focus_field(self, field_id: str, row: int | None = None) -> bool:
@@ -220,8 +226,16 @@ class SectionStep(Step):
 class _DocRow(QWidget):
     """A labelled row of the document step, with its problems under it."""
 
-    def __init__(self, label: str, editor: QWidget, parent: QWidget, *, help: str = "", buddy: QWidget | None = None,
-                 required: bool = False) -> None:
+    def __init__(
+        self,
+        label: str,
+        editor: QWidget,
+        parent: QWidget,
+        *,
+        help: str = "",
+        buddy: QWidget | None = None,
+        required: bool = False,
+    ) -> None:
         super().__init__(parent)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 8)
@@ -259,15 +273,22 @@ class DocumentStep(Step):
     SECTION = DOCUMENT
     TITLE = DOCUMENT_TITLE
 
-    def __init__(self, session: DraftSession, parent: QWidget | None = None, *,
-                 signers: Sequence[Any] = (), profile_unit: Callable[[], Unit | None] | None = None) -> None:
+    def __init__(
+        self,
+        session: DraftSession,
+        parent: QWidget | None = None,
+        *,
+        signers: Sequence[Any] = (),
+        profile_unit: Callable[[], Unit | None] | None = None,
+    ) -> None:
         super().__init__(session, parent)
         self.signers = list(signers)
         self.profile_unit = profile_unit
         kind, draft = session.kind, session.draft
         self.layout_.addWidget(heading_label(DOCUMENT_TITLE, self.body))
-        self.layout_.addWidget(hint_label(
-            f"{kind.name}. Các thông tin in ở đầu và cuối văn bản: số, ngày, người ký, nơi nhận.", self.body))
+        self.layout_.addWidget(
+            hint_label(f"{kind.name}. Các thông tin in ở đầu và cuối văn bản: số, ngày, người ký, nơi nhận.", self.body)
+        )
         self.rows: dict[str, _DocRow] = {}
 
         # unit (from the profile; a snapshot kept in the draft)
@@ -288,8 +309,11 @@ class DocumentStep(Step):
         self.title_edit = PasteLineEdit(draft.title, self.body)
         self.title_edit.setPlaceholderText("Ví dụ: Báo cáo tháng 4/2026 gửi Sở KH&CN")
         self.title_edit.textChanged.connect(lambda text: session.update(title=vn.clean_line(text)))
-        self._add(DocPart.TITLE, self.title_edit,
-                  help="Chỉ để tìm lại trong danh sách; không in vào văn bản. Có thể để trống.")
+        self._add(
+            DocPart.TITLE,
+            self.title_edit,
+            help="Chỉ để tìm lại trong danh sách; không in vào văn bản. Có thể để trống.",
+        )
 
         # form
         self.form_group = QButtonGroup(self.body)
@@ -304,9 +328,12 @@ class DocumentStep(Step):
             form_line.addWidget(button)
             button.toggled.connect(lambda on, form=form: on and self._set_form(form))
         form_line.addStretch(1)
-        self._add(DocPart.FORM, form_box,
-                  help="Báo cáo có tên loại «BÁO CÁO» và trích yếu; công văn có «V/v …» và «Kính gửi».",
-                  buddy=next(iter(self.form_buttons.values())))
+        self._add(
+            DocPart.FORM,
+            form_box,
+            help="Báo cáo có tên loại «BÁO CÁO» và trích yếu; công văn có «V/v …» và «Kính gửi».",
+            buddy=next(iter(self.form_buttons.values())),
+        )
         self.rows[DocPart.FORM].setVisible(len(kind.forms) > 1)
 
         self.period = PeriodPicker(kind.periods, self.body)
@@ -321,8 +348,12 @@ class DocumentStep(Step):
 
         self.date = DateEditor(_synthetic(DocPart.DATE, "date"), self.body)
         self.date.edited.connect(self._set_date)
-        self._add(DocPart.DATE, self.date, buddy=self.date.focus_target(),
-                  help="Để trống nếu chưa biết ngày ký; văn thư sẽ ghi ngày khi phát hành.")
+        self._add(
+            DocPart.DATE,
+            self.date,
+            buddy=self.date.focus_target(),
+            help="Để trống nếu chưa biết ngày ký; văn thư sẽ ghi ngày khi phát hành.",
+        )
 
         self.money = QComboBox(self.body)
         self.money.setAccessibleName("Đơn vị tiền trong báo cáo")
@@ -336,8 +367,13 @@ class DocumentStep(Step):
         money_line.setContentsMargins(0, 0, 0, 0)
         money_line.addWidget(self.money)
         money_line.addStretch(1)
-        self._add(DocPart.MONEY, money_box, label="Đơn vị tiền ghi trong báo cáo", buddy=self.money,
-                  help="Mọi số tiền được nhập và in theo đơn vị này, ví dụ «352 triệu đồng» hoặc «0,352 tỷ đồng».")
+        self._add(
+            DocPart.MONEY,
+            money_box,
+            label="Đơn vị tiền ghi trong báo cáo",
+            buddy=self.money,
+            help="Mọi số tiền được nhập và in theo đơn vị này, ví dụ «352 triệu đồng» hoặc «0,352 tỷ đồng».",
+        )
 
         # signer
         signer_box = QWidget(self.body)
@@ -349,8 +385,9 @@ class DocumentStep(Step):
         wheel_needs_focus(self.money, self.signer_combo)
         self.signer_combo.activated.connect(self._pick_signer)
         signer_layout.addWidget(self.signer_combo)
-        self.authority = ListEditor(_synthetic("_authority", "list", "Thẩm quyền ký"), signer_box, min_lines=1,
-                                    item_word="dòng", buttons=False)
+        self.authority = ListEditor(
+            _synthetic("_authority", "list", "Thẩm quyền ký"), signer_box, min_lines=1, item_word="dòng", buttons=False
+        )
         self.authority.edit.setPlaceholderText("Ví dụ: KT. CHỦ TỊCH (mỗi dòng một cấp; để trống nếu ký thẳng)")
         self.position = PasteLineEdit(signer_box)
         self.position.setPlaceholderText("Chức vụ, ví dụ: PHÓ CHỦ TỊCH")
@@ -358,8 +395,11 @@ class DocumentStep(Step):
         self.signer_name = PasteLineEdit(signer_box)
         self.signer_name.setPlaceholderText("Họ và tên, ví dụ: Trần Ngọc Tùng")
         self.signer_name.setAccessibleName("Họ và tên người ký")
-        for text, widget in (("Thẩm quyền ký (TM., KT., TL., …)", self.authority), ("Chức vụ", self.position),
-                             ("Họ và tên", self.signer_name)):
+        for text, widget in (
+            ("Thẩm quyền ký (TM., KT., TL., …)", self.authority),
+            ("Chức vụ", self.position),
+            ("Họ và tên", self.signer_name),
+        ):
             label = QLabel(text, signer_box)
             label.setBuddy(widget.focus_target() if isinstance(widget, ListEditor) else widget)
             signer_layout.addWidget(label)
@@ -367,17 +407,30 @@ class DocumentStep(Step):
         self.authority.edited.connect(self._set_signer)
         self.position.textChanged.connect(self._set_signer)
         self.signer_name.textChanged.connect(self._set_signer)
-        self._add(DocPart.SIGNER, signer_box, required=True,
-                  buddy=self.signer_combo if self.signers else self.authority.focus_target())
+        self._add(
+            DocPart.SIGNER,
+            signer_box,
+            required=True,
+            buddy=self.signer_combo if self.signers else self.authority.focus_target(),
+        )
 
         self.to = ListEditor(_synthetic(DocPart.TO, "list"), self.body, min_lines=2, item_word="nơi")
         self.to.edited.connect(lambda: session.update(to=tuple(self.to.value() or ())))
-        self._add(DocPart.TO, self.to, buddy=self.to.focus_target(), required=True,
-                  help="Cơ quan nhận công văn, mỗi nơi một dòng.")
+        self._add(
+            DocPart.TO,
+            self.to,
+            buddy=self.to.focus_target(),
+            required=True,
+            help="Cơ quan nhận công văn, mỗi nơi một dòng.",
+        )
         self.recipients = ListEditor(_synthetic(DocPart.RECIPIENTS, "list"), self.body, min_lines=3, item_word="nơi")
         self.recipients.edited.connect(lambda: session.update(recipients=tuple(self.recipients.value() or ())))
-        self._add(DocPart.RECIPIENTS, self.recipients, buddy=self.recipients.focus_target(),
-                  help="Mỗi nơi một dòng, ví dụ «Sở KH&CN tỉnh (để b/c)». Dòng «Lưu: VT» được thêm nếu thiếu.")
+        self._add(
+            DocPart.RECIPIENTS,
+            self.recipients,
+            buddy=self.recipients.focus_target(),
+            help="Mỗi nơi một dòng, ví dụ «Sở KH&CN tỉnh (để b/c)». Dòng «Lưu: VT» được thêm nếu thiếu.",
+        )
         self.layout_.addStretch(1)
         self.load()
 
@@ -391,8 +444,15 @@ class DocumentStep(Step):
     def load(self) -> None:
         """Show the session's draft in the widgets (without recording a change)."""
         d = self.session.draft
-        widgets = (self.title_edit, self.number, self.position, self.signer_name, self.money, self.signer_combo,
-                   *self.form_buttons.values())
+        widgets = (
+            self.title_edit,
+            self.number,
+            self.position,
+            self.signer_name,
+            self.money,
+            self.signer_combo,
+            *self.form_buttons.values(),
+        )
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -458,8 +518,9 @@ class DocumentStep(Step):
 
     def _set_period(self, period: Any) -> None:
         if period is None:
-            self.session.set_choice_error(DocPart.PERIOD,
-                                          "kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm.")
+            self.session.set_choice_error(
+                DocPart.PERIOD, "kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm."
+            )
             return
         self.session.set_choice_error(DocPart.PERIOD, None)
         self.session.update(period=period)
@@ -482,8 +543,11 @@ class DocumentStep(Step):
         self._set_signer()
 
     def _set_signer(self, *_: Any) -> None:
-        signer = Signer(authority=tuple(self.authority.value() or ()), position=vn.clean_line(self.position.text()),
-                        name=vn.clean_line(self.signer_name.text()))
+        signer = Signer(
+            authority=tuple(self.authority.value() or ()),
+            position=vn.clean_line(self.position.text()),
+            name=vn.clean_line(self.signer_name.text()),
+        )
         self.session.update(signer=signer)
         self.signer_combo.blockSignals(True)
         self.signer_combo.setCurrentIndex(self._signer_index(signer))
@@ -510,4 +574,3 @@ class DocumentStep(Step):
 
     def first_focus(self) -> QWidget | None:
         return self.title_edit
-

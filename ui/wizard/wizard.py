@@ -60,8 +60,9 @@ class ProblemsPanel(QWidget):
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.title.setBuddy(self.list)
         box.addWidget(self.list, 1)
-        self.hint = QLabel("Bấm vào một dòng (hoặc chọn rồi nhấn Enter) để đến chỗ cần sửa. F8: đến vấn đề tiếp theo.",
-                           self)
+        self.hint = QLabel(
+            "Bấm vào một dòng (hoặc chọn rồi nhấn Enter) để đến chỗ cần sửa. F8: đến vấn đề tiếp theo.", self
+        )
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(f"color: {HINT};")
         box.addWidget(self.hint)
@@ -76,14 +77,16 @@ class ProblemsPanel(QWidget):
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
         if problems:
-            self.title.setText(f"<b>Cần xem &lại:</b> <span style='color:{ERROR}'>{errors} lỗi</span>, "
-                               f"{warnings} cảnh báo")
+            self.title.setText(
+                f"<b>Cần xem &lại:</b> <span style='color:{ERROR}'>{errors} lỗi</span>, {warnings} cảnh báo"
+            )
         else:
             self.title.setText(f"<b>Cần xem &lại:</b> <span style='color:{OK}'>không có lỗi hay cảnh báo nào</span>")
         self.list.clear()
         for p in sorted(problems, key=lambda p: not p.is_error):
-            item = QListWidgetItem(status_icon(FAIL if p.is_error else WARN, 16),
-                                   ("Lỗi: " if p.is_error else "Cảnh báo: ") + p.message)
+            item = QListWidgetItem(
+                status_icon(FAIL if p.is_error else WARN, 16), ("Lỗi: " if p.is_error else "Cảnh báo: ") + p.message
+            )
             item.setData(Qt.ItemDataRole.UserRole, p)
             item.setToolTip(p.message)
             self.list.addItem(item)
@@ -133,9 +136,11 @@ class UpgradeBar(QFrame):
         """Offer to carry the draft over to `changes.new_version`; the changes show on «Xem thay đổi»."""
         self.version = changes.new_version
         start = f"áp dụng từ kỳ {changes.applies_from.label}" if changes.applies_from else "áp dụng cho mọi kỳ"
-        self.text.setText(f"<b>Mẫu báo cáo có phiên bản mới</b> (phiên bản {changes.new_version}, "
-                          f"{escape_html(start)}). Bản nháp này đang theo phiên bản {changes.old_version}; "
-                          "bấm «Cập nhật» để chuyển sang mẫu mới.")
+        self.text.setText(
+            f"<b>Mẫu báo cáo có phiên bản mới</b> (phiên bản {changes.new_version}, "
+            f"{escape_html(start)}). Bản nháp này đang theo phiên bản {changes.old_version}; "
+            "bấm «Cập nhật» để chuyển sang mẫu mới."
+        )
         self.details.setText(changes_html(changes, headline=False))
         self.upgrade_button.show()
         self.details_button.show()
@@ -147,8 +152,10 @@ class UpgradeBar(QFrame):
     def done(self, changes: KindChanges, *, on_load: bool = False) -> None:
         """Say that the draft now follows `changes.new_version`, and what that changed."""
         if on_load:
-            text = (f"Bản nháp này soạn theo mẫu phiên bản {changes.old_version}, không còn trên máy này; kpdesk "
-                    f"đã chuyển sang phiên bản {changes.new_version}. Hãy xem lại các mục thay đổi:")
+            text = (
+                f"Bản nháp này soạn theo mẫu phiên bản {changes.old_version}, không còn trên máy này; kpdesk "
+                f"đã chuyển sang phiên bản {changes.new_version}. Hãy xem lại các mục thay đổi:"
+            )
         else:
             text = f"<b>Đã cập nhật bản nháp lên mẫu phiên bản {changes.new_version}.</b> Những gì thay đổi:"
         self.text.setText(text)
@@ -171,11 +178,20 @@ class WizardView(QWidget):
     exported = Signal(object)  # RenderResult
     upgrade_requested = Signal(int)  # the officer accepts to carry the draft over to this version of its kind
 
-    def __init__(self, kind: Kind, draft: Draft, *, saver: Callable[[Draft], Any] | None = None,
-                 record_export: Callable[[RenderResult, int | None], Any] | None = None,
-                 current_revision: Callable[[], int | None] | None = None, signers: Sequence[Any] = (),
-                 profile_unit: Callable[[], Unit | None] | None = None, settings: Settings | None = None,
-                 today: dt.date | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        kind: Kind,
+        draft: Draft,
+        *,
+        saver: Callable[[Draft], Any] | None = None,
+        record_export: Callable[[RenderResult, int | None], Any] | None = None,
+        current_revision: Callable[[], int | None] | None = None,
+        signers: Sequence[Any] = (),
+        profile_unit: Callable[[], Unit | None] | None = None,
+        settings: Settings | None = None,
+        today: dt.date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.kind = kind
         self.settings = settings or Settings()
@@ -265,8 +281,7 @@ class WizardView(QWidget):
         saved = self.settings.splitter("wizard")
         if saved is not None:
             self.splitter.restoreState(saved)
-        self.splitter.splitterMoved.connect(lambda *_: self.settings.save_splitter("wizard",
-                                                                                   self.splitter.saveState()))
+        self.splitter.splitterMoved.connect(lambda *_: self.settings.save_splitter("wizard", self.splitter.saveState()))
         self.step_list.setMinimumWidth(180)
         self.problems.setMinimumWidth(220)
         box = QVBoxLayout(self)
@@ -276,10 +291,14 @@ class WizardView(QWidget):
         box.addWidget(self.upgrade_bar)
         box.addWidget(self.splitter, 1)
 
-        for keys, slot in (("Ctrl+PgDown", lambda: self.go_step(self.current() + 1)),
-                           ("Ctrl+PgUp", lambda: self.go_step(self.current() - 1)),
-                           ("Ctrl+S", self.save_now), ("Ctrl+E", self.export), ("Ctrl+P", self.print_report),
-                           ("F8", self.next_problem)):
+        for keys, slot in (
+            ("Ctrl+PgDown", lambda: self.go_step(self.current() + 1)),
+            ("Ctrl+PgUp", lambda: self.go_step(self.current() - 1)),
+            ("Ctrl+S", self.save_now),
+            ("Ctrl+E", self.export),
+            ("Ctrl+P", self.print_report),
+            ("F8", self.next_problem),
+        ):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.session.changed.connect(self._changed)
@@ -366,9 +385,11 @@ class WizardView(QWidget):
 
     def _show_title(self) -> None:
         d = self.session.draft
-        self.title.setText(f"<b>{escape_html(self.kind.short)}</b> · {escape_html(d.period.label)} · "
-                           f"{escape_html(d.unit.full_name)}<br><span style='color:{HINT}'>"
-                           f"{escape_html(self.kind.name)}</span>")
+        self.title.setText(
+            f"<b>{escape_html(self.kind.short)}</b> · {escape_html(d.period.label)} · "
+            f"{escape_html(d.unit.full_name)}<br><span style='color:{HINT}'>"
+            f"{escape_html(self.kind.name)}</span>"
+        )
 
     def _saved(self, when: dt.datetime) -> None:
         self._set_status(f"Đã lưu lúc {when:%H:%M}", OK)
@@ -396,15 +417,23 @@ class WizardView(QWidget):
         session = self.session
         self.go_step(len(self.steps) - 1)
         if session.errors:
-            dialogs.tell(self, f"Bản nháp còn {len(session.errors)} lỗi nên chưa {doing} được.",
-                         detail="Lỗi đầu tiên: " + session.errors[0].message + "\n\nHãy sửa các lỗi ở khung "
-                         f"«Cần xem lại» rồi {doing} lại.")
+            dialogs.tell(
+                self,
+                f"Bản nháp còn {len(session.errors)} lỗi nên chưa {doing} được.",
+                detail="Lỗi đầu tiên: " + session.errors[0].message + "\n\nHãy sửa các lỗi ở khung "
+                f"«Cần xem lại» rồi {doing} lại.",
+            )
             return False
         if session.warnings:
             listing = "\n".join(f"• {p.message}" for p in session.warnings[:8])
             more = f"\n… và {len(session.warnings) - 8} cảnh báo khác." if len(session.warnings) > 8 else ""
-            if not dialogs.confirm(self, f"Bản nháp còn {len(session.warnings)} cảnh báo. Vẫn {doing} báo cáo?",
-                                   yes=go_on, no="Xem lại", detail=listing + more):
+            if not dialogs.confirm(
+                self,
+                f"Bản nháp còn {len(session.warnings)} cảnh báo. Vẫn {doing} báo cáo?",
+                yes=go_on,
+                no="Xem lại",
+                detail=listing + more,
+            ):
                 return False
         return True
 
@@ -438,9 +467,12 @@ class WizardView(QWidget):
         session = self.session
         draft = session.draft
         revision = self._revision()
-        Op(self, lambda progress: render_to_file(draft, path, today=session.today),
-           label=f"Đang xuất báo cáo ra tệp {path.name}…",
-           error_what="Chưa xuất được báo cáo.").success(lambda result: self._exported(result, revision)).run()
+        Op(
+            self,
+            lambda progress: render_to_file(draft, path, today=session.today),
+            label=f"Đang xuất báo cáo ra tệp {path.name}…",
+            error_what="Chưa xuất được báo cáo.",
+        ).success(lambda result: self._exported(result, revision)).run()
 
     def export_pdf(self) -> None:
         """«Xuất PDF…»: as «Xuất Word…», the PDF made from the .docx by Word, LibreOffice or Qt (off the UI thread)."""
@@ -452,8 +484,13 @@ class WizardView(QWidget):
         from ui import printing
 
         revision = self._revision()
-        printing.export_pdf(self, self.session.draft, path, today=self.session.today,
-                            success=lambda result: self._exported(result, revision))
+        printing.export_pdf(
+            self,
+            self.session.draft,
+            path,
+            today=self.session.today,
+            success=lambda result: self._exported(result, revision),
+        )
 
     def print_report(self) -> None:
         """«In…» (Ctrl+P from any step): the print dialog of Word when it is there, else Qt's, with the preview's
@@ -472,9 +509,14 @@ class WizardView(QWidget):
             self.record_export(result, revision)
             self.session.reload_notes()  # the export answers the department's letter: its points go away
         self.exported.emit(result)
-        choice = dialogs.choose(self, f"Đã xuất báo cáo ra tệp:\n{result.path}",
-                                ["Mở tài liệu", "Mở thư mục", "Đóng"], escape=2,
-                                icon=dialogs.QMessageBox.Icon.Information, detail=getattr(result, "message", ""))
+        choice = dialogs.choose(
+            self,
+            f"Đã xuất báo cáo ra tệp:\n{result.path}",
+            ["Mở tài liệu", "Mở thư mục", "Đóng"],
+            escape=2,
+            icon=dialogs.QMessageBox.Icon.Information,
+            detail=getattr(result, "message", ""),
+        )
         if choice == 0:
             dialogs.open_in_system(result.path)
         elif choice == 1:

@@ -26,11 +26,48 @@ MONTHLY, HALF, ANNUAL = "co-che-tai-chinh-thang", "quan-ly-khcn-6-thang", "ke-ho
 RECEIVED_ON = dt.date(2026, 5, 18)
 
 NAMES = [
-    "Thiệu Trung", "Thiệu Hóa", "Thiệu Toán", "Thiệu Tiến", "Thiệu Quang", "Thiệu Vận", "Đông Sơn", "Đông Tiến",
-    "Đông Thanh", "Quảng Xương", "Quảng Ninh", "Quảng Yên", "Hoằng Hóa", "Hoằng Tiến", "Hoằng Lộc", "Hậu Lộc",
-    "Triệu Sơn", "Thọ Xuân", "Yên Định", "Vĩnh Lộc", "Hà Trung", "Nga Sơn", "Nông Cống", "Như Thanh", "Thạch Thành",
-    "Cẩm Thủy", "Ngọc Lặc", "Lang Chánh", "Bá Thước", "Quan Hóa", "Mường Lát", "Thường Xuân", "Như Xuân",
-    "Tĩnh Gia", "Sầm Sơn", "Hạc Thành", "Bỉm Sơn", "Nghi Sơn", "Đông Quang", "Thiệu Long", "Quảng Phú", "Hòn Mê",
+    "Thiệu Trung",
+    "Thiệu Hóa",
+    "Thiệu Toán",
+    "Thiệu Tiến",
+    "Thiệu Quang",
+    "Thiệu Vận",
+    "Đông Sơn",
+    "Đông Tiến",
+    "Đông Thanh",
+    "Quảng Xương",
+    "Quảng Ninh",
+    "Quảng Yên",
+    "Hoằng Hóa",
+    "Hoằng Tiến",
+    "Hoằng Lộc",
+    "Hậu Lộc",
+    "Triệu Sơn",
+    "Thọ Xuân",
+    "Yên Định",
+    "Vĩnh Lộc",
+    "Hà Trung",
+    "Nga Sơn",
+    "Nông Cống",
+    "Như Thanh",
+    "Thạch Thành",
+    "Cẩm Thủy",
+    "Ngọc Lặc",
+    "Lang Chánh",
+    "Bá Thước",
+    "Quan Hóa",
+    "Mường Lát",
+    "Thường Xuân",
+    "Như Xuân",
+    "Tĩnh Gia",
+    "Sầm Sơn",
+    "Hạc Thành",
+    "Bỉm Sơn",
+    "Nghi Sơn",
+    "Đông Quang",
+    "Thiệu Long",
+    "Quảng Phú",
+    "Hòn Mê",
 ]
 WARDS = {"Hạc Thành", "Bỉm Sơn", "Sầm Sơn", "Nghi Sơn"}
 
@@ -45,18 +82,27 @@ def listed_units() -> list[ListedUnit]:
 
 def department_profile() -> UnitProfile:
     return UnitProfile(
-        name="Sở Khoa học và Công nghệ", level="", province="Thanh Hóa", superior="UBND TỈNH THANH HÓA",
-        agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"), place="Thanh Hóa", office_symbol="QLKH", agency_symbol="SKHCN",
+        name="Sở Khoa học và Công nghệ",
+        level="",
+        province="Thanh Hóa",
+        superior="UBND TỈNH THANH HÓA",
+        agency=("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"),
+        place="Thanh Hóa",
+        office_symbol="QLKH",
+        agency_symbol="SKHCN",
         signers=(SignerProfile("Nguyễn Văn Bình", "PHÓ GIÁM ĐỐC", ("KT. GIÁM ĐỐC",), True),),
-        default_recipients=("Như trên", "Lãnh đạo Sở (để b/c)", "Lưu: VT, QLKH"), role=DEPARTMENT)
+        default_recipients=("Như trên", "Lãnh đạo Sở (để b/c)", "Lưu: VT, QLKH"),
+        role=DEPARTMENT,
+    )
 
 
 def example(name: str) -> dict:
     return json.loads(next(EXAMPLES.glob(f"{name}-*.json")).read_text(encoding="utf-8"))
 
 
-def commune_draft(base: str, name: str, level: str, *, period: dict, date: str | None, number: str | None = "07",
-                  **values: object) -> drafts.Draft:
+def commune_draft(
+    base: str, name: str, level: str, *, period: dict, date: str | None, number: str | None = "07", **values: object
+) -> drafts.Draft:
     """Example `base` as `name`'s report for `period`, dated `date`, with `values` changed (None removes)."""
     data = copy.deepcopy(example(base))
     data["unit"].update(name=name, level=level, place=name)
@@ -109,9 +155,21 @@ def _resave_with_libreoffice(src: Path, folder: Path) -> Path | None:
         return None
     out = folder / "lo"
     out.mkdir(exist_ok=True)
-    subprocess.run([soffice, f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless", "--convert-to",
-                    "docx:MS Word 2007 XML", "--outdir", str(out), str(src)], capture_output=True, timeout=180,
-                   check=False)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
     made = out / src.name
     return made if made.exists() else None
 
@@ -129,12 +187,16 @@ def build_intake(folder: Path) -> Intake:
 
     # Monthly report of May 2026 (due before 20/5/2026): 30 on time, 4 late, 2 with errors, edge cases after.
     for i, u in enumerate(units[:30]):
-        add(f"on-time-{u.code}", commune_draft("000", u.name, u.level, period=MAY, date="2026-05-15",
-                                               budget_total=(300 + i) * 1_000_000))
+        add(
+            f"on-time-{u.code}",
+            commune_draft("000", u.name, u.level, period=MAY, date="2026-05-15", budget_total=(300 + i) * 1_000_000),
+        )
     (folder / "late").mkdir()
     for u in units[30:34]:  # signed and received on 22/5: three days late
-        files[f"late-{u.code}"] = _render(commune_draft("000", u.name, u.level, period=MAY, date="2026-05-22"),
-                                          folder / "late" / f"late-{u.code}.docx")
+        files[f"late-{u.code}"] = _render(
+            commune_draft("000", u.name, u.level, period=MAY, date="2026-05-22"),
+            folder / "late" / f"late-{u.code}.docx",
+        )
     for u in units[34:36]:
         add(f"errors-{u.code}", commune_draft("001", u.name, u.level, period=MAY, date="2026-05-14"))
     # units[36]: sends the same file twice; units[37]: v1 with errors, then a corrected v2 (received later)
@@ -142,17 +204,22 @@ def build_intake(folder: Path) -> Intake:
     shutil.copy(files["twice"], folder / "twice-again.docx")
     files["twice-again"] = folder / "twice-again.docx"
     add("v1", commune_draft("001", units[37].name, units[37].level, period=MAY, date="2026-05-13"))
-    files["v2"] = _render(commune_draft("001", units[37].name, units[37].level, period=MAY, date="2026-05-19",
-                                        **FIXED_FUND), folder / "v2.docx")
+    files["v2"] = _render(
+        commune_draft("001", units[37].name, units[37].level, period=MAY, date="2026-05-19", **FIXED_FUND),
+        folder / "v2.docx",
+    )
     # units[38]: an edited figure; units[39]: re-saved by LibreOffice (not edited)
-    edited = commune_draft("000", units[38].name, units[38].level, period=MAY, date="2026-05-15",
-                           budget_total=352_000_000)
+    edited = commune_draft(
+        "000", units[38].name, units[38].level, period=MAY, date="2026-05-15", budget_total=352_000_000
+    )
     plain = _render(edited, folder / "edited-source.docx")
     _edit_figure(plain, inbox / "edited.docx", "352 triệu đồng", "452 triệu đồng")
     files["edited"] = inbox / "edited.docx"
     (folder / "resave").mkdir()
-    source = _render(commune_draft("000", units[39].name, units[39].level, period=MAY, date="2026-05-16"),
-                     folder / "resave" / "resaved.docx")
+    source = _render(
+        commune_draft("000", units[39].name, units[39].level, period=MAY, date="2026-05-16"),
+        folder / "resave" / "resaved.docx",
+    )
     resaved = _resave_with_libreoffice(source, folder)
     if resaved is not None:
         shutil.copy(resaved, inbox / "resaved.docx")
@@ -173,11 +240,14 @@ def build_intake(folder: Path) -> Intake:
     (folder / "half").mkdir()
     (folder / "annual").mkdir()
     for u in units[:3]:
-        files[f"half-{u.code}"] = _render(commune_draft("002", u.name, u.level, period=H1, date="2026-07-10"),
-                                          folder / "half" / f"half-{u.code}.docx")
+        files[f"half-{u.code}"] = _render(
+            commune_draft("002", u.name, u.level, period=H1, date="2026-07-10"), folder / "half" / f"half-{u.code}.docx"
+        )
     for u in units[:2]:
-        files[f"annual-{u.code}"] = _render(commune_draft("004", u.name, u.level, period=YEAR, date="2026-12-10"),
-                                            folder / "annual" / f"annual-{u.code}.docx")
+        files[f"annual-{u.code}"] = _render(
+            commune_draft("004", u.name, u.level, period=YEAR, date="2026-12-10"),
+            folder / "annual" / f"annual-{u.code}.docx",
+        )
 
     store = Store.open(folder / "data")
     records = Records(store)

@@ -3,7 +3,10 @@
 from kpdesk.department.compare import Difference, edited_after_export, figures
 
 DATA = [
-    "ỦY BAN NHÂN DÂN", "XÃ THIỆU TRUNG", "Số: 05/BC-UBND", "Thiệu Trung, ngày 15 tháng 4 năm 2026",
+    "ỦY BAN NHÂN DÂN",
+    "XÃ THIỆU TRUNG",
+    "Số: 05/BC-UBND",
+    "Thiệu Trung, ngày 15 tháng 4 năm 2026",
     "- Tổng kinh phí được phân bổ năm 2026: 352 triệu đồng (Bằng chữ: Ba trăm năm mươi hai triệu đồng chẵn).",
     "- Đã giải ngân: 200 triệu đồng, đạt 56,82%.",
     "Trên đây là báo cáo của Ủy ban nhân dân xã Thiệu Trung./.",
@@ -39,8 +42,7 @@ def test_changed_dates_percentages_and_the_unit_name_are_all_found():
     edited[5] = "- Đã giải ngân: 200 triệu đồng, đạt 60%."
     edited[6] = "Trên đây là báo cáo của Ủy ban nhân dân xã Thiệu Trong./."
     found = {(d.expected, d.found) for d in edited_after_export(DATA, edited, ["Thiệu Trung"])}
-    assert found == {("ngày 15 tháng 4 năm 2026", "ngày 25 tháng 4 năm 2026"), ("56,82%", "60%"),
-                     ("Thiệu Trung", "")}
+    assert found == {("ngày 15 tháng 4 năm 2026", "ngày 25 tháng 4 năm 2026"), ("56,82%", "60%"), ("Thiệu Trung", "")}
 
 
 def test_a_reworded_sentence_with_the_same_figures_is_not_an_edit():
@@ -60,4 +62,8 @@ def test_a_figure_added_or_removed_says_so():
 
 def test_figures_keep_their_units_and_group_marks():
     assert figures("Dự toán 3.480 triệu đồng, 2,382 tỷ đồng; 99,98 %; ngày 05 tháng 02 năm 2026") == [
-        "3.480 triệu đồng", "2,382 tỷ đồng", "99,98 %", "ngày 05 tháng 02 năm 2026"]
+        "3.480 triệu đồng",
+        "2,382 tỷ đồng",
+        "99,98 %",
+        "ngày 05 tháng 02 năm 2026",
+    ]

@@ -48,9 +48,14 @@ def test_the_figures_come_from_the_kind_section_by_section():
     assert cols["budget_total"].type == c.AMOUNT and cols["budget_total"].total == c.SUM
     assert cols["budget_year"].type == c.YEAR and cols["budget_year"].total == c.NONE  # years are never added up
     assert (cols["disbursed_pct"].total, cols["disbursed_pct"].num, cols["disbursed_pct"].den) == (
-        c.RATE, "disbursed", "budget_total")
+        c.RATE,
+        "disbursed",
+        "budget_total",
+    )
     assert cols["fund_status"].total == c.COUNTS and [o.label for o in cols["fund_status"].options] == [
-        "Đã thành lập", "Chưa thành lập"]
+        "Đã thành lập",
+        "Chưa thành lập",
+    ]
     assert cols["measures#rows"].group == "Các giải pháp tháo gỡ điểm nghẽn đã triển khai"
     assert not any(col.id.endswith("_words") for col in cols.values())
 
@@ -59,7 +64,10 @@ def test_the_figures_come_from_the_kind_section_by_section():
     assert (annual["proc_on_time_pct"].total, annual["proc_on_time_pct"].den) == (c.RATE, "proc_settled")
     assert annual["digitization_pct"].total == c.NONE
     assert [annual[f"estimate_by_group.{g}"].label for g in ("kh_cn", "dmst", "cds")] == [
-        "Khoa học, công nghệ", "Đổi mới sáng tạo (Khoản 111)", "Chuyển đổi số (Khoản 121)"]
+        "Khoa học, công nghệ",
+        "Đổi mới sáng tạo (Khoản 111)",
+        "Chuyển đổi số (Khoản 121)",
+    ]
     assert "estimate_lines#rows" in annual and "estimate_lines.amount" not in annual  # summed by estimate_sum
 
     half = {col.id: col for t in c.themes_of(get_kind(HALF)) for col in t.columns}
@@ -88,14 +96,17 @@ def test_totals_equal_the_sums_over_the_drafts(intake, may):
         assert may.totals[field] == sum(present) and may.reported[field] == len(present), field
         assert isinstance(may.totals[field], int)  # đồng, exact
     # 30 on time (300…329 triệu), 3 of seed 001 (2.382 triệu), 7 of seed 000 (352 triệu)
-    assert may.totals["budget_total"] == sum(300 + i for i in range(30)) * 1_000_000 + 3 * 2_382_000_000 + \
-        7 * 352_000_000
+    assert (
+        may.totals["budget_total"] == sum(300 + i for i in range(30)) * 1_000_000 + 3 * 2_382_000_000 + 7 * 352_000_000
+    )
     parts = [v["budget_parts"] for v in derived.values() if v["budget_parts"] is not None]
     assert may.totals["budget_parts"] == sum(parts)
     assert may.totals["measures#rows"] == sum(len(d.values.get("measures") or []) for d in drafts.values())
     statuses = [d.values.get("fund_status") for d in drafts.values()]
-    assert may.totals["fund_status"] == {"established": statuses.count("established"),
-                                         "not_established": statuses.count("not_established")}
+    assert may.totals["fund_status"] == {
+        "established": statuses.count("established"),
+        "not_established": statuses.count("not_established"),
+    }
 
 
 def test_the_corrected_version_is_the_one_added_up_and_every_figure_names_its_source(intake, may):
@@ -113,19 +124,38 @@ def test_the_corrected_version_is_the_one_added_up_and_every_figure_names_its_so
 def test_a_rate_is_recomputed_from_the_summed_counts_of_the_units_that_gave_both(tmp_path, make_draft):
     """Three units' disbursement rates 10%, 90% and 10% average 36,67%; the province's rate is 1.010/2.100 of the
     three that gave both figures, and the fourth unit's allocation (no disbursement given) is not in it."""
-    given = {"A": (1_000_000_000, 100_000_000), "B": (1_000_000_000, 900_000_000), "C": (100_000_000, 10_000_000),
-             "D": (5_000_000_000, None)}
+    given = {
+        "A": (1_000_000_000, 100_000_000),
+        "B": (1_000_000_000, 900_000_000),
+        "C": (100_000_000, 10_000_000),
+        "D": (5_000_000_000, None),
+    }
     with Store.open(tmp_path / "so") as store:
         records = Records(store)
         records.import_units([ListedUnit(code, f"Xã {code}", "xã") for code in [*given, "E"]])
         for code, (budget, disbursed) in given.items():
-            draft = make_draft("001", f"Xã {code}", "xã", period={"type": "month", "year": 2026, "month": 5},
-                               date="2026-05-10", budget_total=budget, disbursed=disbursed, budget_st=None,
-                               budget_dt=None)
+            draft = make_draft(
+                "001",
+                f"Xã {code}",
+                "xã",
+                period={"type": "month", "year": 2026, "month": 5},
+                date="2026-05-10",
+                budget_total=budget,
+                disbursed=disbursed,
+                budget_st=None,
+                budget_dt=None,
+            )
             digest = hashlib.sha256(code.encode()).hexdigest()
-            records.add_version(draft, unit=records.find_unit(code), file_name=f"{code}.docx", file_sha256=digest,
-                                payload_sha256=digest, source="test", received_on=dt.date(2026, 5, 12),
-                                problems=())
+            records.add_version(
+                draft,
+                unit=records.find_unit(code),
+                file_name=f"{code}.docx",
+                file_sha256=digest,
+                payload_sha256=digest,
+                source="test",
+                received_on=dt.date(2026, 5, 12),
+                problems=(),
+            )
         cons = c.consolidate(records, get_kind(MONTHLY), MAY, today=TODAY)
     rates = [r.values["disbursed_pct"] for r in cons.sent if "disbursed_pct" in r.values]
     assert sorted(rates) == [Decimal("10.00"), Decimal("10.00"), Decimal("90.00")]
@@ -137,7 +167,11 @@ def test_a_rate_is_recomputed_from_the_summed_counts_of_the_units_that_gave_both
     [chart] = c.rate_charts(cons)
     assert [p.code for p in chart.pairs] == ["B", "A", "C"]  # highest rate first (A before C: by code)
     assert (chart.total_num, chart.total_den, chart.total_rate, chart.missing) == (
-        1_010_000_000, 2_100_000_000, Decimal("48.10"), 2)
+        1_010_000_000,
+        2_100_000_000,
+        Decimal("48.10"),
+        2,
+    )
     assert chart.top(2) == chart.pairs[:2] and chart.bottom(2) == chart.pairs[2:]  # never the same unit twice
 
 
@@ -161,7 +195,7 @@ def test_the_points_many_communes_raised_are_grouped_by_their_text(tmp_path, mak
     written = {
         "A": ["Một là, thiếu kinh phí cho chuyển đổi số;", "Cán bộ kiêm nhiệm"],
         "B": ["Thiếu kinh phí cho chuyển đổi số.", "cán bộ kiêm nhiệm."],
-        "C": ["- thiếu kinh phi cho chuyển đổi số", "Hạ tầng mạng yếu"],   # a slip in a diacritic
+        "C": ["- thiếu kinh phi cho chuyển đổi số", "Hạ tầng mạng yếu"],  # a slip in a diacritic
         "D": ["Thứ nhất, thiếu kinh phí cho chuyển đổi sổ", "Thiếu kinh phí cho chuyển đổi số."],  # twice: once
         "E": ["Hạ tầng mạng còn yếu", "Một ý riêng của xã"],  # near the words of C
     }
@@ -169,16 +203,33 @@ def test_the_points_many_communes_raised_are_grouped_by_their_text(tmp_path, mak
         records = Records(store)
         records.import_units([ListedUnit(code, code, "xã") for code in written])
         for code, items in written.items():
-            draft = make_draft("000", code, "xã", period={"type": "month", "year": 2026, "month": 5},
-                               date="2026-05-10", difficulties=items, proposals=["Đề nghị tập huấn"])
+            draft = make_draft(
+                "000",
+                code,
+                "xã",
+                period={"type": "month", "year": 2026, "month": 5},
+                date="2026-05-10",
+                difficulties=items,
+                proposals=["Đề nghị tập huấn"],
+            )
             digest = hashlib.sha256(code.encode()).hexdigest()
-            records.add_version(draft, unit=records.find_unit(code), file_name=f"{code}.docx", file_sha256=digest,
-                                payload_sha256=digest, source="test", received_on=dt.date(2026, 5, 12),
-                                problems=())
+            records.add_version(
+                draft,
+                unit=records.find_unit(code),
+                file_name=f"{code}.docx",
+                file_sha256=digest,
+                payload_sha256=digest,
+                source="test",
+                received_on=dt.date(2026, 5, 12),
+                problems=(),
+            )
         cons = c.consolidate(records, get_kind(MONTHLY), MAY, today=TODAY)
     found = [r for r in c.raised(cons) if r.field == "difficulties"]
     assert [(r.text, r.count) for r in found] == [
-        ("Thiếu kinh phí cho chuyển đổi số", 4), ("Cán bộ kiêm nhiệm", 2), ("Hạ tầng mạng yếu", 2)]
+        ("Thiếu kinh phí cho chuyển đổi số", 4),
+        ("Cán bộ kiêm nhiệm", 2),
+        ("Hạ tầng mạng yếu", 2),
+    ]
     assert found[0].units == ("xã A", "xã B", "xã C", "xã D") and found[0].label == "Các khó khăn, vướng mắc"
     proposals = [r for r in c.raised(cons) if r.field == "proposals"]
     assert [(r.text, r.count) for r in proposals] == [("Đề nghị tập huấn", 5)]

@@ -31,8 +31,9 @@ def outcome(intake, name: str):
 def test_every_file_has_one_outcome_line_and_lock_files_are_skipped(intake):
     names = [r.path.name for r in intake.receipts]
     assert "~$lock-file.docx" not in names and len(names) == len(set(names))
-    counts = {o: sum(r.outcome == o for r in intake.receipts) for o in (RECEIVED, NEW_VERSION, DUPLICATE,
-                                                                           NOT_KPDESK, REFUSED)}
+    counts = {
+        o: sum(r.outcome == o for r in intake.receipts) for o in (RECEIVED, NEW_VERSION, DUPLICATE, NOT_KPDESK, REFUSED)
+    }
     resaved = 1 if "resaved" in intake.files else 0
     # monthly: 30 on time + 4 late + 2 with errors + twice + v1 + edited + resaved + unlisted; half 3; annual 2
     assert counts == {RECEIVED: 40 + resaved + 5, NEW_VERSION: 1, DUPLICATE: 1, NOT_KPDESK: 1, REFUSED: 1}
@@ -70,12 +71,14 @@ def test_a_corrected_report_becomes_version_2_and_both_are_kept(intake):
 
 def test_a_figure_changed_in_word_after_export_is_flagged_with_both_values(intake):
     r = outcome(intake, "edited.docx")
-    assert r.outcome == RECEIVED and [(d.expected, d.found) for d in r.edited] == [("352 triệu đồng",
-                                                                                     "452 triệu đồng")]
+    assert r.outcome == RECEIVED and [(d.expected, d.found) for d in r.edited] == [("352 triệu đồng", "452 triệu đồng")]
     version = intake.records.latest(r.submission.id)
     assert version.edited[0]["found"] == "452 triệu đồng"
-    row = next(x for x in status(intake.records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 25)).rows
-               if x.summary and x.summary.report_id == r.submission.id)
+    row = next(
+        x
+        for x in status(intake.records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 25)).rows
+        if x.summary and x.summary.report_id == r.submission.id
+    )
     assert row.to_json()["edited_after_export"] is True and "văn bản đã bị sửa sau khi xuất" in row.flags
 
 
@@ -94,8 +97,10 @@ def test_a_figure_changed_in_the_data_inside_the_file_is_flagged_even_with_its_h
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "customXml/kpdesk-draft.xml":
-                data = payload_xml(embedded.json.replace('"budget_total": 352000000', '"budget_total": 999000000'),
-                                   embedded.text_sha256)
+                data = payload_xml(
+                    embedded.json.replace('"budget_total": 352000000', '"budget_total": 999000000'),
+                    embedded.text_sha256,
+                )
             zout.writestr(item, data)
     (r,) = receive(intake.records, [forged], received_on=dt.date(2026, 5, 19))
     assert r.outcome in (RECEIVED, NEW_VERSION)
@@ -175,8 +180,11 @@ def test_review_states_are_kept_with_who_when_and_a_note_and_logged(intake):
     sub = records.find_submission(unit, MONTHLY, MAY)
     accepted = records.set_state(sub.id, ACCEPTED, "Số liệu khớp", who="Lê Thị Hoa")
     assert (accepted.state, accepted.state_note, accepted.state_by) == (ACCEPTED, "Số liệu khớp", "Lê Thị Hoa")
-    row = next(r for r in status(records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 25)).rows
-               if r.unit and r.unit.code == "TH02")
+    row = next(
+        r
+        for r in status(records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 25)).rows
+        if r.unit and r.unit.code == "TH02"
+    )
     assert row.state == ACCEPTED and row.label == "đã chấp nhận (đúng hạn)"
     entries = records.log(sub.id)
     assert [e.action for e in entries[:2]] == ["accepted", "received"]
@@ -208,11 +216,43 @@ def test_the_department_marks_a_report_as_having_problems_with_a_note_that_says_
     entry = records.log(sub.id)[0]
     assert entry.action == "flagged" and "đánh dấu có vấn đề" in entry.text and "Kho bạc" in entry.text
     store_dir = str(intake.store.data_dir)
-    assert main(["--data-dir", store_dir, "department", "reopen", "TH03", "--kind", MONTHLY, "--period", "2026-05",
-                 "--by", "Lê Thị Hoa"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                store_dir,
+                "department",
+                "reopen",
+                "TH03",
+                "--kind",
+                MONTHLY,
+                "--period",
+                "2026-05",
+                "--by",
+                "Lê Thị Hoa",
+            ]
+        )
+        == 0
+    )
     assert records.submission(sub.id).state == RECEIVED
-    assert main(["--data-dir", store_dir, "department", "flag", "TH03", "--kind", MONTHLY, "--period", "2026-05",
-                 "--note", "Thiếu số liệu quỹ"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                store_dir,
+                "department",
+                "flag",
+                "TH03",
+                "--kind",
+                MONTHLY,
+                "--period",
+                "2026-05",
+                "--note",
+                "Thiếu số liệu quỹ",
+            ]
+        )
+        == 0
+    )
     assert "có vấn đề, Sở đang xem" in capsys.readouterr().out
     assert records.submission(sub.id).state_note == "Thiếu số liệu quỹ"
 
@@ -230,8 +270,11 @@ def test_a_new_version_reopens_a_returned_report(intake, tmp_path, make_draft):
     assert r.outcome == NEW_VERSION and r.version == 2
     again = records.submission(sub.id)
     assert again.state == "received" and again.versions == 2
-    row = next(x for x in status(records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 26)).rows
-               if x.unit and x.unit.code == "TH36")
+    row = next(
+        x
+        for x in status(records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 26)).rows
+        if x.unit and x.unit.code == "TH36"
+    )
     assert row.state == st.ON_TIME  # the first version was on time; the correction does not make it late
 
 

@@ -29,16 +29,22 @@ def version_2(root: Path) -> Path:
     """The monthly kind as the department changes it from July 2026: one new required figure."""
     folder = root / "v2" / MONTHLY
     shutil.copytree(templates_dir() / MONTHLY, folder)
-    toml = (folder / "kind.toml").read_text(encoding="utf-8").replace("version = 1\n",
-                                                                      'version = 2\napplies_from = "2026-07"\n', 1)
-    toml += ('\n[[sections]]\nid = "so_hoa"\ntitle = "Số hóa thủ tục"\n\n  [[sections.fields]]\n'
-             '  id = "digital_count"\n  type = "int"\n  label = "Số thủ tục đã số hóa"\n  required = true\n'
-             '\n[[upgrades]]\nfrom_version = 1\n')
+    toml = (
+        (folder / "kind.toml")
+        .read_text(encoding="utf-8")
+        .replace("version = 1\n", 'version = 2\napplies_from = "2026-07"\n', 1)
+    )
+    toml += (
+        '\n[[sections]]\nid = "so_hoa"\ntitle = "Số hóa thủ tục"\n\n  [[sections.fields]]\n'
+        '  id = "digital_count"\n  type = "int"\n  label = "Số thủ tục đã số hóa"\n  required = true\n'
+        "\n[[upgrades]]\nfrom_version = 1\n"
+    )
     (folder / "kind.toml").write_text(toml, encoding="utf-8")
     body = (folder / "body.j2").read_text(encoding="utf-8")
     count = "{% if v.digital_count is not none %}<p>Đã số hóa {{ v.digital_count | count }} thủ tục.</p>{% endif %}\n"
-    (folder / "body.j2").write_text(body.replace("{% if v.closing %}", count + "{% if v.closing %}", 1),
-                                    encoding="utf-8")
+    (folder / "body.j2").write_text(
+        body.replace("{% if v.closing %}", count + "{% if v.closing %}", 1), encoding="utf-8"
+    )
     return folder
 
 
@@ -48,13 +54,17 @@ def reports(tmp_path):
     installed; the data folder they were made in."""
     data = tmp_path / "data"
     with kinds_of_data_dir(data):
-        kindpack.install_package(kindpack.pack([version_2(tmp_path)], tmp_path / "mau.kpkind",
-                                               "Sở Khoa học và Công nghệ tỉnh Thanh Hóa").path)
+        kindpack.install_package(
+            kindpack.pack(
+                [version_2(tmp_path)], tmp_path / "mau.kpkind", "Sở Khoa học và Công nghệ tỉnh Thanh Hóa"
+            ).path
+        )
         assert kind_for_period(MONTHLY, parse_period("2026-07")).version == 2
         u = listed_units()[0]
         june = commune_draft("000", u.name, u.level, period=JUNE, date="2026-06-15")
-        july = drafts.upgrade_draft(commune_draft("000", u.name, u.level, period=JULY, date="2026-07-15"),
-                                    get_kind(MONTHLY, 2))[0]
+        july = drafts.upgrade_draft(
+            commune_draft("000", u.name, u.level, period=JULY, date="2026-07-15"), get_kind(MONTHLY, 2)
+        )[0]
         july = drafts.Draft(**{**july.__dict__, "values": {**july.values, "digital_count": 14}})
         folder = tmp_path / "in"
         folder.mkdir()
@@ -68,23 +78,35 @@ def test_reports_of_two_versions_of_a_kind_are_received_each_with_its_version(re
     with kinds_of_data_dir(data):
         with Store.open(data) as store:
             Records(store).import_units(listed_units()[:2])
-        assert main(["--data-dir", str(data), "department", "receive", str(folder), "--received-on", "2026-07-20",
-                     "--json"]) == 0
+        assert (
+            main(
+                ["--data-dir", str(data), "department", "receive", str(folder), "--received-on", "2026-07-20", "--json"]
+            )
+            == 0
+        )
         import json
 
         found = {Path(r["file"]).name: r for r in json.loads(capsys.readouterr().out)}
         assert {n: (r["outcome"], r["kind_version"]) for n, r in found.items()} == {
-            "thang-6.docx": (RECEIVED, 1), "thang-7.docx": (RECEIVED, 2)}
+            "thang-6.docx": (RECEIVED, 1),
+            "thang-7.docx": (RECEIVED, 2),
+        }
         assert "mẫu phiên bản 2" in found["thang-7.docx"]["message"]
         with Store.open(data) as store:
             records = Records(store)
             (july,) = records.submissions(MONTHLY, parse_period("2026-07"))
             assert records.latest(july.id).kind_version == 2
-            cons = consolidate(records, kind_for_period(MONTHLY, parse_period("2026-07")), parse_period("2026-07"),
-                               today=dt.date(2026, 7, 20))
+            cons = consolidate(
+                records,
+                kind_for_period(MONTHLY, parse_period("2026-07")),
+                parse_period("2026-07"),
+                today=dt.date(2026, 7, 20),
+            )
             assert cons.totals["digital_count"] == 14  # the new figure is added up from version 2's reports
-        assert main(["--data-dir", str(data), "department", "versions", "TH01", "--kind", MONTHLY, "--period",
-                     "2026-07"]) == 0
+        assert (
+            main(["--data-dir", str(data), "department", "versions", "TH01", "--kind", MONTHLY, "--period", "2026-07"])
+            == 0
+        )
         assert "mẫu phiên bản 2" in capsys.readouterr().out
 
 

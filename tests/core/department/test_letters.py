@@ -29,8 +29,16 @@ def returned(intake, tmp_path_factory):
     records = intake.records
     sub = records.find_submission(records.find_unit("TH35"), MONTHLY, MAY)
     path = tmp_path_factory.mktemp("letters") / "tra-lai-Sam-Son.docx"
-    issued = letters.return_report(records, sub, path, number="215", note="Đề nghị ghi rõ số đã giải ngân.",
-                                   resubmit_by=dt.date(2026, 5, 29), who="Lê Thị Hoa", today=TODAY)
+    issued = letters.return_report(
+        records,
+        sub,
+        path,
+        number="215",
+        note="Đề nghị ghi rõ số đã giải ngân.",
+        resubmit_by=dt.date(2026, 5, 29),
+        who="Lê Thị Hoa",
+        today=TODAY,
+    )
     return sub, issued
 
 
@@ -38,10 +46,22 @@ def test_the_return_letter_is_a_decree_30_cong_van_of_the_department(returned):
     _, issued = returned
     lines = [line.strip() for line in docx_text_lines(issued.path)]
     text = "\n".join(lines)
-    for expected in ("UBND TỈNH THANH HÓA", "SỞ KHOA HỌC", "VÀ CÔNG NGHỆ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "Độc lập - Tự do - Hạnh phúc", "Số: 215/SKHCN-QLKH", "Thanh Hóa, ngày 25 tháng 5 năm 2026",
-                     "Kính gửi: Ủy ban nhân dân phường Sầm Sơn.", "Nơi nhận:", "- Như trên;", "- Lưu: VT, QLKH.",
-                     "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Văn Bình"):
+    for expected in (
+        "UBND TỈNH THANH HÓA",
+        "SỞ KHOA HỌC",
+        "VÀ CÔNG NGHỆ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 215/SKHCN-QLKH",
+        "Thanh Hóa, ngày 25 tháng 5 năm 2026",
+        "Kính gửi: Ủy ban nhân dân phường Sầm Sơn.",
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Lưu: VT, QLKH.",
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "Nguyễn Văn Bình",
+    ):
         assert expected in lines, (expected, lines)
     assert "V/v đề nghị hoàn thiện báo cáo tháng 5 năm 2026" in text.replace("\n", " ")
     # each point by section and field, in Vietnamese, the free note last, ending with "."
@@ -59,8 +79,9 @@ def test_returning_marks_the_report_returned_with_who_and_the_letter_in_the_log(
     stored = intake.store.load(issued.draft_id)
     assert stored.info.status == "exported" and stored.draft.kind == letters.RETURN_KIND
     assert intake.store.exports(issued.draft_id)[0].sha256 == issued.sha256
-    row = next(r for r in status(intake.records, get_kind(MONTHLY), MAY, TODAY).rows
-               if r.unit and r.unit.code == "TH35")
+    row = next(
+        r for r in status(intake.records, get_kind(MONTHLY), MAY, TODAY).rows if r.unit and r.unit.code == "TH35"
+    )
     assert row.state == "returned" and row.label == "đã trả lại để sửa (đúng hạn)"
 
 
@@ -122,17 +143,31 @@ def test_without_the_departments_profile_a_letter_says_how_to_enter_it(tmp_path,
         records = Records(store)
         records.import_units([intake.records.find_unit("TH01")])
         with pytest.raises(DepartmentError, match="không cần đôn đốc|Chưa có thông tin của Sở"):
-            letters.remind(records, status(records, get_kind(MONTHLY), MAY, TODAY), tmp_path / "x.docx",
-                           today=TODAY)
+            letters.remind(records, status(records, get_kind(MONTHLY), MAY, TODAY), tmp_path / "x.docx", today=TODAY)
 
 
 @pytest.mark.office
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext) on PATH")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext) on PATH",
+)
 def test_libreoffice_prints_the_return_letter_on_a4(returned, tmp_path):
     _, issued = returned
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(issued.path)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(issued.path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / (issued.path.stem + ".pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "A4" in info and int(next(x for x in info.splitlines() if x.startswith("Pages:")).split()[1]) <= 2

@@ -85,8 +85,18 @@ def two_versions(tmp_path):
     folder.mkdir()
     u = listed_units()[37]
     old = _render(commune_draft("001", u.name, u.level, period=MAY, date="2026-05-13"), folder / "b-ban-dau.docx")
-    new = _render(commune_draft("001", u.name, u.level, period=MAY, date="2026-05-19", fund_status="not_established",
-                                fund_charter="not_issued"), folder / "a-ban-sua.docx")
+    new = _render(
+        commune_draft(
+            "001",
+            u.name,
+            u.level,
+            period=MAY,
+            date="2026-05-19",
+            fund_status="not_established",
+            fund_charter="not_issued",
+        ),
+        folder / "a-ban-sua.docx",
+    )
     return folder, old, new
 
 
@@ -119,11 +129,14 @@ def test_a_version_received_later_stays_the_newer_one_even_when_signed_earlier(t
         assert "ngày ký 13/5/2026, trước bản 1 (ngày ký 19/5/2026)" in r.message
 
 
-@pytest.mark.parametrize(("kind", "period", "says"), [
-    (MONTHLY, "2026-H1", ["báo cáo tháng", "«2026-05»"]),
-    ("quan-ly-khcn-6-thang", "2026-05", ["báo cáo 6 tháng", "«2026-H1»"]),
-    ("ke-hoach-khcn-nam", "2026-H2", ["báo cáo năm", "«2026»"]),
-])
+@pytest.mark.parametrize(
+    ("kind", "period", "says"),
+    [
+        (MONTHLY, "2026-H1", ["báo cáo tháng", "«2026-05»"]),
+        ("quan-ly-khcn-6-thang", "2026-05", ["báo cáo 6 tháng", "«2026-H1»"]),
+        ("ke-hoach-khcn-nam", "2026-H2", ["báo cáo năm", "«2026»"]),
+    ],
+)
 def test_a_period_that_does_not_fit_the_kind_is_refused_by_every_command(tmp_path, capsys, kind, period, says):
     data = str(tmp_path / "data")
     with Store.open(tmp_path / "data") as store:
@@ -132,8 +145,13 @@ def test_a_period_that_does_not_fit_the_kind_is_refused_by_every_command(tmp_pat
         with pytest.raises(Exception) as refused:
             status(Records(store), get_kind(kind), parse_period(period))
         assert all(s in str(refused.value) for s in says) and get_kind(kind).name in str(refused.value)
-    for command in (["status"], ["table", "-o", str(tmp_path / "b.xlsx")], ["summary", "-o", str(tmp_path / "t.docx")],
-                    ["remind", "-o", str(tmp_path / "d.docx")], ["deadline", "15/7/2026"]):
+    for command in (
+        ["status"],
+        ["table", "-o", str(tmp_path / "b.xlsx")],
+        ["summary", "-o", str(tmp_path / "t.docx")],
+        ["remind", "-o", str(tmp_path / "d.docx")],
+        ["deadline", "15/7/2026"],
+    ):
         assert main(["--data-dir", data, "department", *command, "--kind", kind, "--period", period]) == 2, command
         err = capsys.readouterr().err
         assert all(s in err for s in says), (command, err)
@@ -166,8 +184,10 @@ def test_the_deadline_is_said_once_and_a_report_with_no_deadline_is_only_receive
         row = next(r for r in annual.rows if r.summary is not None)
         assert annual.deadline is None and row.label == "đã nhận" and row.to_json()["state"] == "on_time"
         assert "đúng hạn" not in "\n".join(r.label for r in annual.rows)
-        path = write_workbook(consolidate(records, get_kind(ANNUAL), parse_period("2026"), today=dt.date(2026, 12, 20)),
-                              tmp_path / "nam.xlsx")
+        path = write_workbook(
+            consolidate(records, get_kind(ANNUAL), parse_period("2026"), today=dt.date(2026, 12, 20)),
+            tmp_path / "nam.xlsx",
+        )
     sheet = openpyxl.load_workbook(path).worksheets[0]
     texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "Đã nhận" in texts and "Đã nhận (chưa đặt hạn gửi)" in texts
@@ -214,8 +234,13 @@ def test_the_annual_summary_and_workbook_leave_out_values_that_are_not_figures(a
     shown = [r["label"] for r in (values.get("figures") or []) + (values.get("choices") or [])]
     assert shown and not [s for s in shown if "ước tính" in s or "Chi thường xuyên + chi" in s], shown
     path = write_workbook(cons, tmp_path / "nam.xlsx")
-    texts = {c for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows(values_only=True)
-             for c in row if isinstance(c, str)}
+    texts = {
+        c
+        for ws in openpyxl.load_workbook(path).worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if isinstance(c, str)
+    }
     assert not [t for t in texts if "ước tính" in t or "Chi thường xuyên + chi" in t]
 
 
@@ -226,8 +251,20 @@ def test_a_reminder_with_nobody_missing_says_everyone_sent(tmp_path, capsys):
     folder.mkdir()
     for u, signed in zip(units, ("2026-05-15", "2026-05-22"), strict=True):
         _render(commune_draft("000", u.name, u.level, period=MAY, date=signed), folder / f"{u.code}.docx")
-    args = ["--data-dir", data, "department", "remind", "--kind", MONTHLY, "--period", "2026-05", "-o",
-            str(tmp_path / "don-doc.docx"), "--on", "2026-05-25"]
+    args = [
+        "--data-dir",
+        data,
+        "department",
+        "remind",
+        "--kind",
+        MONTHLY,
+        "--period",
+        "2026-05",
+        "-o",
+        str(tmp_path / "don-doc.docx"),
+        "--on",
+        "2026-05-25",
+    ]
     with Store.open(tmp_path / "data") as store:
         store.save_unit(department_profile())
     assert main(args) == 2

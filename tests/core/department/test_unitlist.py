@@ -24,8 +24,9 @@ def test_a_utf8_csv_with_bom_reads_every_column(tmp_path):
     path = tmp_path / "don-vi.csv"
     path.write_text("\n".join(",".join(r) for r in [HEADER, *ROWS]), encoding="utf-8-sig")
     units = _units_by_code(read_unit_list(path))
-    assert units["16084"] == ListedUnit("16084", "Thiệu Trung", "xã", "ubnd.thieutrung@thanhhoa.gov.vn",
-                                        "02373851234", dt.date(2025, 7, 1), None)
+    assert units["16084"] == ListedUnit(
+        "16084", "Thiệu Trung", "xã", "ubnd.thieutrung@thanhhoa.gov.vn", "02373851234", dt.date(2025, 7, 1), None
+    )
     assert units["16090"].name == "Bỉm Sơn" and units["16090"].level == "phường"  # the level is not in the name
     assert units["99001"].full_name == "đặc khu Hòn Mê"
 
@@ -64,15 +65,18 @@ def test_an_xlsx_list_reads_codes_typed_as_numbers_and_real_dates(tmp_path):
     assert (unit.code, unit.level, unit.valid_until) == ("16084", "xã", dt.date(2025, 6, 30))
 
 
-@pytest.mark.parametrize(("row", "says"), [
-    (["", "Thiệu Trung", "xã"], "chưa có mã"),
-    (["1", "", "xã"], "chưa có tên"),
-    (["1", "Thiệu Trung", "thôn"], "chỉ dùng «xã», «phường» hoặc «đặc khu»"),
-    (["1", "Thiệu Trung", "xã", "ubnd.thanhhoa.gov.vn"], "Thư điện tử"),
-    (["1", "Thiệu Trung", "xã", "", "12345"], "Điện thoại"),
-    (["1", "Thiệu Trung", "xã", "", "", "31/06/2025"], "Hiệu lực từ"),
-    (["1", "Thiệu Trung", "xã", "", "", "01/07/2025", "30/06/2025"], "ở trước ngày có hiệu lực"),
-])
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        (["", "Thiệu Trung", "xã"], "chưa có mã"),
+        (["1", "", "xã"], "chưa có tên"),
+        (["1", "Thiệu Trung", "thôn"], "chỉ dùng «xã», «phường» hoặc «đặc khu»"),
+        (["1", "Thiệu Trung", "xã", "ubnd.thanhhoa.gov.vn"], "Thư điện tử"),
+        (["1", "Thiệu Trung", "xã", "", "12345"], "Điện thoại"),
+        (["1", "Thiệu Trung", "xã", "", "", "31/06/2025"], "Hiệu lực từ"),
+        (["1", "Thiệu Trung", "xã", "", "", "01/07/2025", "30/06/2025"], "ở trước ngày có hiệu lực"),
+    ],
+)
 def test_a_bad_row_is_named_and_nothing_is_returned(row, says):
     with pytest.raises(DepartmentError) as caught:
         parse_rows([HEADER, ROWS[0], row], "don-vi.csv")
@@ -113,8 +117,11 @@ def test_a_unit_exists_between_its_dates_both_included():
 
 
 def test_senders_match_by_level_and_name_without_diacritics_and_by_hand_made_aliases():
-    units = [ListedUnit("1", "Thiệu Trung", "xã", id=1), ListedUnit("2", "Bỉm Sơn", "phường", id=2),
-             ListedUnit("3", "Bỉm Sơn", "xã", id=3)]
+    units = [
+        ListedUnit("1", "Thiệu Trung", "xã", id=1),
+        ListedUnit("2", "Bỉm Sơn", "phường", id=2),
+        ListedUnit("3", "Bỉm Sơn", "xã", id=3),
+    ]
     assert match_unit("THIEU TRUNG", "Xã", units).id == 1
     assert match_unit("Bỉm Sơn", "phường", units).id == 2
     assert match_unit("Thiệu Trong", "xã", units) is None

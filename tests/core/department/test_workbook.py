@@ -32,8 +32,9 @@ def book(intake, tmp_path_factory):
     and with the values written beside them (what a viewer that does not recalculate shows)."""
     kind = get_kind(MONTHLY)
     cons = consolidate(intake.records, kind, MAY, today=TODAY)
-    path = wb.write_workbook(cons, tmp_path_factory.mktemp("book") / "bieu.xlsx",
-                             cumulative_chart(intake.records, kind, MAY, today=TODAY))
+    path = wb.write_workbook(
+        cons, tmp_path_factory.mktemp("book") / "bieu.xlsx", cumulative_chart(intake.records, kind, MAY, today=TODAY)
+    )
     return cons, path, openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
 
 
@@ -53,8 +54,13 @@ def theme_sheets(cons, formulas):
 
 def test_the_workbook_has_the_status_a_sheet_per_theme_the_charts_and_the_data(book):
     cons, path, formulas, _ = book
-    assert formulas.sheetnames == ["Tình hình gửi báo cáo", "2. Tình hình triển khai các",
-                                   "3. Tình hình tổ chức và hoạt", "Biểu đồ", "Dữ liệu"]
+    assert formulas.sheetnames == [
+        "Tình hình gửi báo cáo",
+        "2. Tình hình triển khai các",
+        "3. Tình hình tổ chức và hoạt",
+        "Biểu đồ",
+        "Dữ liệu",
+    ]
     assert all(len(name) <= 31 for name in formulas.sheetnames)
     with zipfile.ZipFile(path) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
@@ -88,16 +94,16 @@ def test_every_total_is_the_sum_over_the_drafts_and_missing_units_are_blank(inta
                 cells_ref = f"{_col(at)}{first}:{_col(at)}{last}"
                 assert f_ws.cell(total_row, at).value == f'=IF(COUNT({cells_ref})=0,"",SUM({cells_ref}))'
 
-                assert f_ws.cell(first, at).number_format.startswith("#,##0") and \
-                    f_ws.cell(first, at).number_format.endswith(",,")
+                assert f_ws.cell(first, at).number_format.startswith("#,##0") and f_ws.cell(
+                    first, at
+                ).number_format.endswith(",,")
             if col.total == SUM and cons.totals[col.id] is None:
                 assert v_ws.cell(total_row, at).value in (None, "")  # nobody gave it: blank, not 0
             elif col.total == SUM:
                 assert v_ws.cell(total_row, at).value == pytest.approx(float(cons.totals[col.id]))
             if col.total == COUNTS:
                 counts = cons.totals[col.id]
-                assert v_ws.cell(total_row, at).value == "; ".join(
-                    f"{o.label}: {counts[o.value]}" for o in col.options)
+                assert v_ws.cell(total_row, at).value == "; ".join(f"{o.label}: {counts[o.value]}" for o in col.options)
                 assert f_ws.cell(total_row, at).value.count("COUNTIF(") == len(col.options)
                 assert all(c in (None, *(o.label for o in col.options)) for c in cells)  # labels, not codes
             reported = v_ws.cell(total_row + 1, at).value
@@ -113,8 +119,12 @@ def test_the_rate_is_a_formula_over_the_summed_counts_never_an_average(book):
     formula = formulas[name].cell(total_row, at).value
     num = _col(len(wb.FIXED) + [c.id for c in theme.columns].index("disbursed") + 1)
     den = _col(len(wb.FIXED) + [c.id for c in theme.columns].index("budget_total") + 1)
-    assert formula.startswith("=IFERROR(SUMPRODUCT(") and f"{num}{wb.FIRST_ROW + 1}:" in formula and \
-        f"{den}{wb.FIRST_ROW + 1}:" in formula and "AVERAGE" not in formula
+    assert (
+        formula.startswith("=IFERROR(SUMPRODUCT(")
+        and f"{num}{wb.FIRST_ROW + 1}:" in formula
+        and f"{den}{wb.FIRST_ROW + 1}:" in formula
+        and "AVERAGE" not in formula
+    )
     cached = values[name].cell(total_row, at).value
     assert cached == pytest.approx(600_000_000 / 7_146_000_000)  # 3 units gave both: 3 × 200 of 3 × 2.382 triệu
     assert formulas[name].cell(total_row, at).number_format == "0.00%"
@@ -142,8 +152,10 @@ def test_every_page_is_set_for_printing(book):
 def test_the_status_sheet_lists_every_unit_and_sender(book):
     cons, _, formulas, values = book
     ws = values["Tình hình gửi báo cáo"]
-    rows = [[ws.cell(r, c).value for c in range(1, 13)]
-            for r in range(wb.FIRST_ROW + 1, wb.FIRST_ROW + 1 + len(cons.status.rows))]
+    rows = [
+        [ws.cell(r, c).value for c in range(1, 13)]
+        for r in range(wb.FIRST_ROW + 1, wb.FIRST_ROW + 1 + len(cons.status.rows))
+    ]
     assert len(rows) == 43  # 42 on the list and the sender not on it
     by_code = {r[1]: r for r in rows}
     assert by_code["TH41"][4] == "missing" and by_code["TH41"][6] is None
@@ -151,8 +163,11 @@ def test_the_status_sheet_lists_every_unit_and_sender(book):
     assert by_code["TH38"][6] == 2 and by_code["TH39"][10] == "Có"  # the corrected version; the edited figure
     assert by_code["—"][2] == "Xã Thiệu Trong" and "không có trong danh sách" in by_code["—"][11]
     assert isinstance(by_code["TH01"][7], dt.datetime) and by_code["TH01"][7].date() == dt.date(2026, 5, 18)
-    counts = {ws.cell(r, 3).value: ws.cell(r, 4).value for r in range(1, ws.max_row + 1)
-              if ws.cell(r, 3).value in ("Đúng hạn", "Gửi muộn", "Chưa gửi")}
+    counts = {
+        ws.cell(r, 3).value: ws.cell(r, 4).value
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 3).value in ("Đúng hạn", "Gửi muộn", "Chưa gửi")
+    }
     assert counts == {"Đúng hạn": cons.status.count("on_time"), "Gửi muộn": 4, "Chưa gửi": 2}
 
 
@@ -165,7 +180,13 @@ def test_the_data_sheet_holds_every_figure_with_its_version(book):
     for row, f in zip(rows, figures, strict=True):
         code, _, kind, period, column, label, value, version, report = row
         assert (code, kind, period, column, version, report) == (
-            f.unit.code, MONTHLY, "2026-05", f.column.id, f.source.version, f.source.report_id)
+            f.unit.code,
+            MONTHLY,
+            "2026-05",
+            f.column.id,
+            f.source.version,
+            f.source.report_id,
+        )
         if f.column.type == CHOICE:
             assert value == f.column.option_label(f.value)
         elif f.column.type == PERCENT:
@@ -210,8 +231,10 @@ def test_the_annual_workbook_keeps_its_rates_and_group_sums(intake, tmp_path):
 
 
 @pytest.mark.office
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
-                    reason="needs LibreOffice Calc (soffice) and poppler-utils (pdfinfo) on PATH")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
+    reason="needs LibreOffice Calc (soffice) and poppler-utils (pdfinfo) on PATH",
+)
 def test_libreoffice_recomputes_the_same_totals_and_prints_a4_landscape(book, tmp_path):
     cons, path, formulas, values = book
     profile = tmp_path / "lo"
@@ -220,15 +243,21 @@ def test_libreoffice_recomputes_the_same_totals_and_prints_a4_landscape(book, tm
     (profile / "user" / "registrymodifications.xcu").write_text(
         '<?xml version="1.0" encoding="UTF-8"?><oor:items xmlns:oor="http://openoffice.org/2001/registry">'
         '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">'
-        "<value>0</value></prop></item></oor:items>", encoding="utf-8")
+        "<value>0</value></prop></item></oor:items>",
+        encoding="utf-8",
+    )
     env = [f"-env:UserInstallation=file://{profile}", "--headless"]
     probe = tmp_path / "probe.xlsx"  # a formula whose stored value is wrong: shows that LibreOffice recomputes
     book_ = xlsxwriter.Workbook(str(probe))
     book_.add_worksheet().write_formula(0, 0, "=1+1", None, 5)
     book_.close()
     as_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
-    subprocess.run(["soffice", *env, "--convert-to", as_csv, "--outdir", str(tmp_path), str(probe), str(path)],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        ["soffice", *env, "--convert-to", as_csv, "--outdir", str(tmp_path), str(probe), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     assert next(tmp_path.glob("probe*.csv")).read_text(encoding="utf-8").strip() == "2"
     theme, name = theme_sheets(cons, formulas)[0]
     sheet = next(tmp_path.glob(f"bieu-{name}*.csv"))
@@ -244,14 +273,19 @@ def test_libreoffice_recomputes_the_same_totals_and_prints_a4_landscape(book, tm
         elif col.total == RATE:
             assert float(total[at].rstrip("%")) / 100 == pytest.approx(cached, abs=1e-12), col.id
 
-    subprocess.run(["soffice", *env, "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], check=True,
-                   capture_output=True, timeout=240)
+    subprocess.run(
+        ["soffice", *env, "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     info = subprocess.run(["pdfinfo", str(tmp_path / "bieu.pdf")], capture_output=True, text=True, check=True).stdout
     size = next(line for line in info.splitlines() if line.startswith("Page size:"))
     width, height = (float(x) for x in size.split(":")[1].split("pts")[0].split(" x "))
     assert width == pytest.approx(841.89, abs=1) and height == pytest.approx(595.28, abs=1)  # A4 landscape
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "bieu.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "bieu.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "BIỂU TỔNG HỢP" in text and "Tổng cộng" in text and "19.045" in text.replace(",", ".")
 
 

@@ -34,12 +34,18 @@ def png(width: int, height: int, rgb: tuple[int, int, int] = (200, 30, 30)) -> b
     def chunk(tag: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
-APPENDIX = Appendix("Biểu đồ kết quả tổng hợp", (Figure(png(800, 450), "Biểu đồ 1. Tình hình gửi báo cáo"),
-                                                  Figure(png(400, 600, (30, 30, 200)), "Biểu đồ 2. Quỹ")))
+APPENDIX = Appendix(
+    "Biểu đồ kết quả tổng hợp",
+    (Figure(png(800, 450), "Biểu đồ 1. Tình hình gửi báo cáo"), Figure(png(400, 600, (30, 30, 200)), "Biểu đồ 2. Quỹ")),
+)
 
 
 def letter() -> drafts.Draft:
@@ -71,8 +77,9 @@ def test_the_appendix_follows_the_signature_on_its_own_numbered_pages(tmp_path):
     lines = text_lines(layout)
     at = lines.index("Phụ lục")
     assert lines[at + 1] == "BIỂU ĐỒ KẾT QUẢ TỔNG HỢP"
-    assert lines[at + 2] == ("(Kèm theo Công văn số 215/SKHCN-QLKH ngày 22 tháng 4 năm 2026 của Sở Khoa học và "
-                             "Công nghệ)")
+    assert lines[at + 2] == (
+        "(Kèm theo Công văn số 215/SKHCN-QLKH ngày 22 tháng 4 năm 2026 của Sở Khoa học và Công nghệ)"
+    )
     pictures = [p for p in layout.parts if isinstance(p, Picture)]
     assert [p.name for p in pictures] == ["Biểu đồ 1. Tình hình gửi báo cáo", "Biểu đồ 2. Quỹ"]
     wide, tall = pictures
@@ -120,18 +127,40 @@ def test_a_picture_that_is_not_a_png_is_refused_in_vietnamese(tmp_path):
 
 
 @pytest.mark.office
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext) on PATH")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext) on PATH",
+)
 def test_libreoffice_prints_the_appendix_on_its_own_page(tmp_path):
     path = render_to_file(letter(), tmp_path / "cv.docx", allow_errors=True, appendix=APPENDIX).path
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / "cv.pdf"
-    pages = int(next(x for x in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                                               check=True).stdout.splitlines() if x.startswith("Pages:")).split()[1])
-    last = subprocess.run(["pdftotext", "-f", "2", "-l", str(pages), str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout
+    pages = int(
+        next(
+            x
+            for x in subprocess.run(
+                ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+            ).stdout.splitlines()
+            if x.startswith("Pages:")
+        ).split()[1]
+    )
+    last = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", str(pages), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Phụ lục" in last and "BIỂU ĐỒ KẾT QUẢ TỔNG HỢP" in last and "Phụ lục" not in first
     assert "Nguyễn Văn Bình" in first

@@ -41,7 +41,7 @@ def test_a_file_written_before_the_digest_existed_reads_with_none(written, tmp_p
             data = zin.read(item.filename)
             if item.filename.startswith("customXml/") and b"kp:text" in data:
                 start = data.index(b"<kp:text")
-                data = data[:start] + data[data.index(b"/>", start) + 2:]
+                data = data[:start] + data[data.index(b"/>", start) + 2 :]
             zout.writestr(item, data)
     embedded = read_embedded(old)
     assert embedded is not None and embedded.text_sha256 is None and embedded.json == read_payload(written)

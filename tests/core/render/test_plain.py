@@ -35,7 +35,7 @@ def layout_of(path: Path, form: str) -> Layout:
 
 def html_lines(text: str) -> list[str]:
     """The HTML writer's paragraphs with their tags stripped: one line per <p> (or <hr>), <br /> a line break."""
-    body = text[text.index("<body"):]
+    body = text[text.index("<body") :]
     lines = []
     for match in re.finditer(r"<p\b[^>]*>(.*?)</p>|<hr\b[^>]*>", body, re.S):
         inner = (match.group(1) or "").replace("<br />", "\n")
@@ -85,7 +85,7 @@ def test_the_lines_keep_breaks_tabs_blanks_and_the_signature_gap(make001, tmp_pa
     right = [para.role for para in closing.rows[0].cells[1].paras]
     assert right == [Role.AUTHORITY, Role.AUTHORITY, Role.POSITION, *[Role.SIGNATURE_GAP] * 4, Role.SIGNER_NAME]
     name = lines.index("Lê Sỹ Tiến")
-    assert lines[name - 5: name] == ["CHỦ TỊCH", "", "", "", ""]
+    assert lines[name - 5 : name] == ["CHỦ TỊCH", "", "", "", ""]
     assert html_lines(layout_html(layout)) == lines
     write_docx(layout, tmp_path / "x.docx")
     assert docx_text_lines(tmp_path / "x.docx") == lines
@@ -115,11 +115,14 @@ def test_a_hand_edit_after_export_shows_and_word_resaving_does_not(frame000):
         # hidden text and field codes
         xml = xml.replace("<w:body>", '<w:body><w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>')
         xml = xml.replace("<w:p>", '<w:p w:rsidR="00A1B2C3">')
-        xml = xml.replace(">Độc lập - Tự do - Hạnh phúc</w:t></w:r>",
-                          '>Độc lập - Tự do</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:lastRenderedPageBreak/>'
-                          '<w:t xml:space="preserve"> - Hạnh phúc</w:t></w:r>'
-                          '<w:r><w:rPr><w:vanish/></w:rPr><w:t>ẩn</w:t></w:r>'
-                          '<w:r><w:instrText> PAGE </w:instrText></w:r>', 1)
+        xml = xml.replace(
+            ">Độc lập - Tự do - Hạnh phúc</w:t></w:r>",
+            '>Độc lập - Tự do</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:lastRenderedPageBreak/>'
+            '<w:t xml:space="preserve"> - Hạnh phúc</w:t></w:r>'
+            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>ẩn</w:t></w:r>"
+            "<w:r><w:instrText> PAGE </w:instrText></w:r>",
+            1,
+        )
         return xml
 
     noisy = rewrite(data, word_noise)
@@ -138,10 +141,13 @@ def test_docx_text_lines_refuses_what_is_not_a_docx(frame000, tmp_path):
         docx_text_lines(rewrite(docx_bytes(frame000), lambda xml: re.sub(r"<w:body>.*</w:body>", "", xml, flags=re.S)))
 
 
-@pytest.mark.parametrize(("modules", "absent"), [
-    ("kpdesk.render.frame, kpdesk.render.html, kpdesk.render.plain", ("docx",)),  # the layout is plain data
-    ("kpdesk.render, kpdesk.cli", ("docx", "lxml")),  # what the program imports when it starts
-])
+@pytest.mark.parametrize(
+    ("modules", "absent"),
+    [
+        ("kpdesk.render.frame, kpdesk.render.html, kpdesk.render.plain", ("docx",)),  # the layout is plain data
+        ("kpdesk.render, kpdesk.cli", ("docx", "lxml")),  # what the program imports when it starts
+    ],
+)
 def test_python_docx_and_lxml_load_only_when_needed(modules, absent):
     code = f"import sys, {modules}; assert not [m for m in sys.modules if m.startswith({absent!r})]"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -50,8 +50,9 @@ def test_each_example_renders_with_the_decree_30_frame(rendered, name):
     doc = Document(path)
     section = doc.sections[0]
     assert (section.page_width.mm, section.page_height.mm) == pytest.approx((210, 297), abs=0.5)
-    margins = [round(m.mm, 1) for m in (section.top_margin, section.bottom_margin, section.left_margin,
-                                        section.right_margin)]
+    margins = [
+        round(m.mm, 1) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    ]
     assert 20 <= margins[0] <= 25 and 20 <= margins[1] <= 25 and 30 <= margins[2] <= 35 and 15 <= margins[3] <= 20
     header, *_, closing = doc.tables
     head = all_text_of(header)
@@ -59,8 +60,11 @@ def test_each_example_renders_with_the_decree_30_frame(rendered, name):
     for line in d.unit.agency_lines:
         assert line in head
     issuer = d.unit.issuer_symbol  # "UBND" for a commune, the department's own ("SKHCN") for its letters
-    symbol = f"{issuer}-{d.unit.office_symbol}" if d.form == "cong_van" else \
-        f"{form_type(d.form, kind.doc_type, kind.doc_symbol)[1]}-{issuer}"
+    symbol = (
+        f"{issuer}-{d.unit.office_symbol}"
+        if d.form == "cong_van"
+        else f"{form_type(d.form, kind.doc_type, kind.doc_symbol)[1]}-{issuer}"
+    )
     assert "Số:" in head and f"/{symbol}" in head
     assert f"{d.unit.place_name}, ngày" in head and f"năm {(d.date or d.period.end).year}" in head
     text = all_text(doc)
@@ -87,8 +91,10 @@ def test_every_font_slot_is_times_new_roman_and_the_body_is_justified(rendered):
     rpr = doc.styles["Normal"].element.rPr
     fonts = rpr.rFonts
     for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        assert fonts.get(f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{slot.split(':')[1]}") \
+        assert (
+            fonts.get(f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{slot.split(':')[1]}")
             == "Times New Roman"
+        )
     body = [p for p in doc.paragraphs if p.text.startswith("Thực hiện Công văn số 1133/SKHCN-KHTC")]
     assert body and body[0].alignment == 3  # WD_ALIGN_PARAGRAPH.JUSTIFY
     assert body[0].paragraph_format.first_line_indent is not None
@@ -108,8 +114,10 @@ def test_the_figures_and_words_in_the_document_are_the_drafts(rendered, name):
     for f in kind.fields:
         value = d.values.get(f.id)
         if f.type == "amount" and value is not None:
-            assert vn.format_amount(value, d.money_unit) in text or \
-                vn.format_amount(value, d.money_unit, with_unit=False) in text
+            assert (
+                vn.format_amount(value, d.money_unit) in text
+                or vn.format_amount(value, d.money_unit, with_unit=False) in text
+            )
 
 
 @pytest.mark.parametrize("name", [p.name for p in EXAMPLES])
@@ -136,7 +144,7 @@ def test_a_draft_with_errors_is_not_exported_unless_forced(tmp_path):
 
 def test_user_text_with_markup_characters_comes_out_as_typed(tmp_path):
     d = drafts.load(ROOT / "examples" / "000-thieu-trung-bao-cao-thang.json")
-    odd = 'A <b>&amp; "trích" \'đơn\' & <script>\tcột 😀'
+    odd = "A <b>&amp; \"trích\" 'đơn' & <script>\tcột 😀"
     d = d.with_values(solutions=[odd, "dòng 1\ndòng 2"], proposals_intro="{{ 7*7 }} {% if %}")
     path = tmp_path / "odd.docx"
     render_to_file(d, path)
@@ -184,8 +192,10 @@ def test_the_cli_reports_text_that_cannot_be_read_and_a_forced_docx_keeps_it(tmp
 
 # -- in a real word processor --------------------------------------------------------------------
 
-needs_office = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                                  reason="LibreOffice (soffice) and poppler-utils are not installed")
+needs_office = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) and poppler-utils are not installed",
+)
 
 
 @pytest.fixture(scope="module")
@@ -193,16 +203,30 @@ def pdfs(rendered, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf")
     profile = tmp_path_factory.mktemp("lo-profile")
     files = [str(path) for _, path in rendered.values()]
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(out), *files], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *files,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return {name: out / (Path(path).stem + ".pdf") for name, (_, path) in rendered.items()}
 
 
 def pdf_text(pdf: Path, *pages: str) -> str:
     """The text of the PDF's `pages`, without the «DỰ THẢO» line that heads each page of an example rendered with
     its errors (#17; tests/core/test_cli.py checks that mark)."""
-    text = subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", *pages, str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return "\n".join(line for line in text.splitlines() if line.strip() != DRAFT_MARK)
 
 

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def _core_intake():
     """tests/core/department/conftest.py, as a module (a conftest cannot be imported by its name)."""
-    spec = importlib.util.spec_from_file_location("department_intake_helpers",
-                                                  ROOT / "tests" / "core" / "department" / "conftest.py")
+    spec = importlib.util.spec_from_file_location(
+        "department_intake_helpers", ROOT / "tests" / "core" / "department" / "conftest.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up

@@ -60,8 +60,9 @@ def test_each_chart_is_drawn_from_the_core_data_with_vietnamese_numbers(records,
     cons = consolidate(records, get_kind(MONTHLY), MARCH, today=TODAY)
     [rate] = data.rates
     texts = found["rate:disbursed_pct"].texts
-    assert f"Chung: {vn.format_percent(cons.totals['disbursed_pct'])} ({len(rate.pairs)} đơn vị có đủ số liệu" \
-        in texts[1]
+    assert (
+        f"Chung: {vn.format_percent(cons.totals['disbursed_pct'])} ({len(rate.pairs)} đơn vị có đủ số liệu" in texts[1]
+    )
     for pair in rate.top(10) + rate.bottom(10):
         assert pair.name in texts and vn.format_percent(pair.rate) in texts
     assert "1.000" in texts  # the axis in triệu đồng, thousands with a dot
@@ -94,7 +95,11 @@ def test_the_panel_at_1366_by_768_shows_each_chart_in_a_tab_and_saves_png(record
     panel.show()
     qtbot.waitExposed(panel)
     assert [panel.tabs.tabText(i) for i in range(panel.tabs.count())] == [
-        "Tình hình gửi", "Tỷ lệ giải ngân", "Lũy kế theo tháng", "Lựa chọn"]
+        "Tình hình gửi",
+        "Tỷ lệ giải ngân",
+        "Lũy kế theo tháng",
+        "Lựa chọn",
+    ]
     for i, view in enumerate(panel.views):
         panel.tabs.setCurrentIndex(i)
         image = view.grab().toImage()
@@ -129,10 +134,11 @@ def test_the_notice_gets_the_charts_as_its_appendix(records, qapp):
     appendix = charts.chart_appendix(records, get_kind(MONTHLY), MARCH, TODAY)
     assert appendix.title == "Biểu đồ tổng hợp báo cáo tháng 3 năm 2026"
     assert [f.caption for f in appendix.figures] == [
-        "Biểu đồ 1. Tình hình gửi báo cáo tháng 3 năm 2026", "Biểu đồ 2. Tỷ lệ giải ngân theo đơn vị",
+        "Biểu đồ 1. Tình hình gửi báo cáo tháng 3 năm 2026",
+        "Biểu đồ 2. Tỷ lệ giải ngân theo đơn vị",
         "Biểu đồ 3. Kinh phí đã giải ngân tính đến thời điểm báo cáo lũy kế theo tháng năm 2026",
-        "Biểu đồ 4. Số đơn vị theo quỹ phát triển KH&CN của địa phương, quy chế tổ chức và điều lệ hoạt động "
-        "của Quỹ"]
+        "Biểu đồ 4. Số đơn vị theo quỹ phát triển KH&CN của địa phương, quy chế tổ chức và điều lệ hoạt động của Quỹ",
+    ]
     assert all(f.png.startswith(b"\x89PNG") for f in appendix.figures)
 
 

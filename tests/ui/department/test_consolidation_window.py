@@ -34,8 +34,7 @@ def test_the_charts_tab_draws_the_chosen_kind_and_period(qtbot, intake, dept_set
     assert window.charts.period == window.periods()[-2]
 
 
-def test_xuat_bieu_tong_hop_writes_the_workbook_of_the_chosen_period(qtbot, intake, dept_settings, answers,
-                                                                    tmp_path):
+def test_xuat_bieu_tong_hop_writes_the_workbook_of_the_chosen_period(qtbot, intake, dept_settings, answers, tmp_path):
     window = make_window(qtbot, intake, dept_settings)
     answers.save_to = tmp_path / "bieu-tong-hop"
     window.workbook_button.click()
@@ -44,8 +43,7 @@ def test_xuat_bieu_tong_hop_writes_the_workbook_of_the_chosen_period(qtbot, inta
     assert any("Đã ghi biểu tổng hợp BC-KHCN tháng 5 năm 2026" in a for a in answers.asked)
 
 
-def test_the_notice_opens_in_the_wizard_and_exports_with_its_charts(qtbot, intake, dept_settings, answers,
-                                                                   tmp_path):
+def test_the_notice_opens_in_the_wizard_and_exports_with_its_charts(qtbot, intake, dept_settings, answers, tmp_path):
     window = make_window(qtbot, intake, dept_settings)
     window.notice_button.click()
     view = window.manual

@@ -35,9 +35,11 @@ def make_kind(root: Path, body_extra: str = "") -> Path:
     toml = (folder / "kind.toml").read_text(encoding="utf-8")
     toml = toml.replace("version = 1\n", 'version = 2\napplies_from = "2026-07"\n', 1)
     toml = toml.replace('id = "closing"', 'id = "closing_text"')
-    toml += ('\n[[sections]]\nid = "so_hoa"\ntitle = "Số hóa thủ tục"\n\n  [[sections.fields]]\n'
-             '  id = "digital_count"\n  type = "int"\n  label = "Số thủ tục đã số hóa"\n'
-             '\n[[upgrades]]\nfrom_version = 1\nrename = { closing = "closing_text" }\n')
+    toml += (
+        '\n[[sections]]\nid = "so_hoa"\ntitle = "Số hóa thủ tục"\n\n  [[sections.fields]]\n'
+        '  id = "digital_count"\n  type = "int"\n  label = "Số thủ tục đã số hóa"\n'
+        '\n[[upgrades]]\nfrom_version = 1\nrename = { closing = "closing_text" }\n'
+    )
     (folder / "kind.toml").write_text(toml, encoding="utf-8")
     body = (folder / "body.j2").read_text(encoding="utf-8").replace("v.closing", "v.closing_text")
     (folder / "body.j2").write_text(body + body_extra, encoding="utf-8")
@@ -83,7 +85,8 @@ def july_report_of_version_2(tmp_path: Path, helpers, package: Path) -> Path:
 
 
 def test_the_department_installs_a_package_from_its_window_and_then_receives_reports_of_that_version(
-        window, department, helpers, answers, monkeypatch, qtbot, tmp_path):
+    window, department, helpers, answers, monkeypatch, qtbot, tmp_path
+):
     with kinds_of_data_dir(tmp_path / "packer"):
         package = kindpack.pack([make_kind(tmp_path / "sua")], tmp_path / "mau-thang-v2.kpkind", PUBLISHER).path
     report = july_report_of_version_2(tmp_path, helpers, package)
@@ -121,18 +124,21 @@ def test_the_department_installs_a_package_from_its_window_and_then_receives_rep
 
 
 def test_a_package_that_cannot_be_installed_shows_the_core_message_and_changes_nothing(
-        window, answers, monkeypatch, qtbot, tmp_path):
+    window, answers, monkeypatch, qtbot, tmp_path
+):
     seen: list = []
     monkeypatch.setattr(KindsInstallDialog, "exec", lambda dialog: seen.append(dialog) or QDialog.DialogCode.Accepted)
     broken = tmp_path / "hong.kpkind"
     broken.write_bytes(b"PK\x03\x04 not a whole zip")
     answers.open_from = broken
     window.update_kinds()
-    qtbot.waitUntil(lambda: operations.running() == 0 and any(a.startswith("error:") for a in answers.asked),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: operations.running() == 0 and any(a.startswith("error:") for a in answers.asked), timeout=20_000
+    )
     assert not seen
-    assert any("Không cài được gói mẫu báo cáo hong.kpkind" in a and "không phải gói mẫu báo cáo" in a
-               for a in answers.asked)
+    assert any(
+        "Không cài được gói mẫu báo cáo hong.kpkind" in a and "không phải gói mẫu báo cáo" in a for a in answers.asked
+    )
     assert [v.version for v in kind_versions(KIND)] == [1]
 
 
@@ -163,13 +169,14 @@ def run_pack_dialog(window, monkeypatch, act) -> KindsPackDialog:
 
 
 def test_pack_two_kinds_from_the_window_and_the_file_installs_on_a_commune_pc(
-        window, answers, monkeypatch, qtbot, tmp_path):
+    window, answers, monkeypatch, qtbot, tmp_path
+):
     edited = make_kind(tmp_path / "sua")
     target = tmp_path / "gui-xa" / "mau-bao-cao"
     target.parent.mkdir()
     monkeypatch.setattr(dialogs, "choose_folder", lambda parent, caption, start: edited)
     answers.save_to = target  # the suffix is added
-    answers.choice = 0        # «Mở thư mục»
+    answers.choice = 0  # «Mở thư mục»
 
     def act(dialog: KindsPackDialog) -> None:
         listed = [c.kind for c in dialog.choices()]
@@ -226,8 +233,9 @@ def test_a_refused_pack_shows_the_core_message_and_writes_nothing(window, answer
         check_only(dialog, {(KIND, 2)})
         dialog.output.setText(str(output))
         qtbot.mouseClick(dialog.pack_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: operations.running() == 0 and any(a.startswith("error:") for a in answers.asked),
-                        timeout=60_000)
+        qtbot.waitUntil(
+            lambda: operations.running() == 0 and any(a.startswith("error:") for a in answers.asked), timeout=60_000
+        )
         assert dialog.pack_button.isEnabled(), "the officer may fix the template and pack again"
         assert f"Hãy sửa tệp {unsafe / 'body.j2'}, dòng {line} rồi đóng gói lại." in dialog.results.toPlainText()
 
@@ -259,8 +267,9 @@ def test_the_pack_dialog_says_what_is_missing_before_packing(window, answers, mo
     assert operations.running() == 0 and dialog.result_ is None and not answers.asked
 
 
-def test_a_new_kind_installed_from_a_package_is_listed_in_the_window_and_the_profile(window, department, tmp_path,
-                                                                                    qtbot):
+def test_a_new_kind_installed_from_a_package_is_listed_in_the_window_and_the_profile(
+    window, department, tmp_path, qtbot
+):
     """A kind id kpdesk does not ship, installed from a package, is a kind like the others: the department's kind
     list offers it (after «Cập nhật mẫu báo cáo…» reloads), and a commune can tick it in its profile."""
     from ui.profile import ProfileDialog, commune_kinds

@@ -16,16 +16,16 @@ TODAY = dt.date(2026, 5, 25)
 MAY = Period("month", 2026, month=5)
 
 
-def test_a_word_file_is_entered_by_hand_in_the_wizard_and_counts_as_received(qtbot, intake, dept_settings, answers,
-                                                                               monkeypatch):
+def test_a_word_file_is_entered_by_hand_in_the_wizard_and_counts_as_received(
+    qtbot, intake, dept_settings, answers, monkeypatch
+):
     window = DepartmentWindow(intake.store, dept_settings, today=TODAY)
     qtbot.addWidget(window)
     window.resize(1366, 740)
     window.show()
     records = window.records
     quang_phu = records.find_unit("TH41")
-    assert window.matrix.select(unit_id=quang_phu.id, period=MAY) and window.matrix.currentItem().text() == \
-        "✗ chưa gửi"
+    assert window.matrix.select(unit_id=quang_phu.id, period=MAY) and window.matrix.currentItem().text() == "✗ chưa gửi"
     window.show_tab(window.FILES_TAB)
     page = window.files_page
     assert window.tabs.tabText(window.FILES_TAB) == "Tệp chờ nhập tay (1)" and page.table.rowCount() == 1
@@ -47,8 +47,12 @@ def test_a_word_file_is_entered_by_hand_in_the_wizard_and_counts_as_received(qtb
     assert view is not None and window.stack.currentWidget() is view
     wizard = view.wizard
     draft = wizard.session.draft
-    assert (draft.kind, draft.period, draft.unit.full_name, draft.unit.province) == \
-        (MONTHLY, MAY, "xã Quảng Phú", "Thanh Hóa")
+    assert (draft.kind, draft.period, draft.unit.full_name, draft.unit.province) == (
+        MONTHLY,
+        MAY,
+        "xã Quảng Phú",
+        "Thanh Hóa",
+    )
     wizard.session.set_value("budget_total", 310_000_000)
     qtbot.mouseClick(wizard.back_button, Qt.MouseButton.LeftButton)  # saved, back to the list of files
     assert window.manual is None and window.tabs.currentIndex() == window.FILES_TAB
@@ -64,8 +68,10 @@ def test_a_word_file_is_entered_by_hand_in_the_wizard_and_counts_as_received(qtb
     assert view is not None and view.wizard.session.draft.values["budget_total"] == 310_000_000
     qtbot.mouseClick(view.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: operations.running() == 0 and window.manual is None, timeout=10_000)
-    assert any(a.startswith("Đã ghi nhận báo cáo nhập tay.") and "nhập tay báo cáo tháng 5 năm 2026 của xã Quảng Phú"
-               in a for a in answers.asked)
+    assert any(
+        a.startswith("Đã ghi nhận báo cáo nhập tay.") and "nhập tay báo cáo tháng 5 năm 2026 của xã Quảng Phú" in a
+        for a in answers.asked
+    )
     assert records.files() == [] and window.tabs.tabText(window.FILES_TAB) == "Tệp chờ nhập tay (0)"
     assert manual_link(intake.store, file_id) is None, "the draft typed is the report now, no longer linked"
     assert window.tabs.currentIndex() == window.MATRIX_TAB
@@ -73,8 +79,11 @@ def test_a_word_file_is_entered_by_hand_in_the_wizard_and_counts_as_received(qtb
     assert window.matrix.currentItem().text().startswith("✓ đúng hạn"), "received with the file, on 18/5"
     report = records.find_submission(quang_phu, MONTHLY, MAY)
     latest = records.latest(report.id)
-    assert latest.manual and latest.file_name == "typed-in-word.docx" and latest.draft.values["budget_total"] == \
-        310_000_000
+    assert (
+        latest.manual
+        and latest.file_name == "typed-in-word.docx"
+        and latest.draft.values["budget_total"] == 310_000_000
+    )
     assert window.panel.version_list.item(0).text().startswith("Bản 1: typed-in-word.docx — nhận 18/5/2026; nhập tay")
 
 

@@ -13,8 +13,7 @@ from ui.department.window import DepartmentWindow
 from ui.main_window import MainWindow
 
 
-def test_the_first_run_in_department_mode_asks_for_the_departments_profile(qtbot, tmp_path, monkeypatch, answers,
-                                                                          kit):
+def test_the_first_run_in_department_mode_asks_for_the_departments_profile(qtbot, tmp_path, monkeypatch, answers, kit):
     shown: list[object] = []
 
     def fill(dialog: DepartmentProfileDialog) -> int:
@@ -53,11 +52,26 @@ def test_the_first_run_in_department_mode_asks_for_the_departments_profile(qtbot
         assert store.setting("mode") == DEPARTMENT and store.units() == []
         found = store.department()
         assert found is not None
-        assert (found.name, found.level, found.province, found.superior, found.agency, found.agency_symbol,
-                found.office_symbol) == ("Sở Khoa học và Công nghệ", "", "Thanh Hóa", "UBND TỈNH THANH HÓA",
-                                         ("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"), "SKHCN", "QLKH")
-        assert [(s.authority, s.position, s.name, s.is_default) for s in found.signers] == \
-            [(("KT. GIÁM ĐỐC",), "PHÓ GIÁM ĐỐC", "Nguyễn Văn Bình", True)]
+        assert (
+            found.name,
+            found.level,
+            found.province,
+            found.superior,
+            found.agency,
+            found.agency_symbol,
+            found.office_symbol,
+        ) == (
+            "Sở Khoa học và Công nghệ",
+            "",
+            "Thanh Hóa",
+            "UBND TỈNH THANH HÓA",
+            ("SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"),
+            "SKHCN",
+            "QLKH",
+        )
+        assert [(s.authority, s.position, s.name, s.is_default) for s in found.signers] == [
+            (("KT. GIÁM ĐỐC",), "PHÓ GIÁM ĐỐC", "Nguyễn Văn Bình", True)
+        ]
         assert found.default_recipients == ("Như trên", "Lãnh đạo Sở (để b/c)", "Lưu: VT, QLKH")
     window.close()
 
@@ -73,8 +87,9 @@ def test_the_mode_comes_from_the_setting_else_from_the_profiles_else_it_is_asked
         assert stored_mode(store) == DEPARTMENT
 
 
-def test_the_mode_is_switched_from_either_window_and_the_other_window_opens(qtbot, tmp_path, settings, answers,
-                                                                           helpers):
+def test_the_mode_is_switched_from_either_window_and_the_other_window_opens(
+    qtbot, tmp_path, settings, answers, helpers
+):
     with Store.open(tmp_path / "data") as store:
         store.save_unit(UnitProfile(name="Thiệu Trung", province="Thanh Hóa"))
         store.save_unit(helpers.department_profile())

@@ -89,7 +89,8 @@ def receive_in_dialog(qtbot, kit, day: str):
 
 
 def test_receiving_a_folder_lists_each_file_and_the_matrix_says_each_state_in_words(
-        qtbot, department, dept_settings, answers, kit, monkeypatch):
+    qtbot, department, dept_settings, answers, kit, monkeypatch
+):
     store, records, units, inbox = department
     window = make_window(qtbot, store, dept_settings)
     assert cell(window.matrix, "Xã Thiệu Trung") == "✗ chưa gửi", "overdue on 25/5 before anything is received"
@@ -124,8 +125,9 @@ def test_receiving_a_folder_lists_each_file_and_the_matrix_says_each_state_in_wo
     assert cell(matrix, "Xã Thiệu Trong (ngoài danh sách)") == "✓ đúng hạn"
     assert cell(matrix, "Xã Thiệu Trung", "T4/2026") == "✗ chưa gửi" and matrix.columnCount() == 12
     headline = window.headline.text()
-    assert "3/6 xã, phường đã gửi; 1 gửi muộn; 3 quá hạn chưa gửi; 1 có lỗi; 1 nơi gửi chưa có trong danh sách" \
-        in headline
+    assert (
+        "3/6 xã, phường đã gửi; 1 gửi muộn; 3 quá hạn chưa gửi; 1 có lỗi; 1 nơi gửi chưa có trong danh sách" in headline
+    )
     assert window.tabs.tabText(window.FILES_TAB) == "Tệp chờ nhập tay (1)"
     assert "đã nhận: 4" in window.statusBar().currentMessage()
     # the colour is never the only sign: every cell has words, every state its tooltip
@@ -138,16 +140,18 @@ def test_receiving_a_folder_lists_each_file_and_the_matrix_says_each_state_in_wo
     assert len(records.submissions(MONTHLY)) == 4
 
 
-def test_files_and_folders_dropped_on_the_window_are_received(qtbot, department, dept_settings, answers, kit,
-                                                              monkeypatch):
+def test_files_and_folders_dropped_on_the_window_are_received(
+    qtbot, department, dept_settings, answers, kit, monkeypatch
+):
     store, records, units, inbox = department
     window = make_window(qtbot, store, dept_settings)
     seen, drive = receive_in_dialog(qtbot, kit, "18/5/2026")
     monkeypatch.setattr(ReceiveDialog, "exec", drive)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(inbox / "dung-han.docx")), QUrl.fromLocalFile(str(inbox / "co-loi.docx"))])
-    event = QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(300, 300), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dropEvent(event)
     assert seen["paths"] == [], "the dropped files were received (the list of files to receive is emptied)"
     assert len(seen["lines"]) == 2 and all("đã nhận" in line for line in seen["lines"])
@@ -155,8 +159,18 @@ def test_files_and_folders_dropped_on_the_window_are_received(qtbot, department,
     # something that is not a local file is not taken
     other = QMimeData()
     other.setText("văn bản")
-    assert receive_module.dropped_paths(QDropEvent(QPointF(1, 1), Qt.DropAction.CopyAction, other,
-                                                   Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)) == []
+    assert (
+        receive_module.dropped_paths(
+            QDropEvent(
+                QPointF(1, 1),
+                Qt.DropAction.CopyAction,
+                other,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            )
+        )
+        == []
+    )
 
 
 def test_a_bad_day_of_receipt_is_refused_with_what_to_type(qtbot, department, dept_settings, answers, kit):
@@ -175,7 +189,8 @@ def write_csv(path: Path, text: str) -> Path:
 
 
 def test_the_unit_list_is_imported_from_csv_and_edited_with_its_validity_dates(
-        qtbot, tmp_path, store, dept_settings, answers, kit, monkeypatch):
+    qtbot, tmp_path, store, dept_settings, answers, kit, monkeypatch
+):
     window = make_window(qtbot, store, dept_settings)
     assert "Chưa có danh sách đơn vị" in window.empty.text() and not window.matrix.isVisibleTo(window)
     records = window.records
@@ -188,9 +203,12 @@ def test_the_unit_list_is_imported_from_csv_and_edited_with_its_validity_dates(
     qtbot.waitUntil(lambda: operations.running() == 0, timeout=5000)
     assert any(a.startswith("error:") and "Dòng 3" in a and "«Cấp»" in a for a in answers.asked)
     assert records.units() == []
-    answers.open_from = write_csv(tmp_path / "ds.csv", "Mã,Tên,Cấp,Thư điện tử,Hiệu lực đến\n"
-                                  "TH01,Thiệu Trung,xã,ubnd01@thanhhoa.gov.vn,\nTH02,Thiệu Hóa,xã,,30/6/2025\n"
-                                  "TH03,Hạc Thành,phường,,\n")
+    answers.open_from = write_csv(
+        tmp_path / "ds.csv",
+        "Mã,Tên,Cấp,Thư điện tử,Hiệu lực đến\n"
+        "TH01,Thiệu Trung,xã,ubnd01@thanhhoa.gov.vn,\nTH02,Thiệu Hóa,xã,,30/6/2025\n"
+        "TH03,Hạc Thành,phường,,\n",
+    )
     dialog.import_file()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=5000)
     assert any("Đã nhập danh sách đơn vị: thêm 3" in a for a in answers.asked)
@@ -211,8 +229,12 @@ def test_the_unit_list_is_imported_from_csv_and_edited_with_its_validity_dates(
     monkeypatch.setattr(UnitDialog, "exec", add)
     dialog.add()
     added = records.find_unit("TH04")
-    assert (added.name, added.level, added.email, added.valid_from) == \
-        ("Quảng Phú", "xã", "ubnd04@thanhhoa.gov.vn", dt.date(2025, 7, 1))
+    assert (added.name, added.level, added.email, added.valid_from) == (
+        "Quảng Phú",
+        "xã",
+        "ubnd04@thanhhoa.gov.vn",
+        dt.date(2025, 7, 1),
+    )
     assert dialog.current().code == "TH04"
 
     def edit(unit_dialog: UnitDialog) -> int:
@@ -233,12 +255,12 @@ def test_the_unit_list_is_imported_from_csv_and_edited_with_its_validity_dates(
     window.refresh()
     names = [window.matrix.verticalHeaderItem(r).text() for r in range(window.matrix.rowCount())]
     assert names == ["Xã Thiệu Trung", "Xã Thiệu Hóa", "Phường Hạc Thành", "Phường Quảng Phú"]
-    assert cell(window.matrix, "Xã Thiệu Hóa") == "—" and cell(window.matrix, "Xã Thiệu Hóa", "T6/2025") == \
-        "✗ chưa gửi"
+    assert cell(window.matrix, "Xã Thiệu Hóa") == "—" and cell(window.matrix, "Xã Thiệu Hóa", "T6/2025") == "✗ chưa gửi"
 
 
-def test_a_deadline_set_by_the_department_decides_late_and_on_time(qtbot, department, dept_settings, answers, kit,
-                                                                    monkeypatch):
+def test_a_deadline_set_by_the_department_decides_late_and_on_time(
+    qtbot, department, dept_settings, answers, kit, monkeypatch
+):
     store, records, units, inbox = department
     window = make_window(qtbot, store, dept_settings)
     seen, drive = receive_in_dialog(qtbot, kit, "22/5/2026")
@@ -273,7 +295,8 @@ def test_a_deadline_set_by_the_department_decides_late_and_on_time(qtbot, depart
 
 
 def test_the_reminder_names_the_missing_units_and_is_written_off_the_ui_thread(
-        qtbot, tmp_path, department, dept_settings, answers, kit, monkeypatch):
+    qtbot, tmp_path, department, dept_settings, answers, kit, monkeypatch
+):
     store, records, units, inbox = department
     window = make_window(qtbot, store, dept_settings)
     answers.save_to = tmp_path / "don-doc.docx"
@@ -296,14 +319,16 @@ def test_the_reminder_names_the_missing_units_and_is_written_off_the_ui_thread(
     assert "Số: 216/SKHCN-QLKH" in text and "Ủy ban nhân dân xã Thiệu Trung" in text
     # the log shows it, newest first
     entries: list[str] = []
-    monkeypatch.setattr(LogDialog, "exec", lambda self: entries.extend(
-        self.list.item(i).text() for i in range(self.list.count())) or 0)
+    monkeypatch.setattr(
+        LogDialog, "exec", lambda self: entries.extend(self.list.item(i).text() for i in range(self.list.count())) or 0
+    )
     window.show_log()
     assert "đôn đốc" in entries[0] and "BC-KHCN 2026-05: 6 đơn vị" in entries[0]
 
 
-def test_without_a_unit_missing_no_reminder_is_written_and_the_core_says_why(qtbot, store, dept_settings, answers,
-                                                                            helpers):
+def test_without_a_unit_missing_no_reminder_is_written_and_the_core_says_why(
+    qtbot, store, dept_settings, answers, helpers
+):
     store.save_unit(helpers.department_profile())
     window = make_window(qtbot, store, dept_settings)
     window.remind()
@@ -321,15 +346,18 @@ def test_the_matrix_of_a_half_year_kind_has_half_year_columns(qtbot, department,
     assert window.type_combo.isVisibleTo(window) and window.type_combo.count() == 2
     headers = [window.matrix.horizontalHeaderItem(c).text() for c in range(window.matrix.columnCount())]
     assert headers[-1] == "6 tháng đầu\n2026" and headers[-2] == "6 tháng cuối\n2025" and len(headers) == 12
-    assert "chưa đặt hạn gửi" in window.headline.text() and cell(window.matrix, "Xã Thiệu Trung",
-                                                                 "6 tháng đầu\n2026") == "○ chưa gửi"
+    assert (
+        "chưa đặt hạn gửi" in window.headline.text()
+        and cell(window.matrix, "Xã Thiệu Trung", "6 tháng đầu\n2026") == "○ chưa gửi"
+    )
     window.type_combo.setCurrentIndex(1)
     assert window.matrix.horizontalHeaderItem(11).text() == "Năm\n2026"
     assert get_kind("quan-ly-khcn-6-thang").id == dept_settings.q.value("department/kind")
 
 
 def test_without_a_deadline_a_received_report_reads_received_and_a_full_period_needs_no_reminder(
-        qtbot, department, dept_settings, answers, kit, monkeypatch, helpers):
+    qtbot, department, dept_settings, answers, kit, monkeypatch, helpers
+):
     """A half-year report before the department set its date is «✓ đã nhận» (nothing to be on time for); when
     every unit sent, «Đôn đốc…» says so as news, not as a failure."""
     store, records, units, inbox = department
@@ -337,8 +365,10 @@ def test_without_a_deadline_a_received_report_reads_received_and_a_full_period_n
     half.mkdir()
     first_half = {"type": "half", "year": 2026, "half": 1}
     for unit in units:
-        helpers._render(helpers.commune_draft("002", unit.name, unit.level, period=first_half, date="2026-06-25"),
-                        half / f"{unit.code}.docx")
+        helpers._render(
+            helpers.commune_draft("002", unit.name, unit.level, period=first_half, date="2026-06-25"),
+            half / f"{unit.code}.docx",
+        )
     window = make_window(qtbot, store, dept_settings)
     window.kind_combo.setCurrentIndex(window.kind_combo.findData("quan-ly-khcn-6-thang"))
     seen, drive = receive_in_dialog(qtbot, kit, "26/6/2026")

@@ -78,21 +78,26 @@ def test_co_van_de_needs_its_note_then_marks_the_cell_and_is_logged(qtbot, intak
     assert not panel.flag_button.isEnabled() and panel.reopen_button.isEnabled()
 
 
-def test_a_corrected_version_shows_both_versions_and_what_changed_field_by_field(qtbot, intake, dept_settings,
-                                                                                  answers):
+def test_a_corrected_version_shows_both_versions_and_what_changed_field_by_field(qtbot, intake, dept_settings, answers):
     window = make_window(qtbot, intake, dept_settings)
     choose(window, "TH38")  # v1 with two errors, v2 corrected
     panel = window.panel
     versions = text_of(panel.version_list)
-    assert versions == ["Bản 1: v1.docx — nhận 18/5/2026; 2 lỗi, 0 cảnh báo",
-                        "Bản 2: v2.docx — nhận 21/5/2026; 0 lỗi, 0 cảnh báo"]
+    assert versions == [
+        "Bản 1: v1.docx — nhận 18/5/2026; 2 lỗi, 0 cảnh báo",
+        "Bản 2: v2.docx — nhận 21/5/2026; 0 lỗi, 0 cảnh báo",
+    ]
     assert panel.version_list.currentRow() == 1 and "Không có lỗi hay cảnh báo nào" in panel.details.toPlainText()
     panel.version_list.setCurrentRow(0)
     assert "✖ Lỗi: Mục «3. Tình hình tổ chức và hoạt động của Quỹ»" in panel.details.toPlainText()
     changes = text_of(panel.changes)
     assert panel.older.currentText() == "bản 1" and panel.newer.currentText() == "bản 2"
-    assert any(c.startswith("Mục «3. Tình hình tổ chức và hoạt động của Quỹ», «Quỹ phát triển KH&CN của địa "
-                            "phương»: (trống) → ") for c in changes), changes
+    assert any(
+        c.startswith(
+            "Mục «3. Tình hình tổ chức và hoạt động của Quỹ», «Quỹ phát triển KH&CN của địa phương»: (trống) → "
+        )
+        for c in changes
+    ), changes
     assert any("Ngày ký" in c or "ngày" in c.lower() for c in changes)
     panel.older.setCurrentIndex(1)
     assert text_of(panel.changes) == ["Chọn hai bản khác nhau để so sánh."]
@@ -126,12 +131,14 @@ def test_xem_shows_the_version_on_a4_pages_read_only(qtbot, intake, dept_setting
     assert "SẦM SƠN" in seen[1].upper() and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in seen[1]
 
 
-def test_a_sender_not_on_the_list_is_matched_with_the_suggested_unit(qtbot, intake, dept_settings, answers,
-                                                                      monkeypatch):
+def test_a_sender_not_on_the_list_is_matched_with_the_suggested_unit(
+    qtbot, intake, dept_settings, answers, monkeypatch
+):
     window = make_window(qtbot, intake, dept_settings)
     matrix = window.matrix
-    row = next(r for r in range(matrix.rowCount())
-               if matrix.verticalHeaderItem(r).text() == "Xã Thiệu Trong (ngoài danh sách)")
+    row = next(
+        r for r in range(matrix.rowCount()) if matrix.verticalHeaderItem(r).text() == "Xã Thiệu Trong (ngoài danh sách)"
+    )
     matrix.setCurrentCell(row, matrix.columnCount() - 1)
     panel = window.panel
     assert panel.match_button.isVisibleTo(panel) and "không có trong danh sách đơn vị" in panel.state.text()
@@ -155,7 +162,8 @@ def test_a_sender_not_on_the_list_is_matched_with_the_suggested_unit(qtbot, inta
 
 
 def test_return_with_points_writes_a_letter_the_communes_wizard_shows_beside_the_fields_until_export(
-        qtbot, tmp_path, intake, dept_settings, settings, answers, kit, monkeypatch):
+    qtbot, tmp_path, intake, dept_settings, settings, answers, kit, monkeypatch
+):
     window = make_window(qtbot, intake, dept_settings)
     choose(window, "TH35")  # two errors: the fund's status and its charter
     letter = tmp_path / "tra-lai-Sam-Son.docx"
@@ -203,8 +211,13 @@ def test_return_with_points_writes_a_letter_the_communes_wizard_shows_beside_the
         assert {p.field for p in notes} == {"fund_status", "fund_charter", ""}
         assert all(p.severity == "warning" for p in notes)
         listed = text_of(wizard.problems.list)
-        assert any(t.startswith("Cảnh báo: Mục «3. Tình hình tổ chức và hoạt động của Quỹ», «Quỹ phát triển KH&CN "
-                                "của địa phương»: Sở đề nghị: Chưa nhập") for t in listed), listed
+        assert any(
+            t.startswith(
+                "Cảnh báo: Mục «3. Tình hình tổ chức và hoạt động của Quỹ», «Quỹ phát triển KH&CN "
+                "của địa phương»: Sở đề nghị: Chưa nhập"
+            )
+            for t in listed
+        ), listed
         assert any("Sở đề nghị: Đề nghị ghi rõ số đã giải ngân." in t for t in listed)
         wizard.go_step(wizard.step_for("quy"))
         beside = wizard.steps[wizard.current()].rows["fund_status"].messages.messages()
@@ -217,10 +230,8 @@ def test_return_with_points_writes_a_letter_the_communes_wizard_shows_beside_the
         assert not wizard.session.errors
         answers.save_to = tmp_path / "bao-cao-sua.docx"
         wizard.export()
-        qtbot.waitUntil(lambda: operations.running() == 0 and (tmp_path / "bao-cao-sua.docx").exists(),
-                        timeout=20_000)
-        qtbot.waitUntil(lambda: not any(p.code == corrections.NOTE_CODE for p in wizard.session.problems),
-                        timeout=5000)
+        qtbot.waitUntil(lambda: operations.running() == 0 and (tmp_path / "bao-cao-sua.docx").exists(), timeout=20_000)
+        qtbot.waitUntil(lambda: not any(p.code == corrections.NOTE_CODE for p in wizard.session.problems), timeout=5000)
         assert not any("Sở đề nghị" in t for t in text_of(wizard.problems.list))
         assert corrections.corrections(commune, draft_id) == []
         main.close_wizard()
@@ -235,8 +246,9 @@ def test_return_with_points_writes_a_letter_the_communes_wizard_shows_beside_the
     assert window.matrix.currentItem().text() == "✓ đúng hạn"
 
 
-def test_returning_without_the_departments_profile_says_where_to_enter_it(qtbot, tmp_path, intake, dept_settings,
-                                                                          answers):
+def test_returning_without_the_departments_profile_says_where_to_enter_it(
+    qtbot, tmp_path, intake, dept_settings, answers
+):
     with intake.store.tx() as c:
         c.execute("UPDATE units SET role = 'commune' WHERE role = 'department'")
     window = make_window(qtbot, intake, dept_settings)

@@ -29,9 +29,16 @@ def kit_examples() -> list[Path]:
 AMOUNT = Field(id="budget", type="amount", label="Kinh phí", unit="trieu")
 
 
-@pytest.mark.parametrize("typed, dong", [("352", 352_000_000), ("2,382 tỷ", 2_382_000_000),
-                                         ("352 triệu", 352_000_000), ("8.212 triệu đồng", 8_212_000_000),
-                                         ("352.000.000 đ", 352_000_000)])
+@pytest.mark.parametrize(
+    "typed, dong",
+    [
+        ("352", 352_000_000),
+        ("2,382 tỷ", 2_382_000_000),
+        ("352 triệu", 352_000_000),
+        ("8.212 triệu đồng", 8_212_000_000),
+        ("352.000.000 đ", 352_000_000),
+    ],
+)
 def test_amounts_are_read_as_officers_type_them(qtbot, kit, typed, dong):
     editor = LineEditor(AMOUNT)
     qtbot.addWidget(editor)
@@ -117,8 +124,11 @@ def test_choices_and_yes_no(qtbot):
     qtbot.addWidget(editor)
     qtbot.addWidget(yes_no)
     assert isinstance(editor, ChoiceEditor)
-    assert [editor.combo.itemText(i) for i in range(editor.combo.count())] == \
-        ["— Chưa chọn —", "Đã thành lập", "Chưa thành lập"]
+    assert [editor.combo.itemText(i) for i in range(editor.combo.count())] == [
+        "— Chưa chọn —",
+        "Đã thành lập",
+        "Chưa thành lập",
+    ]
     editor.choose("established")
     assert editor.value() == "established"
     yes_no.choose(False)
@@ -150,8 +160,15 @@ def test_a_date_box_shows_a_whole_typed_date_with_or_without_an_example(qtbot, e
     assert editor.edit.maximumWidth() > needed + 20 and editor.edit.minimumWidth() > needed
 
 
-@pytest.mark.parametrize("stored, shown", [("02373852123", "0237 3852 123"), ("0982741345", "0982 741 345"),
-                                           ("024 38251234", "024 3825 1234"), ("số cũ", "số cũ")])
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        ("02373852123", "0237 3852 123"),
+        ("0982741345", "0982 741 345"),
+        ("024 38251234", "024 3825 1234"),
+        ("số cũ", "số cũ"),
+    ],
+)
 def test_a_phone_is_shown_grouped_as_it_prints_and_its_value_stays(qtbot, stored, shown):
     editor = LineEditor(Field(id="contact_phone", type="phone", label="Số điện thoại"))
     qtbot.addWidget(editor)

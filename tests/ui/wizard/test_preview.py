@@ -30,10 +30,24 @@ def soffice_pages():
         pytest.skip("needs LibreOffice (soffice) and poppler-utils (pdfinfo) on PATH")
 
     def pages(path: Path) -> int:
-        subprocess.run(["soffice", "-env:UserInstallation=file:///tmp/lo_test", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(path.parent), str(path)], check=True, capture_output=True, timeout=240)
-        info = subprocess.run(["pdfinfo", str(path.with_suffix(".pdf"))], check=True, capture_output=True,
-                              text=True).stdout
+        subprocess.run(
+            [
+                "soffice",
+                "-env:UserInstallation=file:///tmp/lo_test",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(path.parent),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=240,
+        )
+        info = subprocess.run(
+            ["pdfinfo", str(path.with_suffix(".pdf"))], check=True, capture_output=True, text=True
+        ).stdout
         return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
     return pages
@@ -65,8 +79,9 @@ def test_the_page_matches_the_docx_page():
     PAGE_SIZE, PAGE_MARGINS = page_geometry()  # noqa: N806 - named as the values they stand for
 
     assert (PAGE_SIZE.width(), PAGE_SIZE.height()) == (nd30.PAGE_W * _TWIP, nd30.PAGE_H * _TWIP)
-    assert PAGE_MARGINS == tuple(m * _TWIP for m in (nd30.MARGIN_LEFT, nd30.MARGIN_TOP, nd30.MARGIN_RIGHT,
-                                                     nd30.MARGIN_BOTTOM))
+    assert PAGE_MARGINS == tuple(
+        m * _TWIP for m in (nd30.MARGIN_LEFT, nd30.MARGIN_TOP, nd30.MARGIN_RIGHT, nd30.MARGIN_BOTTOM)
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -101,10 +116,9 @@ def test_qt_reads_the_layouts_paragraphs_in_order_with_the_signature_gap(qtbot, 
     # Qt adds an empty block before and after each table; every other paragraph is the layout's, as printed
     assert [b for b in blocks if b] == [line for line in lines if line]
     name = blocks.index(draft.signer.name)
-    assert blocks[name - SIGNATURE_GAP_LINES - 1: name] == [draft.signer.position.upper()] + [""] * SIGNATURE_GAP_LINES
+    assert blocks[name - SIGNATURE_GAP_LINES - 1 : name] == [draft.signer.position.upper()] + [""] * SIGNATURE_GAP_LINES
 
 
 def test_opening_the_main_window_loads_neither_python_docx_nor_lxml():
-    code = ("import sys, ui.app, ui.main_window; "
-            "assert not [m for m in sys.modules if m.startswith(('docx', 'lxml'))]")
+    code = "import sys, ui.app, ui.main_window; assert not [m for m in sys.modules if m.startswith(('docx', 'lxml'))]"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])

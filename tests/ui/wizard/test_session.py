@@ -74,8 +74,9 @@ def test_through_the_store_typing_is_one_revision_and_a_document_part_its_own(qt
     with Store.open(tmp_path, daily_backup=False) as store:
         draft_id = store.add_draft(drafts.load(kit.EXAMPLES[0]))
         stored = store.load(draft_id)
-        session = DraftSession(get_kind(stored.draft.kind), stored.draft, DraftWriter(store, draft_id),
-                               today=dt.date(2026, 11, 20))
+        session = DraftSession(
+            get_kind(stored.draft.kind), stored.draft, DraftWriter(store, draft_id), today=dt.date(2026, 11, 20)
+        )
 
         def sources():
             return [r.source for r in store.revision_list(draft_id)]
@@ -104,8 +105,9 @@ def test_problems_are_the_reports_and_a_refused_period_is_one_of_them(qtbot, kit
     assert (session.problems, session.errors, session.warnings) == (report.problems, report.errors, report.warnings)
     [period] = session.field_problems("_period")
     assert period in session.errors and period in session.section_problems(DOCUMENT)
-    assert period.message == ("Mục «Thông tin văn bản», «Kỳ báo cáo»: kỳ báo cáo chưa hợp lệ. "
-                              "Hãy chọn lại tháng, nửa năm hoặc năm.")
+    assert period.message == (
+        "Mục «Thông tin văn bản», «Kỳ báo cáo»: kỳ báo cáo chưa hợp lệ. Hãy chọn lại tháng, nửa năm hoặc năm."
+    )
     assert session.short_message(period).startswith("Kỳ báo cáo chưa hợp lệ")
     assert [p.code for p in session.field_problems("contact_name")] == ["field.required"]
     session.set_choice_error("_period", None)

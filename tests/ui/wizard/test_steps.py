@@ -17,8 +17,9 @@ TODAY = dt.date(2026, 11, 20)
 
 def wizard_for(qtbot, settings, path, saved=None) -> WizardView:
     draft = drafts.load(path)
-    view = WizardView(get_kind(draft.kind), draft, saver=(saved.append if saved is not None else None),
-                      settings=settings, today=TODAY)
+    view = WizardView(
+        get_kind(draft.kind), draft, saver=(saved.append if saved is not None else None), settings=settings, today=TODAY
+    )
     qtbot.addWidget(view)
     view.resize(1366, 740)
     view.show()
@@ -102,9 +103,16 @@ def test_a_problem_goes_to_its_field_and_f8_to_the_next(qtbot, settings, kit):
 def wheel(widget, steps: int = -1) -> None:
     """Turn the mouse wheel over the middle of `widget` (negative: towards the officer, the page goes down)."""
     centre = QPointF(widget.rect().center())
-    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(widget.rect().center())), QPoint(0, 0),
-                        QPoint(0, 120 * steps), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(widget.rect().center())),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(widget, event)
 
 
@@ -152,8 +160,7 @@ def test_the_mouse_wheel_scrolls_the_form_over_a_box_without_the_focus(qtbot, se
 def test_every_amount_of_a_section_is_shown_in_the_drafts_money_unit(qtbot, settings, kit):
     """«Trong đó: cho chuyển đổi số» showed "0,052" beside "tỷ đồng" among amounts in triệu, so a "1" typed there
     read as 1 tỷ: every amount box of a section is in the draft's unit, and follows it when the unit changes."""
-    draft = drafts.load(kit.EXAMPLES[0]).with_values(budget_st=300_000_000, budget_dt=52_000_000,
-                                                      disbursed=120_000_000)
+    draft = drafts.load(kit.EXAMPLES[0]).with_values(budget_st=300_000_000, budget_dt=52_000_000, disbursed=120_000_000)
     view = WizardView(get_kind(draft.kind), draft, settings=settings, today=TODAY)
     qtbot.addWidget(view)
     view.show()
@@ -161,8 +168,11 @@ def test_every_amount_of_a_section_is_shown_in_the_drafts_money_unit(qtbot, sett
     step = view.steps[view.step_for("tinh_hinh")]
     amounts = {fid: row.editor for fid, row in step.rows.items() if row.field.type == "amount"}
     assert {fid: (e.edit.text(), e.unit_label.text()) for fid, e in amounts.items()} == {
-        "budget_total": ("352", "triệu đồng"), "budget_st": ("300", "triệu đồng"),
-        "budget_dt": ("52", "triệu đồng"), "disbursed": ("120", "triệu đồng")}
+        "budget_total": ("352", "triệu đồng"),
+        "budget_st": ("300", "triệu đồng"),
+        "budget_dt": ("52", "triệu đồng"),
+        "disbursed": ("120", "triệu đồng"),
+    }
     kit.replace_text(amounts["budget_dt"].edit, "1")
     assert view.session.draft.values["budget_dt"] == 1_000_000, "a bare number is in the unit shown beside it"
 
@@ -170,8 +180,11 @@ def test_every_amount_of_a_section_is_shown_in_the_drafts_money_unit(qtbot, sett
     doc.money.setCurrentIndex(doc.money.findData("ty"))
     view.go_step(view.step_for("tinh_hinh"))
     assert {fid: (e.edit.text(), e.unit_label.text()) for fid, e in amounts.items()} == {
-        "budget_total": ("0,352", "tỷ đồng"), "budget_st": ("0,3", "tỷ đồng"),
-        "budget_dt": ("0,001", "tỷ đồng"), "disbursed": ("0,12", "tỷ đồng")}
+        "budget_total": ("0,352", "tỷ đồng"),
+        "budget_st": ("0,3", "tỷ đồng"),
+        "budget_dt": ("0,001", "tỷ đồng"),
+        "disbursed": ("0,12", "tỷ đồng"),
+    }
     assert view.session.draft.values["budget_dt"] == 1_000_000, "showing it in another unit does not change it"
     kit.replace_text(amounts["budget_dt"].edit, "0,052")
     assert view.session.draft.values["budget_dt"] == 52_000_000

@@ -151,8 +151,9 @@ def test_fill_every_section_then_export(qtbot, kit, store, settings, answers, mo
     assert wizard.session.draft.period == example.period
     fill_document_step(qtbot, kit, wizard, example)
 
-    typed_values = {f.id: v for f in kind.fields
-                    if (v := example.values.get(f.id)) is not None and f.applies(example.values)}
+    typed_values = {
+        f.id: v for f in kind.fields if (v := example.values.get(f.id)) is not None and f.applies(example.values)
+    }
     checked_error = False
     for index, section in enumerate(kind.sections, start=1):
         qtbot.mouseClick(wizard.next_button, Qt.MouseButton.LeftButton)
@@ -167,8 +168,12 @@ def test_fill_every_section_then_export(qtbot, kit, store, settings, answers, mo
                 fill(qtbot, kit, row.editor, f, value)
             if value is not None:
                 assert row.editor.error() is None, row.editor.error()
-            if (value is not None and f.required and not checked_error
-                    and f.type in ("text", "longtext", "list", "int", "amount", "reference")):
+            if (
+                value is not None
+                and f.required
+                and not checked_error
+                and f.type in ("text", "longtext", "list", "int", "amount", "reference")
+            ):
                 clear_and_refill_shows_error(qtbot, kit, wizard, step, f, value)
                 checked_error = True
 
@@ -186,8 +191,11 @@ def test_fill_every_section_then_export(qtbot, kit, store, settings, answers, mo
     # fix each error by clicking it in the panel: the field gets the focus, the officer types the right value
     pending = dict(FIXES.get(kind.id, {}))
     for _ in range(10):
-        errors = [i for i in range(wizard.problems.list.count())
-                  if wizard.problems.list.item(i).data(Qt.ItemDataRole.UserRole).is_error]
+        errors = [
+            i
+            for i in range(wizard.problems.list.count())
+            if wizard.problems.list.item(i).data(Qt.ItemDataRole.UserRole).is_error
+        ]
         if not errors:
             break
         item = wizard.problems.list.item(errors[0])
@@ -196,8 +204,11 @@ def test_fill_every_section_then_export(qtbot, kit, store, settings, answers, mo
         step = wizard.steps[wizard.current()]
         assert step.SECTION == problem.section
         assert step.rows[problem.field].isAncestorOf(window.focusWidget()), f"focus goes to «{problem.field}»"
-        name = problem.field if problem.field in pending else \
-            next(n for n in pending if kind.section_of(n).id == problem.section)
+        name = (
+            problem.field
+            if problem.field in pending
+            else next(n for n in pending if kind.section_of(n).id == problem.section)
+        )
         value = pending.pop(name)
         fill(qtbot, kit, step.rows[name].editor, kind.field(name), value)
         expected = expected.with_values(**{name: value})
@@ -210,8 +221,11 @@ def test_fill_every_section_then_export(qtbot, kit, store, settings, answers, mo
     assert drafts.to_json(store.load(draft_id).draft) == drafts.to_json(expected)
 
     # review step, then "Xuất Word"
-    qtbot.mouseClick(wizard.step_list.viewport(), Qt.MouseButton.LeftButton,
-                     pos=wizard.step_list.visualItemRect(wizard.step_list.item(len(wizard.steps) - 1)).center())
+    qtbot.mouseClick(
+        wizard.step_list.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=wizard.step_list.visualItemRect(wizard.step_list.item(len(wizard.steps) - 1)).center(),
+    )
     assert wizard.stack.currentWidget() is wizard.review
     wizard.review.update_preview()
     preview = wizard.review.preview.toPlainText()
@@ -293,8 +307,9 @@ def test_an_empty_problems_panel_gives_its_width_to_the_preview_on_the_review_st
     assert view.session.errors and view.problems.isVisible(), "the problems left stay beside the preview"
 
 
-def test_after_xuat_word_no_progress_box_covers_the_message_that_it_is_done(qtbot, store, settings, answers, kit,
-                                                                          monkeypatch, tmp_path):
+def test_after_xuat_word_no_progress_box_covers_the_message_that_it_is_done(
+    qtbot, store, settings, answers, kit, monkeypatch, tmp_path
+):
     """The issue's case: «Đang xuất báo cáo ra tệp…» stayed on top of «Đã xuất …» (its delayed show fired while the
     message was open). The message stays open longer than the delay here; no progress box shows meanwhile."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -304,8 +319,11 @@ def test_after_xuat_word_no_progress_box_covers_the_message_that_it_is_done(qtbo
     from ui.operations import Op
 
     def boxes() -> int:
-        return sum(1 for w in QApplication.topLevelWidgets()
-                   if w.isVisible() and any(bar.window() is w for bar in w.findChildren(QProgressBar)))
+        return sum(
+            1
+            for w in QApplication.topLevelWidgets()
+            if w.isVisible() and any(bar.window() is w for bar in w.findChildren(QProgressBar))
+        )
 
     seen: list[int] = []
 
