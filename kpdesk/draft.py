@@ -1,4 +1,8 @@
-"""The draft: unit, period, signer, recipients and field values, and its versioned JSON form."""
+"""The draft: unit, period, signer, recipients and field values, and its versioned JSON form.
+
+Why over 600 lines: the Draft, its parts and its versioned JSON form (reader and writer, with the limits and messages of
+every field type) are one contract, kept in one place with docs/draft-format.md.
+"""
 
 from __future__ import annotations
 

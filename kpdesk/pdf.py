@@ -1,4 +1,8 @@
-"""PDF from a .docx kpdesk rendered: through Microsoft Word, LibreOffice, or a fallback the caller gives."""
+"""PDF from a .docx kpdesk rendered: through Microsoft Word, LibreOffice, or a fallback the caller gives.
+
+Why over 600 lines: three converters (Word through COM, LibreOffice, the caller's fallback) behind one function, each
+with its finding, timeout and Vietnamese failure messages; they share the atomic write and the checks.
+"""
 
 from __future__ import annotations
 

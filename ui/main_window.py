@@ -1,4 +1,9 @@
-"""The main window: what is due and the list of drafts (search, filters, bin); in their place, the wizard."""
+"""The main window: what is due and the list of drafts (search, filters, bin); in their place, the wizard.
+
+Why over 600 lines: it is the commune's one window: the list page and the menu actions on drafts (new, open, import,
+export, bin, backup, profile) wired to the core; each action is short, and the home, wizard and dialogs live in their
+own modules.
+"""
 
 from __future__ import annotations
 

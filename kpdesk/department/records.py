@@ -1,5 +1,10 @@
 """The department's records in the one database: its unit list, the reports received and their versions, review
-states, deadlines it set, files to enter by hand, and the append-only log of all of it."""
+states, deadlines it set, files to enter by hand, and the append-only log of all of it.
+
+Why over 600 lines: the department's tables (units, reports, versions, review states, deadlines, files, the log) are
+written in shared transactions (a version and its log entry, an import and the reports it matches); one class keeps
+every write and its log line together.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The consolidated workbook ("Biểu tổng hợp") of a kind and period: status, one sheet per theme, charts, long data."""
+"""The consolidated workbook ("Biểu tổng hợp") of a kind and period: status, one sheet per theme, charts, long data.
+
+Why over 600 lines: one workbook, written in one pass by XlsxWriter: its sheets share the formats, the merged headers,
+the print set-up and the formulas; split, each sheet would pass the same state around.
+"""
 
 from __future__ import annotations
 

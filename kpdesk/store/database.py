@@ -15,6 +15,9 @@ part-way are removed on open and before each backup.
 A database that cannot be written (a read-only folder or file, a full disk) is opened read-only when it can be read:
 `read_only` then says why, `warnings` says so once ("chỉ đọc: …"), listing, viewing and exporting to another folder
 work, and every write raises `ReadOnlyData` saying what to do. A full disk is named as such, with the room needed.
+
+Why over 600 lines: opening the file safely, write transactions, consistent reads, migrations and backups are one
+promise about kpdesk.sqlite3; split, its locking rules would be spread over modules.
 """
 
 from __future__ import annotations

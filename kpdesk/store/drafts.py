@@ -4,6 +4,9 @@ Drafts are stored in their JSON form (`kpdesk.draft.to_json`) and always read ba
 so a draft written under an older kind version opens with its values carried over by the kind's rules. Every write
 of a draft goes through `Store.save`: the window's autosave (through `DraftWriter`, with the `kpdesk.edits.Changes`
 since its last write), `set_value`, a restore; one short transaction each.
+
+Why over 600 lines: every read and write of a draft (create, list, save, history, bin, files, exports) goes through this
+one class so that a draft has one writer; its methods are short.
 """
 
 from __future__ import annotations

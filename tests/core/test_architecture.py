@@ -1,4 +1,5 @@
-"""The modules of kpdesk/ and of ui/ import one another without a circle, imports inside functions included.
+"""The modules of kpdesk/ and of ui/ import one another without a circle, imports inside functions included, and
+a module longer than 600 lines says at its top why it is not split.
 
 The import graph is read from the source with `ast` (nothing is executed); an import under `if TYPE_CHECKING:`
 counts too: a type named across a circle ties the modules as much as a call does. A module importing its own
@@ -115,6 +116,52 @@ def _path_around(graph: dict[str, set[str]], group: set[str]) -> list[str]:
 def test_no_module_imports_itself_through_others(package):
     found = circles(import_graph(ROOT, package))
     assert not found, "import circles: " + "; ".join(" → ".join(circle) for circle in found)
+
+
+#: A module over this many lines says why in its docstring, on a line starting with `WHY_LONG`.
+LONG_MODULE = 600
+WHY_LONG = "Why over 600 lines:"
+
+
+def long_modules_without_a_reason(root: Path, package: str) -> list[str]:
+    """The modules of `package` over `LONG_MODULE` lines whose docstring has no line starting with `WHY_LONG`."""
+    found = []
+    for name, path in sorted(_modules(root, package).items()):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= LONG_MODULE:
+            continue
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        reasons = [line for line in doc.splitlines() if line.startswith(WHY_LONG)]
+        if not reasons or len(reasons[0]) <= len(WHY_LONG) + 20:  # a real reason, not the words alone
+            found.append(f"{name} ({text.count(chr(10))} lines)")
+    return found
+
+
+@pytest.mark.parametrize("package", ["kpdesk", "ui"])
+def test_a_module_over_600_lines_says_why_at_its_top(package):
+    missing = long_modules_without_a_reason(ROOT, package)
+    assert not missing, (
+        f"split these modules, or add a line «{WHY_LONG} …» with the reason to their docstring: " + ", ".join(missing)
+    )
+
+
+def test_a_long_module_without_its_reason_is_named(tmp_path):
+    body = "x = 1\n" * (LONG_MODULE + 1)
+    _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/short.py": '"""Short."""\n',
+            "pkg/long.py": '"""Long."""\n' + body,
+            "pkg/bare.py": f'"""Long.\n\n{WHY_LONG}\n"""\n' + body,
+            "pkg/said.py": f'"""Long.\n\n{WHY_LONG} its one table is read in one pass, split it would not be.\n"""\n'
+            + body,
+        },
+    )
+    assert long_modules_without_a_reason(tmp_path, "pkg") == [
+        f"pkg.bare ({LONG_MODULE + 5} lines)",
+        f"pkg.long ({LONG_MODULE + 2} lines)",
+    ]
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

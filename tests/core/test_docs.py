@@ -61,6 +61,19 @@ def test_the_code_passes_lint():
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+def test_the_code_is_formatted_by_ruff():
+    """Issue 14: `ruff format` is the house style; CI runs `ruff format --check .` and so does this test."""
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (it is in the [test] extra)")
+    result = subprocess.run([ruff, "format", "--check", "."], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, "run `ruff format .`: " + result.stdout[-3000:]
+    assert "ruff format --check ." in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
 def test_every_key_of_the_draft_format_is_documented():
     from kpdesk import draft as drafts
 

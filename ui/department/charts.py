@@ -1,4 +1,8 @@
-"""The department's charts drawn with QPainter from the core's plain data: on screen, as PNG and in the notice."""
+"""The department's charts drawn with QPainter from the core's plain data: on screen, as PNG and in the notice.
+
+Why over 600 lines: the four charts are painted by hand with QPainter (QtCharts is GPL-only and large); they share the
+canvas, axes, legend and number formats of this module.
+"""
 
 from __future__ import annotations
 

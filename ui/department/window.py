@@ -1,4 +1,8 @@
-"""The department's window: the status matrix of a kind, the chosen report, the files to enter by hand."""
+"""The department's window: the status matrix of a kind, the chosen report, the files to enter by hand.
+
+Why over 600 lines: it is the department's one window: its menus, the status matrix and the report panel wired to the
+core; the dialogs, letters, charts and unit list live in their own modules.
+"""
 
 from __future__ import annotations
 
