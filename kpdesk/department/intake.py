@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpdesk import draft as drafts
 from kpdesk.department.compare import Difference, edited_after_export
@@ -18,6 +19,9 @@ from kpdesk.department.unitlist import ListedUnit, UnitMatcher, fold, suggest_un
 from kpdesk.draft import Draft
 from kpdesk.errors import DepartmentError, KpdeskError
 from kpdesk.kinds import kind_of
+
+if TYPE_CHECKING:
+    from kpdesk.render.payload import Embedded
 
 #: What happened to a file, as scripts read it and as the department reads it.
 RECEIVED, NEW_VERSION, DUPLICATE, NOT_KPDESK, REFUSED = "received", "new_version", "duplicate", "not_kpdesk", "refused"
@@ -110,22 +114,29 @@ def receive(
     who = who or who_default()
     files, receipts = collect(paths)
     matcher = UnitMatcher(records.units(), records.aliases())
-    for path in in_signing_order(files):
-        receipts.append(receive_file(records, path, received_on=received_on, who=who, matcher=matcher))
+    read: dict[Path, tuple[bytes, Embedded]] = {}  # what ordering read of each file, so it is read once
+    for path in in_signing_order(files, read):
+        receipts.append(
+            receive_file(records, path, received_on=received_on, who=who, matcher=matcher, read=read.pop(path, None))
+        )
     return receipts
 
 
-def _report_key(path: Path) -> tuple[tuple[str, str, str], tuple[str, str]] | None:
+def _report_key(
+    path: Path, read: dict[Path, tuple[bytes, Embedded]]
+) -> tuple[tuple[str, str, str], tuple[str, str]] | None:
     """(sender, kind, period) and (signing date, file name) of the report a file carries, or None when it carries
-    none that can be read (intake then says why)."""
+    none that can be read (intake then says why); the file's bytes and embedded part are kept in `read`."""
     import json
 
     from kpdesk.render.payload import read_embedded
 
     try:
-        embedded = read_embedded(_read(path))
+        data = _read(path)
+        embedded = read_embedded(data)
         if embedded is None:
             return None
+        read[path] = (data, embedded)
         data = json.loads(embedded.json)
         unit, period = data["unit"], data["period"]
         group = (
@@ -138,14 +149,14 @@ def _report_key(path: Path) -> tuple[tuple[str, str, str], tuple[str, str]] | No
         return None
 
 
-def in_signing_order(files: list[Path]) -> list[Path]:
+def in_signing_order(files: list[Path], read: dict[Path, tuple[bytes, Embedded]] | None = None) -> list[Path]:
     """`files`, except that the reports one sender sent for one kind and period come in the order they were made:
     by the report's own date (ngày ký), then by file name, so that a correction received together with the report it
     corrects becomes the later version whatever the files are called. (The draft carries no time of export, so two
     versions signed on one day go by file name.) Each such report takes the places its group held in `files`."""
     if len(files) < 2:
         return files
-    keys = [_report_key(p) for p in files]
+    keys = [_report_key(p, {} if read is None else read) for p in files]
     groups: dict[tuple[str, str, str], list[int]] = {}
     for i, key in enumerate(keys):
         if key is not None:
@@ -176,9 +187,15 @@ def _read(path: Path) -> bytes:
 
 
 def receive_file(
-    records: Records, path: Path, *, received_on: dt.date, who: str = "", matcher: UnitMatcher | None = None
+    records: Records,
+    path: Path,
+    *,
+    received_on: dt.date,
+    who: str = "",
+    matcher: UnitMatcher | None = None,
+    read: tuple[bytes, Embedded] | None = None,
 ) -> Receipt:
-    """Receive one file (see `receive`)."""
+    """Receive one file (see `receive`); `read`: its bytes and embedded part when the caller has read them."""
     from kpdesk.render import build_layout
     from kpdesk.render.payload import read_embedded
     from kpdesk.render.plain import docx_text_lines, text_digest, text_lines
@@ -188,7 +205,7 @@ def receive_file(
     if path.suffix.lower() != ".docx":
         return Receipt(path, REFUSED, "chỉ nhận tệp Word .docx do kpdesk xuất (báo cáo của xã, phường).")
     try:
-        data = _read(path)
+        data = _read(path) if read is None else read[0]
     except KpdeskError as exc:
         return Receipt(path, REFUSED, exc.message)
     file_sha = hashlib.sha256(data).hexdigest()
@@ -202,7 +219,7 @@ def receive_file(
             path, DUPLICATE, f"tệp này đã nhận trước đây: bản {version} của {_what(submission)}.", submission, version
         )
     try:
-        embedded = read_embedded(data)
+        embedded = read_embedded(data) if read is None else read[1]
     except KpdeskError as exc:
         return Receipt(path, REFUSED, f"tệp hỏng hoặc không phải tệp Word .docx: {exc.message}")
     if embedded is None:

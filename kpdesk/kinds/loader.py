@@ -11,6 +11,7 @@ import math
 import os
 import sys
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,13 @@ def data_dir(name: str) -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / name
+    return _program_data_dir(name)
+
+
+@cache
+def _program_data_dir(name: str) -> Path:
+    """`data_dir` outside a bundle: where the program runs from does not change while it runs (looked up once; the
+    lookup resolves paths, which every kind lookup would otherwise pay)."""
     source = Path(__file__).resolve().parents[2] / name
     if source.is_dir():
         return source

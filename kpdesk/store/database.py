@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import math
 import os
 import shutil
@@ -60,6 +61,13 @@ def default_data_dir() -> Path:
     env = os.environ.get(ENV_DATA_DIR, "").strip()
     if env:
         return Path(env).expanduser()
+    return _user_data_dir(tuple(os.environ.get(k) for k in ("HOME", "XDG_DATA_HOME", "LOCALAPPDATA", "USERPROFILE")))
+
+
+@functools.cache
+def _user_data_dir(_environment: tuple[str | None, ...]) -> Path:
+    """platformdirs' per-user data folder, looked up once for the environment it depends on (every kind lookup
+    asks for it)."""
     import platformdirs
 
     return platformdirs.user_data_path(APP_NAME, appauthor=False, roaming=False)
