@@ -311,6 +311,7 @@ for path in sorted((ROOT / "examples").glob("*.json")):
     d = drafts.load(path)
     ids[path.stem] = store.add_draft(d, uid if d.unit.name == "Thiệu Trung" else None)
 window._show_unit()
+window.list_page.refresh()  # the drafts were added behind the window's back
 window.show_drafts()  # the window opens on «Việc cần làm»; the list is the second tab
 shot(window, "05-main-list")
 
