@@ -184,6 +184,31 @@ class ProfileDialogBase(QDialog):
         self.signers = RowsEditor(self.SIGNERS, form.body, row_word="Người ký")  # type: ignore[attr-defined]
         form.addRow(self.signers)
 
+    def add_contact_page(
+        self, help_text: str, examples: tuple[str, str, str, str], first: tuple[tuple[str, QWidget], ...] = ()
+    ) -> None:
+        """Add the «Người liên hệ» tab: name, position, phone and e-mail, each with its example, after the rows of
+        `first` (widgets the caller made; the form takes them onto the tab)."""
+        form = form_page(self.tabs, "&2. Người liên hệ", help_text)
+        body = form.body  # type: ignore[attr-defined]
+        name, position, phone, email = examples
+        self.contact_name = line_edit(body, f"Ví dụ: {name}", "Họ tên người liên hệ")
+        self.contact_position = line_edit(body, f"Ví dụ: {position}", "Chức vụ người liên hệ")
+        self.contact_phone = LineEditor(
+            Field(id="contact_phone", type="phone", label="Số điện thoại", example=phone), body
+        )
+        self.contact_email = LineEditor(
+            Field(id="contact_email", type="email", label="Thư điện tử", example=email), body
+        )
+        for label, widget in (
+            *first,
+            ("Họ và tên:", self.contact_name),
+            ("Chức vụ:", self.contact_position),
+            ("Số điện thoại:", self.contact_phone),
+            ("Thư điện tử:", self.contact_email),
+        ):
+            form.addRow(field_label(label, widget), widget)
+
     def load_signers(self, p: UnitProfile) -> None:
         self.signers.set_value(
             [
@@ -287,30 +312,17 @@ class ProfileDialog(ProfileDialogBase):
         ):
             form.addRow(field_label(label, widget), widget)
 
-        form = form_page(self.tabs, "&2. Người liên hệ", "Cán bộ tổng hợp báo cáo; được điền sẵn vào các báo cáo mới.")
-        body = form.body  # type: ignore[attr-defined]
         self.honorific = ChoiceEditor(
             Field(
                 id="contact_honorific", type="choice", label="Danh xưng", options=_options(("ông", "Ông"), ("bà", "Bà"))
             ),
-            body,
+            self,
         )
-        self.contact_name = line_edit(body, "Ví dụ: Nghiêm Duy Cương", "Họ tên người liên hệ")
-        self.contact_position = line_edit(body, "Ví dụ: Chuyên viên phòng Văn hóa - Xã hội", "Chức vụ người liên hệ")
-        self.contact_phone = LineEditor(
-            Field(id="contact_phone", type="phone", label="Số điện thoại", example="0982 741 345"), body
+        self.add_contact_page(
+            "Cán bộ tổng hợp báo cáo; được điền sẵn vào các báo cáo mới.",
+            ("Nghiêm Duy Cương", "Chuyên viên phòng Văn hóa - Xã hội", "0982 741 345", "ten@xa.gov.vn"),
+            first=(("Danh xưng:", self.honorific),),
         )
-        self.contact_email = LineEditor(
-            Field(id="contact_email", type="email", label="Thư điện tử", example="ten@xa.gov.vn"), body
-        )
-        for label, widget in (
-            ("Danh xưng:", self.honorific),
-            ("Họ và tên:", self.contact_name),
-            ("Chức vụ:", self.contact_position),
-            ("Số điện thoại:", self.contact_phone),
-            ("Thư điện tử:", self.contact_email),
-        ):
-            form.addRow(field_label(label, widget), widget)
 
         self.add_signers_page("Những người thường ký báo cáo. Khi soạn báo cáo chỉ cần chọn tên.")
 

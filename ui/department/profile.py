@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 from kpdesk.kinds import Field
 from kpdesk.store import DEPARTMENT, Store, UnitProfile
 from ui.profile import PROVINCE_LEVELS, ProfileDialogBase, combo_box, field_label, form_page, line_edit
-from ui.widgets.fields import LineEditor, ListEditor
+from ui.widgets.fields import ListEditor
 
 #: The department's signers: the same table as a commune's, with the department's words as examples.
 SIGNERS_FIELD = Field(
@@ -91,23 +91,10 @@ class DepartmentProfileDialog(ProfileDialogBase):
         ):
             form.addRow(field_label(label, widget), widget)
 
-        form = form_page(self.tabs, "&2. Người liên hệ", "Cán bộ theo dõi báo cáo của các xã, phường.")
-        body = form.body  # type: ignore[attr-defined]
-        self.contact_name = line_edit(body, "Ví dụ: Lê Thị Hoa", "Họ tên người liên hệ")
-        self.contact_position = line_edit(body, "Ví dụ: Chuyên viên phòng Quản lý khoa học", "Chức vụ người liên hệ")
-        self.contact_phone = LineEditor(
-            Field(id="contact_phone", type="phone", label="Số điện thoại", example="0237 3852 123"), body
+        self.add_contact_page(
+            "Cán bộ theo dõi báo cáo của các xã, phường.",
+            ("Lê Thị Hoa", "Chuyên viên phòng Quản lý khoa học", "0237 3852 123", "qlkh.skhcn@thanhhoa.gov.vn"),
         )
-        self.contact_email = LineEditor(
-            Field(id="contact_email", type="email", label="Thư điện tử", example="qlkh.skhcn@thanhhoa.gov.vn"), body
-        )
-        for label, widget in (
-            ("Họ và tên:", self.contact_name),
-            ("Chức vụ:", self.contact_position),
-            ("Số điện thoại:", self.contact_phone),
-            ("Thư điện tử:", self.contact_email),
-        ):
-            form.addRow(field_label(label, widget), widget)
 
         self.add_signers_page(
             "Những người ký công văn của Sở, ví dụ «KT. GIÁM ĐỐC» / «PHÓ GIÁM ĐỐC» / họ tên. Người "
