@@ -52,11 +52,24 @@ class Receipt:
     warnings: int = 0
     #: The version of the kind the report was made with (a kind package may add a version from some period on).
     kind_version: int | None = None
+    #: The next step, when there is one, as the command line does it and as the window does it.
+    command: str = ""
+    in_window: str = ""
 
     @property
     def line(self) -> str:
-        """ "tên-tệp.docx: đã nhận — …", the line `kpdesk department receive` prints."""
-        return f"{self.path.name}: {OUTCOME_LABELS[self.outcome]} — {self.message}"
+        """ "tên-tệp.docx: đã nhận — …", the line `kpdesk department receive` prints (with the next step's
+        command)."""
+        return self._line(self.command)
+
+    @property
+    def window_line(self) -> str:
+        """The same line as the department's window shows it: the next step named by its button or menu."""
+        return self._line(self.in_window)
+
+    def _line(self, step: str) -> str:
+        said = f"{self.path.name}: {OUTCOME_LABELS[self.outcome]} — {self.message}"
+        return f"{said} ({step})" if step else said
 
     def to_json(self) -> dict[str, object]:
         s = self.submission
@@ -227,19 +240,27 @@ def receive_file(
         return Receipt(
             path,
             NOT_KPDESK,
-            f"tệp không có dữ liệu kpdesk (văn bản gõ trong Word); đã đưa vào danh "
-            f"sách chờ nhập tay (số {file_id}): kpdesk department files",
+            f"tệp không có dữ liệu kpdesk (văn bản gõ trong Word); đã đưa vào danh sách chờ nhập tay (số {file_id})",
+            command="xem danh sách: kpdesk department files",
+            in_window="nhập ở thẻ «Tệp chờ nhập tay»",
         )
     try:
         draft = drafts.loads(embedded.json)  # with the kind version it was made with, when this PC has it
         kind = kind_of(draft)
     except KpdeskError as exc:
-        hint = (
-            " Nếu đây là mẫu báo cáo mới, hãy cài gói mẫu báo cáo của Sở rồi nhận lại."
-            if "loại báo cáo" in exc.message
-            else ""
+        new_kind = "loại báo cáo" in exc.message
+        return Receipt(
+            path,
+            REFUSED,
+            f"không đọc được dữ liệu trong tệp: {exc.message}"
+            + (
+                " Nếu đây là mẫu báo cáo mới Sở đã phát hành, hãy cài gói mẫu đó trên máy này rồi nhận lại."
+                if new_kind
+                else ""
+            ),
+            command="kpdesk kinds install GÓI.kpkind" if new_kind else "",
+            in_window="Tệp › Cập nhật mẫu báo cáo…" if new_kind else "",
         )
-        return Receipt(path, REFUSED, f"không đọc được dữ liệu trong tệp: {exc.message}{hint}")
     if kind.audience == DEPARTMENT_AUDIENCE:
         return Receipt(path, REFUSED, f"đây là văn bản của Sở («{kind.name}»), không phải báo cáo của xã, phường.")
     problems = validate(kind, draft, today=received_on).problems
@@ -291,14 +312,12 @@ def receive_file(
     if unit is None:
         close = suggest_units(draft.unit.name, matcher.units)
         guess = f"; có phải {' hoặc '.join(u.full_name for u in close)}?" if close else ""
-        parts.append(
-            f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess} "
-            f"(ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ)"
-        )
+        parts.append(f"«{draft.unit.full_name}» không có trong danh sách đơn vị{guess}")
+    said = "; ".join(parts)
     return Receipt(
         path,
         RECEIVED if number == 1 else NEW_VERSION,
-        "; ".join(parts) + ".",
+        said if said.endswith("?") else f"{said}.",
         submission,
         number,
         unlisted=unit is None,
@@ -306,6 +325,8 @@ def receive_file(
         errors=errors,
         warnings=warnings,
         kind_version=kind.version,
+        command=f"ghép tay: kpdesk department match {submission.id} MÃ-ĐƠN-VỊ" if unit is None else "",
+        in_window="ghép: chọn ô của báo cáo, bấm «Ghép với đơn vị…»" if unit is None else "",
     )
 
 

@@ -222,7 +222,7 @@ class ReceiveDialog(QDialog):
         self.receipts += receipts
         self.paths.clear()
         for r in receipts:
-            item = QListWidgetItem(status_icon(OUTCOME_STATES[r.outcome], 16), r.line)
+            item = QListWidgetItem(status_icon(OUTCOME_STATES[r.outcome], 16), r.window_line)
             item.setToolTip(str(r.path))
             item.setData(Qt.ItemDataRole.UserRole, r)
             self.results.addItem(item)

@@ -739,8 +739,8 @@ class DepartmentWindow(QMainWindow):
         if receipt.submission is not None:
             self.show_tab(self.MATRIX_TAB)
             self.select(unit_id, receipt.submission.period)
-        self.say(receipt.line)
-        dialogs.tell(self, "Đã ghi nhận báo cáo nhập tay.", detail=receipt.line)
+        self.say(receipt.window_line)
+        dialogs.tell(self, "Đã ghi nhận báo cáo nhập tay.", detail=receipt.window_line)
 
     # -- closing ------------------------------------------------------------------------------
     def flush(self) -> bool:

@@ -137,6 +137,21 @@ def test_a_sender_not_on_the_list_is_received_flagged_and_offered_the_closest_na
     assert [row.sender for row in found.unlisted] == ["xã Thiệu Trong"]
 
 
+def test_the_next_step_is_said_as_a_command_on_the_command_line_and_as_a_button_in_the_window(intake):
+    unlisted = outcome(intake, "unlisted.docx")
+    assert unlisted.line.endswith(
+        f"xã Thiệu Toán? (ghép tay: kpdesk department match {unlisted.submission.id} MÃ-ĐƠN-VỊ)"
+    )
+    assert unlisted.window_line.endswith("xã Thiệu Toán? (ghép: chọn ô của báo cáo, bấm «Ghép với đơn vị…»)")
+    typed = outcome(intake, "typed-in-word.docx")
+    assert typed.line.endswith("(xem danh sách: kpdesk department files)")
+    assert (
+        typed.window_line.endswith("(nhập ở thẻ «Tệp chờ nhập tay»)") and "kpdesk department" not in typed.window_line
+    )
+    plain = outcome(intake, "on-time-TH04.docx")  # nothing to do next: the same line in both
+    assert plain.line == plain.window_line and plain.line.endswith("không có lỗi.")
+
+
 def test_the_status_counts_and_states(intake):
     found = status(intake.records, get_kind(MONTHLY), MAY, dt.date(2026, 5, 25))
     resaved = 1 if "resaved" in intake.files else 0

@@ -114,6 +114,9 @@ def test_receiving_a_folder_lists_each_file_and_the_matrix_says_each_state_in_wo
     assert "2 lỗi" in by_file["co-loi.docx"]
     assert "không có trong danh sách đơn vị; có phải xã Thiệu Trung" in by_file["go-sai-ten.docx"]
     assert "không phải báo cáo kpdesk" in by_file["go-trong-word.docx"]
+    # the next step is named by the window's own buttons and tabs, never by a command to type
+    assert "«Ghép với đơn vị…»" in by_file["go-sai-ten.docx"] and "«Tệp chờ nhập tay»" in by_file["go-trong-word.docx"]
+    assert not any("kpdesk department" in line for line in lines)
     assert "không nhận — tệp hỏng" in by_file["hong.docx"]
     assert seen["summary"].startswith("6 tệp — đã nhận: 4")
 
