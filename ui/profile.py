@@ -131,13 +131,22 @@ class ProfileDialogBase(QDialog):
     #: A field the store names (`ProfileError.field`) → the attribute holding its editor, when they differ.
     EDITORS: dict[str, str] = {"default_recipients": "recipients", "default_to": "to", "contact_honorific": "honorific"}
 
+    # the editors both dialogs have, made by each dialog's own pages
     name: QLineEdit
-    signers: RowsEditor
+    province_level: QComboBox
+    province: QLineEdit
+    superior: QLineEdit
+    agency: ListEditor
+    place: QLineEdit
+    office_symbol: QLineEdit
+    recipients: ListEditor
 
     def __init__(self, store: Store, profile: UnitProfile, parent: QWidget | None, *, first_run: bool) -> None:
+        """The frame: heading, error line and the (empty) tabs; the dialog adds its pages, then calls `finish`."""
         super().__init__(parent)
         self.store = store
         self.profile = profile
+        self.first_run = first_run
         self.saved_id: Any = None
         self.setWindowTitle(self.TITLE)
         self.setModal(True)
@@ -155,29 +164,75 @@ class ProfileDialogBase(QDialog):
         box.addWidget(self.error)
         self.tabs = QTabWidget(self)
         box.addWidget(self.tabs, 1)
-        self.add_pages()
+
+    def finish(self) -> None:
+        """The buttons under the pages, the profile loaded into the editors, the keyboard on the name."""
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton(self.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = buttons.addButton(
-            "Để &sau" if first_run else "&Hủy", QDialogButtonBox.ButtonRole.RejectRole
+            "Để &sau" if self.first_run else "&Hủy", QDialogButtonBox.ButtonRole.RejectRole
         )
         self.save_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        box.addWidget(buttons)
+        self.layout().addWidget(buttons)
         self.load(self.profile)
         self.name.setFocus()
 
-    def add_pages(self) -> None:
-        """Add the dialog's tabs (each dialog its own); `name` and `signers` must be among their editors."""
-        raise NotImplementedError
-
     def load(self, p: UnitProfile) -> None:
-        raise NotImplementedError
+        """Show `p` in the editors both dialogs have (each dialog adds its own)."""
+        self.name.setText(p.name)
+        self.province_level.setCurrentText(p.province_level or "tỉnh")
+        self.province.setText(p.province)
+        self.superior.setText(p.superior)
+        self.agency.set_value(list(p.agency) or None)
+        self.place.setText(p.place)
+        self.office_symbol.setText(p.office_symbol)
+        self.contact_name.setText(p.contact_name)
+        self.contact_position.setText(p.contact_position)
+        self.contact_phone.set_value(p.contact_phone or None)
+        self.contact_email.set_value(p.contact_email or None)
+        self.signers.set_value(
+            [
+                {
+                    "name": s.name,
+                    "position": s.position,
+                    "authority": list(s.authority) or None,
+                    "is_default": s.is_default,
+                }
+                for s in p.signers
+            ]
+            or None
+        )
+        self.recipients.set_value(list(p.default_recipients) or None)
 
     def collected(self) -> UnitProfile:
-        """The profile as typed (the store cleans and checks it when saving)."""
-        raise NotImplementedError
+        """The profile as typed in the editors both dialogs have (the store cleans and checks it when saving)."""
+        signers = tuple(
+            SignerProfile(
+                name=row.get("name") or "",
+                position=row.get("position") or "",
+                authority=tuple(row.get("authority") or ()),
+                is_default=bool(row.get("is_default")),
+            )
+            for row in self.signers.value() or []
+        )
+        return replace(
+            self.profile,
+            name=self.name.text(),
+            province=self.province.text(),
+            province_level=self.province_level.currentText(),
+            superior=self.superior.text(),
+            agency=tuple(self.agency.value() or ()),
+            place=self.place.text(),
+            office_symbol=self.office_symbol.text(),
+            contact_name=self.contact_name.text(),
+            contact_position=self.contact_position.text(),
+            contact_phone=self.contact_phone.text(),
+            contact_email=self.contact_email.text(),
+            signers=signers,
+            default_recipients=tuple(self.recipients.value() or ()),
+        )
 
     def add_signers_page(self, help_text: str) -> None:
         form = form_page(self.tabs, "&3. Người ký", help_text)
@@ -208,31 +263,6 @@ class ProfileDialogBase(QDialog):
             ("Thư điện tử:", self.contact_email),
         ):
             form.addRow(field_label(label, widget), widget)
-
-    def load_signers(self, p: UnitProfile) -> None:
-        self.signers.set_value(
-            [
-                {
-                    "name": s.name,
-                    "position": s.position,
-                    "authority": list(s.authority) or None,
-                    "is_default": s.is_default,
-                }
-                for s in p.signers
-            ]
-            or None
-        )
-
-    def collected_signers(self) -> tuple[SignerProfile, ...]:
-        return tuple(
-            SignerProfile(
-                name=row.get("name") or "",
-                position=row.get("position") or "",
-                authority=tuple(row.get("authority") or ()),
-                is_default=bool(row.get("is_default")),
-            )
-            for row in self.signers.value() or []
-        )
 
     def accept(self) -> None:
         try:
@@ -280,8 +310,10 @@ class ProfileDialog(ProfileDialogBase):
         first_run: bool = False,
     ) -> None:
         super().__init__(store, profile or UnitProfile(name=""), parent, first_run=first_run)
+        self._add_pages()
+        self.finish()
 
-    def add_pages(self) -> None:
+    def _add_pages(self) -> None:
         form = form_page(self.tabs, "&1. Đơn vị", "Tên đơn vị và các dòng in ở góc trên bên trái của văn bản.")
         body = form.body  # type: ignore[attr-defined]
         self.level = combo_box(body, LEVELS, "Cấp đơn vị")
@@ -366,20 +398,8 @@ class ProfileDialog(ProfileDialogBase):
 
     def load(self, p: UnitProfile) -> None:
         self.level.setCurrentText(p.level or "xã")
-        self.name.setText(p.name)
-        self.province_level.setCurrentText(p.province_level or "tỉnh")
-        self.province.setText(p.province)
-        self.superior.setText(p.superior)
-        self.agency.set_value(list(p.agency) or None)
-        self.place.setText(p.place)
-        self.office_symbol.setText(p.office_symbol)
+        super().load(p)
         self.honorific.set_value(p.contact_honorific or None)
-        self.contact_name.setText(p.contact_name)
-        self.contact_position.setText(p.contact_position)
-        self.contact_phone.set_value(p.contact_phone or None)
-        self.contact_email.set_value(p.contact_email or None)
-        self.load_signers(p)
-        self.recipients.set_value(list(p.default_recipients) or None)
         self.to.set_value(list(p.default_to) or None)
         for kind_id, check in self.kind_boxes.items():
             check.setChecked(kind_id in p.report_kinds)
@@ -387,22 +407,9 @@ class ProfileDialog(ProfileDialogBase):
 
     def collected(self) -> UnitProfile:
         return replace(
-            self.profile,
-            name=self.name.text(),
+            super().collected(),
             level=self.level.currentText(),
-            province=self.province.text(),
-            province_level=self.province_level.currentText(),
-            superior=self.superior.text(),
-            agency=tuple(self.agency.value() or ()),
-            place=self.place.text(),
-            office_symbol=self.office_symbol.text(),
             contact_honorific=self.honorific.value() or "",
-            contact_name=self.contact_name.text(),
-            contact_position=self.contact_position.text(),
-            contact_phone=self.contact_phone.text(),
-            contact_email=self.contact_email.text(),
-            signers=self.collected_signers(),
-            default_recipients=tuple(self.recipients.value() or ()),
             default_to=tuple(self.to.value() or ()),
             report_kinds=self.report_kinds(),
         )

@@ -56,8 +56,10 @@ class DepartmentProfileDialog(ProfileDialogBase):
         first_run: bool = False,
     ) -> None:
         super().__init__(store, profile or NEW_PROFILE, parent, first_run=first_run)
+        self._add_pages()
+        self.finish()
 
-    def add_pages(self) -> None:
+    def _add_pages(self) -> None:
         form = form_page(
             self.tabs,
             "&1. Cơ quan",
@@ -118,38 +120,8 @@ class DepartmentProfileDialog(ProfileDialogBase):
         form.addRow(field_label("&Nơi nhận:", self.recipients), self.recipients)
 
     def load(self, p: UnitProfile) -> None:
-        self.name.setText(p.name)
-        self.province_level.setCurrentText(p.province_level or "tỉnh")
-        self.province.setText(p.province)
-        self.superior.setText(p.superior)
-        self.agency.set_value(list(p.agency) or None)
-        self.place.setText(p.place)
+        super().load(p)
         self.agency_symbol.setText(p.agency_symbol)
-        self.office_symbol.setText(p.office_symbol)
-        self.contact_name.setText(p.contact_name)
-        self.contact_position.setText(p.contact_position)
-        self.contact_phone.set_value(p.contact_phone or None)
-        self.contact_email.set_value(p.contact_email or None)
-        self.load_signers(p)
-        self.recipients.set_value(list(p.default_recipients) or None)
 
     def collected(self) -> UnitProfile:
-        return replace(
-            self.profile,
-            name=self.name.text(),
-            level="",
-            province=self.province.text(),
-            province_level=self.province_level.currentText(),
-            superior=self.superior.text(),
-            agency=tuple(self.agency.value() or ()),
-            place=self.place.text(),
-            agency_symbol=self.agency_symbol.text(),
-            office_symbol=self.office_symbol.text(),
-            contact_name=self.contact_name.text(),
-            contact_position=self.contact_position.text(),
-            contact_phone=self.contact_phone.text(),
-            contact_email=self.contact_email.text(),
-            signers=self.collected_signers(),
-            default_recipients=tuple(self.recipients.value() or ()),
-            role=DEPARTMENT,
-        )
+        return replace(super().collected(), level="", agency_symbol=self.agency_symbol.text(), role=DEPARTMENT)
