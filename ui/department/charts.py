@@ -12,6 +12,7 @@ import math
 import os
 import sys
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,8 +179,9 @@ def _count(value: int) -> str:
 
 
 @dataclass
-class Chart:
-    """One chart: its key, its caption (as the notice prints it) and how it draws itself in a rectangle."""
+class Chart(ABC):
+    """One chart: its key, its caption (as the notice prints it) and how it draws itself in a rectangle (each kind
+    of chart its own `_draw`)."""
 
     key: str
     title: str
@@ -199,8 +201,9 @@ class Chart:
         self._draw(_Canvas(painter, rect.adjusted(12, 8, -12, -8), self.texts))
         painter.restore()
 
+    @abstractmethod
     def _draw(self, c: _Canvas) -> None:
-        raise NotImplementedError
+        """Draw the chart on `c` (its texts go through `c`, so `texts` lists them)."""
 
 
 @dataclass
