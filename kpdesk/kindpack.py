@@ -18,7 +18,6 @@ import tempfile
 import time
 import uuid
 import zipfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +39,7 @@ from kpdesk.kinds import (
 )
 from kpdesk.kinds.registry import ORIGIN_FILE, Registry, registry
 from kpdesk.period import Period
+from kpdesk.render.package import ZIP_READ_ERRORS
 
 FORMAT = "kpdesk-kinds"
 FORMAT_VERSION = 1
@@ -303,7 +303,7 @@ def _read_members(zf: zipfile.ZipFile, fail: Any) -> dict[str, bytes]:
         try:
             with zf.open(info) as fh:
                 content = fh.read(MAX_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, RuntimeError, ValueError):
+        except ZIP_READ_ERRORS:
             raise fail(f"tệp «{shown}» bên trong bị hỏng, không giải nén được. Hãy xin Sở gửi lại gói.") from None
         read += len(content)
         if len(content) > MAX_MEMBER_BYTES or read > MAX_TOTAL_BYTES:  # sizes a member's header understated

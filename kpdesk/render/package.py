@@ -16,6 +16,10 @@ from lxml import etree
 
 from kpdesk.errors import RenderError
 
+#: What reading a member of an untrusted zip can raise: a damaged archive or stream, an encrypted member
+#: (RuntimeError), a compression method Python does not have (NotImplementedError), a truncated file.
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, RuntimeError, ValueError)
+
 __all__ = [
     "MAX_ENTRIES",
     "MAX_PART_BYTES",
@@ -94,7 +98,7 @@ class Package:
         try:
             with self.zf.open(info) as part:
                 data = part.read(left + 1)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, RuntimeError, ValueError):
+        except ZIP_READ_ERRORS:
             raise _damaged(self.name, f"phần {entry} không đọc được") from None
         self._read += len(data)
         if len(data) > left:
