@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kpdesk import draft as drafts
 from kpdesk.draft import Draft
-from kpdesk.kinds import get_kind
 from kpdesk.store import SignerProfile, Store, UnitProfile
 from ui import dialogs, operations
 from ui.settings import Settings
@@ -162,29 +160,13 @@ def example_for(kind_id: str) -> Draft | None:
 
 
 def profile_for(d: Draft) -> UnitProfile:
-    """The unit profile an officer of the example's unit would have entered."""
-    kind = get_kind(d.kind)
-    contact: dict[str, Any] = {}
-    for f in kind.fields:
-        if f.prefill and f.prefill.startswith("contact.") and isinstance(d.values.get(f.id), str):
-            contact[f"contact_{f.prefill.split('.', 1)[1]}"] = d.values[f.id]
-    u = d.unit
-    signer = SignerProfile(d.signer.name, d.signer.position, d.signer.authority, True)
+    """The unit profile an officer of the example's unit would have entered: the one kpdesk makes from the draft
+    (`profile_from_draft`), with a second signer, no kinds ticked and no agency symbol."""
+    from kpdesk.store.profiles import profile_from_draft
+
+    made = profile_from_draft(d)
     other = SignerProfile("Nguyễn Văn An", "CHỦ TỊCH", ("TM. ỦY BAN NHÂN DÂN",), False)
-    return UnitProfile(
-        name=u.name,
-        level=u.level,
-        province=u.province,
-        province_level=u.province_level,
-        superior=u.superior,
-        agency=u.agency,
-        place=u.place,
-        office_symbol=u.office_symbol,
-        signers=(other, signer),
-        default_recipients=d.recipients,
-        default_to=d.to,
-        **contact,
-    )
+    return replace(made, signers=(other, *made.signers), report_kinds=(), agency_symbol="")
 
 
 @pytest.fixture
