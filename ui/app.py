@@ -40,6 +40,7 @@ from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData  # noqa: E4
 from kpdesk.store import ENV_DATA_DIR, Store  # noqa: E402
 from ui.qt_words import VietnameseQt  # noqa: E402
 from ui.settings import Settings  # noqa: E402
+from ui.widgets.common import set_font, set_text_colour  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,13 @@ WRITING_ACTIONS = (
     "Khôi phục từ bản sao lưu…",
     "Thông tin đơn vị…",
 )
-READ_ONLY_STYLE = "color: #9a5b00; font-weight: bold;"
+READ_ONLY_COLOUR = "#9a5b00"
+
+
+def mark_read_only(label: QLabel) -> None:
+    """Write `label` in the read-only notice's bold amber."""
+    set_text_colour(label, READ_ONLY_COLOUR)
+    set_font(label, bold=True)
 
 
 def show_warnings(window: Any, store: Store) -> None:
@@ -154,7 +161,7 @@ def show_read_only(window: Any, store: Store) -> None:
     notice = next((w for w in store.warnings if w.startswith("chỉ đọc:")), store.read_only)
     label = QLabel(f"Chỉ đọc: {store.read_only}", window)
     label.setObjectName("read_only_notice")
-    label.setStyleSheet(READ_ONLY_STYLE)
+    mark_read_only(label)
     label.setToolTip(notice[:1].upper() + notice[1:])
     label.setAccessibleName("Dữ liệu đang mở ở chế độ chỉ đọc")
     window.statusBar().insertPermanentWidget(0, label, 1)
@@ -184,7 +191,7 @@ def freeze(wizard: QWidget | None) -> None:
     status = getattr(wizard, "save_status", None)
     if isinstance(status, QLabel):
         status.setText("Chỉ đọc")
-        status.setStyleSheet(READ_ONLY_STYLE)
+        mark_read_only(status)
     keep = {getattr(getattr(wizard, "review", None), "export_button", None)}
     for step in getattr(wizard, "steps", []):
         for widget in step.findChildren(QWidget):

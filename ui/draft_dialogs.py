@@ -30,7 +30,15 @@ from kpdesk.render import build_frame
 from kpdesk.store import DraftInfo, Store, UnitProfile
 from ui import dialogs
 from ui.operations import show_error
-from ui.widgets.common import FORM_BUTTONS, HINT, WrapDelegate, heading_label, hint_label
+from ui.widgets.common import (
+    FORM_BUTTONS,
+    HINT,
+    WrapDelegate,
+    heading_label,
+    hint_label,
+    set_base_colour,
+    set_text_colour,
+)
 from ui.widgets.period import PeriodPicker
 from ui.wizard.preview import frame_html
 
@@ -93,7 +101,7 @@ class NewReportDialog(QDialog):
         self.picker: PeriodPicker | None = None
         self.version_note = QLabel(self)
         self.version_note.setWordWrap(True)
-        self.version_note.setStyleSheet(f"color: {HINT};")
+        set_text_colour(self.version_note, HINT)
         box.addWidget(self.version_note)
 
         self.form_row = QWidget(self)
@@ -115,7 +123,7 @@ class NewReportDialog(QDialog):
         box.addWidget(self.previous_box)
         self.previous_note = QLabel(self)
         self.previous_note.setWordWrap(True)
-        self.previous_note.setStyleSheet(f"color: {HINT};")
+        set_text_colour(self.previous_note, HINT)
         box.addWidget(self.previous_note)
 
         title_line = QHBoxLayout()
@@ -275,7 +283,7 @@ class HistoryDialog(QDialog):
         WrapDelegate(self.list)
         self.list.setAccessibleName("Các phiên bản đã lưu")
         self.preview = QTextBrowser(splitter)
-        self.preview.setStyleSheet("QTextBrowser { background: white; }")
+        set_base_colour(self.preview, "#ffffff")
         splitter.setSizes([300, 780])
         box.addWidget(splitter, 1)
         buttons = QDialogButtonBox(self)

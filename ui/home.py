@@ -26,7 +26,18 @@ from kpdesk.due import SOON_DAYS, DueItem, UnitDue, due_for_unit
 from kpdesk.errors import KpdeskError
 from kpdesk.store import Store, UnitProfile
 from ui.settings import Settings
-from ui.widgets.common import EMPTY, ERROR, FAIL, WARN, WARNING, heading_label, hint_label, status_icon
+from ui.widgets.common import (
+    EMPTY,
+    ERROR,
+    FAIL,
+    WARN,
+    WARNING,
+    heading_label,
+    hint_label,
+    set_font,
+    set_text_colour,
+    status_icon,
+)
 
 
 class HomeWindow(Protocol):
@@ -90,9 +101,10 @@ class DueRow(QFrame):
         self.line.setWordWrap(True)
         self.line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if item.overdue:
-            self.line.setStyleSheet(f"color: {ERROR}; font-weight: bold;")
+            set_text_colour(self.line, ERROR)
+            set_font(self.line, bold=True)
         elif item.soon:
-            self.line.setStyleSheet(f"color: {WARNING};")
+            set_text_colour(self.line, WARNING)
         text.addWidget(self.line)
         if item.draft_id is not None:
             self.note = hint_label(f"Đã có bản nháp (số {item.draft_id}), chưa xuất tệp Word.", self)
@@ -136,7 +148,7 @@ class HomePage(QWidget):
         box.addWidget(self.subtitle)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet(f"color: {ERROR};")
+        set_text_colour(self.problems, ERROR)
         self.problems.hide()
         box.addWidget(self.problems)
 
@@ -156,7 +168,8 @@ class HomePage(QWidget):
         self.empty_text = QLabel(self.empty)
         self.empty_text.setWordWrap(True)
         self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_text.setStyleSheet("font-size: 13pt; padding: 12px;")
+        set_font(self.empty_text, point_size=13)
+        self.empty_text.setMargin(12)
         empty_box.addWidget(self.empty_text)
         self.empty_hint = hint_label("", self.empty)
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -47,7 +47,7 @@ from ui.department.mode import add_mode_action, switch_mode
 from ui.home import HomePage, MainViews, status_text, view_menu
 from ui.operations import Op, show_error
 from ui.settings import Settings
-from ui.widgets.common import HINT, heading_label, menu_action
+from ui.widgets.common import HINT, heading_label, menu_action, set_font, set_text_colour
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,9 @@ class DraftListPage(QWidget):
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(f"color: {HINT}; font-size: 12pt; padding: 20px;")
+        set_text_colour(self.empty, HINT)
+        set_font(self.empty, point_size=12)
+        self.empty.setMargin(20)
         box.addWidget(self.empty, 1)  # in the table's place: the buttons stay at the bottom
 
         actions = QHBoxLayout()
@@ -166,7 +168,7 @@ class DraftListPage(QWidget):
             self.buttons[key] = button
         actions.addStretch(1)
         self.count = QLabel(self)
-        self.count.setStyleSheet(f"color: {HINT};")
+        set_text_colour(self.count, HINT)
         actions.addWidget(self.count)
         box.addLayout(actions)
 

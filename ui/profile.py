@@ -31,7 +31,7 @@ from kpdesk.errors import KpdeskError, ProfileError
 from kpdesk.kinds import Field, Kind, get_kind, kind_ids
 from kpdesk.store import SignerProfile, Store, UnitProfile
 from kpdesk.vocab import PERIOD_NAMES
-from ui.widgets.common import ERROR, heading_label, hint_label, wheel_needs_focus
+from ui.widgets.common import ERROR, heading_label, hint_label, set_font, set_text_colour, wheel_needs_focus
 from ui.widgets.fields import ChoiceEditor, LineEditor, ListEditor
 from ui.widgets.paste import PasteLineEdit
 from ui.widgets.rows import RowsEditor
@@ -159,7 +159,8 @@ class ProfileDialogBase(QDialog):
             box.addWidget(heading_label(self.HEADING, self))
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR}; font-weight: bold;")
+        set_text_colour(self.error, ERROR)
+        set_font(self.error, bold=True)
         self.error.hide()
         box.addWidget(self.error)
         self.tabs = QTabWidget(self)

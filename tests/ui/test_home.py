@@ -15,7 +15,7 @@ from kpdesk.kinds import get_kind
 from ui.home import VIEW_KEY, MainViews
 from ui.main_window import MainWindow
 from ui.profile import ProfileDialog
-from ui.widgets.common import ERROR
+from ui.widgets.common import ERROR, text_colour
 
 MONTHLY = "co-che-tai-chinh-thang"
 APRIL, MAY = Period("month", 2026, month=4), Period("month", 2026, month=5)
@@ -79,10 +79,10 @@ def test_overdue_reports_are_red_and_say_so_in_words(qtbot, store, settings, ans
     window = make_window(qtbot, store, settings, dt.date(2026, 5, 22))
     may, june = window.home.rows
     assert may.line.text() == "Báo cáo tháng 5/2026 — hạn: trước ngày 20/5/2026, quá hạn 3 ngày"
-    assert ERROR in may.line.styleSheet(), "overdue in red…"
+    assert text_colour(may.line) == ERROR and may.line.font().bold(), "overdue in red…"
     assert "quá hạn" in may.line.text() and "quá hạn" in may.button.accessibleDescription(), "…and in words"
     assert june.line.text() == "Báo cáo tháng 6/2026 — hạn: trước ngày 20/6/2026, còn 29 ngày"
-    assert ERROR not in june.line.styleSheet()
+    assert text_colour(june.line) != ERROR
     assert "1 báo cáo quá hạn" in window.statusBar().currentMessage()
     window.close()
 

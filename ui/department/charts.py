@@ -53,6 +53,7 @@ from kpdesk.files import write_atomic
 from kpdesk.kinds import Kind
 from kpdesk.render.frame import Appendix, Figure
 from ui import dialogs, operations
+from ui.widgets.common import set_text_colour
 
 #: The size (pixels) of a chart saved as PNG or put in the notice: 16:9, sharp when printed 16,5 cm wide.
 PNG_SIZE = (1600, 900)
@@ -687,7 +688,7 @@ class ChartsPanel(QWidget):
         self.tabs = QTabWidget(self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {MUTED.name()};")
+        set_text_colour(self.note, MUTED.name())
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.tabs, 1)

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpdesk.department.consolidate import consolidate, cumulative_chart
 from kpdesk.department.records import Records
@@ -18,6 +18,7 @@ from kpdesk.kinds import Kind, kind_for_period, kind_of
 from kpdesk.render import default_filename
 from ui import dialogs, operations
 from ui.department.charts import chart_appendix
+from ui.widgets.common import Band
 
 
 def _offer_to_open(parent: QWidget | None, path: Path, text: str) -> None:
@@ -128,9 +129,8 @@ class NoticeView(QWidget):
     def __init__(self, draft_id: int, wizard: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.draft_id, self.wizard = draft_id, wizard
-        bar = QFrame(self)
+        bar = Band("#e8f0fa", "#9fb7d6", self)
         bar.setObjectName("noticeBar")
-        bar.setStyleSheet("#noticeBar { background: #e8f0fa; border-bottom: 1px solid #9fb7d6; }")
         line = QHBoxLayout(bar)
         line.setContentsMargins(12, 6, 12, 6)
         text = QLabel(

@@ -30,7 +30,7 @@ from kpdesk.draft import Period
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Field, Kind, get_kind
 from ui import dialogs
-from ui.widgets.common import ERROR, HINT, OK, WrapDelegate, heading_label, hint_label
+from ui.widgets.common import ERROR, HINT, OK, WrapDelegate, heading_label, hint_label, set_font, set_text_colour
 from ui.widgets.fields import DateEditor
 
 # ----------------------------------------------------------------------------- small shared pieces
@@ -74,7 +74,8 @@ def offer_to_open(parent: QWidget | None, text: str, path: Path) -> None:
 def error_label(parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {ERROR}; font-weight: bold;")
+    set_text_colour(label, ERROR)
+    set_font(label, bold=True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
@@ -301,7 +302,7 @@ class LogDialog(QDialog):
         self.list.setAccessibleName("Nhật ký, mới nhất trước")
         box.addWidget(self.list, 1)
         self.count = QLabel(self)
-        self.count.setStyleSheet(f"color: {HINT};")
+        set_text_colour(self.count, HINT)
         box.addWidget(self.count)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

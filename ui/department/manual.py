@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,7 +33,7 @@ from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, kind_for_period
 from kpdesk.store import DraftId, Store, UnitProfile
 from kpdesk.vocab import PERIOD_CHOICES
-from ui.widgets.common import HINT, escape_html, heading_label, hint_label
+from ui.widgets.common import HINT, Band, escape_html, heading_label, hint_label, set_font, set_text_colour
 from ui.widgets.period import PeriodPicker
 
 #: The setting of the data folder that remembers the draft being typed for a waiting file, and for which unit.
@@ -113,7 +112,9 @@ class FilesPage(QWidget):
         box.addWidget(self.table, 1)
         self.empty = QLabel("Không có tệp nào chờ nhập tay.", self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(f"color: {HINT}; font-size: 12pt; padding: 20px;")
+        set_text_colour(self.empty, HINT)
+        set_font(self.empty, point_size=12)
+        self.empty.setMargin(20)
         box.addWidget(self.empty)
         row = QHBoxLayout()
         self.open_button = QPushButton("Mở tệp &Word", self)
@@ -268,9 +269,8 @@ class ManualEntryView(QWidget):
     ) -> None:
         super().__init__(parent)
         self.received, self.unit, self.wizard = received, unit, wizard
-        bar = QFrame(self)
+        bar = Band("#e8f0fa", "#9fb7d6", self)
         bar.setObjectName("manualBar")
-        bar.setStyleSheet("#manualBar { background: #e8f0fa; border-bottom: 1px solid #9fb7d6; }")
         line = QHBoxLayout(bar)
         line.setContentsMargins(12, 6, 12, 6)
         text = QLabel(

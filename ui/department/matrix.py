@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
 from kpdesk import vn
@@ -110,7 +110,10 @@ class StatusMatrix(QTableWidget):
         self.setTabKeyNavigation(False)
         self.setWordWrap(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setStyleSheet("QTableWidget::item:selected { background: #1f5fa8; color: white; }")
+        palette = self.palette()  # the chosen cell stands out from the states' colours, in a window in front or not
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#1f5fa8"))
+        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
+        self.setPalette(palette)
         rows = self.verticalHeader()
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

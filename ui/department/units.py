@@ -34,7 +34,7 @@ from ui.department.dialogs import InputError, date_editor, error_label, filter_r
 from ui.operations import Op
 from ui.profile import field_label
 from ui.settings import Settings
-from ui.widgets.common import HINT, heading_label, hint_label
+from ui.widgets.common import HINT, heading_label, hint_label, set_font, set_text_colour
 from ui.widgets.fields import LineEditor
 
 COLUMNS = ("Mã", "Tên", "Cấp", "Thư điện tử", "Điện thoại", "Hiệu lực từ", "Hiệu lực đến")
@@ -192,7 +192,9 @@ class UnitsDialog(QDialog):
         box.addWidget(self.table, 1)
         self.empty = QLabel("Chưa có đơn vị nào. Bấm «Nhập từ tệp…» để nhập danh sách của tỉnh.", self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(f"color: {HINT}; font-size: 12pt; padding: 20px;")
+        set_text_colour(self.empty, HINT)
+        set_font(self.empty, point_size=12)
+        self.empty.setMargin(20)
         box.addWidget(self.empty)
         actions = QHBoxLayout()
         self.import_button = QPushButton("&Nhập từ tệp…", self)
@@ -203,7 +205,7 @@ class UnitsDialog(QDialog):
             actions.addWidget(b)
         actions.addStretch(1)
         self.count = QLabel(self)
-        self.count.setStyleSheet(f"color: {HINT};")
+        set_text_colour(self.count, HINT)
         actions.addWidget(self.count)
         close = QPushButton("Đóng", self)
         close.setAutoDefault(False)

@@ -55,7 +55,7 @@ from ui.department.report import ReportPanel
 from ui.operations import Op
 from ui.profile import commune_kinds
 from ui.settings import Settings
-from ui.widgets.common import HINT, escape_html, heading_label, hint_label, menu_action
+from ui.widgets.common import HINT, escape_html, heading_label, hint_label, menu_action, set_font, set_text_colour
 
 
 class DepartmentWindow(QMainWindow):
@@ -134,7 +134,9 @@ class DepartmentWindow(QMainWindow):
         self.empty = QLabel(page)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(f"color: {HINT}; font-size: 12pt; padding: 20px;")
+        set_text_colour(self.empty, HINT)
+        set_font(self.empty, point_size=12)
+        self.empty.setMargin(20)
         inner.addWidget(self.empty, 1)
         self.legend = hint_label(LEGEND, page)
         inner.addWidget(self.legend)

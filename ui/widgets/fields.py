@@ -33,7 +33,7 @@ from kpdesk import vn
 from kpdesk.entry import format_input, parse_input, understood
 from kpdesk.errors import FormatError, KpdeskError
 from kpdesk.kinds import Field
-from ui.widgets.common import NoteLabel, wheel_needs_focus
+from ui.widgets.common import HINT, NoteLabel, set_text_colour, wheel_needs_focus
 from ui.widgets.paste import PasteLineEdit, legacy_paste
 
 
@@ -419,7 +419,7 @@ class ListEditor(TextAreaEditor):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         self.count = QLabel(self)
-        self.count.setStyleSheet("color: #505a64;")
+        set_text_colour(self.count, HINT)
         bar.addWidget(self.count)
         bar.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kpdesk.draft import input_key, split_input_key
 from kpdesk.kinds import Field
-from ui.widgets.common import COMPUTED_BG, ERROR, MessageLabel, buddy_html, escape_html, hint_label
+from ui.widgets.common import COMPUTED_BG, ERROR, Card, MessageLabel, buddy_html, escape_html, hint_label, shade
 from ui.widgets.fields import FieldEditor, ListEditor, value_editor
 
 _WIDE = ("longtext", "list", "reference")
@@ -39,15 +39,13 @@ class RowMessages:
         return (*shown, *self.row.messages())
 
 
-class RowCard(QFrame):
+class RowCard(Card):
     """One row of a table: a heading "Dòng n" with its buttons, then one editor per column."""
 
     def __init__(self, table: RowsEditor, index: int) -> None:
         super().__init__(table)
         self.table = table
-        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("rowCard")
-        self.setStyleSheet("#rowCard { border: 1px solid #c5ccd3; border-radius: 4px; }")
         self.title = QLabel(self)
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -165,7 +163,7 @@ class RowsEditor(FieldEditor):
         self.totals = QLabel(self)
         self.totals.setWordWrap(True)
         self.totals.setTextFormat(Qt.TextFormat.RichText)
-        self.totals.setStyleSheet(f"background: {COMPUTED_BG}; padding: 6px; border-radius: 3px;")
+        shade(self.totals, COMPUTED_BG, 6)
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.totals.hide()
         buttons = QHBoxLayout()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the layout imports the body markup's parser (lxml): not nee
 #: The 96-per-inch pixels QTextDocument lays text out in, per twip (1/1440 inch) of the .docx.
 _TWIP = 96 / 1440
 _GAP = 16
+_DESK = "#8a949e"  # the grey the sheets lie on
 
 
 def _default_page() -> PageSetup:
@@ -123,7 +124,7 @@ class _Sheets(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        p.fillRect(event.rect(), QColor("#8a949e"))
+        p.fillRect(event.rect(), QColor(_DESK))
         w, h = self.page.width() * self.scale, self.page.height() * self.scale
         x = max(_GAP, (self.width() - w) / 2)
         pages = max(1, self.doc.pageCount())
@@ -170,7 +171,10 @@ class PagedPreview(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setStyleSheet("QScrollArea { background: #8a949e; }")
+        palette = self.viewport().palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(_DESK))
+        self.viewport().setPalette(palette)
+        self.viewport().setAutoFillBackground(True)
 
     def show_layout(self, layout: Layout) -> None:
         """Show `layout` on its own pages."""

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from kpdesk.errors import KpdeskError
 from kpdesk.render import build_layout
-from ui.widgets.common import DONE, ERROR, FAIL, OK, WARN, WARNING, heading_label
+from ui.widgets.common import DONE, ERROR, FAIL, HINT, OK, WARN, WARNING, heading_label, set_text_colour
 from ui.wizard.preview import PagedPreview
 from ui.wizard.session import DraftSession
 
@@ -58,7 +58,7 @@ class ReviewStep(QWidget):
         box.addLayout(line)
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #505a64;")
+        set_text_colour(self.caption, HINT)
         box.addWidget(self.caption)
         self.preview = PagedPreview(self)
         self.preview.setAccessibleName("Bản xem trước của báo cáo, từng trang A4")

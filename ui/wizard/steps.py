@@ -38,12 +38,15 @@ from ui.widgets.common import (
     ERROR,
     FAIL,
     FORM_BUTTONS,
+    HINT,
     WARN,
     MessageLabel,
     buddy_html,
     escape_html,
     heading_label,
     hint_label,
+    set_text_colour,
+    shade,
     wheel_needs_focus,
 )
 from ui.widgets.fields import DateEditor, ListEditor
@@ -124,7 +127,7 @@ class SectionStep(Step):
             self.layout_.addWidget(hint_label(section.help, self.body))
         if any(f.required for f in section.fields):
             legend = QLabel(f'<span style="color:{ERROR}">*</span> là mục bắt buộc phải nhập.', self.body)
-            legend.setStyleSheet("color: #505a64;")
+            set_text_colour(legend, HINT)
             self.layout_.addWidget(legend)
         self.rows: dict[str, FieldRow] = {}
         #: Every amount of the section is shown in the draft's money unit (the kind's `unit` of a field only
@@ -152,7 +155,7 @@ class SectionStep(Step):
         self.computed_label.setWordWrap(True)
         self.computed_label.setTextFormat(Qt.TextFormat.RichText)
         self.computed_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.computed_label.setStyleSheet(f"background: {COMPUTED_BG}; padding: 8px; border-radius: 3px;")
+        shade(self.computed_label, COMPUTED_BG, 8)
         self.computed_label.setVisible(bool(self.box_computed))
         self.layout_.addWidget(self.computed_label)
         self.layout_.addStretch(1)

@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,7 +32,19 @@ from ui import dialogs
 from ui.kinds_dialog import changes_html
 from ui.operations import Op
 from ui.settings import Settings
-from ui.widgets.common import ERROR, FAIL, HINT, OK, STATE_WORDS, WARN, WrapDelegate, escape_html, status_icon
+from ui.widgets.common import (
+    ERROR,
+    FAIL,
+    HINT,
+    OK,
+    STATE_WORDS,
+    WARN,
+    Band,
+    WrapDelegate,
+    escape_html,
+    set_text_colour,
+    status_icon,
+)
 from ui.wizard.review import ReviewStep
 from ui.wizard.session import DraftSession
 from ui.wizard.steps import DocumentStep, SectionStep
@@ -64,7 +75,7 @@ class ProblemsPanel(QWidget):
             "Bấm vào một dòng (hoặc chọn rồi nhấn Enter) để đến chỗ cần sửa. F8: đến vấn đề tiếp theo.", self
         )
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(f"color: {HINT};")
+        set_text_colour(self.hint, HINT)
         box.addWidget(self.hint)
         self.list.itemActivated.connect(self._activate)
         self.list.itemClicked.connect(self._activate)
@@ -95,16 +106,15 @@ class ProblemsPanel(QWidget):
         self.activated.emit(item.data(Qt.ItemDataRole.UserRole))
 
 
-class UpgradeBar(QFrame):
+class UpgradeBar(Band):
     """A bar above the wizard, never a dialog: a newer version of the kind is in force for the draft's period (an
     offer, «Cập nhật»), or the draft was just carried over to a newer version (what changed)."""
 
     upgrade = Signal(int)  # the version to carry the draft over to
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("#fff4d6", "#e0c27a", parent)
         self.setObjectName("upgradeBar")
-        self.setStyleSheet("#upgradeBar { background: #fff4d6; border-bottom: 1px solid #e0c27a; }")
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 6, 12, 6)
         line = QHBoxLayout()
@@ -252,7 +262,7 @@ class WizardView(QWidget):
         self.prev_button.clicked.connect(lambda: self.go_step(self.current() - 1))
         self.next_button.clicked.connect(lambda: self.go_step(self.current() + 1))
         self.position = QLabel(self)
-        self.position.setStyleSheet(f"color: {HINT};")
+        set_text_colour(self.position, HINT)
         nav = QHBoxLayout()
         nav.setContentsMargins(20, 4, 24, 8)
         nav.addWidget(self.prev_button)
@@ -400,7 +410,7 @@ class WizardView(QWidget):
 
     def _set_status(self, text: str, colour: str) -> None:
         self.save_status.setText(text)
-        self.save_status.setStyleSheet(f"color: {colour};")
+        set_text_colour(self.save_status, colour)
         self.save_status.setToolTip("")
 
     def save_now(self) -> bool:
