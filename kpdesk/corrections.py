@@ -4,7 +4,6 @@ report they concern until the report is exported again."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 from kpdesk import vn
 from kpdesk.draft import Draft
 from kpdesk.errors import DraftError, KpdeskError, StoreError
+from kpdesk.files import sha256_hex
 from kpdesk.kinds import Kind, get_kind
 from kpdesk.store import DraftId, Store, UnitId, fold
 from kpdesk.store.database import local_time, now_stamp
@@ -154,7 +154,7 @@ def import_path(store: Store, path: Path, unit_id: UnitId | None = None) -> Impo
         except KpdeskError:
             letter = None  # the store's import says why
         if letter is not None and is_return_letter(letter):
-            found = attach(store, letter, hashlib.sha256(path.read_bytes()).hexdigest())
+            found = attach(store, letter, sha256_hex(path.read_bytes()))
             info = store.info(DraftId(found.draft_id))
             return Imported(
                 DraftId(found.draft_id),

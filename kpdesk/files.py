@@ -10,7 +10,16 @@ from pathlib import Path
 
 from kpdesk.errors import WriteError
 
-__all__ = ["write_atomic"]
+__all__ = ["sha256_hex", "write_atomic"]
+
+
+def sha256_hex(data: bytes) -> str:
+    """The sha256 of `data`, in hex. hashlib is imported here, when a file is sealed or checked: importing it loads
+    OpenSSL (3.5 MiB), which the window's start and the wizard do without."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
 
 #: The program a file of this type is usually open in, named when the file cannot be replaced.
 _OPENED_IN = {".docx": "Word", ".xlsx": "Excel", ".pdf": "trình đọc PDF"}

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from kpdesk.errors import KpdeskError
-from kpdesk.kindpack import InstallPlan
 from kpdesk.kinds import KindChanges
 from ui import dialogs, operations
 from ui.settings import Settings
 from ui.widgets.common import HINT, escape_html, heading_label, hint_label
+
+if TYPE_CHECKING:  # the packages' module (hashlib, lxml) is imported when a package is opened
+    from kpdesk.kindpack import InstallPlan
 
 
 def changes_html(changes: KindChanges, *, headline: bool = True) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 from functools import cache
@@ -15,7 +14,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Twips
 
-from kpdesk.files import write_atomic
+from kpdesk.files import sha256_hex, write_atomic
 from kpdesk.render import ooxml
 from kpdesk.render.frame import Format, Frame, Layout, PageSetup, Para, Picture, lay_out
 from kpdesk.render.payload import attach_payload
@@ -67,7 +66,7 @@ def write_docx(source: Layout | Frame, path: str | os.PathLike[str]) -> str:
     """Render `source` and write it atomically to `path`; return the sha256 hex of the written file."""
     data = docx_bytes(source)
     write_atomic(Path(path), data)
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 def _image_maker(document: DocumentObject):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from kpdesk.errors import RenderError
+from kpdesk.files import sha256_hex
 from kpdesk.render._text import has_xml_illegal
 from kpdesk.render.package import MAX_ENTRIES, MAX_PART_BYTES, MAX_TOTAL_BYTES, Source, open_package
 
@@ -69,7 +69,7 @@ def payload_xml(json_text: str, text_sha256: str | None = None) -> bytes:
         ) from None
     root = etree.Element(f"{{{NS}}}draft", nsmap={"kp": NS})
     root.set("version", str(FORMAT_VERSION))
-    etree.SubElement(root, f"{{{NS}}}sha256").text = hashlib.sha256(raw).hexdigest()
+    etree.SubElement(root, f"{{{NS}}}sha256").text = sha256_hex(raw)
     if text_sha256 is not None:
         etree.SubElement(root, f"{{{NS}}}text").set("sha256", text_sha256)
     body = etree.SubElement(root, f"{{{NS}}}json")
@@ -90,7 +90,7 @@ def attach_payload(document: DocumentObject, json_text: str, text_sha256: str | 
 
     blob = payload_xml(json_text, text_sha256)
     package = document.part.package
-    item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, NS + hashlib.sha256(blob).hexdigest())).upper() + "}"
+    item_id = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, NS + sha256_hex(blob))).upper() + "}"
     props_xml = (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         f'<ds:datastoreItem xmlns:ds="{_DS}" ds:itemID="{item_id}">'
@@ -171,6 +171,6 @@ def _decode(root: etree._Element, name: str) -> str:
         raw = text.encode("utf-8")
     else:
         raise changed
-    if hashlib.sha256(raw).hexdigest() != (digest_el.text or "").strip().lower():
+    if sha256_hex(raw) != (digest_el.text or "").strip().lower():
         raise changed
     return text

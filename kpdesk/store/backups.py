@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import secrets
 import sqlite3
 import threading
 import time
@@ -118,7 +117,7 @@ def copy_database(src: sqlite3.Connection, target: Path) -> None:
     go through `kpdesk.files.write_atomic`; it follows the same rule: a temp file in the same folder, then
     `os.replace`. The temp file's name carries the process number, so that one left by a killed process (a power
     cut in the middle of the day's first backup) is recognised and removed by `remove_stale`."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")  # unique per writer
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")  # unique per writer
     with _writing_lock:
         _writing.add(tmp.name)
     try:

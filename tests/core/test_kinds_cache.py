@@ -165,3 +165,40 @@ def test_the_cache_keeps_only_the_newest_entries(folder, monkeypatch):
     for copy in reversed(copies):  # the newest first: reading an evicted one again evicts the oldest left
         cache.cached_load(str(copy), KIND)
     assert reads == [str(copies[0])]
+
+
+def test_a_kind_toml_edited_to_the_same_size_is_read_again(folder, monkeypatch):
+    """The checksums, not the size alone, tell contents apart: one letter changed is a changed file."""
+    cache.cached_load(str(folder), KIND)
+    toml = folder / "kind.toml"
+    before = toml.read_bytes()
+    old_name = get_kind(KIND).name
+    new_name = "X" + old_name[1:]
+    toml.write_bytes(before.replace(f'name = "{old_name}"'.encode(), f'name = "{new_name}"'.encode(), 1))
+    assert len(toml.read_bytes()) == len(before) and toml.read_bytes() != before
+    restart(monkeypatch)
+    reads = count_reads(monkeypatch)
+    assert cache.cached_load(str(folder), KIND).name == new_name
+    assert reads == [str(folder)]
+
+
+def test_the_start_path_does_not_load_openssl(folder, tmp_path):
+    """Kinds served from the cache and a store's drafts listed without importing hashlib: importing it loads
+    OpenSSL, 3.5 MiB of the window's memory before it shows (see kpdesk/kinds/cache.py)."""
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from pathlib import Path
+from kpdesk.kinds import cache
+from kpdesk.store import Store
+cache.cached_load({str(folder)!r}, {KIND!r})
+with Store.open(Path({str(tmp_path / "data")!r})) as store:
+    store.list_drafts()
+print("_hashlib" in sys.modules)
+"""
+    env = {**os.environ, cache.ENV_CACHE_DIR: str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert runs[1].stdout.split() == ["False"], "the second start (the kind cached) needs no hashlib"
