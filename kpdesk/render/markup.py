@@ -31,21 +31,27 @@ In the parsed blocks a line break is "\\n" and a tab is "\\t" inside `Run.text`.
 
 Errors (malformed XML, unknown tag or attribute, bad attribute value, text outside a block) raise
 `RenderError` naming `source` and the line number in the template output.
+
+The XML is read by Python's own expat (`xml.parsers.expat`), not lxml: the preview needs no more than this, and
+loading lxml would cost the window 5 MiB the first time it shows a report. A <!DOCTYPE> is refused as soon as it
+is read, so no entity is ever declared (an undeclared one is an XML error).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-
-from lxml import etree
+from dataclasses import dataclass, field
+from typing import overload
+from xml.parsers import expat
 
 from kpdesk.errors import RenderError
 from kpdesk.render._text import clean_text
 
 ALIGNS = ("left", "center", "right", "justify")
 LIST_MARKS = ("-", "+")
+#: Elements nested deeper than this are refused (<b><i><b>… a thousand deep would exhaust the recursion).
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -120,26 +126,103 @@ class _Ctx:
         return RenderError(f"Lỗi trong mẫu nội dung {where}{at}: {what}")
 
 
+@dataclass(eq=False)
+class _El:
+    """An element of the body markup: its tag, attributes, text, children and tail, and the lines it starts and
+    ends on in the template output."""
+
+    tag: str
+    attrib: dict[str, str]
+    sourceline: int
+    children: list[_El] = field(default_factory=list)
+    text: str = ""
+    tail: str = ""
+    end_line: int = 0
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str) -> str: ...
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.attrib.get(name, default)
+
+    def __iter__(self) -> Iterator[_El]:
+        return iter(self.children)
+
+    def __len__(self) -> int:
+        return len(self.children)
+
+
+#: Expat's words for the usual mistakes, in Vietnamese (others are given as expat says them).
+_XML_ERRORS = {
+    expat.errors.XML_ERROR_TAG_MISMATCH: "thẻ đóng không khớp với thẻ mở",
+    expat.errors.XML_ERROR_UNDEFINED_ENTITY: "thực thể (&…;) không được hỗ trợ; viết chữ thường thay cho nó",
+    expat.errors.XML_ERROR_INVALID_TOKEN: "có ký tự hoặc thẻ viết sai",
+    expat.errors.XML_ERROR_SYNTAX: "không phải là XML",
+    expat.errors.XML_ERROR_NO_ELEMENTS: "thiếu thẻ đóng ở cuối",
+    expat.errors.XML_ERROR_UNCLOSED_TOKEN: "có thẻ chưa viết xong",
+    expat.errors.XML_ERROR_DUPLICATE_ATTRIBUTE: "một thuộc tính được ghi hai lần",
+    expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: "có nội dung sau </body>",
+}
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _read_tree(ctx: _Ctx, data: bytes) -> _El:
+    """The element tree of `data`, with each element's lines; a RenderError for malformed XML or a <!DOCTYPE>."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    stack: list[_El] = []
+    done: list[_El] = []  # the root, once read
+    closed: list[_El | None] = [None]  # the element just closed (text after it is its tail), else None
+
+    def start(tag: str, attrib: dict[str, str]) -> None:
+        el = _El(tag, attrib, parser.CurrentLineNumber)
+        if stack:
+            stack[-1].children.append(el)
+        if len(stack) >= MAX_DEPTH:
+            raise ctx.error(el.sourceline, f"các thẻ lồng nhau quá {MAX_DEPTH} tầng.")
+        stack.append(el)
+        closed[0] = None
+
+    def end(_tag: str) -> None:
+        el = stack.pop()
+        el.end_line = parser.CurrentLineNumber
+        closed[0] = el
+        if not stack:
+            done.append(el)
+
+    def text(data: str) -> None:
+        last = closed[0]
+        if last is not None:
+            last.tail += data
+        elif stack:
+            stack[-1].text += data
+
+    def doctype(*_: object) -> None:
+        raise _Doctype
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except _Doctype:
+        raise ctx.error(parser.CurrentLineNumber, "không được dùng <!DOCTYPE> trong mẫu nội dung.") from None
+    except expat.ExpatError as exc:
+        what = _XML_ERRORS.get(expat.ErrorString(exc.code), expat.ErrorString(exc.code))
+        hint = "Kiểm tra các thẻ đóng/mở và ký tự & < trong mẫu."
+        raise ctx.error(exc.lineno, f"XML không hợp lệ ({what}). {hint}") from None
+    return done[0]
+
+
 def parse_body(xml_text: str, *, source: str = "") -> tuple[Block, ...]:
     """Return the blocks of a `<body>` fragment; `source` names the template in error messages."""
     ctx = _Ctx(source)
-    text = clean_text(xml_text)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as exc:
-        msg = exc.msg or str(exc)
-        hint = "Kiểm tra các thẻ đóng/mở và ký tự & < trong mẫu."
-        raise ctx.error(exc.lineno, f"XML không hợp lệ ({msg}). {hint}") from None
-    if root.getroottree().docinfo.doctype:
-        raise ctx.error(1, "không được dùng <!DOCTYPE> trong mẫu nội dung.")
+    root = _read_tree(ctx, clean_text(xml_text).encode("utf-8"))
     if root.tag != "body":
         raise ctx.error(root.sourceline, f"phần tử gốc phải là <body>, không phải <{root.tag}>.")
     _no_attrs(ctx, root, ())
@@ -151,22 +234,15 @@ def parse_body(xml_text: str, *, source: str = "") -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _tag(el: etree._Element) -> str:
-    return el.tag if isinstance(el.tag, str) else ""
-
-
-def _children(ctx: _Ctx, el: etree._Element) -> Iterator[etree._Element]:
+def _children(ctx: _Ctx, el: _El) -> Iterator[_El]:
     """Yield the element children of a container, refusing non-blank text between them."""
     if el.text and el.text.strip():
-        line = (el.sourceline or 1) + _lead_newlines(el.text)
+        line = el.sourceline + _lead_newlines(el.text)
         raise ctx.error(line, f"có chữ nằm ngoài thẻ khối trong <{el.tag}>: «{el.text.strip()[:40]}».")
     for child in el:
-        if not isinstance(child.tag, str):  # entity reference left unresolved
-            raise ctx.error(child.sourceline, f"thực thể «{child!s}» không được hỗ trợ.")
         yield child
         if child.tail and child.tail.strip():
-            own = etree.tostring(child, with_tail=False, encoding="unicode").count("\n")
-            line = (child.sourceline or 1) + own + _lead_newlines(child.tail)
+            line = child.end_line + _lead_newlines(child.tail)
             raise ctx.error(line, f"có chữ nằm ngoài thẻ khối sau </{child.tag}>: «{child.tail.strip()[:40]}».")
 
 
@@ -174,14 +250,14 @@ def _lead_newlines(text: str) -> int:
     return text[: len(text) - len(text.lstrip())].count("\n")
 
 
-def _no_attrs(ctx: _Ctx, el: etree._Element, allowed: tuple[str, ...]) -> None:
+def _no_attrs(ctx: _Ctx, el: _El, allowed: tuple[str, ...]) -> None:
     for name in el.attrib:
         if name not in allowed:
             ok = ", ".join(allowed) if allowed else "không có thuộc tính nào"
             raise ctx.error(el.sourceline, f"thuộc tính «{name}» không dùng được cho <{el.tag}> (được phép: {ok}).")
 
 
-def _flag(ctx: _Ctx, el: etree._Element, name: str, default: bool = False) -> bool:
+def _flag(ctx: _Ctx, el: _El, name: str, default: bool = False) -> bool:
     value = el.get(name)
     if value is None:
         return default
@@ -192,7 +268,7 @@ def _flag(ctx: _Ctx, el: etree._Element, name: str, default: bool = False) -> bo
     raise ctx.error(el.sourceline, f"thuộc tính {name}=«{value}» của <{el.tag}> phải là 0 hoặc 1.")
 
 
-def _choice(ctx: _Ctx, el: etree._Element, name: str, allowed: tuple[str, ...], default: str) -> str:
+def _choice(ctx: _Ctx, el: _El, name: str, allowed: tuple[str, ...], default: str) -> str:
     value = el.get(name)
     if value is None:
         return default
@@ -203,8 +279,8 @@ def _choice(ctx: _Ctx, el: etree._Element, name: str, allowed: tuple[str, ...], 
     return value
 
 
-def _block(ctx: _Ctx, el: etree._Element) -> Block | None:
-    tag = _tag(el)
+def _block(ctx: _Ctx, el: _El) -> Block | None:
+    tag = el.tag
     if tag in ("h1", "h2", "h3", "h4"):
         _no_attrs(ctx, el, ())
         level = int(tag[1])
@@ -228,7 +304,7 @@ def _block(ctx: _Ctx, el: etree._Element) -> Block | None:
     raise ctx.error(el.sourceline, f"thẻ <{tag}> không được hỗ trợ; dùng h1–h4, p, li hoặc table.")
 
 
-def _table(ctx: _Ctx, el: etree._Element) -> Table | None:
+def _table(ctx: _Ctx, el: _El) -> Table | None:
     _no_attrs(ctx, el, ("widths", "header", "align-cols"))
     widths: tuple[float, ...] = ()
     if el.get("widths"):
@@ -249,15 +325,15 @@ def _table(ctx: _Ctx, el: etree._Element) -> Table | None:
         raise ctx.error(el.sourceline, f"header=«{header_raw}» phải là số dòng tiêu đề (0, 1, 2…).")
     header = int(header_raw)
 
-    raw_rows: list[tuple[etree._Element, list[tuple[etree._Element, int]]]] = []
+    raw_rows: list[tuple[_El, list[tuple[_El, int]]]] = []
     for tr in _children(ctx, el):
-        if _tag(tr) != "tr":
-            raise ctx.error(tr.sourceline, f"trong <table> chỉ dùng <tr>, không dùng <{_tag(tr)}>.")
+        if tr.tag != "tr":
+            raise ctx.error(tr.sourceline, f"trong <table> chỉ dùng <tr>, không dùng <{tr.tag}>.")
         _no_attrs(ctx, tr, ("bold",))
         cells = []
         for td in _children(ctx, tr):
-            if _tag(td) != "td":
-                raise ctx.error(td.sourceline, f"trong <tr> chỉ dùng <td>, không dùng <{_tag(td)}>.")
+            if td.tag != "td":
+                raise ctx.error(td.sourceline, f"trong <tr> chỉ dùng <td>, không dùng <{td.tag}>.")
             _no_attrs(ctx, td, ("colspan", "align", "bold", "italic"))
             span_raw = td.get("colspan", "1").strip()
             if not span_raw.isdigit() or int(span_raw) < 1:
@@ -297,7 +373,7 @@ def _table(ctx: _Ctx, el: etree._Element) -> Table | None:
 # ----------------------------------------------------------------------------- inline content
 
 
-def _inline_runs(ctx: _Ctx, el: etree._Element, *, bold: bool, italic: bool) -> tuple[Run, ...]:
+def _inline_runs(ctx: _Ctx, el: _El, *, bold: bool, italic: bool) -> tuple[Run, ...]:
     toks: list[_Tok] = []
     _inline(ctx, el, bold, italic, toks, top=True)
     return _finish(toks)
@@ -316,10 +392,10 @@ def _text_tokens(text: str | None, bold: bool, italic: bool, out: list[_Tok]) ->
                 out.append(("t", piece, bold, italic))
 
 
-def _inline(ctx: _Ctx, el: etree._Element, bold: bool, italic: bool, out: list[_Tok], *, top: bool = False) -> None:
+def _inline(ctx: _Ctx, el: _El, bold: bool, italic: bool, out: list[_Tok], *, top: bool = False) -> None:
     _text_tokens(el.text, bold, italic, out)
     for child in el:
-        tag = _tag(child)
+        tag = child.tag
         if tag == "b":
             _no_attrs(ctx, child, ())
             _inline(ctx, child, True, italic, out)
@@ -331,8 +407,6 @@ def _inline(ctx: _Ctx, el: etree._Element, bold: bool, italic: bool, out: list[_
             if len(child) or (child.text and child.text.strip()):
                 raise ctx.error(child.sourceline, "<br/> không được chứa nội dung.")
             out.append(("br", bold, italic))
-        elif not tag:
-            raise ctx.error(child.sourceline, f"thực thể «{child!s}» không được hỗ trợ.")
         else:
             what = f"thẻ <{tag}> không dùng được bên trong <{el.tag}> (được phép: b, i, br)."
             raise ctx.error(child.sourceline, what)

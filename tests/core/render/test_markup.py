@@ -188,3 +188,34 @@ def test_the_renderers_cleaning_removes_what_xml_cannot_hold_and_keeps_the_rest(
     assert _text.clean_text("Thie\u0302\u0323u\x00\x0b\ufffe\t\n😀") == "Thiệu\t\n😀"
     assert _text.format_date_nd30(__import__("datetime").date(2026, 2, 5)) == "ngày 05 tháng 02 năm 2026"
     assert _text.format_date_nd30(__import__("datetime").date(2026, 12, 9)) == "ngày 09 tháng 12 năm 2026"
+
+
+def test_malformed_xml_is_explained_in_vietnamese() -> None:
+    with pytest.raises(RenderError) as info:
+        parse_body("<body>\n<p>x</b></p></body>", source="body.j2")
+    assert "thẻ đóng không khớp với thẻ mở" in str(info.value) and "dòng 2" in str(info.value)
+    with pytest.raises(RenderError, match="thực thể"):
+        parse_body("<body><p>&nbsp;</p></body>")
+
+
+def test_markup_nested_too_deep_is_refused_not_a_crash() -> None:
+    from kpdesk.render.markup import MAX_DEPTH
+
+    deep = "<body><p>" + "<b>" * MAX_DEPTH + "x" + "</b>" * MAX_DEPTH + "</p></body>"
+    with pytest.raises(RenderError, match=f"lồng nhau quá {MAX_DEPTH} tầng"):
+        parse_body(deep)
+    fine = "<body><p>" + "<b>" * (MAX_DEPTH - 3) + "x" + "</b>" * (MAX_DEPTH - 3) + "</p></body>"
+    assert parse_body(fine) == (Paragraph((Run("x", bold=True),)),)
+
+
+def test_the_body_markup_is_read_without_lxml() -> None:
+    """The preview reads the markup with Python's expat: lxml (5 MiB) is not loaded until a .docx is written."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom kpdesk.render.markup import parse_body\n"
+        "parse_body('<body><p>x</p></body>')\nprint('lxml' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False"]
