@@ -10,7 +10,6 @@ import datetime as dt
 import math
 import os
 import sys
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -228,6 +227,8 @@ def _read_toml(path: Path) -> Any:
         raise KindError(f"Không đọc được tệp định nghĩa loại báo cáo {path} ({exc.strerror or exc}).") from None
     if len(data) > MAX_KIND_BYTES:
         raise KindError(f"Định nghĩa loại báo cáo {path} quá lớn (hơn 1 MB); tệp kind.toml chỉ vài KB.")
+    import tomllib  # here, not at the top: kinds served from the cache at start are never parsed (1.3 MiB)
+
     try:
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         return tomllib.loads(text)
