@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
+    QBoxLayout,
     QComboBox,
     QFrame,
     QLabel,
@@ -163,6 +164,21 @@ class Card(QFrame):
         p.end()
 
 
+def set_caption(label: QLabel, text: str, *, required: bool, bold: bool = False) -> None:
+    """Write a field's name on `label` (in bold when asked), with a red * when the field is required. Plain text
+    unless the star needs its colour: a rich-text label holds a text document of its own, four times the memory of
+    a plain one, and a table's rows have a label per cell. A "&" in `text` is shown as itself (not a shortcut)."""
+    if required:
+        name = buddy_html(text)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setText(f'{f"<b>{name}</b>" if bold else name} <span style="color:{ERROR}">*</span>')
+    else:
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setText(text.replace("&", "&&"))
+        if bold:
+            set_font(label, bold=True)
+
+
 def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
     """Return a grey, word-wrapped label for help text."""
     label = QLabel(text, parent)
@@ -182,16 +198,51 @@ def heading_label(text: str, parent: QWidget | None = None, *, scale: float = 1.
     return label
 
 
-class MessageLabel(QLabel):
-    """Shows problems (severity, text) in red or amber under a field; hidden when there are none."""
+class LazyLabel:
+    """A word-wrapped label at its place in `layout` that is made only when it first has something to show: a
+    draft's wizard has a place for problems under every field, and a note under every typed value, and most stay
+    empty (hidden labels were 1.4 MiB of the wizard's memory)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.RichText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
+    def __init__(self, parent: QWidget, layout: QBoxLayout) -> None:
+        self.parent, self.layout, self.at = parent, layout, layout.count()  # its place: after what is there now
+        self.label: QLabel | None = None
+
+    def _shown(self, text: str) -> QLabel:
+        """The label (made now if need be) showing `text`."""
+        if self.label is None:
+            self.label = QLabel(self.parent)
+            self.label.setWordWrap(True)
+            self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._made(self.label)
+            self.layout.insertWidget(self.at, self.label)
+        self.label.setText(text)
+        self.label.show()
+        return self.label
+
+    def _made(self, label: QLabel) -> None:
+        """Set up a label just made (before it shows its first text)."""
+
+    def reset(self) -> None:
+        if self.label is not None:
+            self.label.clear()
+            self.label.hide()
+
+    def text(self) -> str:
+        return self.label.text() if self.label is not None else ""
+
+    def isVisible(self) -> bool:  # noqa: N802 - as a widget would say it
+        return self.label is not None and self.label.isVisible()
+
+
+class MessageLabel(LazyLabel):
+    """The problems (severity, text) under a field, in red or amber."""
+
+    def __init__(self, parent: QWidget, layout: QBoxLayout) -> None:
+        super().__init__(parent, layout)
         self._messages: tuple[tuple[str, str], ...] = ()
+
+    def _made(self, label: QLabel) -> None:
+        label.setTextFormat(Qt.TextFormat.RichText)
 
     def show_messages(self, messages: Iterable[tuple[str, str]]) -> None:
         messages = tuple(messages)
@@ -199,43 +250,30 @@ class MessageLabel(QLabel):
             return
         self._messages = messages
         if not messages:
-            self.clear()
-            self.hide()
+            self.reset()
             return
         lines = []
         for severity, text in messages:
             colour = ERROR if severity == "error" else WARNING
             mark = "✖" if severity == "error" else "⚠"
             lines.append(f'<span style="color:{colour}">{mark} {escape_html(text)}</span>')
-        self.setText("<br>".join(lines))
-        self.show()
+        self._shown("<br>".join(lines))
 
     def messages(self) -> tuple[tuple[str, str], ...]:
         return self._messages
 
 
-class NoteLabel(QLabel):
+class NoteLabel(LazyLabel):
     """The line under a typed value: what was understood ("= 2.382 triệu đồng …") or why not."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
-
     def understood(self, text: str) -> None:
-        set_text_colour(self, OK)
-        self.setText(text)
-        self.setVisible(bool(text))
+        if not text:
+            self.reset()
+            return
+        set_text_colour(self._shown(text), OK)
 
     def failed(self, text: str) -> None:
-        set_text_colour(self, ERROR)
-        self.setText("✖ " + text)
-        self.show()
-
-    def reset(self) -> None:
-        self.clear()
-        self.hide()
+        set_text_colour(self._shown("✖ " + text), ERROR)
 
 
 def status_icon(state: str, size: int = 18) -> QIcon:

@@ -122,7 +122,6 @@ class LineEditor(FieldEditor):
         if field.type == "date":  # wide enough for the hint and any typed date, with or without an example
             self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("ngày/tháng/năm, ví dụ 30/3/2026") + 16)
         self.edit.setAccessibleName(field.label)
-        self.note = NoteLabel(self)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
@@ -139,7 +138,7 @@ class LineEditor(FieldEditor):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         box.addLayout(row)
-        box.addWidget(self.note)
+        self.note = NoteLabel(self, box)
         self.edit.textChanged.connect(self._typed)
         if field.type in ("int", "decimal", "percent", "amount"):
             self.edit.setMaximumWidth(16777215)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kpdesk.kinds import Field
-from ui.widgets.common import ERROR, MessageLabel, buddy_html, hint_label
+from ui.widgets.common import MessageLabel, hint_label, set_caption
 from ui.widgets.fields import FieldEditor, value_editor
 from ui.widgets.rows import RowsEditor
 
@@ -26,10 +25,8 @@ class FieldRow(QWidget):
         self.field = field
         self.editor = make_editor(field, self)
         self.label = QLabel(self)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setWordWrap(True)
-        star = f' <span style="color:{ERROR}">*</span>' if field.required else ""
-        self.label.setText(f"<b>{buddy_html(field.label)}</b>{star}")
+        set_caption(self.label, field.label, required=field.required, bold=True)
         self.label.setBuddy(self.editor.focus_target())
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 8)
@@ -39,5 +36,4 @@ class FieldRow(QWidget):
             self.help = hint_label(field.help, self)
             box.addWidget(self.help)
         box.addWidget(self.editor)
-        self.messages = MessageLabel(self)
-        box.addWidget(self.messages)
+        self.messages = MessageLabel(self, box)

@@ -10,7 +10,16 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from kpdesk.draft import input_key, split_input_key
 from kpdesk.kinds import Field
-from ui.widgets.common import COMPUTED_BG, ERROR, Card, MessageLabel, buddy_html, escape_html, hint_label, shade
+from ui.widgets.common import (
+    COMPUTED_BG,
+    Card,
+    MessageLabel,
+    escape_html,
+    hint_label,
+    set_caption,
+    set_font,
+    shade,
+)
 from ui.widgets.fields import FieldEditor, ListEditor, value_editor
 
 _WIDE = ("longtext", "list", "reference")
@@ -47,6 +56,7 @@ class RowCard(Card):
         self.table = table
         self.setObjectName("rowCard")
         self.title = QLabel(self)
+        set_font(self.title, bold=True)
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addStretch(1)
@@ -71,10 +81,8 @@ class RowCard(Card):
                 editor.item_word = "dòng"
                 editor.set_buttons_visible(False)
             label = QLabel(self)
-            label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
-            star = f' <span style="color:{ERROR}">*</span>' if column.required else ""
-            label.setText(f"{buddy_html(column.label)}{star}")
+            set_caption(label, column.label, required=column.required)
             label.setBuddy(editor.focus_target())
             wide = column.type in _WIDE
             if wide and col:
@@ -84,8 +92,7 @@ class RowCard(Card):
             cell = QVBoxLayout()
             cell.setSpacing(2)
             cell.addWidget(editor)
-            cell_messages[column.id] = MessageLabel(self)
-            cell.addWidget(cell_messages[column.id])
+            cell_messages[column.id] = MessageLabel(self, cell)
             cell.addStretch(1)
             grid.addLayout(cell, row + 1, col, 1, span)
             col += span
@@ -95,13 +102,11 @@ class RowCard(Card):
             self.editors[column.id] = editor
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        row_messages = MessageLabel(self)
-        self.messages = RowMessages(cell_messages, row_messages)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 10, 8)
         box.addLayout(head)
         box.addLayout(grid)
-        box.addWidget(row_messages)
+        self.messages = RowMessages(cell_messages, MessageLabel(self, box))
         self.set_index(index)
 
     def _button(self, text: str, tip: str, slot) -> QPushButton:
@@ -114,7 +119,7 @@ class RowCard(Card):
     def set_index(self, index: int) -> None:
         self.index = index
         word = self.table.row_word
-        self.title.setText(f"<b>{word} {index + 1}</b>")
+        self.title.setText(f"{word} {index + 1}")
         self.up.setAccessibleName(f"Chuyển {word.lower()} {index + 1} lên trên")
         self.down.setAccessibleName(f"Chuyển {word.lower()} {index + 1} xuống dưới")
         self.remove.setAccessibleName(f"Xóa {word.lower()} {index + 1}")

@@ -41,10 +41,10 @@ from ui.widgets.common import (
     HINT,
     WARN,
     MessageLabel,
-    buddy_html,
     escape_html,
     heading_label,
     hint_label,
+    set_caption,
     set_text_colour,
     shade,
     wheel_needs_focus,
@@ -243,17 +243,15 @@ class _DocRow(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 4, 0, 8)
         box.setSpacing(3)
-        star = f' <span style="color:{ERROR}">*</span>' if required else ""
-        self.label = QLabel(f"<b>{buddy_html(label)}</b>{star}", self)
-        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label = QLabel(self)
+        set_caption(self.label, label, required=required, bold=True)
         if buddy is not None:
             self.label.setBuddy(buddy)
         box.addWidget(self.label)
         if help:
             box.addWidget(hint_label(help, self))
         box.addWidget(editor)
-        self.messages = MessageLabel(self)
-        box.addWidget(self.messages)
+        self.messages = MessageLabel(self, box)
         self.editor = editor
         self.focus = buddy or editor
 
