@@ -66,3 +66,9 @@ def skip_source_scan() -> bool:
 
 def _uses_plain_qt(module: object) -> bool:
     return True
+
+
+# Also now, in case Qt was loaded before this package (by a PyInstaller runtime hook, a test or a harness): every
+# import statement run after that would have PySide read the importing module's source. `ui.app` says it again
+# right after it loads Qt itself.
+skip_source_scan()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
+import ui
 from kpdesk import draft as drafts
 from ui.main_window import MainWindow
 
@@ -117,6 +120,28 @@ def test_pyside_does_not_read_the_source_of_each_module_imported(tmp_path, monke
         assert feature.pyside_feature_dict.get("kpdesk_probe_module") == 0  # the plain Qt API, as before
     finally:
         sys.modules.pop("kpdesk_probe_module", None)
+
+
+def test_the_scan_is_stopped_also_when_qt_was_loaded_before_kpdesk(tmp_path):
+    """A PyInstaller runtime hook, a test or a harness may load Qt before the `ui` package: importing `ui` then
+    stops the scan at once, before `ui.app` and its imports run."""
+    import subprocess
+    import sys
+
+    (tmp_path / "kpdesk_probe_late.py").write_text("import textwrap\nVALUE = 2\n", encoding="utf-8")
+    script = (
+        "import linecache, sys\n"
+        "from PySide6.QtCore import QObject\n"  # Qt first
+        "import ui\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import kpdesk_probe_late\n"
+        "print(kpdesk_probe_late.VALUE, any(name.endswith('kpdesk_probe_late.py') for name in linecache.cache))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=Path(ui.__file__).parents[1]
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["2", "False"]
 
 
 def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
