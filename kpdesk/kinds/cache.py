@@ -1,8 +1,8 @@
 """Report kinds once read and checked, kept on disk between starts and keyed by their files' contents.
 
 A file's contents are told apart by its size and two checksums (CRC-32 and Adler-32, from zlib): an edited file
-that kept all three by chance is about one in 10^19. sha256 would do no better here and would cost the start
-3.5 MiB and a few milliseconds, for loading OpenSSL (hashlib) before the window shows.
+that kept all three by chance is about one in 10^19. sha256 would do no better here, and hashlib loads OpenSSL
+(3.5 MiB and a few milliseconds before the window shows, outside the bundle, which leaves OpenSSL out).
 """
 
 from __future__ import annotations
