@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,7 +37,7 @@ from ui.widgets.common import (
     WrapDelegate,
     heading_label,
     hint_label,
-    set_base_colour,
+    set_colour,
     set_text_colour,
 )
 from ui.widgets.period import PeriodPicker
@@ -283,7 +284,7 @@ class HistoryDialog(QDialog):
         WrapDelegate(self.list)
         self.list.setAccessibleName("Các phiên bản đã lưu")
         self.preview = QTextBrowser(splitter)
-        set_base_colour(self.preview, "#ffffff")
+        set_colour(self.preview, "white", QPalette.ColorRole.Base)
         splitter.setSizes([300, 780])
         box.addWidget(splitter, 1)
         buttons = QDialogButtonBox(self)

@@ -47,7 +47,7 @@ from ui.department.mode import add_mode_action, switch_mode
 from ui.home import HomePage, MainViews, status_text, view_menu
 from ui.operations import Op, show_error
 from ui.settings import Settings
-from ui.widgets.common import HINT, heading_label, menu_action, set_font, set_text_colour
+from ui.widgets.common import HINT, empty_label, heading_label, menu_action, set_text_colour
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +137,7 @@ class DraftListPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _: self.open_current())
         box.addWidget(self.table, 1)
-        self.empty = QLabel(self)
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        set_text_colour(self.empty, HINT)
-        set_font(self.empty, point_size=12)
-        self.empty.setMargin(20)
+        self.empty = empty_label("", self)
         box.addWidget(self.empty, 1)  # in the table's place: the buttons stay at the bottom
 
         actions = QHBoxLayout()

@@ -33,7 +33,7 @@ from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, kind_for_period
 from kpdesk.store import DraftId, Store, UnitProfile
 from kpdesk.vocab import PERIOD_CHOICES
-from ui.widgets.common import HINT, Band, escape_html, heading_label, hint_label, set_font, set_text_colour
+from ui.widgets.common import Band, empty_label, escape_html, heading_label, hint_label
 from ui.widgets.period import PeriodPicker
 
 #: The setting of the data folder that remembers the draft being typed for a waiting file, and for which unit.
@@ -110,11 +110,7 @@ class FilesPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.table, 1)
-        self.empty = QLabel("Không có tệp nào chờ nhập tay.", self)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        set_text_colour(self.empty, HINT)
-        set_font(self.empty, point_size=12)
-        self.empty.setMargin(20)
+        self.empty = empty_label("Không có tệp nào chờ nhập tay.", self)
         box.addWidget(self.empty)
         row = QHBoxLayout()
         self.open_button = QPushButton("Mở tệp &Word", self)

@@ -13,6 +13,7 @@ from kpdesk.department.records import ACCEPTED, PROBLEMS, RETURNED
 from kpdesk.department.status import LATE, MISSING, ON_TIME, Row, Status
 from kpdesk.department.unitlist import fold
 from kpdesk.draft import Period
+from ui.widgets.common import set_colour
 
 #: How each state reads in a cell (the words come first: colour is never the only sign).
 MARK_ERRORS, MARK_EDITED, MARK_PROBLEMS = "✖", "✎", "⚑"
@@ -110,10 +111,9 @@ class StatusMatrix(QTableWidget):
         self.setTabKeyNavigation(False)
         self.setWordWrap(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        palette = self.palette()  # the chosen cell stands out from the states' colours, in a window in front or not
-        palette.setColor(QPalette.ColorRole.Highlight, QColor("#1f5fa8"))
-        palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
-        self.setPalette(palette)
+        # the chosen cell stands out from the states' colours, in a window in front or not
+        set_colour(self, "#1f5fa8", QPalette.ColorRole.Highlight)
+        set_colour(self, "white", QPalette.ColorRole.HighlightedText)
         rows = self.verticalHeader()
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,7 +33,7 @@ from ui.department.dialogs import InputError, date_editor, error_label, filter_r
 from ui.operations import Op
 from ui.profile import field_label
 from ui.settings import Settings
-from ui.widgets.common import HINT, heading_label, hint_label, set_font, set_text_colour
+from ui.widgets.common import HINT, empty_label, heading_label, hint_label, set_text_colour
 from ui.widgets.fields import LineEditor
 
 COLUMNS = ("Mã", "Tên", "Cấp", "Thư điện tử", "Điện thoại", "Hiệu lực từ", "Hiệu lực đến")
@@ -190,11 +189,7 @@ class UnitsDialog(QDialog):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.table, 1)
-        self.empty = QLabel("Chưa có đơn vị nào. Bấm «Nhập từ tệp…» để nhập danh sách của tỉnh.", self)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        set_text_colour(self.empty, HINT)
-        set_font(self.empty, point_size=12)
-        self.empty.setMargin(20)
+        self.empty = empty_label("Chưa có đơn vị nào. Bấm «Nhập từ tệp…» để nhập danh sách của tỉnh.", self)
         box.addWidget(self.empty)
         actions = QHBoxLayout()
         self.import_button = QPushButton("&Nhập từ tệp…", self)

@@ -55,7 +55,7 @@ from ui.department.report import ReportPanel
 from ui.operations import Op
 from ui.profile import commune_kinds
 from ui.settings import Settings
-from ui.widgets.common import HINT, escape_html, heading_label, hint_label, menu_action, set_font, set_text_colour
+from ui.widgets.common import empty_label, escape_html, heading_label, hint_label, menu_action
 
 
 class DepartmentWindow(QMainWindow):
@@ -131,12 +131,7 @@ class DepartmentWindow(QMainWindow):
         inner.setContentsMargins(0, 4, 0, 0)
         self.matrix = StatusMatrix(page)
         inner.addWidget(self.matrix, 1)
-        self.empty = QLabel(page)
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        set_text_colour(self.empty, HINT)
-        set_font(self.empty, point_size=12)
-        self.empty.setMargin(20)
+        self.empty = empty_label("", page)
         inner.addWidget(self.empty, 1)
         self.legend = hint_label(LEGEND, page)
         inner.addWidget(self.legend)

@@ -92,12 +92,17 @@ def menu_action(owner: QWidget, menu: QMenu, text: str, slot: Any, keys: str | N
 # rules per widget (a draft's wizard holds about a thousand widgets: 5.5 MiB and a tenth of its building time).
 
 
-def set_text_colour(widget: QWidget, colour: str) -> None:
-    """Write `widget`'s text (a label's, and a box's typed text) in `colour` (a "#rrggbb" name)."""
+def set_colour(widget: QWidget, colour: str, *roles: QPalette.ColorRole) -> None:
+    """Give the `roles` of `widget`'s palette the colour `colour` (a "#rrggbb" or SVG name)."""
     palette = widget.palette()
-    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+    for role in roles:
         palette.setColor(role, QColor(colour))
     widget.setPalette(palette)
+
+
+def set_text_colour(widget: QWidget, colour: str) -> None:
+    """Write `widget`'s text (a label's, and a box's typed text) in `colour`."""
+    set_colour(widget, colour, QPalette.ColorRole.WindowText, QPalette.ColorRole.Text)
 
 
 def text_colour(widget: QWidget) -> str:
@@ -118,9 +123,7 @@ def set_font(widget: QWidget, *, bold: bool | None = None, point_size: float | N
 def shade(label: QLabel, background: str, padding: int) -> None:
     """Give `label` a `background` behind its text and `padding` pixels around it (a box of computed figures)."""
     label.setAutoFillBackground(True)
-    palette = label.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor(background))
-    label.setPalette(palette)
+    set_colour(label, background, QPalette.ColorRole.Window)
     label.setMargin(padding)
 
 
@@ -131,9 +134,7 @@ class Band(QFrame):
         super().__init__(parent)
         self.rule = QColor(rule)
         self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(background))
-        self.setPalette(palette)
+        set_colour(self, background, QPalette.ColorRole.Window)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
         super().paintEvent(event)
@@ -141,13 +142,6 @@ class Band(QFrame):
         p.setPen(self.rule)
         p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         p.end()
-
-
-def set_base_colour(widget: QWidget, colour: str) -> None:
-    """Give a box's (or a text browser's) page the background `colour`."""
-    palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.Base, QColor(colour))
-    widget.setPalette(palette)
 
 
 class Card(QFrame):
@@ -185,6 +179,17 @@ def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
     label.setWordWrap(True)
     set_text_colour(label, HINT)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def empty_label(text: str, parent: QWidget | None = None) -> QLabel:
+    """Return the large grey, centred line shown in an empty list's place (what to do to fill it)."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    set_text_colour(label, HINT)
+    set_font(label, point_size=12)
+    label.setMargin(20)
     return label
 
 

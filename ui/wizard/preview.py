@@ -18,6 +18,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
+from ui.widgets.common import set_colour
+
 if TYPE_CHECKING:  # the layout imports the body markup's parser (lxml): not needed until a preview is shown
     from kpdesk.render.frame import Frame, Layout, PageSetup
 
@@ -171,9 +173,7 @@ class PagedPreview(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        palette = self.viewport().palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor(_DESK))
-        self.viewport().setPalette(palette)
+        set_colour(self.viewport(), _DESK, QPalette.ColorRole.Window)
         self.viewport().setAutoFillBackground(True)
 
     def show_layout(self, layout: Layout) -> None:
