@@ -166,43 +166,39 @@ _XML_ERRORS = {
 }
 
 
-class _Doctype(Exception):
-    pass
-
-
 def _read_tree(ctx: _Ctx, data: bytes) -> _El:
     """The element tree of `data`, with each element's lines; a RenderError for malformed XML or a <!DOCTYPE>."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
     stack: list[_El] = []
-    done: list[_El] = []  # the root, once read
-    closed: list[_El | None] = [None]  # the element just closed (text after it is its tail), else None
+    root: _El | None = None
+    closed: _El | None = None  # the element just closed: the text after it is its tail
 
     def start(tag: str, attrib: dict[str, str]) -> None:
+        nonlocal root, closed
         el = _El(tag, attrib, parser.CurrentLineNumber)
         if stack:
             stack[-1].children.append(el)
+        else:
+            root = el
         if len(stack) >= MAX_DEPTH:
             raise ctx.error(el.sourceline, f"các thẻ lồng nhau quá {MAX_DEPTH} tầng.")
         stack.append(el)
-        closed[0] = None
+        closed = None
 
     def end(_tag: str) -> None:
-        el = stack.pop()
-        el.end_line = parser.CurrentLineNumber
-        closed[0] = el
-        if not stack:
-            done.append(el)
+        nonlocal closed
+        closed = stack.pop()
+        closed.end_line = parser.CurrentLineNumber
 
     def text(data: str) -> None:
-        last = closed[0]
-        if last is not None:
-            last.tail += data
+        if closed is not None:
+            closed.tail += data
         elif stack:
             stack[-1].text += data
 
     def doctype(*_: object) -> None:
-        raise _Doctype
+        raise ctx.error(parser.CurrentLineNumber, "không được dùng <!DOCTYPE> trong mẫu nội dung.")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -210,13 +206,12 @@ def _read_tree(ctx: _Ctx, data: bytes) -> _El:
     parser.StartDoctypeDeclHandler = doctype
     try:
         parser.Parse(data, True)
-    except _Doctype:
-        raise ctx.error(parser.CurrentLineNumber, "không được dùng <!DOCTYPE> trong mẫu nội dung.") from None
     except expat.ExpatError as exc:
         what = _XML_ERRORS.get(expat.ErrorString(exc.code), expat.ErrorString(exc.code))
         hint = "Kiểm tra các thẻ đóng/mở và ký tự & < trong mẫu."
         raise ctx.error(exc.lineno, f"XML không hợp lệ ({what}). {hint}") from None
-    return done[0]
+    assert root is not None  # expat refuses a document without an element
+    return root
 
 
 def parse_body(xml_text: str, *, source: str = "") -> tuple[Block, ...]:
