@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 from ui import dialogs
 from ui.department.mode import add_mode_action, switch_mode
 from ui.home import HomePage, MainViews, status_text, view_menu
-from ui.operations import Op, show_error
+from ui.operations import Op, back_up, show_error
 from ui.settings import Settings
 from ui.widgets.common import HINT, empty_label, heading_label, menu_action, set_text_colour
 
@@ -780,13 +780,7 @@ class MainWindow(QMainWindow):
     def backup(self) -> None:
         if self.wizard is not None:
             self.wizard.flush()
-        store = self.store
-        Op(
-            self,
-            lambda progress: store.backup("manual"),
-            label="Đang sao lưu dữ liệu…",
-            error_what="Chưa sao lưu được.",
-        ).success(lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
+        back_up(self, self.store)
 
     def restore_backup(self) -> None:
         backups = self.store.backups()

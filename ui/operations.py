@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QProgr
 from shiboken6 import isValid
 
 from kpdesk.errors import KpdeskError
+from ui import dialogs
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +224,16 @@ class Op:
             self._failure(exc)
         else:
             show_error(self.parent, exc, what=self.error_what)
+
+
+def back_up(parent: QWidget, store: Any) -> None:
+    """«Sao lưu dữ liệu» of both windows: a backup of the store made off the UI thread, and where it went."""
+    Op(
+        parent,
+        lambda progress: store.backup("manual"),
+        label="Đang sao lưu dữ liệu…",
+        error_what="Chưa sao lưu được.",
+    ).success(lambda path: dialogs.tell(parent, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
 
 
 def wait_all(timeout_ms: int = 30_000) -> bool:

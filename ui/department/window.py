@@ -52,7 +52,7 @@ from ui.department.manual import (
 from ui.department.matrix import LEGEND, StatusMatrix
 from ui.department.receive import ReceiveDialog, dropped_paths, receipt_summary
 from ui.department.report import ReportPanel
-from ui.operations import Op
+from ui.operations import Op, back_up
 from ui.profile import commune_kinds
 from ui.settings import Settings
 from ui.widgets.common import empty_label, escape_html, heading_label, hint_label, menu_action
@@ -552,13 +552,7 @@ class DepartmentWindow(QMainWindow):
 
     def backup(self) -> None:
         self.flush()
-        store = self.store
-        Op(
-            self,
-            lambda progress: store.backup("manual"),
-            label="Đang sao lưu dữ liệu…",
-            error_what="Chưa sao lưu được.",
-        ).success(lambda path: dialogs.tell(self, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
+        back_up(self, self.store)
 
     # -- report kinds: install a package, pack one for the communes --------------------------------------
     def update_kinds(self) -> None:
