@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QLocale
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -50,7 +50,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     ui.guard_binding()
     app = QApplication.instance()
     if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        # High-DPI scale factors pass through unrounded (150% stays 1.5): Qt 6's own default, left as it is
         app = QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("kpdesk")

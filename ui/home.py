@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -35,6 +35,7 @@ from ui.widgets.common import (
     heading_label,
     hint_label,
     set_font,
+    set_keys,
     set_text_colour,
     status_icon,
 )
@@ -99,7 +100,7 @@ class DueRow(QFrame):
         text.setSpacing(0)
         self.line = QLabel(item.line, self)
         self.line.setWordWrap(True)
-        self.line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_keys(self.line, textInteractionFlags="TextSelectableByMouse")
         if item.overdue:
             set_text_colour(self.line, ERROR)
             set_font(self.line, bold=True)
@@ -122,7 +123,7 @@ class DueRow(QFrame):
             self.button.setToolTip(f"Mở bản nháp {item.title} để soạn tiếp")
         self.button.setAccessibleName(f"{item.action} {item.title}, {item.kind.short}")
         self.button.setAccessibleDescription(item.line)
-        box.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        box.addWidget(self.button)  # a push button keeps its height: centred in the row
 
 
 class HomePage(QWidget):
@@ -167,12 +168,12 @@ class HomePage(QWidget):
         empty_box.addStretch(1)
         self.empty_text = QLabel(self.empty)
         self.empty_text.setWordWrap(True)
-        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_keys(self.empty_text, alignment="AlignCenter")
         set_font(self.empty_text, point_size=13)
         self.empty_text.setMargin(12)
         empty_box.addWidget(self.empty_text)
         self.empty_hint = hint_label("", self.empty)
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_keys(self.empty_hint, alignment="AlignCenter")
         empty_box.addWidget(self.empty_hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -238,7 +239,7 @@ class HomePage(QWidget):
         for kind, items in due.by_kind() if due else ():
             title = QLabel(f"<b>{kind.short}</b> — {kind.name}", self.body)
             title.setWordWrap(True)
-            title.setTextFormat(Qt.TextFormat.RichText)
+            set_keys(title, textFormat="RichText")
             title.setContentsMargins(0, 8, 0, 2)
             self.groups.addWidget(title)
             for item in items:
@@ -308,7 +309,8 @@ class MainViews(QTabWidget):
             self.setCurrentIndex(self.DRAFTS)
         self.currentChanged.connect(self._changed)
         # Ctrl+F finds a draft from either view: it opens the list at its search box
-        QShortcut(QKeySequence(FIND_KEYS), self, self.find, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find = QShortcut(QKeySequence(FIND_KEYS), self, self.find)
+        set_keys(find, context="WidgetWithChildrenShortcut")
 
     def _changed(self, index: int) -> None:
         self.settings.q.setValue(VIEW_KEY, "drafts" if index == self.DRAFTS else "home")
@@ -365,7 +367,7 @@ def view_menu(window: HomeWindow) -> tuple[QAction, QAction]:
         ("&Danh sách báo cáo", DRAFTS_KEYS, "Mọi bản nháp của đơn vị", window.show_drafts),
     ):
         action = QAction(text, bar)
-        action.setShortcut(QKeySequence(keys))
+        action.setShortcuts([QKeySequence(keys)])  # not setShortcut: see menu_action
         action.setStatusTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)

@@ -12,7 +12,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6 import QtCore  # `QtCore.Qt.…` where it runs: the start must not build the `Qt` namespace
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +48,7 @@ from ui.department.mode import add_mode_action, switch_mode
 from ui.home import HomePage, MainViews, status_text, view_menu
 from ui.operations import Op, back_up, show_error
 from ui.settings import Settings
-from ui.widgets.common import HINT, empty_label, heading_label, menu_action, set_text_colour
+from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, menu_action, set_text_colour
 
 log = logging.getLogger(__name__)
 
@@ -194,10 +195,10 @@ class DraftListPage(QWidget):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         if obj is self.table and event.type() == QEvent.Type.KeyPress:
             key, mods = event.key(), event.modifiers()  # type: ignore[attr-defined]
-            if key == Qt.Key.Key_Delete and not self.bin.isChecked():
+            if key == QtCore.Qt.Key.Key_Delete and not self.bin.isChecked():
                 self.window_.delete_current()
                 return True
-            if key == Qt.Key.Key_Z and mods & Qt.KeyboardModifier.ControlModifier:
+            if key == QtCore.Qt.Key.Key_Z and mods & QtCore.Qt.KeyboardModifier.ControlModifier:
                 self.window_.undo_delete()
                 return True
         return super().eventFilter(obj, event)
@@ -227,7 +228,7 @@ class DraftListPage(QWidget):
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, info.id)
+                item.setData(USER_ROLE, info.id)
                 if col == 0:
                     item.setToolTip(f"{title}\n{info.unit_name}, {info.period.label}")
                 self.table.setItem(row, col, item)
@@ -275,7 +276,7 @@ class DraftListPage(QWidget):
         """Shown (its tab chosen, back from a draft): the keyboard goes to the list, so Enter opens the row."""
         super().showEvent(event)
         if self.infos and not self.search.hasFocus():
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
 
     def _selection_changed(self) -> None:
         has = self.current_info() is not None

@@ -18,7 +18,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6 import QtCore  # `QtCore.Qt.…` where it runs: the start must not build the `Qt` namespace
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -52,7 +53,7 @@ def show_error(parent: QWidget | None, exc: BaseException, *, what: str = "") ->
         )
         box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
         box.setDetailedText("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
     box.exec()
 
 
@@ -94,7 +95,7 @@ class ProgressBox(QDialog):
     def __init__(self, parent: QWidget | None, label: str) -> None:
         super().__init__(parent)
         self.setWindowTitle("Đang làm việc")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
         self.setMinimumWidth(380)
         self.label = QLabel(label, self)
         self.label.setWordWrap(True)
@@ -163,9 +164,9 @@ class Op:
     def run(self) -> None:
         self.signals = _Signals()
         self.progress = Progress()
-        self.signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
-        self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
-        self.progress.changed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        self.signals.done.connect(self._done, QtCore.Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._failed, QtCore.Qt.ConnectionType.QueuedConnection)
+        self.progress.changed.connect(self._progress, QtCore.Qt.ConnectionType.QueuedConnection)
         # the box is made only when the work outlasts the delay, by a timer the end of the work stops: nothing
         # can show it afterwards (Qt's QProgressDialog showed itself from its own timer after the work had ended)
         self.timer = QTimer()
@@ -173,7 +174,7 @@ class Op:
         self.timer.setInterval(self.SHOW_AFTER_MS)
         self.timer.timeout.connect(self._show)
         if self.parent is not None:
-            self.parent.setCursor(Qt.CursorShape.BusyCursor)
+            self.parent.setCursor(QtCore.Qt.CursorShape.BusyCursor)
         _RUNNING.add(self)
         self.timer.start()
         QThreadPool.globalInstance().start(_Job(self.work, self.progress, self.signals))

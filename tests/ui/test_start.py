@@ -167,3 +167,44 @@ def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
     qtbot.addWidget(window)
     assert window.is_filled and window.list_page.table.rowCount() == len(kit.EXAMPLES)
     window.close()
+
+
+def test_the_start_does_not_build_the_qt_namespace(tmp_path, kit):
+    """Up to the window shown with its lists filled, nothing touches PySide's `Qt` namespace: PySide builds its 93
+    enums the first time anything in it is used, 35-40 ms of the start (`ui.widgets.common.set_keys`). Checked on
+    a folder whose home lists due reports, so that their status icons and rows are built too."""
+    import os
+    import subprocess
+    import sys
+
+    from kpdesk.store import Store
+    from ui.department.mode import MODE_KEY
+
+    with Store.open(tmp_path / "data") as store:
+        add_examples(store, kit)
+        store.set_setting(MODE_KEY, "commune")
+    script = (
+        "import sys\n"
+        "import ui.app\n"
+        "from ui.launch import main\n"
+        "code = main([])\n"
+        "window = ui.app.QApplication.topLevelWidgets()\n"
+        "from ui.main_window import MainWindow\n"
+        "[window] = [w for w in window if isinstance(w, MainWindow)]\n"
+        "built = 'Qt' in sys.modules['PySide6.QtCore'].__dict__\n"
+        "print(code, window.is_filled, len(window.home.rows) > 0, window.list_page.table.rowCount(), built)\n"
+    )
+    env = {
+        **os.environ,
+        "KPDESK_DATA_DIR": str(tmp_path / "data"),
+        "KPDESK_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "KPDESK_BENCH_IDLE": "1",  # the window quits once it is shown, filled and idle
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(ui.__file__).parents[1]
+    )
+    assert run.returncode == 0, run.stderr
+    last = run.stdout.splitlines()[-1].split()
+    assert last == ["0", "True", "True", str(len(kit.EXAMPLES)), "False"], run.stdout

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QRectF, QSize, Qt
+from PySide6 import QtCore  # `QtCore.Qt.…` where it runs: the start must not build the `Qt` namespace (set_keys)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import (
     QAction,
+    QBrush,
     QColor,
     QFont,
     QFontMetrics,
     QIcon,
     QKeySequence,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
     QPixmap,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -53,6 +58,24 @@ COMPUTED_BG = "#eef3f8"
 EMPTY, DONE, WARN, FAIL = "empty", "done", "warning", "error"
 
 
+#: `Qt.ItemDataRole.UserRole` as its number, which item views take as it is (see `set_keys`).
+USER_ROLE = 0x0100
+
+
+def set_keys(obj: QObject, **properties: str) -> None:
+    """Set enum and flag properties of a Qt object by their keys, as Qt Designer's files do:
+    `set_keys(label, alignment="AlignCenter")` is `label.setAlignment(Qt.AlignmentFlag.AlignCenter)`, and flags
+    are joined by "|". What the window runs before it shows the drafts uses this instead of PySide's `Qt`
+    namespace: PySide builds that namespace's 93 Python enums (1,200 values) the first time anything in it is
+    touched, 35-40 ms, the largest single cost of the start. A property or key Qt does not know is refused with
+    ValueError (`setProperty` alone would quietly make a dynamic property or return False)."""
+    meta = obj.metaObject()
+    for name, key in properties.items():
+        index = meta.indexOfProperty(name)
+        if index < 0 or not meta.property(index).isEnumType() or not obj.setProperty(name, key):
+            raise ValueError(f"{type(obj).__name__}.{name} không nhận giá trị {key!r}")
+
+
 def escape_html(text: str) -> str:
     """Return `text` escaped for a rich-text label: its "&", "<" and ">" show as themselves."""
     return html.escape(text, quote=False)
@@ -79,7 +102,7 @@ def menu_action(owner: QWidget, menu: QMenu, text: str, slot: Any, keys: str | N
     """An entry of `menu` (owned by the window `owner`) that runs `slot`, with its shortcut and the status-bar tip."""
     act = QAction(text, owner)
     if keys:
-        act.setShortcut(QKeySequence(keys))
+        act.setShortcuts([QKeySequence(keys)])  # setShortcut's overloads would build the `Qt` namespace
     act.setStatusTip(tip)
     act.setToolTip(tip or text.replace("&", ""))
     act.triggered.connect(slot)
@@ -164,10 +187,10 @@ def set_caption(label: QLabel, text: str, *, required: bool, bold: bool = False)
     a plain one, and a table's rows have a label per cell. A "&" in `text` is shown as itself (not a shortcut)."""
     if required:
         name = buddy_html(text)
-        label.setTextFormat(Qt.TextFormat.RichText)
+        set_keys(label, textFormat="RichText")
         label.setText(f'{f"<b>{name}</b>" if bold else name} <span style="color:{ERROR}">*</span>')
     else:
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        set_keys(label, textFormat="PlainText")
         label.setText(text.replace("&", "&&"))
         if bold:
             set_font(label, bold=True)
@@ -178,7 +201,7 @@ def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(True)
     set_text_colour(label, HINT)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    set_keys(label, textInteractionFlags="TextSelectableByMouse")
     return label
 
 
@@ -186,7 +209,7 @@ def empty_label(text: str, parent: QWidget | None = None) -> QLabel:
     """Return the large grey, centred line shown in an empty list's place (what to do to fill it)."""
     label = QLabel(text, parent)
     label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    set_keys(label, alignment="AlignCenter")
     set_text_colour(label, HINT)
     set_font(label, point_size=12)
     label.setMargin(20)
@@ -217,7 +240,7 @@ class LazyLabel:
         if self.label is None:
             self.label = QLabel(self.parent)
             self.label.setWordWrap(True)
-            self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            set_keys(self.label, textInteractionFlags="TextSelectableByMouse")
             self._made(self.label)
             self.layout.insertWidget(self.at, self.label)
         self.label.setText(text)
@@ -247,7 +270,7 @@ class MessageLabel(LazyLabel):
         self._messages: tuple[tuple[str, str], ...] = ()
 
     def _made(self, label: QLabel) -> None:
-        label.setTextFormat(Qt.TextFormat.RichText)
+        set_keys(label, textFormat="RichText")
 
     def show_messages(self, messages: Iterable[tuple[str, str]]) -> None:
         messages = tuple(messages)
@@ -282,37 +305,62 @@ class NoteLabel(LazyLabel):
 
 
 def status_icon(state: str, size: int = 18) -> QIcon:
-    """Return a round icon for a step state: ✓ done, ! warning, × error, ○ not started."""
+    """Return a round icon for a step state: ✓ done, ! warning, × error, ○ not started.
+
+    Painted with filled outlines only: the home shows these icons at start, and QPainter's pen and brush setters,
+    like QBrush's and QPen's constructors, take `Qt` enums among their overloads, so calling them builds the `Qt`
+    namespace (see `set_keys`); `fillPath` with a palette's brush does not."""
     ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0  # type: ignore[union-attr]
     pixmap = QPixmap(QSize(round(size * ratio), round(size * ratio)))
     pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
+    pixmap.fill(QColor(0, 0, 0, 0))  # transparent
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     rect = QRectF(1.5, 1.5, size - 3, size - 3)
     colours = {DONE: OK, WARN: "#c98a00", FAIL: ERROR, EMPTY: "#8a949e"}
-    colour = QColor(colours.get(state, "#8a949e"))
+    colour = colours.get(state, "#8a949e")
+    disc = QPainterPath()  # filled odd-even: two circles make a ring
     if state == EMPTY:
-        p.setPen(QPen(colour, 1.6))
-        p.drawEllipse(rect)
+        disc.addEllipse(rect.adjusted(-0.8, -0.8, 0.8, 0.8))
+        disc.addEllipse(rect.adjusted(0.8, 0.8, -0.8, -0.8))
+        p.fillPath(disc, _brush(colour))
     else:
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(colour)
-        p.drawEllipse(rect)
-        pen = QPen(QColor("white"), max(1.8, size / 9))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        p.setPen(pen)
-        s = size
+        disc.addEllipse(rect)
+        p.fillPath(disc, _brush(colour))
+        s, width = size, max(1.8, size / 9)
         if state == DONE:
-            p.drawPolyline([QPointF(s * 0.28, s * 0.52), QPointF(s * 0.44, s * 0.68), QPointF(s * 0.72, s * 0.34)])
+            lines = [((0.28, 0.52), (0.44, 0.68)), ((0.44, 0.68), (0.72, 0.34))]
         elif state == WARN:
-            p.drawLine(QPointF(s / 2, s * 0.27), QPointF(s / 2, s * 0.58))
-            p.drawPoint(QPointF(s / 2, s * 0.74))
+            lines = [((0.5, 0.27), (0.5, 0.58)), ((0.5, 0.74), (0.5, 0.74))]  # the stroke and its dot
         else:
-            p.drawLine(QPointF(s * 0.33, s * 0.33), QPointF(s * 0.67, s * 0.67))
-            p.drawLine(QPointF(s * 0.67, s * 0.33), QPointF(s * 0.33, s * 0.67))
+            lines = [((0.33, 0.33), (0.67, 0.67)), ((0.67, 0.33), (0.33, 0.67))]
+        mark = QPainterPath()
+        for (x1, y1), (x2, y2) in lines:  # one outline, so that where the strokes meet is not painted twice
+            mark = mark.united(_round_stroke(QPointF(s * x1, s * y1), QPointF(s * x2, s * y2), width))
+        p.fillPath(mark, _brush("white"))
     p.end()
     return QIcon(pixmap)
+
+
+def _brush(colour: str) -> QBrush:
+    """A solid brush of `colour`, taken from a palette: QBrush's own constructors would build the `Qt` namespace."""
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(colour))
+    return palette.window()
+
+
+def _round_stroke(a: QPointF, b: QPointF, width: float) -> QPainterPath:
+    """The outline of a line from `a` to `b` drawn `width` wide with round ends, as a pen with a round cap draws
+    it (the cap style is a `Qt` enum)."""
+    line = b - a
+    length = (line.x() ** 2 + line.y() ** 2) ** 0.5
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(-width / 2, -width / 2, length + width, width), width / 2, width / 2)
+    turn = QTransform()
+    turn.translate(a.x(), a.y())
+    if length:
+        turn.rotateRadians(math.atan2(line.y(), line.x()))
+    return turn.map(path)
 
 
 class WrapDelegate(QStyledItemDelegate):
@@ -323,7 +371,7 @@ class WrapDelegate(QStyledItemDelegate):
         self.view = view
         view.setWordWrap(True)
         view.setResizeMode(QListView.ResizeMode.Adjust)
-        view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        view.setTextElideMode(QtCore.Qt.TextElideMode.ElideNone)
         view.setItemDelegate(self)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 - Qt naming
@@ -331,7 +379,8 @@ class WrapDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         icon = opt.decorationSize.width() + 12 if not opt.icon.isNull() else 0
         width = max(60, self.view.viewport().width() - icon - 14)
-        text = QFontMetrics(opt.font).boundingRect(QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), opt.text)
+        wrap = int(QtCore.Qt.TextFlag.TextWordWrap)
+        text = QFontMetrics(opt.font).boundingRect(QRect(0, 0, width, 100_000), wrap, opt.text)
         return QSize(width + icon, max(text.height(), opt.decorationSize.height()) + 8)
 
 
@@ -378,7 +427,7 @@ def wheel_needs_focus(*boxes: QWidget) -> None:
     if _wheel_filter is None:
         _wheel_filter = _WheelNeedsFocus()
     for box in boxes:
-        box.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        box.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         box.installEventFilter(_wheel_filter)
 
 
@@ -389,7 +438,7 @@ def _is_field(widget: QWidget) -> bool:
     """A box the officer fills (not a button, list or label), visible and open to the keyboard."""
     if not isinstance(widget, _FIELD_TYPES) or not widget.isVisible() or not widget.isEnabled():
         return False
-    if not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+    if not widget.focusPolicy() & QtCore.Qt.FocusPolicy.TabFocus:
         return False
     return not (isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)) and widget.isReadOnly())
 
@@ -406,7 +455,7 @@ def focus_next_field(widget: QWidget) -> bool:
         if candidate is None or candidate is widget or not form.isAncestorOf(candidate):
             return False  # past the form's last field: stay (the form does not start again from the top)
         if _is_field(candidate):
-            candidate.setFocus(Qt.FocusReason.TabFocusReason)
+            candidate.setFocus(QtCore.Qt.FocusReason.TabFocusReason)
             return True
         candidate = candidate.nextInFocusChain()
     return False

@@ -1,0 +1,100 @@
+"""The shared look: enum properties set by their keys, the status icons, the labels of hints and empty lists."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QShortcut
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ui.widgets.common import (
+    DONE,
+    EMPTY,
+    ERROR,
+    FAIL,
+    OK,
+    WARN,
+    empty_label,
+    hint_label,
+    set_caption,
+    set_keys,
+    status_icon,
+)
+
+
+def test_set_keys_sets_enums_and_flags_by_their_keys(qtbot):
+    label = QLabel("x")
+    qtbot.addWidget(label)
+    set_keys(label, alignment="AlignRight|AlignBottom", textFormat="RichText")
+    assert label.alignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+    assert label.textFormat() == Qt.TextFormat.RichText
+    set_keys(label, textInteractionFlags="TextSelectableByMouse|TextSelectableByKeyboard")
+    assert label.textInteractionFlags() == (
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    shortcut = QShortcut(owner)
+    set_keys(shortcut, context="WidgetWithChildrenShortcut")
+    assert shortcut.context() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("alignment", "AlignMiddle"),  # no such key
+        ("alignement", "AlignCenter"),  # no such property: setProperty would make a dynamic one
+        ("text", "AlignCenter"),  # a property, not an enum
+        ("textFormat", ""),
+    ],
+)
+def test_set_keys_refuses_what_qt_does_not_know_and_changes_nothing(qtbot, name, key):
+    label = QLabel("x")
+    qtbot.addWidget(label)
+    before = (label.alignment(), label.text(), label.textFormat())
+    with pytest.raises(ValueError, match=name):
+        set_keys(label, **{name: key})
+    assert (label.alignment(), label.text(), label.textFormat()) == before
+    assert label.dynamicPropertyNames() == []
+
+
+def _pixel(icon, x: int, y: int, size: int = 64) -> QColor:
+    image: QImage = icon.pixmap(size, size).toImage()
+    return image.pixelColor(round(x * image.width() / size), round(y * image.height() / size))
+
+
+@pytest.mark.parametrize(("state", "colour"), [(DONE, OK), (WARN, "#c98a00"), (FAIL, ERROR)])
+def test_a_status_icon_is_a_coloured_disc_with_a_white_mark(qtbot, state, colour):
+    icon = status_icon(state, 64)
+    assert _pixel(icon, 1, 1).alpha() == 0  # outside the disc: transparent
+    marks = {DONE: (0.44, 0.68), WARN: (0.5, 0.40), FAIL: (0.5, 0.5)}  # a point on each mark's stroke
+    x, y = marks[state]
+    assert _pixel(icon, round(64 * x), round(64 * y)).name() == "#ffffff"
+    assert _pixel(icon, 12, 32).name() == QColor(colour).name()  # the disc, left of the mark
+    if state == WARN:  # the stroke and its dot are apart
+        assert _pixel(icon, 32, round(64 * 0.66)).name() == QColor(colour).name()
+        assert _pixel(icon, 32, round(64 * 0.74)).name() == "#ffffff"
+
+
+def test_the_not_started_icon_is_a_ring(qtbot):
+    icon = status_icon(EMPTY, 64)
+    assert _pixel(icon, 32, 32).alpha() == 0  # hollow
+    ring = _pixel(icon, 32, 1)  # on the ring, at the top (its edges are smoothed)
+    grey = QColor("#8a949e")
+    assert ring.alpha() > 128
+    assert max(abs(ring.red() - grey.red()), abs(ring.green() - grey.green()), abs(ring.blue() - grey.blue())) <= 3
+    assert _pixel(icon, 0, 0).alpha() == 0
+
+
+def test_hint_empty_and_caption_labels(qtbot):
+    hint = hint_label("Gợi ý")
+    empty = empty_label("Chưa có báo cáo nào.")
+    caption = QLabel()
+    for label in (hint, empty, caption):
+        qtbot.addWidget(label)
+    assert hint.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse and hint.wordWrap()
+    assert empty.alignment() == Qt.AlignmentFlag.AlignCenter
+    set_caption(caption, "Kinh phí", required=True)
+    assert caption.textFormat() == Qt.TextFormat.RichText and "*" in caption.text()
+    set_caption(caption, "Ghi chú & nguồn", required=False)
+    assert caption.textFormat() == Qt.TextFormat.PlainText and caption.text() == "Ghi chú && nguồn"
