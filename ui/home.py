@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import Signal
@@ -297,12 +298,19 @@ class MainViews(QTabWidget):
 
     HOME, DRAFTS = 0, 1
 
-    def __init__(self, home: HomePage, drafts: DraftList, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, home: HomePage, make_drafts: Callable[[], DraftList], settings: Settings, parent: QWidget | None = None
+    ) -> None:
+        """`make_drafts` makes the list of drafts when it is first needed (see `drafts`)."""
         super().__init__(parent)
-        self.home, self.drafts, self.settings = home, drafts, settings
+        self.home, self.settings = home, settings
+        self._make_drafts, self._drafts = make_drafts, None
+        self._drafts_tab = QWidget(self)  # holds the list once made
+        drafts_box = QVBoxLayout(self._drafts_tab)
+        drafts_box.setContentsMargins(0, 0, 0, 0)
         self.setDocumentMode(True)
         self.addTab(home, "Việc cần làm")
-        self.addTab(drafts, "Danh sách báo cáo")  # type: ignore[arg-type] # a QWidget
+        self.addTab(self._drafts_tab, "Danh sách báo cáo")
         self.setTabToolTip(self.HOME, f"Các báo cáo đến hạn và quá hạn ({HOME_KEYS})")
         self.setTabToolTip(self.DRAFTS, f"Mọi bản nháp của đơn vị, tìm kiếm và thùng rác ({DRAFTS_KEYS})")
         if str(settings.q.value(VIEW_KEY, "home")) == "drafts":
@@ -311,6 +319,21 @@ class MainViews(QTabWidget):
         # Ctrl+F finds a draft from either view: it opens the list at its search box
         find = QShortcut(QKeySequence(FIND_KEYS), self, self.find)
         set_keys(find, context="WidgetWithChildrenShortcut")
+
+    @property
+    def drafts(self) -> DraftList:
+        """The list of drafts in its tab, made now if this is the first time it is needed: a start on the home
+        does not make the other tab's table, filters and buttons."""
+        if self._drafts is None:
+            self._drafts = self._make_drafts()
+            self._drafts_tab.layout().addWidget(self._drafts)  # type: ignore[arg-type] # a QWidget
+            if self._drafts_tab.isVisible():  # its tab is open: shown now, not at the next turn of the loop
+                self._drafts.show()  # type: ignore[attr-defined]
+        return self._drafts
+
+    @property
+    def drafts_made(self) -> bool:
+        return self._drafts is not None
 
     def _changed(self, index: int) -> None:
         self.settings.q.setValue(VIEW_KEY, "drafts" if index == self.DRAFTS else "home")

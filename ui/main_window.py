@@ -276,7 +276,7 @@ class DraftListPage(QWidget):
         """Shown (its tab chosen, back from a draft): the keyboard goes to the list, so Enter opens the row."""
         super().showEvent(event)
         if self.infos and not self.search.hasFocus():
-            self.table.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+            self.table.setFocus()  # the reason is "other", as Qt gives it
 
     def _selection_changed(self) -> None:
         has = self.current_info() is not None
@@ -311,8 +311,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Soạn báo cáo KH, CN, ĐMST và chuyển đổi số")  # Qt adds " — kpdesk"
         self.setMinimumSize(960, 600)
         self.stack = QStackedWidget(self)
-        self.list_page = DraftListPage(self)
-        self.list_page.open_requested.connect(self.open_draft)
         self.home = HomePage(self)
         self.home.open_requested.connect(self.open_draft)
         self.home.start_requested.connect(self.start_due)
@@ -320,7 +318,7 @@ class MainWindow(QMainWindow):
         self.home.new_requested.connect(self.new_report)
         self.home.kinds_requested.connect(lambda: self.edit_profile(kinds=True))
         self.home.profile_requested.connect(self.ensure_profile)
-        self.views = MainViews(self.home, self.list_page, self.settings, self.stack)
+        self.views = MainViews(self.home, self._make_list_page, self.settings, self.stack)
         self.stack.addWidget(self.views)
         self.setCentralWidget(self.stack)
         self._menus()
@@ -354,9 +352,11 @@ class MainWindow(QMainWindow):
         self._fill_on_paint = False
         self.kinds, self.broken_kinds = load_kinds()
         self._kinds = {k.id: k for k in self.kinds}
-        self.list_page.fill_kind_filter()
         self._show_unit()
-        self.list_page.refresh()
+        if self.views.drafts_made:
+            self._fill_list(self.list_page)
+        elif self.views.currentIndex() == MainViews.DRAFTS:
+            self.list_page  # noqa: B018 - made now (and filled, see _make_list_page): it is the view on screen
         if self.broken_kinds:
             self.statusBar().showMessage(" ".join(self.broken_kinds), 30000)
         elif self.home.due is not None and (said := status_text(self.home.due)):
@@ -366,8 +366,31 @@ class MainWindow(QMainWindow):
 
     @property
     def is_filled(self) -> bool:
-        """Whether the home and the list of drafts have been filled (`fill`)."""
+        """Whether the views have been filled (`fill`): the home, and the list of drafts if it was made."""
         return self._filled
+
+    @property
+    def list_page(self) -> DraftListPage:
+        """The list of drafts. Its tab is made the first time anything needs it (the tab opened, the list
+        remembered as the view open last, a draft closed or imported): at start the window makes only the view
+        it shows, and the home is the usual one."""
+        return self.views.drafts  # type: ignore[return-value] # made by _make_list_page
+
+    def _make_list_page(self) -> DraftListPage:
+        page = DraftListPage(self)
+        page.open_requested.connect(self.open_draft)
+        if self._filled:  # made after the start's fill: filled now as it would have been then
+            self._fill_list(page)
+        return page
+
+    def _fill_list(self, page: DraftListPage) -> None:
+        page.fill_kind_filter()
+        self._show_heading(page)
+        page.refresh()
+
+    def _show_heading(self, page: DraftListPage) -> None:
+        unit = self.unit()
+        page.heading.setText(f"Báo cáo của Ủy ban nhân dân {unit.full_name}" if unit else "Báo cáo của đơn vị")
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
         super().paintEvent(event)
@@ -430,10 +453,8 @@ class MainWindow(QMainWindow):
         return min(units, key=lambda u: u.id or 0)
 
     def _show_unit(self) -> None:
-        unit = self.unit()
-        self.list_page.heading.setText(
-            f"Báo cáo của Ủy ban nhân dân {unit.full_name}" if unit else "Báo cáo của đơn vị"
-        )
+        if self.views.drafts_made:
+            self._show_heading(self.list_page)
         self.views.refresh_home()
 
     # -- the two views ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
@@ -165,20 +166,24 @@ def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
     assert before < float(line.split()[1]) <= time.perf_counter()
     window = shells[0].window
     qtbot.addWidget(window)
-    assert window.is_filled and window.list_page.table.rowCount() == len(kit.EXAMPLES)
+    assert window.is_filled and window.home.due is not None  # the home, the view shown
+    assert not window.views.drafts_made  # the other tab is made when first opened
     window.close()
 
 
-def test_the_start_does_not_build_the_qt_namespace(tmp_path, kit):
-    """Up to the window shown with its lists filled, nothing touches PySide's `Qt` namespace: PySide builds its 93
+@pytest.mark.parametrize("view", ["home", "drafts"])
+def test_the_start_does_not_build_the_qt_namespace(tmp_path, kit, view):
+    """Up to the window shown with its view filled, nothing touches PySide's `Qt` namespace: PySide builds its 93
     enums the first time anything in it is used, 35-40 ms of the start (`ui.widgets.common.set_keys`). Checked on
-    a folder whose home lists due reports, so that their status icons and rows are built too."""
+    a folder whose home lists due reports (their status icons and rows are built too), and with the list of drafts
+    as the view open last."""
     import os
     import subprocess
     import sys
 
     from kpdesk.store import Store
     from ui.department.mode import MODE_KEY
+    from ui.home import VIEW_KEY
 
     with Store.open(tmp_path / "data") as store:
         add_examples(store, kit)
@@ -187,12 +192,14 @@ def test_the_start_does_not_build_the_qt_namespace(tmp_path, kit):
         "import sys\n"
         "import ui.app\n"
         "from ui.launch import main\n"
-        "code = main([])\n"
-        "window = ui.app.QApplication.topLevelWidgets()\n"
         "from ui.main_window import MainWindow\n"
-        "[window] = [w for w in window if isinstance(w, MainWindow)]\n"
+        "from ui.settings import Settings\n"
+        f"Settings().q.setValue({VIEW_KEY!r}, {view!r})\n"
+        "code = main([])\n"
+        "[window] = [w for w in ui.app.QApplication.topLevelWidgets() if isinstance(w, MainWindow)]\n"
         "built = 'Qt' in sys.modules['PySide6.QtCore'].__dict__\n"
-        "print(code, window.is_filled, len(window.home.rows) > 0, window.list_page.table.rowCount(), built)\n"
+        "listed = window.list_page.table.rowCount() if window.views.drafts_made else None\n"
+        "print(code, window.is_filled, len(window.home.rows) > 0, listed, built)\n"
     )
     env = {
         **os.environ,
@@ -206,5 +213,38 @@ def test_the_start_does_not_build_the_qt_namespace(tmp_path, kit):
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(ui.__file__).parents[1]
     )
     assert run.returncode == 0, run.stderr
-    last = run.stdout.splitlines()[-1].split()
-    assert last == ["0", "True", "True", str(len(kit.EXAMPLES)), "False"], run.stdout
+    listed = str(len(kit.EXAMPLES)) if view == "drafts" else "None"  # only the view shown is made at start
+    assert run.stdout.splitlines()[-1].split() == ["0", "True", "True", listed, "False"], run.stdout
+
+
+def test_the_list_of_drafts_is_made_and_filled_when_its_tab_is_first_opened(qtbot, store, settings, kit):
+    from ui.home import MainViews
+
+    count = add_examples(store, kit)
+    window = MainWindow(store, settings, today=kit.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.is_filled and window.views.currentIndex() == MainViews.HOME
+    assert not window.views.drafts_made, "a start on the home does not make the other tab"
+    window.views.setCurrentIndex(MainViews.DRAFTS)
+    assert window.views.drafts_made
+    page = window.list_page
+    assert page.isVisible() and page.table.rowCount() == count
+    assert page.kind_filter.count() == 1 + len(window.kinds)
+    assert window.unit() is not None and window.unit().full_name in page.heading.text()
+    assert window.list_page is page  # made once
+
+
+def test_the_list_remembered_as_the_last_view_is_made_and_filled_at_start(qtbot, store, settings, kit):
+    from ui.home import VIEW_KEY, MainViews
+
+    count = add_examples(store, kit)
+    settings.q.setValue(VIEW_KEY, "drafts")
+    window = MainWindow(store, settings, today=kit.TODAY, fill_later=True)
+    qtbot.addWidget(window)
+    assert not window.views.drafts_made  # the frame first
+    with qtbot.waitSignal(window.filled, timeout=5000):
+        window.show()
+    assert window.views.currentIndex() == MainViews.DRAFTS and window.views.drafts_made
+    assert window.list_page.table.rowCount() == count and window.home.due is not None
+    assert QApplication.focusWidget() is window.list_page.table
