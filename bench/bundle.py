@@ -116,7 +116,7 @@ def _until_idle(cmd: list[str], env: dict[str, str], failures: list[str]) -> flo
 def _goal(name: str) -> str | None:
     return (
         f"≤ {START_GOAL_RATIO}× unfrozen"
-        if name in ("frozen start (bare command)", "frozen window start (drafts listed)")
+        if name in ("frozen start (bare command)", "frozen window start (home listed)")
         else None
     )
 
@@ -126,7 +126,7 @@ def run(config: Config) -> list[Result]:
         "frozen bundle size",
         "frozen start (bare command)",
         "frozen --selftest",
-        "frozen window start (drafts listed)",
+        "frozen window start (home listed)",
     )
     exe = find_bundle()
     if exe is None:
@@ -163,7 +163,7 @@ def run(config: Config) -> list[Result]:
         pairs = [
             (names[1], [str(bare), flag], [*source, flag], f"`{bare.name} {flag}`"),
             (names[2], [*frozen, "--selftest"], selftest_source, "`kpdesk --selftest`"),
-            (names[3], frozen, source, "`kpdesk` until its window is idle with the drafts listed"),
+            (names[3], frozen, source, "`kpdesk` until its window is idle with its home listed"),
         ]
         window_env = env
         if config.mode == "smoke":
