@@ -17,20 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from PySide6 import QtWidgets  # the editors `freeze` looks for, by module: the start makes none of them
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 import ui
 
@@ -193,13 +183,14 @@ def freeze(wizard: QWidget | None) -> None:
         status.setText("Chỉ đọc")
         mark_read_only(status)
     keep = {getattr(getattr(wizard, "review", None), "export_button", None)}
+    w = QtWidgets
     for step in getattr(wizard, "steps", []):
         for widget in step.findChildren(QWidget):
-            if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)):
+            if isinstance(widget, (w.QLineEdit, w.QTextEdit, w.QPlainTextEdit, w.QAbstractSpinBox)):
                 widget.setReadOnly(True)
-            elif isinstance(widget, QAbstractItemView):
-                widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            elif isinstance(widget, (QComboBox, QAbstractButton)) and widget not in keep:
+            elif isinstance(widget, w.QAbstractItemView):
+                widget.setEditTriggers(w.QAbstractItemView.EditTrigger.NoEditTriggers)
+            elif isinstance(widget, (w.QComboBox, w.QAbstractButton)) and widget not in keep:
                 widget.setEnabled(False)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+# The dialogs' classes are looked up when a question is asked: importing them by name would make PySide build
+# their enums at the window's start, which asks nothing.
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtWidgets import QWidget
 
 TITLE = "kpdesk"
 
@@ -27,9 +28,12 @@ def choose(
     detail: str = "",
     title: str = TITLE,
     escape: int | None = None,
-    icon: QMessageBox.Icon = QMessageBox.Icon.Question,
+    info: bool = False,
 ) -> int:
-    """Show `text` with one button per label; return the index of the one pressed (Esc gives `escape`)."""
+    """Show `text` with one button per label; return the index of the one pressed (Esc gives `escape`). The icon
+    is a question mark, or with `info` the sign of information."""
+    QMessageBox = QtWidgets.QMessageBox  # noqa: N806 - the class
+    icon = QMessageBox.Icon.Information if info else QMessageBox.Icon.Question
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
     if detail:
         box.setInformativeText(detail)
@@ -46,6 +50,7 @@ def choose(
 
 
 def tell(parent: QWidget | None, text: str, *, detail: str = "", title: str = TITLE) -> None:
+    QMessageBox = QtWidgets.QMessageBox  # noqa: N806 - the class
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
     if detail:
         box.setInformativeText(detail)
@@ -54,21 +59,21 @@ def tell(parent: QWidget | None, text: str, *, detail: str = "", title: str = TI
 
 def save_path(parent: QWidget | None, caption: str, suggested: Path, filters: str) -> Path | None:
     """Ask where to save; return the chosen path (None when cancelled)."""
-    name, _ = QFileDialog.getSaveFileName(parent, caption, str(suggested), filters)
+    name, _ = QtWidgets.QFileDialog.getSaveFileName(parent, caption, str(suggested), filters)
     return Path(name) if name else None
 
 
 def choose_folder(parent: QWidget | None, caption: str, start: Path) -> Path | None:
     """Ask for a folder; None when the officer cancels."""
-    name = QFileDialog.getExistingDirectory(parent, caption, str(start))
+    name = QtWidgets.QFileDialog.getExistingDirectory(parent, caption, str(start))
     return Path(name) if name else None
 
 
 def open_path(parent: QWidget | None, caption: str, folder: Path, filters: str) -> Path | None:
-    name, _ = QFileDialog.getOpenFileName(parent, caption, str(folder), filters)
+    name, _ = QtWidgets.QFileDialog.getOpenFileName(parent, caption, str(folder), filters)
     return Path(name) if name else None
 
 
 def open_in_system(path: Path) -> bool:
     """Open a file or folder with the program the computer uses for it."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))

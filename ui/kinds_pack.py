@@ -267,7 +267,7 @@ class KindsPackDialog(QDialog):
                 f"Đã ghi gói mẫu báo cáo ({len(result.kinds)} mẫu):\n{result.path}",
                 ["Mở thư mục", "Đóng"],
                 escape=1,
-                icon=dialogs.QMessageBox.Icon.Information,
+                info=True,
             )
             == 0
         ):

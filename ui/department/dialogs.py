@@ -62,9 +62,7 @@ def read_date(editor: DateEditor, what: str) -> dt.date | None:
 
 def offer_to_open(parent: QWidget | None, text: str, path: Path) -> None:
     """Say that `path` was written and offer to open it or its folder."""
-    choice = dialogs.choose(
-        parent, f"{text}\n{path}", ["Mở tệp", "Mở thư mục", "Đóng"], escape=2, icon=dialogs.QMessageBox.Icon.Information
-    )
+    choice = dialogs.choose(parent, f"{text}\n{path}", ["Mở tệp", "Mở thư mục", "Đóng"], escape=2, info=True)
     if choice == 0:
         dialogs.open_in_system(path)
     elif choice == 1:

@@ -524,7 +524,7 @@ class WizardView(QWidget):
             f"Đã xuất báo cáo ra tệp:\n{result.path}",
             ["Mở tài liệu", "Mở thư mục", "Đóng"],
             escape=2,
-            icon=dialogs.QMessageBox.Icon.Information,
+            info=True,
             detail=getattr(result, "message", ""),
         )
         if choice == 0:
