@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -12,9 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
-    QMenuBar,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -40,6 +38,9 @@ from ui.widgets.common import (
     set_text_colour,
     status_icon,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLineEdit, QMenuBar
 
 
 class HomeWindow(Protocol):

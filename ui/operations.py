@@ -18,10 +18,12 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6 import QtCore  # `QtCore.Qt.…` where it runs: the start must not build the `Qt` namespace
+# `QtCore.Qt.…`, the message box and the progress bar looked up where they are used: the window's start builds
+# neither the `Qt` namespace nor the enums of classes it does not show
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from kpdesk.errors import KpdeskError
@@ -41,6 +43,7 @@ def running() -> int:
 def show_error(parent: QWidget | None, exc: BaseException, *, what: str = "") -> None:
     """Show `exc` to the officer: its Vietnamese message for a `KpdeskError`, details for anything else."""
     title = "Chưa làm được"  # Qt adds " — kpdesk", the application's display name, to every window title
+    QMessageBox = QtWidgets.QMessageBox  # noqa: N806 - the class
     if isinstance(exc, KpdeskError):
         text = f"{what}\n\n{exc.message}" if what else exc.message
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
@@ -99,7 +102,7 @@ class ProgressBox(QDialog):
         self.setMinimumWidth(380)
         self.label = QLabel(label, self)
         self.label.setWordWrap(True)
-        self.bar = QProgressBar(self)
+        self.bar = QtWidgets.QProgressBar(self)
         self.bar.setRange(0, 0)  # moving: how far is not known yet
         self.bar.setTextVisible(False)
         self.bar.setAccessibleName("Tiến độ")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6 import QtCore  # QStandardPaths where it is used: the start does not need it
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
 
 ORGANISATION = "kpdesk"
@@ -21,7 +22,8 @@ class Settings:
         value = self.q.value(f"folders/{purpose}", "")
         if value and Path(str(value)).is_dir():
             return Path(str(value))
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        paths = QtCore.QStandardPaths
+        docs = paths.writableLocation(paths.StandardLocation.DocumentsLocation)
         return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
     def remember_folder(self, purpose: str, path: Path) -> None:
