@@ -1,10 +1,11 @@
 """The list of drafts, the main window's second tab: search, filters by kind and status, the bin; Enter opens a
 draft, Delete moves it to the bin (undoable). Its own module: the window imports it when the tab is first opened
-(see `MainWindow.list_page`), so a start on the home loads neither it nor the enums of its table and filters."""
+(see `ui.main_window.MainWindow.list_page`), so a start on the home loads neither it nor the enums of its table
+and filters."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -25,12 +26,27 @@ from PySide6.QtWidgets import (
 )
 
 from kpdesk.errors import KpdeskError
-from kpdesk.store import DraftInfo
+from kpdesk.kinds import Kind
+from kpdesk.store import DraftInfo, Store
 from ui.operations import show_error
 from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, set_text_colour
 
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+
+class DraftsWindow(Protocol):
+    """What the list needs of the window it sits in (the main window; the list does not import it)."""
+
+    store: Store
+    kinds: list[Kind]
+
+    def kind(self, kind_id: str) -> Kind | None: ...
+    def new_report(self) -> None: ...
+    def duplicate_current(self) -> None: ...
+    def history_current(self) -> None: ...
+    def export_json_current(self) -> None: ...
+    def delete_current(self) -> None: ...
+    def undelete_current(self) -> None: ...
+    def undo_delete(self) -> None: ...
+
 
 STATUS_FILTERS = (("Mọi trạng thái", None), ("Đang soạn", "drafting"), ("Đã xuất", "exported"))
 
@@ -42,8 +58,8 @@ class DraftListPage(QWidget):
 
     COLUMNS = ("Báo cáo", "Loại", "Kỳ báo cáo", "Trạng thái", "Lưu lần cuối")
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: DraftsWindow) -> None:
+        super().__init__(window)  # type: ignore[arg-type] # the main window, a QWidget
         self.window_ = window
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 12, 16, 8)
