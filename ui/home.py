@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -143,6 +143,7 @@ class HomePage(QWidget):
         self.window_ = window
         self.due: UnitDue | None = None
         self.rows: list[DueRow] = []
+        self._rows_to_show: tuple[bool, UnitDue | None, bool] | None = None  # what `refresh` found, not yet shown
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 12, 16, 8)
         self.heading = heading_label("Việc cần làm", self)
@@ -228,9 +229,24 @@ class HomePage(QWidget):
         problems = ([error] if error else []) + list(due.problems if due else ())
         self.problems.setText("\n".join(f"✖ {p}" for p in problems))
         self.problems.setVisible(bool(problems))
-        self._show_items(due)
-        self._show_empty(unit is not None, due, failed=bool(error))
+        self._rows_to_show = (unit is not None, due, bool(error))
+        if not self.isHidden():  # on screen, or in a window about to show it; else when its tab is opened
+            self._show_rows()
         return due
+
+    def _show_rows(self) -> None:
+        """Build the rows of what `refresh` found: the home behind the list of drafts (the view open last) works
+        out what is due, for the tab's count, and builds its rows the first time it is shown."""
+        if self._rows_to_show is None:
+            return
+        has_unit, due, failed = self._rows_to_show
+        self._rows_to_show = None
+        self._show_items(due)
+        self._show_empty(has_unit, due, failed=failed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        self._show_rows()
 
     def _show_items(self, due: UnitDue | None) -> None:
         while self.groups.count():
