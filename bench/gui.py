@@ -333,28 +333,22 @@ def run(config: Config) -> list[Result]:
             p95=True,
             note="the main window's first paint done (its frame; the lists are filled right after)",
         ),
-        timing(
-            names[1],
-            AREA,
-            series(k, "since_spawn", "listed"),
-            "bare QMainWindow painted, same harness",
-            series(b, "since_spawn", "painted"),
-            goal="<= 1.3x bare",
-            met=lambda med, p95, ratio: ratio <= START_GOAL,
-            p95=True,
-            note="the main window painted with its home filled: the view of a first start",
-        ),
-        timing(
-            names[2],
-            AREA,
-            series(listing, "since_spawn", "listed"),
-            "bare QMainWindow painted, same harness",
-            series(b, "since_spawn", "painted"),
-            goal="<= 1.3x bare",
-            met=lambda med, p95, ratio: ratio <= START_GOAL,
-            p95=True,
-            note="from process creation, the main window painted with the list of drafts filled: the view the "
-            "officer left open",
+        *(
+            timing(
+                name,
+                AREA,
+                series(rs, "since_spawn", "listed"),
+                "bare QMainWindow painted, same harness",
+                series(b, "since_spawn", "painted"),
+                goal="<= 1.3x bare",
+                met=lambda med, p95, ratio: ratio <= START_GOAL,
+                p95=True,
+                note=note,
+            )
+            for name, rs, note in (
+                (names[1], k, "the main window painted with its home filled: the view of a first start"),
+                (names[2], listing, "the main window painted with the list of drafts filled: the view left open"),
+            )
         ),
         timing(
             names[3],
