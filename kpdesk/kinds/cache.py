@@ -7,6 +7,7 @@ that kept all three by chance is about one in 10^19. sha256 would do no better h
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pickle
 import sys
@@ -71,10 +72,14 @@ def file_digest(path: Path, limit: int | None = MAX_KIND_BYTES) -> str | None:
 @cache
 def _code_stamp() -> tuple[Any, ...]:
     """What identifies the code that reads kinds: Python's version and each loader module's file (size, time),
-    or the program's own file in a bundle whose modules have no file of their own."""
+    or the program's own file in a bundle whose modules have no file of their own. The files are found without
+    importing the modules: the start imports the template sandbox only when a kind is read from its files, and
+    the stamp must be the same whether it has been imported or not."""
     stamp: list[Any] = [FORMAT, sys.version, pickle.HIGHEST_PROTOCOL]
     for name in _LOADER_MODULES:
-        where = getattr(sys.modules.get(name), "__file__", None) or sys.executable
+        module = sys.modules.get(name)
+        spec = module.__spec__ if module is not None else importlib.util.find_spec(name)
+        where = (spec.origin if spec is not None else None) or sys.executable
         try:
             st = os.stat(where)
         except OSError:

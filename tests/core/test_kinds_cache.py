@@ -202,3 +202,22 @@ print("_hashlib" in sys.modules)
     runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[1].stdout.split() == ["False"], "the second start (the kind cached) needs no hashlib"
+
+
+def test_the_code_stamp_does_not_depend_on_what_was_imported():
+    """The start imports the template sandbox only when a kind is read from its files: a stamp that changed with it
+    would make every start after the first miss the cache (and read every kind again)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from kpdesk.kinds import cache\n"
+        "assert 'kpdesk.template_env' not in sys.modules and 'kpdesk.sandbox' not in sys.modules\n"
+        "before = cache._code_stamp()\n"
+        "import kpdesk.template_env\n"
+        "print(before == cache._code_stamp(), sys.executable not in repr(before))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True"]
