@@ -40,7 +40,6 @@ from kpdesk.kinds.model import (
     Upgrade,
 )
 from kpdesk.period import Period
-from kpdesk.template_env import check_text
 from kpdesk.vocab import FORMS, PERIOD_NAMES, PERIOD_TYPES
 
 MAX_KIND_BYTES = 1_000_000  # a kind.toml is a few kilobytes; a bigger file is not a report kind
@@ -768,6 +767,8 @@ def _check_template(kind: Kind, path: Path) -> None:
 
 def _check_texts(kind: Kind, path: Path) -> None:
     """The title and the subject must be Jinja that compiles (what they print is checked when filled)."""
+    from kpdesk.template_env import check_text  # with the sandbox: needed only for a kind read from its files
+
     for what, source in (("title", kind.title), ("subject", kind.subject)):
         check_text(kind.folder, source, what, path)
 

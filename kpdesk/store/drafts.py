@@ -18,12 +18,11 @@ import re
 import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
 from kpdesk import draft as drafts
-from kpdesk import edits, vn
+from kpdesk import vn
 from kpdesk.draft import Draft, Period
-from kpdesk.edits import Changes, SetField
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.files import write_atomic
 from kpdesk.kinds import Kind, kind_for_period, kind_of
@@ -31,6 +30,9 @@ from kpdesk.store import profiles, search
 from kpdesk.store.database import Database, local_time, now_stamp
 from kpdesk.store.profiles import UnitId, UnitProfile
 from kpdesk.vocab import PERIOD_NAMES
+
+if TYPE_CHECKING:
+    from kpdesk.edits import Changes
 
 DraftId = NewType("DraftId", int)
 
@@ -381,9 +383,11 @@ class Store(Database):
         """Store one field's new value (Python form: int đồng, Decimal, date, DocRef, list, rows; None clears) and
         the field's typed text that could not be read (`Draft.inputs` keys of this field; none by default: the new
         value replaces any), as one edit through `save`, in one transaction."""
+        from kpdesk import edits  # the edits' model, loaded when a value is first set: the window's start lists only
+
         with self.tx():
             d = self.load(draft_id).draft
-            new, changes = edits.apply(kind_of(d), d, SetField(field_id, value, inputs or {}))
+            new, changes = edits.apply(kind_of(d), d, edits.SetField(field_id, value, inputs or {}))
             return self.save(draft_id, new, changes)
 
     def _write(
@@ -656,7 +660,9 @@ def carried_over(kind: Kind, src: Draft, period: Period, *, form: str | None = N
     form = _check_form(kind, form or src.form)
     carried = [f.id for f in kind.fields if f.carry]
     values = {fid: src.values[fid] for fid in carried if fid in src.values}
-    inputs = {key: text for fid in carried for key, text in edits.inputs_of(src, fid).items()}
+    from kpdesk.edits import inputs_of
+
+    inputs = {key: text for fid in carried for key, text in inputs_of(src, fid).items()}
     return Draft(
         kind=src.kind,
         kind_version=kind.version,
