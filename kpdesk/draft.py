@@ -82,6 +82,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class Signer:
+    """Who signs: the lines of authority above the position («TM. ỦY BAN NHÂN DÂN», «KT. CHỦ TỊCH») and the name."""
+
     authority: tuple[str, ...] = ()  # ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH")
     position: str = ""  # "PHÓ CHỦ TỊCH"
     name: str = ""
@@ -89,6 +91,8 @@ class Signer:
 
 @dataclass(frozen=True)
 class Draft:
+    """A report being written: its kind, period, unit, document details and the values of its fields."""
+
     kind: str
     kind_version: int
     period: Period

@@ -291,6 +291,8 @@ _AMOUNT_EXAMPLE = "352 triệu», «2,382 tỷ» hoặc «352.000.000 đ"
 
 @dataclass
 class _Part:
+    """One number found in a typed amount: where it is in the text, its digits, and the unit written after it."""
+
     start: int
     end: int
     value: int = 0  # digits as an integer

@@ -71,6 +71,8 @@ AUDIENCES: dict[str, str] = {"commune": "xã, phường", "department": "Sở"}
 
 @dataclass(frozen=True)
 class Option:
+    """One choice of a `choice` field: the value stored and the label shown."""
+
     value: str
     label: str
 
@@ -103,6 +105,8 @@ class Condition:
 
 @dataclass(frozen=True)
 class Field:
+    """One thing the officer fills in (kind.toml's `[[sections.fields]]`); a `rows` field's columns are fields too."""
+
     id: str
     type: str
     label: str
@@ -162,6 +166,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Section:
+    """One step of the wizard and one part of the report: a title, help and its fields."""
+
     id: str
     title: str
     help: str
@@ -172,6 +178,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Computed:
+    """A value kpdesk works out from others (`op`: sum, percent, words…), shown and printed in `format`."""
+
     id: str
     label: str
     op: str
@@ -195,6 +203,8 @@ class Computed:
 
 @dataclass(frozen=True)
 class Rule:
+    """A check across fields (`check`: equals, lte, date_order…) whose failure is an error or a warning."""
+
     id: str
     check: str
     severity: str
@@ -213,6 +223,8 @@ class Upgrade:
 
 @dataclass(frozen=True)
 class Kind:
+    """A report kind as kind.toml describes it: what it asks, how it checks and how its document is written."""
+
     id: str
     version: int
     name: str

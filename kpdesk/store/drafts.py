@@ -51,6 +51,8 @@ class AlreadyStored(StoreError):
 
 @dataclass(slots=True)
 class DraftInfo:
+    """A draft as the list shows it, read without its values: what, which period, whose, its state and times."""
+
     id: DraftId
     kind: str
     kind_version: int
@@ -71,12 +73,16 @@ class DraftInfo:
 
 @dataclass(frozen=True)
 class StoredDraft:
+    """A draft read from the store, with what the list knows of it."""
+
     info: DraftInfo
     draft: Draft
 
 
 @dataclass(frozen=True)
 class ExportRecord:
+    """A Word file written from a draft: where, when, its checksum and the revision it holds."""
+
     path: Path
     exported: dt.datetime  # local time
     sha256: str
@@ -85,6 +91,8 @@ class ExportRecord:
 
 @dataclass(frozen=True)
 class Revision:
+    """One saved state of a draft in its history, and what made it (create, save, edit, restore…)."""
+
     revision: int
     created: dt.datetime
     saved: dt.datetime
