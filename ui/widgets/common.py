@@ -60,7 +60,9 @@ def set_keys(obj: QObject, **properties: str) -> None:
     are joined by "|". What the window runs before it shows the drafts uses this instead of PySide's `Qt`
     namespace: PySide builds that namespace's 93 Python enums (1,200 values) the first time anything in it is
     touched, 35-40 ms, the largest single cost of the start. A property or key Qt does not know is refused with
-    ValueError (`setProperty` alone would quietly make a dynamic property or return False)."""
+    ValueError (`setProperty` alone would quietly make a dynamic property or return False). It costs about 10 µs
+    more a call than the typed setter: code that runs only later (the wizard's captions and messages) keeps
+    `QtCore.Qt.…`."""
     meta = obj.metaObject()
     for name, key in properties.items():
         index = meta.indexOfProperty(name)
@@ -180,10 +182,10 @@ def set_caption(label: QLabel, text: str, *, required: bool, bold: bool = False)
     a plain one, and a table's rows have a label per cell. A "&" in `text` is shown as itself (not a shortcut)."""
     if required:
         name = buddy_html(text)
-        set_keys(label, textFormat="RichText")
+        label.setTextFormat(QtCore.Qt.TextFormat.RichText)
         label.setText(f'{f"<b>{name}</b>" if bold else name} <span style="color:{ERROR}">*</span>')
     else:
-        set_keys(label, textFormat="PlainText")
+        label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         label.setText(text.replace("&", "&&"))
         if bold:
             set_font(label, bold=True)
@@ -233,7 +235,7 @@ class LazyLabel:
         if self.label is None:
             self.label = QLabel(self.parent)
             self.label.setWordWrap(True)
-            set_keys(self.label, textInteractionFlags="TextSelectableByMouse")
+            self.label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
             self._made(self.label)
             self.layout.insertWidget(self.at, self.label)
         self.label.setText(text)
@@ -263,7 +265,7 @@ class MessageLabel(LazyLabel):
         self._messages: tuple[tuple[str, str], ...] = ()
 
     def _made(self, label: QLabel) -> None:
-        set_keys(label, textFormat="RichText")
+        label.setTextFormat(QtCore.Qt.TextFormat.RichText)
 
     def show_messages(self, messages: Iterable[tuple[str, str]]) -> None:
         messages = tuple(messages)
