@@ -11,15 +11,12 @@ from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,7 +26,7 @@ from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
 from kpdesk.store import DraftInfo, Store
 from ui.operations import show_error
-from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, set_text_colour
+from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, row_table, set_text_colour
 
 
 class DraftsWindow(Protocol):
@@ -100,20 +97,9 @@ class DraftListPage(QWidget):
         filters.addWidget(self.bin)
         box.addLayout(filters)
 
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = row_table(self.COLUMNS, self, name="Danh sách báo cáo")
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setTabKeyNavigation(False)
-        self.table.setAccessibleName("Danh sách báo cáo")
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(self.COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _: self.open_current())
         box.addWidget(self.table, 1)
         self.empty = empty_label("", self)

@@ -9,16 +9,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,7 +30,7 @@ from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, kind_for_period
 from kpdesk.store import DraftId, Store, UnitProfile
 from kpdesk.vocab import PERIOD_CHOICES
-from ui.widgets.common import Band, empty_label, escape_html, heading_label, hint_label
+from ui.widgets.common import Band, empty_label, escape_html, heading_label, hint_label, row_table
 from ui.widgets.period import PeriodPicker
 
 #: The setting of the data folder that remembers the draft being typed for a waiting file, and for which unit.
@@ -97,18 +94,7 @@ class FilesPage(QWidget):
                 self,
             )
         )
-        self.table = QTableWidget(0, len(self.COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName("Tệp chờ nhập tay")
-        header = self.table.horizontalHeader()
-        for col in range(len(self.COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table = row_table(self.COLUMNS, self, name="Tệp chờ nhập tay", stretch=4)
         box.addWidget(self.table, 1)
         self.empty = empty_label("Không có tệp nào chờ nhập tay.", self)
         box.addWidget(self.empty)

@@ -6,17 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,7 +30,7 @@ from ui.department.dialogs import InputError, date_editor, error_label, filter_r
 from ui.operations import Op
 from ui.profile import field_label
 from ui.settings import Settings
-from ui.widgets.common import HINT, empty_label, heading_label, hint_label, set_text_colour
+from ui.widgets.common import HINT, empty_label, heading_label, hint_label, row_table, set_text_colour
 from ui.widgets.fields import LineEditor
 
 COLUMNS = ("Mã", "Tên", "Cấp", "Thư điện tử", "Điện thoại", "Hiệu lực từ", "Hiệu lực đến")
@@ -175,19 +172,8 @@ class UnitsDialog(QDialog):
         )
         row, self.filter = filter_row(self, "Gõ tên hoặc mã (không cần dấu)…")
         box.addLayout(row)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
+        self.table = row_table(COLUMNS, self, name="Danh sách đơn vị", stretch=1)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName("Danh sách đơn vị")
-        header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.table, 1)
         self.empty = empty_label("Chưa có đơn vị nào. Bấm «Nhập từ tệp…» để nhập danh sách của tỉnh.", self)
         box.addWidget(self.empty)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 # `QtCore.Qt.…` and the editors' classes looked up where they are used: the window's start builds neither the
@@ -38,7 +38,7 @@ from kpdesk.vocab import FORM_NAMES, FORMS
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
-    from PySide6.QtWidgets import QListWidget, QMenu, QStyleOptionViewItem
+    from PySide6.QtWidgets import QListWidget, QMenu, QStyleOptionViewItem, QTableWidget
 
 ERROR = "#b3261e"
 WARNING = "#8a5300"
@@ -209,6 +209,25 @@ def empty_label(text: str, parent: QWidget | None = None) -> QLabel:
     set_font(label, point_size=12)
     label.setMargin(20)
     return label
+
+
+def row_table(columns: Sequence[str], parent: QWidget, *, name: str, stretch: int = 0) -> QTableWidget:
+    """Return a read-only table whose rows are chosen one at a time: no row numbers, Tab leaves it, `name` read
+    out by screen readers; column `stretch` takes the spare width and the others fit their contents."""
+    w = QtWidgets  # looked up here: a start that shows no table builds none of their enums
+    table = w.QTableWidget(0, len(columns), parent)
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(w.QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(w.QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(w.QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.setAccessibleName(name)
+    header = table.horizontalHeader()
+    for col in range(len(columns)):
+        fit = w.QHeaderView.ResizeMode.Stretch if col == stretch else w.QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(col, fit)
+    return table
 
 
 def heading_label(text: str, parent: QWidget | None = None, *, scale: float = 1.25) -> QLabel:
