@@ -129,15 +129,13 @@ class MainWindow(QMainWindow):
         self.kinds, self.broken_kinds = load_kinds()
         self._kinds = {k.id: k for k in self.kinds}
         self._show_unit()
-        if self.views.drafts_made:
+        if self.views.drafts_made:  # made before the fill (the read-only notice disables its button)
             self._fill_list(self.list_page)
-        elif self.views.currentIndex() == MainViews.DRAFTS:
-            self.list_page  # noqa: B018 - made now (and filled, see _make_list_page): it is the view on screen
         if self.broken_kinds:
             self.statusBar().showMessage(" ".join(self.broken_kinds), 30000)
         elif self.home.due is not None and (said := status_text(self.home.due)):
             self.statusBar().showMessage(said)  # once, at start; the next message replaces it
-        self.views.focus_current()
+        self.views.focus_current()  # the view on screen takes the keyboard: the list, if it is that, is made here
         self.filled.emit()
 
     @property
