@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,7 @@ __all__ = [
     "UNITS",
     "UNIT_LABELS",
     "DocRef",
+    "LazyPattern",
     "Phone",
     "bind_unit_name",
     "clean_line",
@@ -44,6 +46,41 @@ __all__ = [
     "parse_reference",
     "percent_of",
 ]
+
+
+class LazyPattern:
+    """A regular expression compiled the first time it is used; from then on its methods are the compiled
+    pattern's own, so a match costs what it costs with `re.compile`. `source` is the pattern, or a function that
+    writes it. Compiling this module's patterns at import was about 3 % of the window's start, which uses none of
+    them."""
+
+    __slots__ = ("_source", "_flags", "_compiled", "match", "fullmatch", "search", "sub", "finditer")
+    _METHODS = __slots__[3:]
+
+    match: Callable[..., re.Match[str] | None]
+    fullmatch: Callable[..., re.Match[str] | None]
+    search: Callable[..., re.Match[str] | None]
+    sub: Callable[..., str]
+    finditer: Callable[..., Iterator[re.Match[str]]]
+
+    def __init__(self, source: str | Callable[[], str], flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the pattern has been compiled (it is once used)."""
+        return self._compiled is not None
+
+    def __getattr__(self, name: str) -> Callable[..., object]:  # only until the pattern is compiled
+        if name not in LazyPattern._METHODS:
+            raise AttributeError(name)
+        source = self._source if isinstance(self._source, str) else self._source()
+        compiled = self._compiled = re.compile(source, self._flags)
+        for method in LazyPattern._METHODS:
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
 
 UNITS: dict[str, int] = {"dong": 1, "nghin": 1_000, "trieu": 1_000_000, "ty": 1_000_000_000}
 UNIT_LABELS: dict[str, str] = {"dong": "đồng", "nghin": "nghìn đồng", "trieu": "triệu đồng", "ty": "tỷ đồng"}
@@ -76,10 +113,10 @@ def _refuse_long(s: str, limit: int, what: str, hint: str) -> None:
 #: Controls Word puts in copied text, and what each stands for: Shift+Enter and page break are line breaks, the
 #: end of a table cell separates two cells, U+001E is Word's non-breaking hyphen, U+001F its optional hyphen.
 _WORD_CONTROLS: dict[int, str] = {0x0B: "\n", 0x0C: "\n", 0x07: " ", 0x1E: "-", 0x1F: ""}
-_WORD_CONTROL = re.compile("[\x07\x0b\x0c\x1e\x1f]")
+_WORD_CONTROL = LazyPattern("[\x07\x0b\x0c\x1e\x1f]")
 #: Any other C0 control (NUL, ESC, backspace…): text holding one is not text copied from Word (binary junk, a
 #: terminal's escape sequences, where U+0007 ends a sequence), so its controls mean nothing and are all dropped.
-_OTHER_CONTROL = re.compile("[\x00-\x06\x08\x0e-\x1d]")
+_OTHER_CONTROL = LazyPattern("[\x00-\x06\x08\x0e-\x1d]")
 #: Bidi controls: embeddings, overrides and isolates, LRM/RLM and the Arabic letter mark. Vietnamese never needs them
 #: and a pasted U+202E shows the rest of a paragraph reversed, so a figure could read differently from what was typed.
 #: The space separators (Unicode category Zs) other than the plain space, each read as a plain space; written out
@@ -102,8 +139,8 @@ _CLEAN = _clean_table()
 _CLEAN_KEEP_NBSP = {**_CLEAN, 0xA0: 0xA0}
 
 
-def _class_of(codes: set[int]) -> re.Pattern[str]:
-    """A regular expression matching any one of `codes` (written as ranges)."""
+def _class_of(codes: set[int]) -> str:
+    """The regular expression matching any one of `codes` (written as ranges)."""
     ranges: list[list[int]] = []
     for code in sorted(codes):
         if ranges and code == ranges[-1][1] + 1:
@@ -111,13 +148,13 @@ def _class_of(codes: set[int]) -> re.Pattern[str]:
         else:
             ranges.append([code, code])
     parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-    return re.compile(f"[{parts}]")
+    return f"[{parts}]"
 
 
 #: Any character `clean_text` changes (besides normalising to NFC): most text has none, and then translating it
 #: through the table of 2 000 entries is skipped — it is most of the time spent reading a draft.
-_NEEDS_CLEANING = _class_of({*(k for k, v in _CLEAN.items() if v != k), 0x0D})
-_NEEDS_CLEANING_KEEP_NBSP = _class_of({*(k for k, v in _CLEAN_KEEP_NBSP.items() if v != k), 0x0D})
+_NEEDS_CLEANING = LazyPattern(lambda: _class_of({*(k for k, v in _CLEAN.items() if v != k), 0x0D}))
+_NEEDS_CLEANING_KEEP_NBSP = LazyPattern(lambda: _class_of({*(k for k, v in _CLEAN_KEEP_NBSP.items() if v != k), 0x0D}))
 
 #: The no-break space. Typed or pasted text never keeps one (`clean_text` makes it a plain space); the document
 #: puts one where a line must not break, as between a unit's level and its name (`bind_unit_name`).
@@ -211,9 +248,9 @@ _WHY_ENGLISH = "Theo cách viết Việt Nam, dấu chấm nhóm nghìn và dấ
 _WHY_GROUPS = "Dấu chấm nhóm đúng từng ba chữ số"
 _WHY_FORM = "Viết"
 
-_ENGLISH_FULL = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*\.[0-9]+")
-_NUMBER_CHARS = re.compile(r"[0-9.,]+")
-_SPACE_GROUPED = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+")
+_ENGLISH_FULL = LazyPattern(r"[0-9]{1,3}(?:,[0-9]{3})*\.[0-9]+")
+_NUMBER_CHARS = LazyPattern(r"[0-9.,]+")
+_SPACE_GROUPED = LazyPattern(r"[0-9]{1,3}(?: [0-9]{3})+")
 
 
 def _swap_marks(s: str) -> str:
@@ -284,7 +321,7 @@ _MULTIPLIER_WORDS = {
     "tỷ": "ty", "tỉ": "ty", "ty": "ty", "ti": "ty",
 }  # fmt: skip
 _CURRENCY_WORDS = {"đồng", "dong", "đ", "vnđ", "vnd", "₫"}
-_AMOUNT_TOKEN = re.compile(r"\s*(?:(?P<num>[0-9.,]*[0-9][0-9.,]*)|(?P<word>[^\W\d_]+|₫)|(?P<sym>\S))")
+_AMOUNT_TOKEN = LazyPattern(r"\s*(?:(?P<num>[0-9.,]*[0-9][0-9.,]*)|(?P<word>[^\W\d_]+|₫)|(?P<sym>\S))")
 _WHY_WHOLE_DONG = "Số tiền phải ra số đồng chẵn"
 _AMOUNT_EXAMPLE = "352 triệu», «2,382 tỷ» hoặc «352.000.000 đ"
 
@@ -542,9 +579,9 @@ def money_in_words(dong: int, *, style: str = "north") -> str:
 # ---------------------------------------------------------------------------
 
 _DATE_EXAMPLE = "05/02/2026"
-_DATE_NUMERIC = re.compile(r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]+)")
-_DATE_WORDS = re.compile(r"([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s*,?\s*năm\s+([0-9]+)", re.IGNORECASE)
-_DATE_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DATE_NUMERIC = LazyPattern(r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]+)")
+_DATE_WORDS = LazyPattern(r"([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s*,?\s*năm\s+([0-9]+)", re.IGNORECASE)
+_DATE_ISO = LazyPattern(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -617,15 +654,15 @@ def format_date_nd30(d: date) -> str:
 # ---------------------------------------------------------------------------
 
 _SEGMENT = r"[0-9A-ZĐ](?:[0-9A-Za-zĐđ&]*[0-9A-Za-zĐđ])?"
-_DOC_CODE = re.compile(rf"[0-9]+[/\-]{_SEGMENT}(?:[/\-]{_SEGMENT})*")
-_CODE_START = re.compile(r"[0-9]+[/\-]")
+_DOC_CODE = LazyPattern(rf"[0-9]+[/\-]{_SEGMENT}(?:[/\-]{_SEGMENT})*")
+_CODE_START = LazyPattern(r"[0-9]+[/\-]")
 _REF_EXAMPLE = "1133/SKHCN-KHTC ngày 30/3/2026"
 _KIND_ABBREVIATIONS = {
     "CV": "Công văn", "QĐ": "Quyết định", "NQ": "Nghị quyết", "NĐ": "Nghị định", "TT": "Thông tư",
     "CT": "Chỉ thị", "KH": "Kế hoạch", "BC": "Báo cáo", "TB": "Thông báo", "TTR": "Tờ trình", "HD": "Hướng dẫn",
 }  # fmt: skip
-_KIND_LEAD_INS = re.compile(r"^(?:căn cứ|theo|thực hiện)(?:\s+|$)", re.IGNORECASE)
-_KIND_WORDS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+_KIND_LEAD_INS = LazyPattern(r"^(?:căn cứ|theo|thực hiện)(?:\s+|$)", re.IGNORECASE)
+_KIND_WORDS = LazyPattern(r"[^\W\d_]+(?: [^\W\d_]+)*")
 
 
 @dataclass(frozen=True)
@@ -714,8 +751,8 @@ def format_reference(ref: DocRef, *, with_kind: bool = True, with_issuer: bool =
 # Phones and e-mail
 # ---------------------------------------------------------------------------
 
-_MOBILE = re.compile(r"0[35789][0-9]{8}")
-_LANDLINE = re.compile(r"02[0-9]{9}")
+_MOBILE = LazyPattern(r"0[35789][0-9]{8}")
+_LANDLINE = LazyPattern(r"02[0-9]{9}")
 _OLD_MOBILE_PREFIXES = {
     **{f"016{d}": f"03{d}" for d in "23456789"},  # Viettel
     "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078",  # MobiFone
@@ -818,8 +855,8 @@ def _email_not_ascii(s: str) -> FormatError:
     )
 
 
-_EMAIL_LOCAL = re.compile(r"[^\s@\"(),:;<>\[\\\]]+")
-_DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?")
+_EMAIL_LOCAL = LazyPattern(r"[^\s@\"(),:;<>\[\\\]]+")
+_DOMAIN_LABEL = LazyPattern(r"[^\W_](?:[\w\-]*[^\W_])?")
 
 
 def parse_email(text: str) -> str:

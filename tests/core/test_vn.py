@@ -1067,3 +1067,48 @@ def test_the_space_separators_written_out_are_exactly_unicodes():
 
     found = tuple(c for c in range(sys.maxunicode + 1) if c != 0x20 and unicodedata.category(chr(c)) == "Zs")
     assert SPACE_SEPARATORS == found
+
+
+def test_a_lazy_pattern_compiles_on_first_use_then_is_the_compiled_pattern():
+    import re
+
+    from kpdesk.vn import LazyPattern
+
+    written: list[str] = []
+
+    def write() -> str:
+        written.append("once")
+        return r"(\d+)-(tháng)"
+
+    lazy = LazyPattern(write, re.IGNORECASE)
+    assert not lazy.compiled and written == []  # nothing is compiled, or even written, until it is used
+    with pytest.raises(AttributeError):
+        lazy.groups  # noqa: B018 - not one of the methods: refused without compiling
+    assert not lazy.compiled and written == []
+    same = re.compile(r"(\d+)-(tháng)", re.IGNORECASE)
+    text = "12-THÁNG và 3-tháng"
+    assert lazy.search(text).groups() == same.search(text).groups() == ("12", "THÁNG")
+    assert lazy.compiled and written == ["once"]
+    assert lazy.match(text).span() == same.match(text).span()
+    assert lazy.fullmatch("7-Tháng").groups() == ("7", "Tháng") and lazy.fullmatch(text) is None
+    assert lazy.sub(r"\2 \1", text) == same.sub(r"\2 \1", text) == "THÁNG 12 và tháng 3"
+    assert [m.group(1) for m in lazy.finditer(text)] == ["12", "3"]
+    assert isinstance(lazy.search.__self__, re.Pattern)  # the compiled pattern's own method, nothing between
+    assert written == ["once"]
+
+
+def test_importing_vn_compiles_none_of_its_patterns():
+    """The window's start imports `kpdesk.vn` and uses none of its patterns: each is compiled when first used."""
+    import subprocess
+    import sys
+
+    script = (
+        "import kpdesk.vn as vn\n"
+        "lazy = [v for v in vars(vn).values() if isinstance(v, vn.LazyPattern)]\n"
+        "print(len(lazy), sum(p.compiled for p in lazy))\n"
+        "vn.parse_phone('0912 345 678')\n"
+        "print(vn._MOBILE.compiled)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    count, compiled, used = run.stdout.split()
+    assert int(count) >= 19 and compiled == "0" and used == "True"
