@@ -26,7 +26,7 @@ from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind
 from kpdesk.store import DraftInfo, Store
 from ui.operations import show_error
-from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, row_table, set_text_colour
+from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, push_button, row_table, set_text_colour
 
 
 class DraftsWindow(Protocol):
@@ -63,7 +63,7 @@ class DraftListPage(QWidget):
         head = QHBoxLayout()
         self.heading = heading_label("Báo cáo của đơn vị", self)
         head.addWidget(self.heading, 1)
-        self.new_button = QPushButton("Báo cáo &mới…", self)
+        self.new_button = push_button("Báo cáo &mới…", self)
         self.new_button.setToolTip("Tạo báo cáo mới: chọn loại và kỳ báo cáo (Ctrl+N)")
         self.new_button.setMinimumHeight(34)
         font = self.new_button.font()
@@ -120,7 +120,7 @@ class DraftListPage(QWidget):
             ("delete", "&Xóa", "Chuyển vào thùng rác (Delete); có thể hoàn tác", window.delete_current),
             ("undelete", "Khôi &phục", "Đưa bản nháp ra khỏi thùng rác", window.undelete_current),
         ):
-            button = QPushButton(text, self)
+            button = push_button(text, self)
             button.setToolTip(tip)
             button.setAutoDefault(False)
             button.clicked.connect(slot)

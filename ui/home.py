@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -33,10 +32,12 @@ from ui.widgets.common import (
     WARNING,
     heading_label,
     hint_label,
+    menu_action,
+    push_button,
     set_font,
     set_keys,
     set_text_colour,
-    status_icon,
+    status_pixmap,
 )
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class DueRow(QFrame):
         box.setContentsMargins(8, 4, 8, 4)
         state = FAIL if item.overdue else WARN if item.soon else EMPTY
         icon = QLabel(self)
-        icon.setPixmap(status_icon(state, 18).pixmap(18, 18))
+        icon.setPixmap(status_pixmap(state, 18))
         icon.setFixedWidth(22)
         box.addWidget(icon)
         text = QVBoxLayout()
@@ -113,7 +114,7 @@ class DueRow(QFrame):
             self.note = hint_label(f"Đã có bản nháp (số {item.draft_id}), chưa xuất tệp Word.", self)
             text.addWidget(self.note)
         box.addLayout(text, 1)
-        self.button = QPushButton(item.action, self)
+        self.button = push_button(item.action, self)
         self.button.setMinimumWidth(96)
         self.button.setAutoDefault(True)  # Enter presses the button that has the keyboard, as Space does
         if item.draft_id is None:
@@ -180,13 +181,13 @@ class HomePage(QWidget):
         empty_box.addWidget(self.empty_hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.profile_button = QPushButton("Nhập thông tin đơn vị…", self.empty)
+        self.profile_button = push_button("Nhập thông tin đơn vị…", self.empty)
         self.profile_button.clicked.connect(self.profile_requested)
-        self.drafts_button = QPushButton(f"Xem danh sách báo cáo ({DRAFTS_KEYS})", self.empty)
+        self.drafts_button = push_button(f"Xem danh sách báo cáo ({DRAFTS_KEYS})", self.empty)
         self.drafts_button.clicked.connect(self.drafts_requested)
-        self.kinds_button = QPushButton("Chọn các loại báo cáo định kỳ…", self.empty)
+        self.kinds_button = push_button("Chọn các loại báo cáo định kỳ…", self.empty)
         self.kinds_button.clicked.connect(self.kinds_requested)
-        self.new_button = QPushButton("Báo cáo mới… (Ctrl+N)", self.empty)
+        self.new_button = push_button("Báo cáo mới… (Ctrl+N)", self.empty)
         self.new_button.clicked.connect(self.new_requested)
         for button in (self.profile_button, self.drafts_button, self.kinds_button, self.new_button):
             button.setAutoDefault(True)
@@ -406,10 +407,5 @@ def view_menu(window: HomeWindow) -> tuple[QAction, QAction]:
         ("&Việc cần làm", HOME_KEYS, "Các báo cáo đến hạn và quá hạn", window.show_home),
         ("&Danh sách báo cáo", DRAFTS_KEYS, "Mọi bản nháp của đơn vị", window.show_drafts),
     ):
-        action = QAction(text, bar)
-        action.setShortcuts([QKeySequence(keys)])  # not setShortcut: see menu_action
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        out.append(action)
+        out.append(menu_action(bar, menu, text, slot, keys, tip))
     return out[0], out[1]

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
-    QPushButton,
     QStackedWidget,
 )
 
@@ -38,7 +37,7 @@ from ui.department.mode import add_mode_action, switch_mode
 from ui.home import HomePage, MainViews, status_text, view_menu
 from ui.operations import Op, back_up, show_error
 from ui.settings import Settings
-from ui.widgets.common import menu_action
+from ui.widgets.common import menu_action, push_button
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +99,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self.home_action, self.drafts_action = view_menu(self)
         self.undo_label = QLabel(self)
-        self.undo_button = QPushButton("&Hoàn tác", self)
+        self.undo_button = push_button("&Hoàn tác", self)
         self.undo_button.setAutoDefault(False)
         self.undo_button.clicked.connect(self.undo_delete)
         self.statusBar().addPermanentWidget(self.undo_label)

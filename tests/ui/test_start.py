@@ -177,9 +177,10 @@ LATER = ("ui.draft_list", "kpdesk.edits", "kpdesk.template_env", "kpdesk.sandbox
 
 
 @pytest.mark.parametrize("view", ["home", "drafts"])
-def test_the_start_does_not_build_the_qt_namespace(tmp_path, kit, view):
+def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view):
     """Up to the window shown with its view filled, nothing touches PySide's `Qt` namespace: PySide builds its 93
-    enums the first time anything in it is used, 35-40 ms of the start (`ui.widgets.common.set_keys`). Checked on
+    enums the first time anything in it is used, 35-40 ms of the start (`ui.widgets.common.set_keys`). Nor QIcon,
+    whose 151 theme icons a button or action made with its text would build (`push_button`, `menu_action`). Checked on
     a folder whose home lists due reports (their status icons and rows are built too), and with the list of drafts
     as the view open last."""
     import os
@@ -203,7 +204,7 @@ def test_the_start_does_not_build_the_qt_namespace(tmp_path, kit, view):
         f"Settings().q.setValue({VIEW_KEY!r}, {view!r})\n"
         "code = main([])\n"
         "[window] = [w for w in ui.app.QApplication.topLevelWidgets() if isinstance(w, MainWindow)]\n"
-        "built = 'Qt' in sys.modules['PySide6.QtCore'].__dict__\n"
+        "built = 'Qt' in sys.modules['PySide6.QtCore'].__dict__ or 'QIcon' in sys.modules['PySide6.QtGui'].__dict__\n"
         "listed = window.list_page.table.rowCount() if window.views.drafts_made else None\n"
         "print(code, window.is_filled, window.home.due is not None, len(window.home.rows) > 0, listed, built)\n"
         "print(*sorted(m for m in LATER if m in sys.modules))\n"

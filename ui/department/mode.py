@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from kpdesk.errors import KpdeskError
 from kpdesk.store import COMMUNE, DEPARTMENT, Store
 from ui import dialogs, operations
+from ui.widgets.common import menu_action
 
 #: The setting of the data folder that holds the mode (`kpdesk department mode` reads and writes it too).
 MODE_KEY = "mode"
@@ -84,10 +85,9 @@ def switch_mode(window: ModeWindow, parent: QWidget, current: str) -> str | None
     return mode
 
 
+MODE_TIP = "Máy này soạn báo cáo của xã, phường hay nhận báo cáo cho Sở"
+
+
 def add_mode_action(menu: QMenu, trigger) -> QAction:
     """Add «Chế độ làm việc…» to a window's «Cài đặt» menu; `trigger` asks and switches."""
-    action = QAction("&Chế độ làm việc…", menu)
-    action.setStatusTip("Máy này soạn báo cáo của xã, phường hay nhận báo cáo cho Sở")
-    action.triggered.connect(trigger)
-    menu.addAction(action)
-    return action
+    return menu_action(menu, menu, "&Chế độ làm việc…", trigger, tip=MODE_TIP)

@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QIcon,
     QKeySequence,
     QPainter,
     QPainterPath,
@@ -38,7 +37,8 @@ from kpdesk.vocab import FORM_NAMES, FORMS
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
-    from PySide6.QtWidgets import QListWidget, QMenu, QStyleOptionViewItem, QTableWidget
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QListWidget, QMenu, QPushButton, QStyleOptionViewItem, QTableWidget
 
 ERROR = "#b3261e"
 WARNING = "#8a5300"
@@ -93,9 +93,19 @@ FORM_BUTTONS: dict[str, str] = {
 }
 
 
+def push_button(text: str, parent: QWidget) -> QPushButton:
+    """Return a push button showing `text`. Made empty, then given its text: PySide checks the call
+    `QPushButton(text, parent)` against the overload that takes an icon first, which builds QIcon's enums (its 151
+    theme icons, ~2.5 ms) at a start that shows no icon."""
+    button = QtWidgets.QPushButton(parent)
+    button.setText(text)
+    return button
+
+
 def menu_action(owner: QWidget, menu: QMenu, text: str, slot: Any, keys: str | None = None, tip: str = "") -> QAction:
     """An entry of `menu` (owned by the window `owner`) that runs `slot`, with its shortcut and the status-bar tip."""
-    act = QAction(text, owner)
+    act = QAction(owner)  # its text set apart, as in `push_button`: the (text, owner) call would build QIcon's enums
+    act.setText(text)
     if keys:
         act.setShortcuts([QKeySequence(keys)])  # setShortcut's overloads would build the `Qt` namespace
     act.setStatusTip(tip)
@@ -319,12 +329,28 @@ class NoteLabel(LazyLabel):
 
 
 def status_icon(state: str, size: int = 18) -> QIcon:
-    """Return a round icon for a step state: ✓ done, ! warning, × error, ○ not started.
+    """Return a round icon for a step state: ✓ done, ! warning, × error, ○ not started (see `status_pixmap`)."""
+    return QtGui.QIcon(status_pixmap(state, size))  # looked up here: the home, at start, shows pixmaps only
 
-    Painted with filled outlines only: the home shows these icons at start, and QPainter's pen and brush setters,
+
+#: The status marks painted so far, by state, size and screen pixel ratio (the home shows one on every row).
+_STATUS_PIXMAPS: dict[tuple[str, int, float], QPixmap] = {}
+
+
+def status_pixmap(state: str, size: int = 18) -> QPixmap:
+    """Return the round mark of a step state, `size` pixels wide on screen: ✓ done, ! warning, × error, ○ not
+    started. Each is painted once per size and screen (then shared, as Qt shares pixmaps: copying one is free)."""
+    ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0  # type: ignore[union-attr]
+    key = (state, size, ratio)
+    if key not in _STATUS_PIXMAPS:
+        _STATUS_PIXMAPS[key] = _paint_status(state, size, ratio)
+    return QPixmap(_STATUS_PIXMAPS[key])
+
+
+def _paint_status(state: str, size: int, ratio: float) -> QPixmap:
+    """Painted with filled outlines only: the home shows these marks at start, and QPainter's pen and brush setters,
     like QBrush's and QPen's constructors, take `Qt` enums among their overloads, so calling them builds the `Qt`
     namespace (see `set_keys`); `fillPath` with a palette's brush does not."""
-    ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0  # type: ignore[union-attr]
     pixmap = QPixmap(QSize(round(size * ratio), round(size * ratio)))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(QColor(0, 0, 0, 0))  # transparent
@@ -353,7 +379,7 @@ def status_icon(state: str, size: int = 18) -> QIcon:
             mark = mark.united(_round_stroke(QPointF(s * x1, s * y1), QPointF(s * x2, s * y2), width))
         p.fillPath(mark, _brush("white"))
     p.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
 def _brush(colour: str) -> QBrush:

@@ -16,9 +16,12 @@ from ui.widgets.common import (
     WARN,
     empty_label,
     hint_label,
+    menu_action,
+    push_button,
     set_caption,
     set_keys,
     status_icon,
+    status_pixmap,
 )
 
 
@@ -84,6 +87,32 @@ def test_the_not_started_icon_is_a_ring(qtbot):
     assert ring.alpha() > 128
     assert max(abs(ring.red() - grey.red()), abs(ring.green() - grey.green()), abs(ring.blue() - grey.blue())) <= 3
     assert _pixel(icon, 0, 0).alpha() == 0
+
+
+def test_a_status_pixmap_is_painted_once_per_state_and_size_then_shared(qtbot):
+    first = status_pixmap(FAIL, 18)
+    again = status_pixmap(FAIL, 18)
+    assert first.cacheKey() == again.cacheKey()  # the same pixels, shared: painted once
+    assert status_pixmap(DONE, 18).cacheKey() != first.cacheKey() != status_pixmap(FAIL, 16).cacheKey()
+    assert again.toImage() == status_icon(FAIL, 18).pixmap(18, 18).toImage()  # what the icon shows
+    again.fill(QColor("black"))  # a caller painting over its copy changes no one else's
+    assert status_pixmap(FAIL, 18).toImage() == first.toImage() != again.toImage()
+
+
+def test_push_button_and_menu_action_have_their_text_and_shortcut(qtbot):
+    from PySide6.QtWidgets import QMenu
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    button = push_button("&Mở", parent)
+    assert button.text() == "&Mở" and button.parent() is parent
+    menu = QMenu(parent)
+    hits = []
+    action = menu_action(parent, menu, "Báo cáo &mới…", lambda: hits.append(1), "Ctrl+N", "Tạo báo cáo mới")
+    assert action.text() == "Báo cáo &mới…" and action.parent() is parent and action in menu.actions()
+    assert action.shortcut().toString() == "Ctrl+N" and action.statusTip() == "Tạo báo cáo mới"
+    action.trigger()
+    assert hits == [1]
 
 
 def test_hint_empty_and_caption_labels(qtbot):
