@@ -101,9 +101,9 @@ class DueRow(QFrame):
         box.addWidget(icon)
         text = QVBoxLayout()
         text.setSpacing(0)
-        self.line = QLabel(item.line, self)
+        self.line = QLabel(item.line, self)  # plain text, not selectable: see `HomePage`
         self.line.setWordWrap(True)
-        set_keys(self.line, textInteractionFlags="TextSelectableByMouse")
+        set_keys(self.line, textFormat="PlainText")
         if item.overdue:
             set_text_colour(self.line, ERROR)
             set_font(self.line, bold=True)
@@ -111,7 +111,7 @@ class DueRow(QFrame):
             set_text_colour(self.line, WARNING)
         text.addWidget(self.line)
         if item.draft_id is not None:
-            self.note = hint_label(f"Đã có bản nháp (số {item.draft_id}), chưa xuất tệp Word.", self)
+            self.note = hint_label(f"Đã có bản nháp (số {item.draft_id}), chưa xuất tệp Word.", self, selectable=False)
             text.addWidget(self.note)
         box.addLayout(text, 1)
         self.button = push_button(item.action, self)
@@ -130,7 +130,11 @@ class DueRow(QFrame):
 
 
 class HomePage(QWidget):
-    """«Việc cần làm»: the unit's reports due or overdue, grouped by kind, most pressing first."""
+    """«Việc cần làm»: the unit's reports due or overdue, grouped by kind, most pressing first.
+
+    Its lines are plain text that the mouse does not select, as in a list: the window shows the home at start, and
+    a rich-text or selectable label is laid out as a text document (the rows' help, the buttons' tooltips and the
+    list of drafts keep every word reachable)."""
 
     start_requested = Signal(object)  # a DueItem: make its draft (or find it) and open it
     open_requested = Signal(int)  # a draft id
@@ -149,7 +153,7 @@ class HomePage(QWidget):
         box.setContentsMargins(16, 12, 16, 8)
         self.heading = heading_label("Việc cần làm", self)
         box.addWidget(self.heading)
-        self.subtitle = hint_label("", self)
+        self.subtitle = hint_label("", self, selectable=False)
         box.addWidget(self.subtitle)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
@@ -176,7 +180,7 @@ class HomePage(QWidget):
         set_font(self.empty_text, point_size=13)
         self.empty_text.setMargin(12)
         empty_box.addWidget(self.empty_text)
-        self.empty_hint = hint_label("", self.empty)
+        self.empty_hint = hint_label("", self.empty, selectable=False)
         set_keys(self.empty_hint, alignment="AlignCenter")
         empty_box.addWidget(self.empty_hint)
         buttons = QHBoxLayout()
@@ -203,6 +207,7 @@ class HomePage(QWidget):
             "20 hằng tháng») hoặc theo ngày Sở đặt; thứ Bảy, Chủ nhật và ngày lễ không làm lùi hạn. "
             f"Danh sách mọi báo cáo: {DRAFTS_KEYS}.",
             self,
+            selectable=False,
         )
         box.addWidget(self.footer)
 
@@ -256,9 +261,10 @@ class HomePage(QWidget):
                 child.widget().deleteLater()
         self.rows = []
         for kind, items in due.by_kind() if due else ():
-            title = QLabel(f"<b>{kind.short}</b> — {kind.name}", self.body)
+            title = QLabel(f"{kind.short} — {kind.name}", self.body)
             title.setWordWrap(True)
-            set_keys(title, textFormat="RichText")
+            set_keys(title, textFormat="PlainText")  # a kind's name is shown as written, whatever it holds
+            set_font(title, bold=True)
             title.setContentsMargins(0, 8, 0, 2)
             self.groups.addWidget(title)
             for item in items:

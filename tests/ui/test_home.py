@@ -87,6 +87,24 @@ def test_overdue_reports_are_red_and_say_so_in_words(qtbot, store, settings, ans
     window.close()
 
 
+def test_the_homes_lines_are_plain_text_that_the_mouse_does_not_select(qtbot, store, settings, answers, kit):
+    """As in a list: a rich-text or selectable label is laid out as a text document, a cost at every start."""
+    from PySide6.QtWidgets import QLabel
+
+    april_sent(store, kit)
+    window = make_window(qtbot, store, settings, dt.date(2026, 5, 22))
+    home = window.home
+    [title] = [x for x in home.body.findChildren(QLabel) if x.text().startswith("BC-KHCN — ")]
+    assert title.textFormat() == Qt.TextFormat.PlainText and title.font().bold(), "a kind's name shown as written"
+    assert home.rows and all(row.line.textFormat() == Qt.TextFormat.PlainText for row in home.rows)
+    labels = home.findChildren(QLabel)
+    assert len(labels) > 8
+    for label in labels:
+        assert not label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse, label.text()
+        assert label.textFormat() != Qt.TextFormat.RichText, label.text()
+    window.close()
+
+
 def test_with_nothing_due_the_home_says_so_and_offers_the_list(qtbot, store, settings, answers, kit):
     unit_id, _ = april_sent(store, kit)
     may = store.create_draft(MONTHLY, MAY, unit_id)

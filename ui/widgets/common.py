@@ -201,12 +201,15 @@ def set_caption(label: QLabel, text: str, *, required: bool, bold: bool = False)
             set_font(label, bold=True)
 
 
-def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
-    """Return a grey, word-wrapped label for help text."""
+def hint_label(text: str, parent: QWidget | None = None, *, selectable: bool = True) -> QLabel:
+    """Return a grey, word-wrapped label for help text, which the mouse can select unless `selectable` is False.
+    A selectable label is laid out as a text document (the first one of a process alone costs ~7 ms): the home,
+    which the window shows at start, has plain lines only."""
     label = QLabel(text, parent)
     label.setWordWrap(True)
     set_text_colour(label, HINT)
-    set_keys(label, textInteractionFlags="TextSelectableByMouse")
+    if selectable:
+        set_keys(label, textInteractionFlags="TextSelectableByMouse")
     return label
 
 
