@@ -18,12 +18,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kpdesk.caching import cache_folder
 from kpdesk.kinds.loader import MAX_KIND_BYTES, load_kind
 from kpdesk.kinds.loader import _check_template as check_template
 from kpdesk.kinds.model import Kind
 
-#: Where the cache lives: this folder when set (set empty: no cache at all), else the per-user cache folder.
-ENV_CACHE_DIR = "KPDESK_CACHE_DIR"
 CACHE_FILE = "kinds.pickle"
 #: The cache keeps the kinds most recently read, at most this many (every version, every folder tried).
 CACHE_ENTRIES = 64
@@ -48,12 +47,8 @@ Key = tuple[str, str, str]  # the kind's folder, its id, the `file_digest` of it
 
 def cache_path() -> Path | None:
     """The cache file, or None when `KPDESK_CACHE_DIR` is set empty (no cache)."""
-    env = os.environ.get(ENV_CACHE_DIR)
-    if env is not None:
-        return Path(env).expanduser() / CACHE_FILE if env.strip() else None
-    import platformdirs
-
-    return platformdirs.user_cache_path("kpdesk", appauthor=False) / CACHE_FILE
+    folder = cache_folder()
+    return folder / CACHE_FILE if folder is not None else None
 
 
 def file_digest(path: Path, limit: int | None = MAX_KIND_BYTES) -> str | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kpdesk.caching import ENV_CACHE_DIR
 from kpdesk.errors import KindError
 from kpdesk.kinds import cache, get_kind, templates_dir
 
@@ -16,7 +17,7 @@ KIND = "co-che-tai-chinh-thang"
 @pytest.fixture
 def folder(tmp_path, monkeypatch):
     """A copy of a shipped kind, and a cache folder of its own with nothing in memory (a fresh start)."""
-    monkeypatch.setenv(cache.ENV_CACHE_DIR, str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV_CACHE_DIR, str(tmp_path / "cache"))
     monkeypatch.setattr(cache, "disk", cache.KindCache())
     target = tmp_path / "kinds" / KIND
     shutil.copytree(templates_dir() / KIND, target)
@@ -43,7 +44,7 @@ def count_reads(monkeypatch) -> list[str]:
 def test_the_test_session_never_writes_to_the_users_cache_folder():
     import platformdirs
 
-    assert os.environ.get(cache.ENV_CACHE_DIR)
+    assert os.environ.get(ENV_CACHE_DIR)
     assert not cache.cache_path().is_relative_to(platformdirs.user_cache_path("kpdesk", appauthor=False))
 
 
@@ -136,7 +137,7 @@ def test_a_cache_of_other_code_is_ignored(folder, monkeypatch):
 
 
 def test_an_empty_cache_dir_setting_means_no_cache(folder, monkeypatch, tmp_path):
-    monkeypatch.setenv(cache.ENV_CACHE_DIR, "")
+    monkeypatch.setenv(ENV_CACHE_DIR, "")
     assert cache.cache_path() is None
     reads = count_reads(monkeypatch)
     cache.cached_load(str(folder), KIND)
@@ -148,7 +149,7 @@ def test_an_empty_cache_dir_setting_means_no_cache(folder, monkeypatch, tmp_path
 def test_a_cache_folder_that_cannot_be_written_still_loads_the_kind(folder, monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    monkeypatch.setenv(cache.ENV_CACHE_DIR, str(blocker / "cache"))  # under a file: never a folder
+    monkeypatch.setenv(ENV_CACHE_DIR, str(blocker / "cache"))  # under a file: never a folder
     assert cache.cached_load(str(folder), KIND).id == KIND
 
 
@@ -198,7 +199,7 @@ with Store.open(Path({str(tmp_path / "data")!r})) as store:
     store.list_drafts()
 print("_hashlib" in sys.modules)
 """
-    env = {**os.environ, cache.ENV_CACHE_DIR: str(tmp_path / "cache")}
+    env = {**os.environ, ENV_CACHE_DIR: str(tmp_path / "cache")}
     runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[1].stdout.split() == ["False"], "the second start (the kind cached) needs no hashlib"

@@ -1,0 +1,160 @@
+"""The code cache of kpdesk's dataclasses: compiled once, the same methods from the cache, never in the way."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kpdesk import caching
+from kpdesk.caching import CODE_FILE, ENV_CACHE_DIR, CodeCache
+
+ROOT = Path(caching.__file__).parents[1]
+
+#: A dataclass made in a module of kpdesk's (served by the cache) and the same one in another module (not served):
+#: what each method does and says is printed as JSON.
+PROBE = r'''
+import dataclasses, inspect, json, sys, types
+from kpdesk import caching
+
+SOURCE = """
+from __future__ import annotations
+import dataclasses
+@dataclasses.dataclass(frozen=True)
+class Point:
+    "A point."
+    x: int
+    label: str = "gốc"
+    tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+@dataclasses.dataclass(order=True)
+class Box:
+    "A box."
+    size: int
+    items: list[int] = dataclasses.field(default_factory=list)
+"""
+
+def made_in(name):
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    exec(SOURCE, module.__dict__)
+    return module
+
+def looks(module):
+    p = module.Point(1, "a", ("t",))
+    try:
+        p.x = 2
+        frozen = False
+    except dataclasses.FrozenInstanceError:
+        frozen = True
+    b = module.Box(3)
+    b.items.append(1)
+    return {
+        "repr": [repr(p), repr(b)], "eq": [p == module.Point(1, "a", ("t",)), p == module.Point(2)],
+        "hash": hash(p) == hash((1, "a", ("t",))), "frozen": frozen, "order": module.Box(1) < module.Box(2),
+        "signature": [str(inspect.signature(module.Point)), str(inspect.signature(module.Box))],
+        "annotations": [repr(module.Point.__init__.__annotations__), repr(module.Box.__init__.__annotations__)],
+        "fresh_list": module.Box(3).items == [],
+        "replace": repr(dataclasses.replace(p, x=5)),
+    }
+
+before = dict(caching.COUNTS)
+ours = looks(made_in("kpdesk.probe_dataclasses"))
+after = dict(caching.COUNTS)
+theirs = looks(made_in("probe_elsewhere"))  # not kpdesk's: Python's own exec
+print(json.dumps({"ours": ours, "theirs": theirs, "after": after, "before": before,
+                  "elsewhere": caching.COUNTS == after, "hooked": getattr(dataclasses, "exec", None) is not None}))
+'''
+
+
+def run_probe(cache_dir: str) -> dict:
+    env = {**os.environ, ENV_CACHE_DIR: cache_dir}
+    run = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_a_dataclass_is_compiled_once_then_made_from_the_cache_with_the_same_methods(tmp_path):
+    first = run_probe(str(tmp_path))
+    made = first["after"]["compiled"] - first["before"]["compiled"]
+    assert made >= 8 and first["after"]["found"] == first["before"]["found"]  # Point and Box: compiled, kept
+    assert (tmp_path / CODE_FILE).is_file()
+    assert first["ours"] == first["theirs"], "the same methods as Python's own exec makes"
+    assert first["ours"]["frozen"] and first["ours"]["hash"] and first["ours"]["eq"] == [True, False]
+    assert first["elsewhere"], "another module's dataclass is not the cache's business"
+
+    second = run_probe(str(tmp_path))
+    assert second["after"]["compiled"] == second["before"]["compiled"], "nothing compiled again"
+    assert second["after"]["found"] - second["before"]["found"] == made
+    assert second["ours"] == second["theirs"] == first["ours"], "the same methods from the cache"
+
+
+def test_a_damaged_or_another_pythons_cache_file_is_compiled_again_and_rewritten(tmp_path):
+    path = tmp_path / CODE_FILE
+    for content in (b"\x00not marshal at all", marshal.dumps({"python": "2.7.18", "code": {"x": b"y"}})):
+        path.write_bytes(content)
+        probe = run_probe(str(tmp_path))
+        assert probe["after"]["compiled"] > probe["before"]["compiled"]
+        assert probe["ours"] == probe["theirs"]
+        data = marshal.loads(path.read_bytes())
+        assert data["python"] == f"{sys.version} {sys.implementation.cache_tag}" and "x" not in data["code"]
+
+
+def test_kpdesk_cache_dir_set_empty_turns_the_code_cache_off(tmp_path):
+    probe = run_probe("")
+    assert not probe["hooked"] and probe["after"] == probe["before"] == {"compiled": 0, "found": 0}
+    assert probe["ours"] == probe["theirs"]
+
+
+def test_a_damaged_entry_is_compiled_again(tmp_path):
+    path = tmp_path / CODE_FILE
+    text = "def __create_fn__():\n def f(self):\n  return 1\n return f"
+    path.write_bytes(marshal.dumps({"python": f"{sys.version} {sys.implementation.cache_tag}", "code": {text: b"?"}}))
+    cache = CodeCache(path)
+    namespace: dict = {}
+    exec(cache.code(text), {}, namespace)
+    assert namespace["__create_fn__"]()(None) == 1
+
+
+def test_what_each_process_compiles_is_added_to_the_file_the_oldest_going_first(tmp_path, monkeypatch):
+    path = tmp_path / "sub" / CODE_FILE
+    texts = [f"def __create_fn__():\n def f(self):\n  return {n}\n return f" for n in range(4)]
+    one, two = CodeCache(path), CodeCache(path)  # two kpdesk processes at once
+    one.code(texts[0])
+    two.code(texts[1])
+    one.save()
+    two.save()  # adds to what the other wrote
+    assert list(marshal.loads(path.read_bytes())["code"]) == texts[:2]
+    monkeypatch.setattr(caching, "CODE_ENTRIES", 3)
+    three = CodeCache(path)
+    three.code(texts[0])  # found: not written again
+    three.code(texts[2])
+    three.code(texts[3])
+    three.save()
+    assert list(marshal.loads(path.read_bytes())["code"]) == texts[1:]
+    before = dict(caching.COUNTS)
+    for n, text in enumerate(texts[1:], start=1):
+        namespace: dict = {}
+        exec(CodeCache(path).code(text), {}, namespace)
+        assert namespace["__create_fn__"]()(None) == n
+    assert caching.COUNTS["found"] - before["found"] == 3 and caching.COUNTS["compiled"] == before["compiled"]
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    cache = CodeCache(blocker / CODE_FILE)
+    namespace: dict = {}
+    exec(cache.code("def __create_fn__():\n def f(self):\n  return 7\n return f"), {}, namespace)
+    cache.save()  # says nothing: the next start compiles again
+    assert namespace["__create_fn__"]()(None) == 7 and blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_no_cache_folder_when_the_variable_is_set_empty(monkeypatch, value):
+    monkeypatch.setenv(ENV_CACHE_DIR, value)
+    assert caching.cache_folder() is None
