@@ -118,6 +118,10 @@ def test_a_damaged_entry_is_compiled_again(tmp_path):
     namespace: dict = {}
     exec(cache.code(text), {}, namespace)
     assert namespace["__create_fn__"]()(None) == 1
+    cache.save()  # the entry is written again, whole
+    again: dict = {}
+    exec(marshal.loads(marshal.loads(path.read_bytes())["code"][text]), {}, again)
+    assert again["__create_fn__"]()(None) == 1
 
 
 def test_what_each_process_compiles_is_added_to_the_file_the_oldest_going_first(tmp_path, monkeypatch):
