@@ -3,7 +3,7 @@ once read (`kpdesk.kinds.cache`) and the code Python writes for kpdesk's datacla
 
 Python 3.11 writes the methods of each dataclass (`__init__`, `__repr__`, `__eq__`, `__hash__`, and a frozen one's
 `__setattr__` and `__delattr__`) as source text, and compiles each text with `exec` every time the program starts:
-about 150 compilations for the 30 dataclasses the window's start creates, a tenth of its time (Python 3.13
+about 170 compilations for the 30 dataclasses the window's start creates, a tenth of its time (Python 3.13
 compiles one text per class). `install` gives the `dataclasses` module an `exec` of its own, which compiles a
 text the first time it is seen and keeps the code in the cache folder, as Python keeps a module's code in its .pyc
 file. It serves kpdesk's own dataclasses only (classes of `kpdesk.…` and `ui.…` modules) and compiles a text
@@ -140,12 +140,11 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
     text is compiled here as `exec` compiles it in `dataclasses`, without this module's `from __future__` flags
     (which `exec` would otherwise take from this frame, making other programs' annotations strings)."""
     if isinstance(source, str):
-        ours = _cache is not None and isinstance(globals, dict) and str(globals.get("__name__", "")).startswith(OURS)
-        source = (
-            _cache.code(source)
-            if ours and _cache is not None
-            else compile(source, "<string>", "exec", dont_inherit=True)
-        )
+        cache = _cache
+        if cache is not None and isinstance(globals, dict) and str(globals.get("__name__", "")).startswith(OURS):
+            source = cache.code(source)
+        else:
+            source = compile(source, "<string>", "exec", dont_inherit=True)
     builtins.exec(source, globals, locals, **kwargs)
 
 
@@ -159,11 +158,3 @@ def install() -> bool:
     _cache = CodeCache()  # the folder found when the first text is compiled: `import kpdesk` reads no file
     dataclasses.exec = _exec  # type: ignore[attr-defined]
     return True
-
-
-def uninstall() -> None:
-    """Let the `dataclasses` module compile with Python's own `exec` again (the tests switch the cache)."""
-    global _cache
-    if getattr(dataclasses, "exec", None) is _exec:
-        del dataclasses.exec  # type: ignore[attr-defined]
-    _cache = None
