@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -347,7 +348,7 @@ def status_pixmap(state: str, size: int = 18) -> QPixmap:
     key = (state, size, ratio)
     if key not in _STATUS_PIXMAPS:
         _STATUS_PIXMAPS[key] = _paint_status(state, size, ratio)
-    return QPixmap(_STATUS_PIXMAPS[key])
+    return copy.copy(_STATUS_PIXMAPS[key])  # shared pixels; QPixmap(pixmap) would build QImage's enums
 
 
 def _paint_status(state: str, size: int, ratio: float) -> QPixmap:
