@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -60,7 +59,8 @@ class Period:
     def end(self) -> dt.date:
         if self.type == "month":
             month = self.month or 1
-            return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+            first_of_next = dt.date(self.year + month // 12, month % 12 + 1, 1)  # `calendar` would load `locale`
+            return first_of_next - dt.timedelta(days=1)
         if self.type == "half" and self.half == 1:
             return dt.date(self.year, 6, 30)
         return dt.date(self.year, 12, 31)

@@ -224,6 +224,14 @@ def test_periods_read_as_officers_write_them(period, label, code, previous, star
     assert Period.from_json(period.to_json()) == period
 
 
+def test_a_months_end_is_its_last_day_in_every_year_a_period_may_have():
+    import calendar
+
+    for year in range(1990, 2201):  # leap years: 2000 and 2024, not 2100
+        for month in range(1, 13):
+            assert Period("month", year, month=month).end == dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 @pytest.mark.parametrize(
     ("kind", "day", "expected"),
     [
