@@ -44,6 +44,18 @@ def cache_folder() -> Path | None:
     return platformdirs.user_cache_path("kpdesk", appauthor=False)
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a cache file through `write_atomic`, its folder made if need be. A cache that cannot be written (a
+    read-only or full folder) only costs the next start's time: nothing is said."""
+    from kpdesk.files import write_atomic  # when a cache is written, not at `import kpdesk`
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+    except Exception:  # noqa: BLE001 - see above
+        pass
+
+
 def _stamp() -> str:
     """What the code in the file was compiled by: marshal's format and the bytecode change with Python's version."""
     return f"{sys.version} {sys.implementation.cache_tag}"
@@ -116,20 +128,7 @@ class CodeCache:
             entries[text] = code  # the newest last
         while len(entries) > CODE_ENTRIES:
             entries.pop(next(iter(entries)))
-        try:
-            import tempfile
-
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".dataclass-code-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    marshal.dump({"python": _stamp(), "code": entries}, fh)
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except Exception:  # noqa: BLE001 - a read-only or full cache folder: the next start compiles again
-            pass
+        write_cache_file(path, marshal.dumps({"python": _stamp(), "code": entries}))
 
 
 _cache: CodeCache | None = None

@@ -11,14 +11,13 @@ import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 import threading
 import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kpdesk.caching import cache_folder
+from kpdesk.caching import cache_folder, write_cache_file
 from kpdesk.kinds.loader import MAX_KIND_BYTES, load_kind
 from kpdesk.kinds.loader import _check_template as check_template
 from kpdesk.kinds.model import Kind
@@ -153,18 +152,8 @@ class KindCache:
 
     @staticmethod
     def _write(path: Path, entries: dict[Key, tuple[Kind, str]]) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kinds-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump({"code": _code_stamp(), "kinds": entries}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs the next start's time
-            pass
+        data = {"code": _code_stamp(), "kinds": entries}
+        write_cache_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 disk = KindCache()
