@@ -152,8 +152,11 @@ class KindCache:
 
     @staticmethod
     def _write(path: Path, entries: dict[Key, tuple[Kind, str]]) -> None:
-        data = {"code": _code_stamp(), "kinds": entries}
-        write_cache_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            data = pickle.dumps({"code": _code_stamp(), "kinds": entries}, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a kind that cannot be kept only costs the next start's time
+            return
+        write_cache_file(path, data)
 
 
 disk = KindCache()
