@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -22,7 +21,7 @@ class HasDeadlines(Protocol):
     def deadlines(self) -> Mapping[str, dt.date]: ...
 
 
-_KEY = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|[Hh]([12])))?")
+_KEY = vn.LazyPattern(r"(\d{4})(?:-(?:(\d{1,2})|[Hh]([12])))?")
 _EXAMPLES = "«2026-05» (tháng 5/2026), «2026-H1» (6 tháng đầu năm 2026), «2026-H2» hoặc «2026» (cả năm)"
 
 

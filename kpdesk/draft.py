@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -663,8 +662,8 @@ def dumps(draft: Draft, kind: Kind | None = None) -> str:
 #: every accepted file to a few seconds of work (a list of 500 000 items took two minutes).
 MAX_ITEMS = 2_000
 MAX_PARTS = 5_000
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = vn.LazyPattern("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = vn.LazyPattern(r"\\u[dD][89a-fA-F]")
 
 
 def _check_parts(data: Any) -> None:

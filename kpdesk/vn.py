@@ -54,7 +54,7 @@ class LazyPattern:
     writes it. Compiling this module's patterns at import was about 3 % of the window's start, which uses none of
     them."""
 
-    __slots__ = ("_source", "_flags", "_compiled", "match", "fullmatch", "search", "sub", "finditer")
+    __slots__ = ("_source", "_flags", "_compiled", "match", "fullmatch", "search", "sub", "finditer", "findall")
     _METHODS = __slots__[3:]
 
     match: Callable[..., re.Match[str] | None]
@@ -62,6 +62,7 @@ class LazyPattern:
     search: Callable[..., re.Match[str] | None]
     sub: Callable[..., str]
     finditer: Callable[..., Iterator[re.Match[str]]]
+    findall: Callable[..., list[str]]
 
     def __init__(self, source: str | Callable[[], str], flags: int = 0) -> None:
         self._source, self._flags = source, flags

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.store.checks import inspect_file, is_damage
+from kpdesk.vn import LazyPattern
 
 BACKUP_DIR = "backups"
 KEEP_LAST_BACKUPS = 10
@@ -23,9 +24,9 @@ BACKUP_REASONS = {
     "upgrade": "tự động, trước lần chạy đầu tiên của phiên bản mới",
 }
 
-_BACKUP_NAME = re.compile(r"^kpdesk-(\d{8}-\d{6})(?:-(\d+))?-([a-z][a-z0-9-]*)\.sqlite3$")
+_BACKUP_NAME = LazyPattern(r"^kpdesk-(\d{8}-\d{6})(?:-(\d+))?-([a-z][a-z0-9-]*)\.sqlite3$")
 #: A copy being written (`copy_database`), with SQLite's journal of it, or a folder probe: each names its process.
-_TEMP_NAME = re.compile(
+_TEMP_NAME = LazyPattern(
     r"^\.(?:kpdesk[^/\\]*\.sqlite3\.(\d+)-[0-9a-f]{8}\.tmp(?:-journal|-wal|-shm)?"
     r"|kpdesk-probe-(\d+)-[^/\\]*)$"
 )

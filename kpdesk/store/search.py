@@ -10,10 +10,11 @@ stays in the file until the next of these. A search never sees a stale row.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import unicodedata
 from typing import Any
+
+from kpdesk.vn import LazyPattern
 
 #: Is any draft's search text stale? (answered from the partial index `drafts_search_stale`)
 ANY_STALE = "SELECT 1 FROM drafts WHERE search_stale = 1 LIMIT 1"
@@ -25,8 +26,8 @@ MATCHES_READ_ONLY = (
     f"(d.search_stale = 0 AND {MATCHES} OR d.search_stale = 1 AND d.id IN (SELECT value FROM json_each(?)))"
 )
 
-_MARKS = re.compile("[\u0300-\u036f]")
-_WORD = re.compile(r"\w+")
+_MARKS = LazyPattern("[\u0300-\u036f]")
+_WORD = LazyPattern(r"\w+")
 
 
 def fold(text: str) -> str:

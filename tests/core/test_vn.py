@@ -1093,6 +1093,7 @@ def test_a_lazy_pattern_compiles_on_first_use_then_is_the_compiled_pattern():
     assert lazy.fullmatch("7-Tháng").groups() == ("7", "Tháng") and lazy.fullmatch(text) is None
     assert lazy.sub(r"\2 \1", text) == same.sub(r"\2 \1", text) == "THÁNG 12 và tháng 3"
     assert [m.group(1) for m in lazy.finditer(text)] == ["12", "3"]
+    assert lazy.findall(text) == same.findall(text) == [("12", "THÁNG"), ("3", "tháng")]
     assert isinstance(lazy.search.__self__, re.Pattern)  # the compiled pattern's own method, nothing between
     assert written == ["once"]
 
@@ -1112,3 +1113,27 @@ def test_importing_vn_compiles_none_of_its_patterns():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     count, compiled, used = run.stdout.split()
     assert int(count) >= 19 and compiled == "0" and used == "True"
+
+
+def test_the_cores_modules_at_start_compile_no_pattern_on_import():
+    """The store, drafts, kinds and deadlines the window's start imports keep their patterns lazy too: each is
+    compiled when first used (a kind id checked, a backup listed, a draft searched)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import re, sys\n"
+        "import kpdesk.deadlines, kpdesk.draft, kpdesk.store, kpdesk.kinds.model\n"
+        "from kpdesk.vn import LazyPattern\n"
+        "names = ['kpdesk.deadlines', 'kpdesk.draft', 'kpdesk.kinds.model', 'kpdesk.store.backups',"
+        " 'kpdesk.store.search']\n"
+        "found = [(n, k, v) for n in names for k, v in vars(sys.modules[n]).items()"
+        " if isinstance(v, (LazyPattern, re.Pattern))]\n"
+        "print(len(found), sorted(f'{n}.{k}' for n, k, v in found if not isinstance(v, LazyPattern) or v.compiled))\n"
+        "from kpdesk.kinds import KIND_ID\n"
+        "print(bool(KIND_ID.fullmatch('bao-cao-thang')), KIND_ID.fullmatch('Báo cáo') is None)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    count, compiled = run.stdout.splitlines()[0].split(" ", 1)
+    assert int(count) == 8 and compiled == "[]", run.stdout
+    assert run.stdout.splitlines()[1] == "True True"
