@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,6 +36,7 @@ from ui.widgets.common import (
     push_button,
     set_font,
     set_keys,
+    set_shortcut,
     set_text_colour,
     status_pixmap,
 )
@@ -341,8 +342,10 @@ class MainViews(QTabWidget):
             self.setCurrentIndex(self.DRAFTS)
         self.currentChanged.connect(self._changed)
         # Ctrl+F finds a draft from either view: it opens the list at its search box
-        find = QShortcut(QKeySequence(FIND_KEYS), self, self.find)
+        find = QShortcut(self)
+        set_shortcut(find, FIND_KEYS)
         set_keys(find, context="WidgetWithChildrenShortcut")
+        find.activated.connect(self.find)
 
     @property
     def drafts(self) -> DraftList:

@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QKeySequence,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -71,6 +70,16 @@ def set_keys(obj: QObject, **properties: str) -> None:
             raise ValueError(f"{type(obj).__name__}.{name} không nhận giá trị {key!r}")
 
 
+def set_shortcut(obj: QObject, keys: str) -> None:
+    """Give an action or a shortcut its keys ("Ctrl+N"), through Qt's property system as `set_keys` does: Qt reads
+    the text as `QKeySequence(keys)` would, and the start builds neither QKeySequence's enums (its 71 standard
+    keys, ~1 ms) nor, through setShortcut's overloads, the `Qt` namespace. As with QKeySequence, keys Qt cannot
+    read make no shortcut: the program's own are checked by its tests."""
+    name = "key" if obj.metaObject().indexOfProperty("key") >= 0 else "shortcut"  # a QShortcut's, an action's
+    if not obj.setProperty(name, keys):
+        raise ValueError(f"{type(obj).__name__} không nhận phím tắt {keys!r}")
+
+
 def escape_html(text: str) -> str:
     """Return `text` escaped for a rich-text label: its "&", "<" and ">" show as themselves (as html.escape
     does; importing `html` reads its 2,231 named entities, a cost at the start)."""
@@ -108,7 +117,7 @@ def menu_action(owner: QWidget, menu: QMenu, text: str, slot: Any, keys: str | N
     act = QAction(owner)  # its text set apart, as in `push_button`: the (text, owner) call would build QIcon's enums
     act.setText(text)
     if keys:
-        act.setShortcuts([QKeySequence(keys)])  # setShortcut's overloads would build the `Qt` namespace
+        set_shortcut(act, keys)
     act.setStatusTip(tip)
     act.setToolTip(tip or text.replace("&", ""))
     act.triggered.connect(slot)

@@ -115,6 +115,24 @@ def test_push_button_and_menu_action_have_their_text_and_shortcut(qtbot):
     assert hits == [1]
 
 
+def test_set_shortcut_gives_an_action_or_a_shortcut_the_keys_qkeysequence_reads(qtbot):
+    from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+    from ui.widgets.common import set_shortcut
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    action, shortcut = QAction(parent), QShortcut(parent)
+    for keys in ("Ctrl+N", "Ctrl+Shift+F", "F5", "Alt+Down"):
+        set_shortcut(action, keys)
+        set_shortcut(shortcut, keys)
+        assert action.shortcut() == shortcut.key() == QKeySequence(keys), keys
+    set_shortcut(action, "Ctrl+Không có")  # keys Qt cannot read: as QKeySequence reads them, no key
+    assert action.shortcut() == QKeySequence("Ctrl+Không có") and action.shortcut().toString() == ""
+    with pytest.raises(ValueError, match="phím tắt"):
+        set_shortcut(QWidget(parent), "Ctrl+N")  # a widget has no shortcut of its own
+
+
 def test_hint_empty_and_caption_labels(qtbot):
     hint = hint_label("Gợi ý")
     empty = empty_label("Chưa có báo cáo nào.")
