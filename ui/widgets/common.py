@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-# `QtCore.Qt.…` and the editors' classes looked up where they are used: the window's start builds neither the
-# `Qt` namespace (see set_keys) nor the enums of classes it does not use
+# `QtCore.Qt.…`, the editors' classes and QPainter's looked up where they are used: the window's start builds
+# neither the `Qt` namespace (see set_keys) nor the enums of classes it does not use (see status_pixmap)
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize
 from PySide6.QtGui import (
     QAction,
-    QBrush,
     QColor,
     QFont,
-    QPainter,
-    QPainterPath,
     QPaintEvent,
     QPalette,
-    QPen,
     QPixmap,
-    QTransform,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,11 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpdesk.caching import cache_folder, write_cache_file
+from kpdesk.upgrade import app_version
 from kpdesk.vocab import FORM_NAMES, FORMS
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
-    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QBrush, QIcon, QPainterPath
     from PySide6.QtWidgets import QListWidget, QMenu, QPushButton, QStyleOptionViewItem, QTableWidget
 
 ERROR = "#b3261e"
@@ -176,7 +175,7 @@ class Band(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
         super().paintEvent(event)
-        p = QPainter(self)
+        p = QtGui.QPainter(self)
         p.setPen(self.rule)
         p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         p.end()
@@ -189,9 +188,9 @@ class Card(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt naming
         super().paintEvent(event)
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(self.BORDER, 1))
+        p = QtGui.QPainter(self)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        p.setPen(QtGui.QPen(self.BORDER, 1))
         p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         p.end()
 
@@ -346,18 +345,56 @@ def status_icon(state: str, size: int = 18) -> QIcon:
     return QtGui.QIcon(status_pixmap(state, size))  # looked up here: the home, at start, shows pixmaps only
 
 
-#: The status marks painted so far, by state, size and screen pixel ratio (the home shows one on every row).
+#: The status marks made so far, by state, size and screen pixel ratio (the home shows one on every row).
 _STATUS_PIXMAPS: dict[tuple[str, int, float], QPixmap] = {}
+#: Raise it whenever `_paint_status` draws differently: the marks kept in the cache folder are then painted again
+#: (a new version of the program paints them again anyway).
+MARKS_VERSION = 1
 
 
 def status_pixmap(state: str, size: int = 18) -> QPixmap:
     """Return the round mark of a step state, `size` pixels wide on screen: ✓ done, ! warning, × error, ○ not
-    started. Each is painted once per size and screen (then shared, as Qt shares pixmaps: copying one is free)."""
+    started. Each is made once per size and screen (then shared, as Qt shares pixmaps: copying one is free): read
+    from the cache folder, where it was kept the first time it was painted. The home shows these at start, and
+    painting them builds QPainter's, QPainterPath's and QTransform's enums, ~2 ms."""
     ratio = QApplication.instance().devicePixelRatio() if QApplication.instance() else 1.0  # type: ignore[union-attr]
     key = (state, size, ratio)
     if key not in _STATUS_PIXMAPS:
-        _STATUS_PIXMAPS[key] = _paint_status(state, size, ratio)
+        _STATUS_PIXMAPS[key] = _kept_status(state, size, ratio)
     return copy.copy(_STATUS_PIXMAPS[key])  # shared pixels; QPixmap(pixmap) would build QImage's enums
+
+
+def status_mark_file(state: str, size: int, ratio: float) -> Path | None:
+    """Where the mark of `state` at `size` and `ratio` is kept (None: no cache folder). The name holds the
+    program's version and `MARKS_VERSION`, so that a mark drawn differently is never read for another."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    return folder / "marks" / f"{state}-{size}-{round(ratio * 100)}-{_marks_made_by()}.png"
+
+
+@functools.cache
+def _marks_made_by() -> str:
+    return f"{app_version()}-{MARKS_VERSION}".replace("/", "_").replace("\\", "_")
+
+
+def _kept_status(state: str, size: int, ratio: float) -> QPixmap:
+    """The mark read from the cache folder, or painted (and kept there for the next start) when it is not there,
+    cannot be read, or is not of the size asked for."""
+    path = status_mark_file(state, size, ratio)
+    pixels = round(size * ratio)
+    if path is not None and path.is_file():
+        pixmap = QPixmap(str(path))
+        if not pixmap.isNull() and pixmap.width() == pixmap.height() == pixels:
+            pixmap.setDevicePixelRatio(ratio)
+            return pixmap
+    pixmap = _paint_status(state, size, ratio)
+    if path is not None:
+        buffer = QtCore.QBuffer()
+        buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+        if pixmap.save(buffer, "PNG"):
+            write_cache_file(path, bytes(buffer.data().data()))
+    return pixmap
 
 
 def _paint_status(state: str, size: int, ratio: float) -> QPixmap:
@@ -367,12 +404,12 @@ def _paint_status(state: str, size: int, ratio: float) -> QPixmap:
     pixmap = QPixmap(QSize(round(size * ratio), round(size * ratio)))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(QColor(0, 0, 0, 0))  # transparent
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p = QtGui.QPainter(pixmap)
+    p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     rect = QRectF(1.5, 1.5, size - 3, size - 3)
     colours = {DONE: OK, WARN: "#c98a00", FAIL: ERROR, EMPTY: "#8a949e"}
     colour = colours.get(state, "#8a949e")
-    disc = QPainterPath()  # filled odd-even: two circles make a ring
+    disc = QtGui.QPainterPath()  # filled odd-even: two circles make a ring
     if state == EMPTY:
         disc.addEllipse(rect.adjusted(-0.8, -0.8, 0.8, 0.8))
         disc.addEllipse(rect.adjusted(0.8, 0.8, -0.8, -0.8))
@@ -387,7 +424,7 @@ def _paint_status(state: str, size: int, ratio: float) -> QPixmap:
             lines = [((0.5, 0.27), (0.5, 0.58)), ((0.5, 0.74), (0.5, 0.74))]  # the stroke and its dot
         else:
             lines = [((0.33, 0.33), (0.67, 0.67)), ((0.67, 0.33), (0.33, 0.67))]
-        mark = QPainterPath()
+        mark = QtGui.QPainterPath()
         for (x1, y1), (x2, y2) in lines:  # one outline, so that where the strokes meet is not painted twice
             mark = mark.united(_round_stroke(QPointF(s * x1, s * y1), QPointF(s * x2, s * y2), width))
         p.fillPath(mark, _brush("white"))
@@ -407,9 +444,9 @@ def _round_stroke(a: QPointF, b: QPointF, width: float) -> QPainterPath:
     it (the cap style is a `Qt` enum)."""
     line = b - a
     length = (line.x() ** 2 + line.y() ** 2) ** 0.5
-    path = QPainterPath()
+    path = QtGui.QPainterPath()
     path.addRoundedRect(QRectF(-width / 2, -width / 2, length + width, width), width / 2, width / 2)
-    turn = QTransform()
+    turn = QtGui.QTransform()
     turn.translate(a.x(), a.y())
     if length:
         turn.rotateRadians(math.atan2(line.y(), line.x()))

@@ -99,6 +99,74 @@ def test_a_status_pixmap_is_painted_once_per_state_and_size_then_shared(qtbot):
     assert status_pixmap(FAIL, 18).toImage() == first.toImage() != again.toImage()
 
 
+@pytest.fixture
+def marks_folder(tmp_path, monkeypatch):
+    """A cache folder of its own, and no mark made yet in this process."""
+    from ui.widgets import common
+
+    monkeypatch.setenv("KPDESK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(common, "_STATUS_PIXMAPS", {})
+    return tmp_path / "cache" / "marks"
+
+
+def _painted(state, size):
+    from ui.widgets import common
+
+    return common._paint_status(state, size, 1.0).toImage()
+
+
+def test_a_status_mark_is_kept_in_the_cache_folder_and_read_from_it_at_the_next_start(qtbot, marks_folder):
+    from ui.widgets import common
+
+    states = (DONE, WARN, FAIL, EMPTY)
+    made = {state: status_pixmap(state, 18).toImage() for state in states}
+    files = {state: common.status_mark_file(state, 18, 1.0) for state in states}
+    assert sorted(p.name for p in marks_folder.iterdir()) == sorted(p.name for p in files.values())
+    assert all(made[state] == _painted(state, 18) for state in states)
+    common._STATUS_PIXMAPS.clear()  # the next start: read, not painted
+    painted = []
+    real = common._paint_status
+
+    def paint(*args):
+        painted.append(args)
+        return real(*args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(common, "_paint_status", paint)
+        read = {state: status_pixmap(state, 18) for state in states}
+    assert painted == []
+    for state in states:
+        assert read[state].toImage().convertToFormat(made[state].format()) == made[state]
+        assert read[state].devicePixelRatio() == 1.0 and read[state].width() == 18
+
+
+def test_a_mark_that_cannot_be_read_or_is_of_another_size_is_painted_and_kept_again(qtbot, marks_folder):
+    from ui.widgets import common
+
+    status_pixmap(FAIL, 16)
+    path = common.status_mark_file(FAIL, 16, 1.0)
+    for bad in (b"not a picture", None):
+        if bad is None:  # a picture, of another size
+            common._paint_status(FAIL, 20, 1.0).save(str(path), "PNG")
+        else:
+            path.write_bytes(bad)
+        common._STATUS_PIXMAPS.clear()
+        assert status_pixmap(FAIL, 16).toImage() == _painted(FAIL, 16)
+        assert QImage(str(path)).convertToFormat(_painted(FAIL, 16).format()) == _painted(FAIL, 16)
+
+
+def test_marks_are_kept_apart_by_version_and_not_kept_without_a_cache_folder(qtbot, marks_folder, monkeypatch):
+    from ui.widgets import common
+
+    name = common.status_mark_file(DONE, 18, 1.25).name
+    assert name.startswith("done-18-125-") and f"-{common.MARKS_VERSION}.png" in name
+    assert common.app_version() in name  # another version of the program paints its own
+    monkeypatch.setenv("KPDESK_CACHE_DIR", "")
+    assert common.status_mark_file(DONE, 18, 1.0) is None
+    assert status_pixmap(DONE, 18).toImage() == _painted(DONE, 18)
+    assert not marks_folder.exists()
+
+
 def test_push_button_and_menu_action_have_their_text_and_shortcut(qtbot):
     from PySide6.QtWidgets import QMenu
 
