@@ -10,13 +10,16 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError, KindError
-from kpdesk.kinds import Field, Kind, KindChanges, get_kind, kind_changes, kind_for_period, kind_of, kind_versions
+from kpdesk.kinds import Field, Kind, get_kind, kind_for_period, kind_of, kind_versions
 from kpdesk.period import Period
 from kpdesk.vocab import DOC_LABELS, FORM_NAMES, DocPart
+
+if TYPE_CHECKING:
+    from kpdesk.kinds.changes import KindChanges
 
 FORMAT = "kpdesk-draft"
 FORMAT_VERSION = 1
@@ -576,6 +579,8 @@ def upgrade_draft(draft: Draft, version: int | Kind, *, old: Kind | None = None)
             f"lên phiên bản mới hơn (không phải {new.version})."
         )
     upgraded, notes = _build(to_json(draft, old), new, draft.kind_version, upgrading=True, lenient=True)
+    from kpdesk.kinds.changes import kind_changes  # only when a draft moves to another version of its kind
+
     return upgraded, kind_changes(old, new).with_notes(notes)
 
 

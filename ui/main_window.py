@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kpdesk.draft import upgrade_draft, upgrade_offer
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Kind, get_kind, kind_changes, kind_folder, kind_ids, kind_of
+from kpdesk.kinds import Kind, get_kind, kind_folder, kind_ids, kind_of
 from kpdesk.store import COMMUNE, DraftId, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:
@@ -515,6 +515,8 @@ class MainWindow(QMainWindow):
         if wizard is not None:
             offer = upgrade_offer(wizard.session.draft)
             if offer is not None:
+                from kpdesk.kinds import kind_changes  # as the wizard, imported when a draft can move on
+
                 wizard.upgrade_bar.offer(kind_changes(wizard.kind, offer))
 
     # -- files (off the UI thread) ------------------------------------------------------------

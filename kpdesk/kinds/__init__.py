@@ -1,7 +1,9 @@
 """Report kinds as data: the model (`model`), its loader (`loader`), where kinds are found (`registry`) and what
-changes between two versions (`changes`), under the names callers use."""
+changes between two versions (`changes`), under the names callers use. What changes between versions is
+imported when first asked for: the window's start compares no versions."""
 
-from kpdesk.kinds.changes import Change, KindChanges, kind_changes
+from typing import TYPE_CHECKING, Any
+
 from kpdesk.kinds.loader import data_dir, kind_folders, load_kind, templates_dir
 from kpdesk.kinds.model import (
     AMOUNT_UNITS,
@@ -37,6 +39,21 @@ from kpdesk.kinds.registry import (
     restore_installed_root,
     use_data_dir,
 )
+
+if TYPE_CHECKING:
+    from kpdesk.kinds.changes import Change, KindChanges, kind_changes
+
+#: The names of `kpdesk.kinds.changes`, which is imported the first time one of them is asked for.
+_CHANGES = ("Change", "KindChanges", "kind_changes")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CHANGES:
+        from kpdesk.kinds import changes
+
+        return getattr(changes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AMOUNT_UNITS",

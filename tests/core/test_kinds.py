@@ -186,3 +186,24 @@ def test_a_computed_value_names_the_fields_it_is_made_from_through_other_compute
     assert plan.sources("proc_on_time_pct_calc") == {"proc_on_time", "proc_late"}
     with pytest.raises(KeyError):
         kind.sources("name")
+
+
+def test_what_changes_between_versions_is_imported_when_first_asked_for():
+    """`kpdesk.kinds` names what `kpdesk.kinds.changes` holds without importing it at once (the window's start
+    compares no versions): asked for, the names are that module's own; a name it does not have is refused."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, kpdesk.kinds as kinds, kpdesk.draft, kpdesk.store\n"
+        "print('kpdesk.kinds.changes' in sys.modules)\n"
+        "from kpdesk.kinds import Change, KindChanges, kind_changes\n"
+        "from kpdesk.kinds import changes\n"
+        "print(Change is changes.Change, KindChanges is changes.KindChanges, kind_changes is changes.kind_changes)\n"
+        "try:\n"
+        "    kinds.no_such_name\n"
+        "except AttributeError as exc:\n"
+        "    print('refused', 'no_such_name' in str(exc))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "True", "True", "True", "refused", "True"], run.stdout
