@@ -16,7 +16,7 @@ from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError, KindError
 from kpdesk.kinds import Field, Kind, get_kind, kind_for_period, kind_of, kind_versions
 from kpdesk.period import Period
-from kpdesk.vocab import DOC_LABELS, FORM_NAMES, DocPart
+from kpdesk.vocab import DOC_LABELS, FORM_NAMES, DocPart, unit_full_name
 
 if TYPE_CHECKING:
     from kpdesk.kinds.changes import KindChanges
@@ -59,7 +59,7 @@ class Unit:
     @property
     def full_name(self) -> str:
         """Return "xã Thiệu Trung"."""
-        return f"{self.level} {self.name}".strip()
+        return unit_full_name(self.level, self.name)
 
     @property
     def committee(self) -> str:

@@ -19,6 +19,12 @@ FORM_NAMES: dict[str, str] = {"bao_cao": "Báo cáo", "cong_van": "Công văn", 
 FORM_TYPES: dict[str, tuple[str, str]] = {"thong_bao": ("THÔNG BÁO", "TB")}
 
 
+def unit_full_name(level: str, name: str) -> str:
+    """A unit's name with its level, as every document and window writes it: "xã Thiệu Trung", "phường Hạc Thành"
+    (the name alone when it has no level)."""
+    return f"{level} {name}".strip()
+
+
 def form_type(form: str, doc_type: str, doc_symbol: str) -> tuple[str | None, str]:
     """Return the type title printed above the summary (None for a công văn) and the type's symbol in the number
     ("BC", "TB"), for a document of `form` whose kind names `doc_type` and `doc_symbol`."""

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from kpdesk.draft import upgrade_draft, upgrade_offer
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, get_kind, kind_folder, kind_ids, kind_of
@@ -385,6 +384,8 @@ class MainWindow(QMainWindow):
             )
             return
         step = wizard.current()
+        from kpdesk.draft import upgrade_draft  # with the open draft: the wizard has imported it
+
         try:
             new, changes = upgrade_draft(self.store.load(draft_id).draft, version)
             self.store.save(draft_id, new)
@@ -513,10 +514,11 @@ class MainWindow(QMainWindow):
         self.list_page.refresh()
         wizard = self.wizard
         if wizard is not None:
+            from kpdesk.draft import upgrade_offer  # with the open draft: the wizard has imported it
+            from kpdesk.kinds import kind_changes
+
             offer = upgrade_offer(wizard.session.draft)
             if offer is not None:
-                from kpdesk.kinds import kind_changes  # as the wizard, imported when a draft can move on
-
                 wizard.upgrade_bar.offer(kind_changes(wizard.kind, offer))
 
     # -- files (off the UI thread) ------------------------------------------------------------

@@ -20,18 +20,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType
 
-from kpdesk import draft as drafts
 from kpdesk import vn
-from kpdesk.draft import Draft, Period
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.files import write_atomic
 from kpdesk.kinds import Kind, kind_for_period, kind_of
+from kpdesk.period import Period
 from kpdesk.store import profiles, search
 from kpdesk.store.database import Database, local_time, now_stamp
 from kpdesk.store.profiles import UnitId, UnitProfile
 from kpdesk.vocab import PERIOD_NAMES
 
+# The drafts' module (`kpdesk.draft`) is imported by the methods that read or write a draft: the window's start
+# lists the drafts and works out what is due without it.
 if TYPE_CHECKING:
+    from kpdesk.draft import Draft
     from kpdesk.edits import Changes
 
 DraftId = NewType("DraftId", int)
@@ -200,6 +202,8 @@ class Store(Database):
         self, kind_id: str, period: Period, unit_id: UnitId, *, form: str | None = None, title: str = ""
     ) -> DraftId:
         """A new, empty draft of `kind_id` for `period`, prefilled from the unit profile."""
+        from kpdesk import draft as drafts
+
         kind = kind_for_period(kind_id, period)
         _check_period(kind, period)
         form = _check_form(kind, form or kind.forms[0])
@@ -233,6 +237,8 @@ class Store(Database):
             return self._insert(d, unit_id, "import", kind)
 
     def _insert(self, d: Draft, unit_id: UnitId, source: str, kind: Kind | None = None) -> DraftId:
+        from kpdesk import draft as drafts
+
         data = drafts.to_json(d, kind)
         text = _dump(data)
         now = now_stamp()
@@ -263,6 +269,8 @@ class Store(Database):
 
     def load(self, draft_id: DraftId) -> StoredDraft:
         """The draft and its listing data; values written under an older kind version are carried over."""
+        from kpdesk import draft as drafts
+
         with self.read() as c:
             row = c.execute(
                 f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?",
@@ -382,6 +390,8 @@ class Store(Database):
         changed (the officer typing in the sections), the draft joins the open edit revision if that began less than
         `coalesce_seconds` ago and was not exported, else it opens a new one; a change of a document part, or a
         whole draft from elsewhere (`changes` None), is a new revision. An unchanged draft adds no revision."""
+        from kpdesk import draft as drafts
+
         data = drafts.to_json(d)
         typing = changes is not None and changes.typing
         with self.tx():
@@ -477,6 +487,8 @@ class Store(Database):
 
     def revision_draft(self, draft_id: DraftId, revision: int) -> Draft:
         """The draft as it was at `revision` (to show before restoring it)."""
+        from kpdesk import draft as drafts
+
         with self.read() as c:
             row = c.execute(
                 "SELECT data FROM revisions WHERE draft_id = ? AND revision = ?", (draft_id, revision)
@@ -487,6 +499,8 @@ class Store(Database):
 
     def restore_revision(self, draft_id: DraftId, revision: int) -> int:
         """Make `revision` the current content again, as a new revision; return its number."""
+        from kpdesk import draft as drafts
+
         old = self.revision_draft(draft_id, revision)
         with self.tx():
             return self._write(draft_id, drafts.to_json(old), "restore", force=True)
@@ -528,6 +542,8 @@ class Store(Database):
     ) -> DraftId:
         """A draft for the next period (or `period`) carrying over what `carried_over` keeps, in `form` (default:
         the previous draft's) and named `title`."""
+        from kpdesk import draft as drafts
+
         stored = self.load(draft_id)
         period = period or stored.draft.period.next()
         kind, source = kind_for_period(stored.draft.kind, period), stored.draft
@@ -542,6 +558,8 @@ class Store(Database):
     def import_file(self, path: Path, unit_id: UnitId | None = None, *, allow_same: bool = True) -> DraftId:
         """Import a JSON draft, or a .docx made by kpdesk. Without `allow_same`, a draft already stored with the same
         content (not in the bin) is not stored twice: `AlreadyStored` names it (what `kpdesk import` does)."""
+        from kpdesk import draft as drafts
+
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".docx":
@@ -573,6 +591,8 @@ class Store(Database):
 
     def same_draft(self, d: Draft, unit_id: UnitId | None = None) -> DraftInfo | None:
         """The stored draft (not in the bin) whose content is exactly `d`'s, of unit `unit_id` when given."""
+        from kpdesk import draft as drafts
+
         data = drafts.to_json(d)
         p = d.period
         with self.read() as c:
@@ -589,6 +609,8 @@ class Store(Database):
 
     def export_json(self, draft_id: DraftId, path: Path) -> None:
         """Write the draft's JSON form to `path` (replaced atomically; a `WriteError` says what to do)."""
+        from kpdesk import draft as drafts
+
         write_atomic(Path(path), drafts.dumps(self.load(draft_id).draft).encode("utf-8"))
 
     def record_export(self, draft_id: DraftId, path: Path, sha256: str, revision: int) -> None:
@@ -664,6 +686,8 @@ def carried_over(kind: Kind, src: Draft, period: Period, *, form: str | None = N
     """A draft for `period` made from `src`: the fields marked `carry` (with their unread text), and the unit,
     signer, Kính gửi, Nơi nhận and money unit; `form` (default: the source's) and `title`. Everything per period
     (the other figures, number, date) is left empty."""
+    from kpdesk.draft import Draft
+
     _check_period(kind, period)
     form = _check_form(kind, form or src.form)
     carried = [f.id for f in kind.fields if f.carry]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, replace
-from typing import Any, NewType
+from typing import TYPE_CHECKING, Any, NewType
 
-from kpdesk import draft as drafts
 from kpdesk import vn
-from kpdesk.draft import Draft
 from kpdesk.errors import DraftError, FormatError, KpdeskError, NotFound, ProfileError, StoreError
 from kpdesk.kinds import Kind, kind_of
 from kpdesk.store.database import Database, now_stamp
 from kpdesk.store.search import fold
+from kpdesk.vocab import unit_full_name
+
+if TYPE_CHECKING:  # `kpdesk.draft` is imported where a draft's parts are made (see kpdesk/store/drafts.py)
+    from kpdesk.draft import Draft, Signer, Unit
 
 UnitId = NewType("UnitId", int)
 
@@ -32,11 +34,13 @@ class SignerProfile:
     authority: tuple[str, ...] = ()
     is_default: bool = False
 
-    def to_signer(self) -> drafts.Signer:
+    def to_signer(self) -> Signer:
+        from kpdesk import draft as drafts
+
         return drafts.Signer(authority=tuple(self.authority), position=self.position, name=self.name)
 
     @classmethod
-    def from_signer(cls, signer: drafts.Signer, is_default: bool = False) -> SignerProfile:
+    def from_signer(cls, signer: Signer, is_default: bool = False) -> SignerProfile:
         return cls(signer.name, signer.position, tuple(signer.authority), is_default)
 
 
@@ -65,7 +69,9 @@ class UnitProfile:
     report_kinds: tuple[str, ...] = ()  # the kinds the unit makes, ticked once: its home lists what is due
     role: str = COMMUNE  # COMMUNE: a commune or ward that reports; DEPARTMENT: the department
 
-    def to_unit(self) -> drafts.Unit:
+    def to_unit(self) -> Unit:
+        from kpdesk import draft as drafts
+
         return drafts.Unit(
             name=self.name,
             level=self.level,
@@ -80,7 +86,8 @@ class UnitProfile:
 
     @property
     def full_name(self) -> str:
-        return self.to_unit().full_name
+        """The unit's name with its level ("xã Thiệu Trung"), as a draft's unit says it (`vocab.unit_full_name`)."""
+        return unit_full_name(self.level, self.name)
 
     @property
     def default_signer(self) -> SignerProfile | None:
@@ -119,6 +126,8 @@ _PROFILE_TEXT = {
 
 def prefill(kind: Kind, profile: UnitProfile) -> dict[str, Any]:
     """The values of a new draft's fields marked `prefill`, taken from the profile (unreadable ones left out)."""
+    from kpdesk import draft as drafts
+
     values: dict[str, Any] = {}
     for f in kind.fields:
         raw = profile.prefill_value(f.prefill) if f.prefill else ""

@@ -851,3 +851,17 @@ def test_a_refused_profile_names_the_field_to_correct(store, change, field):
     with pytest.raises(ProfileError) as caught:
         store.save_unit(_replace(UnitProfile(name="Thiệu Trung"), **change))
     assert caught.value.field == field and caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("level", "name", "full"),
+    [
+        ("xã", "Thiệu Trung", "xã Thiệu Trung"),
+        ("phường", "Hạc Thành", "phường Hạc Thành"),
+        ("", "Sở KH&CN", "Sở KH&CN"),
+    ],
+)
+def test_a_profile_names_its_unit_as_the_drafts_unit_does(level, name, full):
+    """The home's heading names the unit from its profile without the drafts' module: the same words as a draft's."""
+    profile = UnitProfile(name=name, level=level)
+    assert profile.full_name == profile.to_unit().full_name == full
