@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -380,7 +381,7 @@ def _marks_made_by() -> str:
 
 def _kept_status(state: str, size: int, ratio: float) -> QPixmap:
     """The mark read from the cache folder, or painted (and kept there for the next start) when it is not there,
-    cannot be read, or is not of the size asked for."""
+    cannot be read, or is not of the size asked for. Marks kept by another version go when one is painted."""
     path = status_mark_file(state, size, ratio)
     pixels = round(size * ratio)
     if path is not None and path.is_file():
@@ -394,7 +395,20 @@ def _kept_status(state: str, size: int, ratio: float) -> QPixmap:
         buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
         if pixmap.save(buffer, "PNG"):
             write_cache_file(path, bytes(buffer.data().data()))
+        _forget_other_marks(path.parent)
     return pixmap
+
+
+def _forget_other_marks(folder: Path) -> None:
+    """Remove the marks another version of the program kept in `folder` (they would never be read again)."""
+    ours = f"-{_marks_made_by()}.png"
+    try:
+        with os.scandir(folder) as entries:
+            old = [e.path for e in entries if e.name.endswith(".png") and not e.name.endswith(ours) and e.is_file()]
+        for name in old:
+            os.remove(name)
+    except OSError:  # a folder that cannot be listed or a file in use: left, as any cache that cannot be written
+        pass
 
 
 def _paint_status(state: str, size: int, ratio: float) -> QPixmap:

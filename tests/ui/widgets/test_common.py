@@ -155,16 +155,29 @@ def test_a_mark_that_cannot_be_read_or_is_of_another_size_is_painted_and_kept_ag
         assert QImage(str(path)).convertToFormat(_painted(FAIL, 16).format()) == _painted(FAIL, 16)
 
 
-def test_marks_are_kept_apart_by_version_and_not_kept_without_a_cache_folder(qtbot, marks_folder, monkeypatch):
+def test_marks_are_kept_by_version_older_ones_go_and_none_without_a_cache_folder(qtbot, marks_folder, monkeypatch):
     from ui.widgets import common
 
     name = common.status_mark_file(DONE, 18, 1.25).name
     assert name.startswith("done-18-125-") and f"-{common.MARKS_VERSION}.png" in name
     assert common.app_version() in name  # another version of the program paints its own
-    monkeypatch.setenv("KPDESK_CACHE_DIR", "")
+    status_pixmap(WARN, 18)
+    other = marks_folder / name.replace(f"-{common.MARKS_VERSION}.png", f"-{common.MARKS_VERSION - 1}.png")
+    other.write_bytes(b"a mark of another version")
+    (marks_folder / "notes.txt").write_text("not a mark", encoding="utf-8")
+    common._STATUS_PIXMAPS.clear()
+    status_pixmap(WARN, 18)  # read: nothing painted, nothing removed
+    assert other.exists()
+    status_pixmap(FAIL, 18)  # painted: the other version's marks go, the rest stays
+    assert not other.exists() and (marks_folder / "notes.txt").exists()
+    assert sorted(p.name for p in marks_folder.glob("*.png")) == sorted(
+        common.status_mark_file(s, 18, 1.0).name for s in (WARN, FAIL)
+    )
+    kept = sorted(marks_folder.iterdir())
+    monkeypatch.setenv("KPDESK_CACHE_DIR", "")  # no cache folder: painted, nothing written or removed
     assert common.status_mark_file(DONE, 18, 1.0) is None
     assert status_pixmap(DONE, 18).toImage() == _painted(DONE, 18)
-    assert not marks_folder.exists()
+    assert sorted(marks_folder.iterdir()) == kept
 
 
 def test_push_button_and_menu_action_have_their_text_and_shortcut(qtbot):
