@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from kpdesk import vn
 from kpdesk.deadlines import Deadline, deadline, parse_period, period_key
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Kind, get_kind
+from kpdesk.kinds.registry import kind_summary
+from kpdesk.kinds.summary import KindBasics
 from kpdesk.period import Period
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ LOOKBACK_DAYS = 365
 SOON_DAYS = 5
 DUE, OVERDUE = "due", "overdue"
 
-KindSource = Callable[[str], Kind]
+#: Finds a kind by id: `kind_summary` (the default), `get_kind`, or the department's own lookup.
+KindSource = Callable[[str], KindBasics]
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class DueItem:
 
     unit_id: UnitId
     unit_name: str  # "xã Thiệu Trung"
-    kind: Kind
+    kind: KindBasics
     period: Period
     deadline: Deadline | None
     today: dt.date
@@ -145,7 +147,7 @@ class UnitDue:
     unit: UnitProfile
     today: dt.date
     items: tuple[DueItem, ...]
-    kinds: tuple[Kind, ...]  # the kinds the unit makes
+    kinds: tuple[KindBasics, ...]  # the kinds the unit makes
     problems: tuple[str, ...]  # the kinds it makes that could not be read, in Vietnamese
 
     @property
@@ -157,9 +159,9 @@ class UnitDue:
         """The items due within `SOON_DAYS` days (overdue ones not included)."""
         return tuple(i for i in self.items if i.soon and not i.overdue)
 
-    def by_kind(self) -> list[tuple[Kind, list[DueItem]]]:
+    def by_kind(self) -> list[tuple[KindBasics, list[DueItem]]]:
         """The items grouped by kind: the kind with the most pressing item first, periods in order within each."""
-        groups: dict[str, tuple[Kind, list[DueItem]]] = {}
+        groups: dict[str, tuple[KindBasics, list[DueItem]]] = {}
         for item in self.items:
             groups.setdefault(item.kind.id, (item.kind, []))[1].append(item)
         return [(kind, sorted(items, key=lambda i: i.period.start)) for kind, items in groups.values()]
@@ -175,20 +177,20 @@ def due_for_unit(
 ) -> UnitDue:
     """Return what `unit` has still to send on `today` (see the module's words).
 
-    `kinds` finds a kind by id (default `get_kind`); `set_dates` holds dates the department set that are not in
-    the kind itself, by kind id then period key ("2026-H1"). A date in the kind's package or in `set_dates` wins
-    over the kind's rule (`kpdesk.deadlines.deadline`)."""
+    `kinds` finds a kind by id (default `kind_summary`: what is due needs no full kind); `set_dates` holds dates
+    the department set that are not in the kind itself, by kind id then period key ("2026-H1"). A date in the
+    kind's package or in `set_dates` wins over the kind's rule (`kpdesk.deadlines.deadline`)."""
     assert unit.id is not None, "a unit that is not saved has no drafts"
     infos = store.list_drafts(unit_id=unit.id)
-    made: list[Kind] = []
+    made: list[KindBasics] = []
     problems: list[str] = []
     for kind_id in dict.fromkeys([*unit.report_kinds, *(i.kind for i in infos)]):
         try:
-            kind = (kinds or get_kind)(kind_id)
+            kind = (kinds or kind_summary)(kind_id)
         except KpdeskError as exc:
             problems.append(f"Loại báo cáo «{kind_id}» không đọc được nên chưa tính hạn: {exc.message}")
             continue
-        if getattr(kind, "audience", "commune") == "commune":
+        if kind.audience == "commune":
             made.append(kind)
     cutoff = today - dt.timedelta(days=LOOKBACK_DAYS)
     items: list[DueItem] = []
@@ -210,9 +212,9 @@ def _pressing(item: DueItem) -> tuple:
     return (0 if item.overdue else 1, item.deadline.last_day, item.kind.name, item.period.start)
 
 
-def _period_types(kind: Kind, infos: list[DraftInfo], dates: Mapping[str, dt.date]) -> list[str]:
+def _period_types(kind: KindBasics, infos: list[DraftInfo], dates: Mapping[str, dt.date]) -> list[str]:
     """The period types of `kind` the unit reports on: those it has drafts of and those the department dated."""
-    dated = [*getattr(kind, "deadlines", {}), *dates]
+    dated = [*kind.deadlines, *dates]
     used = {i.period.type for i in infos} | {parse_period(key).type for key in dated}
     return [t for t in kind.periods if t in used] or list(kind.periods[:1])
 
@@ -220,7 +222,7 @@ def _period_types(kind: Kind, infos: list[DraftInfo], dates: Mapping[str, dt.dat
 def _due_of(
     store: Store,
     unit: UnitProfile,
-    kind: Kind,
+    kind: KindBasics,
     period_type: str,
     infos: list[DraftInfo],
     dates: Mapping[str, dt.date],

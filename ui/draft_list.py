@@ -5,7 +5,8 @@ and filters."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -23,19 +24,21 @@ from PySide6.QtWidgets import (
 )
 
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Kind
 from kpdesk.store import DraftInfo, Store
 from ui.operations import show_error
 from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, push_button, row_table, set_text_colour
+
+if TYPE_CHECKING:
+    from kpdesk.kinds import KindBasics
 
 
 class DraftsWindow(Protocol):
     """What the list needs of the window it sits in (the main window; the list does not import it)."""
 
     store: Store
-    kinds: list[Kind]
+    kinds: Sequence[KindBasics]
 
-    def kind(self, kind_id: str) -> Kind | None: ...
+    def kind(self, kind_id: str) -> KindBasics | None: ...
     def new_report(self) -> None: ...
     def duplicate_current(self) -> None: ...
     def history_current(self) -> None: ...

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
-from kpdesk.kinds import Kind, get_kind, kind_folder, kind_ids, kind_of
+from kpdesk.kinds import get_kind, kind_folder, kind_ids, kind_of, kind_summary
 from kpdesk.store import COMMUNE, DraftId, DraftWriter, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:
     from kpdesk.corrections import Imported
+    from kpdesk.kinds import Kind, KindSummary
     from kpdesk.render import RenderResult
     from ui.draft_list import DraftListPage
     from ui.wizard.wizard import WizardView
@@ -45,19 +46,25 @@ log = logging.getLogger(__name__)
 FILL_AT_THE_LATEST_MS = 250
 
 
-def load_kinds() -> tuple[list[Kind], list[str]]:
-    """Return the newest version of each kind that loads (built in and installed), and a Vietnamese message for
-    each that does not, naming it and why (as `kpdesk kinds` does)."""
+def load_kinds() -> tuple[list[KindSummary], list[str]]:
+    """Return what the lists need of the newest version of each kind that loads (built in and installed), and a
+    Vietnamese message for each that does not, naming it and why (as `kpdesk kinds` does). The full kinds are read
+    when a new report is made (`full_kinds`)."""
     kinds, broken = [], []
     for kind_id in kind_ids():
         try:
-            kinds.append(get_kind(kind_id))
+            kinds.append(kind_summary(kind_id))
         except KpdeskError as exc:
-            broken.append(
-                f"Mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
-                f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}."
-            )
+            broken.append(unusable_kind(kind_id, exc))
     return kinds, broken
+
+
+def unusable_kind(kind_id: str, exc: KpdeskError) -> str:
+    """Why a kind is left out of the lists and of new reports, and what to do."""
+    return (
+        f"Mẫu báo cáo «{kind_id}» bị bỏ qua vì không dùng được: {exc.message} "
+        f"Hãy sửa hoặc gỡ thư mục {kind_folder(kind_id)}."
+    )
 
 
 class MainWindow(QMainWindow):
@@ -75,9 +82,9 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings or Settings()
         self.today = today
-        self.kinds: list[Kind] = []
+        self.kinds: list[KindSummary] = []
         self.broken_kinds: list[str] = []
-        self._kinds: dict[str, Kind] = {}
+        self._kinds: dict[str, KindSummary] = {}
         self._filled = False
         self._fill_on_paint = fill_later
         self.wizard: WizardView | None = None
@@ -211,9 +218,21 @@ class MainWindow(QMainWindow):
         action(helpm, "&Phím tắt", self.show_keys, "F1", "Bảng các phím tắt")
         action(helpm, "&Giới thiệu kpdesk…", self.about, None, "Phiên bản và thư mục dữ liệu")
 
-    def kind(self, kind_id: str) -> Kind | None:
+    def kind(self, kind_id: str) -> KindSummary | None:
         self.fill()
         return self._kinds.get(kind_id)
+
+    def full_kinds(self) -> tuple[list[Kind], list[str]]:
+        """The full kinds of those listed (`kinds`), to make a report from, and a message for each that no longer
+        loads (its files changed since the list was made)."""
+        self.fill()
+        kinds, broken = [], []
+        for listed in self.kinds:
+            try:
+                kinds.append(get_kind(listed.id, listed.version))
+            except KpdeskError as exc:
+                broken.append(unusable_kind(listed.id, exc))
+        return kinds, broken
 
     def unit(self) -> UnitProfile | None:
         """Return the officer's own unit: the one chosen last, else the first entered (imports may add others)."""
@@ -286,12 +305,13 @@ class MainWindow(QMainWindow):
             return
         unit = self.unit()
         assert unit is not None
-        if not self.kinds:
-            dialogs.tell(self, "Chưa có mẫu báo cáo nào để soạn.", detail=" ".join(self.broken_kinds))
+        kinds, broken = self.full_kinds()
+        if not kinds:
+            dialogs.tell(self, "Chưa có mẫu báo cáo nào để soạn.", detail=" ".join(self.broken_kinds + broken))
             return
         from ui.draft_dialogs import NewReportDialog
 
-        dialog = NewReportDialog(self.store, unit, self.kinds, self, today=self.today)
+        dialog = NewReportDialog(self.store, unit, kinds, self, today=self.today)
         self.new_dialog = dialog
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -1,45 +1,26 @@
-"""Report kinds once read and checked, kept on disk between starts and keyed by their files' contents.
-
-A file's contents are told apart by its size and two checksums (CRC-32 and Adler-32, from zlib): an edited file
-that kept all three by chance is about one in 10^19. sha256 would do no better here, and hashlib loads OpenSSL
-(3.5 MiB and a few milliseconds before the window shows, outside the bundle, which leaves OpenSSL out).
+"""Report kinds once read and checked, kept on disk between starts and keyed by their files' contents (told apart
+by `kpdesk.kinds.summary.file_digest`) and by the code that reads them (`kpdesk.kinds.summary.code_stamp`).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import pickle
-import sys
 import threading
-import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from kpdesk.caching import cache_folder, write_cache_file
-from kpdesk.kinds.loader import MAX_KIND_BYTES, load_kind
 from kpdesk.kinds.loader import _check_template as check_template
+from kpdesk.kinds.loader import load_kind
 from kpdesk.kinds.model import Kind
+from kpdesk.kinds.summary import code_stamp, file_digest
 
 CACHE_FILE = "kinds.pickle"
 #: The cache keeps the kinds most recently read, at most this many (every version, every folder tried).
 CACHE_ENTRIES = 64
 #: Bumped when what an entry holds changes shape.
 FORMAT = 2
-#: The modules whose code decides what a kind.toml loads as: a change to any of them makes every entry stale.
-_LOADER_MODULES = (
-    "kpdesk.kinds.cache",
-    "kpdesk.kinds.loader",
-    "kpdesk.kinds.model",
-    "kpdesk.template_env",
-    "kpdesk.sandbox",
-    "kpdesk.vocab",
-    "kpdesk.period",
-    "kpdesk.deadlines",
-    "kpdesk.vn",
-    "kpdesk.errors",
-)
 
 Key = tuple[str, str, str]  # the kind's folder, its id, the `file_digest` of its kind.toml
 
@@ -50,37 +31,10 @@ def cache_path() -> Path | None:
     return folder / CACHE_FILE if folder is not None else None
 
 
-def file_digest(path: Path, limit: int | None = MAX_KIND_BYTES) -> str | None:
-    """What tells a file's contents apart ("size-crc32-adler32"), or None when it cannot be read or is bigger than
-    `limit` bytes (None: any size)."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read() if limit is None else fh.read(limit + 1)
-    except OSError:
-        return None
-    if limit is not None and len(data) > limit:
-        return None
-    return f"{len(data)}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
-
-
 @cache
 def _code_stamp() -> tuple[Any, ...]:
-    """What identifies the code that reads kinds: Python's version and each loader module's file (size, time),
-    or the program's own file in a bundle whose modules have no file of their own. The files are found without
-    importing the modules: the start imports the template sandbox only when a kind is read from its files, and
-    the stamp must be the same whether it has been imported or not."""
-    stamp: list[Any] = [FORMAT, sys.version, pickle.HIGHEST_PROTOCOL]
-    for name in _LOADER_MODULES:
-        module = sys.modules.get(name)
-        spec = module.__spec__ if module is not None else importlib.util.find_spec(name)
-        where = (spec.origin if spec is not None else None) or sys.executable
-        try:
-            st = os.stat(where)
-        except OSError:
-            where = sys.executable
-            st = os.stat(where)
-        stamp.append((name, where, st.st_size, st.st_mtime_ns))
-    return tuple(stamp)
+    """What identifies the code that reads kinds, and pickle's format (`code_stamp`)."""
+    return (FORMAT, pickle.HIGHEST_PROTOCOL, *code_stamp())
 
 
 class KindCache:

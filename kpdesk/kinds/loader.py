@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import sys
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,6 @@ from kpdesk.kinds.model import (
     COMPUTED_FORMATS,
     COMPUTED_KEYS,
     FIELD_TYPES,
-    KIND_ID,
     RULE_CHECKS,
     RULE_KEYS,
     SEVERITIES,
@@ -39,42 +35,11 @@ from kpdesk.kinds.model import (
     Section,
     Upgrade,
 )
+from kpdesk.kinds.summary import KIND_ID, MAX_KIND_BYTES
 from kpdesk.period import Period
 from kpdesk.vocab import FORMS, PERIOD_NAMES, PERIOD_TYPES
 
-MAX_KIND_BYTES = 1_000_000  # a kind.toml is a few kilobytes; a bigger file is not a report kind
 MAX_LIMIT = 10**18  # a field's min/max: finite, and printable as a float in messages
-
-
-def templates_dir() -> Path:
-    """Return the folder holding the report kinds (`KPDESK_TEMPLATES` overrides it)."""
-    env = os.environ.get("KPDESK_TEMPLATES")
-    if env:
-        return Path(env)
-    return data_dir("templates")
-
-
-def data_dir(name: str) -> Path:
-    """Return a data folder of kpdesk ("templates", "examples"): in the bundle, the source tree, or installed."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / name
-    return _program_data_dir(name)
-
-
-@cache
-def _program_data_dir(name: str) -> Path:
-    """`data_dir` outside a bundle: where the program runs from does not change while it runs (looked up once; the
-    lookup resolves paths, which every kind lookup would otherwise pay)."""
-    source = Path(__file__).resolve().parents[2] / name
-    if source.is_dir():
-        return source
-    from importlib.util import find_spec
-
-    spec = find_spec(f"kpdesk_{name}")  # a regular (non-editable) install carries it as a package
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return source
 
 
 def _short(value: Any, limit: int = 80) -> str:
@@ -771,14 +736,3 @@ def _check_texts(kind: Kind, path: Path) -> None:
 
     for what, source in (("title", kind.title), ("subject", kind.subject)):
         check_text(kind.folder, source, what, path)
-
-
-def kind_folders(root: Path | None = None) -> list[Path]:
-    """The folders under `root` that hold a kind: a valid kind id as name and a kind.toml file."""
-    root = root or templates_dir()
-    try:
-        if not root.is_dir():
-            return []
-        return sorted(p for p in root.iterdir() if KIND_ID.fullmatch(p.name) and (p / "kind.toml").is_file())
-    except OSError:
-        return []

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from kpdesk.period import Period
-from kpdesk.vn import LazyPattern
 
 #: Field types a kind may use, with the Vietnamese name shown by `kpdesk fields`.
 FIELD_TYPES: dict[str, str] = {
@@ -58,7 +57,6 @@ RULE_KEYS: dict[str, tuple[str, ...]] = {
 #: The keys of a computation that name the values it is made from ("by" names a column of the same table).
 SOURCE_KEYS = ("of", "num", "den")
 WORD_STYLES = ("north", "south")
-KIND_ID = LazyPattern(r"[a-z0-9][a-z0-9_-]{0,63}")
 #: The largest amount (đồng) a field takes unless its kind sets `max`: 100.000 tỷ đồng, more than a province's
 #: whole yearly budget; a larger figure in a commune's report is a slip (a unit typed twice, digits held down).
 AMOUNT_MAX = 100_000 * 10**9

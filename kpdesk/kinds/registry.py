@@ -9,13 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kpdesk.errors import KindError
-from kpdesk.kinds.cache import cached_load
-from kpdesk.kinds.loader import kind_folders, templates_dir
-from kpdesk.kinds.model import KIND_ID, Kind
+from kpdesk.kinds.summary import KIND_ID, KindSummary, kind_folders, summary_in, templates_dir
 from kpdesk.period import Period
+
+if TYPE_CHECKING:
+    from kpdesk.kinds.model import Kind
 
 #: The folder of the data folder that holds installed kinds: `<data dir>/kinds/<kind id>/<version>/`.
 INSTALLED_FOLDER = "kinds"
@@ -106,7 +107,15 @@ class HasKindVersion(Protocol):
 def _load_cached(folder: str, kind_id: str, stamp: tuple[int, int, int]) -> Kind:
     """The kind in `folder`, kept in memory while its kind.toml's `stamp` (size, time, inode) stays the same;
     across starts, from the cache on disk (`kpdesk.kinds.cache`) while its files' hashes stay the same."""
+    from kpdesk.kinds.cache import cached_load  # the kinds' model and cache: not needed to list what is due
+
     return cached_load(folder, kind_id)
+
+
+@cache
+def _summary_cached(folder: str, kind_id: str, stamp: tuple[int, int, int]) -> KindSummary:
+    """The summary of the kind in `folder` (`kpdesk.kinds.summary`), kept in memory as `_load_cached` keeps kinds."""
+    return summary_in(folder, kind_id, lambda f, k: _load_cached(f, k, stamp))
 
 
 def _shown(kind_id: object) -> str:
@@ -148,8 +157,8 @@ class Registry:
         found = {v.version: v for v in self._installed_versions(kind_id)}
         folder = self.builtin / kind_id
         if (folder / "kind.toml").is_file():
-            kind = self._load(folder, kind_id)
-            found[kind.version] = KindVersion(kind_id, kind.version, folder, True)
+            version = self._summary(folder, kind_id).version
+            found[version] = KindVersion(kind_id, version, folder, True)
         return [found[n] for n in sorted(found)]
 
     def ids(self) -> list[str]:
@@ -166,22 +175,46 @@ class Registry:
                 pass
         return sorted(ids)
 
-    def _load(self, folder: Path, kind_id: str) -> Kind:
-        toml = folder / "kind.toml"
+    @staticmethod
+    def _stamp(folder: Path, kind_id: str) -> tuple[int, int, int]:
         try:
-            st = toml.stat()
+            st = (folder / "kind.toml").stat()
         except OSError:
             raise KindError(f"Không đọc được mẫu báo cáo «{kind_id}» ở {folder}.") from None
-        return _load_cached(str(folder), kind_id, (st.st_size, st.st_mtime_ns, st.st_ino))
+        return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def _load(self, folder: Path, kind_id: str) -> Kind:
+        return _load_cached(str(folder), kind_id, self._stamp(folder, kind_id))
+
+    def _summary(self, folder: Path, kind_id: str) -> KindSummary:
+        return _summary_cached(str(folder), kind_id, self._stamp(folder, kind_id))
+
+    @staticmethod
+    def _check_version(found: KindVersion, version: int) -> None:
+        if version != found.version:
+            raise KindError(
+                f"Mẫu báo cáo đã cài ở {found.folder} là phiên bản {found.version} (tên thư mục) nhưng "
+                f"kind.toml ghi version = {version}; hãy cài lại gói mẫu báo cáo của Sở."
+            )
 
     def load(self, found: KindVersion) -> Kind:
         kind = self._load(found.folder, found.kind_id)
-        if kind.version != found.version:
-            raise KindError(
-                f"Mẫu báo cáo đã cài ở {found.folder} là phiên bản {found.version} (tên thư mục) nhưng "
-                f"kind.toml ghi version = {kind.version}; hãy cài lại gói mẫu báo cáo của Sở."
-            )
+        self._check_version(found, kind.version)
         return kind
+
+    def summary(self, found: KindVersion) -> KindSummary:
+        """What lists and deadlines need of the version `found`, without reading the full kind when its summary
+        is kept (`kpdesk.kinds.summary`); raises as `load` does."""
+        summary = self._summary(found.folder, found.kind_id)
+        self._check_version(found, summary.version)
+        return summary
+
+    def newest_summary(self, kind_id: str) -> KindSummary:
+        """The summary of the newest version of `kind_id` (the version `get` returns without one)."""
+        versions = self.versions(kind_id)
+        if not versions:
+            raise self.unknown(kind_id)
+        return self.summary(versions[-1])
 
     def unknown(self, kind_id: object) -> KindError:
         known = ", ".join(self.ids()) or "(không có)"
@@ -249,6 +282,12 @@ def kind_for_period(kind_id: str, period: Period, root: Path | None = None) -> K
     """Return the version of `kind_id` a new draft for `period` uses: the newest whose `applies_from` is not
     after the period."""
     return registry(root).for_period(kind_id, period)
+
+
+def kind_summary(kind_id: str, root: Path | None = None) -> KindSummary:
+    """Return what lists and deadlines need of `kind_id`'s newest version (`kpdesk.kinds.summary`); raises the
+    `KindError` `get_kind` raises."""
+    return registry(root).newest_summary(kind_id)
 
 
 def kind_of(draft: HasKindVersion, root: Path | None = None) -> Kind:

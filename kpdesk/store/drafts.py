@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NewType
 from kpdesk import vn
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.files import write_atomic
-from kpdesk.kinds import Kind, kind_for_period, kind_of
+from kpdesk.kinds import kind_for_period, kind_of
 from kpdesk.period import Period
 from kpdesk.store import profiles, search
 from kpdesk.store.database import Database, local_time, now_stamp
@@ -35,6 +35,7 @@ from kpdesk.vocab import PERIOD_NAMES
 if TYPE_CHECKING:
     from kpdesk.draft import Draft
     from kpdesk.edits import Changes
+    from kpdesk.kinds import Kind
 
 DraftId = NewType("DraftId", int)
 

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any, NewType
 
 from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError, KpdeskError, NotFound, ProfileError, StoreError
-from kpdesk.kinds import Kind, kind_of
+from kpdesk.kinds import kind_of
 from kpdesk.store.database import Database, now_stamp
 from kpdesk.store.search import fold
 from kpdesk.vocab import unit_full_name
 
 if TYPE_CHECKING:  # `kpdesk.draft` is imported where a draft's parts are made (see kpdesk/store/drafts.py)
     from kpdesk.draft import Draft, Signer, Unit
+    from kpdesk.kinds import Kind
 
 UnitId = NewType("UnitId", int)
 

@@ -417,7 +417,7 @@ def test_a_broken_kind_in_the_profile_is_a_warning_not_a_failure(tmp_path, capsy
     def broken(kind_id):
         raise KindError(f"Mẫu «{kind_id}» hỏng: thiếu khóa «name».")
 
-    monkeypatch.setattr("kpdesk.due.get_kind", broken)
+    monkeypatch.setattr("kpdesk.due.kind_summary", broken)
     code, out, err = run(capsys, "--data-dir", data, "due", "--on", "2026-05-15")
     assert code == 0 and "Chưa biết đơn vị làm loại báo cáo nào" in out
     assert err.startswith("Cảnh báo: xã Thiệu Trung: Loại báo cáo «co-che-tai-chinh-thang» không đọc được")

@@ -1123,9 +1123,10 @@ def test_the_cores_modules_at_start_compile_no_pattern_on_import():
 
     script = (
         "import re, sys\n"
-        "import kpdesk.deadlines, kpdesk.draft, kpdesk.store, kpdesk.kinds.model\n"
+        "import kpdesk.deadlines, kpdesk.draft, kpdesk.store, kpdesk.kinds.model, kpdesk.kinds.summary\n"
         "from kpdesk.vn import LazyPattern\n"
-        "names = ['kpdesk.deadlines', 'kpdesk.draft', 'kpdesk.kinds.model', 'kpdesk.store.backups',"
+        "names = ['kpdesk.deadlines', 'kpdesk.draft', 'kpdesk.kinds.model', 'kpdesk.kinds.summary',"
+        " 'kpdesk.store.backups',"
         " 'kpdesk.store.search']\n"
         "found = [(n, k, v) for n in names for k, v in vars(sys.modules[n]).items()"
         " if isinstance(v, (LazyPattern, re.Pattern))]\n"

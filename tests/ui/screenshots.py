@@ -316,7 +316,7 @@ window.show_drafts()  # the window opens on «Việc cần làm»; the list is t
 shot(window, "05-main-list")
 
 # new report dialog
-nd = NewReportDialog(store, store.unit(uid), window.kinds, window, today=TODAY)
+nd = NewReportDialog(store, store.unit(uid), window.full_kinds()[0], window, today=TODAY)
 nd.resize(860, 560)
 nd.show()
 shot(nd, "06-new-report")

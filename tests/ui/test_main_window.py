@@ -467,7 +467,7 @@ def test_window_titles_name_kpdesk_once(qtbot, store, settings, kit, monkeypatch
     draft_id = store.add_draft(drafts.load(kit.EXAMPLES[0]), unit_id)
     titles = [
         window.windowTitle(),
-        NewReportDialog(store, store.unit(unit_id), window.kinds, window).windowTitle(),
+        NewReportDialog(store, store.unit(unit_id), window.full_kinds()[0], window).windowTitle(),
         ProfileDialog(store, store.unit(unit_id), window).windowTitle(),
         HistoryDialog(store, store.info(draft_id), None, window).windowTitle(),
         ProgressBox(window, "Đang làm…").windowTitle(),

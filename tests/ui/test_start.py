@@ -176,13 +176,18 @@ def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
 #: its marks from the cache folder).
 UNBUILT = ("QIcon", "QKeySequence", "QPainter", "QPainterPath", "QTransform")
 #: Modules the window's start does not need, imported when first used: the list of drafts, the edits' model, the
-#: kinds' template sandbox, what changes between two versions of a kind, the drafts' own module, the wizard, Jinja.
+#: kinds' template sandbox, what changes between two versions of a kind, the full kinds (their model, loader and
+#: cache, and pickle: the start lists kinds from their summaries), the drafts' own module, the wizard, Jinja.
 LATER = (
     "ui.draft_list",
     "kpdesk.edits",
     "kpdesk.template_env",
     "kpdesk.sandbox",
     "kpdesk.kinds.changes",
+    "kpdesk.kinds.model",
+    "kpdesk.kinds.loader",
+    "kpdesk.kinds.cache",
+    "pickle",
     "kpdesk.draft",
     "ui.wizard.wizard",
     "jinja2",
