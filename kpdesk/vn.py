@@ -11,10 +11,14 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from functools import cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from kpdesk.errors import FormatError
+
+if TYPE_CHECKING:  # `decimal` is imported where a fraction is read or written: the window's start needs none
+    from decimal import Decimal
 
 __all__ = [
     "NBSP",
@@ -136,8 +140,12 @@ def _clean_table() -> dict[int, int | None]:
     return table
 
 
-_CLEAN = _clean_table()
-_CLEAN_KEEP_NBSP = {**_CLEAN, 0xA0: 0xA0}
+@cache
+def _clean_tables() -> tuple[dict[int, int | None], dict[int, int | None]]:
+    """The table `clean_text` translates through, and the one that keeps no-break spaces (made when first needed:
+    most text needs neither)."""
+    table = _clean_table()
+    return table, {**table, 0xA0: 0xA0}
 
 
 def _class_of(codes: set[int]) -> str:
@@ -154,8 +162,10 @@ def _class_of(codes: set[int]) -> str:
 
 #: Any character `clean_text` changes (besides normalising to NFC): most text has none, and then translating it
 #: through the table of 2 000 entries is skipped — it is most of the time spent reading a draft.
-_NEEDS_CLEANING = LazyPattern(lambda: _class_of({*(k for k, v in _CLEAN.items() if v != k), 0x0D}))
-_NEEDS_CLEANING_KEEP_NBSP = LazyPattern(lambda: _class_of({*(k for k, v in _CLEAN_KEEP_NBSP.items() if v != k), 0x0D}))
+_NEEDS_CLEANING = LazyPattern(lambda: _class_of({*(k for k, v in _clean_tables()[0].items() if v != k), 0x0D}))
+_NEEDS_CLEANING_KEEP_NBSP = LazyPattern(
+    lambda: _class_of({*(k for k, v in _clean_tables()[1].items() if v != k), 0x0D})
+)
 
 #: The no-break space. Typed or pasted text never keeps one (`clean_text` makes it a plain space); the document
 #: puts one where a line must not break, as between a unit's level and its name (`bind_unit_name`).
@@ -172,7 +182,7 @@ def clean_text(text: str, *, keep_nbsp: bool = False) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _WORD_CONTROL.search(text) and not _OTHER_CONTROL.search(text):
         text = text.translate(_WORD_CONTROLS)
-    return unicodedata.normalize("NFC", text.translate(_CLEAN_KEEP_NBSP if keep_nbsp else _CLEAN))
+    return unicodedata.normalize("NFC", text.translate(_clean_tables()[1 if keep_nbsp else 0]))
 
 
 def clean_line(text: str) -> str:
@@ -220,6 +230,8 @@ def _vn_number(int_digits: str, frac_digits: str = "", negative: bool = False) -
 
 def _decimal_parts(x: Decimal) -> tuple[bool, str, str]:
     """(negative, integer digits, fraction digits) of a finite Decimal, exactly."""
+    from decimal import Decimal
+
     if not isinstance(x, Decimal):
         raise TypeError(f"expected Decimal, got {type(x).__name__}")
     if not x.is_finite():
@@ -545,6 +557,8 @@ def _style(style: str) -> tuple[str, str]:
 def number_in_words(n: int | Decimal, *, style: str = "north") -> str:
     """Lower-case formal reading: 1015 -> 'một nghìn không trăm mười lăm', Decimal('0.05') -> 'không phẩy không năm'."""
     odd, thousand = _style(style)
+    from decimal import Decimal
+
     if isinstance(n, bool) or not isinstance(n, (int, Decimal)):
         raise TypeError(f"expected int or Decimal, got {type(n).__name__}")
     if isinstance(n, int):
@@ -947,6 +961,8 @@ def format_int(n: int, *, pad: bool = False) -> str:
 
 
 def _to_decimal(negative: bool, value: int, scale: int) -> Decimal:
+    from decimal import Decimal
+
     return Decimal((int(negative), tuple(int(c) for c in str(value)), -scale))
 
 
@@ -962,6 +978,8 @@ def parse_decimal(text: str) -> Decimal:
 def format_decimal(x: Decimal) -> str:
     """Decimal('1234.5') -> '1.234,5'; no trailing zeros; exact."""
     if isinstance(x, int) and not isinstance(x, bool):
+        from decimal import Decimal
+
         x = Decimal(x)
     negative, int_digits, frac = _decimal_parts(x)
     return _vn_number(int_digits, frac, negative)
@@ -997,6 +1015,8 @@ def _round_half_up(x: Decimal, places: int) -> Decimal:
 def format_percent(p: Decimal, places: int = 2) -> str:
     """Decimal('99.98') -> '99,98%'; rounded half-up to `places`, trailing zeros dropped ('100%', '99,9%')."""
     if isinstance(p, int) and not isinstance(p, bool):
+        from decimal import Decimal
+
         p = Decimal(p)
     return format_decimal(_round_half_up(p, places)) + "%"
 

@@ -177,8 +177,10 @@ def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
 UNBUILT = ("QIcon", "QKeySequence", "QPainter", "QPainterPath", "QTransform")
 #: Modules the window's start does not need, imported when first used: the list of drafts, the edits' model, the
 #: kinds' template sandbox, what changes between two versions of a kind, the full kinds (their model, loader and
-#: cache, and pickle: the start lists kinds from their summaries), the drafts' own module, the wizard, Jinja.
+#: cache, and pickle: the start lists kinds from their summaries), the drafts' own module, the wizard, Jinja, and
+#: `decimal` (no fraction is read or written before a draft is opened).
 LATER = (
+    "decimal",
     "ui.draft_list",
     "kpdesk.edits",
     "kpdesk.template_env",
