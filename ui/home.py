@@ -44,6 +44,8 @@ from ui.widgets.common import (
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLineEdit, QMenuBar
 
+    from kpdesk.kinds import KindBasics
+
 
 class HomeWindow(Protocol):
     """What the home needs of the window it sits in (the main window; the home does not import it)."""
@@ -52,6 +54,7 @@ class HomeWindow(Protocol):
     today: dt.date | None
 
     def unit(self) -> UnitProfile | None: ...
+    def listed_kind(self, kind_id: str) -> KindBasics: ...
     def show_home(self) -> None: ...
     def show_drafts(self) -> None: ...
     def menuBar(self) -> QMenuBar: ...  # noqa: N802 - Qt naming
@@ -227,7 +230,7 @@ class HomePage(QWidget):
         if unit is not None:
             self.heading.setText(f"Việc cần làm — Ủy ban nhân dân {unit.full_name}")
             try:
-                due = due_for_unit(self.window_.store, unit, today)
+                due = due_for_unit(self.window_.store, unit, today, kinds=self.window_.listed_kind)
             except KpdeskError as exc:
                 error = f"Chưa tính được hạn báo cáo: {exc.message}"
         else:

@@ -222,6 +222,11 @@ class MainWindow(QMainWindow):
         self.fill()
         return self._kinds.get(kind_id)
 
+    def listed_kind(self, kind_id: str) -> KindSummary:
+        """The kind as the lists show it (read when they were filled), else looked up: what is due reads no kind
+        twice. Raises `KindError` for a kind that is not on this PC or does not load."""
+        return self._kinds.get(kind_id) or kind_summary(kind_id)
+
     def full_kinds(self) -> tuple[list[Kind], list[str]]:
         """The full kinds of those listed (`kinds`), to make a report from, and a message for each that no longer
         loads (its files changed since the list was made)."""

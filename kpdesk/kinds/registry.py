@@ -135,7 +135,7 @@ class Registry:
             return []
         out = []
         try:
-            with os.scandir(self.installed / kind_id) as entries:
+            with os.scandir(os.path.join(self.installed, kind_id)) as entries:
                 for entry in entries:
                     name = entry.name
                     if (
@@ -155,8 +155,8 @@ class Registry:
         if not isinstance(kind_id, str) or not KIND_ID.fullmatch(kind_id):
             return []
         found = {v.version: v for v in self._installed_versions(kind_id)}
-        folder = self.builtin / kind_id
-        if (folder / "kind.toml").is_file():
+        if os.path.isfile(os.path.join(self.builtin, kind_id, "kind.toml")):
+            folder = self.builtin / kind_id
             version = self._summary(folder, kind_id).version
             found[version] = KindVersion(kind_id, version, folder, True)
         return [found[n] for n in sorted(found)]
@@ -178,7 +178,7 @@ class Registry:
     @staticmethod
     def _stamp(folder: Path, kind_id: str) -> tuple[int, int, int]:
         try:
-            st = (folder / "kind.toml").stat()
+            st = os.stat(os.path.join(folder, "kind.toml"))
         except OSError:
             raise KindError(f"Không đọc được mẫu báo cáo «{kind_id}» ở {folder}.") from None
         return (st.st_size, st.st_mtime_ns, st.st_ino)

@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kpdesk.caching import cache_folder, write_cache_file
+from kpdesk.caching import ENV_CACHE_DIR, cache_folder, write_cache_file
 from kpdesk.period import Period
 from kpdesk.vn import LazyPattern
 
@@ -194,7 +194,7 @@ class KindSummary:
         )
 
 
-def file_digest(path: Path, limit: int | None = MAX_KIND_BYTES) -> str | None:
+def file_digest(path: Path | str, limit: int | None = MAX_KIND_BYTES) -> str | None:
     """What tells a file's contents apart ("size-crc32-adler32"), or None when it cannot be read or is bigger than
     `limit` bytes (None: any size). An edited file that kept all three by chance is about one in 10^19; sha256 would
     do no better here, and hashlib loads OpenSSL (3.5 MiB and a few milliseconds before the window shows)."""
@@ -240,11 +240,15 @@ class SummaryFile:
         self._lock = threading.Lock()
         self._path: Path | None = None
         self._entries: dict[Key, tuple[str, str, tuple[Any, ...]]] | None = None
+        self._where: tuple[str | None, Path | None] | None = None  # `path` for the cache folder's setting
 
-    @staticmethod
-    def path() -> Path | None:
-        folder = cache_folder()
-        return folder / SUMMARY_FILE if folder is not None else None
+    def path(self) -> Path | None:
+        """The summaries' file in the cache folder (None: no cache), looked up again when its setting changes."""
+        setting = os.environ.get(ENV_CACHE_DIR)
+        if self._where is None or self._where[0] != setting:
+            folder = cache_folder()
+            self._where = (setting, folder / SUMMARY_FILE if folder is not None else None)
+        return self._where[1]
 
     def _load(self) -> dict[Key, tuple[str, str, tuple[Any, ...]]]:
         path = self.path()
@@ -268,7 +272,7 @@ class SummaryFile:
             entry = self._load().get((folder, kind_id, toml_digest))
         try:
             template, template_digest, fields = entry  # type: ignore[misc]
-            if file_digest(Path(folder) / template, None) != template_digest:
+            if file_digest(os.path.join(folder, template), None) != template_digest:
                 return None
             summary = KindSummary._from_entry(fields)
         except Exception:  # noqa: BLE001 - none, or an entry of another shape: made again from the kind
@@ -303,14 +307,15 @@ def summary_in(folder: str, kind_id: str, load: Callable[[str, str], Kind]) -> K
     """The summary of the kind in `folder`: from the summaries' file while its files are those it was made from,
     else made from the full kind that `load(folder, kind_id)` reads (and kept). A kind that cannot be read raises
     what `load` raises."""
-    if SummaryFile.path() is None:
+    if disk.path() is None:
         return KindSummary.of(load(folder, kind_id))
-    digest = file_digest(Path(folder) / "kind.toml")
+    toml = os.path.join(folder, "kind.toml")
+    digest = file_digest(toml)
     if digest is not None:
         summary = disk.get(folder, kind_id, digest)
         if summary is not None:
             return summary
     kind = load(folder, kind_id)
-    if digest is not None and file_digest(Path(folder) / "kind.toml") == digest:  # not changed while it was read
+    if digest is not None and file_digest(toml) == digest:  # not changed while it was read
         disk.put(folder, kind_id, digest, kind)
     return KindSummary.of(kind)

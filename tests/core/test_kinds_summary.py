@@ -117,7 +117,7 @@ def test_a_kind_broken_after_its_summary_was_kept_is_reported_as_reading_it_repo
 @pytest.mark.parametrize("content", [b"", b"not marshal data", None, "another shape", "another code"])
 def test_a_damaged_or_foreign_summaries_file_is_ignored_and_replaced(folder, monkeypatch, content):
     first = summary.summary_in(str(folder), KIND, Reads())
-    path = summary.SummaryFile.path()
+    path = summary.disk.path()
     data = path.read_bytes()
     if content is None:  # cut short
         path.write_bytes(data[: len(data) // 2])

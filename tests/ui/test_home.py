@@ -203,6 +203,30 @@ def test_the_profile_keeps_a_ticked_kind_this_computer_cannot_read(qtbot, store,
     assert store.unit(unit_id).report_kinds == ("mau-cua-so", "quan-ly-khcn-6-thang")
 
 
+def test_what_is_due_is_worked_out_from_the_kinds_the_lists_read(qtbot, store, settings, answers, kit, monkeypatch):
+    """The home asks the window for each kind (read once, when the lists were filled) instead of looking every kind
+    up again; a kind the profile names that is not on this PC is still named in the problems."""
+    example = drafts.load(kit.EXAMPLES[0])
+    store.save_unit(replace(kit.profile_for(example), report_kinds=("mau-cua-so", MONTHLY)))
+    window = make_window(qtbot, store, settings, dt.date(2026, 5, 15))
+    from kpdesk.kinds.registry import Registry
+
+    looked_up: list[str] = []
+    newest = Registry.newest_summary
+
+    def newest_summary(self, kind_id):
+        looked_up.append(kind_id)
+        return newest(self, kind_id)
+
+    monkeypatch.setattr(Registry, "newest_summary", newest_summary)
+    due = window.home.refresh()
+    assert looked_up == ["mau-cua-so"], "only the kind the lists do not have is looked up"
+    assert due is not None and due.items and all(item.kind is window.kind(item.kind.id) for item in due.items)
+    assert [k.id for k in due.kinds] == [MONTHLY]
+    assert window.home.problems.isVisible() and "«mau-cua-so»" in window.home.problems.text()
+    window.close()
+
+
 def test_without_a_profile_the_home_says_what_to_do(qtbot, store, settings, answers, kit, monkeypatch):
     window = make_window(qtbot, store, settings, dt.date(2026, 5, 15))
     home = window.home
