@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from kpdesk.caching import ENV_CACHE_DIR, cache_folder, write_cache_file
 from kpdesk.period import Period
@@ -229,75 +229,130 @@ def code_stamp() -> tuple[Any, ...]:
 
 
 Key = tuple[str, str, str]  # the kind's folder, its id, the `file_digest` of its kind.toml
+V = TypeVar("V")
 
 
-class SummaryFile:
-    """The summaries kept on disk. An entry is served only while kind.toml has the digest it was made with and the
-    body template the digest it had then; a file that is missing, damaged, of other code or cannot be written
-    only costs the start the time to read the full kinds."""
+class KindFile(Generic[V]):
+    """A file in the cache folder of values made from kinds (the kinds themselves, or their summaries), keyed by
+    the kind's folder, its id and its kind.toml's `file_digest`, each kept with its body template's digest: a value
+    is served only while both files are as they were when it was made. The newest last, the oldest going first past
+    `limit()` entries. A file that is missing, damaged, of other code or that cannot be written costs only the time
+    to read the kinds again.
 
-    def __init__(self) -> None:
+    `dumps` and `loads` write and read the file (marshal for summaries: the start imports no pickle); `stamp()` names
+    the code that made it; `dump_value` makes a value something the file can hold and `load_value(kept, folder,
+    kind_id)` makes it back, or None for one that cannot be served."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        dumps: Callable[[Any], bytes],
+        loads: Callable[[bytes], Any],
+        stamp: Callable[[], Any],
+        dump_value: Callable[[V], Any],
+        load_value: Callable[[Any, str, str], V | None],
+        limit: Callable[[], int],
+    ) -> None:
+        self.name = name
+        self._dumps, self._loads, self._stamp = dumps, loads, stamp
+        self._dump_value, self._load_value, self.limit = dump_value, load_value, limit
         self._lock = threading.Lock()
         self._path: Path | None = None
-        self._entries: dict[Key, tuple[str, str, tuple[Any, ...]]] | None = None
+        self._entries: dict[Key, tuple[Any, str, str]] | None = None  # the value kept, template, template digest
         self._where: tuple[str | None, Path | None] | None = None  # `path` for the cache folder's setting
 
     def path(self) -> Path | None:
-        """The summaries' file in the cache folder (None: no cache), looked up again when its setting changes."""
+        """The file in the cache folder (None: no cache), looked up again when the folder's setting changes."""
         setting = os.environ.get(ENV_CACHE_DIR)
         if self._where is None or self._where[0] != setting:
             folder = cache_folder()
-            self._where = (setting, folder / SUMMARY_FILE if folder is not None else None)
+            self._where = (setting, folder / self.name if folder is not None else None)
         return self._where[1]
 
-    def _load(self) -> dict[Key, tuple[str, str, tuple[Any, ...]]]:
+    def _load(self) -> dict[Key, tuple[Any, str, str]]:
         path = self.path()
         if self._entries is not None and path == self._path:
             return self._entries
         entries = {}
         if path is not None:
             try:
-                with open(path, "rb") as fh:
-                    data = marshal.load(fh)
-                if isinstance(data, dict) and data.get("format") == FORMAT and data.get("code") == code_stamp():
-                    entries = dict(data["summaries"])
+                data = self._loads(path.read_bytes())
+                if isinstance(data, dict) and data.get("code") == self._stamp():
+                    entries = dict(data["entries"])
             except Exception:  # noqa: BLE001 - none yet, an older one, a damaged one: made again from the kinds
                 entries = {}
         self._path, self._entries = path, entries
         return entries
 
-    def get(self, folder: str, kind_id: str, toml_digest: str) -> KindSummary | None:
-        """The summary kept for this folder and kind.toml, if its body template is still the one it was made with."""
+    def get(self, folder: str, kind_id: str, toml_digest: str) -> V | None:
+        """The value kept for this folder and kind.toml, if its body template is still the one it was made with."""
         with self._lock:
             entry = self._load().get((folder, kind_id, toml_digest))
         try:
-            template, template_digest, fields = entry  # type: ignore[misc]
+            kept, template, template_digest = entry  # type: ignore[misc]
             if file_digest(os.path.join(folder, template), None) != template_digest:
                 return None
-            summary = KindSummary._from_entry(fields)
+            return self._load_value(kept, folder, kind_id)
         except Exception:  # noqa: BLE001 - none, or an entry of another shape: made again from the kind
             return None
-        return summary if summary.id == kind_id else None
 
-    def put(self, folder: str, kind_id: str, toml_digest: str, kind: Kind) -> None:
-        """Keep the summary of `kind`, read from `folder` whose kind.toml had `toml_digest`, for the next start."""
-        template_digest = file_digest(kind.template_path, None)
+    def put(self, folder: str, kind_id: str, toml_digest: str, value: V, template: str) -> None:
+        """Keep `value`, made from the kind in `folder` whose kind.toml had `toml_digest` and whose body template is
+        the file `template` there, for the next start."""
+        template_digest = file_digest(os.path.join(folder, template), None)
         if template_digest is None:
             return
         with self._lock:
             entries = self._load()
             key = (folder, kind_id, toml_digest)
             entries.pop(key, None)
-            entries[key] = (kind.template, template_digest, KindSummary.of(kind)._entry())  # the newest last
-            while len(entries) > SUMMARY_ENTRIES:
+            entries[key] = (self._dump_value(value), template, template_digest)  # the newest last
+            while len(entries) > self.limit():
                 entries.pop(next(iter(entries)))
             if self._path is not None:
-                data = {"format": FORMAT, "code": code_stamp(), "summaries": entries}
                 try:
-                    payload = marshal.dumps(data)
-                except ValueError:  # a value marshal cannot write: the summary is made again next time
+                    payload = self._dumps({"code": self._stamp(), "entries": entries})
+                except Exception:  # noqa: BLE001 - a value the file cannot hold: made again next time
                     return
                 write_cache_file(self._path, payload)
+
+    def served(self, folder: str, kind_id: str, load: Callable[[str, str], Kind], make: Callable[[Kind], V]) -> V:
+        """The value for the kind in `folder`: kept while its files are those it was made from, else
+        `make(load(folder, kind_id))` (and kept). A kind that cannot be read raises what `load` raises."""
+        if self.path() is None:
+            return make(load(folder, kind_id))
+        toml = os.path.join(folder, "kind.toml")
+        digest = file_digest(toml)
+        if digest is not None:
+            found = self.get(folder, kind_id, digest)
+            if found is not None:
+                return found
+        kind = load(folder, kind_id)
+        value = make(kind)
+        if digest is not None and file_digest(toml) == digest:  # not changed while it was read
+            self.put(folder, kind_id, digest, value, kind.template)
+        return value
+
+
+def _summary_of_entry(kept: Any, folder: str, kind_id: str) -> KindSummary | None:
+    summary = KindSummary._from_entry(kept)
+    return summary if summary.id == kind_id else None
+
+
+class SummaryFile(KindFile[KindSummary]):
+    """The kinds' summaries kept on disk (`SUMMARY_FILE`, marshal's format)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            SUMMARY_FILE,
+            dumps=marshal.dumps,
+            loads=marshal.loads,
+            stamp=lambda: (FORMAT, *code_stamp()),
+            dump_value=KindSummary._entry,
+            load_value=_summary_of_entry,
+            limit=lambda: SUMMARY_ENTRIES,
+        )
 
 
 disk = SummaryFile()
@@ -307,15 +362,4 @@ def summary_in(folder: str, kind_id: str, load: Callable[[str, str], Kind]) -> K
     """The summary of the kind in `folder`: from the summaries' file while its files are those it was made from,
     else made from the full kind that `load(folder, kind_id)` reads (and kept). A kind that cannot be read raises
     what `load` raises."""
-    if disk.path() is None:
-        return KindSummary.of(load(folder, kind_id))
-    toml = os.path.join(folder, "kind.toml")
-    digest = file_digest(toml)
-    if digest is not None:
-        summary = disk.get(folder, kind_id, digest)
-        if summary is not None:
-            return summary
-    kind = load(folder, kind_id)
-    if digest is not None and file_digest(toml) == digest:  # not changed while it was read
-        disk.put(folder, kind_id, digest, kind)
-    return KindSummary.of(kind)
+    return disk.served(folder, kind_id, load, KindSummary.of)

@@ -10,6 +10,7 @@ import pytest
 from kpdesk.caching import ENV_CACHE_DIR
 from kpdesk.errors import KindError
 from kpdesk.kinds import cache, get_kind, templates_dir
+from kpdesk.kinds.summary import file_digest
 
 KIND = "co-che-tai-chinh-thang"
 
@@ -120,8 +121,10 @@ def test_a_cache_holding_something_else_is_ignored(folder, monkeypatch):
     path = cache.cache_path()
     path.parent.mkdir(parents=True)
     stamp = cache._code_stamp()
-    digest = cache.file_digest(folder / "kind.toml")
-    path.write_bytes(pickle.dumps({"code": stamp, "kinds": {(str(folder), KIND, digest): ("not a kind", "x")}}))
+    digest = file_digest(folder / "kind.toml")
+    body = file_digest(folder / "body.j2", None)
+    entries = {(str(folder), KIND, digest): ("not a kind", "body.j2", body)}  # the right files, not a kind
+    path.write_bytes(pickle.dumps({"code": stamp, "entries": entries}))
     reads = count_reads(monkeypatch)
     assert cache.cached_load(str(folder), KIND).id == KIND
     assert reads == [str(folder)]

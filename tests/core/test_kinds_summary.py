@@ -76,7 +76,7 @@ def test_dates_and_the_first_period_survive_the_file(folder, monkeypatch):
         applies_from=Period("month", 2026, month=7),
     )
     digest = summary.file_digest(folder / "kind.toml")
-    summary.disk.put(str(folder), KIND, digest, kind)
+    summary.disk.put(str(folder), KIND, digest, KindSummary.of(kind), kind.template)
     restart(monkeypatch)
     kept = summary.disk.get(str(folder), KIND, digest)
     assert kept == KindSummary.of(kind)
@@ -123,7 +123,7 @@ def test_a_damaged_or_foreign_summaries_file_is_ignored_and_replaced(folder, mon
         path.write_bytes(data[: len(data) // 2])
     elif content == "another shape":
         kept = marshal.loads(data)
-        kept["summaries"] = {key: ("body.j2", "x", ("not", "a", "summary")) for key in kept["summaries"]}
+        kept["entries"] = {key: (("not", "a", "summary"), *rest) for key, (_, *rest) in kept["entries"].items()}
         path.write_bytes(marshal.dumps(kept))
     elif content == "another code":
         path.write_bytes(marshal.dumps({**marshal.loads(data), "code": ("another version of the loader",)}))
