@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
         if not kinds:
             dialogs.tell(self, "Chưa có mẫu báo cáo nào để soạn.", detail=" ".join(self.broken_kinds + broken))
             return
+        if broken:  # changed on disk since the lists were filled: said, and left out of the dialog
+            self.statusBar().showMessage(" ".join(broken), 30000)
         from ui.draft_dialogs import NewReportDialog
 
         dialog = NewReportDialog(self.store, unit, kinds, self, today=self.today)

@@ -226,6 +226,39 @@ def test_a_report_from_the_previous_period_is_made_in_one_step_in_the_form_chose
     window.close()
 
 
+def test_a_new_report_offers_the_kinds_that_still_load_and_says_which_do_not(
+    qtbot, store, settings, answers, kit, monkeypatch
+):
+    """The lists come from the kinds' summaries; the dialog gets the full kinds, read when it opens. A kind whose
+    files broke in between is left out of the dialog and named in the status bar with what to do."""
+    import ui.main_window
+    from kpdesk.errors import KindError
+
+    add_examples(store, kit)
+    window = make_window(qtbot, store, settings, kit)
+    broken = "ke-hoach-khcn-nam"
+    assert broken in {k.id for k in window.kinds}
+
+    def get_kind_now(kind_id, version=None):
+        if kind_id == broken:
+            raise KindError("Mẫu «ke-hoach-khcn-nam» hỏng: thiếu khóa «name».")
+        return get_kind(kind_id, version)
+
+    offered: list[str] = []
+
+    def exec_(dialog):
+        offered.extend(k.id for k in dialog.kinds)
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ui.main_window, "get_kind", get_kind_now)
+    monkeypatch.setattr(NewReportDialog, "exec", exec_)
+    window.new_report()
+    assert offered and broken not in offered and set(offered) <= {k.id for k in window.kinds}
+    said = window.statusBar().currentMessage()
+    assert f"«{broken}» bị bỏ qua vì không dùng được" in said and "thiếu khóa «name»" in said and "Hãy sửa" in said
+    window.close()
+
+
 def test_list_search_filters_duplicate_and_the_bin_with_undo(qtbot, store, settings, answers, kit):
     ids = add_examples(store, kit)
     window = make_window(qtbot, store, settings, kit)
