@@ -5,7 +5,8 @@ computed values and rules) is read from the kinds' cache or its files, and impor
 the start more than the rest of the core together. So each kind's summary is kept in a small file of its own
 beside the kinds' cache (`kind-summaries.marshal`), keyed as that cache is: by the kind's folder, its id, the
 contents of its kind.toml and body template, and the code that reads kinds. A summary that is missing, stale or
-damaged is made again from the full kind, which reports a broken kind exactly as reading it does.
+damaged is made again from the full kind, which reports a broken kind exactly as reading it does. `KindFile`
+serves both files, the summaries (marshal: the start imports no pickle) and the full kinds (`kpdesk.kinds.cache`).
 
 This module also says where kinds live on this computer (`templates_dir`, `kind_folders`): the start lists the
 kinds' folders without importing their loader.
