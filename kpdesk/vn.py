@@ -556,9 +556,9 @@ def _style(style: str) -> tuple[str, str]:
 
 def number_in_words(n: int | Decimal, *, style: str = "north") -> str:
     """Lower-case formal reading: 1015 -> 'một nghìn không trăm mười lăm', Decimal('0.05') -> 'không phẩy không năm'."""
-    odd, thousand = _style(style)
     from decimal import Decimal
 
+    odd, thousand = _style(style)
     if isinstance(n, bool) or not isinstance(n, (int, Decimal)):
         raise TypeError(f"expected int or Decimal, got {type(n).__name__}")
     if isinstance(n, int):

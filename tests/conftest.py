@@ -21,3 +21,19 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 @pytest.fixture
 def examples() -> list[Path]:
     return EXAMPLES
+
+
+#: The shipped kind the tests of the kinds' cache files copy.
+CACHED_KIND = "co-che-tai-chinh-thang"
+
+
+@pytest.fixture
+def kind_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of the shipped kind `CACHED_KIND` in a folder of its own, and a cache folder of its own
+    (`KPDESK_CACHE_DIR`), empty."""
+    monkeypatch.setenv("KPDESK_CACHE_DIR", str(tmp_path / "cache"))
+    from kpdesk.kinds import templates_dir
+
+    target = tmp_path / "kinds" / CACHED_KIND
+    shutil.copytree(templates_dir() / CACHED_KIND, target)
+    return target

@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kpdesk.caching import cache_folder
 from kpdesk.kinds.loader import _check_template as check_template
 from kpdesk.kinds.loader import load_kind
 from kpdesk.kinds.model import Kind
@@ -20,12 +19,6 @@ CACHE_FILE = "kinds.pickle"
 CACHE_ENTRIES = 64
 #: Bumped when what an entry holds changes shape.
 FORMAT = 3
-
-
-def cache_path() -> Path | None:
-    """The cache file, or None when `KPDESK_CACHE_DIR` is set empty (no cache)."""
-    folder = cache_folder()
-    return folder / CACHE_FILE if folder is not None else None
 
 
 @cache

@@ -9,20 +9,17 @@ import pytest
 
 from kpdesk.caching import ENV_CACHE_DIR
 from kpdesk.errors import KindError
-from kpdesk.kinds import cache, get_kind, templates_dir
+from kpdesk.kinds import cache, get_kind
 from kpdesk.kinds.summary import file_digest
 
 KIND = "co-che-tai-chinh-thang"
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch):
+def folder(kind_copy, monkeypatch):
     """A copy of a shipped kind, and a cache folder of its own with nothing in memory (a fresh start)."""
-    monkeypatch.setenv(ENV_CACHE_DIR, str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "disk", cache.KindCache())
-    target = tmp_path / "kinds" / KIND
-    shutil.copytree(templates_dir() / KIND, target)
-    return target
+    restart(monkeypatch)
+    return kind_copy
 
 
 def restart(monkeypatch):
@@ -46,7 +43,7 @@ def test_the_test_session_never_writes_to_the_users_cache_folder():
     import platformdirs
 
     assert os.environ.get(ENV_CACHE_DIR)
-    assert not cache.cache_path().is_relative_to(platformdirs.user_cache_path("kpdesk", appauthor=False))
+    assert not cache.disk.path().is_relative_to(platformdirs.user_cache_path("kpdesk", appauthor=False))
 
 
 def test_a_kind_read_once_is_served_from_the_cache_at_the_next_start(folder, monkeypatch):
@@ -104,7 +101,7 @@ def test_a_removed_body_template_is_reported_not_served(folder, monkeypatch):
 @pytest.mark.parametrize("content", [b"", b"not a pickle at all", None])
 def test_a_damaged_cache_file_is_ignored_and_replaced(folder, monkeypatch, content):
     first = cache.cached_load(str(folder), KIND)
-    path = cache.cache_path()
+    path = cache.disk.path()
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2] if content is None else content)  # None: cut short
     restart(monkeypatch)
@@ -118,7 +115,7 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(folder, monkeypatch, conte
 
 
 def test_a_cache_holding_something_else_is_ignored(folder, monkeypatch):
-    path = cache.cache_path()
+    path = cache.disk.path()
     path.parent.mkdir(parents=True)
     stamp = cache._code_stamp()
     digest = file_digest(folder / "kind.toml")
@@ -141,7 +138,7 @@ def test_a_cache_of_other_code_is_ignored(folder, monkeypatch):
 
 def test_an_empty_cache_dir_setting_means_no_cache(folder, monkeypatch, tmp_path):
     monkeypatch.setenv(ENV_CACHE_DIR, "")
-    assert cache.cache_path() is None
+    assert cache.disk.path() is None
     reads = count_reads(monkeypatch)
     cache.cached_load(str(folder), KIND)
     cache.cached_load(str(folder), KIND)

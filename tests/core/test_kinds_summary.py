@@ -26,13 +26,10 @@ BASICS = ("id", "version", "name", "short", "doc_type", "periods", "deadline_day
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch):
+def folder(kind_copy, monkeypatch):
     """A copy of a shipped kind, and a cache folder of its own with nothing in memory (a fresh start)."""
-    monkeypatch.setenv(ENV_CACHE_DIR, str(tmp_path / "cache"))
-    monkeypatch.setattr(summary, "disk", summary.SummaryFile())
-    target = tmp_path / "kinds" / KIND
-    shutil.copytree(templates_dir() / KIND, target)
-    return target
+    restart(monkeypatch)
+    return kind_copy
 
 
 def restart(monkeypatch):
