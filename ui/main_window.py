@@ -241,14 +241,7 @@ class MainWindow(QMainWindow):
 
     def unit(self) -> UnitProfile | None:
         """Return the officer's own unit: the one chosen last, else the first entered (imports may add others)."""
-        units = self.store.units()
-        if not units:
-            return None
-        chosen = self.settings.q.value("unit/current")
-        for unit in units:
-            if str(unit.id) == str(chosen):
-                return unit
-        return min(units, key=lambda u: u.id or 0)
+        return self.store.chosen_unit(self.settings.q.value("unit/current"))
 
     def _show_unit(self) -> None:
         if self.views.drafts_made:

@@ -185,6 +185,11 @@ class Store(Database):
         """The profiles of the communes this PC writes reports for."""
         return profiles.load_units(self)
 
+    def chosen_unit(self, chosen: object = None) -> UnitProfile | None:
+        """The commune's profile whose id is `chosen` (as the window remembers it), else the first entered; None
+        when there is none (see `profiles.chosen_unit`)."""
+        return profiles.chosen_unit(self, chosen)
+
     def department(self) -> UnitProfile | None:
         """The profile of the department this PC works for (department mode), or None when there is none yet."""
         found = profiles.load_units(self, profiles.DEPARTMENT)

@@ -317,6 +317,17 @@ def load_units(db: Database, role: str = COMMUNE) -> list[UnitProfile]:
         return [_read_unit(c, i) for i in ids]
 
 
+def chosen_unit(db: Database, chosen: object = None, role: str = COMMUNE) -> UnitProfile | None:
+    """The profile of `role` whose id is `chosen` (a number, or its text as settings keep it), else the first entered
+    (the smallest id); None when there is none. Reads that one profile, however many units the PC holds."""
+    with db.snapshot() as c:
+        ids = [r[0] for r in c.execute("SELECT id FROM units WHERE role = ?", (role,))]
+        if not ids:
+            return None
+        picked = next((i for i in ids if str(i) == str(chosen)), min(ids))
+        return _read_unit(c, picked)
+
+
 def load_unit(db: Database, unit_id: int) -> UnitProfile:
     with db.snapshot() as c:
         return _read_unit(c, unit_id)

@@ -17,7 +17,7 @@ from kpdesk.draft import Period
 from kpdesk.edits import SetField, SetPart
 from kpdesk.errors import DraftError, EditError, StoreError
 from kpdesk.kinds import all_kinds, get_kind
-from kpdesk.store import DraftWriter, NotFound, SignerProfile, Store, UnitProfile, fold, search
+from kpdesk.store import DEPARTMENT, DraftWriter, NotFound, SignerProfile, Store, UnitProfile, fold, profiles, search
 from kpdesk.store.drafts import AlreadyStored
 from kpdesk.store.search import search_text as _search_text
 from kpdesk.vocab import DocPart
@@ -82,6 +82,22 @@ def test_several_units_live_side_by_side_and_updates_replace_signers(store, unit
     store.save_unit(replace(store.unit(unit), signers=(SignerProfile("Lê Sỹ Tiến", "PHÓ CHỦ TỊCH"),)))
     assert [(s.name, s.is_default) for s in store.unit(unit).signers] == [("Lê Sỹ Tiến", True)]
     assert store.unit(other).signers == ()
+
+
+def test_the_chosen_unit_is_the_one_remembered_else_the_first_entered(store, monkeypatch):
+    assert store.chosen_unit() is None and store.chosen_unit(1) is None
+    first = store.save_unit(profile())
+    second = store.save_unit(UnitProfile(name="Bỉm Sơn", level="phường", province="Thanh Hóa"))
+    department = store.save_unit(UnitProfile(name="Sở Khoa học và Công nghệ", role=DEPARTMENT))
+    assert store.chosen_unit(second) == store.unit(second)
+    assert store.chosen_unit(str(second)) == store.unit(second)  # as QSettings gives it back: text
+    for other in (None, "", 999, "không phải số", department):  # none, gone, or not a commune's: the first entered
+        assert store.chosen_unit(other) == store.unit(first)
+    read = []
+    real = profiles._read_unit
+    monkeypatch.setattr(profiles, "_read_unit", lambda c, i: read.append(i) or real(c, i))
+    store.chosen_unit(second)
+    assert read == [second]  # one profile read, however many the PC holds
 
 
 @pytest.mark.parametrize(
