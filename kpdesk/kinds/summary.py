@@ -15,7 +15,6 @@ kinds' folders without importing their loader.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import marshal
 import os
 import sys
@@ -217,9 +216,7 @@ def code_stamp() -> tuple[Any, ...]:
     must be the same whether they have been imported or not."""
     stamp: list[Any] = [sys.version]
     for name in LOADER_MODULES:
-        module = sys.modules.get(name)
-        spec = module.__spec__ if module is not None else importlib.util.find_spec(name)
-        where = (spec.origin if spec is not None else None) or sys.executable
+        where = _source_file(name) or sys.executable
         try:
             st = os.stat(where)
         except OSError:
@@ -227,6 +224,18 @@ def code_stamp() -> tuple[Any, ...]:
             st = os.stat(where)
         stamp.append((name, where, st.st_size, st.st_mtime_ns))
     return tuple(stamp)
+
+
+def _source_file(name: str) -> str | None:
+    """The source file of the module `name` in its package's folder (where Python's import finds it), or None (a
+    bundle's modules have no file of their own). Looked for directly: `importlib.util.find_spec` costs the start
+    ~1 ms for the stamp's eleven modules."""
+    package, _, leaf = name.rpartition(".")
+    for folder in getattr(sys.modules.get(package), "__path__", ()):
+        path = os.path.join(folder, leaf + ".py")
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 Key = tuple[str, str, str]  # the kind's folder, its id, the `file_digest` of its kind.toml

@@ -215,8 +215,10 @@ def test_the_code_stamp_does_not_depend_on_what_was_imported():
         "import sys\n"
         "from kpdesk.kinds import cache\n"
         "assert 'kpdesk.template_env' not in sys.modules and 'kpdesk.sandbox' not in sys.modules\n"
+        "from kpdesk.kinds.summary import code_stamp\n"
         "before = cache._code_stamp()\n"
-        "import kpdesk.template_env\n"
+        "import kpdesk.template_env, kpdesk.kinds.loader, kpdesk.kinds.model\n"
+        "code_stamp.cache_clear()\n"
         "print(before == cache._code_stamp(), sys.executable not in repr(before))\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -3,7 +3,7 @@ window's start reads no full kind, and never served once the kind's files change
 
 import dataclasses
 import datetime as dt
-import importlib
+import importlib.util
 import marshal
 import os
 import shutil
@@ -188,3 +188,14 @@ def test_listing_kinds_from_their_summaries_reads_no_full_kind(tmp_path):
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[0].stdout.split()[1:], "the first start reads the full kinds"
     assert runs[1].stdout.split() == [str(len(registry().ids()))], runs[1].stdout
+
+
+def test_the_code_stamp_names_each_loader_module_by_the_file_import_finds_or_else_the_program(monkeypatch):
+    stamp = summary.code_stamp.__wrapped__()
+    assert stamp[0] == sys.version
+    for name, where, size, mtime in stamp[1:]:
+        assert where == importlib.util.find_spec(name).origin and os.stat(where).st_size == size
+    # a bundle's modules have no source file beside their package: the program's own file stands for them
+    monkeypatch.setattr(sys.modules["kpdesk"], "__path__", [str(Path(sys.executable).parent)])
+    monkeypatch.setattr(sys.modules["kpdesk.kinds"], "__path__", [str(Path(sys.executable).parent)])
+    assert {where for _, where, _, _ in summary.code_stamp.__wrapped__()[1:]} == {sys.executable}
