@@ -194,7 +194,8 @@ def test_the_code_stamp_names_each_loader_module_by_the_file_import_finds_or_els
     stamp = summary.code_stamp.__wrapped__()
     assert stamp[0] == sys.version
     for name, where, size, mtime in stamp[1:]:
-        assert where == importlib.util.find_spec(name).origin and os.stat(where).st_size == size
+        st = os.stat(where)
+        assert where == importlib.util.find_spec(name).origin and (size, mtime) == (st.st_size, st.st_mtime_ns)
     # a bundle's modules have no source file beside their package: the program's own file stands for them
     monkeypatch.setattr(sys.modules["kpdesk"], "__path__", [str(Path(sys.executable).parent)])
     monkeypatch.setattr(sys.modules["kpdesk.kinds"], "__path__", [str(Path(sys.executable).parent)])

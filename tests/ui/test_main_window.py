@@ -7,7 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from kpdesk import draft as drafts
@@ -295,6 +295,21 @@ def test_list_search_filters_duplicate_and_the_bin_with_undo(qtbot, store, setti
     assert page.table.rowCount() == 1 and page.buttons["undelete"].isVisible()
     qtbot.mouseClick(page.buttons["undelete"], Qt.MouseButton.LeftButton)
     assert not page.bin.isChecked() and page.table.rowCount() == len(ids) + 1
+
+
+def test_the_draft_acted_on_is_the_selected_row_else_the_current_one(qtbot, store, settings, answers, kit):
+    add_examples(store, kit)
+    window = make_window(qtbot, store, settings, kit)
+    window.show_drafts()
+    page, table = window.list_page, window.list_page.table
+    assert table.rowCount() >= 3
+    flags = QItemSelectionModel.SelectionFlag
+    table.selectRow(1)
+    table.selectionModel().setCurrentIndex(table.model().index(2, 0), flags.NoUpdate)  # current, not selected
+    assert table.currentRow() == 2 and page.current_info() == page.infos[1]
+    table.clearSelection()
+    assert page.current_info() == page.infos[2]
+    window.close()
 
 
 def test_history_restores_an_earlier_version(qtbot, store, settings, answers, kit, monkeypatch):

@@ -175,6 +175,8 @@ def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
 #: (`push_button`, `menu_action`), QKeySequence (`set_shortcut`), QPainter's (`status_pixmap`: the second start reads
 #: its marks from the cache folder).
 UNBUILT = ("QIcon", "QKeySequence", "QPainter", "QPainterPath", "QTransform")
+#: Nor QtCore's QItemSelectionModel: the list of drafts finds its chosen row from its items (`current_info`).
+UNBUILT_CORE = ("QItemSelectionModel",)
 #: Modules the window's start does not need, imported when first used: the list of drafts, the edits' model, the
 #: kinds' template sandbox, what changes between two versions of a kind, the full kinds (their model, loader and
 #: cache, and pickle: the start lists kinds from their summaries), the drafts' own module, the wizard, Jinja, and
@@ -200,9 +202,9 @@ LATER = (
 def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view):
     """Up to the window shown with its view filled, nothing touches PySide's `Qt` namespace: PySide builds its 93
     enums the first time anything in it is used, 35-40 ms of the start (`ui.widgets.common.set_keys`). Nor QIcon,
-    whose 151 theme icons a button or action made with its text would build (`push_button`, `menu_action`). Checked on
-    a folder whose home lists due reports (their status icons and rows are built too), and with the list of drafts
-    as the view open last."""
+    whose 151 theme icons a button or action made with its text would build (`push_button`, `menu_action`), nor
+    QItemSelectionModel (`DraftListPage.current_info`). Checked on a folder whose home lists due reports (their
+    status icons and rows are built too), and with the list of drafts as the view open last."""
     import os
     import subprocess
     import sys
@@ -226,7 +228,9 @@ def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view
         "[window] = [w for w in ui.app.QApplication.topLevelWidgets() if isinstance(w, MainWindow)]\n"
         f"UNBUILT = {UNBUILT!r}\n"
         "gui = sys.modules['PySide6.QtGui'].__dict__\n"
-        "built = 'Qt' in sys.modules['PySide6.QtCore'].__dict__ or any(name in gui for name in UNBUILT)\n"
+        f"UNBUILT_CORE = {UNBUILT_CORE!r}\n"
+        "core = sys.modules['PySide6.QtCore'].__dict__\n"
+        "built = 'Qt' in core or any(name in gui for name in UNBUILT) or any(name in core for name in UNBUILT_CORE)\n"
         "listed = window.list_page.table.rowCount() if window.views.drafts_made else None\n"
         "print(code, window.is_filled, window.home.due is not None, len(window.home.rows) > 0, listed, built)\n"
         "print(*sorted(m for m in LATER if m in sys.modules))\n"
