@@ -204,6 +204,7 @@ class HomePage(QWidget):
         buttons.addStretch(1)
         empty_box.addLayout(buttons)
         empty_box.addStretch(2)
+        self.empty.hide()  # until `refresh` knows there is nothing due: the frame at start shows no stray buttons
         box.addWidget(self.empty, 1)
 
         self.footer = hint_label(

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kpdesk import draft as drafts
 from kpdesk.draft import Period
@@ -118,6 +119,30 @@ def test_with_nothing_due_the_home_says_so_and_offers_the_list(qtbot, store, set
     assert home.drafts_button.isVisible() and not home.kinds_button.isVisible()
     qtbot.mouseClick(home.drafts_button, Qt.MouseButton.LeftButton)
     assert window.views.currentIndex() == MainViews.DRAFTS and window.list_page.table.rowCount() == 2
+    window.close()
+
+
+@pytest.mark.parametrize("nothing_due", [False, True])
+def test_the_frame_shown_before_the_fill_offers_no_buttons_the_fill_may_take_away(
+    qtbot, store, settings, answers, kit, nothing_due
+):
+    """At start the window is painted before its lists are filled: the home's frame is its heading and footer,
+    not the buttons of an empty home that flash away when the rows come (nor «Nhập thông tin đơn vị…», which
+    would say there is no profile)."""
+    unit_id, _ = april_sent(store, kit)
+    if nothing_due:
+        may = store.create_draft(MONTHLY, MAY, unit_id)
+        store.record_export(may, Path("BC-T05.docx"), "b" * 64, 1)
+    window = MainWindow(store, settings, today=dt.date(2026, 5, 15), fill_later=True)
+    qtbot.addWidget(window)
+    window.show()
+    home = window.home
+    assert not window.is_filled and home.heading.isVisible() and home.footer.isVisible()
+    assert not home.empty.isVisible() and not any(b.isVisible() for b in home.findChildren(QPushButton))
+    with qtbot.waitSignal(window.filled, timeout=5000):
+        pass
+    assert home.empty.isVisible() == nothing_due and bool(home.rows) != nothing_due
+    assert not home.profile_button.isVisible()
     window.close()
 
 
