@@ -151,7 +151,7 @@ def remove_stale(folder: Path) -> int:
         return 0
     now = time.time()
     for entry in entries:
-        m = _TEMP_NAME.match(entry.name)
+        m = _TEMP_NAME.match(entry.name) if entry.name.startswith(".") else None  # compiled when a dot file is there
         if m is None:
             continue
         try:

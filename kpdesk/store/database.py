@@ -243,14 +243,18 @@ def _probe_writable(folder: Path) -> None:
     raise ReadOnlyData(f"Thư mục dữ liệu {folder} chỉ cho đọc, kpdesk không ghi được bản nháp vào đó. {fix}")
 
 
+#: How an empty database file set aside is named: `kpdesk-rong-<time>.sqlite3` (rỗng: empty).
+ASIDE_PREFIX = "kpdesk-rong-"
+
+
 def _set_aside_empty(path: Path) -> Path:
     """Rename an empty (0-byte) database file, with its -wal/-shm, to `kpdesk-rong-<time>.sqlite3`; return it."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"kpdesk-rong-{stamp}.sqlite3")
+    aside = path.with_name(f"{ASIDE_PREFIX}{stamp}.sqlite3")
     n = 1
     while aside.exists():
         n += 1
-        aside = path.with_name(f"kpdesk-rong-{stamp}-{n}.sqlite3")
+        aside = path.with_name(f"{ASIDE_PREFIX}{stamp}-{n}.sqlite3")
     try:
         for suffix in ("", "-wal", "-shm"):
             current = Path(f"{path}{suffix}")
@@ -262,6 +266,16 @@ def _set_aside_empty(path: Path) -> Path:
             f"({exc.strerror or exc}). Hãy kiểm tra quyền ghi của {path.parent}."
         ) from None
     return aside
+
+
+def _set_aside(folder: Path) -> list[Path]:
+    """The empty database files set aside in `folder` (`_set_aside_empty`), by name; listed without `glob`, whose
+    pattern the start would compile."""
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.startswith(ASIDE_PREFIX) and n.endswith(".sqlite3"))
+    except OSError:
+        return []
+    return [folder / n for n in names]
 
 
 def _check_existing(path: Path) -> None:
@@ -367,7 +381,7 @@ class Database:
         if database is None:
             assert problem is not None
             database = cls._open_read_only(path, folder, *problem)
-        for aside in sorted(folder.glob("kpdesk-rong-*.sqlite3")):
+        for aside in _set_aside(folder):
             warnings.append(
                 f"Tệp cơ sở dữ liệu {path} đã bị rỗng (0 byte) mà không có bản sao lưu nào, nên kpdesk đã tạo cơ sở "
                 "dữ liệu mới. Nếu trước đây đã soạn báo cáo trên máy này, dữ liệu cũ có thể đã mất hoặc đang ở nơi "

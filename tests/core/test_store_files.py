@@ -361,6 +361,12 @@ def test_an_empty_file_without_backups_is_set_aside_and_said(tmp_path, capsys):
     assert "có thể đã mất hoặc đang ở nơi khác" in err and "kpdesk restore" in err
     with Store.open(tmp_path) as store:
         assert len(store.warnings) == 1 and store.list_drafts() == []  # said until the empty file is deleted
+    second = tmp_path / "kpdesk-rong-20260101-000000.sqlite3"  # another, older one, with its -wal beside it
+    second.write_bytes(b"")
+    (tmp_path / f"{second.name}-wal").write_bytes(b"")
+    with Store.open(tmp_path) as store:
+        assert [str(second) in w and str(aside) not in w for w in store.warnings] == [True, False]  # by name
+    second.unlink()
     aside.unlink()
     with Store.open(tmp_path) as store:
         assert store.warnings == []

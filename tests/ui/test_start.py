@@ -235,7 +235,8 @@ def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view
         "print(code, window.is_filled, window.home.due is not None, len(window.home.rows) > 0, listed, built)\n"
         "print(*sorted(m for m in LATER if m in sys.modules))\n"
         "from kpdesk.caching import COUNTS\n"
-        "print(COUNTS['compiled'], COUNTS['found'])\n"
+        "from kpdesk.store import backups\n"
+        "print(COUNTS['compiled'], COUNTS['found'], backups._TEMP_NAME.compiled)\n"
     )
     env = {
         **os.environ,
@@ -256,8 +257,9 @@ def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view
     assert run.stdout.splitlines()[-3].split() == ["0", "True", "True", rows, listed, "False"], run.stdout
     loaded = ["ui.draft_list"] if view == "drafts" else []  # what the start left for later stayed unloaded
     assert run.stdout.splitlines()[-2].split() == loaded, run.stdout
-    compiled, found = map(int, run.stdout.splitlines()[-1].split())  # the dataclasses' code came from the cache
-    assert compiled == 0 and found > 100, run.stdout
+    compiled, found, temp_pattern = run.stdout.splitlines()[-1].split()  # the dataclasses' code came from the cache
+    assert int(compiled) == 0 and int(found) > 100, run.stdout
+    assert temp_pattern == "False", "no temporary file was left: the store's pattern for them was not compiled"
 
 
 def test_the_list_of_drafts_is_made_and_filled_when_its_tab_is_first_opened(qtbot, store, settings, kit):
