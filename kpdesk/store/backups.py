@@ -68,8 +68,15 @@ def backup_reason(path: Path) -> str:
 
 
 def backed_up_today(data_dir: Path) -> bool:
-    today = dt.date.today()
-    return any((t := backup_time(p)) is not None and t.date() == today for p in list_backups(data_dir))
+    """Whether a backup was made today (for any reason), told by its name's date alone: every start asks, and
+    `list_backups` would compile the names' pattern."""
+    folder = Path(data_dir) / BACKUP_DIR
+    prefix = f"kpdesk-{dt.date.today():%Y%m%d}-"
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name.startswith(prefix) and e.name.endswith(".sqlite3") and e.is_file() for e in entries)
+    except OSError:
+        return False
 
 
 def backup_target(data_dir: Path, reason: str) -> Path:

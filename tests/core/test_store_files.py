@@ -1,5 +1,6 @@
 """The database file: where it lives, schema migrations, damaged, newer and read-only files, backups, commands."""
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -423,6 +424,19 @@ def test_first_open_of_the_day_makes_one_backup(tmp_path):
         assert c.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # self-contained file
         assert c.execute("SELECT count(*) FROM drafts").fetchone()[0] == 1
     c.close()
+
+
+def test_a_backup_made_today_for_any_reason_counts_as_the_days_backup(tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    assert not backups.backed_up_today(tmp_path)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    (folder / f"kpdesk-{yesterday:%Y%m%d}-235959-daily.sqlite3").write_bytes(b"x")
+    (folder / f"kpdesk-{dt.date.today():%Y%m%d}-000000-manual.txt").write_bytes(b"x")  # not a backup
+    (folder / f"kpdesk-{dt.date.today():%Y%m%d}-000001-manual.sqlite3").mkdir()  # nor a folder
+    assert not backups.backed_up_today(tmp_path)
+    (folder / f"kpdesk-{dt.date.today():%Y%m%d}-000002-2-manual.sqlite3").write_bytes(b"x")
+    assert backups.backed_up_today(tmp_path)
 
 
 def test_backups_made_within_one_second_get_distinct_names(tmp_path):
