@@ -37,7 +37,7 @@ def stored_mode(store: Store) -> str | None:
     mode = store.setting(MODE_KEY, "")
     if mode in MODES:
         return mode
-    if store.units():
+    if store.chosen_unit() is not None:  # one profile read, not every commune's
         return COMMUNE
     if store.department() is not None:
         return DEPARTMENT
