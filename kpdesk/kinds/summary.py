@@ -228,8 +228,8 @@ def code_stamp() -> tuple[Any, ...]:
 
 def _source_file(name: str) -> str | None:
     """The source file of the module `name` in its package's folder (where Python's import finds it), or None (a
-    bundle's modules have no file of their own). Looked for directly: `importlib.util.find_spec` costs the start
-    ~1 ms for the stamp's eleven modules."""
+    bundle's modules have no file of their own). Looked for directly, as the import system would find it, without
+    the machinery of `importlib.util.find_spec`."""
     package, _, leaf = name.rpartition(".")
     for folder in getattr(sys.modules.get(package), "__path__", ()):
         path = os.path.join(folder, leaf + ".py")
