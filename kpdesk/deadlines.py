@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError
 from kpdesk.period import Period
+from kpdesk.text import LazyPattern, clean_line, format_date
 
 
 class HasDeadlines(Protocol):
@@ -21,7 +21,7 @@ class HasDeadlines(Protocol):
     def deadlines(self) -> Mapping[str, dt.date]: ...
 
 
-_KEY = vn.LazyPattern(r"(\d{4})(?:-(?:(\d{1,2})|[Hh]([12])))?")
+_KEY = LazyPattern(r"(\d{4})(?:-(?:(\d{1,2})|[Hh]([12])))?")
 _EXAMPLES = "«2026-05» (tháng 5/2026), «2026-H1» (6 tháng đầu năm 2026), «2026-H2» hoặc «2026» (cả năm)"
 
 
@@ -36,7 +36,7 @@ def period_key(period: Period) -> str:
 
 def parse_period(text: str) -> Period:
     """Return the period a key names; raise `FormatError` saying how to write it."""
-    shown = vn.clean_line(str(text))[:40]
+    shown = clean_line(str(text))[:40]
     match = _KEY.fullmatch(shown.strip())
     if match is None:
         raise FormatError(f"Kỳ báo cáo «{shown}» không đúng cách viết. Hãy viết {_EXAMPLES}.")
@@ -63,8 +63,8 @@ class Deadline:
     def text(self) -> str:
         """Return the deadline as the officer reads it: "trước ngày 20/05/2026" or "hạn ngày 15/07/2026"."""
         if self.source == "kind":
-            return f"trước ngày {vn.format_date(self.last_day + dt.timedelta(days=1))}"
-        return f"hạn ngày {vn.format_date(self.last_day)}"
+            return f"trước ngày {format_date(self.last_day + dt.timedelta(days=1))}"
+        return f"hạn ngày {format_date(self.last_day)}"
 
     @property
     def when(self) -> str:

@@ -16,6 +16,7 @@ from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError, KindError
 from kpdesk.kinds import Field, Kind, get_kind, kind_for_period, kind_of, kind_versions
 from kpdesk.period import Period
+from kpdesk.text import LazyPattern
 from kpdesk.vocab import DOC_LABELS, FORM_NAMES, DocPart, unit_full_name
 
 if TYPE_CHECKING:
@@ -667,8 +668,8 @@ def dumps(draft: Draft, kind: Kind | None = None) -> str:
 #: every accepted file to a few seconds of work (a list of 500 000 items took two minutes).
 MAX_ITEMS = 2_000
 MAX_PARTS = 5_000
-_SURROGATE = vn.LazyPattern("[\ud800-\udfff]")
-_ESCAPED_SURROGATE = vn.LazyPattern(r"\\u[dD][89a-fA-F]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = LazyPattern(r"\\u[dD][89a-fA-F]")
 
 
 def _check_parts(data: Any) -> None:

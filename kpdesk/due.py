@@ -28,12 +28,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kpdesk import vn
 from kpdesk.deadlines import Deadline, deadline, parse_period, period_key
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds.registry import kind_summary
 from kpdesk.kinds.summary import KindBasics
 from kpdesk.period import Period
+from kpdesk.text import format_date
 
 if TYPE_CHECKING:
     from kpdesk.store import DraftId, DraftInfo, Store, UnitId, UnitProfile
@@ -112,8 +112,7 @@ class DueItem:
         """The item in one line: "Báo cáo tháng 5/2026 — hạn: trước ngày 20/5/2026, còn 5 ngày"."""
         if self.deadline is None:
             return (
-                f"{self.title} — chưa có hạn (Sở chưa đặt ngày); kỳ báo cáo đã hết ngày "
-                f"{vn.format_date(self.period.end)}"
+                f"{self.title} — chưa có hạn (Sở chưa đặt ngày); kỳ báo cáo đã hết ngày {format_date(self.period.end)}"
             )
         return f"{self.title} — hạn: {self.deadline.when}, {self.when}"
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpdesk import vn
 from kpdesk.due import SOON_DAYS, DueItem, UnitDue, due_for_unit
 from kpdesk.errors import KpdeskError
 from kpdesk.store import Store, UnitProfile
+from kpdesk.text import format_date
 from ui.settings import Settings
 from ui.widgets.common import (
     EMPTY,
@@ -224,7 +224,7 @@ class HomePage(QWidget):
         unit = self.window_.unit()
         today = self.today()
         self.subtitle.setText(
-            f"Hôm nay {vn.format_date(today)}: các báo cáo đến hạn hoặc quá hạn mà đơn vị chưa xuất tệp Word."
+            f"Hôm nay {format_date(today)}: các báo cáo đến hạn hoặc quá hạn mà đơn vị chưa xuất tệp Word."
         )
         error = ""
         due = None

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from kpdesk.caching import ENV_CACHE_DIR, cache_folder, write_cache_file
 from kpdesk.period import Period
-from kpdesk.vn import LazyPattern
+from kpdesk.text import LazyPattern
 
 if TYPE_CHECKING:
     from kpdesk.kinds.model import Kind
@@ -55,6 +55,7 @@ LOADER_MODULES = (
     "kpdesk.period",
     "kpdesk.deadlines",
     "kpdesk.vn",
+    "kpdesk.text",
     "kpdesk.errors",
 )
 

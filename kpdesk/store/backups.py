@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.store.checks import inspect_file, is_damage
-from kpdesk.vn import LazyPattern
+from kpdesk.text import LazyPattern
 
 BACKUP_DIR = "backups"
 KEEP_LAST_BACKUPS = 10

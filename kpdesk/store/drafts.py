@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NewType
 
-from kpdesk import vn
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.files import write_atomic
 from kpdesk.kinds import kind_for_period, kind_of
@@ -28,6 +27,7 @@ from kpdesk.period import Period
 from kpdesk.store import profiles, search
 from kpdesk.store.database import Database, local_time, now_stamp
 from kpdesk.store.profiles import UnitId, UnitProfile
+from kpdesk.text import clean_line
 from kpdesk.vocab import PERIOD_NAMES
 
 # The drafts' module (`kpdesk.draft`) is imported by the methods that read or write a draft: the window's start
@@ -224,7 +224,7 @@ class Store(Database):
             recipients=profile.default_recipients,
             signer=signer.to_signer() if signer else drafts.Signer(),
             values=profiles.prefill(kind, profile),
-            title=vn.clean_line(title),
+            title=clean_line(title),
         )
         with self.tx():
             return self._insert(d, unit_id, "create", kind)
@@ -233,7 +233,7 @@ class Store(Database):
         """Store a draft read from elsewhere (an imported file). Without `unit_id` the draft's unit is matched
         to a profile by name, level and province, and a profile is made from it when none matches."""
         if title:
-            d = replace(d, title=vn.clean_line(title))
+            d = replace(d, title=clean_line(title))
         kind = kind_of(d)
         with self.tx():
             if unit_id is None:
@@ -713,5 +713,5 @@ def carried_over(kind: Kind, src: Draft, period: Period, *, form: str | None = N
         values=values,
         money_unit=src.money_unit,
         inputs=inputs,
-        title=vn.clean_line(title),
+        title=clean_line(title),
     )

@@ -7,11 +7,11 @@ import sqlite3
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NewType
 
-from kpdesk import vn
 from kpdesk.errors import DraftError, FormatError, KpdeskError, NotFound, ProfileError, StoreError
 from kpdesk.kinds import kind_of
 from kpdesk.store.database import Database, now_stamp
 from kpdesk.store.search import fold
+from kpdesk.text import clean_line
 from kpdesk.vocab import unit_full_name
 
 if TYPE_CHECKING:  # `kpdesk.draft` is imported where a draft's parts are made (see kpdesk/store/drafts.py)
@@ -146,7 +146,9 @@ def prefill(kind: Kind, profile: UnitProfile) -> dict[str, Any]:
 def clean_profile(p: UnitProfile) -> UnitProfile:
     """The profile as it is stored (clean lines, phone digits, one default signer); `ProfileError` names what to
     correct."""
-    line = vn.clean_line
+    from kpdesk import vn  # the phone, e-mail and symbol rules: when a profile is saved, not at the window's start
+
+    line = clean_line
     name = line(p.name or "")
     if not name and p.role == DEPARTMENT:
         raise ProfileError("Chưa nhập tên cơ quan (ô «Tên cơ quan»), ví dụ «Sở Khoa học và Công nghệ».", "name")
@@ -220,6 +222,8 @@ def clean_profile(p: UnitProfile) -> UnitProfile:
 
 def profile_from_draft(d: Draft) -> UnitProfile:
     """A unit profile made from an imported draft: its unit, signer, recipients and contact values."""
+    from kpdesk import vn  # a draft's module imports it already
+
     contact: dict[str, str] = {}
     try:
         kind = kind_of(d)

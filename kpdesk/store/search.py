@@ -14,7 +14,7 @@ import sqlite3
 import unicodedata
 from typing import Any
 
-from kpdesk.vn import LazyPattern
+from kpdesk.text import LazyPattern
 
 #: Is any draft's search text stale? (answered from the partial index `drafts_search_stale`)
 ANY_STALE = "SELECT 1 FROM drafts WHERE search_stale = 1 LIMIT 1"

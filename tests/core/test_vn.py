@@ -1063,7 +1063,7 @@ def test_the_space_separators_written_out_are_exactly_unicodes():
     import sys
     import unicodedata
 
-    from kpdesk.vn import SPACE_SEPARATORS
+    from kpdesk.text import SPACE_SEPARATORS
 
     found = tuple(c for c in range(sys.maxunicode + 1) if c != 0x20 and unicodedata.category(chr(c)) == "Zs")
     assert SPACE_SEPARATORS == found
@@ -1072,7 +1072,7 @@ def test_the_space_separators_written_out_are_exactly_unicodes():
 def test_a_lazy_pattern_compiles_on_first_use_then_is_the_compiled_pattern():
     import re
 
-    from kpdesk.vn import LazyPattern
+    from kpdesk.text import LazyPattern
 
     written: list[str] = []
 
@@ -1099,13 +1099,13 @@ def test_a_lazy_pattern_compiles_on_first_use_then_is_the_compiled_pattern():
 
 
 def test_importing_vn_compiles_none_of_its_patterns():
-    """The window's start imports `kpdesk.vn` and uses none of its patterns: each is compiled when first used."""
+    """Importing `kpdesk.vn` and `kpdesk.text` compiles none of their patterns: each is compiled when first used."""
     import subprocess
     import sys
 
     script = (
-        "import kpdesk.vn as vn\n"
-        "lazy = [v for v in vars(vn).values() if isinstance(v, vn.LazyPattern)]\n"
+        "import kpdesk.text as text, kpdesk.vn as vn\n"
+        "lazy = [v for m in (text, vn) for v in vars(m).values() if isinstance(v, text.LazyPattern)]\n"
         "print(len(lazy), sum(p.compiled for p in lazy))\n"
         "vn.parse_phone('0912 345 678')\n"
         "print(vn._MOBILE.compiled)\n"
@@ -1124,7 +1124,7 @@ def test_the_cores_modules_at_start_compile_no_pattern_on_import():
     script = (
         "import re, sys\n"
         "import kpdesk.deadlines, kpdesk.draft, kpdesk.store, kpdesk.kinds.model, kpdesk.kinds.summary\n"
-        "from kpdesk.vn import LazyPattern\n"
+        "from kpdesk.text import LazyPattern\n"
         "names = ['kpdesk.deadlines', 'kpdesk.draft', 'kpdesk.kinds.model', 'kpdesk.kinds.summary',"
         " 'kpdesk.store.backups',"
         " 'kpdesk.store.search']\n"

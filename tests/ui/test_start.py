@@ -179,8 +179,9 @@ UNBUILT = ("QIcon", "QKeySequence", "QPainter", "QPainterPath", "QTransform")
 UNBUILT_CORE = ("QItemSelectionModel",)
 #: Modules the window's start does not need, imported when first used: the list of drafts, the edits' model, the
 #: kinds' template sandbox, what changes between two versions of a kind, the full kinds (their model, loader and
-#: cache, and pickle: the start lists kinds from their summaries), the drafts' own module, the wizard, Jinja, and
-#: `decimal` (no fraction is read or written before a draft is opened).
+#: cache, and pickle: the start lists kinds from their summaries), the drafts' own module, the wizard, Jinja,
+#: `decimal` (no fraction is read or written before a draft is opened), and the rules for numbers, money, references
+#: and phones (`kpdesk.vn`: the start cleans text and writes dates with `kpdesk.text`).
 LATER = (
     "decimal",
     "ui.draft_list",
@@ -195,6 +196,7 @@ LATER = (
     "kpdesk.draft",
     "ui.wizard.wizard",
     "jinja2",
+    "kpdesk.vn",
 )
 
 
@@ -258,7 +260,7 @@ def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view
     loaded = ["ui.draft_list"] if view == "drafts" else []  # what the start left for later stayed unloaded
     assert run.stdout.splitlines()[-2].split() == loaded, run.stdout
     compiled, found, temp_pattern = run.stdout.splitlines()[-1].split()  # the dataclasses' code came from the cache
-    assert int(compiled) == 0 and int(found) > 100, run.stdout
+    assert int(compiled) == 0 and int(found) > 50, run.stdout
     assert temp_pattern == "False", "the store compiled a file-name pattern: no temporary file, a backup of today"
 
 
