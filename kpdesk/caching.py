@@ -28,6 +28,8 @@ ENV_CACHE_DIR = "KPDESK_CACHE_DIR"
 CODE_FILE = "dataclass-code.marshal"
 #: The file keeps at most this many texts, the most recently compiled: the program's ~110 dataclasses make ~500.
 CODE_ENTRIES = 2000
+#: A file larger than this is not the program's (2,000 texts make about 3 MB): it is ignored, and written again.
+MAX_CODE_FILE_BYTES = 32 * 1024 * 1024
 #: The modules whose dataclasses the cache serves (by their `__name__`).
 OURS = ("kpdesk.", "ui.")
 #: What the cache did in this process: texts compiled (and kept for the next start), texts found compiled.
@@ -82,9 +84,12 @@ class CodeCache:
         path = self._where()
         if path is None:
             return {}
-        try:
-            with open(path, "rb") as fh:
-                data = marshal.load(fh)
+        try:  # read whole, then unmarshalled: `marshal.load` on the open file reads it object by object through
+            with open(path, "rb") as fh:  # Python's file methods, eight times the cost at every start
+                raw = fh.read(MAX_CODE_FILE_BYTES + 1)
+            if len(raw) > MAX_CODE_FILE_BYTES:
+                return {}
+            data = marshal.loads(raw)
         except Exception:  # noqa: BLE001 - none yet, unreadable, or not marshal data: compiled again
             return {}
         if not (isinstance(data, dict) and data.get("python") == _stamp() and isinstance(data.get("code"), dict)):

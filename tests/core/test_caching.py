@@ -124,6 +124,22 @@ def test_a_damaged_entry_is_compiled_again(tmp_path):
     assert again["__create_fn__"]()(None) == 1
 
 
+def test_a_file_larger_than_any_the_program_writes_is_ignored_and_written_again(tmp_path, monkeypatch):
+    path = tmp_path / CODE_FILE
+    text = "def __create_fn__():\n def f(self):\n  return 2\n return f"
+    stamp = f"{sys.version} {sys.implementation.cache_tag}"
+    good = marshal.dumps({"python": stamp, "code": {text: marshal.dumps(compile(text, "<string>", "exec"))}})
+    path.write_bytes(good)
+    monkeypatch.setattr(caching, "COUNTS", {"compiled": 0, "found": 0})
+    assert text in CodeCache(path)._read()  # read whole, then unmarshalled: the same entries
+    monkeypatch.setattr(caching, "MAX_CODE_FILE_BYTES", len(good) - 1)
+    cache = CodeCache(path)
+    assert cache._read() == {}
+    namespace: dict = {}
+    exec(cache.code(text), {}, namespace)  # compiled, as with no file
+    assert namespace["__create_fn__"]()(None) == 2 and caching.COUNTS == {"compiled": 1, "found": 0}
+
+
 def test_what_each_process_compiles_is_added_to_the_file_the_oldest_going_first(tmp_path, monkeypatch):
     path = tmp_path / "sub" / CODE_FILE
     texts = [f"def __create_fn__():\n def f(self):\n  return {n}\n return f" for n in range(4)]
