@@ -74,11 +74,11 @@ _WORD_CONTROL = LazyPattern("[\x07\x0b\x0c\x1e\x1f]")
 #: Any other C0 control (NUL, ESC, backspace…): text holding one is not text copied from Word (binary junk, a
 #: terminal's escape sequences, where U+0007 ends a sequence), so its controls mean nothing and are all dropped.
 _OTHER_CONTROL = LazyPattern("[\x00-\x06\x08\x0e-\x1d]")
-#: Bidi controls: embeddings, overrides and isolates, LRM/RLM and the Arabic letter mark. Vietnamese never needs them
-#: and a pasted U+202E shows the rest of a paragraph reversed, so a figure could read differently from what was typed.
 #: The space separators (Unicode category Zs) other than the plain space, each read as a plain space; written out
 #: because finding them with `unicodedata` at every start took milliseconds (tests/core check the list).
 SPACE_SEPARATORS = (0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)
+#: Bidi controls: embeddings, overrides and isolates, LRM/RLM and the Arabic letter mark. Vietnamese never needs them
+#: and a pasted U+202E shows the rest of a paragraph reversed, so a figure could read differently from what was typed.
 _BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
 
 
