@@ -24,6 +24,11 @@ BACKUP_REASONS = {
     "upgrade": "tự động, trước lần chạy đầu tiên của phiên bản mới",
 }
 
+#: A backup's file name: `kpdesk-<day>-<time>[-n]-<reason>.sqlite3`, written by `backup_target` and read by
+#: `_BACKUP_NAME` (and, by its day alone, `backed_up_today`).
+_NAME_START, _NAME_END = "kpdesk-", ".sqlite3"
+_DAY_FORMAT = "%Y%m%d"
+_STAMP_FORMAT = f"{_DAY_FORMAT}-%H%M%S"
 _BACKUP_NAME = LazyPattern(r"^kpdesk-(\d{8}-\d{6})(?:-(\d+))?-([a-z][a-z0-9-]*)\.sqlite3$")
 #: A copy being written (`copy_database`), with SQLite's journal of it, or a folder probe: each names its process.
 _TEMP_NAME = LazyPattern(
@@ -71,10 +76,10 @@ def backed_up_today(data_dir: Path) -> bool:
     """Whether a backup was made today (for any reason), told by its name's date alone: every start asks, and
     `list_backups` would compile the names' pattern."""
     folder = Path(data_dir) / BACKUP_DIR
-    prefix = f"kpdesk-{dt.date.today():%Y%m%d}-"
+    prefix = f"{_NAME_START}{dt.date.today().strftime(_DAY_FORMAT)}-"
     try:
         with os.scandir(folder) as entries:
-            return any(e.name.startswith(prefix) and e.name.endswith(".sqlite3") and e.is_file() for e in entries)
+            return any(e.name.startswith(prefix) and e.name.endswith(_NAME_END) and e.is_file() for e in entries)
     except OSError:
         return False
 
@@ -84,10 +89,10 @@ def backup_target(data_dir: Path, reason: str) -> Path:
     slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "manual"
     if not slug[0].isalpha():
         slug = "b-" + slug
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now().strftime(_STAMP_FORMAT)
     same = [_backup_key(p)[1] for p in list_backups(data_dir) if _backup_key(p)[0] == stamp]
     n = max(max(same) + 1, 2) if same else 0
-    return Path(data_dir) / BACKUP_DIR / f"kpdesk-{stamp}{f'-{n}' if n else ''}-{slug}.sqlite3"
+    return Path(data_dir) / BACKUP_DIR / f"{_NAME_START}{stamp}{f'-{n}' if n else ''}-{slug}{_NAME_END}"
 
 
 def check_backup(backup: Path) -> None:
