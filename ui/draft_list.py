@@ -26,7 +26,16 @@ from PySide6.QtWidgets import (
 from kpdesk.errors import KpdeskError
 from kpdesk.store import DraftInfo, Store
 from ui.operations import show_error
-from ui.widgets.common import HINT, USER_ROLE, empty_label, heading_label, push_button, row_table, set_text_colour
+from ui.widgets.common import (
+    HINT,
+    USER_ROLE,
+    empty_label,
+    fit_columns,
+    heading_label,
+    push_button,
+    row_table,
+    set_text_colour,
+)
 
 if TYPE_CHECKING:
     from kpdesk.kinds import KindBasics
@@ -201,6 +210,7 @@ class DraftListPage(QWidget):
                 self.table.setItem(row, col, item)
             if info.id == current:
                 self.table.setCurrentCell(row, 0)
+        fit_columns(self.table)
         if self.infos and not self.table.selectedItems():
             self.table.setCurrentCell(0, 0)  # the row Enter opens: selected and current from the start
         self.table.setVisible(bool(self.infos))

@@ -30,7 +30,15 @@ from kpdesk.errors import KpdeskError
 from kpdesk.kinds import Kind, kind_for_period
 from kpdesk.store import DraftId, Store, UnitProfile
 from kpdesk.vocab import PERIOD_CHOICES
-from ui.widgets.common import Band, empty_label, escape_html, heading_label, hint_label, row_table
+from ui.widgets.common import (
+    Band,
+    empty_label,
+    escape_html,
+    fit_columns,
+    heading_label,
+    hint_label,
+    row_table,
+)
 from ui.widgets.period import PeriodPicker
 
 #: The setting of the data folder that remembers the draft being typed for a waiting file, and for which unit.
@@ -137,6 +145,7 @@ class FilesPage(QWidget):
                 self.table.setItem(r, c, item)
             if current is not None and f.id == current.id:
                 self.table.selectRow(r)
+        fit_columns(self.table)
         if self.files and not self.table.selectedItems():
             self.table.selectRow(0)
         self.table.setVisible(bool(self.files))

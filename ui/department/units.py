@@ -30,7 +30,15 @@ from ui.department.dialogs import InputError, date_editor, error_label, filter_r
 from ui.operations import Op
 from ui.profile import field_label
 from ui.settings import Settings
-from ui.widgets.common import HINT, empty_label, heading_label, hint_label, row_table, set_text_colour
+from ui.widgets.common import (
+    HINT,
+    empty_label,
+    fit_columns,
+    heading_label,
+    hint_label,
+    row_table,
+    set_text_colour,
+)
 from ui.widgets.fields import LineEditor
 
 COLUMNS = ("Mã", "Tên", "Cấp", "Thư điện tử", "Điện thoại", "Hiệu lực từ", "Hiệu lực đến")
@@ -222,6 +230,7 @@ class UnitsDialog(QDialog):
                 self.table.setItem(r, c, item)
             if u.code == current:
                 self.table.selectRow(r)
+        fit_columns(self.table)
         if self.units and not self.table.selectedItems():
             self.table.selectRow(0)
         has_any = bool(self.units) or bool(wanted)

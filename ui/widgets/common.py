@@ -236,7 +236,8 @@ def empty_label(text: str, parent: QWidget | None = None) -> QLabel:
 
 def row_table(columns: Sequence[str], parent: QWidget, *, name: str, stretch: int = 0) -> QTableWidget:
     """Return a read-only table whose rows are chosen one at a time: no row numbers, Tab leaves it, `name` read
-    out by screen readers; column `stretch` takes the spare width and the others fit their contents."""
+    out by screen readers; column `stretch` takes the spare width, and the others fit their contents each time
+    the table is filled (`fit_columns`) and can be widened by hand."""
     w = QtWidgets  # looked up here: a start that shows no table builds none of their enums
     table = w.QTableWidget(0, len(columns), parent)
     table.setHorizontalHeaderLabels(list(columns))
@@ -247,10 +248,17 @@ def row_table(columns: Sequence[str], parent: QWidget, *, name: str, stretch: in
     table.verticalHeader().hide()
     table.setAccessibleName(name)
     header = table.horizontalHeader()
-    for col in range(len(columns)):
-        fit = w.QHeaderView.ResizeMode.Stretch if col == stretch else w.QHeaderView.ResizeMode.ResizeToContents
-        header.setSectionResizeMode(col, fit)
+    header.setSectionResizeMode(stretch, w.QHeaderView.ResizeMode.Stretch)  # the others: Interactive, Qt's own
     return table
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Fit the columns of a `row_table` to what it holds, once it is filled: each cell is measured once, where a
+    column that fits itself all the time measures them all again at every row added and every change of row."""
+    header = table.horizontalHeader()
+    for col in range(table.columnCount()):
+        if header.sectionResizeMode(col) != QtWidgets.QHeaderView.ResizeMode.Stretch:
+            table.resizeColumnToContents(col)
 
 
 def heading_label(text: str, parent: QWidget | None = None, *, scale: float = 1.25) -> QLabel:

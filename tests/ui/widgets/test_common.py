@@ -15,9 +15,11 @@ from ui.widgets.common import (
     OK,
     WARN,
     empty_label,
+    fit_columns,
     hint_label,
     menu_action,
     push_button,
+    row_table,
     set_caption,
     set_keys,
     status_icon,
@@ -226,3 +228,27 @@ def test_hint_empty_and_caption_labels(qtbot):
     assert caption.textFormat() == Qt.TextFormat.RichText and "*" in caption.text()
     set_caption(caption, "Ghi chú & nguồn", required=False)
     assert caption.textFormat() == Qt.TextFormat.PlainText and caption.text() == "Ghi chú && nguồn"
+
+
+def test_a_row_table_fits_its_columns_when_filled_and_they_can_be_widened_by_hand(qtbot):
+    from PySide6.QtWidgets import QHeaderView, QTableWidgetItem
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.resize(900, 300)
+    table = row_table(("Báo cáo", "Loại", "Kỳ báo cáo"), parent, name="Danh sách", stretch=0)
+    parent.show()
+    header = table.horizontalHeader()
+    assert header.sectionResizeMode(0) == QHeaderView.ResizeMode.Stretch
+    assert {header.sectionResizeMode(c) for c in (1, 2)} == {QHeaderView.ResizeMode.Interactive}
+    table.setRowCount(2)
+    for row, cells in enumerate((("Tháng 5", "BC-KHCN-THANG", "Tháng 5 năm 2026"), ("Năm", "BC-CDS-NAM", "Năm 2026"))):
+        for col, text in enumerate(cells):
+            table.setItem(row, col, QTableWidgetItem(text))
+    narrow = table.columnWidth(2)
+    fit_columns(table)
+    for col in (1, 2):  # as wide as the widest of its cells and its heading: nothing cut off
+        assert table.columnWidth(col) == max(table.sizeHintForColumn(col), header.sectionSizeHint(col))
+    assert table.columnWidth(2) > narrow  # the default width did not hold «Tháng 5 năm 2026»
+    header.resizeSection(1, table.columnWidth(1) + 40)  # widened by hand: it stays until the next fill
+    assert table.columnWidth(1) == max(table.sizeHintForColumn(1), header.sectionSizeHint(1)) + 40
