@@ -148,13 +148,26 @@ class HomePage(QWidget):
     profile_requested = Signal()  # the profile, entered for the first time
 
     def __init__(self, window: HomeWindow) -> None:
+        """The page without its parts: they are made the first time it is shown (`_build`), so a start on the list
+        of drafts makes none of them."""
         super().__init__(window)  # type: ignore[arg-type] # the window is a QMainWindow
         self.window_ = window
         self.due: UnitDue | None = None
         self.rows: list[DueRow] = []
-        self._rows_to_show: tuple[bool, UnitDue | None, bool] | None = None  # what `refresh` found, not yet shown
+        # what `refresh` found, not yet shown: the day, the unit's name (None without a profile), what is due, and
+        # why that could not be worked out
+        self._found: tuple[dt.date, str | None, UnitDue | None, str] | None = None
+        self._built = False
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 12, 16, 8)
+
+    def _build(self) -> None:
+        """Make the page's parts (once): its heading, what is due, the empty state's buttons and the footer."""
+        if self._built:
+            return
+        self._built = True
+        box = self.layout()
+        assert isinstance(box, QVBoxLayout)
         self.heading = heading_label("Việc cần làm", self)
         box.addWidget(self.heading)
         self.subtitle = hint_label("", self, selectable=False)
@@ -204,7 +217,7 @@ class HomePage(QWidget):
         buttons.addStretch(1)
         empty_box.addLayout(buttons)
         empty_box.addStretch(2)
-        self.empty.hide()  # until `refresh` knows there is nothing due: the frame at start shows no stray buttons
+        self.empty.hide()  # until what is due is known: the frame at start shows no stray buttons
         box.addWidget(self.empty, 1)
 
         self.footer = hint_label(
@@ -215,6 +228,9 @@ class HomePage(QWidget):
             selectable=False,
         )
         box.addWidget(self.footer)
+        if self.isVisible():  # made in the show event, after Qt showed the children it had: these start shown
+            for part in (self.heading, self.subtitle, self.scroll, self.footer):
+                part.show()
 
     def today(self) -> dt.date:
         return self.window_.today or dt.date.today()
@@ -223,41 +239,40 @@ class HomePage(QWidget):
         """Work out what is due for the officer's unit and show it; return it (None without a unit profile)."""
         unit = self.window_.unit()
         today = self.today()
-        self.subtitle.setText(
-            f"Hôm nay {format_date(today)}: các báo cáo đến hạn hoặc quá hạn mà đơn vị chưa xuất tệp Word."
-        )
         error = ""
         due = None
         if unit is not None:
-            self.heading.setText(f"Việc cần làm — Ủy ban nhân dân {unit.full_name}")
             try:
                 due = due_for_unit(self.window_.store, unit, today, kinds=self.window_.listed_kind)
             except KpdeskError as exc:
                 error = f"Chưa tính được hạn báo cáo: {exc.message}"
-        else:
-            self.heading.setText("Việc cần làm")
         self.due = due
+        self._found = (today, unit.full_name if unit else None, due, error)
+        if not self.isHidden():  # on screen, or in a window about to show it; else when its tab is opened
+            self._show_found()
+        return due
+
+    def _show_found(self) -> None:
+        """Show what `refresh` found: the home behind the list of drafts (the view open last) works out what is
+        due, for the tab's count, and makes its parts and rows the first time it is shown."""
+        if self._found is None:
+            return
+        (today, unit_name, due, error), self._found = self._found, None
+        self._build()
+        self.subtitle.setText(
+            f"Hôm nay {format_date(today)}: các báo cáo đến hạn hoặc quá hạn mà đơn vị chưa xuất tệp Word."
+        )
+        self.heading.setText(f"Việc cần làm — Ủy ban nhân dân {unit_name}" if unit_name else "Việc cần làm")
         problems = ([error] if error else []) + list(due.problems if due else ())
         self.problems.setText("\n".join(f"✖ {p}" for p in problems))
         self.problems.setVisible(bool(problems))
-        self._rows_to_show = (unit is not None, due, bool(error))
-        if not self.isHidden():  # on screen, or in a window about to show it; else when its tab is opened
-            self._show_rows()
-        return due
-
-    def _show_rows(self) -> None:
-        """Build the rows of what `refresh` found: the home behind the list of drafts (the view open last) works
-        out what is due, for the tab's count, and builds its rows the first time it is shown."""
-        if self._rows_to_show is None:
-            return
-        has_unit, due, failed = self._rows_to_show
-        self._rows_to_show = None
         self._show_items(due)
-        self._show_empty(has_unit, due, failed=failed)
+        self._show_empty(unit_name is not None, due, failed=bool(error))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        self._show_rows()
+        self._build()  # the frame at start shows the heading and the footer, with what is due a moment later
+        self._show_found()
 
     def _show_items(self, due: UnitDue | None) -> None:
         while self.groups.count():
@@ -316,6 +331,8 @@ class HomePage(QWidget):
 
     def focus_first(self) -> None:
         """Give the keyboard to the first item's button (or to the first button of an empty home)."""
+        self._build()  # chosen before its window is shown: made now
+        self._show_found()
         if self.rows:
             self.rows[0].button.setFocus()
         else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 import ui
 from kpdesk import draft as drafts
@@ -297,7 +297,9 @@ def test_the_list_remembered_as_the_last_view_is_made_and_filled_at_start(qtbot,
     assert QApplication.focusWidget() is window.list_page.table
     due = len(window.home.due.items)
     assert due and window.views.tabText(MainViews.HOME) == f"Việc cần làm ({due})"  # counted for its tab
-    assert window.home.rows == []  # built when the home is first shown
+    assert window.home.rows == [] and not window.home.findChildren(QWidget)  # made when the home is first shown
     window.views.setCurrentIndex(MainViews.HOME)
     assert len(window.home.rows) == due
     qtbot.waitUntil(window.home.rows[0].isVisible, timeout=2000)
+    assert window.unit().full_name in window.home.heading.text() and window.home.footer.isVisible()
+    assert "Hôm nay" in window.home.subtitle.text() and not window.home.empty.isVisible()
