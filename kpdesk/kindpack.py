@@ -27,12 +27,12 @@ from typing import Any
 from kpdesk import vn
 from kpdesk.errors import KindError, KpdeskError
 from kpdesk.kinds import (
-    KIND_ID,
     Field,
     Kind,
     KindChanges,
     KindVersion,
     installed_root,
+    is_kind_id,
     kind_changes,
     load_kind,
     templates_dir,
@@ -290,7 +290,7 @@ def _read_members(zf: zipfile.ZipFile, fail: Any) -> dict[str, bytes]:
         if kind_bits not in (0, stat.S_IFREG, stat.S_IFDIR):
             raise fail(f"có mục «{shown}» không phải tệp thường nên bị từ chối.")
         if entry.endswith("/"):
-            if not KIND_ID.fullmatch(entry[:-1]):
+            if not is_kind_id(entry[:-1]):
                 raise fail(f"có thư mục «{shown}» không phải thư mục của một mẫu báo cáo.")
             continue
         if info.flag_bits & 0x1:
@@ -352,7 +352,7 @@ def _read_manifest(raw: bytes, fail: Any) -> Manifest:
         if not isinstance(raw, dict):
             raise fail(f"{where} phải là một đối tượng.")
         kid, kversion, start, files = raw.get("id"), raw.get("version"), raw.get("applies_from"), raw.get("files")
-        if not isinstance(kid, str) or not KIND_ID.fullmatch(kid):
+        if not isinstance(kid, str) or not is_kind_id(kid):
             raise fail(f"{where} có mã «{_shown_name(str(kid))}» không hợp lệ.")
         if not isinstance(kversion, int) or isinstance(kversion, bool) or kversion < 1:
             raise fail(f"{where} («{kid}») thiếu «version» (số nguyên từ 1).")
@@ -962,7 +962,7 @@ def declared_id(folder: Path) -> str | None:
             declared = tomllib.load(fh).get("id")
     except (OSError, ValueError):
         return None
-    return declared if isinstance(declared, str) and KIND_ID.fullmatch(declared) else None
+    return declared if isinstance(declared, str) and is_kind_id(declared) else None
 
 
 def _zip(manifest: Manifest, members: dict[str, bytes], created: dt.datetime) -> bytes:

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         restore_installed_root,
         use_data_dir,
     )
-    from kpdesk.kinds.summary import KIND_ID, KindBasics, KindSummary, data_dir, kind_folders, templates_dir
+    from kpdesk.kinds.summary import KindBasics, KindSummary, data_dir, is_kind_id, kind_folders, templates_dir
 
 #: Each name this package gives, and the module it comes from.
 _NAMES = {
@@ -91,7 +91,9 @@ _NAMES = {
         ),
         "registry",
     ),
-    **dict.fromkeys(("KIND_ID", "KindBasics", "KindSummary", "data_dir", "kind_folders", "templates_dir"), "summary"),
+    **dict.fromkeys(
+        ("KindBasics", "KindSummary", "data_dir", "is_kind_id", "kind_folders", "templates_dir"), "summary"
+    ),
 }
 
 
@@ -120,7 +122,6 @@ __all__ = [
     "FIELD_TYPES",
     "Field",
     "INSTALLED_FOLDER",
-    "KIND_ID",
     "Kind",
     "KindBasics",
     "KindChanges",
@@ -136,6 +137,7 @@ __all__ = [
     "data_dir",
     "get_kind",
     "installed_root",
+    "is_kind_id",
     "kind_changes",
     "kind_folder",
     "kind_folders",

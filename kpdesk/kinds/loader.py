@@ -35,7 +35,7 @@ from kpdesk.kinds.model import (
     Section,
     Upgrade,
 )
-from kpdesk.kinds.summary import KIND_ID, MAX_KIND_BYTES
+from kpdesk.kinds.summary import MAX_KIND_BYTES, is_kind_id
 from kpdesk.period import Period
 from kpdesk.vocab import FORMS, PERIOD_NAMES, PERIOD_TYPES
 
@@ -224,7 +224,7 @@ def _build_kind(folder: Path, path: Path, raw: Any, expected_id: str) -> Kind:
     r = _Reader(path, "", raw)
     r.where = "mục gốc:"
     kid = r.get("id", str)
-    if not KIND_ID.fullmatch(kid):
+    if not is_kind_id(kid):
         r.fail(f"mã «{_short(kid, 70)}» chỉ được gồm chữ thường không dấu, chữ số, «-» và «_» (tối đa 64 ký tự)")
     if kid != expected_id:
         r.fail(f"mã «{kid}» phải trùng tên thư mục «{expected_id}»")

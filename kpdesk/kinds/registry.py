@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kpdesk.errors import KindError
-from kpdesk.kinds.summary import KIND_ID, KindSummary, kind_folders, summary_in, templates_dir
+from kpdesk.kinds.summary import KindSummary, is_kind_id, kind_folders, summary_in, templates_dir
 from kpdesk.period import Period
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ class Registry:
 
     def versions(self, kind_id: str) -> list[KindVersion]:
         """Every version of `kind_id` present, oldest first; a built-in version wins over an installed copy."""
-        if not isinstance(kind_id, str) or not KIND_ID.fullmatch(kind_id):
+        if not isinstance(kind_id, str) or not is_kind_id(kind_id):
             return []
         found = {v.version: v for v in self._installed_versions(kind_id)}
         if os.path.isfile(os.path.join(self.builtin, kind_id, "kind.toml")):
@@ -167,9 +167,7 @@ class Registry:
         if self.installed is not None:
             try:
                 ids |= {
-                    p.name
-                    for p in self.installed.iterdir()
-                    if KIND_ID.fullmatch(p.name) and self._installed_versions(p.name)
+                    p.name for p in self.installed.iterdir() if is_kind_id(p.name) and self._installed_versions(p.name)
                 }
             except OSError:
                 pass

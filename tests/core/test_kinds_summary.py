@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kpdesk.kinds
 from kpdesk.caching import ENV_CACHE_DIR
 from kpdesk.errors import KindError
-from kpdesk.kinds import KindSummary, all_kinds, get_kind, kind_summary, summary, templates_dir
+from kpdesk.kinds import KindSummary, all_kinds, get_kind, is_kind_id, kind_summary, summary, templates_dir
 from kpdesk.kinds.loader import load_kind
 from kpdesk.kinds.registry import Registry, registry
 from kpdesk.period import Period
@@ -200,3 +202,17 @@ def test_the_code_stamp_names_each_loader_module_by_the_file_import_finds_or_els
     monkeypatch.setattr(sys.modules["kpdesk"], "__path__", [str(Path(sys.executable).parent)])
     monkeypatch.setattr(sys.modules["kpdesk.kinds"], "__path__", [str(Path(sys.executable).parent)])
     assert {where for _, where, _, _ in summary.code_stamp.__wrapped__()[1:]} == {sys.executable}
+
+
+@given(st.text(alphabet="abcxyz019_-AZé.\n /", max_size=70))
+def test_a_kind_id_is_what_the_folder_name_pattern_allows(name):
+    """`is_kind_id` checks by hand what the pattern `[a-z0-9][a-z0-9_-]{0,63}` allows, whole: no capital, no
+    accent, no dot, space or new line, nothing over 64 characters, no "-" or "_" first."""
+    import re
+
+    assert is_kind_id(name) == bool(re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", name))
+
+
+def test_kind_ids_at_the_edges():
+    assert is_kind_id("co-che-tai-chinh-thang") and is_kind_id("a") and is_kind_id("9" * 64)
+    assert not any(is_kind_id(n) for n in ("", "-a", "_a", "a" * 65, "Bao-cao", "báo-cáo", "a.b", "a\n"))
