@@ -271,7 +271,7 @@ def _periods(first: Period, last: Period) -> list[Period]:
 
 def _was_exported(store: Store, info: DraftInfo) -> bool:
     """Whether a Word file was ever made from the draft (editing it afterwards makes it "drafting" again)."""
-    return info.status == "exported" or bool(store.exports(info.id))
+    return info.status == "exported" or store.was_exported(info.id)
 
 
 def start_draft(store: Store, item: DueItem) -> DraftId:

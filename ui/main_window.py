@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
 from kpdesk.kinds import get_kind, kind_folder, kind_ids, kind_of, kind_summary
-from kpdesk.store import COMMUNE, DraftId, DraftWriter, Store, UnitProfile, backup_reason, backup_time
+from kpdesk.store import COMMUNE, DraftId, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:
     from kpdesk.corrections import Imported
@@ -370,6 +370,7 @@ class MainWindow(QMainWindow):
         def revision() -> int | None:
             return self.store.info(draft_id).revision
 
+        from kpdesk.store.opened import DraftWriter
         from ui.wizard.wizard import WizardView
 
         wizard = WizardView(

@@ -9,11 +9,15 @@ One database per user (`kpdesk.sqlite3`) in the platform's per-user data folder,
 - `database`: `Database`, the open file: safe opening, `tx()` / `read()` / `snapshot()`, migrations, backups;
 - `search`: folded full-text search and its stale flags;
 - `profiles`: `UnitProfile`, `SignerProfile`, their rules and their tables;
-- `drafts`: `Store` (a `Database` with units and drafts) and `DraftWriter`, the window's autosave.
+- `drafts`: `Store` (a `Database` with units and drafts);
+- `opened`: what the store hands out for one opened draft: `StoredDraft`, `Revision`, `ExportRecord`, and
+  `DraftWriter`, the window's autosave (imported when first asked for: the window's start needs none of them).
 
 Every method takes and returns plain data; every failure a user can cause is a `StoreError` with a Vietnamese
 message saying what to do.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from kpdesk.errors import DamagedDatabase, NewerDatabase, NotFound, ProfileError, ReadOnlyData, StoreError
 from kpdesk.store.backups import (
@@ -33,14 +37,25 @@ from kpdesk.store.drafts import (
     STATUS_LABELS,
     DraftId,
     DraftInfo,
-    DraftWriter,
-    ExportRecord,
-    Revision,
     Store,
-    StoredDraft,
 )
 from kpdesk.store.profiles import COMMUNE, DEPARTMENT, HONORIFICS, SignerProfile, UnitId, UnitProfile
 from kpdesk.store.search import fold
+
+if TYPE_CHECKING:
+    from kpdesk.store.opened import DraftWriter, ExportRecord, Revision, StoredDraft
+
+#: The names `kpdesk.store.opened` gives, imported from it the first time one is asked for.
+_OPENED = ("DraftWriter", "ExportRecord", "Revision", "StoredDraft")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _OPENED:
+        from kpdesk.store import opened
+
+        return getattr(opened, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "APP_NAME",

@@ -2,8 +2,8 @@
 
 Drafts are stored in their JSON form (`kpdesk.draft.to_json`) and always read back through `kpdesk.draft.from_json`,
 so a draft written under an older kind version opens with its values carried over by the kind's rules. Every write
-of a draft goes through `Store.save`: the window's autosave (through `DraftWriter`, with the `kpdesk.edits.Changes`
-since its last write), `set_value`, a restore; one short transaction each.
+of a draft goes through `Store.save`: the window's autosave (through `kpdesk.store.opened.DraftWriter`, with the
+`kpdesk.edits.Changes` since its last write), `set_value`, a restore; one short transaction each.
 
 Why over 600 lines: every read and write of a draft (create, list, save, history, bin, files, exports) goes through this
 one class so that a draft has one writer; its methods are short.
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from kpdesk.draft import Draft
     from kpdesk.edits import Changes
     from kpdesk.kinds import Kind
+    from kpdesk.store.opened import ExportRecord, Revision, StoredDraft
 
 DraftId = NewType("DraftId", int)
 
@@ -72,34 +73,6 @@ class DraftInfo:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
-
-
-@dataclass(frozen=True)
-class StoredDraft:
-    """A draft read from the store, with what the list knows of it."""
-
-    info: DraftInfo
-    draft: Draft
-
-
-@dataclass(frozen=True)
-class ExportRecord:
-    """A Word file written from a draft: where, when, its checksum and the revision it holds."""
-
-    path: Path
-    exported: dt.datetime  # local time
-    sha256: str
-    revision: int
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One saved state of a draft in its history, and what made it (create, save, edit, restore…)."""
-
-    revision: int
-    created: dt.datetime
-    saved: dt.datetime
-    source: str  # create, import, save, edit, restore, duplicate, previous
 
 
 _INFO = (
@@ -284,6 +257,8 @@ class Store(Database):
             ).fetchone()
         if row is None:
             raise _missing(draft_id)
+        from kpdesk.store.opened import StoredDraft
+
         return StoredDraft(_info(row), drafts.from_json(json.loads(row[15])))
 
     def info(self, draft_id: DraftId) -> DraftInfo:
@@ -489,6 +464,8 @@ class Store(Database):
             ).fetchall()
         if not rows:
             raise _missing(draft_id)
+        from kpdesk.store.opened import Revision
+
         return [Revision(r, local_time(created), local_time(saved), source) for r, created, saved, source in rows]
 
     def revision_draft(self, draft_id: DraftId, revision: int) -> Draft:
@@ -652,19 +629,14 @@ class Store(Database):
                 "ORDER BY exported DESC, id DESC",
                 (draft_id,),
             ).fetchall()
+        from kpdesk.store.opened import ExportRecord
+
         return [ExportRecord(Path(p), local_time(when), sha, rev) for p, when, sha, rev in rows]
 
-
-@dataclass(frozen=True)
-class DraftWriter:
-    """Writes one stored draft while it is edited, telling the store what changed: what the window's autosave
-    (`ui.wizard.session.DraftSession`) saves through."""
-
-    store: Store
-    draft_id: DraftId
-
-    def write(self, draft: Draft, changes: Changes) -> int:
-        return self.store.save(self.draft_id, draft, changes)
+    def was_exported(self, draft_id: DraftId) -> bool:
+        """Whether a .docx was ever recorded for the draft (what is due asks this of each unit's latest drafts)."""
+        with self.read() as c:
+            return c.execute("SELECT 1 FROM exports WHERE draft_id = ? LIMIT 1", (draft_id,)).fetchone() is not None
 
 
 # ---------------------------------------------------------------------------- rules

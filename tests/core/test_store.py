@@ -391,9 +391,13 @@ def test_a_burst_of_edits_is_one_revision_holding_the_latest_value(store, unit):
 def test_an_edit_after_export_starts_a_new_revision_and_status_returns_to_drafting(store, unit, tmp_path):
     draft_id = store.create_draft(MONTHLY, APRIL, unit)
     rev = store.set_value(draft_id, "disbursed", 1_000_000)
+    assert not store.was_exported(draft_id) and store.exports(draft_id) == []
     store.record_export(draft_id, tmp_path / "bc.docx", "ab" * 32, rev)
     info = store.info(draft_id)
     assert info.status == "exported" and info.status_label == "đã xuất"
+    assert store.was_exported(draft_id) and not store.was_exported(
+        store.create_draft(MONTHLY, Period("month", 2026, 5), unit)
+    )
     (record,) = store.exports(draft_id)
     assert record.path == (tmp_path / "bc.docx").absolute() and record.sha256 == "ab" * 32
     assert record.revision == rev and record.exported.tzinfo is not None

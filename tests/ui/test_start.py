@@ -197,6 +197,7 @@ LATER = (
     "ui.wizard.wizard",
     "jinja2",
     "kpdesk.vn",
+    "kpdesk.store.opened",
 )
 
 
