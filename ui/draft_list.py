@@ -93,8 +93,12 @@ class DraftListPage(QWidget):
         search_label.setBuddy(self.search)
         self.kind_filter = QComboBox(self)
         self.kind_filter.setAccessibleName("Lọc theo loại báo cáo")
-        self.fill_kind_filter()
+        # as wide as 48 characters, at most 380 px: Qt need not measure each kind's long name whenever the page
+        # is laid out, as a filter as wide as its longest entry would
+        self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_filter.setMinimumContentsLength(48)
         self.kind_filter.setMaximumWidth(380)
+        self.fill_kind_filter()
         self.status_filter = QComboBox(self)
         self.status_filter.setAccessibleName("Lọc theo trạng thái")
         for label, value in STATUS_FILTERS:

@@ -158,10 +158,11 @@ class MainWindow(QMainWindow):
     def _make_list_page(self) -> DraftListPage:
         from ui.draft_list import DraftListPage
 
-        page = DraftListPage(self)
+        page = DraftListPage(self)  # its kind filter lists the kinds read so far
         page.open_requested.connect(self.open_draft)
         if self._filled:  # made after the start's fill: filled now as it would have been then
-            self._fill_list(page)
+            self._show_heading(page)
+            page.refresh()
         return page
 
     def _fill_list(self, page: DraftListPage) -> None:
