@@ -27,6 +27,8 @@ from kpdesk.kinds import get_kind, kind_folder, kind_ids, kind_of, kind_summary
 from kpdesk.store import COMMUNE, DraftId, Store, UnitProfile, backup_reason, backup_time
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QPushButton
+
     from kpdesk.corrections import Imported
     from kpdesk.kinds import Kind, KindSummary
     from kpdesk.render import RenderResult
@@ -104,13 +106,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._menus()
         self.home_action, self.drafts_action = view_menu(self)
-        self.undo_label = QLabel(self)
-        self.undo_button = push_button("&Hoàn tác", self)
-        self.undo_button.setAutoDefault(False)
-        self.undo_button.clicked.connect(self.undo_delete)
-        self.statusBar().addPermanentWidget(self.undo_label)
-        self.statusBar().addPermanentWidget(self.undo_button)
-        self._undo_hide()
+        # the undo bar in the status bar: what was moved to the bin and «Hoàn tác», made at the first delete
+        self.undo_label: QLabel | None = None
+        self.undo_button: QPushButton | None = None
         self.undo_timer = QTimer(self)
         self.undo_timer.setSingleShot(True)
         self.undo_timer.setInterval(30_000)
@@ -466,10 +464,7 @@ class MainWindow(QMainWindow):
             return
         self._deleted = info.id
         name = info.title or (self.kind(info.kind).short if self.kind(info.kind) else info.kind)
-        self.undo_label.setText(f"Đã chuyển «{name} — {info.period.label}» vào thùng rác.")
-        self.undo_label.show()
-        self.undo_button.show()
-        self.undo_timer.start()
+        self._undo_show(f"Đã chuyển «{name} — {info.period.label}» vào thùng rác.")
         self.list_page.refresh()
 
     def undo_delete(self) -> None:
@@ -485,9 +480,24 @@ class MainWindow(QMainWindow):
         self._undo_hide()
         self.statusBar().showMessage("Đã khôi phục bản nháp.", 5000)
 
+    def _undo_show(self, text: str) -> None:
+        """Show `text` with «Hoàn tác» beside it in the status bar, for 30 seconds."""
+        if self.undo_label is None or self.undo_button is None:
+            self.undo_label = QLabel(self)
+            self.undo_button = push_button("&Hoàn tác", self)
+            self.undo_button.setAutoDefault(False)
+            self.undo_button.clicked.connect(self.undo_delete)
+            self.statusBar().addPermanentWidget(self.undo_label)
+            self.statusBar().addPermanentWidget(self.undo_button)
+        self.undo_label.setText(text)
+        self.undo_label.show()
+        self.undo_button.show()
+        self.undo_timer.start()
+
     def _undo_hide(self) -> None:
-        self.undo_label.hide()
-        self.undo_button.hide()
+        if self.undo_label is not None and self.undo_button is not None:
+            self.undo_label.hide()
+            self.undo_button.hide()
 
     def undelete_current(self) -> None:
         info = self.list_page.current_info()
