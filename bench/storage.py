@@ -251,7 +251,7 @@ def drafts_kind(path: Path) -> str:
 
 
 def list_drafts(config: Config, tmp: Path) -> list[Result]:
-    from kpdesk.store.drafts import _INFO
+    from kpdesk.store.info import INFO_COLUMNS
     from kpdesk.store.search import fts_query
 
     store, info = populated_store(tmp / "list", config.drafts)
@@ -275,7 +275,7 @@ def list_drafts(config: Config, tmp: Path) -> list[Result]:
             if "text" in kwargs:
                 where.append("d.id IN (SELECT rowid FROM draft_search WHERE draft_search MATCH ?)")
                 args.append(fts_query(kwargs["text"]))
-            sql = f"SELECT {_INFO} FROM drafts d WHERE {' AND '.join(where)} ORDER BY d.updated DESC, d.id DESC"
+            sql = f"SELECT {INFO_COLUMNS} FROM drafts d WHERE {' AND '.join(where)} ORDER BY d.updated DESC, d.id DESC"
             rows = len(store.list_drafts(**kwargs))
             bare_rows = len(conn.execute(sql, args).fetchall())
             samples = interleaved(

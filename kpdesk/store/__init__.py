@@ -9,6 +9,7 @@ One database per user (`kpdesk.sqlite3`) in the platform's per-user data folder,
 - `database`: `Database`, the open file: safe opening, `tx()` / `read()` / `snapshot()`, migrations, backups;
 - `search`: folded full-text search and its stale flags;
 - `profiles`: `UnitProfile`, `SignerProfile`, their rules and their tables;
+- `info`: `DraftInfo`, a draft as the list knows it, and `DraftId`;
 - `drafts`: `Store` (a `Database` with units and drafts);
 - `opened`: what the store hands out for one opened draft: `StoredDraft`, `Revision`, `ExportRecord`, and
   `DraftWriter`, the window's autosave (imported when first asked for: the window's start needs none of them).
@@ -32,13 +33,8 @@ from kpdesk.store.backups import (
 )
 from kpdesk.store.checks import BUSY_TIMEOUT_MS
 from kpdesk.store.database import APP_NAME, DB_NAME, ENV_DATA_DIR, SYNCHRONOUS, Database, default_data_dir
-from kpdesk.store.drafts import (
-    EDIT_COALESCE_SECONDS,
-    STATUS_LABELS,
-    DraftId,
-    DraftInfo,
-    Store,
-)
+from kpdesk.store.drafts import EDIT_COALESCE_SECONDS, Store
+from kpdesk.store.info import STATUS_LABELS, DraftId, DraftInfo
 from kpdesk.store.profiles import COMMUNE, DEPARTMENT, HONORIFICS, SignerProfile, UnitId, UnitProfile
 from kpdesk.store.search import fold
 

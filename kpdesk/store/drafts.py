@@ -12,13 +12,12 @@ one class so that a draft has one writer; its methods are short.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NewType
+from typing import TYPE_CHECKING, Any
 
 from kpdesk.errors import NotFound, StoreError
 from kpdesk.files import write_atomic
@@ -26,6 +25,7 @@ from kpdesk.kinds import kind_for_period, kind_of
 from kpdesk.period import Period
 from kpdesk.store import profiles, search
 from kpdesk.store.database import Database, local_time, now_stamp
+from kpdesk.store.info import INFO_COLUMNS, STATUS_LABELS, DraftId, DraftInfo, info_of
 from kpdesk.store.profiles import UnitId, UnitProfile
 from kpdesk.text import clean_line
 from kpdesk.vocab import PERIOD_NAMES
@@ -38,11 +38,8 @@ if TYPE_CHECKING:
     from kpdesk.kinds import Kind
     from kpdesk.store.opened import ExportRecord, Revision, StoredDraft
 
-DraftId = NewType("DraftId", int)
-
 #: A burst of typing in one draft goes into one revision for at most this many seconds.
 EDIT_COALESCE_SECONDS = 30.0
-STATUS_LABELS = {"drafting": "đang soạn", "exported": "đã xuất"}
 
 
 class AlreadyStored(StoreError):
@@ -51,61 +48,6 @@ class AlreadyStored(StoreError):
     def __init__(self, message: str, draft_id: DraftId) -> None:
         super().__init__(message)
         self.draft_id = draft_id
-
-
-@dataclass(slots=True)
-class DraftInfo:
-    """A draft as the list shows it, read without its values: what, which period, whose, its state and times."""
-
-    id: DraftId
-    kind: str
-    kind_version: int
-    title: str
-    period: Period
-    status: str  # "drafting" or "exported"
-    unit_id: UnitId
-    unit_name: str  # the draft's unit, "xã Thiệu Trung"
-    created: dt.datetime  # local time, timezone-aware
-    updated: dt.datetime
-    revision: int
-    deleted: bool
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-
-_INFO = (
-    "d.id, d.kind, d.kind_version, d.title, d.period_type, d.period_year, d.period_month, d.period_half, "
-    "d.status, d.unit_id, d.unit_name, d.created, d.updated, d.revision, d.deleted"
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def _period(ptype: str, year: int, month: int | None, half: int | None) -> Period:
-    return Period(ptype, year, month, half)
-
-
-def _info(row: tuple, tz: dt.tzinfo | None = None) -> DraftInfo:
-    (did, kind, kv, title, ptype, year, month, half, status, unit_id, unit_name, created, updated, rev, deleted) = row[
-        :15
-    ]
-    tz = tz or dt.datetime.now().astimezone().tzinfo
-    parse = dt.datetime.fromisoformat
-    return DraftInfo(
-        did,
-        kind,
-        kv,
-        title,
-        _period(ptype, year, month, half),
-        status,
-        unit_id,
-        unit_name,
-        parse(created).astimezone(tz),
-        parse(updated).astimezone(tz),
-        rev,
-        deleted is not None,
-    )
 
 
 def _dump(data: Any) -> str:
@@ -252,21 +194,21 @@ class Store(Database):
 
         with self.read() as c:
             row = c.execute(
-                f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?",
+                f"SELECT {INFO_COLUMNS}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id WHERE d.id = ?",
                 (draft_id,),
             ).fetchone()
         if row is None:
             raise _missing(draft_id)
         from kpdesk.store.opened import StoredDraft
 
-        return StoredDraft(_info(row), drafts.from_json(json.loads(row[15])))
+        return StoredDraft(info_of(row), drafts.from_json(json.loads(row[15])))
 
     def info(self, draft_id: DraftId) -> DraftInfo:
         with self.read() as c:
-            row = c.execute(f"SELECT {_INFO} FROM drafts d WHERE d.id = ?", (draft_id,)).fetchone()
+            row = c.execute(f"SELECT {INFO_COLUMNS} FROM drafts d WHERE d.id = ?", (draft_id,)).fetchone()
         if row is None:
             raise _missing(draft_id)
-        return _info(row)
+        return info_of(row)
 
     def list_drafts(
         self,
@@ -312,15 +254,15 @@ class Store(Database):
             match_at = len(args)
             where.append(search.MATCHES)
             args.append(query)
-        sql = f"SELECT {_INFO} FROM drafts d WHERE {' AND '.join(where)} ORDER BY d.updated DESC, d.id DESC"
+        sql = f"SELECT {INFO_COLUMNS} FROM drafts d WHERE {' AND '.join(where)} ORDER BY d.updated DESC, d.id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             args.append(int(limit))
         tz = dt.datetime.now().astimezone().tzinfo
         if searching:
-            return [_info(row, tz) for row in self._search(sql, args, text or "", match_at)]
+            return [info_of(row, tz) for row in self._search(sql, args, text or "", match_at)]
         with self.read() as c:
-            return [_info(row, tz) for row in c.execute(sql, args)]
+            return [info_of(row, tz) for row in c.execute(sql, args)]
 
     def _search(self, sql: str, args: list[Any], text: str, match_at: int) -> list[tuple]:
         """Run a query that reads `draft_search`, re-indexing the stale drafts first (in the same transaction); read
@@ -355,12 +297,12 @@ class Store(Database):
         """The unit's draft of this kind for the latest period of the same type before `before` (not in the bin)."""
         with self.read() as c:
             row = c.execute(
-                f"SELECT {_INFO} FROM drafts d WHERE d.kind = ? AND d.unit_id = ? AND d.period_type = ? "
+                f"SELECT {INFO_COLUMNS} FROM drafts d WHERE d.kind = ? AND d.unit_id = ? AND d.period_type = ? "
                 "AND d.period_start < ? AND d.deleted IS NULL "
                 "ORDER BY d.period_start DESC, d.updated DESC LIMIT 1",
                 (kind_id, unit_id, before.type, before.start.isoformat()),
             ).fetchone()
-        return _info(row) if row else None
+        return info_of(row) if row else None
 
     # ------------------------------------------------------------------ drafts: the one write
 
@@ -580,14 +522,14 @@ class Store(Database):
         p = d.period
         with self.read() as c:
             rows = c.execute(
-                f"SELECT {_INFO}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
+                f"SELECT {INFO_COLUMNS}, b.data FROM drafts d JOIN draft_data b ON b.draft_id = d.id "
                 "WHERE d.kind = ? AND d.period_type = ? AND d.period_year = ? AND d.period_month IS ? "
                 "AND d.period_half IS ? AND d.deleted IS NULL ORDER BY d.id",
                 (d.kind, p.type, p.year, p.month if p.type == "month" else None, p.half if p.type == "half" else None),
             ).fetchall()
         for row in rows:
             if (unit_id is None or row[9] == unit_id) and json.loads(row[15]) == data:
-                return _info(row)
+                return info_of(row)
         return None
 
     def export_json(self, draft_id: DraftId, path: Path) -> None:

@@ -10,7 +10,7 @@ what is due without these.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from kpdesk.draft import Draft
     from kpdesk.edits import Changes
-    from kpdesk.store.drafts import DraftId, DraftInfo, Store
+    from kpdesk.store.info import DraftId, DraftInfo
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,18 @@ class Revision:
     source: str  # create, import, save, edit, restore, duplicate, previous
 
 
+class Saves(Protocol):
+    """What a `DraftWriter` writes through: the store's `save` (`kpdesk.store.drafts.Store.save`)."""
+
+    def save(self, draft_id: DraftId, d: Draft, changes: Changes | None = None) -> int: ...
+
+
 @dataclass(frozen=True)
 class DraftWriter:
     """Writes one stored draft while it is edited, telling the store what changed: what the window's autosave
     (`ui.wizard.session.DraftSession`) saves through."""
 
-    store: Store
+    store: Saves
     draft_id: DraftId
 
     def write(self, draft: Draft, changes: Changes) -> int:
