@@ -38,14 +38,6 @@ KIND_ID_CHARS = KIND_ID_FIRST | {"-", "_"}
 #: A kind.toml is a few kilobytes; a bigger file is not a report kind.
 MAX_KIND_BYTES = 1_000_000
 SUMMARY_FILE = "kind-summaries.marshal"
-
-
-def is_kind_id(name: str) -> bool:
-    """Whether `name` can be a kind's id: lower-case ASCII letters, digits, "-" and "_", 1 to 64 of them, the first
-    a letter or a digit. Checked by hand, not by a pattern: the window's start checks every kind folder's name."""
-    return 0 < len(name) <= 64 and name[0] in KIND_ID_FIRST and all(c in KIND_ID_CHARS for c in name)
-
-
 #: Bumped when what an entry holds changes shape.
 FORMAT = 1
 #: The file keeps the summaries most recently made, at most this many (every version, every folder tried).
@@ -66,6 +58,12 @@ LOADER_MODULES = (
     "kpdesk.text",
     "kpdesk.errors",
 )
+
+
+def is_kind_id(name: str) -> bool:
+    """Whether `name` can be a kind's id: lower-case ASCII letters, digits, "-" and "_", 1 to 64 of them, the first
+    a letter or a digit. Checked by hand, not by a pattern: the window's start checks every kind folder's name."""
+    return 0 < len(name) <= 64 and name[0] in KIND_ID_FIRST and all(c in KIND_ID_CHARS for c in name)
 
 
 def templates_dir() -> Path:
