@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtWidgets  # the editors `freeze` looks for, by module: the start makes none of them
 from PySide6.QtCore import QLocale
@@ -31,6 +31,9 @@ from kpdesk.store import ENV_DATA_DIR, Store  # noqa: E402
 from ui.qt_words import VietnameseQt  # noqa: E402
 from ui.settings import Settings  # noqa: E402
 from ui.widgets.common import set_font, set_text_colour  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -269,23 +272,40 @@ class Shell:
 BENCH_IDLE_ENV = "KPDESK_BENCH_IDLE"
 
 
-def report_idle(app: QApplication, shell: Shell) -> None:
-    """Print the moment the window is first idle (see `BENCH_IDLE_ENV`) and quit."""
+def when_idle(shell: Shell, then: Callable[[], None]) -> Callable[[], None]:
+    """Call `then` once, the first time the event loop is about to wait with the shell's window shown, exposed and
+    filled; return what stops waiting for it (the event loop ended first)."""
     from PySide6.QtCore import QAbstractEventDispatcher
 
     dispatcher = QAbstractEventDispatcher.instance()
+    waiting = [True]
+
+    def stop() -> None:
+        if waiting[0]:
+            waiting[0] = False
+            dispatcher.aboutToBlock.disconnect(on_block)
 
     def on_block() -> None:
         window = shell.window
         handle = window.windowHandle() if window is not None else None
         if handle is None or not window.isVisible() or not handle.isExposed() or not getattr(window, "is_filled", True):
             return
-        dispatcher.aboutToBlock.disconnect(on_block)
+        stop()
+        then()
+
+    dispatcher.aboutToBlock.connect(on_block)
+    return stop
+
+
+def report_idle(app: QApplication, shell: Shell) -> None:
+    """Print the moment the window is first idle (see `BENCH_IDLE_ENV`) and quit."""
+
+    def report() -> None:
         sys.stdout.write(f"kpdesk-idle {time.perf_counter():.6f}\n")
         sys.stdout.flush()
         app.quit()
 
-    dispatcher.aboutToBlock.connect(on_block)
+    when_idle(shell, report)  # it quits: the event loop never outlives it
 
 
 def run(args: argparse.Namespace | None = None) -> int:
@@ -310,10 +330,13 @@ def run(args: argparse.Namespace | None = None) -> int:
         shell = Shell(store)
         app.aboutToQuit.connect(shell.flush)
         shell.open(mode)
+        # the start is over (see `ui.collect_later`)
+        started = when_idle(shell, lambda: ui.collect_as_usual(keep_what_started=True))
         if os.environ.get(BENCH_IDLE_ENV):
             report_idle(app, shell)
         try:
             return app.exec()
         finally:
+            started()
             shell.flush()
             store.close()

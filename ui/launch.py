@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import ui
+
 if TYPE_CHECKING:
     from kpdesk.department.summary import ChartMaker
     from kpdesk.pdf import Converter
@@ -50,13 +52,17 @@ def chart_maker() -> ChartMaker | None:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if not words:  # `kpdesk` alone, the officer's start: the window, without building the command line first
-        from kpdesk.kinds import kinds_of_data_dir
+        ui.collect_later()  # until the window is first idle (`ui.app.run`), or the start ends without one
+        try:
+            from kpdesk.kinds import kinds_of_data_dir
 
-        args = argparse.Namespace(
-            data_dir=None, selftest=False, command=None, pdf_fallback=pdf_fallback, chart_maker=chart_maker
-        )
-        with kinds_of_data_dir(None):  # as `cli.main` does for every command
-            return shell(args)
+            args = argparse.Namespace(
+                data_dir=None, selftest=False, command=None, pdf_fallback=pdf_fallback, chart_maker=chart_maker
+            )
+            with kinds_of_data_dir(None):  # as `cli.main` does for every command
+                return shell(args)
+        finally:
+            ui.collect_as_usual()
     from kpdesk import cli
 
     return cli.main(words, shell=shell, pdf_fallback=pdf_fallback, chart_maker=chart_maker)

@@ -304,3 +304,75 @@ def test_the_list_remembered_as_the_last_view_is_made_and_filled_at_start(qtbot,
     qtbot.waitUntil(window.home.rows[0].isVisible, timeout=2000)
     assert window.unit().full_name in window.home.heading.text() and window.home.footer.isVisible()
     assert "Hôm nay" in window.home.subtitle.text() and not window.home.empty.isVisible()
+
+
+def test_the_start_runs_no_garbage_collection_until_the_window_is_idle(tmp_path, kit):
+    """`kpdesk` alone raises Python's first collection threshold while the window starts (`ui.collect_later`):
+    Python's collector ran 36 times in a start, over objects that live as long as the program. Once the window is
+    idle the thresholds are Python's again and what the start made is frozen out of the collector's sight."""
+    import os
+    import subprocess
+    import sys
+
+    from kpdesk.store import Store
+    from ui.department.mode import MODE_KEY
+
+    with Store.open(tmp_path / "data") as store:
+        add_examples(store, kit)
+        store.set_setting(MODE_KEY, "commune")
+    script = (
+        "import gc\n"
+        "RUNS = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'stop' and RUNS.append(info['generation']))\n"
+        "usual = gc.get_threshold()\n"
+        "import ui\n"
+        "seen = {}\n"
+        "later, real = ui.collect_later, ui.collect_as_usual\n"
+        "def at_start():\n"
+        "    seen.update(before=len(RUNS))\n"
+        "    later()\n"
+        "ui.collect_later = at_start\n"
+        "def at_idle(**kwargs):\n"
+        "    if kwargs.get('keep_what_started'):\n"
+        "        seen.update(runs=len(RUNS) - seen['before'], during=gc.get_threshold())\n"
+        "    real(**kwargs)\n"
+        "    if kwargs.get('keep_what_started'):\n"
+        "        seen.update(after=gc.get_threshold(), frozen=gc.get_freeze_count())\n"
+        "ui.collect_as_usual = at_idle\n"
+        "from ui.launch import main\n"
+        "code = main([])\n"
+        "print(code, seen['runs'], seen['during'][0], seen['after'] == usual, gc.get_threshold() == usual)\n"
+        "print(seen['frozen'])\n"
+    )
+    env = {
+        **os.environ,
+        "KPDESK_DATA_DIR": str(tmp_path / "data"),
+        "KPDESK_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "KPDESK_BENCH_IDLE": "1",  # the window quits once it is shown, filled and idle
+    }
+    for _ in range(2):  # the first start reads the kinds from their files, the second from the cache: the usual one
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(ui.__file__).parents[1]
+        )
+        assert run.returncode == 0, run.stderr
+    code, runs, during, after_is_usual, at_end_is_usual = run.stdout.splitlines()[-2].split()
+    assert (code, runs, during, after_is_usual, at_end_is_usual) == ("0", "0", "50000", "True", "True"), run.stdout
+    assert int(run.stdout.splitlines()[-1]) > 20_000, "what the start made is frozen out of the collector's sight"
+
+
+def test_collect_later_and_as_usual_give_the_thresholds_back():
+    import gc
+
+    usual = gc.get_threshold()
+    try:
+        ui.collect_as_usual()  # not deferred: nothing changes
+        assert gc.get_threshold() == usual
+        ui.collect_later()
+        ui.collect_later()  # twice: the usual thresholds are still the ones kept
+        assert gc.get_threshold() == (ui.START_COLLECT_EVERY, *usual[1:])
+        ui.collect_as_usual()
+        assert gc.get_threshold() == usual
+    finally:
+        gc.set_threshold(*usual)
