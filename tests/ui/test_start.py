@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,37 @@ from PySide6.QtWidgets import QApplication, QWidget
 import ui
 from kpdesk import draft as drafts
 from ui.main_window import MainWindow
+
+
+def commune_with_examples(tmp_path: Path, kit) -> None:
+    """A data folder in `tmp_path` whose mode is a commune's, holding the examples (see `start_twice`)."""
+    from kpdesk.store import Store
+    from ui.department.mode import MODE_KEY
+
+    with Store.open(tmp_path / "data") as store:
+        add_examples(store, kit)
+        store.set_setting(MODE_KEY, "commune")
+
+
+def start_twice(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """Run `script` (which starts the window through `ui.launch.main`) in a fresh Python on the data folder in
+    `tmp_path`, twice, and return the second run: the first reads the kinds from their files (and compiles their
+    titles), the second is the usual start, the kinds from the cache. The window quits once it is shown, filled and
+    idle (`KPDESK_BENCH_IDLE`)."""
+    env = {
+        **os.environ,
+        "KPDESK_DATA_DIR": str(tmp_path / "data"),
+        "KPDESK_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "QT_QPA_PLATFORM": "offscreen",
+        "KPDESK_BENCH_IDLE": "1",
+    }
+    for _ in range(2):
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(ui.__file__).parents[1]
+        )
+        assert run.returncode == 0, run.stderr
+    return run
 
 
 def add_examples(store, kit) -> int:
@@ -104,7 +138,6 @@ def test_kpdesk_alone_opens_the_window_without_the_command_line_parser(qtbot, tm
 
 def test_pyside_does_not_read_the_source_of_each_module_imported(tmp_path, monkeypatch):
     import linecache
-    import sys
 
     import ui.app  # noqa: F401 - it stops the scan before importing the core
 
@@ -126,9 +159,6 @@ def test_pyside_does_not_read_the_source_of_each_module_imported(tmp_path, monke
 def test_the_scan_is_stopped_also_when_qt_was_loaded_before_kpdesk(tmp_path):
     """A PyInstaller runtime hook, a test or a harness may load Qt before the `ui` package: importing `ui` then
     stops the scan at once, before `ui.app` and its imports run."""
-    import subprocess
-    import sys
-
     (tmp_path / "kpdesk_probe_late.py").write_text("import textwrap\nVALUE = 2\n", encoding="utf-8")
     script = (
         "import linecache, sys\n"
@@ -208,17 +238,9 @@ def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view
     whose 151 theme icons a button or action made with its text would build (`push_button`, `menu_action`), nor
     QItemSelectionModel (`DraftListPage.current_info`). Checked on a folder whose home lists due reports (their
     status icons and rows are built too), and with the list of drafts as the view open last."""
-    import os
-    import subprocess
-    import sys
-
-    from kpdesk.store import Store
-    from ui.department.mode import MODE_KEY
     from ui.home import VIEW_KEY
 
-    with Store.open(tmp_path / "data") as store:
-        add_examples(store, kit)
-        store.set_setting(MODE_KEY, "commune")
+    commune_with_examples(tmp_path, kit)
     script = (
         "import sys\n"
         "import ui.app\n"
@@ -241,19 +263,7 @@ def test_the_start_builds_neither_the_qt_namespace_nor_qicon(tmp_path, kit, view
         "from kpdesk.store import backups\n"
         "print(COUNTS['compiled'], COUNTS['found'], backups._TEMP_NAME.compiled or backups._BACKUP_NAME.compiled)\n"
     )
-    env = {
-        **os.environ,
-        "KPDESK_DATA_DIR": str(tmp_path / "data"),
-        "KPDESK_CACHE_DIR": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "QT_QPA_PLATFORM": "offscreen",
-        "KPDESK_BENCH_IDLE": "1",  # the window quits once it is shown, filled and idle
-    }
-    for _ in range(2):  # the first start reads the kinds from their files (and compiles their titles): the second
-        run = subprocess.run(  # is the usual one, the kinds from the cache
-            [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(ui.__file__).parents[1]
-        )
-        assert run.returncode == 0, run.stderr
+    run = start_twice(tmp_path, script)
     # only the view shown is built at start: the home behind the list has worked out what is due, not its rows
     listed = str(len(kit.EXAMPLES)) if view == "drafts" else "None"
     rows = str(view == "home")
@@ -310,16 +320,7 @@ def test_the_start_runs_no_garbage_collection_until_the_window_is_idle(tmp_path,
     """`kpdesk` alone raises Python's first collection threshold while the window starts (`ui.collect_later`):
     Python's collector ran 36 times in a start, over objects that live as long as the program. Once the window is
     idle the thresholds are Python's again and what the start made is frozen out of the collector's sight."""
-    import os
-    import subprocess
-    import sys
-
-    from kpdesk.store import Store
-    from ui.department.mode import MODE_KEY
-
-    with Store.open(tmp_path / "data") as store:
-        add_examples(store, kit)
-        store.set_setting(MODE_KEY, "commune")
+    commune_with_examples(tmp_path, kit)
     script = (
         "import gc\n"
         "RUNS = []\n"
@@ -344,19 +345,7 @@ def test_the_start_runs_no_garbage_collection_until_the_window_is_idle(tmp_path,
         "print(code, seen['runs'], seen['during'][0], seen['after'] == usual, gc.get_threshold() == usual)\n"
         "print(seen['frozen'])\n"
     )
-    env = {
-        **os.environ,
-        "KPDESK_DATA_DIR": str(tmp_path / "data"),
-        "KPDESK_CACHE_DIR": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "QT_QPA_PLATFORM": "offscreen",
-        "KPDESK_BENCH_IDLE": "1",  # the window quits once it is shown, filled and idle
-    }
-    for _ in range(2):  # the first start reads the kinds from their files, the second from the cache: the usual one
-        run = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(ui.__file__).parents[1]
-        )
-        assert run.returncode == 0, run.stderr
+    run = start_twice(tmp_path, script)
     code, runs, during, after_is_usual, at_end_is_usual = run.stdout.splitlines()[-2].split()
     assert (code, runs, during, after_is_usual, at_end_is_usual) == ("0", "0", "50000", "True", "True"), run.stdout
     assert int(run.stdout.splitlines()[-1]) > 20_000, "what the start made is frozen out of the collector's sight"
