@@ -253,12 +253,13 @@ class HomePage(QWidget):
         return due
 
     def _show_found(self) -> None:
-        """Show what `refresh` found: the home behind the list of drafts (the view open last) works out what is
-        due, for the tab's count, and makes its parts and rows the first time it is shown."""
+        """Make the page's parts if need be, and show what `refresh` found: the home behind the list of drafts (the
+        view open last) works out what is due, for the tab's count, and makes its parts and rows the first time it
+        is shown."""
+        self._build()
         if self._found is None:
             return
         (today, unit_name, due, error), self._found = self._found, None
-        self._build()
         self.subtitle.setText(
             f"Hôm nay {format_date(today)}: các báo cáo đến hạn hoặc quá hạn mà đơn vị chưa xuất tệp Word."
         )
@@ -271,8 +272,7 @@ class HomePage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
-        self._build()  # the frame at start shows the heading and the footer, with what is due a moment later
-        self._show_found()
+        self._show_found()  # the frame at start shows the heading and the footer, with what is due a moment later
 
     def _show_items(self, due: UnitDue | None) -> None:
         while self.groups.count():
@@ -331,8 +331,7 @@ class HomePage(QWidget):
 
     def focus_first(self) -> None:
         """Give the keyboard to the first item's button (or to the first button of an empty home)."""
-        self._build()  # chosen before its window is shown: made now
-        self._show_found()
+        self._show_found()  # chosen before its window is shown: made now
         if self.rows:
             self.rows[0].button.setFocus()
         else:
