@@ -126,22 +126,38 @@ KPDESK = (
     "import time; T0 = time.perf_counter()\n"
     + _COMMON
     + r"""
-import ui.app
+import importlib.machinery
 from PySide6.QtCore import QAbstractEventDispatcher, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 OPEN = int(os.environ.get("BENCH_OPEN_DRAFT") or 0)
 STATE = {"phase": "start"}
-_make_app = ui.app.make_app
 
-def make_app(*args, **kwargs):  # the program's own make_app, then the idle watch on its event loop
-    app = _make_app(*args, **kwargs)
-    if "app" not in STATE:
-        STATE["app"] = app
-        QTimer.singleShot(int(os.environ.get("BENCH_WATCHDOG_MS", "90000")), watchdog)
-        QAbstractEventDispatcher.instance().aboutToBlock.connect(on_block)
-    return app
+def watched_make_app(_make_app):
+    def make_app(*args, **kwargs):  # the program's own make_app, then the idle watch on its event loop
+        app = _make_app(*args, **kwargs)
+        if "app" not in STATE:
+            STATE["app"] = app
+            QTimer.singleShot(int(os.environ.get("BENCH_WATCHDOG_MS", "90000")), watchdog)
+            QAbstractEventDispatcher.instance().aboutToBlock.connect(on_block)
+        return app
+    return make_app
 
-ui.app.make_app = make_app
+class WatchUiApp:
+    # a finder (sys.meta_path) that wraps `ui.app.make_app` when the program itself imports `ui.app`: the program
+    # imports its modules where and when it does (inside `main`, after its own start-up settings), not here
+    def find_spec(self, name, path, target=None):
+        if name != "ui.app":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            run_module = spec.loader.exec_module
+            def exec_module(module):
+                run_module(module)
+                module.make_app = watched_make_app(module.make_app)
+            spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, WatchUiApp())
 
 def main_window():
     for w in QApplication.topLevelWidgets():
@@ -150,12 +166,9 @@ def main_window():
             return w
     return None
 
-def busy():
-    try:
-        from ui import operations
-        return operations.running() > 0
-    except Exception:
-        return False
+def busy():  # nothing runs in the background before the program has imported its operations
+    operations = sys.modules.get("ui.operations")
+    return operations is not None and operations.running() > 0
 
 def open_wizard():
     window = STATE["window"]
@@ -199,6 +212,7 @@ try:
     from ui.launch import main as start  # the installed `kpdesk` program (upgrade check, then ui.app.run)
     code = start([])
 except ImportError:
+    import ui.app
     code = ui.app.run(None)
 OUT["exit_code"] = code
 report()
