@@ -3,7 +3,9 @@
 import atexit
 import os
 import shutil
+import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,21 @@ def kind_copy(tmp_path, monkeypatch) -> Path:
     target = tmp_path / "kinds" / CACHED_KIND
     shutil.copytree(templates_dir() / CACHED_KIND, target)
     return target
+
+
+def _break_table(path: Path, table: str) -> None:
+    """Damage the first page of `table` in the database `path`, and that page only: the file still opens and
+    lists what other tables hold, and `PRAGMA quick_check` fails."""
+    with sqlite3.connect(path) as c:
+        (root,) = c.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        size = c.execute("PRAGMA page_size").fetchone()[0]
+    c.close()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * size
+    data[start : start + 8] = b"\xff" * 8  # not a b-tree page any more
+    path.write_bytes(bytes(data))
+
+
+@pytest.fixture
+def break_table() -> Callable[[Path, str], None]:
+    return _break_table

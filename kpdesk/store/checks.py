@@ -71,6 +71,10 @@ def _nothing_pending(path: Path) -> bool:
     return True
 
 
+#: The first 16 bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def inspect_file(path: Path) -> FileState:
     """Check a database file on a read-only connection (`PRAGMA quick_check`) and say what it holds.
 
@@ -78,26 +82,36 @@ def inspect_file(path: Path) -> FileState:
     be read: `is_damage` tells which)."""
     with open(path, "rb") as f:
         head = f.read(16)
-    if head != b"SQLite format 3\x00":
+    if head != SQLITE_HEADER:
         raise ValueError("not sqlite")
     conn = open_read_only(path)
     try:
-        result = conn.execute("PRAGMA quick_check").fetchall()
-        if result != [("ok",)]:
-            raise sqlite3.DatabaseError("quick_check: " + "; ".join(str(r[0]) for r in result[:3]))
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        applied: tuple[str, ...] = ()
-        if MIGRATIONS_TABLE in tables:
-            applied = tuple(
-                r[0]
-                for r in conn.execute(
-                    f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)
-                )
-            )
-        return FileState(version, applied, bool(tables - {MIGRATIONS_TABLE}) and not applied)
+        quick_check(conn)
+        return file_state(conn)
     finally:
         conn.close()
+
+
+def quick_check(conn: sqlite3.Connection) -> None:
+    """Raise sqlite3.DatabaseError when `PRAGMA quick_check` finds the database of `conn` damaged."""
+    result = conn.execute("PRAGMA quick_check").fetchall()
+    if result != [("ok",)]:
+        raise sqlite3.DatabaseError("quick_check: " + "; ".join(str(r[0]) for r in result[:3]))
+
+
+def file_state(conn: sqlite3.Connection) -> FileState:
+    """What the database of `conn` holds (read from its first pages and kpdesk's table of migration steps)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    applied: tuple[str, ...] = ()
+    if MIGRATIONS_TABLE in tables:
+        applied = tuple(
+            r[0]
+            for r in conn.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)
+            )
+        )
+    return FileState(version, applied, bool(tables - {MIGRATIONS_TABLE}) and not applied)
 
 
 def sqlite_name(exc: sqlite3.Error) -> str:

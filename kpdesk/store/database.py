@@ -12,6 +12,12 @@ file is checked (`PRAGMA quick_check`) on a read-only connection first; a damage
 day and before every migration, kept as the last 10 plus one per month; the temporary copies of a backup killed
 part-way are removed on open and before each backup.
 
+The window opens with `check_later`: the file is opened for reading only, after the cheap checks (an SQLite file,
+kpdesk's, of a schema known here and up to date), so that the drafts are listed at once; `check()` then runs the
+`quick_check` (the window runs it in the background once it is shown), and only when it passes is the file opened
+for writing and the day's backup made. Every write waits for that check, and refuses with `DamagedDatabase` when
+it fails. On a store of years of reports the check is the slowest part of opening it.
+
 A database that cannot be written (a read-only folder or file, a full disk) is opened read-only when it can be read:
 `read_only` then says why, `warnings` says so once ("chỉ đọc: …"), listing, viewing and exporting to another folder
 work, and every write raises `ReadOnlyData` saying what to do. A full disk is named as such, with the room needed.
@@ -34,12 +40,22 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from kpdesk.errors import DamagedDatabase, NewerDatabase, NotFound, ReadOnlyData, StoreError
 from kpdesk.store import backups, migrations
-from kpdesk.store.checks import BUSY_TIMEOUT_MS, inspect_file, is_damage, open_read_only, sqlite_name
+from kpdesk.store.checks import (
+    BUSY_TIMEOUT_MS,
+    SQLITE_HEADER,
+    FileState,
+    file_state,
+    inspect_file,
+    is_damage,
+    open_read_only,
+    sqlite_name,
+)
 
 APP_NAME = "kpdesk"
 ENV_DATA_DIR = "KPDESK_DATA_DIR"
@@ -107,8 +123,7 @@ def failure(exc: sqlite3.Error, path: Path) -> StoreError:
             f"hay biến môi trường {ENV_DATA_DIR}."
         )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
-        backup = backups.newest_good_backup(path.parent)
-        return DamagedDatabase(_damaged_message(path, backup), path, backup)
+        return _damaged(path)
     if name.startswith("SQLITE_IOERR"):
         return StoreError(f"Lỗi đọc/ghi ổ đĩa khi dùng {path}. Hãy kiểm tra ổ đĩa (hoặc USB) rồi mở lại kpdesk.")
     return StoreError(f"Lỗi cơ sở dữ liệu ({exc}). Hãy mở lại kpdesk; nếu vẫn bị, hãy khôi phục từ bản sao lưu.")
@@ -165,6 +180,11 @@ def _full_disk(path: Path) -> str:
 
 
 _FREE_SOME = "Hãy giải phóng dung lượng ổ đĩa (xóa bớt tệp không cần, dọn Thùng rác) rồi thử lại."
+
+
+def _nearly_full(path: Path) -> str:
+    why = _full_disk(path).replace(" đã đầy:", " sắp đầy:", 1)
+    return f"{why[:1].upper()}{why[1:]}; thay đổi có thể không lưu được. {_FREE_SOME}"
 
 
 def disk_full_message(path: Path, what_happened: str) -> str:
@@ -278,18 +298,18 @@ def _set_aside(folder: Path) -> list[Path]:
     return [folder / n for n in names]
 
 
-def _check_existing(path: Path) -> None:
-    """Refuse a file that is damaged, not kpdesk's, written by a newer kpdesk or unreadable; never write to it."""
-    try:
-        state = inspect_file(path)
-    except (ValueError, sqlite3.DatabaseError) as exc:
-        if isinstance(exc, sqlite3.DatabaseError) and not is_damage(exc):
-            raise failure(exc, path) from None
-        why = "không phải là cơ sở dữ liệu SQLite" if isinstance(exc, ValueError) else "bị hỏng"
-        backup = backups.newest_good_backup(path.parent)
-        raise DamagedDatabase(_damaged_message(path, backup, why), path, backup) from None
-    except OSError as exc:
-        raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") from None
+def _why_damaged(exc: Exception) -> str:
+    """What `inspect_file`'s error `exc` says of the file, as the message about it says it."""
+    return "không phải là cơ sở dữ liệu SQLite" if isinstance(exc, ValueError) else "bị hỏng"
+
+
+def _damaged(path: Path, why: str = "bị hỏng") -> DamagedDatabase:
+    backup = backups.newest_good_backup(path.parent)
+    return DamagedDatabase(_damaged_message(path, backup, why), path, backup)
+
+
+def _refuse_state(path: Path, state: FileState) -> None:
+    """Refuse a sound file written by a newer kpdesk, or another program's."""
     if state.newer:
         raise NewerDatabase(
             f"Cơ sở dữ liệu {path} do phiên bản kpdesk mới hơn tạo ra "
@@ -299,8 +319,89 @@ def _check_existing(path: Path) -> None:
             state.version,
         )
     if state.foreign:
-        backup = backups.newest_good_backup(path.parent)
-        raise DamagedDatabase(_damaged_message(path, backup, "không phải cơ sở dữ liệu của kpdesk"), path, backup)
+        raise _damaged(path, "không phải cơ sở dữ liệu của kpdesk")
+
+
+def _open_unchecked(path: Path) -> tuple[sqlite3.Connection, FileState] | None:
+    """For `open(check_later=True)`: a read-only connection to the existing file `path` and what it holds, after
+    the checks that read only its first pages (an SQLite file, kpdesk's, of a schema this code knows). None when
+    the file needs migrating: that waits for the full check, as without `check_later`."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") from None
+    if head != SQLITE_HEADER:
+        raise _damaged(path, "không phải là cơ sở dữ liệu SQLite")
+    try:
+        conn = open_read_only(path, check_same_thread=False)
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise failure(exc, path) from None
+        raise _damaged(path) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only = 1")
+        state = file_state(conn)
+        _refuse_state(path, state)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if not is_damage(exc):
+            raise failure(exc, path) from None
+        raise _damaged(path) from None
+    except BaseException:
+        conn.close()
+        raise
+    if not all(name in state.applied for name in migrations.KNOWN):
+        conn.close()
+        return None
+    return conn, state
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection that can write to the database `path` (set up by `Database._prepare`)."""
+    try:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise failure(exc, path) from None
+
+
+_NO_WAL = (
+    "Thư mục dữ liệu {folder} không hỗ trợ chế độ ghi nhật ký WAL (ổ mạng?); "
+    "kpdesk vẫn lưu an toàn nhưng chậm hơn. Nên chọn thư mục trên ổ đĩa của máy."
+)
+
+
+@dataclass(frozen=True)
+class _Unchecked:
+    """What `Database.check` has left to do: open the file for writing (`writable`), and the day's backup."""
+
+    writable: bool
+    daily_backup: bool
+
+
+def _set_aside_warnings(folder: Path, path: Path) -> list[str]:
+    return [
+        f"Tệp cơ sở dữ liệu {path} đã bị rỗng (0 byte) mà không có bản sao lưu nào, nên kpdesk đã tạo cơ sở "
+        "dữ liệu mới. Nếu trước đây đã soạn báo cáo trên máy này, dữ liệu cũ có thể đã mất hoặc đang ở nơi "
+        "khác (máy khác, ổ USB, thư mục dữ liệu khác): hãy tìm tệp kpdesk.sqlite3 đó rồi khôi phục "
+        f"(kpdesk restore ĐƯỜNG-DẪN-TỆP). Tệp rỗng được giữ lại ở {aside}; xóa nó thì thông báo này thôi "
+        "nhắc."
+        for aside in _set_aside(folder)
+    ]
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse a file that is damaged, not kpdesk's, written by a newer kpdesk or unreadable; never write to it."""
+    try:
+        state = inspect_file(path)
+    except (ValueError, sqlite3.DatabaseError) as exc:
+        if isinstance(exc, sqlite3.DatabaseError) and not is_damage(exc):
+            raise failure(exc, path) from None
+        raise _damaged(path, _why_damaged(exc)) from None
+    except OSError as exc:
+        raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") from None
+    _refuse_state(path, state)
 
 
 class Database:
@@ -325,6 +426,12 @@ class Database:
         #: Why the database is open read-only ("thư mục dữ liệu … chỉ cho đọc"), or None when it can be written.
         self.read_only: str | None = None
         self._read_only_fix = ""
+        #: What `check()` has left to do, after `open(check_later=True)`: None once it is done (or never asked).
+        self._unchecked: _Unchecked | None = None
+        self._check_lock = threading.Lock()
+        self._found: DamagedDatabase | bool | None = None  # what the check's slow part found, once it ran
+        #: What `check()` found: the file damaged (then nothing is written to it), or None.
+        self.damage: DamagedDatabase | None = None
 
     @property
     def db(self) -> Any:
@@ -338,10 +445,14 @@ class Database:
     # ------------------------------------------------------------------ opening and closing
 
     @classmethod
-    def open(cls: type[D], data_dir: Path | str | None = None, *, daily_backup: bool = True) -> D:
+    def open(
+        cls: type[D], data_dir: Path | str | None = None, *, daily_backup: bool = True, check_later: bool = False
+    ) -> D:
         """Open (or create) the database in `data_dir` (None: `KPDESK_DATA_DIR` or the per-user data folder).
 
-        A database that exists but cannot be written is opened read-only (see `read_only`)."""
+        A database that exists but cannot be written is opened read-only (see `read_only`). With `check_later` an
+        existing, up-to-date file is opened for reading only and not yet checked through: `check()` does that, and
+        every write waits for it (see the module's notes)."""
         folder = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
         _make_folder(folder)
         folder = folder.resolve()
@@ -362,6 +473,10 @@ class Database:
             text = why.replace(f"tệp cơ sở dữ liệu {path} ", "", 1) if empty else f"{why[:1].upper()}{why[1:]}"
             error = StoreError if why.startswith("ổ đĩa") else ReadOnlyData
             raise error(f"{empty}{text} nên kpdesk chưa tạo được dữ liệu ở đó. {fix}")
+        if existed and check_later:
+            opened = _open_unchecked(path)
+            if opened is not None:
+                return cls._opened_unchecked(opened[0], path, folder, problem, daily_backup)
         if existed:
             _check_existing(path)
         database: D | None = None
@@ -376,33 +491,116 @@ class Database:
                 problem = _full_disk(path), _FREE_SOME  # SQLite could not even grow its index: read only
             else:
                 if disk_is_full(path):
-                    why = _full_disk(path).replace(" đã đầy:", " sắp đầy:", 1)
-                    warnings.append(f"{why[:1].upper()}{why[1:]}; thay đổi có thể không lưu được. {_FREE_SOME}")
+                    warnings.append(_nearly_full(path))
         if database is None:
             assert problem is not None
             database = cls._open_read_only(path, folder, *problem)
-        for aside in _set_aside(folder):
-            warnings.append(
-                f"Tệp cơ sở dữ liệu {path} đã bị rỗng (0 byte) mà không có bản sao lưu nào, nên kpdesk đã tạo cơ sở "
-                "dữ liệu mới. Nếu trước đây đã soạn báo cáo trên máy này, dữ liệu cũ có thể đã mất hoặc đang ở nơi "
-                "khác (máy khác, ổ USB, thư mục dữ liệu khác): hãy tìm tệp kpdesk.sqlite3 đó rồi khôi phục "
-                f"(kpdesk restore ĐƯỜNG-DẪN-TỆP). Tệp rỗng được giữ lại ở {aside}; xóa nó thì thông báo này thôi "
-                "nhắc."
-            )
+        warnings.extend(_set_aside_warnings(folder, path))
         database.warnings[:0] = warnings
         return database
 
     @classmethod
-    def _open_writable(cls: type[D], path: Path, folder: Path, existed: bool, daily_backup: bool) -> D:
-        try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise failure(exc, path) from None
+    def _opened_unchecked(
+        cls: type[D],
+        conn: sqlite3.Connection,
+        path: Path,
+        folder: Path,
+        problem: tuple[str, str] | None,
+        daily_backup: bool,
+    ) -> D:
+        """The database on the read-only connection `conn` of `_open_unchecked`, its check left to `check()`."""
         database = cls(conn, path, folder)
+        database._unchecked = _Unchecked(writable=problem is None, daily_backup=daily_backup)
+        if problem is not None:
+            database._set_read_only(*problem)
+        elif disk_is_full(path):
+            database.warnings.append(_nearly_full(path))
+        database.warnings.extend(_set_aside_warnings(folder, path))
+        return database
+
+    def check(self) -> DamagedDatabase | None:
+        """Do what `open(check_later=True)` left for later, once (from any thread; the window runs it in the
+        background): check the whole file (`PRAGMA quick_check`) and, when it is sound and can be written, open
+        it for writing and make the day's backup. Return what was found damaged (`damage`), else None. Reads go
+        on meanwhile; a write waits for it. An error that is not damage (a file that cannot be read) is raised, and
+        the check is tried again at the next write."""
+        with self._check_lock:  # the slow part, one thread at a time, holding no lock that reads need
+            if self._unchecked is None:
+                return self.damage
+            if self._found is None:
+                self._found = self._inspect()
+            found = self._found
+        with self._lock:  # then, in whichever thread comes first (a write may already hold this lock)
+            todo = self._unchecked
+            if todo is None or self._closed:
+                return self.damage
+            if isinstance(found, DamagedDatabase):
+                self.damage, self._unchecked = found, None
+                if not self.read_only:
+                    self._set_read_only(
+                        f"tệp cơ sở dữ liệu {self.path} bị hỏng", "Hãy khôi phục từ bản sao lưu tốt gần nhất."
+                    )
+                return found
+            if todo.writable:
+                self._open_for_writing()
+            self._unchecked = None
+        if todo.writable and todo.daily_backup and not backups.backed_up_today(self.data_dir):
+            try:
+                self.backup("daily")
+            except StoreError as exc:  # the data is still safe
+                self.warnings.append(f"Chưa sao lưu tự động được hôm nay: {exc.message}")
+        return None
+
+    def _inspect(self) -> DamagedDatabase | bool:
+        """The whole file checked: the damage found, else True (raises for an error that is not damage)."""
+        try:
+            state = inspect_file(self.path)
+        except (ValueError, sqlite3.DatabaseError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and not is_damage(exc):
+                raise failure(exc, self.path) from None
+            return _damaged(self.path, _why_damaged(exc))
+        except OSError as exc:
+            raise ReadOnlyData(
+                f"Không đọc được tệp {self.path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp."
+            ) from None
+        _refuse_state(self.path, state)  # changed since it was opened: by a newer kpdesk, or another program
+        return True
+
+    def _open_for_writing(self) -> None:
+        """After the check passed (holding the lock): a writable connection in place of the read-only one."""
+        backups.remove_stale(self.data_dir)
+        backups.remove_stale(self.backups_dir)
+        conn = _connect(self.path)
+        try:
+            mode = self._prepare(conn)
+        except BaseException:
+            conn.close()
+            raise
+        read_only, self._conn = self._conn, conn
+        read_only.close()
+        if mode.lower() != "wal":
+            self.warnings.append(_NO_WAL.format(folder=self.data_dir))
+
+    @property
+    def checked(self) -> bool:
+        """Whether the whole file has been checked (always, except after `open(check_later=True)` until `check()`)."""
+        return self._unchecked is None
+
+    def _checked(self) -> None:
+        """Before a write: run the check `open(check_later=True)` left for later, if it has not run (or wait for
+        it); a damaged file refuses the write."""
+        if self._unchecked is not None:
+            self.check()
+        if self.damage is not None:
+            raise self.damage
+
+    @classmethod
+    def _open_writable(cls: type[D], path: Path, folder: Path, existed: bool, daily_backup: bool) -> D:
+        database = cls(_connect(path), path, folder)
         try:
             database._setup(existed, daily_backup)
         except BaseException:
-            conn.close()
+            database._conn.close()
             raise
         return database
 
@@ -416,19 +614,22 @@ class Database:
         except sqlite3.Error as exc:
             raise failure(exc, path) from None
         database = cls(conn, path, folder)
-        database.read_only = why
-        database._read_only_fix = fix
-        database.warnings.append(
-            f"chỉ đọc: {why[:1].upper()}{why[1:]}, nên kpdesk mở dữ liệu ở chế độ chỉ đọc; "
-            "vẫn xem, tìm và xuất báo cáo ra thư mục khác được, nhưng chưa lưu được thay đổi "
-            f"nào. Dữ liệu đã lưu không bị mất. {fix}"
-        )
+        database._set_read_only(why, fix)
         try:
             database._migrate(backup_first=False)
         except BaseException:
             conn.close()
             raise
         return database
+
+    def _set_read_only(self, why: str, fix: str) -> None:
+        self.read_only = why
+        self._read_only_fix = fix
+        self.warnings.append(
+            f"chỉ đọc: {why[:1].upper()}{why[1:]}, nên kpdesk mở dữ liệu ở chế độ chỉ đọc; "
+            "vẫn xem, tìm và xuất báo cáo ra thư mục khác được, nhưng chưa lưu được thay đổi "
+            f"nào. Dữ liệu đã lưu không bị mất. {fix}"
+        )
 
     def _refuse_write(self) -> ReadOnlyData:
         why = self.read_only or ""
@@ -437,21 +638,26 @@ class Database:
             f"mất. {self._read_only_fix}"
         )
 
-    def _setup(self, existed: bool, daily_backup: bool) -> None:
-        c = self._conn
+    def _prepare(self, c: sqlite3.Connection) -> str:
+        """Set a writable connection up (busy timeout, foreign keys, WAL, synchronous); return its journal mode."""
         try:
             c.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             c.execute("PRAGMA foreign_keys = ON")
             mode = c.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             c.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        except sqlite3.Error as exc:
+            raise failure(exc, self.path) from None
+        return str(mode)
+
+    def _setup(self, existed: bool, daily_backup: bool) -> None:
+        c = self._conn
+        mode = self._prepare(c)
+        try:
             version = c.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.Error as exc:
             raise failure(exc, self.path) from None
-        if str(mode).lower() != "wal":
-            self.warnings.append(
-                f"Thư mục dữ liệu {self.data_dir} không hỗ trợ chế độ ghi nhật ký WAL (ổ mạng?); "
-                "kpdesk vẫn lưu an toàn nhưng chậm hơn. Nên chọn thư mục trên ổ đĩa của máy."
-            )
+        if mode.lower() != "wal":
+            self.warnings.append(_NO_WAL.format(folder=self.data_dir))
         if existed and version > 0 and daily_backup and not backups.backed_up_today(self.data_dir):
             try:
                 self.backup("daily")
@@ -520,6 +726,7 @@ class Database:
     def tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE … COMMIT) on the connection it yields; nested calls join the outer
         one. An SQLite error rolls it back and becomes a StoreError; any other exception rolls it back too."""
+        self._checked()
         with self._lock:
             if self._closed:
                 raise StoreError("Cơ sở dữ liệu đã đóng; hãy mở lại kpdesk.")
@@ -607,6 +814,7 @@ class Database:
 
     def backup(self, reason: str = "manual") -> Path:
         """Copy the database into `backups/` with SQLite's backup API; keep the last 10 and one per month."""
+        self._checked()  # a damaged file is not copied over good backups
         with self._lock:
             if self.read_only:
                 raise self._refuse_write()

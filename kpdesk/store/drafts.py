@@ -84,6 +84,7 @@ class Store(Database):
             try:
                 if (
                     not self.read_only
+                    and self.checked  # a store not yet checked through is not written to as it closes
                     and not self.writing
                     and self._conn.execute(search.ANY_STALE).fetchone() is not None
                 ):
