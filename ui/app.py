@@ -73,12 +73,15 @@ def _remembered_data_dir() -> str | None:
 
 
 def open_store(data_dir: Path | None) -> Store | None:
-    """Open the store, or explain why not; a damaged database may be replaced by its newest good backup."""
+    """Open the store, or explain why not; a damaged database may be replaced by its newest good backup.
+
+    The whole file is checked once the window is up (`check_in_background`): opening it reads only what the list of
+    drafts needs, and nothing is written to it before that check has passed."""
     from ui import dialogs
     from ui.operations import show_error
 
     try:
-        return Store.open(data_dir)
+        return Store.open(data_dir, check_later=True)
     except DamagedDatabase as exc:
         if exc.backup is None:
             show_error(None, exc)
@@ -232,11 +235,13 @@ class Shell:
         self.store = store
         self.settings = settings
         self.window: Any = None
+        self.mode = ""
 
     def open(self, mode: str) -> Any:
         """Show the window of `mode` (asking for its profile on the first start) and return it."""
         from kpdesk.store import DEPARTMENT
 
+        self.mode = mode
         if mode == DEPARTMENT:
             from ui.department.window import DepartmentWindow
 
@@ -261,6 +266,31 @@ class Shell:
     def switch(self, mode: str) -> None:
         """Close the window open now (its work was saved when the mode was chosen) and open the one of `mode`."""
         self.open(mode)
+
+    def restore(self, damage: DamagedDatabase) -> bool:
+        """Put the newest good backup (`damage.backup`) in place of the damaged database and open the window again
+        on it; return whether it was done (a failure is said, and the window stays on the damaged data)."""
+        from ui import dialogs
+        from ui.operations import show_error
+
+        assert damage.backup is not None
+        damaged = self.store
+        damaged.close()
+        try:
+            self.store = Store.restore_damaged(damage.backup, damaged.data_dir)
+        except KpdeskError as exc:
+            show_error(self.window, exc, what="Chưa khôi phục được từ bản sao lưu.")
+            self.store = Store.open(damaged.data_dir, check_later=True)  # as it was: read, and never written
+            self.open(self.mode)
+            check_in_background(self)
+            return False
+        self.open(self.mode)
+        dialogs.tell(
+            self.window,
+            "Đã khôi phục dữ liệu từ bản sao lưu.",
+            detail=f"Bản sao lưu: {damage.backup}. Tệp hỏng được giữ lại ở: {self.store.set_aside}",
+        )
+        return True
 
     def flush(self) -> bool:
         return self.window.flush() if self.window is not None else True
@@ -297,6 +327,57 @@ def when_idle(shell: Shell, then: Callable[[], None]) -> Callable[[], None]:
     return stop
 
 
+def check_in_background(shell: Shell) -> None:
+    """Check the whole data file off the UI thread (what `Store.open(check_later=True)` left for later), then say
+    what it found: the file damaged (writes are refused; the newest good backup is offered), or anything the
+    store has to say since it opened (a daily backup that failed)."""
+    from ui.operations import Op, show_error
+
+    store = shell.store
+    if store.checked:
+        return
+    said = len(store.warnings)
+
+    def found(damage: DamagedDatabase | None) -> None:
+        if store is shell.store and not store.closed:
+            checked(shell, damage, store.warnings[said:])
+
+    def failed(exc: BaseException) -> None:
+        if store is shell.store and not store.closed:
+            show_error(shell.window, exc, what="Chưa kiểm tra được dữ liệu; kpdesk kiểm tra lại trước lần lưu tới.")
+
+    Op(None, lambda progress: store.check(), label="Đang kiểm tra dữ liệu…", quiet=True).success(found).failure(
+        failed
+    ).run()
+
+
+def checked(shell: Shell, damage: DamagedDatabase | None, warnings: list[str]) -> None:
+    """Say what the background check found (see `check_in_background`)."""
+    from ui import dialogs
+
+    window = shell.window
+    if damage is None:
+        if warnings:
+            dialogs.tell(window, warnings[0], detail="\n\n".join(warnings[1:]))
+        return
+    show_read_only(window, shell.store)
+    if damage.backup is None:
+        dialogs.tell(window, damage.message, detail=_DAMAGED_READ_ONLY)
+    elif dialogs.confirm(
+        window,
+        damage.message,
+        yes="Khôi phục từ bản sao lưu",
+        no="Để sau",
+        detail=f"Bản sao lưu: {damage.backup}. Tệp hỏng được giữ lại, không bị xóa. Để sau: {_DAMAGED_READ_ONLY}",
+    ):
+        shell.restore(damage)
+
+
+_DAMAGED_READ_ONLY = (
+    "Dữ liệu đang mở ở chế độ chỉ đọc: vẫn xem, tìm và xuất báo cáo ra tệp được, nhưng chưa lưu được thay đổi nào."
+)
+
+
 def report_idle(app: QApplication, shell: Shell) -> None:
     """Print the moment the window is first idle (see `BENCH_IDLE_ENV`) and quit."""
 
@@ -330,8 +411,12 @@ def run(args: argparse.Namespace | None = None) -> int:
         shell = Shell(store)
         app.aboutToQuit.connect(shell.flush)
         shell.open(mode)
-        # the start is over (see `ui.collect_later`)
-        started = when_idle(shell, lambda: ui.collect_as_usual(keep_what_started=True))
+
+        def idle() -> None:
+            ui.collect_as_usual(keep_what_started=True)  # the start is over (see `ui.collect_later`)
+            check_in_background(shell)
+
+        started = when_idle(shell, idle)
         if os.environ.get(BENCH_IDLE_ENV):
             report_idle(app, shell)
         try:
@@ -339,4 +424,4 @@ def run(args: argparse.Namespace | None = None) -> int:
         finally:
             started()
             shell.flush()
-            store.close()
+            shell.store.close()  # the store restored from a backup, if it was

@@ -145,9 +145,18 @@ class Op:
     SHOW_AFTER_MS = 300
 
     def __init__(
-        self, parent: QWidget | None, work: Callable[[Progress], Any], *, label: str, error_what: str = ""
+        self,
+        parent: QWidget | None,
+        work: Callable[[Progress], Any],
+        *,
+        label: str,
+        error_what: str = "",
+        quiet: bool = False,
     ) -> None:
+        """`quiet`: work the officer need not wait for (a check in the background) shows no box and no busy cursor;
+        its end is still reported to `success` or `failure`."""
         self.parent, self.work, self.label, self.error_what = parent, work, label, error_what
+        self.quiet = quiet
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
         #: The progress box while it is shown; None before (fast work never shows one) and once the work ended.
@@ -167,19 +176,22 @@ class Op:
     def run(self) -> None:
         self.signals = _Signals()
         self.progress = Progress()
-        self.signals.done.connect(self._done, QtCore.Qt.ConnectionType.QueuedConnection)
-        self.signals.failed.connect(self._failed, QtCore.Qt.ConnectionType.QueuedConnection)
-        self.progress.changed.connect(self._progress, QtCore.Qt.ConnectionType.QueuedConnection)
+        # emitted from the worker thread, so Qt queues them to this one (the automatic connection): `QtCore.Qt`,
+        # 93 enums and tens of milliseconds, stays unbuilt for the check the window starts once it is up
+        self.signals.done.connect(self._done)
+        self.signals.failed.connect(self._failed)
+        self.progress.changed.connect(self._progress)
         # the box is made only when the work outlasts the delay, by a timer the end of the work stops: nothing
         # can show it afterwards (Qt's QProgressDialog showed itself from its own timer after the work had ended)
         self.timer = QTimer()
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.SHOW_AFTER_MS)
         self.timer.timeout.connect(self._show)
-        if self.parent is not None:
+        if self.parent is not None and not self.quiet:
             self.parent.setCursor(QtCore.Qt.CursorShape.BusyCursor)
         _RUNNING.add(self)
-        self.timer.start()
+        if not self.quiet:
+            self.timer.start()
         QThreadPool.globalInstance().start(_Job(self.work, self.progress, self.signals))
 
     def _show(self) -> None:
@@ -210,7 +222,7 @@ class Op:
         if self.dialog is not None and isValid(self.dialog):  # gone with its parent when the parent was closed
             self.dialog.finish()
         self.dialog = None
-        if self.parent is not None and isValid(self.parent):
+        if self.parent is not None and not self.quiet and isValid(self.parent):
             self.parent.unsetCursor()
         _RUNNING.discard(self)
 

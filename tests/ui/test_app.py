@@ -1,4 +1,5 @@
-"""Start-up: `kpdesk` with no arguments, a damaged database, Qt's own words in Vietnamese, the binding guard."""
+"""Start-up: `kpdesk` with no arguments, a damaged database (at once, or found by the check once the window is up),
+Qt's own words in Vietnamese, the binding guard."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication
 
 import ui
-from kpdesk.store import Store, UnitProfile
+from kpdesk.store import COMMUNE, DamagedDatabase, Store, UnitProfile
 from ui import app as app_module
 from ui import dialogs
 from ui.main_window import MainWindow
@@ -51,6 +53,62 @@ def test_a_damaged_database_offers_the_newest_good_backup(qtbot, tmp_path, monke
     (data / "kpdesk.sqlite3").write_bytes(b"broken again" * 100)
     answers.confirm = False
     assert app_module.open_store(data) is None
+
+
+def damaged_after_opening(tmp_path: Path, break_table) -> tuple[Path, Path]:
+    """A data folder whose file opens and lists its unit, but fails the whole-file check; and its good backup."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.save_unit(UnitProfile(name="Thiệu Trung"))
+        backup = store.backup("manual")
+    break_table(data / "kpdesk.sqlite3", "revisions")
+    return data, backup
+
+
+def window_checking(data: Path, monkeypatch) -> tuple[app_module.Shell, Store, MainWindow]:
+    """The window opened on `data` as the program opens it, and its background check started."""
+    monkeypatch.setattr(MainWindow, "ensure_profile", lambda self: True)
+    store = app_module.open_store(data)
+    assert store is not None and not store.checked  # opened without reading the damaged pages
+    shell = app_module.Shell(store)
+    window = shell.open(COMMUNE)
+    app_module.check_in_background(shell)
+    return shell, store, window
+
+
+def test_damage_found_once_the_window_is_up_offers_the_newest_good_backup(
+    qtbot, tmp_path, monkeypatch, answers, break_table
+):
+    data, backup = damaged_after_opening(tmp_path, break_table)
+    shell, damaged, window = window_checking(data, monkeypatch)
+    qtbot.waitUntil(lambda: shell.store is not damaged, timeout=10_000)  # the officer agreed: restored
+    assert any("bị hỏng nên kpdesk không mở nó" in a and str(backup) in a for a in answers.asked)
+    assert any(a.startswith("Đã khôi phục dữ liệu từ bản sao lưu.") for a in answers.asked)
+    restored = shell.store
+    assert damaged.closed and restored.checked and restored.damage is None and restored.read_only is None
+    assert [u.name for u in restored.units()] == ["Thiệu Trung"] and restored.set_aside.exists()
+    assert shell.window is not window and shell.window.isVisible() and shell.window.store is restored
+    restored.set_setting("thu", "được")  # written again
+    shell.window.close()
+    restored.close()
+
+
+def test_damage_left_for_later_keeps_the_data_read_only_and_never_written(
+    qtbot, tmp_path, monkeypatch, answers, break_table
+):
+    data, _ = damaged_after_opening(tmp_path, break_table)
+    before = (data / "kpdesk.sqlite3").read_bytes()
+    answers.confirm = False  # «Để sau»
+    shell, store, window = window_checking(data, monkeypatch)
+    qtbot.waitUntil(lambda: any("bị hỏng" in a for a in answers.asked), timeout=10_000)
+    assert shell.store is store and shell.window is window and store.damage is not None
+    assert window.read_only_notice.text().startswith("Chỉ đọc: tệp cơ sở dữ liệu")
+    assert not window.new_action.isEnabled()
+    with pytest.raises(DamagedDatabase):
+        store.set_setting("thu", "không")
+    window.close()
+    store.close()
+    assert (data / "kpdesk.sqlite3").read_bytes() == before
 
 
 def test_qt_words_are_vietnamese(qapp):

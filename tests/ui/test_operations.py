@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QProgressBar, QWidget
 
 from kpdesk.errors import RenderError
@@ -49,6 +50,23 @@ def test_a_slow_job_shows_progress_and_the_window_keeps_answering(qtbot):
     assert answered == [True] and not release.is_set(), "the window answered while the job was still waiting"
     release.set()
     qtbot.waitUntil(lambda: results == ["xong"], timeout=5000)
+    assert operations.running() == 0
+
+
+def test_quiet_work_shows_no_box_and_no_busy_cursor_and_still_reports_on_the_ui_thread(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    seen: list[bool] = []
+    op = Op(parent, lambda progress: release.wait(5) and "xong", label="Đang kiểm tra dữ liệu…", quiet=True)
+    op.success(lambda result: seen.append(result == "xong" and threading.current_thread() is threading.main_thread()))
+    op.run()
+    QTest.qWait(Op.SHOW_AFTER_MS + 200)  # longer than a box waits to appear
+    assert op.dialog is None and parent.cursor().shape() == Qt.CursorShape.ArrowCursor
+    assert operations.running() == 1
+    release.set()
+    qtbot.waitUntil(lambda: seen == [True], timeout=5000)
     assert operations.running() == 0
 
 
