@@ -128,7 +128,6 @@ KPDESK = (
     + r"""
 import importlib.machinery
 from PySide6.QtCore import QAbstractEventDispatcher, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
 OPEN = int(os.environ.get("BENCH_OPEN_DRAFT") or 0)
 STATE = {"phase": "start"}
 
@@ -159,12 +158,10 @@ class WatchUiApp:
 
 sys.meta_path.insert(0, WatchUiApp())
 
-def main_window():
-    for w in QApplication.topLevelWidgets():
-        handle = w.windowHandle()
-        if isinstance(w, QMainWindow) and w.isVisible() and handle is not None and handle.isExposed():
-            return w
-    return None
+def main_window():  # the main window shown first (the one PAINT watches), once visible and exposed
+    w = PAINT.window
+    handle = w.windowHandle() if w is not None else None
+    return w if handle is not None and w.isVisible() and handle.isExposed() else None
 
 def busy():  # nothing runs in the background before the program has imported its operations
     operations = sys.modules.get("ui.operations")
