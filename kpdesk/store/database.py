@@ -325,7 +325,8 @@ def _refuse_state(path: Path, state: FileState) -> None:
 def _open_unchecked(path: Path) -> tuple[sqlite3.Connection, FileState] | None:
     """For `open(check_later=True)`: a read-only connection to the existing file `path` and what it holds, after
     the checks that read only its first pages (an SQLite file, kpdesk's, of a schema this code knows). None when
-    the file needs migrating: that waits for the full check, as without `check_later`."""
+    the file needs migrating, or cannot be read this way: it is then opened, and checked at once, as without
+    `check_later`."""
     try:
         with open(path, "rb") as f:
             head = f.read(16)
@@ -335,20 +336,20 @@ def _open_unchecked(path: Path) -> tuple[sqlite3.Connection, FileState] | None:
         raise _damaged(path, "không phải là cơ sở dữ liệu SQLite")
     try:
         conn = open_read_only(path, check_same_thread=False)
-    except sqlite3.DatabaseError as exc:
-        if not is_damage(exc):
-            raise failure(exc, path) from None
-        raise _damaged(path) from None
+    except sqlite3.Error as exc:
+        if is_damage(exc):
+            raise _damaged(path) from None
+        return None  # anything else (a file SQLite cannot read this way): opened and checked as without check_later
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only = 1")
         state = file_state(conn)
         _refuse_state(path, state)
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.Error as exc:
         conn.close()
-        if not is_damage(exc):
-            raise failure(exc, path) from None
-        raise _damaged(path) from None
+        if is_damage(exc):
+            raise _damaged(path) from None
+        return None
     except BaseException:
         conn.close()
         raise

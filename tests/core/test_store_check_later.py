@@ -3,6 +3,8 @@ write before the check has passed."""
 
 import hashlib
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -184,3 +186,39 @@ def test_a_read_only_folder_is_checked_later_and_stays_read_only(tmp_path, monke
         assert store.check() is None and store.checked and store.read_only
         with pytest.raises(ReadOnlyData):
             store.set_setting("thu", "sáu")
+
+
+def test_after_a_power_cut_the_last_saved_change_is_listed_before_the_check(tmp_path):
+    """A process that saved and died without closing leaves its change in the -wal file (and the -shm index, or
+    not): the read-only start reads it, and the check then passes."""
+    filled(tmp_path)
+    code = (
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from kpdesk.store import Store\n"
+        f"store = Store.open({str(tmp_path)!r})\n"
+        "store.set_setting('sau', 'mất điện')\n"
+        "os._exit(0)\n"
+    )
+    for remove_index in (False, True):
+        subprocess.run([sys.executable, "-c", code], check=True)
+        assert Path(f"{tmp_path / 'kpdesk.sqlite3'}-wal").stat().st_size > 0
+        if remove_index:
+            Path(f"{tmp_path / 'kpdesk.sqlite3'}-shm").unlink()
+        with Store.open(tmp_path, check_later=True) as store:
+            assert store.setting("sau") == "mất điện" and [i.kind for i in store.list_drafts()] == [KIND]
+            assert store.check() is None
+            store.set_setting("sau", "")
+
+
+def test_a_file_the_read_only_start_cannot_read_is_opened_and_checked_at_once(tmp_path, monkeypatch):
+    import kpdesk.store.database as database
+
+    filled(tmp_path)
+
+    def cannot(path, **kw):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(database, "open_read_only", cannot)
+    with Store.open(tmp_path, check_later=True) as store:
+        assert store.checked and not refuses_writes(store._conn)
