@@ -368,7 +368,7 @@ def checked(shell: Shell, damage: DamagedDatabase | None, warnings: list[str]) -
         damage.message,
         yes="Khôi phục từ bản sao lưu",
         no="Để sau",
-        detail=f"Bản sao lưu: {damage.backup}. Tệp hỏng được giữ lại, không bị xóa. Để sau: {_DAMAGED_READ_ONLY}",
+        detail=f"Để sau: {_DAMAGED_READ_ONLY[:1].lower()}{_DAMAGED_READ_ONLY[1:]}",
     ):
         shell.restore(damage)
 

@@ -193,7 +193,9 @@ def disk_full_message(path: Path, what_happened: str) -> str:
     return f"{why[:1].upper()}{why[1:]}. {what_happened} {_FREE_SOME}"
 
 
-def _damaged_message(path: Path, backup: Path | None, why: str = "bị hỏng") -> str:
+def _damaged_message(path: Path, backup: Path | None, why: str = "bị hỏng", *, opened: bool = False) -> str:
+    """What is wrong with the database `path`, the newest good backup and what to do; `opened`: found by `check()`
+    in a file already open for reading."""
     if backup is not None:
         when = backups.backup_time(backup)
         stamp = f" lúc {when:%H:%M ngày %d/%m/%Y}" if when else ""
@@ -202,7 +204,8 @@ def _damaged_message(path: Path, backup: Path | None, why: str = "bị hỏng") 
         )
     else:
         hint = "Không tìm thấy bản sao lưu tốt nào. "
-    return f"Cơ sở dữ liệu {path} {why} nên kpdesk không mở nó. {hint}Tệp hỏng được giữ nguyên, không bị ghi đè."
+    done = "chỉ còn mở để xem, không ghi gì vào nó nữa" if opened else "không mở nó"
+    return f"Cơ sở dữ liệu {path} {why} nên kpdesk {done}. {hint}Tệp hỏng được giữ nguyên, không bị ghi đè."
 
 
 def _make_folder(folder: Path) -> None:
@@ -303,9 +306,9 @@ def _why_damaged(exc: Exception) -> str:
     return "không phải là cơ sở dữ liệu SQLite" if isinstance(exc, ValueError) else "bị hỏng"
 
 
-def _damaged(path: Path, why: str = "bị hỏng") -> DamagedDatabase:
+def _damaged(path: Path, why: str = "bị hỏng", *, opened: bool = False) -> DamagedDatabase:
     backup = backups.newest_good_backup(path.parent)
-    return DamagedDatabase(_damaged_message(path, backup, why), path, backup)
+    return DamagedDatabase(_damaged_message(path, backup, why, opened=opened), path, backup)
 
 
 def _refuse_state(path: Path, state: FileState) -> None:
@@ -559,7 +562,7 @@ class Database:
         except (ValueError, sqlite3.DatabaseError) as exc:
             if isinstance(exc, sqlite3.DatabaseError) and not is_damage(exc):
                 raise failure(exc, self.path) from None
-            return _damaged(self.path, _why_damaged(exc))
+            return _damaged(self.path, _why_damaged(exc), opened=True)
         except OSError as exc:
             raise ReadOnlyData(
                 f"Không đọc được tệp {self.path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp."

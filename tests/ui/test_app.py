@@ -82,7 +82,7 @@ def test_damage_found_once_the_window_is_up_offers_the_newest_good_backup(
     data, backup = damaged_after_opening(tmp_path, break_table)
     shell, damaged, window = window_checking(data, monkeypatch)
     qtbot.waitUntil(lambda: shell.store is not damaged, timeout=10_000)  # the officer agreed: restored
-    assert any("bị hỏng nên kpdesk không mở nó" in a and str(backup) in a for a in answers.asked)
+    assert any("bị hỏng nên kpdesk chỉ còn mở để xem" in a and str(backup) in a for a in answers.asked)
     assert any(a.startswith("Đã khôi phục dữ liệu từ bản sao lưu.") for a in answers.asked)
     restored = shell.store
     assert damaged.closed and restored.checked and restored.damage is None and restored.read_only is None
