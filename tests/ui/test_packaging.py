@@ -71,6 +71,7 @@ class _Recorder:
                 ("pyiboot01_bootstrap", "/x", "PYSOURCE"),
                 ("pyi_rth_pyside6", "/x", "PYSOURCE"),
                 ("rthook_kpdesk", "/x", "PYSOURCE"),
+                ("pyi_rth_inspect", "/x", "PYSOURCE"),
                 ("kpdesk_entry", "/x", "PYSOURCE"),
             ]
             self.pure = ["pure"]
@@ -316,10 +317,10 @@ def test_libraries_only_dropped_parts_needed_are_left_out_too():
     assert buildinfo.without_dangling_links(datas, kept) == datas[1:]
 
 
-def test_pyinstallers_pyside6_hook_is_replaced_by_kpdesks_own(tmp_path, monkeypatch):
+def test_pyinstallers_pyside6_hook_is_replaced_by_kpdesks_own_and_its_inspect_hook_left_out(tmp_path, monkeypatch):
     calls = run_spec(tmp_path, monkeypatch, "win32")
     names = [name for name, *_ in calls["Analysis"].scripts]
-    assert "pyi_rth_pyside6" not in names and names == ["pyiboot01_bootstrap", "rthook_kpdesk", "kpdesk_entry"]
+    assert names == ["pyiboot01_bootstrap", "rthook_kpdesk", "kpdesk_entry"]
 
 
 def test_the_runtime_hook_points_qt_at_its_plugins_without_loading_qt(tmp_path):
