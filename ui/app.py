@@ -269,7 +269,8 @@ class Shell:
 
     def restore(self, damage: DamagedDatabase) -> bool:
         """Put the newest good backup (`damage.backup`) in place of the damaged database and open the window again
-        on it; return whether it was done (a failure is said, and the window stays on the damaged data)."""
+        on it; return whether it was done. A failure is said and the program closes, as when the restore offered at
+        start fails (`open_store`): the data folder may then hold no database until the next start sees to it."""
         from ui import dialogs
         from ui.operations import show_error
 
@@ -279,10 +280,8 @@ class Shell:
         try:
             self.store = Store.restore_damaged(damage.backup, damaged.data_dir)
         except KpdeskError as exc:
-            show_error(self.window, exc, what="Chưa khôi phục được từ bản sao lưu.")
-            self.store = Store.open(damaged.data_dir, check_later=True)  # as it was: read, and never written
-            self.open(self.mode)
-            check_in_background(self)
+            show_error(self.window, exc, what="Chưa khôi phục được từ bản sao lưu; kpdesk sẽ đóng lại.")
+            self.window.close()  # the last window: the program ends
             return False
         self.open(self.mode)
         dialogs.tell(

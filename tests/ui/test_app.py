@@ -93,6 +93,23 @@ def test_damage_found_once_the_window_is_up_offers_the_newest_good_backup(
     restored.close()
 
 
+def test_a_restore_that_fails_is_said_and_closes_the_window(qtbot, tmp_path, monkeypatch, answers, break_table):
+    from kpdesk.errors import StoreError
+
+    data, _ = damaged_after_opening(tmp_path, break_table)
+
+    def cannot(backup, data_dir=None):
+        raise StoreError("Không khôi phục được từ bản sao lưu (ổ đĩa đầy).")
+
+    monkeypatch.setattr(Store, "restore_damaged", staticmethod(cannot))
+    errors: list[str] = []
+    monkeypatch.setattr("ui.operations.show_error", lambda parent, exc, what="": errors.append(f"{what} {exc}"))
+    shell, damaged, window = window_checking(data, monkeypatch)
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert "Chưa khôi phục được từ bản sao lưu; kpdesk sẽ đóng lại." in errors[0] and "ổ đĩa đầy" in errors[0]
+    assert damaged.closed and shell.window is window and not window.isVisible()  # no window on other data
+
+
 def test_damage_left_for_later_keeps_the_data_read_only_and_never_written(
     qtbot, tmp_path, monkeypatch, answers, break_table
 ):
