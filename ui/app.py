@@ -359,7 +359,8 @@ def checked(shell: Shell, damage: DamagedDatabase | None, warnings: list[str]) -
         if warnings:
             dialogs.tell(window, warnings[0], detail="\n\n".join(warnings[1:]))
         return
-    show_read_only(window, shell.store)
+    if getattr(window, "read_only_notice", None) is None:  # not already read-only (a read-only folder) at start
+        show_read_only(window, shell.store)
     if damage.backup is None:
         dialogs.tell(window, damage.message, detail=_DAMAGED_READ_ONLY)
     elif dialogs.confirm(

@@ -128,6 +128,22 @@ def test_damage_left_for_later_keeps_the_data_read_only_and_never_written(
     assert (data / "kpdesk.sqlite3").read_bytes() == before
 
 
+def test_damage_in_a_read_only_folder_keeps_one_read_only_notice(qtbot, tmp_path, monkeypatch, answers, break_table):
+    from PySide6.QtWidgets import QLabel
+
+    import kpdesk.store.database as database
+
+    data, _ = damaged_after_opening(tmp_path, break_table)
+    monkeypatch.setattr(database, "_write_problem", lambda folder, path: ("thư mục dữ liệu X chỉ cho đọc", "Sửa."))
+    answers.confirm = False
+    shell, store, window = window_checking(data, monkeypatch)
+    qtbot.waitUntil(lambda: any("bị hỏng" in a for a in answers.asked), timeout=10_000)
+    notices = [w for w in window.statusBar().findChildren(QLabel) if w.objectName() == "read_only_notice"]
+    assert len(notices) == 1 and notices[0].text() == "Chỉ đọc: thư mục dữ liệu X chỉ cho đọc"
+    window.close()
+    store.close()
+
+
 def test_qt_words_are_vietnamese(qapp):
     app_module.make_app()
     assert QCoreApplication.translate("QLineEdit", "&Undo") == "&Hoàn tác"
