@@ -301,11 +301,6 @@ def _set_aside(folder: Path) -> list[Path]:
     return [folder / n for n in names]
 
 
-def _why_damaged(exc: Exception) -> str:
-    """What `inspect_file`'s error `exc` says of the file, as the message about it says it."""
-    return "không phải là cơ sở dữ liệu SQLite" if isinstance(exc, ValueError) else "bị hỏng"
-
-
 def _damaged(path: Path, why: str = "bị hỏng", *, opened: bool = False) -> DamagedDatabase:
     backup = backups.newest_good_backup(path.parent)
     return DamagedDatabase(_damaged_message(path, backup, why, opened=opened), path, backup)
@@ -395,17 +390,21 @@ def _set_aside_warnings(folder: Path, path: Path) -> list[str]:
     ]
 
 
-def _check_existing(path: Path) -> None:
-    """Refuse a file that is damaged, not kpdesk's, written by a newer kpdesk or unreadable; never write to it."""
+def _check_existing(path: Path, *, opened: bool = False) -> DamagedDatabase | None:
+    """Check the whole file, never writing to it: return the damage found (`opened`: by `Database.check`, in a file
+    already open for reading), None when it is sound; raise for a file that is not kpdesk's, written by a newer
+    kpdesk, or unreadable."""
     try:
         state = inspect_file(path)
     except (ValueError, sqlite3.DatabaseError) as exc:
         if isinstance(exc, sqlite3.DatabaseError) and not is_damage(exc):
             raise failure(exc, path) from None
-        raise _damaged(path, _why_damaged(exc)) from None
+        why = "không phải là cơ sở dữ liệu SQLite" if isinstance(exc, ValueError) else "bị hỏng"
+        return _damaged(path, why, opened=opened)
     except OSError as exc:
         raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") from None
-    _refuse_state(path, state)
+    _refuse_state(path, state)  # in a file checked later: changed meanwhile, by a newer kpdesk or another program
+    return None
 
 
 class Database:
@@ -481,8 +480,8 @@ class Database:
             opened = _open_unchecked(path)
             if opened is not None:
                 return cls._opened_unchecked(opened[0], path, folder, problem, daily_backup)
-        if existed:
-            _check_existing(path)
+        if existed and (damage := _check_existing(path)) is not None:
+            raise damage
         database: D | None = None
         if problem is None:
             backups.remove_stale(folder)
@@ -557,18 +556,7 @@ class Database:
 
     def _inspect(self) -> DamagedDatabase | bool:
         """The whole file checked: the damage found, else True (raises for an error that is not damage)."""
-        try:
-            state = inspect_file(self.path)
-        except (ValueError, sqlite3.DatabaseError) as exc:
-            if isinstance(exc, sqlite3.DatabaseError) and not is_damage(exc):
-                raise failure(exc, self.path) from None
-            return _damaged(self.path, _why_damaged(exc), opened=True)
-        except OSError as exc:
-            raise ReadOnlyData(
-                f"Không đọc được tệp {self.path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp."
-            ) from None
-        _refuse_state(self.path, state)  # changed since it was opened: by a newer kpdesk, or another program
-        return True
+        return _check_existing(self.path, opened=True) or True
 
     def _open_for_writing(self) -> None:
         """After the check passed (holding the lock): a writable connection in place of the read-only one."""
