@@ -75,14 +75,19 @@ def _nothing_pending(path: Path) -> bool:
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """Whether the file `path` begins as every SQLite database does (reads its first 16 bytes; OSError if it
+    cannot)."""
+    with open(path, "rb") as f:
+        return f.read(16) == SQLITE_HEADER
+
+
 def inspect_file(path: Path) -> FileState:
     """Check a database file on a read-only connection (`PRAGMA quick_check`) and say what it holds.
 
     Raises ValueError for a file that is not SQLite at all and sqlite3.DatabaseError when it is damaged (or cannot
     be read: `is_damage` tells which)."""
-    with open(path, "rb") as f:
-        head = f.read(16)
-    if head != SQLITE_HEADER:
+    if not is_sqlite_file(path):
         raise ValueError("not sqlite")
     conn = open_read_only(path)
     try:

@@ -48,11 +48,11 @@ from kpdesk.errors import DamagedDatabase, NewerDatabase, NotFound, ReadOnlyData
 from kpdesk.store import backups, migrations
 from kpdesk.store.checks import (
     BUSY_TIMEOUT_MS,
-    SQLITE_HEADER,
     FileState,
     file_state,
     inspect_file,
     is_damage,
+    is_sqlite_file,
     open_read_only,
     sqlite_name,
 )
@@ -301,6 +301,13 @@ def _set_aside(folder: Path) -> list[Path]:
     return [folder / n for n in names]
 
 
+NOT_SQLITE = "không phải là cơ sở dữ liệu SQLite"
+
+
+def _unreadable(path: Path, exc: OSError) -> ReadOnlyData:
+    return ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.")
+
+
 def _damaged(path: Path, why: str = "bị hỏng", *, opened: bool = False) -> DamagedDatabase:
     backup = backups.newest_good_backup(path.parent)
     return DamagedDatabase(_damaged_message(path, backup, why, opened=opened), path, backup)
@@ -326,12 +333,11 @@ def _open_unchecked(path: Path) -> tuple[sqlite3.Connection, FileState] | None:
     the file needs migrating, or cannot be read this way: it is then opened, and checked at once, as without
     `check_later`."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(16)
+        sqlite = is_sqlite_file(path)
     except OSError as exc:
-        raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") from None
-    if head != SQLITE_HEADER:
-        raise _damaged(path, "không phải là cơ sở dữ liệu SQLite")
+        raise _unreadable(path, exc) from None
+    if not sqlite:
+        raise _damaged(path, NOT_SQLITE)
     try:
         conn = open_read_only(path, check_same_thread=False)
     except sqlite3.Error as exc:
@@ -355,6 +361,12 @@ def _open_unchecked(path: Path) -> tuple[sqlite3.Connection, FileState] | None:
         conn.close()
         return None
     return conn, state
+
+
+def _remove_stale(folder: Path) -> None:
+    """Delete what a killed kpdesk left half made in the data folder `folder` and in its backups' folder."""
+    backups.remove_stale(folder)
+    backups.remove_stale(folder / backups.BACKUP_DIR)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -399,10 +411,9 @@ def _check_existing(path: Path, *, opened: bool = False) -> DamagedDatabase | No
     except (ValueError, sqlite3.DatabaseError) as exc:
         if isinstance(exc, sqlite3.DatabaseError) and not is_damage(exc):
             raise failure(exc, path) from None
-        why = "không phải là cơ sở dữ liệu SQLite" if isinstance(exc, ValueError) else "bị hỏng"
-        return _damaged(path, why, opened=opened)
+        return _damaged(path, NOT_SQLITE if isinstance(exc, ValueError) else "bị hỏng", opened=opened)
     except OSError as exc:
-        raise ReadOnlyData(f"Không đọc được tệp {path} ({exc.strerror or exc}). Hãy kiểm tra quyền của tệp.") from None
+        raise _unreadable(path, exc) from None
     _refuse_state(path, state)  # in a file checked later: changed meanwhile, by a newer kpdesk or another program
     return None
 
@@ -484,8 +495,7 @@ class Database:
             raise damage
         database: D | None = None
         if problem is None:
-            backups.remove_stale(folder)
-            backups.remove_stale(folder / backups.BACKUP_DIR)
+            _remove_stale(folder)
             try:
                 database = cls._open_writable(path, folder, existed, daily_backup)
             except StoreError:
@@ -547,11 +557,8 @@ class Database:
             if todo.writable:
                 self._open_for_writing()
             self._unchecked = None
-        if todo.writable and todo.daily_backup and not backups.backed_up_today(self.data_dir):
-            try:
-                self.backup("daily")
-            except StoreError as exc:  # the data is still safe
-                self.warnings.append(f"Chưa sao lưu tự động được hôm nay: {exc.message}")
+        if todo.writable and todo.daily_backup:
+            self._daily_backup()
         return None
 
     def _inspect(self) -> DamagedDatabase | bool:
@@ -560,8 +567,7 @@ class Database:
 
     def _open_for_writing(self) -> None:
         """After the check passed (holding the lock): a writable connection in place of the read-only one."""
-        backups.remove_stale(self.data_dir)
-        backups.remove_stale(self.backups_dir)
+        _remove_stale(self.data_dir)
         conn = _connect(self.path)
         try:
             mode = self._prepare(conn)
@@ -650,12 +656,19 @@ class Database:
             raise failure(exc, self.path) from None
         if mode.lower() != "wal":
             self.warnings.append(_NO_WAL.format(folder=self.data_dir))
-        if existed and version > 0 and daily_backup and not backups.backed_up_today(self.data_dir):
-            try:
-                self.backup("daily")
-            except StoreError as exc:  # the data is still safe: open, and let the window say so
-                self.warnings.append(f"Chưa sao lưu tự động được hôm nay: {exc.message}")
+        if existed and version > 0 and daily_backup:
+            self._daily_backup()
         self._migrate(backup_first=existed and version > 0)
+
+    def _daily_backup(self) -> None:
+        """The day's backup, at the first open of a day that finds data; when it fails the data is still safe: the
+        store opens, and `warnings` says so for the window to tell."""
+        if backups.backed_up_today(self.data_dir):
+            return
+        try:
+            self.backup("daily")
+        except StoreError as exc:
+            self.warnings.append(f"Chưa sao lưu tự động được hôm nay: {exc.message}")
 
     def _migrate(self, *, backup_first: bool) -> None:
         table = migrations.MIGRATIONS_TABLE
