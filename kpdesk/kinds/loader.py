@@ -14,6 +14,7 @@ from typing import Any
 from kpdesk import vn
 from kpdesk.deadlines import parse_period, period_key
 from kpdesk.errors import FormatError, KindError
+from kpdesk.files import read_capped
 from kpdesk.kinds.model import (
     AMOUNT_UNITS,
     AUDIENCES,
@@ -180,7 +181,7 @@ def _read_toml(path: Path) -> Any:
     """The parsed kind.toml at `path`; a KindError naming the file for anything that is not a readable TOML file."""
     try:
         with path.open("rb") as fh:
-            data = fh.read(MAX_KIND_BYTES + 1)
+            data = read_capped(fh, MAX_KIND_BYTES)
     except FileNotFoundError:
         raise KindError(f"Không tìm thấy tệp định nghĩa {path}.") from None
     except IsADirectoryError:

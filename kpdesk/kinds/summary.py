@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from kpdesk.caching import ENV_CACHE_DIR, cache_folder, write_cache_file
+from kpdesk.files import read_capped
 from kpdesk.period import Period
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ def file_digest(path: Path | str, limit: int | None = MAX_KIND_BYTES) -> str | N
     do no better here, and hashlib loads OpenSSL (3.5 MiB and a few milliseconds before the window shows)."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read() if limit is None else fh.read(limit + 1)
+            data = fh.read() if limit is None else read_capped(fh, limit)
     except OSError:
         return None
     if limit is not None and len(data) > limit:

@@ -1,13 +1,19 @@
-"""`write_atomic`: a new name or a writable regular file is written; anything else is refused and left as it was."""
+"""`write_atomic`: a new name or a writable regular file is written; anything else is refused and left as it was.
+`read_capped`: what `fh.read(limit + 1)` reads, whatever the file."""
 
+import io
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kpdesk import files
 from kpdesk.errors import WriteError
-from kpdesk.files import write_atomic
+from kpdesk.files import read_capped, write_atomic
 
 
 def listing(folder: Path) -> list[str]:
@@ -83,3 +89,45 @@ def test_a_folder_and_a_missing_folder_are_named(tmp_path):
     plain.write_bytes(b"")
     with pytest.raises(WriteError, match="Không có thư mục"):
         write_atomic(plain / "x.json", b"x")
+
+
+@settings(max_examples=60, deadline=None)
+@given(content=st.binary(max_size=300), limit=st.integers(min_value=0, max_value=320), skip=st.integers(0, 5))
+def test_read_capped_reads_what_a_read_of_limit_plus_one_reads(tmp_path_factory, content, limit, skip):
+    path = tmp_path_factory.mktemp("capped") / "f.bin"
+    path.write_bytes(content)
+    with open(path, "rb") as fh:
+        fh.read(skip)  # from where the file stands, as fh.read does
+        expected = fh.read(limit + 1)
+    with open(path, "rb") as fh:
+        fh.read(skip)
+        assert read_capped(fh, limit) == expected
+    assert read_capped(io.BytesIO(content), limit) == content[: limit + 1]  # no file descriptor
+
+
+def test_read_capped_sees_a_file_that_grew_after_its_size_was_read(tmp_path, monkeypatch):
+    path = tmp_path / "growing.bin"
+    path.write_bytes(b"12345")
+    real_fstat = os.fstat
+
+    def fstat_before_it_grew(fd):  # the size read, then 7 bytes more written before the read
+        info = real_fstat(fd)
+        with open(path, "ab") as more:
+            more.write(b"6789abc")
+        return os.stat_result((info.st_mode, *info[1:6], 5, *info[7:]))
+
+    monkeypatch.setattr(files.os, "fstat", fstat_before_it_grew)
+    with open(path, "rb") as fh:
+        assert read_capped(fh, 100) == b"123456789abc"
+    path.write_bytes(b"12345")
+    with open(path, "rb") as fh:
+        assert read_capped(fh, 8) == b"123456789", "limit + 1 bytes: the caller sees it is too big"
+
+
+def test_read_capped_reads_a_pipe_as_far_as_the_limit(tmp_path):
+    read_end, write_end = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(write_end, b"x" * 50), os.close(write_end)))
+    writer.start()
+    with os.fdopen(read_end, "rb") as fh:
+        assert read_capped(fh, 9) == b"x" * 10
+    writer.join()
