@@ -7,8 +7,11 @@ about 170 compilations for the 30 dataclasses the window's start creates, a tent
 compiles one text per class). `install` gives the `dataclasses` module an `exec` of its own, which compiles a
 text the first time it is seen and keeps the code in the cache folder, as Python keeps a module's code in its .pyc
 file. It serves kpdesk's own dataclasses only (classes of `kpdesk.…` and `ui.…` modules) and compiles a text
-exactly as `exec` would, so their methods are the same. A cache file that is missing, damaged or written by another
-Python is ignored and written again; `KPDESK_CACHE_DIR` set empty turns every cache off.
+exactly as `exec` would, so their methods are the same. Each module's texts have a file of their own
+(`dataclass-code/<module>.marshal`), read when the module makes its first dataclass: a start reads the code of the
+modules it imports, not of all the program has used (the whole program's is ~700 KB). A cache file that is missing,
+damaged or written by another Python is ignored and written again; `KPDESK_CACHE_DIR` set empty turns every cache
+off.
 """
 
 from __future__ import annotations
@@ -25,11 +28,16 @@ from typing import Any
 
 #: Where the caches live: this folder when set (set empty: no cache at all), else the per-user cache folder.
 ENV_CACHE_DIR = "KPDESK_CACHE_DIR"
-CODE_FILE = "dataclass-code.marshal"
-#: The file keeps at most this many texts, the most recently compiled: the program's ~110 dataclasses make ~500.
-CODE_ENTRIES = 2000
-#: A file larger than this is not the program's (2,000 texts make about 3 MB): it is ignored, and written again.
-MAX_CODE_FILE_BYTES = 32 * 1024 * 1024
+#: The folder of the dataclasses' code in the cache folder: one file per module, `<module>.marshal`.
+CODE_DIR = "dataclass-code"
+#: The single file that held every module's code before (read whole at every start): removed when the folder is
+#: first written.
+OLD_CODE_FILE = "dataclass-code.marshal"
+#: A module's file keeps at most this many texts, the most recently compiled: the module with the most dataclasses
+#: makes ~90, and texts of a dataclass as earlier versions of the program wrote it leave as new ones come.
+CODE_ENTRIES = 400
+#: A file larger than this is not the program's (400 texts make about 0.5 MB): it is ignored, and written again.
+MAX_CODE_FILE_BYTES = 4 * 1024 * 1024
 #: The modules whose dataclasses the cache serves (by their `__name__`).
 OURS = ("kpdesk.", "ui.")
 #: What the cache did in this process: texts compiled (and kept for the next start), texts found compiled.
@@ -63,30 +71,38 @@ def _stamp() -> str:
     return f"{sys.version} {sys.implementation.cache_tag}"
 
 
-class CodeCache:
-    """The compiled texts of dataclass methods, in the file `path` (by default in `cache_folder()`). The file is
-    read when the first text is needed; an entry leaves memory once used (its code is then the method's own)."""
+def _is_module_name(name: str) -> bool:
+    """Whether `name` is a dotted module name, and so a safe file name of its own."""
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
+
+class CodeCache:
+    """The compiled texts of dataclass methods, one file per module in the folder `folder` (by default
+    `CODE_DIR` in `cache_folder()`). A module's file is read when its first text is needed; an entry leaves
+    memory once used (its code is then the method's own)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
         self._lock = threading.Lock()
-        self._unused: dict[str, bytes] | None = None  # text -> marshal.dumps(code), not asked for yet
-        self._new: dict[str, bytes] = {}  # compiled in this process, for the file
+        self._unused: dict[str, dict[str, bytes]] = {}  # module -> text -> marshal.dumps(code), not asked for yet
+        self._new: dict[str, dict[str, bytes]] = {}  # compiled in this process, for the module's file
 
     def _where(self) -> Path | None:
-        if self.path is None:
-            folder = cache_folder()
-            self.path = folder / CODE_FILE if folder is not None else None
-        return self.path
+        if self.folder is None:
+            base = cache_folder()
+            self.folder = base / CODE_DIR if base is not None else None
+        return self.folder
 
-    def _read(self) -> dict[str, bytes]:
-        """The file's entries ({} when it is missing, damaged or another Python's)."""
-        path = self._where()
-        if path is None:
+    def _read(self, module: str) -> dict[str, bytes]:
+        """The entries of `module`'s file ({} when it is missing, damaged or another Python's)."""
+        folder = self._where()
+        if folder is None:
             return {}
+        from kpdesk.files import read_capped  # imported by the start's first dataclass, which the start needs
+
         try:  # read whole, then unmarshalled: `marshal.load` on the open file reads it object by object through
-            with open(path, "rb") as fh:  # Python's file methods, eight times the cost at every start
-                raw = fh.read(MAX_CODE_FILE_BYTES + 1)
+            with open(folder / f"{module}.marshal", "rb") as fh:  # Python's file methods, eight times the cost
+                raw = read_capped(fh, MAX_CODE_FILE_BYTES)
             if len(raw) > MAX_CODE_FILE_BYTES:
                 return {}
             data = marshal.loads(raw)
@@ -96,12 +112,16 @@ class CodeCache:
             return {}
         return {k: v for k, v in data["code"].items() if isinstance(k, str) and isinstance(v, bytes)}
 
-    def code(self, text: str) -> Any:
-        """The code of `text` compiled as `exec(text)` compiles it, from the cache when it is there."""
+    def code(self, text: str, module: str) -> Any:
+        """The code of `text`, a method of a dataclass of `module`, compiled as `exec(text)` compiles it, from the
+        cache when it is there."""
+        if not _is_module_name(module):
+            return compile(text, "<string>", "exec", dont_inherit=True)
         with self._lock:
-            if self._unused is None:
-                self._unused = self._read()
-            kept = self._unused.pop(text, None)
+            unused = self._unused.get(module)
+            if unused is None:
+                unused = self._unused[module] = self._read(module)
+            kept = unused.pop(text, None)
         if kept is not None:
             try:
                 code = marshal.loads(kept)
@@ -115,25 +135,31 @@ class CodeCache:
         with self._lock:
             if not self._new:
                 atexit.register(self.save)
-            self._new[text] = marshal.dumps(code)
+            self._new.setdefault(module, {})[text] = marshal.dumps(code)
         COUNTS["compiled"] += 1
         return code
 
     def save(self) -> None:
-        """Add what was compiled in this process to the file (at exit), the oldest entries going first past
-        `CODE_ENTRIES`. A file that cannot be written costs only the next start's time."""
+        """Add what was compiled in this process to each module's file (at exit), the oldest entries going first
+        past `CODE_ENTRIES`. A file that cannot be written costs only the next start's time."""
         with self._lock:
             new, self._new = self._new, {}
-        path = self._where()
-        if not new or path is None:
+        folder = self._where()
+        if not new or folder is None:
             return
-        entries = self._read()  # as it is now: another kpdesk may have added to it
-        for text, code in new.items():
-            entries.pop(text, None)
-            entries[text] = code  # the newest last
-        while len(entries) > CODE_ENTRIES:
-            entries.pop(next(iter(entries)))
-        write_cache_file(path, marshal.dumps({"python": _stamp(), "code": entries}))
+        for module, texts in new.items():
+            entries = self._read(module)  # as it is now: another kpdesk may have added to it
+            for text, code in texts.items():
+                entries.pop(text, None)
+                entries[text] = code  # the newest last
+            while len(entries) > CODE_ENTRIES:
+                entries.pop(next(iter(entries)))
+            write_cache_file(folder / f"{module}.marshal", marshal.dumps({"python": _stamp(), "code": entries}))
+        if folder.name == CODE_DIR:  # the single file of every module's code, read whole at every start before
+            try:
+                (folder.parent / OLD_CODE_FILE).unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 _cache: CodeCache | None = None
@@ -145,8 +171,9 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
     (which `exec` would otherwise take from this frame, making other programs' annotations strings)."""
     if isinstance(source, str):
         cache = _cache
-        if cache is not None and isinstance(globals, dict) and str(globals.get("__name__", "")).startswith(OURS):
-            source = cache.code(source)
+        module = str(globals.get("__name__", "")) if isinstance(globals, dict) else ""
+        if cache is not None and module.startswith(OURS):
+            source = cache.code(source, module)
         else:
             source = compile(source, "<string>", "exec", dont_inherit=True)
     builtins.exec(source, globals, locals, **kwargs)

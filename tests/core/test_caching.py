@@ -12,9 +12,25 @@ from pathlib import Path
 import pytest
 
 from kpdesk import caching
-from kpdesk.caching import CODE_FILE, ENV_CACHE_DIR, CodeCache
+from kpdesk.caching import CODE_DIR, ENV_CACHE_DIR, OLD_CODE_FILE, CodeCache
 
 ROOT = Path(caching.__file__).parents[1]
+STAMP = f"{sys.version} {sys.implementation.cache_tag}"
+#: The file of the probe's module (below) in a cache folder.
+PROBE_FILE = Path(CODE_DIR) / "kpdesk.probe_dataclasses.marshal"
+
+
+def method(n: int) -> str:
+    """A text as `dataclasses` writes one, whose function returns `n`."""
+    return f"def __create_fn__():\n def f(self):\n  return {n}\n return f"
+
+
+def made(code: object) -> object:
+    """The function the text `method(n)` compiled to `code` makes."""
+    namespace: dict = {}
+    exec(code, {}, namespace)
+    return namespace["__create_fn__"]()(None)
+
 
 #: A dataclass made in a module of kpdesk's (served by the cache) and the same one in another module (not served):
 #: what each method does and says is printed as JSON.
@@ -82,7 +98,7 @@ def test_a_dataclass_is_compiled_once_then_made_from_the_cache_with_the_same_met
     first = run_probe(str(tmp_path))
     made = first["after"]["compiled"] - first["before"]["compiled"]
     assert made >= 8 and first["after"]["found"] == first["before"]["found"]  # Point and Box: compiled, kept
-    assert (tmp_path / CODE_FILE).is_file()
+    assert (tmp_path / PROBE_FILE).is_file() and not (tmp_path / OLD_CODE_FILE).exists()
     assert first["ours"] == first["theirs"], "the same methods as Python's own exec makes"
     assert first["ours"]["frozen"] and first["ours"]["hash"] and first["ours"]["eq"] == [True, False]
     assert first["elsewhere"], "another module's dataclass is not the cache's business"
@@ -94,14 +110,15 @@ def test_a_dataclass_is_compiled_once_then_made_from_the_cache_with_the_same_met
 
 
 def test_a_damaged_or_another_pythons_cache_file_is_compiled_again_and_rewritten(tmp_path):
-    path = tmp_path / CODE_FILE
+    path = tmp_path / PROBE_FILE
+    path.parent.mkdir()
     for content in (b"\x00not marshal at all", marshal.dumps({"python": "2.7.18", "code": {"x": b"y"}})):
         path.write_bytes(content)
         probe = run_probe(str(tmp_path))
         assert probe["after"]["compiled"] > probe["before"]["compiled"]
         assert probe["ours"] == probe["theirs"]
         data = marshal.loads(path.read_bytes())
-        assert data["python"] == f"{sys.version} {sys.implementation.cache_tag}" and "x" not in data["code"]
+        assert data["python"] == STAMP and "x" not in data["code"]
 
 
 def test_kpdesk_cache_dir_set_empty_turns_the_code_cache_off(tmp_path):
@@ -110,68 +127,101 @@ def test_kpdesk_cache_dir_set_empty_turns_the_code_cache_off(tmp_path):
     assert probe["ours"] == probe["theirs"]
 
 
+def test_each_module_has_a_file_read_only_when_the_module_makes_a_dataclass(tmp_path):
+    """A start reads the code of the modules it imports, not all the program has ever made (~700 KB)."""
+    writer = CodeCache(tmp_path)
+    writer.code(method(1), "kpdesk.one")
+    writer.code(method(2), "ui.two")
+    writer.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kpdesk.one.marshal", "ui.two.marshal"]
+    reader = CodeCache(tmp_path)
+    before = dict(caching.COUNTS)
+    assert made(reader.code(method(1), "kpdesk.one")) == 1
+    assert list(reader._unused) == ["kpdesk.one"], "the other module's file is not read"
+    assert caching.COUNTS["found"] == before["found"] + 1 and caching.COUNTS["compiled"] == before["compiled"]
+    assert made(reader.code(method(2), "kpdesk.one")) == 2  # another module's text: compiled, kept for this one
+    assert caching.COUNTS["compiled"] == before["compiled"] + 1
+
+
+def test_the_single_file_of_earlier_versions_goes_when_the_folder_is_written(tmp_path):
+    old = tmp_path / OLD_CODE_FILE
+    compiled = marshal.dumps(compile(method(3), "<string>", "exec"))
+    old.write_bytes(marshal.dumps({"python": STAMP, "code": {method(3): compiled}}))
+    cache = CodeCache(tmp_path / CODE_DIR)
+    before = dict(caching.COUNTS)
+    assert made(cache.code(method(3), "kpdesk.three")) == 3
+    assert caching.COUNTS["compiled"] == before["compiled"] + 1, "the old file is not read"
+    cache.save()
+    assert not old.exists() and (tmp_path / CODE_DIR / "kpdesk.three.marshal").is_file()
+    old.write_bytes(b"kept")
+    other = CodeCache(tmp_path / "other")  # a folder of another name: the file beside it is not the cache's
+    other.code(method(4), "kpdesk.four")
+    other.save()
+    assert old.read_bytes() == b"kept" and (tmp_path / "other" / "kpdesk.four.marshal").is_file()
+
+
+def test_a_name_that_is_not_a_module_name_is_compiled_without_the_cache(tmp_path):
+    cache = CodeCache(tmp_path)
+    for name in ("kpdesk.x/../y", "kpdesk..z", "ui.", "kpdesk.a b"):
+        assert made(cache.code(method(5), name)) == 5
+    cache.save()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_damaged_entry_is_compiled_again(tmp_path):
-    path = tmp_path / CODE_FILE
-    text = "def __create_fn__():\n def f(self):\n  return 1\n return f"
-    path.write_bytes(marshal.dumps({"python": f"{sys.version} {sys.implementation.cache_tag}", "code": {text: b"?"}}))
-    cache = CodeCache(path)
-    namespace: dict = {}
-    exec(cache.code(text), {}, namespace)
-    assert namespace["__create_fn__"]()(None) == 1
+    path = tmp_path / "kpdesk.m.marshal"
+    text = method(1)
+    path.write_bytes(marshal.dumps({"python": STAMP, "code": {text: b"?"}}))
+    cache = CodeCache(tmp_path)
+    assert made(cache.code(text, "kpdesk.m")) == 1
     cache.save()  # the entry is written again, whole
-    again: dict = {}
-    exec(marshal.loads(marshal.loads(path.read_bytes())["code"][text]), {}, again)
-    assert again["__create_fn__"]()(None) == 1
+    assert made(marshal.loads(marshal.loads(path.read_bytes())["code"][text])) == 1
 
 
 def test_a_file_larger_than_any_the_program_writes_is_ignored_and_written_again(tmp_path, monkeypatch):
-    path = tmp_path / CODE_FILE
-    text = "def __create_fn__():\n def f(self):\n  return 2\n return f"
-    stamp = f"{sys.version} {sys.implementation.cache_tag}"
-    good = marshal.dumps({"python": stamp, "code": {text: marshal.dumps(compile(text, "<string>", "exec"))}})
+    path = tmp_path / "kpdesk.m.marshal"
+    text = method(2)
+    good = marshal.dumps({"python": STAMP, "code": {text: marshal.dumps(compile(text, "<string>", "exec"))}})
     path.write_bytes(good)
     monkeypatch.setattr(caching, "COUNTS", {"compiled": 0, "found": 0})
-    assert text in CodeCache(path)._read()  # read whole, then unmarshalled: the same entries
+    assert text in CodeCache(tmp_path)._read("kpdesk.m")  # read whole, then unmarshalled: the same entries
     monkeypatch.setattr(caching, "MAX_CODE_FILE_BYTES", len(good) - 1)
-    cache = CodeCache(path)
-    assert cache._read() == {}
-    namespace: dict = {}
-    exec(cache.code(text), {}, namespace)  # compiled, as with no file
-    assert namespace["__create_fn__"]()(None) == 2 and caching.COUNTS == {"compiled": 1, "found": 0}
+    cache = CodeCache(tmp_path)
+    assert cache._read("kpdesk.m") == {}
+    assert made(cache.code(text, "kpdesk.m")) == 2  # compiled, as with no file
+    assert caching.COUNTS == {"compiled": 1, "found": 0}
 
 
 def test_what_each_process_compiles_is_added_to_the_file_the_oldest_going_first(tmp_path, monkeypatch):
-    path = tmp_path / "sub" / CODE_FILE
-    texts = [f"def __create_fn__():\n def f(self):\n  return {n}\n return f" for n in range(4)]
-    one, two = CodeCache(path), CodeCache(path)  # two kpdesk processes at once
-    one.code(texts[0])
-    two.code(texts[1])
+    folder = tmp_path / "sub"
+    path = folder / "kpdesk.m.marshal"
+    texts = [method(n) for n in range(4)]
+    one, two = CodeCache(folder), CodeCache(folder)  # two kpdesk processes at once
+    one.code(texts[0], "kpdesk.m")
+    two.code(texts[1], "kpdesk.m")
     one.save()
     two.save()  # adds to what the other wrote
     assert list(marshal.loads(path.read_bytes())["code"]) == texts[:2]
     monkeypatch.setattr(caching, "CODE_ENTRIES", 3)
-    three = CodeCache(path)
-    three.code(texts[0])  # found: not written again
-    three.code(texts[2])
-    three.code(texts[3])
+    three = CodeCache(folder)
+    three.code(texts[0], "kpdesk.m")  # found: not written again
+    three.code(texts[2], "kpdesk.m")
+    three.code(texts[3], "kpdesk.m")
     three.save()
     assert list(marshal.loads(path.read_bytes())["code"]) == texts[1:]
     before = dict(caching.COUNTS)
     for n, text in enumerate(texts[1:], start=1):
-        namespace: dict = {}
-        exec(CodeCache(path).code(text), {}, namespace)
-        assert namespace["__create_fn__"]()(None) == n
+        assert made(CodeCache(folder).code(text, "kpdesk.m")) == n
     assert caching.COUNTS["found"] - before["found"] == 3 and caching.COUNTS["compiled"] == before["compiled"]
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    cache = CodeCache(blocker / CODE_FILE)
-    namespace: dict = {}
-    exec(cache.code("def __create_fn__():\n def f(self):\n  return 7\n return f"), {}, namespace)
+    cache = CodeCache(blocker / CODE_DIR)
+    assert made(cache.code(method(7), "kpdesk.m")) == 7
     cache.save()  # says nothing: the next start compiles again
-    assert namespace["__create_fn__"]()(None) == 7 and blocker.read_text(encoding="utf-8") == "not a folder"
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
 @pytest.mark.parametrize("value", ["", "   "])
