@@ -423,5 +423,8 @@ def run(args: argparse.Namespace | None = None) -> int:
             return app.exec()
         finally:
             started()
+            from ui.operations import let_running_work_end
+
+            let_running_work_end()  # the window closed during the background check: it ends first, not crashing
             shell.flush()
             shell.store.close()  # the store restored from a backup, if it was

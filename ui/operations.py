@@ -252,6 +252,14 @@ def back_up(parent: QWidget, store: Any) -> None:
     ).success(lambda path: dialogs.tell(parent, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
 
 
+def let_running_work_end() -> None:
+    """Wait until the work running in the background has ended, without handing its result to the window, which
+    is closed: a thread still running Python as the program ends (the interpreter and Qt torn down under it)
+    crashes it. The event loop has ended when this is called; the background check of data opened a moment ago
+    ends here, with the day's backup if it was still to be made."""
+    QThreadPool.globalInstance().waitForDone()
+
+
 def wait_all(timeout_ms: int = 30_000) -> bool:
     """Process events until every operation has finished (for shutdown and tests); True when all did."""
     from PySide6.QtCore import QDeadlineTimer, QEventLoop

@@ -316,6 +316,29 @@ def test_the_list_remembered_as_the_last_view_is_made_and_filled_at_start(qtbot,
     assert "Hôm nay" in window.home.subtitle.text() and not window.home.empty.isVisible()
 
 
+def test_the_window_closed_during_the_background_check_waits_for_it_and_ends_cleanly(tmp_path, kit):
+    """The window quits at its first idle (`KPDESK_BENCH_IDLE`), just as the background check of the data starts,
+    here slowed to 0.4 s: the program waits for it, then ends with code 0. It crashed there (the check's thread
+    emitting into Qt torn down, then a message box without an application: SIGABRT or SIGSEGV)."""
+    commune_with_examples(tmp_path, kit)
+    script = (
+        "import time\n"
+        "from kpdesk.store import Store\n"
+        "inspect = Store._inspect\n"
+        "def slow(self):\n"
+        "    time.sleep(0.4)\n"
+        "    found = inspect(self)\n"
+        "    print('checked', flush=True)\n"
+        "    return found\n"
+        "Store._inspect = slow\n"
+        "from ui.launch import main\n"
+        "print('exit', main([]))\n"
+    )
+    run = start_twice(tmp_path, script)  # each of the two runs exits with 0
+    assert "Signal source" not in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert run.stdout.split()[-3:] == ["checked", "exit", "0"], "the check went to its end before the program's"
+
+
 def test_the_start_runs_no_garbage_collection_until_the_window_is_idle(tmp_path, kit):
     """`kpdesk` alone raises Python's first collection threshold while the window starts (`ui.collect_later`):
     Python's collector ran 36 times in a start, over objects that live as long as the program. Once the window is
