@@ -105,6 +105,11 @@ def _until_idle(cmd: list[str], env: dict[str, str], failures: list[str]) -> flo
         ) from None
     for line in proc.stdout.splitlines():
         if line.startswith(IDLE_LINE):
+            if proc.returncode != 0:  # idle, then a crash on the way out: not a start to report
+                raise RuntimeError(
+                    f"{' '.join(cmd)} said it was idle, then ended with exit code {proc.returncode}: "
+                    f"{(proc.stderr or proc.stdout)[-500:]}"
+                )
             return float(line[len(IDLE_LINE) :]) - start
     raise RuntimeError(
         f"{' '.join(cmd)} printed no «{IDLE_LINE.strip()}» line (a bundle built before "

@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bench.bundle import _until_idle
+
 ROOT = Path(__file__).resolve().parents[2]
 
 KEYS = {"name", "median_s", "p95_s", "floor_name", "floor_median_s", "ratio", "goal", "met"}
@@ -61,3 +65,12 @@ def test_smoke_run_writes_every_key(tmp_path: Path) -> None:
                 assert row["floor_median_s"] is not None and row["ratio"] is not None
         if row["goal"] is not None:
             assert row["met"] is not None, row
+
+
+def test_a_window_that_crashes_after_saying_it_is_idle_is_not_a_start(tmp_path: Path) -> None:
+    """The frozen window's start is timed to its «kpdesk-idle» line; a program that then ends with an error (it
+    crashed on the way out) fails the row instead of being timed."""
+    says_idle = "import sys, time; print('kpdesk-idle', time.perf_counter()); sys.stdout.flush(); sys.exit({})"
+    assert _until_idle([sys.executable, "-c", says_idle.format(0)], dict(os.environ), []) > 0
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        _until_idle([sys.executable, "-c", says_idle.format(3)], dict(os.environ), [])
