@@ -98,7 +98,7 @@ class CodeCache:
         folder = self._where()
         if folder is None:
             return {}
-        from kpdesk.files import read_capped  # imported by the start's first dataclass, which the start needs
+        from kpdesk.files import read_capped  # here: `import kpdesk` imports this module first and stays light
 
         try:  # read whole, then unmarshalled: `marshal.load` on the open file reads it object by object through
             with open(folder / f"{module}.marshal", "rb") as fh:  # Python's file methods, eight times the cost
