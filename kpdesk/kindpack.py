@@ -26,6 +26,7 @@ from typing import Any
 
 from kpdesk import vn
 from kpdesk.errors import KindError, KpdeskError
+from kpdesk.files import read_capped
 from kpdesk.kinds import (
     Field,
     Kind,
@@ -245,7 +246,7 @@ def _read_file(path: Path, name: str) -> bytes:
                 "cáo; hãy chọn đúng tệp .kpkind Sở gửi."
             )
         with path.open("rb") as fh:
-            data = fh.read(MAX_PACKAGE_BYTES + 1)
+            data = read_capped(fh, MAX_PACKAGE_BYTES)
     except FileNotFoundError:
         raise KindError(f"Không tìm thấy tệp {shown}. Hãy kiểm tra lại đường dẫn.") from None
     except IsADirectoryError:

@@ -18,6 +18,7 @@ from kpdesk.department.records import DuplicateSubmission, Records, Submission, 
 from kpdesk.department.unitlist import ListedUnit, UnitMatcher, fold, suggest_units
 from kpdesk.draft import Draft
 from kpdesk.errors import DepartmentError, KpdeskError
+from kpdesk.files import read_capped
 from kpdesk.kinds import kind_of
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def _read(path: Path) -> bytes:
         if info.st_size > MAX_FILE_BYTES:
             raise DepartmentError(f"tệp quá lớn ({info.st_size // 1_000_000} MB) để là một báo cáo.")
         with path.open("rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
+            return read_capped(fh, MAX_FILE_BYTES)
     except PermissionError:
         raise DepartmentError("không có quyền đọc tệp; hãy kiểm tra quyền hoặc chép tệp ra thư mục khác.") from None
     except OSError as exc:

@@ -15,6 +15,7 @@ from typing import Any
 
 from kpdesk import vn
 from kpdesk.errors import DepartmentError, FormatError
+from kpdesk.files import read_capped
 
 #: The commune-level units since the 2025 reform: xã, phường and đặc khu.
 LEVELS: tuple[str, ...] = ("xã", "phường", "đặc khu")
@@ -117,7 +118,7 @@ def _read_bytes(path: Path) -> bytes:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise DepartmentError(f"Tệp {path.name} quá lớn (hơn 20 MB) để là một danh sách đơn vị.")
         with path.open("rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
+            return read_capped(fh, MAX_FILE_BYTES)
     except PermissionError:
         raise DepartmentError(f"Không có quyền đọc tệp {path}.") from None
     except OSError as exc:
