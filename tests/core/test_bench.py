@@ -67,7 +67,7 @@ def test_smoke_run_writes_every_key(tmp_path: Path) -> None:
             assert row["met"] is not None, row
 
 
-def test_a_window_that_crashes_after_saying_it_is_idle_is_not_a_start(tmp_path: Path) -> None:
+def test_a_window_that_crashes_after_saying_it_is_idle_is_not_a_start() -> None:
     """The frozen window's start is timed to its «kpdesk-idle» line; a program that then ends with an error (it
     crashed on the way out) fails the row instead of being timed."""
     says_idle = "import sys, time; print('kpdesk-idle', time.perf_counter()); sys.stdout.flush(); sys.exit({})"
