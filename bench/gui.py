@@ -379,6 +379,8 @@ def spawn(script: str, env: dict[str, str]) -> dict[str, Any]:
             data = json.loads(line[len("BENCH-RESULT ") :])
             if "error" in data or "idle" not in data:
                 raise RuntimeError(f"{data.get('error', 'no idle window')}; stderr: {proc.stderr[-2000:]}")
+            if proc.returncode != 0:  # a crash on the way out: not a start to report
+                raise RuntimeError(f"exit code {proc.returncode} after its result; stderr: {proc.stderr[-2000:]}")
             return data
     raise RuntimeError(f"exit code {proc.returncode}, no result; stderr: {proc.stderr[-2000:]}")
 

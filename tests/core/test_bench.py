@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import gui
 from bench.bundle import _until_idle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +75,15 @@ def test_a_window_that_crashes_after_saying_it_is_idle_is_not_a_start() -> None:
     assert _until_idle([sys.executable, "-c", says_idle.format(0)], dict(os.environ), []) > 0
     with pytest.raises(RuntimeError, match="exit code 3"):
         _until_idle([sys.executable, "-c", says_idle.format(3)], dict(os.environ), [])
+
+
+def test_a_window_run_that_crashes_after_its_result_is_not_a_start() -> None:
+    """The same for the window's runs in `bench.gui`: a result line, then an exit code other than 0, fails."""
+
+    def result_then_exit(code: int) -> str:
+        result = "print('BENCH-RESULT', json.dumps({'idle': {}}))"
+        return f"import json, sys; {result}; sys.stdout.flush(); sys.exit({code})"
+
+    assert gui.spawn(result_then_exit(0), dict(os.environ)) == {"idle": {}}
+    with pytest.raises(RuntimeError, match="exit code 3 after its result"):
+        gui.spawn(result_then_exit(3), dict(os.environ))
