@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -313,13 +313,17 @@ pasted = st.lists(
 
 @fuzz(15)
 @given(line=pasted, long=pasted, items=st.lists(pasted, max_size=3))
+@example(line="Hóa:", long="", items=[])  # found by a run of 3,000: the subject's last ":" is the sentence's to drop
 def test_any_pasted_text_renders_and_round_trips(line, long, items, figures, tmp_path_factory):
     figures.tried(__name__)
     rendered = Rendered(
         tmp_path_factory.mktemp("any"), {"request_subject": line, "budget_note": long, "overview": items or None}
     )
     rendered.check_package()
-    for value in (rendered.draft.values.get("request_subject"), rendered.draft.values.get("budget_note")):
+    subject = rendered.draft.values.get("request_subject")
+    if subject:  # the body ends the sentence with its own full stop: `strip_end` drops a typed " .;:," at the end
+        subject = subject.rstrip(" .;:,")
+    for value in (subject, rendered.draft.values.get("budget_note")):
         if value:
             for piece in re.split(r"\s+", value):
                 assert unicodedata.normalize("NFC", piece.strip()) in unicodedata.normalize("NFC", rendered.text)
