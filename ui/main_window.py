@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
 )
+from shiboken6 import isValid
 
 from kpdesk.due import DueItem, start_draft
 from kpdesk.errors import KpdeskError
@@ -363,8 +364,13 @@ class MainWindow(QMainWindow):
         draft_id = stored.info.id
 
         def record(result: RenderResult, revision: int | None) -> None:
-            if revision is not None:
-                self.store.record_export(draft_id, result.path, result.sha256, revision)
+            if revision is None:
+                return
+            self.store.record_export(draft_id, result.path, result.sha256, revision)
+            if isValid(self) and (self.wizard is None or self.draft_id != draft_id):
+                # the draft was closed while its file was being written: the lists show it exported now
+                self.list_page.refresh()
+                self.views.refresh_home()
 
         def revision() -> int | None:
             return self.store.info(draft_id).revision

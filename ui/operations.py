@@ -41,7 +41,10 @@ def running() -> int:
 
 
 def show_error(parent: QWidget | None, exc: BaseException, *, what: str = "") -> None:
-    """Show `exc` to the officer: its Vietnamese message for a `KpdeskError`, details for anything else."""
+    """Show `exc` to the officer: its Vietnamese message for a `KpdeskError`, details for anything else. A `parent`
+    already deleted (the view closed while its work ran) gives way to no parent: the message is still shown."""
+    if parent is not None and not isValid(parent):
+        parent = None
     title = "Chưa làm được"  # Qt adds " — kpdesk", the application's display name, to every window title
     QMessageBox = QtWidgets.QMessageBox  # noqa: N806 - the class
     if isinstance(exc, KpdeskError):
@@ -161,6 +164,7 @@ class Op:
         self._failure: Callable[[BaseException], None] | None = None
         #: The progress box while it is shown; None before (fast work never shows one) and once the work ended.
         self.dialog: ProgressBox | None = None
+        self.window: QWidget | None = None  # the parent's window, set by `run`
         self.ended = False
         self._text, self._fraction = label, -1.0
 
@@ -187,6 +191,9 @@ class Op:
         self.timer.setSingleShot(True)
         self.timer.setInterval(self.SHOW_AFTER_MS)
         self.timer.timeout.connect(self._show)
+        # the window the parent is in, which outlives it: the wizard is closed and deleted when the officer goes
+        # back to the list, and its export may still be running then
+        self.window = self.parent.window() if self.parent is not None else None
         if self.parent is not None and not self.quiet:
             self.parent.setCursor(QtCore.Qt.CursorShape.BusyCursor)
         _RUNNING.add(self)
@@ -226,20 +233,27 @@ class Op:
             self.parent.unsetCursor()
         _RUNNING.discard(self)
 
+    def owner(self) -> QWidget | None:
+        """Where to say how the work ended: its parent while it is there, else the window it was in, else none."""
+        for widget in (self.parent, self.window):
+            if widget is not None and isValid(widget):
+                return widget
+        return None
+
     def _done(self, result: Any) -> None:
         self._close()
         try:
             if self._success is not None:
                 self._success(result)
         except Exception as exc:  # noqa: BLE001 - shown, never crashes the window
-            show_error(self.parent, exc)
+            show_error(self.owner(), exc)
 
     def _failed(self, exc: BaseException) -> None:
         self._close()
         if self._failure is not None:
             self._failure(exc)
         else:
-            show_error(self.parent, exc, what=self.error_what)
+            show_error(self.owner(), exc, what=self.error_what)
 
 
 def back_up(parent: QWidget, store: Any) -> None:

@@ -139,3 +139,55 @@ def test_the_progress_box_closes_when_the_work_ends_and_never_shows_afterwards(q
     assert during == ([1] if work_ms else [])
     assert set(after_end) == {0}, "no progress box over the message shown when the work ended"
     assert set(rest) == {0} and op.dialog is None
+
+
+# ----------------------------------------------------------------------- the view that started the work is gone
+
+
+@pytest.mark.parametrize("outcome", ["success that fails", "failure"])
+def test_work_whose_view_was_deleted_says_how_it_ended_on_its_window(qtbot, monkeypatch, outcome):
+    """The officer goes back to the list while the wizard's export runs: the wizard is deleted before the work
+    ends. How it ended is said on the window the wizard was in, not raised again on a deleted widget."""
+    from shiboken6 import isValid
+
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    view = QWidget(window)
+    window.setCentralWidget(view)
+    window.show()
+    release = threading.Event()
+    shown: list[tuple[object, str]] = []
+    monkeypatch.setattr(operations, "show_error", lambda parent, exc, what="": shown.append((parent, str(exc))))
+
+    def work(progress):
+        release.wait(5)
+        if outcome == "failure":
+            raise RenderError("Không ghi được tệp «x.docx».")
+        return "xong"
+
+    def done(result):
+        view.setToolTip(result)  # the deleted view: RuntimeError
+
+    Op(view, work, label="Đang xuất…").success(done).run()
+    window.setCentralWidget(QWidget(window))  # deletes `view`
+    qtbot.waitUntil(lambda: not isValid(view), timeout=3000)
+    release.set()
+    qtbot.waitUntil(lambda: operations.running() == 0 and bool(shown), timeout=5000)
+    [(parent, text)] = shown
+    assert parent is window
+    assert ("x.docx" in text) == (outcome == "failure")
+
+
+def test_an_error_for_a_deleted_widget_is_shown_without_a_parent(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from shiboken6 import delete
+
+    gone = QWidget()
+    delete(gone)
+    boxes: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: boxes.append(self) or 0)
+    operations.show_error(gone, RenderError("Không ghi được tệp «x.docx»."), what="Chưa xuất được báo cáo.")
+    [box] = boxes
+    assert box.parent() is None and "x.docx" in box.text()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from kpdesk.draft import Draft, Unit, upgrade_offer
 from kpdesk.kinds import Kind, KindChanges, kind_changes
@@ -477,12 +478,13 @@ class WizardView(QWidget):
         session = self.session
         draft = session.draft
         revision = self._revision()
+        window = self.window()
         Op(
             self,
             lambda progress: render_to_file(draft, path, today=session.today),
             label=f"Đang xuất báo cáo ra tệp {path.name}…",
             error_what="Chưa xuất được báo cáo.",
-        ).success(lambda result: self._exported(result, revision)).run()
+        ).success(lambda result: self._exported(result, revision, window)).run()
 
     def export_pdf(self) -> None:
         """«Xuất PDF…»: as «Xuất Word…», the PDF made from the .docx by Word, LibreOffice or Qt (off the UI thread)."""
@@ -494,12 +496,13 @@ class WizardView(QWidget):
         from ui import printing
 
         revision = self._revision()
+        window = self.window()
         printing.export_pdf(
             self,
             self.session.draft,
             path,
             today=self.session.today,
-            success=lambda result: self._exported(result, revision),
+            success=lambda result: self._exported(result, revision, window),
         )
 
     def print_report(self) -> None:
@@ -512,15 +515,22 @@ class WizardView(QWidget):
         session = self.session
         printing.print_report(self, session.kind, session.draft, session.derived, today=session.today)
 
-    def _exported(self, result: Any, revision: int | None = None) -> None:
+    def _exported(self, result: Any, revision: int | None = None, window: QWidget | None = None) -> None:
         """The .docx or PDF is written (`result` has its path, sha256 and report): record it, and offer to open it;
-        a PDF's `message` says which converter made it."""
+        a PDF's `message` says which converter made it. The officer may have closed the wizard while the file was
+        being written (back to the list, another draft opened): the export is still recorded, and said on `window`,
+        the window the wizard was in."""
         if self.record_export is not None:
             self.record_export(result, revision)
-            self.session.reload_notes()  # the export answers the department's letter: its points go away
-        self.exported.emit(result)
+        if isValid(self):
+            if self.record_export is not None:
+                self.session.reload_notes()  # the export answers the department's letter: its points go away
+            self.exported.emit(result)
+            parent: QWidget | None = self
+        else:
+            parent = window if window is not None and isValid(window) else None
         choice = dialogs.choose(
-            self,
+            parent,
             f"Đã xuất báo cáo ra tệp:\n{result.path}",
             ["Mở tài liệu", "Mở thư mục", "Đóng"],
             escape=2,

@@ -348,3 +348,50 @@ def test_after_xuat_word_no_progress_box_covers_the_message_that_it_is_done(
     qtbot.waitUntil(lambda: operations.running() == 0 and len(seen) > 5, timeout=15_000)
     assert answers.save_to.exists() and set(seen) == {0}
     window.close()
+
+
+def test_an_export_still_running_when_the_draft_is_closed_is_recorded_listed_and_said(
+    qtbot, store, settings, answers, kit, monkeypatch, tmp_path
+):
+    """The officer presses «Xuất Word…» and at once «← Danh sách» (or opens another draft): the wizard is deleted
+    while the file is being written. The export is still recorded, the list shows the draft exported, and «Đã xuất
+    …» is said on the main window; nothing is raised on the deleted wizard (it was an «unexpected error» box)."""
+    import threading
+
+    from shiboken6 import isValid
+
+    import ui.wizard.wizard as wizard_module
+    from ui import dialogs
+
+    release = threading.Event()
+    real_render = wizard_module.render_to_file
+
+    def slow_render(*args, **kwargs):
+        release.wait(10)
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(wizard_module, "render_to_file", slow_render)
+    said: list[tuple[Any, str]] = []
+    monkeypatch.setattr(dialogs, "choose", lambda parent, text, buttons, **kw: said.append((parent, text)) or 2)
+    example = drafts.load(EXAMPLES[0])
+    draft_id = store.add_draft(example, store.save_unit(kit.profile_for(example)))
+    window = MainWindow(store, settings, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_draft(draft_id)
+    wizard = window.wizard
+    answers.save_to = tmp_path / "bao-cao.docx"
+    wizard.export()
+    assert window.close_wizard()
+    qtbot.waitUntil(lambda: not isValid(wizard), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: operations.running() == 0 and bool(said), timeout=15_000)
+    assert not [a for a in answers.asked if a.startswith("error:")]
+    assert answers.save_to.exists()
+    assert store.info(draft_id).status == "exported"
+    [(parent, text)] = said
+    assert parent is window and str(answers.save_to) in text
+    table = window.list_page.table
+    [row] = [r for r in range(table.rowCount()) if table.item(r, 0).data(Qt.ItemDataRole.UserRole) == draft_id]
+    assert table.item(row, 3).text() == "Đã xuất"
+    window.close()
