@@ -204,7 +204,7 @@ class Op:
     def _show(self) -> None:
         if self.ended or self.dialog is not None:
             return
-        dialog = ProgressBox(self.parent, self._text)
+        dialog = ProgressBox(self.owner(), self._text)  # on the window when the view that started it is gone
         if self._fraction >= 0:
             dialog.set_fraction(self._fraction)
         self.dialog = dialog
@@ -234,7 +234,8 @@ class Op:
         _RUNNING.discard(self)
 
     def owner(self) -> QWidget | None:
-        """Where to say how the work ended: its parent while it is there, else the window it was in, else none."""
+        """Where to show the work's progress and how it ended: its parent while it is there, else the window the
+        parent was in, else none."""
         for widget in (self.parent, self.window):
             if widget is not None and isValid(widget):
                 return widget

@@ -148,9 +148,8 @@ def test_the_progress_box_closes_when_the_work_ends_and_never_shows_afterwards(q
 def test_work_whose_view_was_deleted_says_how_it_ended_on_its_window(qtbot, monkeypatch, outcome):
     """The officer goes back to the list while the wizard's export runs: the wizard is deleted before the work
     ends. How it ended is said on the window the wizard was in, not raised again on a deleted widget."""
-    from shiboken6 import isValid
-
     from PySide6.QtWidgets import QMainWindow
+    from shiboken6 import isValid
 
     window = QMainWindow()
     qtbot.addWidget(window)
@@ -191,3 +190,25 @@ def test_an_error_for_a_deleted_widget_is_shown_without_a_parent(qtbot, monkeypa
     operations.show_error(gone, RenderError("Không ghi được tệp «x.docx»."), what="Chưa xuất được báo cáo.")
     [box] = boxes
     assert box.parent() is None and "x.docx" in box.text()
+
+
+def test_slow_work_whose_view_was_deleted_shows_its_progress_on_the_window(qtbot):
+    from PySide6.QtWidgets import QMainWindow
+    from shiboken6 import isValid
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    view = QWidget(window)
+    window.setCentralWidget(view)
+    window.show()
+    release = threading.Event()
+    results: list[object] = []
+    op = Op(view, lambda progress: release.wait(5) and "xong", label="Đang xuất báo cáo ra tệp x.pdf…")
+    op.success(results.append).run()
+    window.setCentralWidget(QWidget(window))  # deletes `view` before the progress box is due
+    qtbot.waitUntil(lambda: not isValid(view), timeout=3000)
+    qtbot.waitUntil(lambda: bool(progress_boxes()), timeout=5000)
+    [box] = progress_boxes()
+    assert box.parent() is window and box.labelText() == "Đang xuất báo cáo ra tệp x.pdf…"
+    release.set()
+    qtbot.waitUntil(lambda: results == ["xong"] and not progress_boxes(), timeout=5000)
