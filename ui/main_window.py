@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from kpdesk.due import DueItem, start_draft
-from kpdesk.errors import KpdeskError
+from kpdesk.errors import KpdeskError, NotFound
 from kpdesk.kinds import get_kind, kind_folder, kind_ids, kind_of, kind_summary
 from kpdesk.store import COMMUNE, DraftId, Store, UnitProfile, backup_reason, backup_time
 
@@ -337,7 +337,7 @@ class MainWindow(QMainWindow):
         try:
             stored = self.store.load(DraftId(draft_id))
         except KpdeskError as exc:
-            show_error(self, exc, what="Không mở được bản nháp.")
+            self._row_failed(exc, what="Không mở được bản nháp.")
             return
         if stored.info.deleted:
             if not dialogs.confirm(self, "Bản nháp này đang ở thùng rác. Khôi phục để soạn tiếp?", yes="Khôi phục"):
@@ -447,6 +447,20 @@ class MainWindow(QMainWindow):
         self.views.focus_current()
         return True
 
+    def _row_failed(self, exc: BaseException, *, what: str = "") -> None:
+        """Say why an action on a draft of the list failed. A draft the data no longer has (the data restored from
+        a backup a moment before, while the list still showed it) is said plainly, and the lists are read again."""
+        if isinstance(exc, NotFound):
+            self.list_page.refresh()
+            self.views.refresh_home()
+            dialogs.tell(
+                self,
+                "Bản nháp này không còn trong dữ liệu (dữ liệu vừa được khôi phục từ bản sao lưu hoặc đã thay đổi).",
+                detail="Danh sách báo cáo đã được cập nhật; hãy chọn lại bản nháp cần làm.",
+            )
+        else:
+            show_error(self, exc, what=what)
+
     def duplicate_current(self) -> None:
         info = self.list_page.current_info()
         if info is None:
@@ -454,7 +468,7 @@ class MainWindow(QMainWindow):
         try:
             new_id = self.store.duplicate(info.id)
         except KpdeskError as exc:
-            show_error(self, exc)
+            self._row_failed(exc)
             return
         self.list_page.refresh(select=new_id)
         self.statusBar().showMessage("Đã tạo bản sao.", 5000)
@@ -466,7 +480,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.delete(info.id)
         except KpdeskError as exc:
-            show_error(self, exc)
+            self._row_failed(exc)
             return
         self._deleted = info.id
         name = info.title or (self.kind(info.kind).short if self.kind(info.kind) else info.kind)
@@ -479,7 +493,10 @@ class MainWindow(QMainWindow):
         try:
             self.store.undelete(self._deleted)
         except KpdeskError as exc:
-            show_error(self, exc)
+            if isinstance(exc, NotFound):  # gone from the data: nothing left to undo
+                self._deleted = None
+                self._undo_hide()
+            self._row_failed(exc)
             return
         self.list_page.refresh(select=self._deleted)
         self._deleted = None
@@ -512,7 +529,7 @@ class MainWindow(QMainWindow):
         try:
             self.store.undelete(info.id)
         except KpdeskError as exc:
-            show_error(self, exc)
+            self._row_failed(exc)
             return
         if info.id == self._deleted:  # restored from the bin: nothing left to undo
             self._deleted = None
@@ -527,7 +544,11 @@ class MainWindow(QMainWindow):
             return
         from ui.draft_dialogs import HistoryDialog
 
-        dialog = HistoryDialog(self.store, info, self.kind(info.kind), self)
+        try:
+            dialog = HistoryDialog(self.store, info, self.kind(info.kind), self)
+        except KpdeskError as exc:
+            self._row_failed(exc, what="Chưa xem được lịch sử của bản nháp.")
+            return
         self.history_dialog = dialog
         dialog.exec()
         self.list_page.refresh(select=info.id)
@@ -614,7 +635,7 @@ class MainWindow(QMainWindow):
         store = self.store
         Op(self, lambda progress: store.export_json(info.id, path), label="Đang ghi tệp bản nháp…").success(
             lambda _: self.statusBar().showMessage(f"Đã ghi {path}.", 8000)
-        ).run()
+        ).failure(lambda exc: self._row_failed(exc, what="Chưa ghi được tệp bản nháp.")).run()
 
     def backup(self) -> None:
         if self.wizard is not None:

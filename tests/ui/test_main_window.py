@@ -527,3 +527,37 @@ def test_window_titles_name_kpdesk_once(qtbot, store, settings, kit, monkeypatch
     assert len(boxes) == 2
     for title in titles + boxes:
         assert shown_title(title).count("kpdesk") == 1, title
+
+
+@pytest.mark.parametrize("action", ["open", "history", "duplicate", "delete", "export_json"])
+def test_an_action_on_a_draft_the_data_no_longer_has_says_so_and_lists_again(
+    qtbot, store, settings, answers, kit, tmp_path, action
+):
+    """«Khôi phục từ bản sao lưu…» runs off the UI thread: the list still shows a draft made after the backup for a
+    moment, and the officer can act on it. The action says the draft is gone and lists the drafts again; «Lịch sử…»
+    raised an «unexpected error» whose message told a command-line hint."""
+    example = drafts.load(kit.EXAMPLES[0])
+    unit_id = store.save_unit(kit.profile_for(example))
+    kept = store.add_draft(example, unit_id)
+    backup = store.backup("manual")
+    gone = store.add_draft(example, unit_id)
+    window = make_window(qtbot, store, settings, kit)
+    window.list_page.refresh(select=gone)
+    assert window.list_page.current_id() == gone
+    store.restore_backup(backup)  # as the restore's worker does, before the window hears of it
+    answers.save_to = tmp_path / "ban-nhap.json"
+    {
+        "open": window.list_page.open_current,
+        "history": window.history_current,
+        "duplicate": window.duplicate_current,
+        "delete": window.delete_current,
+        "export_json": window.export_json_current,
+    }[action]()
+    qtbot.waitUntil(lambda: operations.running() == 0, timeout=5000)
+    said = [a for a in answers.asked if "không còn trong dữ liệu" in a]
+    assert len(said) == 1 and "hãy chọn lại" in said[0], answers.asked
+    assert not [a for a in answers.asked if a.startswith("error:")]
+    table = window.list_page.table
+    assert [table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(table.rowCount())] == [kept]
+    assert window.wizard is None and not answers.save_to.exists()
+    assert [info.id for info in store.list_drafts()] == [kept]
