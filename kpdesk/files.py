@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
 from kpdesk.errors import WriteError
 
-__all__ = ["read_capped", "sha256_hex", "write_atomic"]
+__all__ = ["lock_file", "read_capped", "sha256_hex", "write_atomic"]
 
 
 def read_capped(fh: BinaryIO, limit: int) -> bytes:
@@ -39,6 +40,26 @@ def sha256_hex(data: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(data).hexdigest()
+
+
+def lock_file(path: Path) -> int | None:
+    """Open `path` (made if need be) and lock it for this process, without waiting: the open file's descriptor,
+    which holds the lock until it is closed or the process ends (the system lets it go after a crash too, so no
+    lock is ever left behind), or None when another process holds it. OSError when the file cannot be opened."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # its first byte, which need not exist
+        else:
+            os.lockf(fd, os.F_TLOCK, 0)  # the whole file; `os` has it, no module to import at start
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EACCES, errno.EAGAIN, getattr(errno, "EDEADLOCK", errno.EDEADLK)):
+            return None
+        raise
+    return fd
 
 
 #: The program a file of this type is usually open in, named when the file cannot be replaced.

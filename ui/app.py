@@ -121,6 +121,25 @@ def open_store(data_dir: Path | None) -> Store | None:
         return None
 
 
+#: The file a window holds locked in its data folder while it runs (`take_data_folder`).
+WINDOW_LOCK = "kpdesk-window.lock"
+
+
+def take_data_folder(data_dir: Path) -> tuple[bool, int | None]:
+    """Lock `WINDOW_LOCK` in the data folder for this window: (True, the lock's descriptor, kept until the program
+    ends), or (False, None) when another kpdesk window holds it. Two windows on the same drafts would each save
+    the whole draft they show over what the other saved: an officer who starts kpdesk again while it opens (a slow
+    PC) gets the first window, not a second one. A folder the lock cannot be made in (read-only: nothing can be
+    edited there) gives (True, None)."""
+    from kpdesk.files import lock_file
+
+    try:
+        fd = lock_file(data_dir / WINDOW_LOCK)
+    except OSError:
+        return True, None
+    return fd is not None, fd
+
+
 #: The menu entries that write (new report, import, backup, restore, unit profile), by their text without "&".
 WRITING_ACTIONS = (
     "Báo cáo mới…",
@@ -396,6 +415,18 @@ def run(args: argparse.Namespace | None = None) -> int:
     store = open_store(Path(data_dir) if data_dir else None)
     if store is None:
         return 1
+    free, lock = take_data_folder(store.data_dir)
+    if not free:
+        from ui import dialogs
+
+        store.close()
+        dialogs.tell(
+            None,
+            "kpdesk đang mở trên máy này rồi.",
+            detail="Hãy dùng cửa sổ kpdesk đang mở (tìm trên thanh tác vụ, ở cuối màn hình). Hai cửa sổ cùng làm "
+            f"việc trên một thư mục dữ liệu ({store.data_dir}) sẽ ghi đè lên nhau, nên kpdesk chỉ mở một cửa sổ.",
+        )
+        return 0
     from kpdesk.kinds import kinds_of_data_dir
     from ui.department.mode import MODE_KEY, ask_first_mode, stored_mode
 
@@ -428,3 +459,5 @@ def run(args: argparse.Namespace | None = None) -> int:
             let_running_work_end()  # the window closed during the background check: it ends first, not crashing
             shell.flush()
             shell.store.close()  # the store restored from a backup, if it was
+            if lock is not None:
+                os.close(lock)  # the next window may start

@@ -131,3 +131,60 @@ def test_read_capped_reads_a_pipe_as_far_as_the_limit(tmp_path):
     with os.fdopen(read_end, "rb") as fh:
         assert read_capped(fh, 9) == b"x" * 10
     writer.join()
+
+
+# ----------------------------------------------------------------------------- lock_file
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from kpdesk.files import lock_file
+fd = lock_file(Path(sys.argv[1]))
+print("held" if fd is not None else "taken", flush=True)
+if fd is not None and sys.argv[2] == "hold":
+    time.sleep(60)
+"""
+
+
+def _other_process(path: Path, what: str):
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), what],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+
+
+def test_a_locked_file_is_refused_to_another_process_until_let_go(tmp_path):
+    path = tmp_path / "kpdesk-window.lock"
+    fd = files.lock_file(path)
+    assert fd is not None and path.exists()
+    try:
+        other = _other_process(path, "try")
+        assert other.communicate(timeout=60)[0].strip() == "taken"
+    finally:
+        os.close(fd)
+    other = _other_process(path, "try")
+    assert other.communicate(timeout=60)[0].strip() == "held"
+
+
+def test_a_lock_whose_process_was_killed_is_free_at_once(tmp_path):
+    path = tmp_path / "kpdesk-window.lock"
+    holder = _other_process(path, "hold")
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert files.lock_file(path) is None
+    finally:
+        holder.kill()
+        holder.communicate(timeout=60)
+    fd = files.lock_file(path)  # a crash leaves no lock behind
+    assert fd is not None
+    os.close(fd)
+
+
+def test_a_lock_in_a_folder_that_cannot_be_written_raises(tmp_path):
+    with pytest.raises(OSError):
+        files.lock_file(tmp_path / "missing" / "kpdesk-window.lock")

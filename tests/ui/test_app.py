@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -169,6 +170,65 @@ def test_dialog_helpers_exist_for_every_question():
 def test_run_returns_1_when_the_store_cannot_open(qtbot, tmp_path, monkeypatch, answers):
     monkeypatch.setattr(app_module, "open_store", lambda data_dir: None)
     assert app_module.run(argparse.Namespace(data_dir=str(tmp_path))) == 1
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from kpdesk.files import lock_file
+fd = lock_file(Path(sys.argv[1]))
+print("held" if fd is not None else "taken", flush=True)
+if fd is not None and sys.argv[2] == "hold":
+    time.sleep(60)
+"""
+
+
+def lock_in_another_process(path: Path, what: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path), what],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+
+
+def test_a_second_window_on_the_same_data_folder_is_refused_and_the_first_one_named(
+    qtbot, tmp_path, monkeypatch, answers
+):
+    """An officer starts kpdesk again while the first window is opening (a slow PC): the second start says kpdesk is
+    open already and ends, opening no window; each would otherwise save its drafts over the other's."""
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.save_unit(UnitProfile(name="Thiệu Trung"))
+    opened: list[MainWindow] = []
+    monkeypatch.setattr(MainWindow, "ensure_profile", lambda self: opened.append(self) or True)
+    monkeypatch.setattr(QApplication, "exec", lambda self=None: 0)
+    lock = data / app_module.WINDOW_LOCK
+    first = lock_in_another_process(lock, "hold")
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "held"
+        assert app_module.run(argparse.Namespace(data_dir=str(data))) == 0
+    finally:
+        first.kill()
+        first.communicate(timeout=60)
+    assert not opened
+    [said] = answers.asked
+    assert said.startswith("kpdesk đang mở trên máy này rồi.") and "thanh tác vụ" in said and str(data) in said
+
+    # the first window closed: the next start opens one, holds the folder while it runs and lets it go at its end
+    answers.asked.clear()
+    seen_while_open: list[str] = []
+
+    def exec_(self=None) -> int:
+        seen_while_open.append(lock_in_another_process(lock, "try").communicate(timeout=60)[0].strip())
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", exec_)
+    assert app_module.run(argparse.Namespace(data_dir=str(data))) == 0
+    assert len(opened) == 1 and not answers.asked
+    opened[0].close()
+    assert seen_while_open == ["taken"]
+    assert lock_in_another_process(lock, "try").communicate(timeout=60)[0].strip() == "held"
 
 
 def test_a_read_only_data_folder_offers_another_folder_and_remembers_it(
