@@ -663,14 +663,21 @@ class MainWindow(QMainWindow):
             return
         path = backups[choice]
         store = self.store
+        # nothing can be opened or typed while the data is replaced (the progress box shows only after a moment):
+        # a draft opened meanwhile would show data from before, and save it over the restored data
+        self.setEnabled(False)
         Op(
             self,
             lambda progress: store.restore_backup(path),
             label="Đang khôi phục dữ liệu…",
-            error_what="Chưa khôi phục được.",
-        ).success(self._restored).run()
+        ).success(self._restored).failure(self._restore_failed).run()
+
+    def _restore_failed(self, exc: BaseException) -> None:
+        self.setEnabled(True)
+        show_error(self, exc, what="Chưa khôi phục được.")
 
     def _restored(self, before: Path) -> None:
+        self.setEnabled(True)
         self.list_page.refresh()
         self._show_unit()
         dialogs.tell(

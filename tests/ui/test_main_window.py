@@ -561,3 +561,41 @@ def test_an_action_on_a_draft_the_data_no_longer_has_says_so_and_lists_again(
     assert [table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(table.rowCount())] == [kept]
     assert window.wizard is None and not answers.save_to.exists()
     assert [info.id for info in store.list_drafts()] == [kept]
+
+
+@pytest.mark.parametrize("outcome", ["restored", "failed"])
+def test_nothing_can_be_opened_while_a_backup_is_restored(qtbot, store, settings, answers, kit, monkeypatch, outcome):
+    """The progress box of «Khôi phục từ bản sao lưu…» shows after a moment; until the data is replaced the window
+    takes no click or key (a draft opened meanwhile showed the data from before and saved it over the restored
+    data, or could not be saved at all). It takes them again when the restore ends, restored or not."""
+    from kpdesk.errors import StoreError
+
+    example = drafts.load(kit.EXAMPLES[0])
+    unit_id = store.save_unit(kit.profile_for(example))
+    store.add_draft(example, unit_id)
+    store.backup("manual")
+    window = make_window(qtbot, store, settings, kit)
+    release = threading.Event()
+    real_restore = store.restore_backup
+
+    def restore_backup(path):
+        release.wait(10)
+        if outcome == "failed":
+            raise StoreError("Không đọc được bản sao lưu.")
+        return real_restore(path)
+
+    monkeypatch.setattr(store, "restore_backup", restore_backup)
+    answers.choice = 0  # the newest backup
+    window.restore_backup()
+    assert not window.isEnabled() and not window.list_page.table.isEnabled()
+    qtbot.keyClick(window.list_page.table, Qt.Key.Key_Return)
+    assert window.wizard is None
+    release.set()
+    qtbot.waitUntil(lambda: operations.running() == 0 and window.isEnabled(), timeout=10_000)
+    told = [a for a in answers.asked if "khôi phục" in a.lower()]
+    if outcome == "restored":
+        assert any(a.startswith("Đã khôi phục dữ liệu từ bản sao lưu.") for a in told), answers.asked
+    else:
+        assert any(a.startswith("error: Chưa khôi phục được.") and "Không đọc được" in a for a in told), answers.asked
+    qtbot.keyClick(window.list_page.table, Qt.Key.Key_Return)
+    assert window.wizard is not None
