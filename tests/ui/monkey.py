@@ -10,6 +10,7 @@ At the end every window is closed, the program must end with code 0 and the data
 
     python tests/ui/monkey.py --seed 7 --actions 1500               # one run; prints its actions when it fails
     python tests/ui/monkey.py --seeds 0-40 --department             # many; each failure kept in /tmp/kpdesk-monkey
+    python tests/ui/monkey.py --seeds 0-40 --slow-work              # background work takes up to 0.6 s more
 
 A seed gives the same choices, not always the same run: background work (an export, a backup) ends when it ends,
 and the actions after it find the window as it is then. tests/ui/test_monkey.py runs a few short seeds.
@@ -54,6 +55,13 @@ TEXTS = (
 )
 #: Menu entries the run leaves alone: quitting ends it early, switching the mode leaves the side under test.
 SKIPPED_ACTIONS = ("Thoát", "Chế độ làm việc")
+#: Set (by `--slow-work`), every piece of background work (export, backup, receiving files) first waits up to 0.6 s:
+#: the window's actions then fall more often in the time the work runs, where a view may close under it.
+SLOW_WORK_ENV = "KPDESK_MONKEY_SLOW_WORK"
+#: The child's Python stacks are written to its standard error after this many seconds (a hang's report).
+DUMP_AFTER_ENV = "KPDESK_MONKEY_DUMP_AFTER"
+#: Each action is written to this file of the run's folder as it is done: what a hung run did last.
+ACTIONS_LOG = "actions.log"
 #: Qt's warnings that are the run's own doing (it calls `edit` on any cell), not the program's.
 HARMLESS_QT = ("editing failed", "propagateSizeHints", "This plugin does not support")
 
@@ -105,7 +113,13 @@ def _commune_data(folder: Path) -> Path:
 
 
 def run(
-    seed: int, actions: int, *, department: bool = False, timeout_s: int = 300, folder: Path | None = None
+    seed: int,
+    actions: int,
+    *,
+    department: bool = False,
+    slow_work: bool = False,
+    timeout_s: int = 300,
+    folder: Path | None = None,
 ) -> Outcome:
     """One run in a process of its own, in `folder` (a new temporary one by default, removed when the run is good)."""
     own = folder is None
@@ -122,21 +136,28 @@ def run(
         "XDG_DOCUMENTS_DIR": str(folder / "home"),
         "KPDESK_CACHE_DIR": str(folder / "cache"),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        SLOW_WORK_ENV: "1" if slow_work else "",
+        DUMP_AFTER_ENV: str(max(timeout_s - 15, 5)),
     }
     args = [sys.executable, __file__, "--child", str(seed), str(actions), str(folder), str(data)]
     try:
         proc = subprocess.run(args, env=env, cwd=folder, capture_output=True, text=True, timeout=timeout_s)
         out, err, code = proc.stdout, proc.stderr, proc.returncode
-    except subprocess.TimeoutExpired as exc:
+    except subprocess.TimeoutExpired as exc:  # stuck even for the stacks' dump
         out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
         err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else (exc.stderr or "")
-        out, code = f"MONKEY-HUNG after {timeout_s} s\n{out}", None
+        code = None
     ok = code == 0 and out.startswith("MONKEY-OK")
-    report = f"{out}\n--- standard error (end) ---\n{err[-4000:]}" if not ok else out.splitlines()[0]
+    if ok:
+        report = out.splitlines()[0]
+    else:
+        if not out.startswith("MONKEY-"):  # it crashed, hung (its stacks in standard error) or was killed
+            actions_log = folder / ACTIONS_LOG
+            last = actions_log.read_text(encoding="utf-8").splitlines()[-60:] if actions_log.exists() else []
+            out = f"MONKEY-STOPPED (exit code {code}); its last actions:\n" + "\n".join(last) + f"\n{out}"
+        report = f"{out}\n--- standard error (end) ---\n{err[-6000:]}\n--- kept: {folder}"
     if ok and own:
         shutil.rmtree(folder, ignore_errors=True)
-    elif not ok:
-        report += f"\n--- kept: {folder}"
     return Outcome(ok, report)
 
 
@@ -146,12 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", help="a range, e.g. 0-40 (the last one excluded)")
     parser.add_argument("--actions", type=int, default=1500)
     parser.add_argument("--department", action="store_true", help="the department's window and its data")
+    parser.add_argument("--slow-work", action="store_true", help="background work takes up to 0.6 s more")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "kpdesk-monkey")
     ns = parser.parse_args(argv)
     first, last = map(int, ns.seeds.split("-")) if ns.seeds else (ns.seed, ns.seed + 1)
     bad = 0
     for seed in range(first, last):
-        outcome = run(seed, ns.actions, department=ns.department)
+        outcome = run(seed, ns.actions, department=ns.department, slow_work=ns.slow_work)
         print(seed, outcome.report.splitlines()[0], flush=True)
         if not outcome.ok:
             bad += 1
@@ -172,6 +194,7 @@ def child(seed: int, actions: int, folder: Path, data: Path) -> int:  # noqa: C9
     import random
 
     faulthandler.enable()
+    faulthandler.dump_traceback_later(int(os.environ.get(DUMP_AFTER_ENV) or 285), exit=True)
     from PySide6 import QtCore, QtGui, QtWidgets
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QFileDialog
@@ -184,8 +207,12 @@ def child(seed: int, actions: int, folder: Path, data: Path) -> int:  # noqa: C9
     files = folder / "files"
     files.mkdir(exist_ok=True)
 
+    actions_log = open(folder / ACTIONS_LOG, "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
+
     def note(text: str) -> None:
         log.append(f"{state['n']}: {text}")
+        actions_log.write(log[-1] + "\n")
+        actions_log.flush()
 
     # -- what the system would show: file dialogs answered from the run's folder, nothing opened, no printer
     def save_name(parent=None, caption="", suggested="", filters="", *a, **k):
@@ -225,6 +252,20 @@ def child(seed: int, actions: int, folder: Path, data: Path) -> int:  # noqa: C9
     QPrintDialog.exec = lambda self: 0
 
     import ui.app
+
+    if os.environ.get(SLOW_WORK_ENV):
+        import time
+
+        from ui import operations
+
+        slow = random.Random(seed + 1)
+        job_run = operations._Job.run
+
+        def slow_run(self) -> None:
+            time.sleep(slow.uniform(0, 0.6))
+            job_run(self)
+
+        operations._Job.run = slow_run
 
     def excepthook(kind, value, tb) -> None:
         errors.append(f"at action {state['n']}:\n" + "".join(traceback.format_exception(kind, value, tb)))
@@ -324,7 +365,10 @@ def child(seed: int, actions: int, folder: Path, data: Path) -> int:  # noqa: C9
         elif what == "button":
             if found := widgets(t, QtWidgets.QAbstractButton):
                 w = rnd.choice(found)
-                note(f"click {describe(w)} in {describe(t)}")
+                said = ""
+                if isinstance(t, QtWidgets.QMessageBox):  # what the officer was told, for the report
+                    said = " | ".join(filter(None, (t.informativeText(), t.detailedText())))[:300]
+                note(f"click {describe(w)} in {describe(t)}" + (f" [{said}]" if said else ""))
                 w.click()
         elif what == "text":
             found = [
@@ -399,19 +443,26 @@ def child(seed: int, actions: int, folder: Path, data: Path) -> int:  # noqa: C9
             QTimer.singleShot(0, guarded)
 
     def close() -> None:
-        mains = [w for w in QApplication.topLevelWidgets() if isinstance(w, QtWidgets.QMainWindow) and w.isVisible()]
-        for w in mains:
-            w.close()
-        if any(w.isVisible() for w in mains):  # a question on the way out: answered, then again
-            state["closing"] += 1
-            if state["closing"] > 50:
-                errors.append("the window did not close")
-                QApplication.quit()
-                return
-            modal = QApplication.activeModalWidget()
-            if modal is not None and (buttons := modal.findChildren(QtWidgets.QAbstractButton)):
-                rnd.choice(buttons).click()
+        # again in a moment, before closing: closing may ask a question (a draft not saved), whose loop blocks here
+        state["closing"] += 1
+        if state["closing"] > 50:
+            errors.append("the window did not close")
+            QApplication.quit()
+            return
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            buttons = [b for b in modal.findChildren(QtWidgets.QAbstractButton) if b.isVisible()]
+            if buttons:
+                choice = rnd.choice(buttons)
+                note(f"on the way out: click {describe(choice)} in {describe(modal)}")
+                choice.click()
             QTimer.singleShot(50, close)
+            return
+        mains = [w for w in QApplication.topLevelWidgets() if isinstance(w, QtWidgets.QMainWindow) and w.isVisible()]
+        if mains:
+            QTimer.singleShot(50, close)
+            for w in mains:
+                w.close()
 
     timer = QTimer()
     timer.setInterval(5)
