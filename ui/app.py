@@ -443,8 +443,13 @@ def run(args: argparse.Namespace | None = None) -> int:
         app.aboutToQuit.connect(shell.flush)
         shell.open(mode)
 
+        from ui.operations import UiThreadCollector
+
+        collector = UiThreadCollector(app)
+
         def idle() -> None:
             ui.collect_as_usual(keep_what_started=True)  # the start is over (see `ui.collect_later`)
+            collector.start()  # before any work runs in a thread
             check_in_background(shell)
 
         started = when_idle(shell, idle)
@@ -457,6 +462,7 @@ def run(args: argparse.Namespace | None = None) -> int:
             from ui.operations import let_running_work_end
 
             let_running_work_end()  # the window closed during the background check: it ends first, not crashing
+            collector.stop()
             shell.flush()
             shell.store.close()  # the store restored from a backup, if it was
             if lock is not None:

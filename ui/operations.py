@@ -13,6 +13,7 @@ exception is shown as an unexpected error with its details, and never closes the
 
 from __future__ import annotations
 
+import gc
 import logging
 import traceback
 from collections.abc import Callable
@@ -265,6 +266,45 @@ def back_up(parent: QWidget, store: Any) -> None:
         label="Đang sao lưu dữ liệu…",
         error_what="Chưa sao lưu được.",
     ).success(lambda path: dialogs.tell(parent, "Đã sao lưu dữ liệu.", detail=f"Bản sao lưu: {path}")).run()
+
+
+class UiThreadCollector(QObject):
+    """Python's cyclic garbage collector, run on the UI thread only, while the window runs.
+
+    Python collects in whichever thread is making objects when a count passes its threshold: with an export, a
+    backup or the department's intake running in a worker, often the worker. Garbage in a cycle may hold a Qt
+    object (a closed dialog and the lambdas connected to it, an operation's timer), which Qt must destroy in the
+    thread it belongs to: destroyed in the worker, it crashed the program (SIGSEGV while a reminder letter was
+    written, in a random-action run). So automatic collection is off, and a timer on the UI thread collects as
+    Python would, the oldest generation whose count has passed its threshold (the GarbageCollector of pyqtgraph
+    and Spyder does the same)."""
+
+    INTERVAL_MS = 1000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+
+    def start(self) -> None:
+        """Collect on this thread only, at Python's thresholds as they are now."""
+        self.thresholds = gc.get_threshold()
+        gc.disable()
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Collection as Python does it again (the program ends: its threads have ended)."""
+        self.timer.stop()
+        gc.enable()
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self.thresholds[generation]:
+                gc.collect(generation)
+                return
 
 
 def let_running_work_end() -> None:

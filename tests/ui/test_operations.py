@@ -212,3 +212,49 @@ def test_slow_work_whose_view_was_deleted_shows_its_progress_on_the_window(qtbot
     assert box.parent() is window and box.labelText() == "Đang xuất báo cáo ra tệp x.pdf…"
     release.set()
     qtbot.waitUntil(lambda: results == ["xong"] and not progress_boxes(), timeout=5000)
+
+
+# ----------------------------------------------------------------------- garbage collected on the UI thread only
+
+
+def test_garbage_holding_a_qt_object_is_collected_on_the_ui_thread_only(qtbot):
+    """A Qt object in a cycle of garbage, while a worker makes objects by the hundred thousand: with the collector
+    of the window's run, it is destroyed on the UI thread, never in the worker (a crash in a random-action run)."""
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    destroyed_in: list[bool] = []
+    collector = operations.UiThreadCollector()
+    collector.thresholds = (700, 10, 10)
+    collector.timer.setInterval(20)
+    was_enabled = gc.isenabled()
+    collector.start()
+    try:
+        assert not gc.isenabled()
+
+        class Holder:
+            pass
+
+        holder = Holder()
+        holder.qt = QObject()  # made on the UI thread
+        holder.me = holder  # a cycle: only the cyclic collector frees it
+        holder.qt.destroyed.connect(lambda: destroyed_in.append(threading.current_thread() is threading.main_thread()))
+        del holder
+        kept: list[list[object]] = []
+
+        def make_objects():  # kept: Python's count of new objects passes its thresholds in this thread
+            kept.extend([] for _ in range(300_000))
+
+        worker = threading.Thread(target=make_objects)
+        worker.start()
+        worker.join(30)
+        assert len(kept) == 300_000 and destroyed_in == [], "nothing was collected in the worker"
+        qtbot.waitUntil(lambda: bool(destroyed_in), timeout=5000)
+        assert destroyed_in == [True]
+        kept.clear()
+    finally:
+        collector.stop()
+        if not was_enabled:
+            gc.disable()
+    assert gc.isenabled() or not was_enabled

@@ -342,7 +342,8 @@ def test_the_window_closed_during_the_background_check_waits_for_it_and_ends_cle
 def test_the_start_runs_no_garbage_collection_until_the_window_is_idle(tmp_path, kit):
     """`kpdesk` alone raises Python's first collection threshold while the window starts (`ui.collect_later`):
     Python's collector ran 36 times in a start, over objects that live as long as the program. Once the window is
-    idle the thresholds are Python's again and what the start made is frozen out of the collector's sight."""
+    idle the thresholds are Python's again and what the start made is frozen out of the collector's sight; from then
+    on the collector runs on the UI thread only, never in a worker, until the program ends."""
     commune_with_examples(tmp_path, kit)
     script = (
         "import gc\n"
@@ -355,6 +356,12 @@ def test_the_start_runs_no_garbage_collection_until_the_window_is_idle(tmp_path,
         "def at_start():\n"
         "    seen.update(before=len(RUNS))\n"
         "    later()\n"
+        "    import ui.operations as operations\n"  # then collected on the UI thread only (`UiThreadCollector`)
+        "    start = operations.UiThreadCollector.start\n"
+        "    def started(self):\n"
+        "        start(self)\n"
+        "        seen.update(automatic=gc.isenabled(), by_the_ui=self.timer.isActive())\n"
+        "    operations.UiThreadCollector.start = started\n"
         "ui.collect_later = at_start\n"
         "def at_idle(**kwargs):\n"
         "    if kwargs.get('keep_what_started'):\n"
@@ -367,11 +374,14 @@ def test_the_start_runs_no_garbage_collection_until_the_window_is_idle(tmp_path,
         "code = main([])\n"
         "print(code, seen['runs'], seen['during'][0], seen['after'] == usual, gc.get_threshold() == usual)\n"
         "print(seen['frozen'])\n"
+        "print(seen['automatic'], seen['by_the_ui'], gc.isenabled())\n"
     )
     run = start_twice(tmp_path, script)
-    code, runs, during, after_is_usual, at_end_is_usual = run.stdout.splitlines()[-2].split()
+    code, runs, during, after_is_usual, at_end_is_usual = run.stdout.splitlines()[-3].split()
     assert (code, runs, during, after_is_usual, at_end_is_usual) == ("0", "0", "50000", "True", "True"), run.stdout
-    assert int(run.stdout.splitlines()[-1]) > 20_000, "what the start made is frozen out of the collector's sight"
+    assert int(run.stdout.splitlines()[-2]) > 20_000, "what the start made is frozen out of the collector's sight"
+    # then no automatic collection (it could run in a worker thread) but the UI thread's, until the program ends
+    assert run.stdout.splitlines()[-1].split() == ["False", "True", "True"], run.stdout
 
 
 def test_collect_later_and_as_usual_give_the_thresholds_back():
