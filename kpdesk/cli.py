@@ -450,8 +450,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    import os
+
     from kpdesk.errors import StoreError
-    from kpdesk.store import DamagedDatabase, Store, backup_reason, backup_time, default_data_dir, list_backups
+    from kpdesk.files import lock_file
+    from kpdesk.store import (
+        WINDOW_LOCK,
+        DamagedDatabase,
+        Store,
+        backup_reason,
+        backup_time,
+        default_data_dir,
+        list_backups,
+    )
 
     data_dir = _data_dir(args) or default_data_dir()
     found = list_backups(data_dir)
@@ -477,6 +488,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if not 1 <= number <= len(found):
             raise StoreError(f"Không có bản sao lưu số {number}; xem danh sách bằng lệnh: kpdesk restore")
         backup = found[number - 1]
+    try:  # the window's lock, held while restoring: no window works on the data meanwhile, nor starts
+        lock = lock_file(Path(data_dir) / WINDOW_LOCK)
+    except OSError:  # no data folder yet, or one that cannot be written: there is no window on it
+        lock = -1
+    if lock is None:
+        raise StoreError(
+            f"kpdesk đang mở cửa sổ trên thư mục dữ liệu {data_dir}: khôi phục lúc này thì cửa sổ sẽ ghi bản nháp "
+            "đang mở đè lên dữ liệu vừa khôi phục. Hãy đóng cửa sổ kpdesk rồi chạy lại lệnh này, hoặc khôi phục "
+            "ngay trong cửa sổ: Tệp › Khôi phục từ bản sao lưu…"
+        )
     try:
         with Store.open(data_dir) as store:
             before = store.restore_backup(backup)
@@ -488,6 +509,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         _out(f"Đã khôi phục dữ liệu từ {backup}.")
         if aside is not None:
             _out(f"Tệp cơ sở dữ liệu hỏng được giữ lại ở {aside}.")
+    finally:
+        if lock >= 0:
+            os.close(lock)
     return 0
 
 

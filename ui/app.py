@@ -27,7 +27,7 @@ import ui
 ui.skip_source_scan()  # before the modules below: PySide would read the source of each module imported from here
 
 from kpdesk.errors import DamagedDatabase, KpdeskError, ReadOnlyData  # noqa: E402
-from kpdesk.store import ENV_DATA_DIR, Store  # noqa: E402
+from kpdesk.store import ENV_DATA_DIR, WINDOW_LOCK, Store  # noqa: E402
 from ui.qt_words import VietnameseQt  # noqa: E402
 from ui.settings import Settings  # noqa: E402
 from ui.widgets.common import set_font, set_text_colour  # noqa: E402
@@ -119,10 +119,6 @@ def open_store(data_dir: Path | None) -> Store | None:
     except KpdeskError as exc:
         show_error(None, exc)
         return None
-
-
-#: The file a window holds locked in its data folder while it runs (`take_data_folder`).
-WINDOW_LOCK = "kpdesk-window.lock"
 
 
 def take_data_folder(data_dir: Path) -> tuple[bool, int | None]:

@@ -32,7 +32,15 @@ from kpdesk.store.backups import (
     newest_good_backup,
 )
 from kpdesk.store.checks import BUSY_TIMEOUT_MS
-from kpdesk.store.database import APP_NAME, DB_NAME, ENV_DATA_DIR, SYNCHRONOUS, Database, default_data_dir
+from kpdesk.store.database import (
+    APP_NAME,
+    DB_NAME,
+    ENV_DATA_DIR,
+    SYNCHRONOUS,
+    WINDOW_LOCK,
+    Database,
+    default_data_dir,
+)
 from kpdesk.store.drafts import EDIT_COALESCE_SECONDS, Store
 from kpdesk.store.info import STATUS_LABELS, DraftId, DraftInfo
 from kpdesk.store.profiles import COMMUNE, DEPARTMENT, HONORIFICS, SignerProfile, UnitId, UnitProfile
@@ -67,6 +75,7 @@ __all__ = [
     "KEEP_LAST_BACKUPS",
     "STATUS_LABELS",
     "SYNCHRONOUS",
+    "WINDOW_LOCK",
     "DamagedDatabase",
     "Database",
     "DraftId",

@@ -60,6 +60,9 @@ from kpdesk.store.checks import (
 APP_NAME = "kpdesk"
 ENV_DATA_DIR = "KPDESK_DATA_DIR"
 DB_NAME = "kpdesk.sqlite3"
+#: The file the window holds locked in its data folder while it runs (`kpdesk.files.lock_file`): one window per
+#: folder, and no restore from the command line under an open window.
+WINDOW_LOCK = "kpdesk-window.lock"
 #: Every commit is flushed to disk before a write returns (WAL + FULL survives a power cut too);
 #: measured ~1.4 ms per one-field edit of an example-sized draft on an SSD-backed Linux disk.
 SYNCHRONOUS = "FULL"

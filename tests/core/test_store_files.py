@@ -615,6 +615,44 @@ def test_restore_from_the_command_line_repairs_a_damaged_database(tmp_path, caps
     assert code == 0 and "1 bản nháp." in out
 
 
+WINDOW_HOLDS = """
+import sys, time
+from pathlib import Path
+from kpdesk.files import lock_file
+fd = lock_file(Path(sys.argv[1]))
+print("held" if fd is not None else "taken", flush=True)
+time.sleep(60)
+"""
+
+
+def test_restore_from_the_command_line_waits_for_the_window_to_close(tmp_path, capsys):
+    """A restore under an open window would have the window save the draft it shows over the restored data: the
+    command refuses, says why and how, and changes nothing; once the window is closed it restores."""
+    from kpdesk.store import WINDOW_LOCK
+
+    filled(tmp_path)
+    run(capsys, "--data-dir", str(tmp_path), "backup")
+    from kpdesk import draft as drafts
+
+    with Store.open(tmp_path) as store:  # a draft the backup does not have
+        store.add_draft(drafts.load(EXAMPLE))
+    window = subprocess.Popen(
+        [sys.executable, "-c", WINDOW_HOLDS, str(tmp_path / WINDOW_LOCK)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        assert window.stdout is not None and window.stdout.readline().strip() == "held"
+        code, out, err = run(capsys, "--data-dir", str(tmp_path), "restore", "1")
+        assert code != 0 and "kpdesk đang mở cửa sổ" in err and "Hãy đóng cửa sổ kpdesk" in err, err
+        assert "Tệp › Khôi phục từ bản sao lưu" in err
+        assert "2 bản nháp." in run(capsys, "--data-dir", str(tmp_path), "drafts")[1]
+    finally:
+        window.kill()
+        window.communicate(timeout=60)
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path), "restore", "1")
+    assert code == 0 and "Đã khôi phục" in out
+    assert "1 bản nháp." in run(capsys, "--data-dir", str(tmp_path), "drafts")[1]
+
+
 # ---------------------------------------------------------------------------- the window's open: checked later
 # `Store.open(check_later=True)`: the drafts listed before the whole file is checked, and no write before the check
 # has passed.
