@@ -439,13 +439,14 @@ def run(args: argparse.Namespace | None = None) -> int:
         app.aboutToQuit.connect(shell.flush)
         shell.open(mode)
 
-        from ui.operations import UiThreadCollector
-
-        collector = UiThreadCollector(app)
+        collectors: list[Any] = []
 
         def idle() -> None:
+            from ui.operations import UiThreadCollector
+
             ui.collect_as_usual(keep_what_started=True)  # the start is over (see `ui.collect_later`)
-            collector.start()  # before any work runs in a thread
+            collectors.append(UiThreadCollector(app))
+            collectors[0].start()  # before any work runs in a thread
             check_in_background(shell)
 
         started = when_idle(shell, idle)
@@ -458,7 +459,8 @@ def run(args: argparse.Namespace | None = None) -> int:
             from ui.operations import let_running_work_end
 
             let_running_work_end()  # the window closed during the background check: it ends first, not crashing
-            collector.stop()
+            for collector in collectors:
+                collector.stop()
             shell.flush()
             shell.store.close()  # the store restored from a backup, if it was
             if lock is not None:
