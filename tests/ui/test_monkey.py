@@ -18,10 +18,12 @@ _spec.loader.exec_module(monkey)
 
 
 @pytest.mark.parametrize(
-    ("seed", "department"), [(1, False), (4, False), (301, True)], ids=["commune-1", "commune-4", "department-301"]
+    ("seed", "department", "slow_work"),
+    [(1, False, False), (7, False, True), (301, True, False), (4101, True, True)],
+    ids=["commune-1", "commune-7-slow-work", "department-301", "department-4101-slow-work"],
 )
-def test_random_actions_raise_nothing_and_leave_the_data_sound(tmp_path, seed, department):
-    outcome = monkey.run(seed, 600, department=department, timeout_s=240, folder=tmp_path)
+def test_random_actions_raise_nothing_and_leave_the_data_sound(tmp_path, seed, department, slow_work):
+    outcome = monkey.run(seed, 600, department=department, slow_work=slow_work, timeout_s=240, folder=tmp_path)
     assert outcome.ok, outcome.report
 
 
