@@ -388,24 +388,20 @@ def child(seed: int, actions: int, folder: Path, data: Path) -> int:  # noqa: C9
                 QApplication.sendEvent(w, typed)
                 if rnd.random() < 0.3:
                     key(w, Qt.Key.Key_Return)
-        elif what == "combo":
-            if found := [w for w in widgets(t, QtWidgets.QComboBox) if w.count()]:
+        elif what in ("combo", "tab"):
+            combo = what == "combo"
+            if found := [w for w in widgets(t, QtWidgets.QComboBox if combo else QtWidgets.QTabBar) if w.count()]:
                 w = rnd.choice(found)
                 i = rnd.randrange(w.count())
-                note(f"choose {w.itemText(i)!r} in {describe(t)}")
+                note(f"{what} {(w.itemText(i) if combo else w.tabText(i))!r} in {describe(t)}")
                 w.setCurrentIndex(i)
-                w.activated.emit(i)
+                if combo:
+                    w.activated.emit(i)
         elif what == "spin":
             if found := widgets(t, QtWidgets.QAbstractSpinBox):
                 w = rnd.choice(found)
                 note(f"step {describe(w)}")
                 key(w, rnd.choice([Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp]))
-        elif what == "tab":
-            if found := [w for w in widgets(t, QtWidgets.QTabBar) if w.count()]:
-                w = rnd.choice(found)
-                i = rnd.randrange(w.count())
-                note(f"tab {w.tabText(i)!r}")
-                w.setCurrentIndex(i)
         elif what == "item":
             root = QtCore.QModelIndex()
             found = [w for w in widgets(t, QtWidgets.QAbstractItemView) if w.model() and w.model().rowCount(root)]

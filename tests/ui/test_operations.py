@@ -144,18 +144,25 @@ def test_the_progress_box_closes_when_the_work_ends_and_never_shows_afterwards(q
 # ----------------------------------------------------------------------- the view that started the work is gone
 
 
-@pytest.mark.parametrize("outcome", ["success that fails", "failure"])
-def test_work_whose_view_was_deleted_says_how_it_ended_on_its_window(qtbot, monkeypatch, outcome):
-    """The officer goes back to the list while the wizard's export runs: the wizard is deleted before the work
-    ends. How it ended is said on the window the wizard was in, not raised again on a deleted widget."""
+def window_with_view(qtbot) -> tuple[QWidget, QWidget]:
+    """A main window shown with a view in it (as the wizard is in the main window): the view can be deleted alone."""
     from PySide6.QtWidgets import QMainWindow
-    from shiboken6 import isValid
 
     window = QMainWindow()
     qtbot.addWidget(window)
     view = QWidget(window)
     window.setCentralWidget(view)
     window.show()
+    return window, view
+
+
+@pytest.mark.parametrize("outcome", ["success that fails", "failure"])
+def test_work_whose_view_was_deleted_says_how_it_ended_on_its_window(qtbot, monkeypatch, outcome):
+    """The officer goes back to the list while the wizard's export runs: the wizard is deleted before the work
+    ends. How it ended is said on the window the wizard was in, not raised again on a deleted widget."""
+    from shiboken6 import isValid
+
+    window, view = window_with_view(qtbot)
     release = threading.Event()
     shown: list[tuple[object, str]] = []
     monkeypatch.setattr(operations, "show_error", lambda parent, exc, what="": shown.append((parent, str(exc))))
@@ -193,14 +200,9 @@ def test_an_error_for_a_deleted_widget_is_shown_without_a_parent(qtbot, monkeypa
 
 
 def test_slow_work_whose_view_was_deleted_shows_its_progress_on_the_window(qtbot):
-    from PySide6.QtWidgets import QMainWindow
     from shiboken6 import isValid
 
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    view = QWidget(window)
-    window.setCentralWidget(view)
-    window.show()
+    window, view = window_with_view(qtbot)
     release = threading.Event()
     results: list[object] = []
     op = Op(view, lambda progress: release.wait(5) and "xong", label="Đang xuất báo cáo ra tệp x.pdf…")
