@@ -645,7 +645,7 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         backups = self.store.backups()
         if not backups:
-            dialogs.tell(self, "Chưa có bản sao lưu nào.", detail="Dùng «Tệp → Sao lưu dữ liệu» để tạo một bản.")
+            dialogs.tell(self, "Chưa có bản sao lưu nào.", detail="Dùng «Tệp › Sao lưu dữ liệu» để tạo một bản.")
             return
         labels = []
         for path in backups[:8]:

@@ -1,4 +1,4 @@
-"""The unit profile: entered on first run, editable later from "Cài đặt → Thông tin đơn vị".
+"""The unit profile: entered on first run, editable later from «Cài đặt › Thông tin đơn vị…».
 
 The dialog only loads, shows and saves: the store checks and cleans the profile (`Store.save_unit`), and the
 phone and e-mail are read by the core (`kpdesk.vn`) as they are typed.

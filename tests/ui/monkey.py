@@ -11,6 +11,7 @@ At the end every window is closed, the program must end with code 0 and the data
     python tests/ui/monkey.py --seed 7 --actions 1500               # one run; prints its actions when it fails
     python tests/ui/monkey.py --seeds 0-40 --department             # many; each failure kept in /tmp/kpdesk-monkey
     python tests/ui/monkey.py --seeds 0-40 --slow-work              # background work takes up to 0.6 s more
+    python tests/ui/monkey.py --seeds 0-40 --first-start            # no data folder yet: the first start's questions
 
 A seed gives the same choices, not always the same run: background work (an export, a backup) ends when it ends,
 and the actions after it find the window as it is then. tests/ui/test_monkey.py runs a few short seeds.
@@ -117,6 +118,7 @@ def run(
     actions: int,
     *,
     department: bool = False,
+    first_start: bool = False,
     slow_work: bool = False,
     timeout_s: int = 300,
     folder: Path | None = None,
@@ -124,7 +126,12 @@ def run(
     """One run in a process of its own, in `folder` (a new temporary one by default, removed when the run is good)."""
     own = folder is None
     folder = Path(tempfile.mkdtemp(prefix=f"kpdesk-monkey-{seed}-")) if folder is None else folder
-    data = _department_data(folder) if department else _commune_data(folder)
+    if first_start:  # nothing yet: the program makes the folder, asks the mode, then the unit's profile
+        data = folder / "data"
+        _commune_data(folder / "examples-only")
+        shutil.move(folder / "examples-only" / "files", folder / "files")
+    else:
+        data = _department_data(folder) if department else _commune_data(folder)
     (folder / "home").mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -168,12 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actions", type=int, default=1500)
     parser.add_argument("--department", action="store_true", help="the department's window and its data")
     parser.add_argument("--slow-work", action="store_true", help="background work takes up to 0.6 s more")
+    parser.add_argument("--first-start", action="store_true", help="no data folder yet: the first start")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "kpdesk-monkey")
     ns = parser.parse_args(argv)
     first, last = map(int, ns.seeds.split("-")) if ns.seeds else (ns.seed, ns.seed + 1)
     bad = 0
     for seed in range(first, last):
-        outcome = run(seed, ns.actions, department=ns.department, slow_work=ns.slow_work)
+        outcome = run(seed, ns.actions, department=ns.department, first_start=ns.first_start, slow_work=ns.slow_work)
         print(seed, outcome.report.splitlines()[0], flush=True)
         if not outcome.ok:
             bad += 1
