@@ -9,8 +9,15 @@ from pathlib import Path
 # their enums at the window's start, which asks nothing.
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 TITLE = "kpdesk"
+
+
+def alive(parent: QWidget | None) -> QWidget | None:
+    """`parent`, or no parent when it has been deleted: a question that comes when a view's work ended after the view
+    closed is still asked, not raised again on the deleted view."""
+    return parent if parent is None or isValid(parent) else None
 
 
 def confirm(
@@ -34,7 +41,7 @@ def choose(
     is a question mark, or with `info` the sign of information."""
     QMessageBox = QtWidgets.QMessageBox  # noqa: N806 - the class
     icon = QMessageBox.Icon.Information if info else QMessageBox.Icon.Question
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, alive(parent))
     if detail:
         box.setInformativeText(detail)
     made = []
@@ -51,7 +58,7 @@ def choose(
 
 def tell(parent: QWidget | None, text: str, *, detail: str = "", title: str = TITLE) -> None:
     QMessageBox = QtWidgets.QMessageBox  # noqa: N806 - the class
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, alive(parent))
     if detail:
         box.setInformativeText(detail)
     box.exec()

@@ -44,8 +44,7 @@ def running() -> int:
 def show_error(parent: QWidget | None, exc: BaseException, *, what: str = "") -> None:
     """Show `exc` to the officer: its Vietnamese message for a `KpdeskError`, details for anything else. A `parent`
     already deleted (the view closed while its work ran) gives way to no parent: the message is still shown."""
-    if parent is not None and not isValid(parent):
-        parent = None
+    parent = dialogs.alive(parent)
     title = "Chưa làm được"  # Qt adds " — kpdesk", the application's display name, to every window title
     QMessageBox = QtWidgets.QMessageBox  # noqa: N806 - the class
     if isinstance(exc, KpdeskError):

@@ -592,8 +592,8 @@ class Database:
         it); a damaged file refuses the write."""
         if self._unchecked is not None:
             self.check()
-        if self.damage is not None:
-            raise self.damage
+        if self.damage is not None:  # the same error each time, without the frames of the writes refused before
+            raise self.damage.with_traceback(None)
 
     @classmethod
     def _open_writable(cls: type[D], path: Path, folder: Path, existed: bool, daily_backup: bool) -> D:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -710,6 +711,12 @@ def test_a_damaged_file_opens_for_reading_then_refuses_every_write_and_is_never_
             store.set_setting("thu", "ba")
         with pytest.raises(DamagedDatabase):
             store.backup("manual")  # a damaged file is not copied over the good backups
+        depths = []
+        for _ in range(3):  # the same error each time, not carrying the frames of every write refused before
+            with pytest.raises(DamagedDatabase) as refused:
+                store.set_setting("thu", "ba")
+            depths.append(len(traceback.extract_tb(refused.value.__traceback__)))
+        assert depths[0] == depths[1] == depths[2]
         assert list_backups(tmp_path) == kept
         assert [i.kind for i in store.list_drafts()] == [KIND]  # reading goes on
     assert digest(path) == before  # not even when it closed

@@ -12,6 +12,7 @@ At the end every window is closed, the program must end with code 0 and the data
     python tests/ui/monkey.py --seeds 0-40 --department             # many; each failure kept in /tmp/kpdesk-monkey
     python tests/ui/monkey.py --seeds 0-40 --slow-work              # background work takes up to 0.6 s more
     python tests/ui/monkey.py --seeds 0-40 --first-start            # no data folder yet: the first start's questions
+    python tests/ui/monkey.py --seeds 0-40 --damaged                # a data file the background check finds damaged
 
 A seed gives the same choices, not always the same run: background work (an export, a backup) ends when it ends,
 and the actions after it find the window as it is then. tests/ui/test_monkey.py runs a few short seeds.
@@ -59,6 +60,8 @@ SKIPPED_ACTIONS = ("Thoát", "Chế độ làm việc")
 #: Set (by `--slow-work`), every piece of background work (export, backup, receiving files) first waits up to 0.6 s:
 #: the window's actions then fall more often in the time the work runs, where a view may close under it.
 SLOW_WORK_ENV = "KPDESK_MONKEY_SLOW_WORK"
+#: Set (by `--damaged`): the data file was damaged on purpose, and may still be at the end (restoring was declined).
+DAMAGED_ENV = "KPDESK_MONKEY_DAMAGED"
 #: The child's Python stacks are written to its standard error after this many seconds (a hang's report).
 DUMP_AFTER_ENV = "KPDESK_MONKEY_DUMP_AFTER"
 #: Each action is written to this file of the run's folder as it is done: what a hung run did last.
@@ -97,6 +100,19 @@ def _department_data(folder: Path) -> Path:
     return made.store.data_dir
 
 
+def _break_table(path: Path, table: str) -> None:
+    """Damage the first page of `table` (as tests/conftest.py's `break_table`): the file opens, its check fails."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * size : (root - 1) * size + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+
+
 def _commune_data(folder: Path) -> Path:
     from kpdesk import draft as drafts
     from kpdesk.store import Store
@@ -119,6 +135,7 @@ def run(
     *,
     department: bool = False,
     first_start: bool = False,
+    damaged: bool = False,
     slow_work: bool = False,
     timeout_s: int = 300,
     folder: Path | None = None,
@@ -132,6 +149,12 @@ def run(
         shutil.move(folder / "examples-only" / "files", folder / "files")
     else:
         data = _department_data(folder) if department else _commune_data(folder)
+    if damaged:  # a good backup, then a table broken: the file opens, and its check (once the window is up) fails
+        from kpdesk.store import Store
+
+        with Store.open(data) as store:
+            store.backup("manual")
+        _break_table(data / "kpdesk.sqlite3", "revisions")
     (folder / "home").mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -144,6 +167,7 @@ def run(
         "KPDESK_CACHE_DIR": str(folder / "cache"),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         SLOW_WORK_ENV: "1" if slow_work else "",
+        DAMAGED_ENV: "1" if damaged else "",
         DUMP_AFTER_ENV: str(max(timeout_s - 15, 5)),
     }
     args = [sys.executable, __file__, "--child", str(seed), str(actions), str(folder), str(data)]
@@ -176,12 +200,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--department", action="store_true", help="the department's window and its data")
     parser.add_argument("--slow-work", action="store_true", help="background work takes up to 0.6 s more")
     parser.add_argument("--first-start", action="store_true", help="no data folder yet: the first start")
+    parser.add_argument("--damaged", action="store_true", help="a data file its check finds damaged")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "kpdesk-monkey")
     ns = parser.parse_args(argv)
     first, last = map(int, ns.seeds.split("-")) if ns.seeds else (ns.seed, ns.seed + 1)
     bad = 0
     for seed in range(first, last):
-        outcome = run(seed, ns.actions, department=ns.department, first_start=ns.first_start, slow_work=ns.slow_work)
+        outcome = run(
+            seed,
+            ns.actions,
+            department=ns.department,
+            first_start=ns.first_start,
+            damaged=ns.damaged,
+            slow_work=ns.slow_work,
+        )
         print(seed, outcome.report.splitlines()[0], flush=True)
         if not outcome.ok:
             bad += 1
@@ -485,11 +517,14 @@ def child(seed: int, actions: int, folder: Path, data: Path) -> int:  # noqa: C9
         errors.append(traceback.format_exc())
         code = -1
     try:
-        from kpdesk.store import Store
+        from kpdesk.store import DamagedDatabase, Store
 
-        with Store.open(data) as store:
-            damage = store.check()
-        if damage is not None:
+        try:
+            with Store.open(data) as store:
+                damage = store.check()
+        except DamagedDatabase as found:  # damaged on purpose (`--damaged`) and not restored: still as it was
+            damage = found
+        if damage is not None and not os.environ.get(DAMAGED_ENV):
             errors.append(f"the data file is damaged after the run: {damage}")
     except Exception:  # noqa: BLE001 - reported
         errors.append("the data file after the run:\n" + traceback.format_exc())

@@ -186,6 +186,21 @@ def test_work_whose_view_was_deleted_says_how_it_ended_on_its_window(qtbot, monk
     assert ("x.docx" in text) == (outcome == "failure")
 
 
+def test_a_question_or_a_message_for_a_deleted_widget_is_asked_without_a_parent(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from shiboken6 import delete
+
+    from ui import dialogs
+
+    gone = QWidget()
+    delete(gone)
+    boxes: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: boxes.append(self) or 0)
+    dialogs.tell(gone, "Đã ghi tệp x.docx, nhưng chưa ghi nhận được vào danh sách báo cáo đã xuất của bản nháp này.")
+    assert dialogs.choose(gone, "Đã xuất báo cáo ra tệp x.docx", ["Mở tài liệu", "Đóng"], escape=1) == 1
+    assert [(box.parent(), box.text()[:6]) for box in boxes] == [(None, "Đã ghi"), (None, "Đã xuấ")]
+
+
 def test_an_error_for_a_deleted_widget_is_shown_without_a_parent(qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
     from shiboken6 import delete
