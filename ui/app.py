@@ -376,16 +376,43 @@ def checked(shell: Shell, damage: DamagedDatabase | None, warnings: list[str]) -
         return
     if getattr(window, "read_only_notice", None) is None:  # not already read-only (a read-only folder) at start
         show_read_only(window, shell.store)
-    if damage.backup is None:
-        dialogs.tell(window, damage.message, detail=_DAMAGED_READ_ONLY)
-    elif dialogs.confirm(
-        window,
-        damage.message,
-        yes="Khôi phục từ bản sao lưu",
-        no="Để sau",
-        detail=f"Để sau: {_DAMAGED_READ_ONLY[:1].lower()}{_DAMAGED_READ_ONLY[1:]}",
-    ):
-        shell.restore(damage)
+
+    def ask() -> None:
+        window = shell.window
+        if damage.backup is None:
+            dialogs.tell(window, damage.message, detail=_DAMAGED_READ_ONLY)
+        elif dialogs.confirm(
+            window,
+            damage.message,
+            yes="Khôi phục từ bản sao lưu",
+            no="Để sau",
+            detail=f"Để sau: {_DAMAGED_READ_ONLY[:1].lower()}{_DAMAGED_READ_ONLY[1:]}",
+        ):
+            shell.restore(damage)
+
+    when_free(ask)  # the restore replaces the window: not from under a dialog or work that comes back to it
+
+
+#: How often `when_free` looks again (ms).
+FREE_AGAIN_MS = 200
+
+
+def when_free(then: Callable[[], None]) -> None:
+    """Call `then` once no dialog or menu is open and no work runs, looking again every `FREE_AGAIN_MS`. What
+    replaces the window (the restore after damage found late) would otherwise pull it from under a dialog the
+    officer has open (the unit's profile), or under work whose end comes back to it (an export, a restore), and
+    those would then write to the store closed under them."""
+    from PySide6.QtCore import QTimer
+
+    from ui.operations import running
+
+    def now_or_later() -> None:
+        if QApplication.activeModalWidget() is None and QApplication.activePopupWidget() is None and not running():
+            then()
+        else:
+            QTimer.singleShot(FREE_AGAIN_MS, now_or_later)
+
+    now_or_later()
 
 
 _DAMAGED_READ_ONLY = (

@@ -94,6 +94,46 @@ def test_damage_found_once_the_window_is_up_offers_the_newest_good_backup(
     restored.close()
 
 
+@pytest.mark.parametrize("busy", ["a dialog open", "work running"])
+def test_damage_found_while_the_officer_is_busy_is_asked_about_once_free(
+    qtbot, tmp_path, monkeypatch, answers, break_table, busy
+):
+    """The restore replaces the window: asked while the unit's profile is open (or an export runs), it pulled the
+    window from under it, whose code then read the store closed under it («Cơ sở dữ liệu đã đóng»). The data is
+    read-only at once; the question waits until no dialog is open and no work runs."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog
+
+    from ui import operations
+
+    data, _ = damaged_after_opening(tmp_path, break_table)
+    shell, damaged, window = window_checking(data, monkeypatch)
+    seen: list[tuple[bool, bool]] = []  # (asked already, read-only shown) while busy
+
+    def look() -> None:
+        asked = any("bị hỏng" in a for a in answers.asked)
+        seen.append((asked, getattr(window, "read_only_notice", None) is not None))
+
+    if busy == "a dialog open":
+        dialog = QDialog(window)
+        QTimer.singleShot(4 * app_module.FREE_AGAIN_MS, lambda: (look(), dialog.accept()))
+        dialog.exec()  # the check's result comes while it is open
+    else:
+        release = threading.Event()
+        operations.Op(window, lambda progress: release.wait(10), label="Đang xuất…").run()
+        qtbot.waitUntil(lambda: damaged.checked, timeout=10_000)
+        qtbot.wait(4 * app_module.FREE_AGAIN_MS)
+        look()
+        release.set()
+    assert seen == [(False, True)]
+    qtbot.waitUntil(lambda: shell.store is not damaged, timeout=10_000)  # then asked, and the officer agreed
+    assert any(a.startswith("Đã khôi phục dữ liệu từ bản sao lưu.") for a in answers.asked)
+    shell.window.close()
+    shell.store.close()
+
+
 def test_a_restore_that_fails_is_said_and_closes_the_window(qtbot, tmp_path, monkeypatch, answers, break_table):
     from kpdesk.errors import StoreError
 
