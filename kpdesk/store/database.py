@@ -592,8 +592,11 @@ class Database:
         it); a damaged file refuses the write."""
         if self._unchecked is not None:
             self.check()
-        if self.damage is not None:  # the same error each time, without the frames of the writes refused before
-            raise self.damage.with_traceback(None)
+        if self.damage is not None:
+            # a new error each time: one raised again and again would carry the frames of every write refused
+            # before (in whichever thread), and clearing them would free what they hold in the thread that raises
+            damage = self.damage
+            raise DamagedDatabase(damage.message, damage.path, damage.backup)
 
     @classmethod
     def _open_writable(cls: type[D], path: Path, folder: Path, existed: bool, daily_backup: bool) -> D:
