@@ -17,13 +17,21 @@ sys.modules[_spec.name] = monkey  # its dataclass looks its module up
 _spec.loader.exec_module(monkey)
 
 
-@pytest.mark.parametrize(
-    ("seed", "department", "slow_work"),
-    [(1, False, False), (7, False, True), (301, True, False), (4101, True, True)],
-    ids=["commune-1", "commune-7-slow-work", "department-301", "department-4101-slow-work"],
-)
-def test_random_actions_raise_nothing_and_leave_the_data_sound(tmp_path, seed, department, slow_work):
-    outcome = monkey.run(seed, 600, department=department, slow_work=slow_work, timeout_s=240, folder=tmp_path)
+RUNS = {  # seed, department, slow work, damaged data
+    "commune-1": (1, False, False, False),
+    "commune-7-slow-work": (7, False, True, False),
+    "commune-1-damaged-data": (1, False, False, True),
+    "department-301": (301, True, False, False),
+    "department-4101-slow-work": (4101, True, True, False),
+}
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_random_actions_raise_nothing_and_leave_the_data_sound(tmp_path, name):
+    seed, department, slow_work, damaged = RUNS[name]
+    outcome = monkey.run(
+        seed, 600, department=department, slow_work=slow_work, damaged=damaged, timeout_s=240, folder=tmp_path
+    )
     assert outcome.ok, outcome.report
 
 
