@@ -509,7 +509,23 @@ class DocumentStep(Step):
         self.unit_label.setText(f"<b>{escape_html(', '.join(parts))}</b><br>{escape_html(details)}")
 
     def _reload_unit(self) -> None:
-        unit = self.profile_unit() if self.profile_unit else None
+        """«Cập nhật theo thông tin đơn vị»: the unit's profile as saved now, into the draft."""
+        from kpdesk.errors import KpdeskError, NotFound
+        from ui import dialogs
+        from ui.operations import show_error
+
+        try:
+            unit = self.profile_unit() if self.profile_unit else None
+        except NotFound:  # the profile the draft was opened with is no longer in the data
+            dialogs.tell(
+                self,
+                "Thông tin đơn vị của bản nháp này không còn trong dữ liệu; bản nháp giữ nguyên.",
+                detail="Hãy nhập lại ở «Cài đặt › Thông tin đơn vị…», mở lại bản nháp rồi bấm nút này lần nữa.",
+            )
+            return
+        except KpdeskError as exc:
+            show_error(self, exc, what="Chưa cập nhật được thông tin đơn vị vào bản nháp; bản nháp giữ nguyên.")
+            return
         if unit is not None:
             self.session.update(unit=unit)
             self._show_unit()

@@ -198,3 +198,30 @@ def test_every_amount_of_a_section_is_shown_in_the_drafts_money_unit(qtbot, sett
     column = next(c.id for c in field.columns if c.type == "amount")
     qtbot.mouseClick(table.add_button, Qt.MouseButton.LeftButton)
     assert {card.editors[column].unit_label.text() for card in table.cards} == {"tỷ đồng"}
+
+
+def test_the_unit_button_says_when_the_unit_profile_is_gone_and_keeps_the_draft(qtbot, settings, kit, answers):
+    """«Cập nhật theo thông tin đơn vị» on a draft whose unit's profile is no longer in the data (found by a random
+    run): NotFound was raised out of the button's slot, with a command-line hint. Now it is said in the window's
+    words and the draft keeps its unit."""
+    from kpdesk.errors import NotFound, StoreError
+
+    draft = drafts.load(kit.EXAMPLES[0])
+    raised: list[Exception] = [NotFound("Không có đơn vị số 1. Xem danh sách đơn vị bằng lệnh: kpdesk units")]
+
+    def profile_unit():
+        raise raised[0]
+
+    view = WizardView(get_kind(draft.kind), draft, settings=settings, today=TODAY, profile_unit=profile_unit)
+    qtbot.addWidget(view)
+    view.show()
+    doc = view.steps[0]
+    assert doc.unit_button.isVisible()
+    doc.unit_button.click()
+    assert view.session.draft.unit == draft.unit
+    [said] = answers.asked
+    assert "không còn trong dữ liệu" in said and "Cài đặt › Thông tin đơn vị" in said and "kpdesk units" not in said
+    raised[0] = StoreError("Ổ đĩa đầy.")
+    doc.unit_button.click()
+    last = answers.asked[-1]
+    assert last.startswith("error: Chưa cập nhật được thông tin đơn vị") and "Ổ đĩa đầy." in last
