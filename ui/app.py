@@ -466,14 +466,11 @@ def run(args: argparse.Namespace | None = None) -> int:
         app.aboutToQuit.connect(shell.flush)
         shell.open(mode)
 
-        collectors: list[Any] = []
+        from ui.operations import UiThreadCollector
 
         def idle() -> None:
-            from ui.operations import UiThreadCollector
-
             ui.collect_as_usual(keep_what_started=True)  # the start is over (see `ui.collect_later`)
-            collectors.append(UiThreadCollector(app))
-            collectors[0].start()  # before any work runs in a thread
+            UiThreadCollector(app).start()  # before any work runs in a thread
             check_in_background(shell)
 
         started = when_idle(shell, idle)
@@ -486,8 +483,7 @@ def run(args: argparse.Namespace | None = None) -> int:
             from ui.operations import let_running_work_end
 
             let_running_work_end()  # the window closed during the background check: it ends first, not crashing
-            for collector in collectors:
-                collector.stop()
+            UiThreadCollector.stop_all(app)
             shell.flush()
             shell.store.close()  # the store restored from a backup, if it was
             if lock is not None:

@@ -298,6 +298,12 @@ class UiThreadCollector(QObject):
         self.timer.stop()
         gc.enable()
 
+    @classmethod
+    def stop_all(cls, parent: QObject) -> None:
+        """`stop` the collectors made with `parent` (none when the window never got to be idle)."""
+        for collector in parent.findChildren(cls):
+            collector.stop()
+
     def check(self) -> None:
         counts = gc.get_count()
         for generation in (2, 1, 0):

@@ -30,6 +30,7 @@ import tempfile
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Typed into text fields: what officers type, and what they should not.
@@ -79,16 +80,23 @@ class Outcome:
 # ----------------------------------------------------------------------------- the parent: data, a process, the verdict
 
 
-def _department_data(folder: Path) -> Path:
-    """The province's intake as the department's tests build it (42 units, reports received), in department mode."""
-    spec = importlib.util.spec_from_file_location(
-        "department_intake_helpers", ROOT / "tests" / "core" / "department" / "conftest.py"
-    )
+def _test_helpers(name: str, conftest: str) -> Any:
+    """A conftest.py of the tests, as a module (a conftest cannot be imported by its name): the data the tests
+    build, made the same way here."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / conftest)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
+    sys.modules[name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
-    made = module.build_intake(folder / "intake")
+    return module
+
+
+def _department_data(folder: Path) -> Path:
+    """The province's intake as the department's tests build it (42 units, reports received), in department mode."""
+    intake = _test_helpers("department_intake_helpers", "tests/core/department/conftest.py")
+    made = intake.build_intake(folder / "intake")
     from ui.department.mode import MODE_KEY
 
     made.store.set_setting(MODE_KEY, "department")
@@ -98,19 +106,6 @@ def _department_data(folder: Path) -> Path:
     for i, path in enumerate(sorted((folder / "intake").rglob("*.docx"))[:30]):
         shutil.copy(path, files / f"{i:02d}-{path.name}")
     return made.store.data_dir
-
-
-def _break_table(path: Path, table: str) -> None:
-    """Damage the first page of `table` (as tests/conftest.py's `break_table`): the file opens, its check fails."""
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:
-        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
-        size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    data = bytearray(path.read_bytes())
-    data[(root - 1) * size : (root - 1) * size + 8] = b"\xff" * 8
-    path.write_bytes(bytes(data))
 
 
 def _commune_data(folder: Path) -> Path:
@@ -154,7 +149,7 @@ def run(
 
         with Store.open(data) as store:
             store.backup("manual")
-        _break_table(data / "kpdesk.sqlite3", "revisions")
+        _test_helpers("kpdesk_test_helpers", "tests/conftest.py")._break_table(data / "kpdesk.sqlite3", "revisions")
     (folder / "home").mkdir(exist_ok=True)
     env = {
         **os.environ,

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 from kpdesk import vn
 from kpdesk.compute import display
 from kpdesk.draft import Signer, Unit, is_empty
+from kpdesk.errors import KpdeskError, NotFound
 from kpdesk.kinds import Computed, Field, Section
 from kpdesk.validate import Problem
 from kpdesk.vocab import DOC_LABELS, DOCUMENT, DOCUMENT_TITLE, DocPart
+from ui import dialogs, operations
 from ui.widgets.common import (
     COMPUTED_BG,
     DONE,
@@ -510,10 +512,6 @@ class DocumentStep(Step):
 
     def _reload_unit(self) -> None:
         """«Cập nhật theo thông tin đơn vị»: the unit's profile as saved now, into the draft."""
-        from kpdesk.errors import KpdeskError, NotFound
-        from ui import dialogs
-        from ui.operations import show_error
-
         try:
             unit = self.profile_unit() if self.profile_unit else None
         except NotFound:  # the profile the draft was opened with is no longer in the data
@@ -524,7 +522,9 @@ class DocumentStep(Step):
             )
             return
         except KpdeskError as exc:
-            show_error(self, exc, what="Chưa cập nhật được thông tin đơn vị vào bản nháp; bản nháp giữ nguyên.")
+            operations.show_error(
+                self, exc, what="Chưa cập nhật được thông tin đơn vị vào bản nháp; bản nháp giữ nguyên."
+            )
             return
         if unit is not None:
             self.session.update(unit=unit)

@@ -528,7 +528,7 @@ class WizardView(QWidget):
             self.exported.emit(result)
             parent: QWidget | None = self
         else:
-            parent = window if window is not None and isValid(window) else None
+            parent = window  # the dialogs take no parent for one deleted too
         choice = dialogs.choose(
             parent,
             f"Đã xuất báo cáo ra tệp:\n{result.path}",
