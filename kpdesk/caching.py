@@ -1,5 +1,5 @@
 """The cache folder, where kpdesk keeps what makes the next start faster and can always be made again: the kinds
-once read (`kpdesk.kinds.cache`) and the code Python writes for kpdesk's dataclasses (here).
+once read (`kpdesk.kinds.cache`) and code that Python would otherwise compile at every start (here).
 
 Python 3.11 writes the methods of each dataclass (`__init__`, `__repr__`, `__eq__`, `__hash__`, and a frozen one's
 `__setattr__` and `__delattr__`) as source text, and compiles each text with `exec` every time the program starts:
@@ -7,32 +7,38 @@ about 170 compilations for the 30 dataclasses the window's start creates, a tent
 compiles one text per class). `install` gives the `dataclasses` module an `exec` of its own, which compiles a
 text the first time it is seen and keeps the code in the cache folder, as Python keeps a module's code in its .pyc
 file. It serves kpdesk's own dataclasses only (classes of `kpdesk.…` and `ui.…` modules) and compiles a text
-exactly as `exec` would, so their methods are the same. Each module's texts have a file of their own
-(`dataclass-code/<module>.marshal`), read when the module makes its first dataclass: a start reads the code of the
-modules it imports, not of all the program has used (the whole program's is ~700 KB). A cache file that is missing,
-damaged or written by another Python is ignored and written again; `KPDESK_CACHE_DIR` set empty turns every cache
-off.
+exactly as `exec` would, so their methods are the same. `compiling_from_cache` does the same for source files that
+a library compiles itself at every start, without a .pyc: the window uses it for PySide's support modules
+(`ui.load_qt`). Each module (or library) has a file of its own (`code/<name>.marshal`), read when its first text
+is needed: a start reads the code of what it imports, not of all the program has used (the whole program's is
+~700 KB). A cache file that is missing, damaged or written by another Python is ignored and written again;
+`KPDESK_CACHE_DIR` set empty turns every cache off.
 """
 
 from __future__ import annotations
 
 import atexit
 import builtins
+import contextlib
 import dataclasses
 import marshal
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 #: Where the caches live: this folder when set (set empty: no cache at all), else the per-user cache folder.
 ENV_CACHE_DIR = "KPDESK_CACHE_DIR"
-#: The folder of the dataclasses' code in the cache folder: one file per module, `<module>.marshal`.
-CODE_DIR = "dataclass-code"
-#: The single file that held every module's code before (read whole at every start): removed when the folder is
-#: first written.
+#: The folder of compiled code in the cache folder: one file per module (or library), `<name>.marshal`.
+CODE_DIR = "code"
+#: The single file that held every module's code in earlier versions (read whole at every start): removed when the
+#: folder is first written, as is `OLD_CODE_DIR`.
 OLD_CODE_FILE = "dataclass-code.marshal"
+#: The folder of the dataclasses' code alone, as the version before this one named it.
+OLD_CODE_DIR = "dataclass-code"
 #: A module's file keeps at most this many texts, the most recently compiled: the module with the most dataclasses
 #: makes ~90, and texts of a dataclass as earlier versions of the program wrote it leave as new ones come.
 CODE_ENTRIES = 400
@@ -40,6 +46,10 @@ CODE_ENTRIES = 400
 MAX_CODE_FILE_BYTES = 4 * 1024 * 1024
 #: The modules whose dataclasses the cache serves (by their `__name__`).
 OURS = ("kpdesk.", "ui.")
+#: Python's own `compile`, whatever `compiling_from_cache` puts in its place for a while.
+_compile = builtins.compile
+#: What a file's entry is found by: a dataclass method's text, or a library file's name, flags and source.
+Key = str | bytes | tuple[str, int, str | bytes]
 #: What the cache did in this process: texts compiled (and kept for the next start), texts found compiled.
 COUNTS = {"compiled": 0, "found": 0}
 
@@ -67,8 +77,9 @@ def write_cache_file(path: Path, data: bytes) -> None:
 
 
 def _stamp() -> str:
-    """What the code in the file was compiled by: marshal's format and the bytecode change with Python's version."""
-    return f"{sys.version} {sys.implementation.cache_tag}"
+    """What the code in the file was compiled by: marshal's format and the bytecode change with Python's version,
+    and the code with its optimization level (`-O` drops asserts, `-OO` docstrings too)."""
+    return f"{sys.version} {sys.implementation.cache_tag} -O{sys.flags.optimize}"
 
 
 def _is_module_name(name: str) -> bool:
@@ -77,15 +88,15 @@ def _is_module_name(name: str) -> bool:
 
 
 class CodeCache:
-    """The compiled texts of dataclass methods, one file per module in the folder `folder` (by default
-    `CODE_DIR` in `cache_folder()`). A module's file is read when its first text is needed; an entry leaves
-    memory once used (its code is then the method's own)."""
+    """Compiled texts (dataclass methods, a library's source files), one file per module or library in the folder
+    `folder` (by default `CODE_DIR` in `cache_folder()`). A file is read when its first text is needed; an entry
+    leaves memory once used (its code is then the method's or the module's own)."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
         self._lock = threading.Lock()
-        self._unused: dict[str, dict[str, bytes]] = {}  # module -> text -> marshal.dumps(code), not asked for yet
-        self._new: dict[str, dict[str, bytes]] = {}  # compiled in this process, for the module's file
+        self._unused: dict[str, dict[Key, bytes]] = {}  # module -> key -> marshal.dumps(code), not used yet
+        self._new: dict[str, dict[Key, bytes]] = {}  # compiled in this process, for the module's file
 
     def _where(self) -> Path | None:
         if self.folder is None:
@@ -93,7 +104,7 @@ class CodeCache:
             self.folder = base / CODE_DIR if base is not None else None
         return self.folder
 
-    def _read(self, module: str) -> dict[str, bytes]:
+    def _read(self, module: str) -> dict[Key, bytes]:
         """The entries of `module`'s file ({} when it is missing, damaged or another Python's)."""
         folder = self._where()
         if folder is None:
@@ -110,32 +121,34 @@ class CodeCache:
             return {}
         if not (isinstance(data, dict) and data.get("python") == _stamp() and isinstance(data.get("code"), dict)):
             return {}
-        return {k: v for k, v in data["code"].items() if isinstance(k, str) and isinstance(v, bytes)}
+        return {k: v for k, v in data["code"].items() if isinstance(k, (str, bytes, tuple)) and isinstance(v, bytes)}
 
-    def code(self, text: str, module: str) -> Any:
-        """The code of `text`, a method of a dataclass of `module`, compiled as `exec(text)` compiles it, from the
-        cache when it is there."""
+    def code(self, text: str | bytes, module: str, filename: str = "<string>", flags: int = 0) -> Any:
+        """The code of `text` (a method of a dataclass of `module`, or the source of one of a library's files,
+        named `filename`), compiled as `compile(text, filename, "exec", flags, dont_inherit=True)` compiles it
+        (what `exec(text)` in `dataclasses` does, with no flags), from the cache when it is there."""
         if not _is_module_name(module):
-            return compile(text, "<string>", "exec", dont_inherit=True)
+            return _compile(text, filename, "exec", flags, dont_inherit=True)
         with self._lock:
             unused = self._unused.get(module)
             if unused is None:
                 unused = self._unused[module] = self._read(module)
-            kept = unused.pop(text, None)
+            key: Key = text if filename == "<string>" and not flags else (filename, flags, text)
+            kept = unused.pop(key, None)
         if kept is not None:
             try:
                 code = marshal.loads(kept)
             except Exception:  # noqa: BLE001 - a damaged entry: compiled again below
                 code = None
-            if type(code) is type(_stamp.__code__):
+            if type(code) is CodeType and code.co_filename == filename:
                 COUNTS["found"] += 1
                 return code
         # dont_inherit: no `from __future__` flag of this module; exec(text) from `dataclasses` has none either
-        code = compile(text, "<string>", "exec", dont_inherit=True)
+        code = _compile(text, filename, "exec", flags, dont_inherit=True)
         with self._lock:
             if not self._new:
                 atexit.register(self.save)
-            self._new.setdefault(module, {})[text] = marshal.dumps(code)
+            self._new.setdefault(module, {})[key] = marshal.dumps(code)
         COUNTS["compiled"] += 1
         return code
 
@@ -155,9 +168,14 @@ class CodeCache:
             while len(entries) > CODE_ENTRIES:
                 entries.pop(next(iter(entries)))
             write_cache_file(folder / f"{module}.marshal", marshal.dumps({"python": _stamp(), "code": entries}))
-        if folder.name == CODE_DIR:  # the single file of every module's code, read whole at every start before
+        if folder.name == CODE_DIR:  # what earlier versions kept beside it
             try:
                 (folder.parent / OLD_CODE_FILE).unlink(missing_ok=True)
+                old = folder.parent / OLD_CODE_DIR
+                if old.is_dir():
+                    for path in old.glob("*.marshal"):
+                        path.unlink()
+                    old.rmdir()
             except OSError:
                 pass
 
@@ -175,7 +193,7 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
         if cache is not None and module.startswith(OURS):
             source = cache.code(source, module)
         else:
-            source = compile(source, "<string>", "exec", dont_inherit=True)
+            source = _compile(source, "<string>", "exec", dont_inherit=True)
     builtins.exec(source, globals, locals, **kwargs)
 
 
@@ -189,3 +207,54 @@ def install() -> bool:
     _cache = CodeCache()  # the folder found when the first text is compiled: `import kpdesk` reads no file
     dataclasses.exec = _exec  # type: ignore[attr-defined]
     return True
+
+
+def future_flags() -> int:
+    """The flags of `from __future__ …` statements, which `compile` takes from the code calling it (PyCF_MASK)."""
+    import __future__
+
+    flags = 0
+    for name in __future__.all_feature_names:
+        if name not in ("nested_scopes", "generators"):  # always on: their flags are not compiler flags any more
+            flags |= getattr(__future__, name).compiler_flag
+    return flags
+
+
+@contextlib.contextmanager
+def compiling_from_cache(library: str, prefix: str | tuple[str, ...]) -> Iterator[bool]:
+    """While in this block, a library's source files that it compiles itself are compiled once and kept in the
+    cache folder (the file `code/<library>.marshal`), as Python keeps an imported module's code in its .pyc file:
+    `compile(source, filename, "exec")` with no other argument and a `filename` starting with `prefix` (or one of
+    them). The code is what `compile` would make: the same source and name, and the `from __future__` flags of the
+    calling module, which `compile` takes (PySide's importer has `annotations`). Every other call of `compile` is
+    passed on unchanged, with its caller's flags. Yields whether the cache is on (not when `KPDESK_CACHE_DIR` is
+    set empty)."""
+    if os.environ.get(ENV_CACHE_DIR, "x").strip() == "" or not _is_module_name(library):
+        yield False
+        return
+    cache = CodeCache()
+    inherited = future_flags()
+    before = builtins.compile
+
+    def compile_once(
+        source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False, optimize: int = -1, **kw: Any
+    ) -> Any:
+        caller = 0 if dont_inherit else sys._getframe(1).f_code.co_flags & inherited  # compile takes the caller's
+        if (
+            mode == "exec"
+            and flags == 0
+            and optimize == -1
+            and not kw
+            and isinstance(source, (str, bytes))
+            and isinstance(filename, str)
+            and filename.startswith(prefix)
+        ):
+            return cache.code(source, library, filename, caller)
+        return before(source, filename, mode, flags | caller, True, optimize, **kw)
+
+    builtins.compile = compile_once
+    try:
+        yield True
+    finally:
+        if builtins.compile is compile_once:
+            builtins.compile = before

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from kpdesk import caching
-from kpdesk.caching import CODE_DIR, ENV_CACHE_DIR, OLD_CODE_FILE, CodeCache
+from kpdesk.caching import CODE_DIR, ENV_CACHE_DIR, OLD_CODE_DIR, OLD_CODE_FILE, CodeCache
 
 ROOT = Path(caching.__file__).parents[1]
-STAMP = f"{sys.version} {sys.implementation.cache_tag}"
+STAMP = f"{sys.version} {sys.implementation.cache_tag} -O{sys.flags.optimize}"
 #: The file of the probe's module (below) in a cache folder.
 PROBE_FILE = Path(CODE_DIR) / "kpdesk.probe_dataclasses.marshal"
 
@@ -143,16 +143,19 @@ def test_each_module_has_a_file_read_only_when_the_module_makes_a_dataclass(tmp_
     assert caching.COUNTS["compiled"] == before["compiled"] + 1
 
 
-def test_the_single_file_of_earlier_versions_goes_when_the_folder_is_written(tmp_path):
+def test_what_earlier_versions_kept_goes_when_the_folder_is_written(tmp_path):
     old = tmp_path / OLD_CODE_FILE
     compiled = marshal.dumps(compile(method(3), "<string>", "exec"))
     old.write_bytes(marshal.dumps({"python": STAMP, "code": {method(3): compiled}}))
+    old_dir = tmp_path / OLD_CODE_DIR
+    old_dir.mkdir()
+    (old_dir / "kpdesk.three.marshal").write_bytes(marshal.dumps({"python": STAMP, "code": {method(3): compiled}}))
     cache = CodeCache(tmp_path / CODE_DIR)
     before = dict(caching.COUNTS)
     assert made(cache.code(method(3), "kpdesk.three")) == 3
-    assert caching.COUNTS["compiled"] == before["compiled"] + 1, "the old file is not read"
+    assert caching.COUNTS["compiled"] == before["compiled"] + 1, "the old files are not read"
     cache.save()
-    assert not old.exists() and (tmp_path / CODE_DIR / "kpdesk.three.marshal").is_file()
+    assert not old.exists() and not old_dir.exists() and (tmp_path / CODE_DIR / "kpdesk.three.marshal").is_file()
     old.write_bytes(b"kept")
     other = CodeCache(tmp_path / "other")  # a folder of another name: the file beside it is not the cache's
     other.code(method(4), "kpdesk.four")
@@ -228,3 +231,94 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path):
 def test_no_cache_folder_when_the_variable_is_set_empty(monkeypatch, value):
     monkeypatch.setenv(ENV_CACHE_DIR, value)
     assert caching.cache_folder() is None
+
+
+#: A library that compiles its own source files, as PySide's importer does (its module has `from __future__ import
+#: annotations`, as PySide's has): run in a fresh process under `compiling_from_cache`, printing what it made.
+LIBRARY = r'''
+import builtins, json, sys
+from kpdesk import caching
+
+IMPORTER = """
+from __future__ import annotations
+def load(source, filename):
+    namespace = {}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+"""
+SOURCE = b"def f(x: undefined_name) -> int:\n    return 2\nN = f(1)\n"
+importer = {}
+exec(compile(IMPORTER, "importer.py", "exec", dont_inherit=True), importer)
+plain_importer = {}
+exec(compile(IMPORTER.replace("from __future__ import annotations", ""), "plain.py", "exec", dont_inherit=True),
+     plain_importer)
+with caching.compiling_from_cache("probe_library", ("lib/", "boot.py")) as on:
+    inside = builtins.compile
+    made = importer["load"](SOURCE, "lib/a.py")
+    also = importer["load"](SOURCE, "lib/b.py")  # the same source under another name: an entry of its own
+    boot = importer["load"](b"B = 1\n", "boot.py")
+    try:  # without `annotations`, this module's annotation is evaluated when it is defined: NameError
+        plain_importer["load"](SOURCE, "lib/c.py")
+        evaluated = False
+    except NameError:
+        evaluated = True
+    other = importer["load"](b"def g(y: nowhere): pass\n", "elsewhere.py")  # passed on, the caller's flags kept
+    mine = compile("def h(z: nowhere): pass\n", "mine.py", "exec")  # this module: no future flag
+    try:
+        exec(mine, {})
+        mine_evaluated = False
+    except NameError:
+        mine_evaluated = True
+    try:
+        with caching.compiling_from_cache("probe_library", "lib/"):
+            raise KeyError("inside")
+    except KeyError:
+        pass
+print(json.dumps({
+    "on": on, "counts": caching.COUNTS, "N": made["N"], "names": [made["f"].__code__.co_filename,
+    also["f"].__code__.co_filename], "annotations": made["f"].__annotations__, "boot": boot["B"],
+    "evaluated": evaluated, "other": other["g"].__annotations__, "mine_evaluated": mine_evaluated,
+    "restored": builtins.compile is caching._compile, "hooked": inside is not caching._compile,
+}))
+'''
+
+
+def run_library(cache_dir: str) -> dict:
+    env = {**os.environ, ENV_CACHE_DIR: cache_dir}
+    run = subprocess.run([sys.executable, "-c", LIBRARY], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_a_librarys_own_source_files_are_compiled_once_with_its_flags_then_read_from_the_cache(tmp_path):
+    first = run_library(str(tmp_path))
+    assert first["on"] and first["hooked"] and first["restored"], "compile is Python's own again after the block"
+    assert first["counts"] == {"compiled": 4, "found": 0}  # lib/a.py, lib/b.py, boot.py, lib/c.py
+    assert first["N"] == 2 and first["boot"] == 1 and first["names"] == ["lib/a.py", "lib/b.py"]
+    assert first["annotations"] == {"x": "undefined_name", "return": "int"}, "the importer's `annotations` flag"
+    assert first["evaluated"], "a caller without the flag gets code without it"
+    assert first["other"] == {"y": "nowhere"} and first["mine_evaluated"], "other files: the caller's flags"
+    assert (tmp_path / CODE_DIR / "probe_library.marshal").is_file()
+
+    second = run_library(str(tmp_path))
+    assert second["counts"] == {"compiled": 0, "found": 4}, "nothing compiled again"
+    assert {k: v for k, v in second.items() if k != "counts"} == {k: v for k, v in first.items() if k != "counts"}
+
+
+def test_a_librarys_source_is_compiled_as_usual_with_the_cache_off():
+    off = run_library("")
+    assert not off["on"] and not off["hooked"] and off["restored"]
+    assert off["counts"] == {"compiled": 0, "found": 0}
+    assert off["annotations"] == {"x": "undefined_name", "return": "int"} and off["evaluated"] and off["N"] == 2
+
+
+def test_an_entry_compiled_with_other_flags_is_compiled_again(tmp_path):
+    source = b"X = 1\n"
+    writer = CodeCache(tmp_path)
+    annotated = writer.code(source, "lib", "lib/x.py", caching.future_flags() & 0x1000000)
+    writer.save()
+    reader = CodeCache(tmp_path)
+    before = dict(caching.COUNTS)
+    plain = reader.code(source, "lib", "lib/x.py")  # no flag asked: not the annotated code
+    assert annotated.co_flags & 0x1000000 and not plain.co_flags & 0x1000000
+    assert caching.COUNTS["compiled"] == before["compiled"] + 1 and caching.COUNTS["found"] == before["found"]
