@@ -69,6 +69,26 @@ def _uses_plain_qt(module: object) -> bool:
     return True
 
 
+def load_qt() -> bool:
+    """Load Qt (PySide6) with the code of PySide's support modules from kpdesk's cache folder; return whether it
+    came from there (False when Qt was already loaded, or the cache is off).
+
+    When PySide loads, its binding layer (shiboken) compiles its own importer (`signature_bootstrap.py`) and, through
+    it, 13 support modules (its signatures, its `__feature__` switch: ~130 KB of Python kept inside its library),
+    from source every time, as no .pyc is written for them: ~14 ms of every start here, an eighth of a bare PySide
+    window's whole start. `kpdesk.caching.compiling_from_cache` keeps their code as Python keeps a module's in its
+    .pyc: compiled at the first start, read at the next (and compiled again when PySide changes them). The window's
+    start calls this before it imports `ui.app`; nothing changes if PySide compiles other files, or none.
+    """
+    if "shiboken6" in sys.modules:
+        return False
+    from kpdesk.caching import compiling_from_cache
+
+    with compiling_from_cache("shibokensupport", prefix=("signature_bootstrap.py", "shibokensupport/")) as cached:
+        import PySide6.QtCore  # noqa: F401 - shiboken's support modules are imported with it
+    return cached
+
+
 #: How many new objects Python's cyclic collector lets pass between two of its youngest collections while the
 #: window starts (`collect_later`); Python's own is 700.
 START_COLLECT_EVERY = 50_000

@@ -22,6 +22,8 @@ def shell(args: argparse.Namespace) -> int:
 
         return run_selftest()
     from kpdesk.upgrade import check_upgrade
+
+    ui.load_qt()  # before `ui.app` imports Qt: PySide's support modules compiled once, not at every start
     from ui.app import run
 
     data_dir = getattr(args, "data_dir", None)

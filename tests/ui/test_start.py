@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import marshal
 import os
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 import ui
 from kpdesk import draft as drafts
+from kpdesk.caching import CODE_DIR
 from ui.main_window import MainWindow
 
 
@@ -173,6 +176,62 @@ def test_the_scan_is_stopped_also_when_qt_was_loaded_before_kpdesk(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["2", "False"]
+
+
+def test_the_window_start_compiles_pysides_support_modules_once(tmp_path, kit):
+    """PySide compiles its support modules from source at every start (no .pyc): the window's start has them
+    compiled once into the cache folder (`ui.load_qt`), and the second start compiles nothing at all."""
+    commune_with_examples(tmp_path, kit)
+    script = (
+        "from ui.launch import main\n"
+        "code = main([])\n"
+        "from kpdesk import caching\n"
+        "print('exit', code, 'compiled', caching.COUNTS['compiled'])\n"
+    )
+    run = start_twice(tmp_path, script)
+    assert run.stdout.split()[-4:] == ["exit", "0", "compiled", "0"], run.stdout
+    entries = marshal.loads((tmp_path / "cache" / CODE_DIR / "shibokensupport.marshal").read_bytes())["code"]
+    names = {name for name, _flags, _source in entries}
+    assert "signature_bootstrap.py" in names and "shibokensupport/signature/loader.py" in names
+
+
+#: What PySide's support modules make, printed: the signatures they give Qt's functions, their own functions' code
+#: flags (PySide's importer compiles them with its `from __future__ import annotations`), and which modules there are.
+SUPPORT_PROBE = r"""
+import inspect, json, sys, ui
+cached = ui.load_qt()
+from PySide6.QtWidgets import QTableWidget, QWidget
+support = sorted(name for name in sys.modules if name.startswith("shibokensupport"))
+flags = {
+    name: {key: value.__code__.co_flags for key, value in sorted(vars(sys.modules[name]).items())
+           if inspect.isfunction(value)}
+    for name in support
+}
+from shibokensupport.signature import get_signature
+signatures = [str(get_signature(f)) for f in (QWidget.resize, QWidget.setWindowTitle, QTableWidget.setItem)]
+print(json.dumps({"cached": cached, "support": support, "flags": flags, "signatures": signatures}))
+"""
+
+
+def test_pysides_support_modules_from_the_cache_are_the_ones_it_compiles(tmp_path):
+    def probe(cache: str) -> dict:
+        env = {**os.environ, "KPDESK_CACHE_DIR": cache, "QT_QPA_PLATFORM": "offscreen"}
+        run = subprocess.run(
+            [sys.executable, "-c", SUPPORT_PROBE],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=Path(ui.__file__).parents[1],
+        )
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout.splitlines()[-1])
+
+    plain, first, second = probe(""), probe(str(tmp_path)), probe(str(tmp_path))
+    assert not plain["cached"] and first["cached"] and second["cached"]
+    annotations = [f for module in plain["flags"].values() for f in module.values() if f & 0x1000000]
+    assert len(plain["support"]) >= 10 and annotations, "compiled with `from __future__ import annotations`"
+    for run in (first, second):
+        assert {k: v for k, v in run.items() if k != "cached"} == {k: v for k, v in plain.items() if k != "cached"}
 
 
 def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
