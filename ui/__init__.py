@@ -86,6 +86,7 @@ def load_qt() -> bool:
 
     with compiling_from_cache("shibokensupport", prefix=("signature_bootstrap.py", "shibokensupport/")) as cached:
         import PySide6.QtCore  # noqa: F401 - shiboken's support modules are imported with it
+    skip_source_scan()  # at once: PySide would read the source of every module imported from now on (`ui.app`'s)
     return cached
 
 

@@ -234,6 +234,25 @@ def test_pysides_support_modules_from_the_cache_are_the_ones_it_compiles(tmp_pat
         assert {k: v for k, v in run.items() if k != "cached"} == {k: v for k, v in plain.items() if k != "cached"}
 
 
+def test_the_scan_is_stopped_as_soon_as_load_qt_has_loaded_qt(tmp_path):
+    """The window's start loads Qt in `ui.load_qt`, before `ui.app` (a large module) is imported: PySide must not
+    read the source of that or of any module imported after (its peak memory was 0.9 MiB higher)."""
+    (tmp_path / "kpdesk_probe_after.py").write_text("VALUE = 3\n", encoding="utf-8")
+    script = (
+        "import linecache, sys, ui\n"
+        "ui.load_qt()\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import kpdesk_probe_after\n"
+        "print(kpdesk_probe_after.VALUE, any(name.endswith('kpdesk_probe_after.py') for name in linecache.cache))\n"
+    )
+    env = {**os.environ, "KPDESK_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=Path(ui.__file__).parents[1]
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["3", "False"]
+
+
 def test_kpdesk_bench_idle_prints_when_the_window_is_filled_and_idle_then_quits(
     qtbot, store, kit, monkeypatch, capsys, answers
 ):
