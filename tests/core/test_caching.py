@@ -87,9 +87,10 @@ print(json.dumps({"ours": ours, "theirs": theirs, "after": after, "before": befo
 '''
 
 
-def run_probe(cache_dir: str) -> dict:
+def run_probe(cache_dir: str, script: str = PROBE) -> dict:
+    """What `script` (by default PROBE) prints last, run in a fresh Python with `cache_dir` as the cache folder."""
     env = {**os.environ, ENV_CACHE_DIR: cache_dir}
-    run = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout.splitlines()[-1])
 
@@ -283,15 +284,8 @@ print(json.dumps({
 '''
 
 
-def run_library(cache_dir: str) -> dict:
-    env = {**os.environ, ENV_CACHE_DIR: cache_dir}
-    run = subprocess.run([sys.executable, "-c", LIBRARY], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout.splitlines()[-1])
-
-
 def test_a_librarys_own_source_files_are_compiled_once_with_its_flags_then_read_from_the_cache(tmp_path):
-    first = run_library(str(tmp_path))
+    first = run_probe(str(tmp_path), LIBRARY)
     assert first["on"] and first["hooked"] and first["restored"], "compile is Python's own again after the block"
     assert first["counts"] == {"compiled": 4, "found": 0}  # lib/a.py, lib/b.py, boot.py, lib/c.py
     assert first["N"] == 2 and first["boot"] == 1 and first["names"] == ["lib/a.py", "lib/b.py"]
@@ -300,13 +294,13 @@ def test_a_librarys_own_source_files_are_compiled_once_with_its_flags_then_read_
     assert first["other"] == {"y": "nowhere"} and first["mine_evaluated"], "other files: the caller's flags"
     assert (tmp_path / CODE_DIR / "probe_library.marshal").is_file()
 
-    second = run_library(str(tmp_path))
+    second = run_probe(str(tmp_path), LIBRARY)
     assert second["counts"] == {"compiled": 0, "found": 4}, "nothing compiled again"
     assert {k: v for k, v in second.items() if k != "counts"} == {k: v for k, v in first.items() if k != "counts"}
 
 
 def test_a_librarys_source_is_compiled_as_usual_with_the_cache_off():
-    off = run_library("")
+    off = run_probe("", LIBRARY)
     assert not off["on"] and not off["hooked"] and off["restored"]
     assert off["counts"] == {"compiled": 0, "found": 0}
     assert off["annotations"] == {"x": "undefined_name", "return": "int"} and off["evaluated"] and off["N"] == 2
