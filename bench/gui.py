@@ -21,9 +21,8 @@ kpdesk: the installed program's entry point itself (`ui.launch.main([])`: comman
 `ui.app.run`; plain `ui.app.run()` before ui/launch.py existed), as `kpdesk` with no arguments runs it; the
 program's own `make_app` is wrapped only to watch its event loop, and the harness imports nothing of Qt before the
 program has loaded it (its paint watch is set up then), so that Qt loads as the program loads it. On a temporary
-data folder
-(`KPDESK_DATA_DIR`) holding one unit profile and the four example drafts, with QSettings in a temporary
-XDG_CONFIG_HOME. After the first idle the same process opens the largest example draft in the wizard
+data folder (`KPDESK_DATA_DIR`) holding one unit profile and the four example drafts, with QSettings in a
+temporary XDG_CONFIG_HOME. After the first idle the same process opens the largest example draft in the wizard
 (`MainWindow.open_draft`), visits every step (the last one builds the print preview), waits until idle again and
 reports the peak RSS: the memory figure.
 Floor: a bare PySide6 `QApplication` + `QMainWindow` (1280×720, the size kpdesk opens at) doing the same.

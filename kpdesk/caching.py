@@ -232,7 +232,7 @@ def compiling_from_cache(library: str, prefix: str | tuple[str, ...]) -> Iterato
     if os.environ.get(ENV_CACHE_DIR, "x").strip() == "" or not _is_module_name(library):
         yield False
         return
-    cache = CodeCache()
+    cache = _cache if _cache is not None else CodeCache()  # the dataclasses' own: one folder, one save at exit
     inherited = future_flags()
     before = builtins.compile
 
